@@ -1,0 +1,236 @@
+package app.fieldbook.attachments;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.reports.ReportDeleted;
+import app.fieldbook.reports.Reports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Attaching photos to reports and reading them back. An upload is streamed to a staging file while
+ * its SHA-256 and size are computed, checked by its leading bytes, stored, and only then recorded in
+ * one transaction with its audit event; the answer is sent after that commit. Reading a photo is
+ * allowed exactly when reading its report is.
+ */
+@Service
+class AttachingPhotos {
+
+    /** What the uploader says about a photo. */
+    record Details(UUID id, String caption, OffsetDateTime takenAt, Double latitude, Double longitude) {
+    }
+
+    /** Outcome of an upload; {@code created} is false when the same upload was replayed. */
+    record Attached(ReportPhoto photo, boolean created) {
+    }
+
+    private final ReportPhotos photos;
+    private final PhotoStore store;
+    private final Thumbnails thumbnails;
+    private final Reports reports;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final AttachmentSettings settings;
+    private final Clock clock;
+
+    AttachingPhotos(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, Reports reports,
+            ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings,
+            Clock clock) {
+        this.photos = photos;
+        this.store = store;
+        this.thumbnails = thumbnails;
+        this.reports = reports;
+        this.events = events;
+        this.transactions = transactions;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    Attached attach(UUID reportId, Details details, InputStream content, Actor actor) throws IOException {
+        requireEditable(reportId, actor);
+        Path staged = stage(content);
+        try {
+            String sha256 = staged.getFileName().toString().substring(0, 64);
+            PhotoType type = detect(staged);
+            boolean hasThumbnail = storeThumbnail(staged, type, sha256);
+            long size = Files.size(staged);
+            store.put(sha256, staged);
+            return transactions.execute(status -> record(reportId, details, actor, sha256, type, size, hasThumbnail));
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+    }
+
+    List<ReportPhoto> ofReport(UUID reportId, Actor actor) {
+        reports.readable(reportId, actor);
+        return photos.ofReport(reportId);
+    }
+
+    /** The photo if the person may read its report; 404 otherwise. */
+    ReportPhoto readable(UUID photoId, Actor actor) {
+        ReportPhoto photo = photos.findById(photoId).orElseThrow(() -> RejectedRequest.notFound("Photo", photoId));
+        reports.readable(photo.reportId(), actor);
+        return photo;
+    }
+
+    InputStream content(ReportPhoto photo) throws IOException {
+        return store.open(photo.sha256());
+    }
+
+    Optional<InputStream> thumbnail(ReportPhoto photo) throws IOException {
+        if (!photo.hasThumbnail()) {
+            return Optional.empty();
+        }
+        return Optional.of(store.open(ReportPhoto.thumbnailKey(photo.sha256())));
+    }
+
+    void remove(UUID photoId, long version, Actor actor) {
+        transactions.executeWithoutResult(status -> {
+            ReportPhoto photo = readable(photoId, actor);
+            Reports.Reference report = requireEditable(photo.reportId(), actor);
+            if (photo.version() != version) {
+                throw RejectedRequest.staleVersion("Photo", version, photo.version());
+            }
+            if (!photos.delete(photoId, version)) {
+                throw RejectedRequest.staleVersion("Photo", version, version + 1);
+            }
+            events.publishEvent(new PhotoChanged("DELETED", photoId, photo.reportId(), report.siteId(),
+                    photo.auditedFields(), Map.of()));
+        });
+    }
+
+    /** Removes the photos of a report that is being deleted, in the same transaction. */
+    @EventListener
+    void removeInSameTransactionWhenReportDeleted(ReportDeleted deleted) {
+        for (ReportPhoto photo : photos.ofReport(deleted.reportId())) {
+            events.publishEvent(new PhotoChanged("DELETED", photo.id(), photo.reportId(), deleted.siteId(),
+                    photo.auditedFields(), Map.of()));
+        }
+        photos.deleteOfReport(deleted.reportId());
+    }
+
+    private Attached record(UUID reportId, Details details, Actor actor, String sha256, PhotoType type, long size,
+            boolean hasThumbnail) {
+        Reports.Reference report = requireEditable(reportId, actor);
+        if (details.id() != null) {
+            Optional<ReportPhoto> existing = photos.findById(details.id());
+            if (existing.isPresent()) {
+                if (existing.get().reportId().equals(reportId) && existing.get().sha256().equals(sha256)) {
+                    return new Attached(existing.get(), false);
+                }
+                throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                        "A different photo already has the id " + details.id() + ".");
+            }
+        }
+        ReportPhoto photo = new ReportPhoto(details.id() == null ? UUID.randomUUID() : details.id(), reportId, sha256,
+                type, size, details.caption(), details.takenAt(), details.latitude(), details.longitude(),
+                hasThumbnail, actor.id(), 1, OffsetDateTime.now(clock));
+        photos.insert(photo);
+        events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
+                photo.auditedFields()));
+        return new Attached(photo, true);
+    }
+
+    private Reports.Reference requireEditable(UUID reportId, Actor actor) {
+        Reports.Reference report = reports.readable(reportId, actor);
+        if (!actor.id().equals(report.authorId())) {
+            throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-author", "Only the author may change photos",
+                    "Only the author of a daily report may attach or remove its photos.");
+        }
+        if (!report.editableByCaller()) {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "report-status", "Report is not editable",
+                    "Photos can be attached to or removed from a draft or returned report only.");
+        }
+        return report;
+    }
+
+    /** Copies the upload to a staging file named after its SHA-256, refusing it past the size limit. */
+    private Path stage(InputStream content) throws IOException {
+        Path incoming = settings.directory().resolve("incoming");
+        Files.createDirectories(incoming);
+        Path staged = Files.createTempFile(incoming, "upload-", ".part");
+        long limit = settings.maxPhotoSize().toBytes();
+        MessageDigest digest = sha256();
+        long total = 0;
+        try (InputStream in = content; OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), digest)) {
+            byte[] buffer = new byte[64 * 1024];
+            int read;
+            while ((read = in.read(buffer)) != -1) {
+                total += read;
+                if (total > limit) {
+                    throw tooLarge();
+                }
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(staged);
+            throw e;
+        }
+        if (total == 0) {
+            Files.deleteIfExists(staged);
+            throw new RejectedRequest(HttpStatus.BAD_REQUEST, "empty-photo", "Empty photo", "The uploaded file is empty.");
+        }
+        Path named = staged.resolveSibling(HexFormat.of().formatHex(digest.digest()) + "-" + staged.getFileName());
+        return Files.move(staged, named);
+    }
+
+    private PhotoType detect(Path staged) throws IOException {
+        byte[] head = new byte[PhotoType.HEAD_LENGTH];
+        int length;
+        try (InputStream in = Files.newInputStream(staged)) {
+            length = in.readNBytes(head, 0, head.length);
+        }
+        return PhotoType.detect(head, length).orElseThrow(() -> new RejectedRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-photo-type", "Not a supported photo",
+                "The file's content is not a JPEG, PNG, WebP or HEIC/HEIF image."));
+    }
+
+    private boolean storeThumbnail(Path staged, PhotoType type, String sha256) throws IOException {
+        Optional<Path> thumbnail = thumbnails.of(staged, type);
+        if (thumbnail.isEmpty()) {
+            return false;
+        }
+        try {
+            store.put(ReportPhoto.thumbnailKey(sha256), thumbnail.get());
+            return true;
+        } finally {
+            Files.deleteIfExists(thumbnail.get());
+        }
+    }
+
+    long settingsMaxBytes() {
+        return settings.maxPhotoSize().toBytes();
+    }
+
+    RejectedRequest tooLarge() {
+        return new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "photo-too-large", "Photo too large",
+                "A photo may have at most " + settings.maxPhotoSize().toMegabytes() + " MB.",
+                Map.of("maxBytes", settings.maxPhotoSize().toBytes()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

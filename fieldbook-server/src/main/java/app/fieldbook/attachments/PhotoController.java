@@ -1,0 +1,118 @@
+package app.fieldbook.attachments;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.Photo;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Size;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** Photos of daily reports: upload (multipart), list, download and thumbnail, removal. */
+@RestController
+@PreAuthorize("hasAnyRole('WORKER', 'MANAGER', 'EXECUTIVE')")
+@Validated
+class PhotoController {
+
+    private final AttachingPhotos attaching;
+
+    PhotoController(AttachingPhotos attaching) {
+        this.attaching = attaching;
+    }
+
+    @PostMapping(path = "/api/v1/reports/{reportId}/photos", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PreAuthorize("hasRole('WORKER')")
+    ResponseEntity<Photo> upload(@PathVariable UUID reportId,
+            @RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) UUID id,
+            @RequestParam(required = false) @Size(max = 500) String caption,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime takenAt,
+            @RequestParam(required = false) @DecimalMin("-90.0") @DecimalMax("90.0") Double latitude,
+            @RequestParam(required = false) @DecimalMin("-180.0") @DecimalMax("180.0") Double longitude,
+            @AuthenticationPrincipal Actor actor) throws IOException {
+        if ((latitude == null) != (longitude == null)) {
+            throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                    "latitude and longitude go together.");
+        }
+        if (file.getSize() > attaching.settingsMaxBytes()) {
+            throw attaching.tooLarge();
+        }
+        var attached = attaching.attach(reportId, new AttachingPhotos.Details(id, caption, takenAt, latitude, longitude),
+                file.getInputStream(), actor);
+        Photo photo = attached.photo().toWire();
+        return attached.created()
+                ? ResponseEntity.created(URI.create("/api/v1/photos/" + photo.id())).body(photo)
+                : ResponseEntity.ok(photo);
+    }
+
+    @GetMapping("/api/v1/reports/{reportId}/photos")
+    List<Photo> ofReport(@PathVariable UUID reportId, @AuthenticationPrincipal Actor actor) {
+        return attaching.ofReport(reportId, actor).stream().map(ReportPhoto::toWire).toList();
+    }
+
+    @GetMapping("/api/v1/photos/{id}")
+    Photo get(@PathVariable UUID id, @AuthenticationPrincipal Actor actor) {
+        return attaching.readable(id, actor).toWire();
+    }
+
+    @GetMapping("/api/v1/photos/{id}/content")
+    ResponseEntity<InputStreamResource> content(@PathVariable UUID id, @AuthenticationPrincipal Actor actor)
+            throws IOException {
+        ReportPhoto photo = attaching.readable(id, actor);
+        return image(attaching.content(photo), MediaType.parseMediaType(photo.type().mediaType), photo.sizeBytes(),
+                photo.id() + "." + photo.type().extension, photo.sha256());
+    }
+
+    @GetMapping("/api/v1/photos/{id}/thumbnail")
+    ResponseEntity<InputStreamResource> thumbnail(@PathVariable UUID id, @AuthenticationPrincipal Actor actor)
+            throws IOException {
+        ReportPhoto photo = attaching.readable(id, actor);
+        InputStream thumbnail = attaching.thumbnail(photo).orElseThrow(() -> new RejectedRequest(HttpStatus.NOT_FOUND,
+                "no-thumbnail", "No thumbnail", "No thumbnail can be made of a " + photo.type().mediaType + " photo."));
+        return image(thumbnail, MediaType.IMAGE_JPEG, -1, photo.id() + "-thumbnail.jpg", photo.sha256() + "-thumb");
+    }
+
+    @DeleteMapping("/api/v1/photos/{id}")
+    @PreAuthorize("hasRole('WORKER')")
+    ResponseEntity<Void> remove(@PathVariable UUID id, @RequestParam long version, @AuthenticationPrincipal Actor actor) {
+        attaching.remove(id, version, actor);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static ResponseEntity<InputStreamResource> image(InputStream content, MediaType type, long length,
+            String filename, String etag) {
+        var response = ResponseEntity.ok()
+                .contentType(type)
+                .eTag("\"" + etag + "\"")
+                .cacheControl(CacheControl.noCache().cachePrivate())
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.inline().filename(filename).build().toString());
+        if (length >= 0) {
+            response.contentLength(length);
+        }
+        return response.body(new InputStreamResource(content));
+    }
+}

@@ -1,0 +1,46 @@
+package app.fieldbook.attachments;
+
+import app.fieldbook.protocol.Photo;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** A photo attached to a daily report: its metadata and the key of its content. */
+record ReportPhoto(
+        UUID id,
+        UUID reportId,
+        String sha256,
+        PhotoType type,
+        long sizeBytes,
+        String caption,
+        OffsetDateTime takenAt,
+        Double latitude,
+        Double longitude,
+        boolean hasThumbnail,
+        UUID uploadedBy,
+        long version,
+        OffsetDateTime createdAt) {
+
+    static String thumbnailKey(String sha256) {
+        return sha256 + ".thumb";
+    }
+
+    Photo toWire() {
+        return new Photo(id, reportId, sha256, type.mediaType, sizeBytes, caption, takenAt, latitude, longitude,
+                hasThumbnail, version, createdAt);
+    }
+
+    Map<String, Object> auditedFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("reportId", reportId.toString());
+        fields.put("sha256", sha256);
+        fields.put("contentType", type.mediaType);
+        fields.put("sizeBytes", sizeBytes);
+        fields.put("caption", caption);
+        fields.put("takenAt", takenAt == null ? null : takenAt.toString());
+        fields.put("latitude", latitude);
+        fields.put("longitude", longitude);
+        return fields;
+    }
+}

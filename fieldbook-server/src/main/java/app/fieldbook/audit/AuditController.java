@@ -1,0 +1,75 @@
+package app.fieldbook.audit;
+
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.Page;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reading the audit trail, scoped like the data: managers see the events of their sites, executives and
+ * administrators all events. There is no endpoint that changes or deletes an event.
+ */
+@RestController
+@RequestMapping("/api/v1/audit")
+@Validated
+class AuditController {
+
+    record EventView(UUID id, OffsetDateTime occurredAt, UUID actorId, String actorLogin, String action,
+            String entityType, String entityId, UUID siteId, JsonNode changes, String requestId,
+            String clientAddress) {
+    }
+
+    private final AuditEvents events;
+    private final AuditChain chain;
+    private final JsonMapper json;
+
+    AuditController(AuditEvents events, AuditChain chain, JsonMapper json) {
+        this.events = events;
+        this.chain = chain;
+        this.json = json;
+    }
+
+    @GetMapping("/events")
+    @PreAuthorize("hasAnyRole('MANAGER', 'EXECUTIVE', 'ADMINISTRATOR')")
+    Page<EventView> list(@AuthenticationPrincipal Actor actor,
+            @RequestParam(required = false) @Size(max = 40) String entityType,
+            @RequestParam(required = false) @Size(max = 64) String entityId,
+            @RequestParam(required = false) UUID actorId,
+            @RequestParam(required = false) UUID siteId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime to,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+        var filter = new AuditEvents.Filter(entityType, entityId, actorId, siteId, from, to);
+        return new Page<>(events.page(filter, actor, page, size).stream().map(this::view).toList(), page, size,
+                events.count(filter, actor));
+    }
+
+    /** Links what is pending, then recomputes the whole hash chain. */
+    @GetMapping("/verification")
+    @PreAuthorize("hasRole('ADMINISTRATOR')")
+    AuditChain.Verification verify() {
+        chain.linkPending();
+        return chain.verify();
+    }
+
+    private EventView view(AuditEvent event) {
+        return new EventView(event.id(), event.occurredAt(), event.actorId(), event.actorLogin(), event.action(),
+                event.entityType(), event.entityId(), event.siteId(),
+                event.changes() == null ? null : json.readTree(event.changes()), event.requestId(),
+                event.clientAddress());
+    }
+}

@@ -1,0 +1,116 @@
+package app.fieldbook.demo;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Loads the demo data once, through the same HTTP API a person would use, signed in as the demo
+ * administrator (created as the first administrator by the demo profile) and then as the demo workers.
+ * Then prints where to open Fieldbook and how to sign in.
+ */
+@Component
+@Profile("demo")
+class DemoData {
+
+    static final String PASSWORD = "fieldbook-demo";
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+
+    private final JsonMapper json;
+
+    DemoData(JsonMapper json) {
+        this.json = json;
+    }
+
+    @EventListener
+    void load(ApplicationReadyEvent ready) throws Exception {
+        int port = ((WebServerApplicationContext) ready.getApplicationContext()).getWebServer().getPort();
+        DemoApi admin = DemoApi.signIn(json, port, "admin", PASSWORD);
+        boolean empty = admin.get("/api/v1/sites").path("total").asLong() == 0;
+        if (empty) {
+            create(admin, port);
+            log.info("Demo data created");
+        }
+        log.info("""
+
+                ================================================================
+                 Fieldbook is running with demo data: http://localhost:{}/
+                 API documentation:                   http://localhost:{}/swagger-ui.html
+                 Demo logins, all with the password '{}':
+                   admin   administrator          exec    executive
+                   maria   manager, North         walter  field worker, N-01 and N-02
+                   wendy   field worker, S-01
+                ================================================================
+                """, port, port, PASSWORD);
+    }
+
+    private void create(DemoApi admin, int port) throws Exception {
+        String north1 = admin.create("/api/v1/sites", site("N-01", "Harbour Bridge Retrofit", "Europe/Berlin",
+                "Hafenstrasse 1, Hamburg", 53.54, 9.98));
+        String north2 = admin.create("/api/v1/sites", site("N-02", "North Warehouse", "Europe/Berlin",
+                "Lagerweg 7, Bremen", 53.08, 8.80));
+        String south1 = admin.create("/api/v1/sites", site("S-01", "Valley Clinic Extension", "Europe/Vienna",
+                "Talstrasse 12, Graz", null, null));
+        String north = admin.create("/api/v1/portfolios", Map.of("name", "North", "siteIds", List.of(north1, north2)));
+        admin.create("/api/v1/portfolios", Map.of("name", "South", "siteIds", List.of(south1)));
+        admin.create("/api/v1/users", user("exec", "Erin Executive", "EXECUTIVE"));
+        String maria = admin.create("/api/v1/users", user("maria", "Maria Manager", "MANAGER"));
+        String walter = admin.create("/api/v1/users", user("walter", "Walter Worker", "WORKER"));
+        String wendy = admin.create("/api/v1/users", user("wendy", "Wendy Worker", "WORKER"));
+        admin.put("/api/v1/users/" + maria + "/portfolios", Map.of("portfolioIds", List.of(north)));
+        admin.put("/api/v1/users/" + walter + "/sites", Map.of("siteIds", List.of(north1, north2)));
+        admin.put("/api/v1/users/" + wendy + "/sites", Map.of("siteIds", List.of(south1)));
+
+        DemoApi walterApi = DemoApi.signIn(json, port, "walter", PASSWORD);
+        LocalDate today = LocalDate.now();
+        for (int daysAgo = 3; daysAgo >= 1; daysAgo--) {
+            String report = walterApi.create("/api/v1/reports", report(north1, today.minusDays(daysAgo), daysAgo));
+            if (daysAgo > 1) {
+                walterApi.post("/api/v1/reports/" + report + "/submit");
+            }
+        }
+        DemoApi wendyApi = DemoApi.signIn(json, port, "wendy", PASSWORD);
+        String report = wendyApi.create("/api/v1/reports", report(south1, today.minusDays(1), 1));
+        wendyApi.post("/api/v1/reports/" + report + "/submit");
+    }
+
+    private static Map<String, Object> site(String code, String name, String timezone, String address, Double latitude,
+            Double longitude) {
+        Map<String, Object> site = new LinkedHashMap<>();
+        site.put("code", code);
+        site.put("name", name);
+        site.put("timezone", timezone);
+        site.put("address", address);
+        site.put("latitude", latitude);
+        site.put("longitude", longitude);
+        return site;
+    }
+
+    private static Map<String, Object> user(String login, String name, String role) {
+        return Map.of("login", login, "name", name, "email", login + "@demo.fieldbook.app", "role", role,
+                "password", PASSWORD);
+    }
+
+    private static Map<String, Object> report(String siteId, LocalDate date, int day) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("weather", Map.of("conditions", day % 2 == 0 ? "Overcast, light rain" : "Sunny",
+                "temperatureCelsius", BigDecimal.valueOf(8 + day)));
+        content.put("crew", List.of(
+                Map.of("trade", "Concrete", "company", "Beton Nord GmbH", "headcount", 6, "hours", 48),
+                Map.of("trade", "Electrical", "company", "Volt & Co", "headcount", 2, "hours", 15.5)));
+        content.put("workPerformed", "Poured deck section " + day + "; formwork for the next section.");
+        content.put("delays", day == 2 ? "Pump truck arrived 90 minutes late." : null);
+        content.put("materials", "32 m3 C30/37 concrete; 1 mobile crane");
+        return Map.of("siteId", siteId, "date", date.toString(), "content", content);
+    }
+}

@@ -1,0 +1,81 @@
+package app.fieldbook.identity;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request by its bearer token ({@code Authorization: Bearer ...}) or its session cookie.
+ * Each request looks the credential up, so a revoked credential or a disabled account stops at once.
+ */
+final class CredentialFilter extends OncePerRequestFilter {
+
+    static final String SESSION_COOKIE = "FIELDBOOK_SESSION";
+    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+    private final Credentials credentials;
+    private final IdentitySettings settings;
+    private final Clock clock;
+
+    CredentialFilter(Credentials credentials, IdentitySettings settings, Clock clock) {
+        this.credentials = credentials;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        presentedSecret(request)
+                .flatMap(secret -> credentials.findLive(Secrets.hash(secret), OffsetDateTime.now(clock)))
+                .filter(this::notIdle)
+                .ifPresent(live -> {
+                    touch(live);
+                    var context = SecurityContextHolder.createEmptyContext();
+                    context.setAuthentication(new CredentialAuthentication(live.actor(), live.id(), live.kind()));
+                    SecurityContextHolder.setContext(context);
+                });
+        chain.doFilter(request, response);
+    }
+
+    static boolean carriesBearerToken(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    private Optional<String> presentedSecret(HttpServletRequest request) {
+        if (carriesBearerToken(request)) {
+            return Optional.of(request.getHeader("Authorization").substring(7).trim()).filter(s -> !s.isEmpty());
+        }
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (SESSION_COOKIE.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
+                    return Optional.of(cookie.getValue());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean notIdle(Credentials.Live live) {
+        return live.kind() != Credentials.Kind.SESSION
+                || live.lastUsedAt().plus(settings.sessionIdleTimeout()).isAfter(OffsetDateTime.now(clock));
+    }
+
+    private void touch(Credentials.Live live) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        if (live.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+            credentials.touch(live.id(), now);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package app.fieldbook.identity;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Web sessions and bearer tokens, in table {@code credentials}, found by the SHA-256 of their secret. */
+@Repository
+class Credentials {
+
+    enum Kind { SESSION, TOKEN }
+
+    /** A live credential together with the active account it belongs to. */
+    record Live(UUID id, Kind kind, OffsetDateTime lastUsedAt, Actor actor) {
+    }
+
+    private final JdbcClient jdbc;
+
+    Credentials(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(UUID id, UUID userId, Kind kind, String secretHash, String label, OffsetDateTime now,
+            OffsetDateTime expiresAt) {
+        jdbc.sql("""
+                INSERT INTO credentials (id, user_id, kind, secret_hash, label, created_at, last_used_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+                .params(id, userId, kind.name(), secretHash, label, now, now, expiresAt)
+                .update();
+    }
+
+    /** The credential with this secret hash if it is neither revoked nor expired and its account is active. */
+    Optional<Live> findLive(String secretHash, OffsetDateTime now) {
+        return jdbc.sql("""
+                SELECT c.id, c.kind, c.last_used_at, u.id AS user_id, u.login, u.name, u.role
+                  FROM credentials c JOIN users u ON u.id = c.user_id
+                 WHERE c.secret_hash = ? AND c.revoked_at IS NULL AND c.expires_at > ? AND u.active = TRUE
+                """)
+                .params(secretHash, now)
+                .query((rs, n) -> new Live(
+                        rs.getObject("id", UUID.class),
+                        Kind.valueOf(rs.getString("kind")),
+                        rs.getObject("last_used_at", OffsetDateTime.class),
+                        new Actor(rs.getObject("user_id", UUID.class), rs.getString("login"), rs.getString("name"),
+                                Role.valueOf(rs.getString("role")))))
+                .optional();
+    }
+
+    void touch(UUID id, OffsetDateTime now) {
+        jdbc.sql("UPDATE credentials SET last_used_at = ? WHERE id = ?").params(now, id).update();
+    }
+
+    boolean revoke(UUID id, OffsetDateTime now) {
+        return jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .params(now, id).update() == 1;
+    }
+
+    int revokeAllOf(UUID userId, OffsetDateTime now) {
+        return jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+                .params(now, userId).update();
+    }
+}

@@ -1,0 +1,49 @@
+package app.fieldbook.identity;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Production has no default accounts. On start, when no active administrator exists and
+ * {@code fieldbook.identity.first-administrator.login} and {@code .password} are given (for example as
+ * environment variables {@code FIELDBOOK_IDENTITY_FIRSTADMINISTRATOR_LOGIN} and {@code _PASSWORD}),
+ * that administrator is created. Once one exists, the settings are ignored.
+ */
+@Component
+class FirstAdministrator implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(FirstAdministrator.class);
+
+    private final Users users;
+    private final UserAdministration administration;
+    private final IdentitySettings settings;
+
+    FirstAdministrator(Users users, UserAdministration administration, IdentitySettings settings) {
+        this.users = users;
+        this.administration = administration;
+        this.settings = settings;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (users.anyActiveAdministrator()) {
+            return;
+        }
+        IdentitySettings.FirstAdministrator first = settings.firstAdministrator();
+        if (!first.isGiven()) {
+            log.warn("No administrator exists. Set fieldbook.identity.first-administrator.login and .password "
+                    + "(environment FIELDBOOK_IDENTITY_FIRSTADMINISTRATOR_LOGIN and _PASSWORD) and restart to create one.");
+            return;
+        }
+        if (first.password().length() < 12) {
+            throw new IllegalStateException("The first administrator's password must have at least 12 characters.");
+        }
+        String email = first.email() == null || first.email().isBlank() ? first.login() + "@localhost" : first.email();
+        administration.create(new UserAdministration.NewAccount(null, first.login(), first.name(), email,
+                Role.ADMINISTRATOR, first.password()));
+        log.info("Created the first administrator {}", first.login());
+    }
+}

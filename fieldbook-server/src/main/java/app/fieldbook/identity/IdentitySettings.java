@@ -1,0 +1,40 @@
+package app.fieldbook.identity;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of sign-in, sessions and tokens, bound from {@code fieldbook.identity}.
+ *
+ * @param sessionIdleTimeout a web session ends after this long without a request
+ * @param sessionLifetime a web session ends this long after sign-in, used or not
+ * @param tokenLifetime default lifetime of a bearer token; a shorter one may be asked for
+ * @param maxTokenLifetime longest lifetime a bearer token may be given
+ * @param secureCookies mark the session cookie Secure even when the request did not arrive over TLS
+ *     (set it behind a proxy that terminates TLS)
+ * @param failuresPerLogin failed sign-ins of one login within {@code failureWindow} before it is throttled
+ * @param failuresPerAddress failed sign-ins from one client address within {@code failureWindow} before it is throttled
+ * @param failureWindow the window in which failed sign-ins are counted
+ * @param firstAdministrator the account created on first start when no administrator exists
+ */
+@ConfigurationProperties("fieldbook.identity")
+record IdentitySettings(
+        @DefaultValue("2h") Duration sessionIdleTimeout,
+        @DefaultValue("12h") Duration sessionLifetime,
+        @DefaultValue("90d") Duration tokenLifetime,
+        @DefaultValue("365d") Duration maxTokenLifetime,
+        @DefaultValue("false") boolean secureCookies,
+        @DefaultValue("5") int failuresPerLogin,
+        @DefaultValue("50") int failuresPerAddress,
+        @DefaultValue("15m") Duration failureWindow,
+        @DefaultValue FirstAdministrator firstAdministrator) {
+
+    /** Created on start when both are set and no administrator exists yet. */
+    record FirstAdministrator(String login, String password, @DefaultValue("Administrator") String name, String email) {
+
+        boolean isGiven() {
+            return login != null && !login.isBlank() && password != null && !password.isBlank();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package app.fieldbook.identity;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Every {@code /api} request must be authenticated; roles are checked on the endpoints. Sessions live in
+ * the database (see {@link Credentials}), so the servlet container keeps no session. Requests
+ * authenticated by the session cookie need a CSRF token; bearer-token requests cannot be forged by a
+ * browser and need none.
+ */
+@Configuration
+@EnableMethodSecurity
+class SecurityConfiguration {
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    private static final String ARGON2 = "argon2@SpringSecurity_v5_8";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new DelegatingPasswordEncoder(ARGON2, Map.of(
+                ARGON2, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+                "bcrypt", new BCryptPasswordEncoder()));
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentitySettings settings, Clock clock,
+            ApplicationEventPublisher events) throws Exception {
+        RequestMatcher cookieAuthenticatedWrite = request -> !SAFE_METHODS.contains(request.getMethod())
+                && !CredentialFilter.carriesBearerToken(request)
+                && hasSessionCookie(request);
+        http
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(cookieAuthenticatedWrite))
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; img-src 'self' data: blob:; "
+                                + "style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'"))
+                        .frameOptions(frame -> frame.deny()))
+                .addFilterBefore(new CredentialFilter(credentials, settings, clock), AuthorizationFilter.class)
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()
+                        .requestMatchers("/api/**").authenticated()
+                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/**").hasRole(Role.ADMINISTRATOR.name())
+                        .anyRequest().permitAll())
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint((request, response, e) -> problem(response, HttpStatus.UNAUTHORIZED,
+                                "unauthenticated", "Authentication required",
+                                "Sign in, or send a valid bearer token."))
+                        .accessDeniedHandler((request, response, e) -> {
+                            events.publishEvent(new AccessDenied(Actor.current().orElse(null),
+                                    request.getMethod() + " " + request.getRequestURI(), null, null,
+                                    e.getMessage()));
+                            problem(response, HttpStatus.FORBIDDEN, "forbidden", "Not allowed",
+                                    "Your role does not allow this request.");
+                        }));
+        return http.build();
+    }
+
+    private static boolean hasSessionCookie(HttpServletRequest request) {
+        if (request.getCookies() == null) {
+            return false;
+        }
+        for (var cookie : request.getCookies()) {
+            if (CredentialFilter.SESSION_COOKIE.equals(cookie.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void problem(HttpServletResponse response, HttpStatus status, String type, String title,
+            String detail) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("{\"type\":\"https://fieldbook.app/problems/" + type + "\",\"title\":\"" + title
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}");
+    }
+}

@@ -1,0 +1,35 @@
+package app.fieldbook.identity;
+
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** A person's account. The password hash never leaves this module. */
+record User(
+        UUID id,
+        String login,
+        String name,
+        String email,
+        Role role,
+        String passwordHash,
+        boolean active,
+        long version,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
+
+    Actor asActor() {
+        return new Actor(id, login, name, role);
+    }
+
+    /** The audited fields; the password hash is never among them. */
+    Map<String, Object> auditedFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("login", login);
+        fields.put("name", name);
+        fields.put("email", email);
+        fields.put("role", role.name());
+        fields.put("active", active);
+        return fields;
+    }
+}

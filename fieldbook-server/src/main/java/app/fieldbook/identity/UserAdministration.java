@@ -1,0 +1,106 @@
+package app.fieldbook.identity;
+
+import app.fieldbook.RejectedRequest;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creating, changing and disabling accounts. Every change publishes {@link UserChanged} inside its
+ * transaction; disabling an account revokes all its sessions and tokens in the same transaction.
+ */
+@Service
+class UserAdministration {
+
+    /** Fields of a new account. */
+    record NewAccount(UUID id, String login, String name, String email, Role role, String password) {
+    }
+
+    /** Fields of an account that an administrator may change. */
+    record AccountChange(long version, String name, String email, Role role, boolean active) {
+    }
+
+    private final Users users;
+    private final Credentials credentials;
+    private final PasswordEncoder passwords;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    UserAdministration(Users users, Credentials credentials, PasswordEncoder passwords,
+            ApplicationEventPublisher events, Clock clock) {
+        this.users = users;
+        this.credentials = credentials;
+        this.passwords = passwords;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public User create(NewAccount account) {
+        if (users.findByLogin(account.login()).isPresent()) {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "login-taken", "Login taken",
+                    "Another account already has the login " + account.login() + ".");
+        }
+        if (account.id() != null && users.findById(account.id()).isPresent()) {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                    "Another account already has the id " + account.id() + ".");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        User user = new User(account.id() == null ? UUID.randomUUID() : account.id(), account.login(), account.name(),
+                account.email(), account.role(), account.password() == null ? null : passwords.encode(account.password()),
+                true, 1, now, now);
+        users.insert(user);
+        events.publishEvent(new UserChanged("CREATED", user.id(), Map.of(), user.auditedFields()));
+        return user;
+    }
+
+    @Transactional
+    public User change(UUID id, AccountChange change, Actor actor) {
+        User before = users.findById(id).orElseThrow(() -> RejectedRequest.notFound("User", id));
+        if (before.version() != change.version()) {
+            throw RejectedRequest.staleVersion("User", change.version(), before.version());
+        }
+        if (before.id().equals(actor.id()) && (!change.active() || change.role() != before.role())) {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "own-account", "Cannot demote or disable yourself",
+                    "Another administrator must change your own role or disable your account.");
+        }
+        User after = new User(before.id(), before.login(), change.name(), change.email(), change.role(),
+                before.passwordHash(), change.active(), before.version() + 1, before.createdAt(),
+                OffsetDateTime.now(clock));
+        write(before, after);
+        if (before.active() && !after.active()) {
+            credentials.revokeAllOf(id, OffsetDateTime.now(clock));
+            events.publishEvent(new UserChanged("DISABLED", id, before.auditedFields(), after.auditedFields()));
+        } else {
+            events.publishEvent(new UserChanged("UPDATED", id, before.auditedFields(), after.auditedFields()));
+        }
+        return after;
+    }
+
+    /** Sets a new password and ends every session and token of the account. */
+    @Transactional
+    public User setPassword(UUID id, String password) {
+        User before = users.findById(id).orElseThrow(() -> RejectedRequest.notFound("User", id));
+        User after = new User(before.id(), before.login(), before.name(), before.email(), before.role(),
+                passwords.encode(password), before.active(), before.version() + 1, before.createdAt(),
+                OffsetDateTime.now(clock));
+        write(before, after);
+        credentials.revokeAllOf(id, OffsetDateTime.now(clock));
+        events.publishEvent(new UserChanged("PASSWORD_CHANGED", id, Map.of("password", "(hidden)"),
+                Map.of("password", "(changed)")));
+        return after;
+    }
+
+    private void write(User before, User after) {
+        if (!users.update(after, before.version())) {
+            long current = users.findById(before.id()).map(User::version).orElse(-1L);
+            throw RejectedRequest.staleVersion("User", before.version(), current);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package app.fieldbook.reports;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
+import app.fieldbook.protocol.CrewRow;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportStatus;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A field worker's report of one site and one day, and the rules of its life cycle: only the author
+ * edits a draft or returned report; submitting a submitted report again changes nothing; a manager
+ * returns or approves a submitted report; an approved report is read-only until a manager reopens it.
+ * Every change yields a new instance with the next version.
+ */
+record DailyReport(
+        UUID id,
+        UUID siteId,
+        LocalDate date,
+        UUID authorId,
+        ReportStatus status,
+        ReportContent content,
+        String returnComment,
+        OffsetDateTime submittedAt,
+        OffsetDateTime decidedAt,
+        UUID decidedBy,
+        long version,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
+
+    static DailyReport draft(UUID id, UUID siteId, LocalDate date, Actor author, ReportContent content,
+            OffsetDateTime now) {
+        return new DailyReport(id, siteId, date, author.id(), ReportStatus.DRAFT, content, null, null, null, null, 1,
+                now, now);
+    }
+
+    DailyReport edit(Actor actor, ReportContent newContent, OffsetDateTime now) {
+        requireAuthor(actor, "edit");
+        if (status != ReportStatus.DRAFT && status != ReportStatus.RETURNED) {
+            throw notAllowedIn("edited");
+        }
+        return new DailyReport(id, siteId, date, authorId, status, newContent, returnComment, submittedAt, decidedAt,
+                decidedBy, version + 1, createdAt, now);
+    }
+
+    /** Submits the report; a report that is already submitted stays as it is. */
+    DailyReport submit(Actor actor, OffsetDateTime now) {
+        requireAuthor(actor, "submit");
+        return switch (status) {
+            case SUBMITTED -> this;
+            case DRAFT, RETURNED -> new DailyReport(id, siteId, date, authorId, ReportStatus.SUBMITTED, content,
+                    returnComment, now, null, null, version + 1, createdAt, now);
+            case APPROVED -> throw notAllowedIn("submitted");
+        };
+    }
+
+    DailyReport returnToAuthor(Actor manager, String comment, OffsetDateTime now) {
+        requireManager(manager, "return");
+        if (status != ReportStatus.SUBMITTED) {
+            throw notAllowedIn("returned");
+        }
+        return new DailyReport(id, siteId, date, authorId, ReportStatus.RETURNED, content, comment, submittedAt, now,
+                manager.id(), version + 1, createdAt, now);
+    }
+
+    /** Approves a submitted report; an approved report stays as it is. */
+    DailyReport approve(Actor manager, OffsetDateTime now) {
+        requireManager(manager, "approve");
+        return switch (status) {
+            case APPROVED -> this;
+            case SUBMITTED -> new DailyReport(id, siteId, date, authorId, ReportStatus.APPROVED, content, null,
+                    submittedAt, now, manager.id(), version + 1, createdAt, now);
+            case DRAFT, RETURNED -> throw notAllowedIn("approved");
+        };
+    }
+
+    /** Makes an approved report editable by its author again, saying why. */
+    DailyReport reopen(Actor manager, String comment, OffsetDateTime now) {
+        requireManager(manager, "reopen");
+        if (status != ReportStatus.APPROVED) {
+            throw notAllowedIn("reopened");
+        }
+        return new DailyReport(id, siteId, date, authorId, ReportStatus.RETURNED, content, comment, submittedAt, now,
+                manager.id(), version + 1, createdAt, now);
+    }
+
+    void requireDeletableBy(Actor actor) {
+        requireAuthor(actor, "delete");
+        if (status != ReportStatus.DRAFT) {
+            throw notAllowedIn("deleted");
+        }
+    }
+
+    boolean isEditableBy(Actor actor) {
+        return actor.id().equals(authorId) && (status == ReportStatus.DRAFT || status == ReportStatus.RETURNED);
+    }
+
+    Report toWire() {
+        return new Report(id, siteId, date, authorId, status, content, returnComment, submittedAt, decidedAt, decidedBy,
+                version, createdAt, updatedAt);
+    }
+
+    Map<String, Object> auditedFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("siteId", siteId.toString());
+        fields.put("date", date.toString());
+        fields.put("authorId", authorId.toString());
+        fields.put("status", status.name());
+        fields.put("weather.conditions", content.weather().conditions());
+        fields.put("weather.temperatureCelsius", content.weather().temperatureCelsius() == null ? null
+                : content.weather().temperatureCelsius().stripTrailingZeros().toPlainString());
+        fields.put("crew", content.crew().stream().map(DailyReport::describe).toList());
+        fields.put("workPerformed", content.workPerformed());
+        fields.put("delays", content.delays());
+        fields.put("safetyIncidents", content.safetyIncidents());
+        fields.put("materials", content.materials());
+        fields.put("notes", content.notes());
+        fields.put("returnComment", returnComment);
+        return fields;
+    }
+
+    private static String describe(CrewRow row) {
+        return row.trade() + (row.company() == null ? "" : " (" + row.company() + ")") + ": " + row.headcount()
+                + " people, " + row.hours().stripTrailingZeros().toPlainString() + " h";
+    }
+
+    private void requireAuthor(Actor actor, String action) {
+        if (!actor.id().equals(authorId)) {
+            throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-author", "Only the author may " + action,
+                    "Only the author of a daily report may " + action + " it.");
+        }
+    }
+
+    private static void requireManager(Actor actor, String action) {
+        if (!actor.is(Role.MANAGER)) {
+            throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-manager", "Only a manager may " + action,
+                    "Only a manager of the report's site may " + action + " a daily report.");
+        }
+    }
+
+    private RejectedRequest notAllowedIn(String verb) {
+        return new RejectedRequest(HttpStatus.CONFLICT, "report-status", "Not allowed in status " + status,
+                "A " + status.name().toLowerCase() + " report cannot be " + verb + ".",
+                Map.of("status", status.name()));
+    }
+}

@@ -1,0 +1,64 @@
+package app.fieldbook.sites;
+
+import app.fieldbook.identity.Actor;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The sites a person may see, as a predicate inside SQL, so that scope is applied by the database in
+ * the query itself and never by filtering in memory. A field worker sees the sites assigned to them, a
+ * manager the sites of their portfolios (both through the {@code site_access} view); executives and
+ * administrators see every site. Which actions a role may take on those sites is decided elsewhere.
+ *
+ * <pre>{@code
+ * DataScope scope = DataScope.of(actor);
+ * jdbc.sql("SELECT * FROM daily_reports r WHERE " + scope.sitePredicate("r.site_id"))
+ *     .params(scope.parameters()) ...
+ * }</pre>
+ */
+public final class DataScope {
+
+    private static final Pattern COLUMN = Pattern.compile("[a-z_]+(\\.[a-z_]+)?");
+    private static final String USER_PARAMETER = "scopeUserId";
+
+    private final Actor actor;
+
+    private DataScope(Actor actor) {
+        this.actor = actor;
+    }
+
+    public static DataScope of(Actor actor) {
+        return new DataScope(actor);
+    }
+
+    /** Whether this person sees every site without an assignment. */
+    public boolean seesEverySite() {
+        return switch (actor.role()) {
+            case EXECUTIVE, ADMINISTRATOR -> true;
+            case WORKER, MANAGER -> false;
+        };
+    }
+
+    /**
+     * A SQL boolean expression that holds for rows whose site the person may see. Bind {@link
+     * #parameters()} as named parameters.
+     *
+     * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference
+     */
+    public String sitePredicate(String siteColumn) {
+        if (!COLUMN.matcher(siteColumn).matches()) {
+            throw new IllegalArgumentException("Not a column reference: " + siteColumn);
+        }
+        if (seesEverySite()) {
+            return "1 = 1";
+        }
+        return "EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :" + USER_PARAMETER
+                + " AND sa.site_id = " + siteColumn + ")";
+    }
+
+    /** The named parameters the predicate uses. */
+    public Map<String, Object> parameters() {
+        return seesEverySite() ? Map.of() : Map.of(USER_PARAMETER, actor.id());
+    }
+}

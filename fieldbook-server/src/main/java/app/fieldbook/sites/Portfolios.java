@@ -1,0 +1,87 @@
+package app.fieldbook.sites;
+
+import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The portfolios and their sites, in tables {@code portfolios} and {@code portfolio_sites}. */
+@Repository
+class Portfolios {
+
+    private record Row(UUID id, String name, long version, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    }
+
+    private final JdbcClient jdbc;
+
+    Portfolios(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<Portfolio> findById(UUID id) {
+        return jdbc.sql("SELECT * FROM portfolios WHERE id = ?").param(id).query(this::row).optional()
+                .map(this::withSites);
+    }
+
+    /** Executives and administrators see every portfolio, managers their own, field workers none. */
+    List<Portfolio> listVisible(Actor actor) {
+        String where = switch (actor.role()) {
+            case EXECUTIVE, ADMINISTRATOR -> "1 = 1";
+            case MANAGER -> "p.id IN (SELECT portfolio_id FROM portfolio_assignments WHERE user_id = :userId)";
+            case WORKER -> "1 = 0";
+        };
+        var query = jdbc.sql("SELECT * FROM portfolios p WHERE " + where + " ORDER BY p.name");
+        if (actor.role() == Role.MANAGER) {
+            query = query.param("userId", actor.id());
+        }
+        return query.query(this::row).list().stream().map(this::withSites).toList();
+    }
+
+    List<UUID> existingIds(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT id FROM portfolios WHERE id IN (:ids)").param("ids", ids).query(UUID.class).list();
+    }
+
+    void insert(Portfolio portfolio) {
+        jdbc.sql("INSERT INTO portfolios (id, name, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
+                .params(portfolio.id(), portfolio.name(), portfolio.version(), portfolio.createdAt(),
+                        portfolio.updatedAt())
+                .update();
+        writeSites(portfolio);
+    }
+
+    boolean update(Portfolio portfolio, long expectedVersion) {
+        boolean updated = jdbc.sql("UPDATE portfolios SET name = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?")
+                .params(portfolio.name(), portfolio.version(), portfolio.updatedAt(), portfolio.id(), expectedVersion)
+                .update() == 1;
+        if (updated) {
+            jdbc.sql("DELETE FROM portfolio_sites WHERE portfolio_id = ?").param(portfolio.id()).update();
+            writeSites(portfolio);
+        }
+        return updated;
+    }
+
+    private void writeSites(Portfolio portfolio) {
+        for (UUID siteId : portfolio.siteIds()) {
+            jdbc.sql("INSERT INTO portfolio_sites (portfolio_id, site_id) VALUES (?, ?)")
+                    .params(portfolio.id(), siteId).update();
+        }
+    }
+
+    private Row row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Row(rs.getObject("id", UUID.class), rs.getString("name"), rs.getLong("version"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+    }
+
+    private Portfolio withSites(Row row) {
+        List<UUID> siteIds = jdbc.sql("SELECT site_id FROM portfolio_sites WHERE portfolio_id = ?")
+                .param(row.id()).query(UUID.class).list();
+        return new Portfolio(row.id(), row.name(), siteIds, row.version(), row.createdAt(), row.updatedAt());
+    }
+}
