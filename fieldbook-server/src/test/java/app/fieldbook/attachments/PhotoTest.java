@@ -1,0 +1,182 @@
+package app.fieldbook.attachments;
+
+import static app.fieldbook.Fixtures.draft;
+import static app.fieldbook.Fixtures.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import app.fieldbook.Images;
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@FullStackTest
+class PhotoTest {
+
+    private static final LocalDate DAY = LocalDate.of(2026, 5, 4);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Fixtures world;
+    String site;
+    Person worker;
+    Person manager;
+    String report;
+
+    @BeforeEach
+    void world() {
+        world = new Fixtures(port);
+        site = world.site();
+        worker = world.worker(site);
+        manager = world.manager(world.portfolio(site));
+        report = draft(worker, site, DAY);
+    }
+
+    @Test
+    void aJpegIsStoredByItsHashWithAThumbnailAndReadBackByTheSiteManager() throws Exception {
+        byte[] jpeg = Images.jpeg(1600, 1200);
+        Api.Answer uploaded = worker.api().upload("/api/v1/reports/" + report + "/photos", jpeg, "site.png",
+                Map.of("caption", "North wall", "takenAt", "2026-05-04T09:15:00+02:00", "latitude", "53.5",
+                        "longitude", "9.9"));
+        expect(uploaded, 201);
+        assertThat(uploaded.body().path("contentType").asString()).isEqualTo("image/jpeg");
+        assertThat(uploaded.body().path("sha256").asString()).isEqualTo(sha256(jpeg));
+        assertThat(uploaded.body().path("sizeBytes").asLong()).isEqualTo(jpeg.length);
+        assertThat(uploaded.body().path("thumbnail").asBoolean()).isTrue();
+
+        Api.Answer content = manager.api().get("/api/v1/photos/" + uploaded.id() + "/content");
+        assertThat(content.status()).isEqualTo(200);
+        assertThat(content.contentType()).isEqualTo("image/jpeg");
+        assertThat(Arrays.equals(content.raw().body(), jpeg)).isTrue();
+
+        Api.Answer thumbnail = manager.api().get("/api/v1/photos/" + uploaded.id() + "/thumbnail");
+        assertThat(thumbnail.status()).isEqualTo(200);
+        var image = ImageIO.read(new ByteArrayInputStream(thumbnail.raw().body()));
+        assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(320);
+
+        assertThat(manager.api().get("/api/v1/reports/" + report + "/photos").body().valueStream()
+                .map(p -> p.path("id").asString())).containsExactly(uploaded.id());
+    }
+
+    @Test
+    void heicIsAcceptedByItsContentButHasNoThumbnail() {
+        Api.Answer uploaded = worker.api().upload("/api/v1/reports/" + report + "/photos", Images.heicHeader(),
+                "photo.jpg", Map.of());
+        expect(uploaded, 201);
+        assertThat(uploaded.body().path("contentType").asString()).isEqualTo("image/heic");
+        assertThat(uploaded.body().path("thumbnail").asBoolean()).isFalse();
+        assertThat(worker.api().get("/api/v1/photos/" + uploaded.id() + "/thumbnail").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFileWhoseBytesAreNotAnImageIsRefusedWhateverItsNameAndNothingIsWritten() {
+        long before = photoCount();
+        Api.Answer answer = worker.api().upload("/api/v1/reports/" + report + "/photos",
+                "<html><script>alert(1)</script></html>".getBytes(), "innocent.jpg", Map.of());
+        assertThat(answer.status()).isEqualTo(415);
+        assertThat(answer.isProblem()).isTrue();
+        assertThat(answer.problemType()).endsWith("/unsupported-photo-type");
+        assertThat(photoCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aPhotoOverTheSizeLimitIsRefusedAndNothingIsWritten() {
+        long before = photoCount();
+        byte[] oversize = new byte[25 * 1024 * 1024 + 1];
+        byte[] jpeg = Images.jpeg(10, 10);
+        System.arraycopy(jpeg, 0, oversize, 0, jpeg.length);
+        Api.Answer answer = worker.api().upload("/api/v1/reports/" + report + "/photos", oversize, "big.jpg", Map.of());
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.isProblem()).isTrue();
+        assertThat(answer.problemType()).endsWith("/photo-too-large");
+
+        Api.Answer huge = worker.api().upload("/api/v1/reports/" + report + "/photos", new byte[27 * 1024 * 1024],
+                "huge.jpg", Map.of());
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.isProblem()).isTrue();
+        assertThat(photoCount()).isEqualTo(before);
+    }
+
+    @Test
+    void photosOfAReportOutsideYourSitesCannotBeSeenOrDownloaded() {
+        String photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(40, 30),
+                "a.png", Map.of()), 201).id();
+        String otherSite = world.site();
+        Person stranger = world.worker(otherSite);
+        Person otherManager = world.manager(world.portfolio(otherSite));
+        for (Person outsider : new Person[] {stranger, otherManager}) {
+            assertThat(outsider.api().get("/api/v1/photos/" + photo).status()).isEqualTo(404);
+            assertThat(outsider.api().get("/api/v1/photos/" + photo + "/content").status()).isEqualTo(404);
+            assertThat(outsider.api().get("/api/v1/photos/" + photo + "/thumbnail").status()).isEqualTo(404);
+            assertThat(outsider.api().get("/api/v1/reports/" + report + "/photos").status()).isEqualTo(404);
+        }
+        assertThat(world.administrator().api().get("/api/v1/photos/" + photo + "/content").status()).isEqualTo(403);
+        expect(world.executive().api().get("/api/v1/photos/" + photo + "/content"), 200);
+    }
+
+    @Test
+    void onlyTheAuthorAttachesPhotosAndOnlyWhileTheReportIsEditable() {
+        Person colleague = world.worker(site);
+        long before = photoCount();
+        assertThat(colleague.api().upload("/api/v1/reports/" + report + "/photos", Images.png(8, 8), "a.png", Map.of())
+                .status()).isEqualTo(403);
+        expect(worker.api().post("/api/v1/reports/" + report + "/submit"), 200);
+        assertThat(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(8, 8), "a.png", Map.of())
+                .status()).isEqualTo(409);
+        assertThat(photoCount()).isEqualTo(before);
+    }
+
+    @Test
+    void replayingAnUploadWithTheSameClientIdStoresItOnce() {
+        UUID id = UUID.randomUUID();
+        byte[] png = Images.png(20, 20);
+        expect(worker.api().upload("/api/v1/reports/" + report + "/photos", png, "a.png", Map.of("id", id.toString())), 201);
+        Api.Answer replay = worker.api().upload("/api/v1/reports/" + report + "/photos", png, "a.png",
+                Map.of("id", id.toString()));
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.id()).isEqualTo(id.toString());
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM photos WHERE id = ?").param(id).query(Long.class).single()).isOne();
+    }
+
+    @Test
+    void removingAPhotoAndDeletingADraftAreAudited() {
+        String photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(8, 8), "a.png",
+                Map.of()), 201).id();
+        String second = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.jpeg(8, 8), "b.jpg",
+                Map.of()), 201).id();
+        expect(worker.api().delete("/api/v1/photos/" + photo + "?version=1"), 204);
+        expect(worker.api().delete("/api/v1/reports/" + report + "?version=1"), 204);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM photos WHERE report_id = ?").param(UUID.fromString(report))
+                .query(Long.class).single()).isZero();
+        for (String removed : new String[] {photo, second}) {
+            assertThat(world.admin().get("/api/v1/audit/events?entityType=Photo&entityId=" + removed).body()
+                    .path("items").valueStream().map(e -> e.path("action").asString()))
+                    .contains("PHOTO_CREATED", "PHOTO_DELETED");
+        }
+    }
+
+    private long photoCount() {
+        return jdbc.sql("SELECT COUNT(*) FROM photos").query(Long.class).single();
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

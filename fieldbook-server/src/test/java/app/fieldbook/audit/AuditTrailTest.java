@@ -1,0 +1,223 @@
+package app.fieldbook.audit;
+
+import static app.fieldbook.Fixtures.draft;
+import static app.fieldbook.Fixtures.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.fieldbook.Api;
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import app.fieldbook.identity.UserChanged;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+@FullStackTest
+class AuditTrailTest {
+
+    private static final LocalDate DAY = LocalDate.of(2026, 4, 6);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ApplicationEventPublisher publisher;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    AuditChain chain;
+
+    Fixtures world;
+    String site;
+    Person worker;
+    Person manager;
+
+    @BeforeEach
+    void world() {
+        world = new Fixtures(port);
+        site = world.site();
+        worker = world.worker(site);
+        manager = world.manager(world.portfolio(site));
+    }
+
+    @Test
+    void everyChangeOfAReportIsRecordedWithWhoWhatAndBeforeAndAfter() {
+        String report = draft(worker, site, DAY);
+        expect(worker.api().put("/api/v1/reports/" + report, Map.of("version", 1,
+                "content", Fixtures.content("Rebar placed"))), 200);
+        expect(worker.api().post("/api/v1/reports/" + report + "/submit"), 200);
+        expect(manager.api().post("/api/v1/reports/" + report + "/return", Map.of("comment", "Hours missing")), 200);
+        expect(worker.api().post("/api/v1/reports/" + report + "/submit"), 200);
+        expect(manager.api().post("/api/v1/reports/" + report + "/approve"), 200);
+        expect(manager.api().post("/api/v1/reports/" + report + "/reopen", Map.of("comment", "Typo")), 200);
+
+        List<JsonNode> events = eventsOf("DailyReport", report);
+        assertThat(events).extracting(e -> e.path("action").asString()).containsExactlyInAnyOrder(
+                "REPORT_CREATED", "REPORT_UPDATED", "REPORT_SUBMITTED", "REPORT_RETURNED", "REPORT_SUBMITTED",
+                "REPORT_APPROVED", "REPORT_REOPENED");
+        JsonNode updated = events.stream().filter(e -> e.path("action").asString().equals("REPORT_UPDATED")).findFirst()
+                .orElseThrow();
+        assertThat(updated.path("actorLogin").asString()).isEqualTo(worker.login());
+        assertThat(updated.path("siteId").asString()).isEqualTo(site);
+        assertThat(updated.path("changes").path("workPerformed").path("before").asString()).isEqualTo("Formwork level 2");
+        assertThat(updated.path("changes").path("workPerformed").path("after").asString()).isEqualTo("Rebar placed");
+        assertThat(updated.path("changes").has("notes")).isFalse();
+        assertThat(updated.path("requestId").asString()).isNotBlank();
+        assertThat(updated.path("clientAddress").asString()).isEqualTo("127.0.0.1");
+        JsonNode approved = events.stream().filter(e -> e.path("action").asString().equals("REPORT_APPROVED"))
+                .findFirst().orElseThrow();
+        assertThat(approved.path("actorLogin").asString()).isEqualTo(manager.login());
+        assertThat(approved.path("changes").path("status").path("after").asString()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void deletingADraftIsRecordedWithItsLastValues() {
+        String report = draft(worker, site, DAY.plusDays(1));
+        expect(worker.api().delete("/api/v1/reports/" + report + "?version=1"), 204);
+        JsonNode deleted = eventsOf("DailyReport", report).stream()
+                .filter(e -> e.path("action").asString().equals("REPORT_DELETED")).findFirst().orElseThrow();
+        assertThat(deleted.path("changes").path("workPerformed").path("before").asString()).isEqualTo("Formwork level 2");
+        assertThat(deleted.path("changes").path("workPerformed").path("after").isNull()).isTrue();
+    }
+
+    @Test
+    void administrationChangesAreRecorded() {
+        Person someone = world.worker(site);
+        List<JsonNode> events = eventsOf("User", someone.id());
+        assertThat(events).extracting(e -> e.path("action").asString())
+                .contains("USER_CREATED", "ASSIGNMENTS_CHANGED", "SIGNED_IN");
+        JsonNode created = events.stream().filter(e -> e.path("action").asString().equals("USER_CREATED")).findFirst()
+                .orElseThrow();
+        assertThat(created.path("actorLogin").asString()).isEqualTo("test-admin");
+        assertThat(created.path("changes").toString()).doesNotContain("password");
+        assertThat(eventsOf("Site", site)).extracting(e -> e.path("action").asString()).contains("SITE_CREATED");
+    }
+
+    @Test
+    void signInsSignOutsAndFailuresAreRecorded() {
+        Person someone = world.worker(site);
+        assertThat(world.anonymous().post("/api/v1/auth/tokens", Map.of("login", someone.login(),
+                "password", "wrong password!")).status()).isEqualTo(401);
+        expect(someone.api().delete("/api/v1/auth/tokens/current"), 204);
+        List<String> actions = world.admin().get("/api/v1/audit/events?size=500&entityType=User").body().path("items")
+                .valueStream().filter(e -> e.path("actorLogin").asString().equals(someone.login()))
+                .map(e -> e.path("action").asString()).toList();
+        assertThat(actions).contains("SIGNED_IN", "SIGN_IN_FAILED", "SIGNED_OUT");
+    }
+
+    @Test
+    void refusedAccessIsRecordedAlthoughTheRequestWasRolledBack() {
+        String otherSite = world.site();
+        Person stranger = world.worker(otherSite);
+        String report = draft(worker, site, DAY.plusDays(2));
+        assertThat(stranger.api().get("/api/v1/reports/" + report).status()).isEqualTo(404);
+        assertThat(stranger.api().get("/api/v1/users").status()).isEqualTo(403);
+        List<JsonNode> denied = world.admin().get("/api/v1/audit/events?size=500&actorId=" + stranger.id()).body()
+                .path("items").valueStream().filter(e -> e.path("action").asString().equals("ACCESS_DENIED")).toList();
+        assertThat(denied).anySatisfy(e -> {
+            assertThat(e.path("entityId").asString()).isEqualTo(report);
+            assertThat(e.path("siteId").asString()).isEqualTo(site);
+        });
+        assertThat(denied).anySatisfy(e -> assertThat(e.path("changes").path("resource").path("after").asString())
+                .isEqualTo("GET /api/v1/users"));
+    }
+
+    @Test
+    void aFailedChangeLeavesNoEvent() {
+        String report = draft(worker, site, DAY.plusDays(3));
+        long before = eventCount();
+        Api.Answer stale = worker.api().put("/api/v1/reports/" + report, Map.of("version", 7,
+                "content", Fixtures.content("Lost update")));
+        assertThat(stale.status()).isEqualTo(409);
+        Api.Answer invalid = worker.api().put("/api/v1/reports/" + report, Map.of("version", 1,
+                "content", Map.of("crew", List.of(Map.of("trade", "", "headcount", -1, "hours", 1)))));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(eventCount()).isEqualTo(before);
+    }
+
+    @Test
+    void theAuditRowIsWrittenInTheTransactionOfTheChange() {
+        UUID user = UUID.randomUUID();
+        long before = eventCount();
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+            publisher.publishEvent(new UserChanged("UPDATED", user, Map.of("name", "A"), Map.of("name", "B")));
+            assertThat(eventCount()).isEqualTo(before + 1);
+            throw new IllegalStateException("the change fails after its event");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(eventCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aChangeEventOutsideATransactionIsRefusedRatherThanAuditedApart() {
+        assertThatThrownBy(() -> publisher.publishEvent(new UserChanged("UPDATED", UUID.randomUUID(), Map.of(),
+                Map.of("name", "B")))).isInstanceOf(IllegalTransactionStateException.class);
+    }
+
+    @Test
+    void managersSeeTheEventsOfTheirSitesOnlyAndWorkersNone() {
+        String otherSite = world.site();
+        Person otherWorker = world.worker(otherSite);
+        String mine = draft(worker, site, DAY.plusDays(4));
+        String theirs = draft(otherWorker, otherSite, DAY.plusDays(4));
+        List<String> seen = manager.api().get("/api/v1/audit/events?size=500&entityType=DailyReport").body()
+                .path("items").valueStream().map(e -> e.path("entityId").asString()).toList();
+        assertThat(seen).contains(mine).doesNotContain(theirs);
+        assertThat(manager.api().get("/api/v1/audit/events?size=500&entityType=User").body().path("total").asLong())
+                .isZero();
+        assertThat(worker.api().get("/api/v1/audit/events").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theHashChainLinksEveryEventAndRevealsTampering() {
+        draft(worker, site, DAY.plusDays(5));
+        JsonNode verification = expect(world.admin().get("/api/v1/audit/verification"), 200).body();
+        assertThat(verification.path("intact").asBoolean()).isTrue();
+        assertThat(verification.path("unlinkedEvents").asLong()).isZero();
+        assertThat(verification.path("linkedEvents").asLong()).isEqualTo(eventCount());
+
+        UUID victim = jdbc.sql("SELECT event_id FROM audit_chain ORDER BY position DESC LIMIT 1").query(UUID.class).single();
+        String original = jdbc.sql("SELECT actor_login FROM audit_events WHERE id = ?").param(victim)
+                .query(String.class).single();
+        try {
+            jdbc.sql("UPDATE audit_events SET actor_login = 'someone-else' WHERE id = ?").param(victim).update();
+            AuditChain.Verification tampered = chain.verify();
+            assertThat(tampered.intact()).isFalse();
+            assertThat(tampered.problem()).contains("was changed");
+        } finally {
+            jdbc.sql("UPDATE audit_events SET actor_login = ? WHERE id = ?").params(original, victim).update();
+        }
+        assertThat(chain.verify().intact()).isTrue();
+    }
+
+    @Test
+    void theAuditTrailCannotBeChangedThroughTheApi() {
+        assertThat(world.admin().delete("/api/v1/audit/events").status()).isIn(404, 405);
+        assertThat(world.admin().put("/api/v1/audit/events", Map.of()).status()).isIn(404, 405);
+    }
+
+    private List<JsonNode> eventsOf(String entityType, String entityId) {
+        return expect(world.admin().get("/api/v1/audit/events?size=500&entityType=" + entityType + "&entityId="
+                + entityId), 200).body().path("items").valueStream().toList();
+    }
+
+    private long eventCount() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_events").query(Long.class).single();
+    }
+}
