@@ -131,7 +131,7 @@ CREATE TABLE report_crew (
     trade           VARCHAR(100)  NOT NULL,
     company         VARCHAR(200),
     headcount       INTEGER       NOT NULL,
-    hours           NUMERIC(7, 2) NOT NULL,
+    hours           NUMERIC(9, 2) NOT NULL,
     PRIMARY KEY (report_id, position)
 );
 
@@ -163,7 +163,7 @@ CREATE TABLE audit_events (
     entity_type     VARCHAR(40)   NOT NULL,
     entity_id       VARCHAR(64),
     site_id         UUID,
-    changes         VARCHAR(100000),
+    changes         VARCHAR(1000000),
     request_id      VARCHAR(64),
     client_address  VARCHAR(64)
 );

@@ -1,7 +1,7 @@
 package app.fieldbook.protocol;
 
-import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -14,5 +14,5 @@ public record CrewRow(
         @NotBlank @Size(max = 100) String trade,
         @Size(max = 200) String company,
         @NotNull @Min(0) @Max(10_000) Integer headcount,
-        @NotNull @DecimalMin("0.0") @DecimalMax("100000.0") BigDecimal hours) {
+        @NotNull @DecimalMin("0.0") @Digits(integer = 6, fraction = 2) BigDecimal hours) {
 }

@@ -22,7 +22,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,7 +34,6 @@ import org.springframework.web.multipart.MultipartFile;
 /** Photos of daily reports: upload (multipart), list, download and thumbnail, removal. */
 @RestController
 @PreAuthorize("hasAnyRole('WORKER', 'MANAGER', 'EXECUTIVE')")
-@Validated
 class PhotoController {
 
     private final AttachingPhotos attaching;

@@ -102,6 +102,14 @@ class AuditChain {
                             rs.getObject(4, UUID.class)})
                     .list();
             if (links.isEmpty()) {
+                long astray = jdbc.sql("""
+                        SELECT (SELECT COUNT(*) FROM audit_events) - (SELECT COUNT(*) FROM audit_unlinked)
+                             - (SELECT COUNT(*) FROM audit_chain)
+                        """).query(Long.class).single();
+                if (astray != 0) {
+                    return broken(checked, unlinked, checked + 1, "the number of events does not match the chain "
+                            + "and the queue: events or links were removed");
+                }
                 return new Verification(true, checked, unlinked, null, null);
             }
             for (Object[] link : links) {

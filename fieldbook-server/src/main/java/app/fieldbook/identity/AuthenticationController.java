@@ -1,6 +1,7 @@
 package app.fieldbook.identity;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -55,32 +56,36 @@ class AuthenticationController {
         this.clock = clock;
     }
 
-    /** Opens a web session; any session cookie the browser had is replaced by a new one. */
+    /**
+     * Opens a web session; any session cookie the browser had is replaced by a new one. Cookies are added
+     * to the servlet response directly, beside the CSRF cookie, which a response entity header would replace.
+     */
     @PostMapping("/session")
-    ResponseEntity<?> openSession(@Valid @RequestBody SignIn body, HttpServletRequest request) {
+    ResponseEntity<?> openSession(@Valid @RequestBody SignIn body, HttpServletRequest request,
+            HttpServletResponse response) {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof CredentialAuthentication previous
                 && previous.kind() == Credentials.Kind.SESSION) {
             signingIn.signOut(previous.credentialId(), previous.getPrincipal(), "session replaced");
         }
         return switch (signingIn.openSession(body.login(), body.password(), request.getRemoteAddr())) {
-            case SigningIn.Granted granted -> ResponseEntity.ok()
-                    .header(HttpHeaders.SET_COOKIE, sessionCookie(granted.secret(),
-                            Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), request).toString())
-                    .body(new SessionOpened(granted.actor(), granted.expiresAt()));
+            case SigningIn.Granted granted -> {
+                response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie(granted.secret(),
+                        Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), request).toString());
+                yield ResponseEntity.ok(new SessionOpened(granted.actor(), granted.expiresAt()));
+            }
             case SigningIn.Refused refused -> refused();
             case SigningIn.Throttled throttled -> throttled(throttled.retryAfterSeconds());
         };
     }
 
     @DeleteMapping("/session")
-    ResponseEntity<Void> closeSession(HttpServletRequest request) {
+    ResponseEntity<Void> closeSession(HttpServletRequest request, HttpServletResponse response) {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof CredentialAuthentication current
                 && current.kind() == Credentials.Kind.SESSION) {
             signingIn.signOut(current.credentialId(), current.getPrincipal(), "session");
         }
-        return ResponseEntity.noContent()
-                .header(HttpHeaders.SET_COOKIE, sessionCookie("", Duration.ZERO, request).toString())
-                .build();
+        response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie("", Duration.ZERO, request).toString());
+        return ResponseEntity.noContent().build();
     }
 
     /** Issues a bearer token for the Java client or the command line; the token is shown only here. */

@@ -1,5 +1,7 @@
 package app.fieldbook.identity;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -21,7 +23,11 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Every {@code /api} request must be authenticated; roles are checked on the endpoints. Sessions live in
@@ -61,6 +67,7 @@ class SecurityConfiguration {
                                 + "style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'"))
                         .frameOptions(frame -> frame.deny()))
                 .addFilterBefore(new CredentialFilter(credentials, settings, clock), AuthorizationFilter.class)
+                .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()
                         .requestMatchers("/api/**").authenticated()
@@ -72,13 +79,32 @@ class SecurityConfiguration {
                                 "unauthenticated", "Authentication required",
                                 "Sign in, or send a valid bearer token."))
                         .accessDeniedHandler((request, response, e) -> {
+                            boolean csrf = e instanceof CsrfException;
                             events.publishEvent(new AccessDenied(Actor.current().orElse(null),
                                     request.getMethod() + " " + request.getRequestURI(), null, null,
-                                    e.getMessage()));
-                            problem(response, HttpStatus.FORBIDDEN, "forbidden", "Not allowed",
-                                    "Your role does not allow this request.");
+                                    csrf ? "missing or wrong CSRF token" : e.getMessage()));
+                            if (csrf) {
+                                problem(response, HttpStatus.FORBIDDEN, "csrf-token", "Missing CSRF token",
+                                        "Send the value of the XSRF-TOKEN cookie in the X-XSRF-TOKEN header.");
+                            } else {
+                                problem(response, HttpStatus.FORBIDDEN, "forbidden", "Not allowed",
+                                        "Your role does not allow this request.");
+                            }
                         }));
         return http.build();
+    }
+
+    /** Makes sure the browser has the XSRF-TOKEN cookie before its first write, e.g. right after sign-in. */
+    private static final class CsrfCookieIssuer extends OncePerRequestFilter {
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
+                token.getToken();
+            }
+            chain.doFilter(request, response);
+        }
     }
 
     private static boolean hasSessionCookie(HttpServletRequest request) {

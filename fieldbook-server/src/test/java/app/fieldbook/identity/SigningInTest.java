@@ -1,0 +1,204 @@
+package app.fieldbook.identity;
+
+import static app.fieldbook.Fixtures.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+@FullStackTest
+class SigningInTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    Fixtures world;
+    String site;
+
+    @BeforeEach
+    void world() {
+        world = new Fixtures(port);
+        site = world.site();
+    }
+
+    @Test
+    void aWebSessionIsAnHttpOnlySameSiteCookieAndWritesNeedTheCsrfToken() throws Exception {
+        Person worker = world.worker(site);
+        Browser browser = new Browser();
+        HttpResponse<String> signIn = browser.send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + worker.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null);
+        assertThat(signIn.statusCode()).isEqualTo(200);
+        String cookie = signIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("FIELDBOOK_SESSION=")).findFirst().orElseThrow();
+        assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+
+        assertThat(browser.send("GET", "/api/v1/auth/me", null, null).body()).contains(worker.login());
+
+        String report = "{\"siteId\":\"" + site + "\",\"date\":\"2026-07-01\"}";
+        assertThat(browser.send("POST", "/api/v1/reports", report, null).statusCode()).isEqualTo(403);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE author_id = ?")
+                .param(java.util.UUID.fromString(worker.id())).query(Long.class).single()).isZero();
+
+        String csrf = browser.cookie("XSRF-TOKEN");
+        assertThat(csrf).as("the CSRF cookie is set for the web app").isNotNull();
+        assertThat(browser.send("POST", "/api/v1/reports", report, csrf).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void signingInAgainIssuesANewSessionAndEndsTheOldOne() throws Exception {
+        Person worker = world.worker(site);
+        Browser browser = new Browser();
+        String credentials = "{\"login\":\"" + worker.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}";
+        browser.send("POST", "/api/v1/auth/session", credentials, null);
+        String first = browser.cookie("FIELDBOOK_SESSION");
+        browser.send("POST", "/api/v1/auth/session", credentials, browser.cookie("XSRF-TOKEN"));
+        String second = browser.cookie("FIELDBOOK_SESSION");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(new Browser().withCookie("FIELDBOOK_SESSION", first).send("GET", "/api/v1/auth/me", null, null)
+                .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void signingOutEndsTheSessionAtOnce() throws Exception {
+        Person worker = world.worker(site);
+        Browser browser = new Browser();
+        browser.send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + worker.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null);
+        String session = browser.cookie("FIELDBOOK_SESSION");
+        assertThat(browser.send("DELETE", "/api/v1/auth/session", null, browser.cookie("XSRF-TOKEN")).statusCode())
+                .isEqualTo(204);
+        assertThat(new Browser().withCookie("FIELDBOOK_SESSION", session).send("GET", "/api/v1/auth/me", null, null)
+                .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void revokingATokenEndsItAtOnce() {
+        Person worker = world.worker(site);
+        expect(worker.api().get("/api/v1/auth/me"), 200);
+        expect(worker.api().delete("/api/v1/auth/tokens/current"), 204);
+        assertThat(worker.api().get("/api/v1/auth/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void tokensAreStoredOnlyAsHashes() {
+        Person worker = world.worker(site);
+        String token = worker.api().toString();
+        List<String> stored = jdbc.sql("SELECT secret_hash FROM credentials WHERE user_id = ?")
+                .param(java.util.UUID.fromString(worker.id())).query(String.class).list();
+        assertThat(stored).isNotEmpty().allSatisfy(hash -> assertThat(hash).hasSize(64).isNotEqualTo(token));
+        String passwordHash = jdbc.sql("SELECT password_hash FROM users WHERE id = ?")
+                .param(java.util.UUID.fromString(worker.id())).query(String.class).single();
+        assertThat(passwordHash).startsWith("{argon2@SpringSecurity_v5_8}");
+        assertThat(passwords.matches(Fixtures.PASSWORD, passwordHash)).isTrue();
+    }
+
+    @Test
+    void disablingAUserEndsTheirSessionsAndTokensAtOnce() {
+        Person worker = world.worker(site);
+        Api second = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        long version = expect(world.admin().get("/api/v1/users/" + worker.id()), 200).version();
+        expect(world.admin().put("/api/v1/users/" + worker.id(), Map.of("version", version, "name", "Gone",
+                "email", worker.login() + "@test.fieldbook.app", "role", "WORKER", "active", false)), 200);
+        assertThat(worker.api().get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(second.get("/api/v1/reports").status()).isEqualTo(401);
+        assertThat(world.anonymous().post("/api/v1/auth/tokens", Map.of("login", worker.login(),
+                "password", Fixtures.PASSWORD)).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aNewPasswordEndsEveryOldSession() {
+        Person worker = world.worker(site);
+        expect(world.admin().put("/api/v1/users/" + worker.id() + "/password",
+                Map.of("password", "a brand new password")), 200);
+        assertThat(worker.api().get("/api/v1/auth/me").status()).isEqualTo(401);
+        world.anonymous().signIn(worker.login(), "a brand new password");
+    }
+
+    @Test
+    void repeatedFailedSignInsAreThrottledEvenWithTheRightPassword() {
+        Person worker = world.worker(site);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            assertThat(world.anonymous().post("/api/v1/auth/tokens", Map.of("login", worker.login(),
+                    "password", "guess number " + attempt)).status()).isEqualTo(401);
+        }
+        Api.Answer throttled = world.anonymous().post("/api/v1/auth/tokens", Map.of("login", worker.login(),
+                "password", Fixtures.PASSWORD));
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.isProblem()).isTrue();
+        assertThat(throttled.raw().headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void anUnknownLoginIsAnsweredLikeAWrongPassword() {
+        Person worker = world.worker(site);
+        Api.Answer unknown = world.anonymous().post("/api/v1/auth/tokens", Map.of("login", "nobody-" + worker.login(),
+                "password", "whatever it is"));
+        Api.Answer wrong = world.anonymous().post("/api/v1/auth/tokens", Map.of("login", worker.login(),
+                "password", "whatever it is"));
+        assertThat(unknown.status()).isEqualTo(wrong.status()).isEqualTo(401);
+        assertThat(unknown.body()).isEqualTo(wrong.body());
+    }
+
+    @Test
+    void anAdministratorCannotDisableThemself() {
+        Person admin = world.administrator();
+        long version = expect(admin.api().get("/api/v1/users/" + admin.id()), 200).version();
+        Api.Answer answer = admin.api().put("/api/v1/users/" + admin.id(), Map.of("version", version, "name", "Me",
+                "email", admin.login() + "@test.fieldbook.app", "role", "ADMINISTRATOR", "active", false));
+        assertThat(answer.status()).isEqualTo(409);
+        expect(admin.api().get("/api/v1/auth/me"), 200);
+    }
+
+    /** A cookie-keeping HTTP client, like a browser. */
+    private final class Browser {
+
+        private final java.net.CookieManager cookies = new java.net.CookieManager();
+        private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+
+        Browser withCookie(String name, String value) {
+            var cookie = new java.net.HttpCookie(name, value);
+            cookie.setPath("/");
+            cookie.setVersion(0);
+            cookies.getCookieStore().add(URI.create("http://127.0.0.1:" + port + "/"), cookie);
+            return this;
+        }
+
+        String cookie(String name) {
+            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+                    .map(java.net.HttpCookie::getValue).reduce((a, b) -> b).orElse(null);
+        }
+
+        HttpResponse<String> send(String method, String path, String json, String csrf) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            if (csrf != null) {
+                request.header("X-XSRF-TOKEN", csrf);
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
