@@ -15,7 +15,8 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Points a test's application context at its database: a fresh in-memory H2 in PostgreSQL mode by
  * default, or, when the system property {@code fieldbook.test.database} is {@code postgres}, the real
- * PostgreSQL at {@code fieldbook.test.postgres.url}, dropped and created anew once per test run.
+ * PostgreSQL at {@code fieldbook.test.postgres.url} (role {@code fieldbook.test.postgres.user}, which
+ * may create databases; {@code .ci/run} creates it), dropped and created anew once per test run.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -44,17 +45,18 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
 
     private static Map<String, Object> postgres() {
         String url = System.getProperty("fieldbook.test.postgres.url", DEFAULT_POSTGRES_URL);
-        String user = System.getProperty("fieldbook.test.postgres.user", "postgres");
-        prepare(url, user);
+        String user = System.getProperty("fieldbook.test.postgres.user", "fieldbook");
+        String password = System.getProperty("fieldbook.test.postgres.password", "fieldbook");
+        prepare(url, user, password);
         return Map.of(
                 "spring.datasource.url", url,
                 "spring.datasource.username", user,
-                "spring.datasource.password", "",
+                "spring.datasource.password", password,
                 "fieldbook.attachments.directory", photoDirectory());
     }
 
     /** Drops and creates the test database once per JVM, so every run starts empty. */
-    private static synchronized void prepare(String url, String user) {
+    private static synchronized void prepare(String url, String user, String password) {
         if (postgresPrepared) {
             return;
         }
@@ -64,7 +66,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
             throw new IllegalArgumentException("Unexpected test database name " + database);
         }
         String maintenance = url.substring(0, slash + 1) + "postgres";
-        try (Connection connection = DriverManager.getConnection(maintenance, user, "");
+        try (Connection connection = DriverManager.getConnection(maintenance, user, password);
                 Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             statement.execute("CREATE DATABASE " + database);
