@@ -1,6 +1,7 @@
 package app.fieldbook.sites;
 
 import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.AccessDenied;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Page;
 import jakarta.validation.Valid;
@@ -10,12 +11,12 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -69,10 +70,12 @@ class SiteController {
 
     private final Sites sites;
     private final SiteAdministration administration;
+    private final ApplicationEventPublisher events;
 
-    SiteController(Sites sites, SiteAdministration administration) {
+    SiteController(Sites sites, SiteAdministration administration, ApplicationEventPublisher events) {
         this.sites = sites;
         this.administration = administration;
+        this.events = events;
     }
 
     @GetMapping
@@ -84,7 +87,12 @@ class SiteController {
 
     @GetMapping("/{id}")
     Site get(@PathVariable UUID id, @AuthenticationPrincipal Actor actor) {
-        return sites.findVisible(id, actor).orElseThrow(() -> RejectedRequest.notFound("Site", id));
+        return sites.findVisible(id, actor).orElseThrow(() -> {
+            if (sites.exists(id)) {
+                events.publishEvent(new AccessDenied(actor, "Site", id.toString(), id, "outside the caller's sites"));
+            }
+            return RejectedRequest.notFound("Site", id);
+        });
     }
 
     @PostMapping

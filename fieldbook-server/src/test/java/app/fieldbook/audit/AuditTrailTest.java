@@ -108,6 +108,19 @@ class AuditTrailTest {
         assertThat(created.path("actorLogin").asString()).isEqualTo("test-admin");
         assertThat(created.path("changes").toString()).doesNotContain("password");
         assertThat(eventsOf("Site", site)).extracting(e -> e.path("action").asString()).contains("SITE_CREATED");
+        String portfolio = world.portfolio(site);
+        JsonNode portfolioCreated = eventsOf("Portfolio", portfolio).getFirst();
+        assertThat(portfolioCreated.path("action").asString()).isEqualTo("PORTFOLIO_CREATED");
+        assertThat(portfolioCreated.path("changes").path("siteIds").path("after").get(0).asString()).isEqualTo(site);
+    }
+
+    @Test
+    void aRuleThatRefusesTheCallerIsRecordedAsDeniedAccess() {
+        Person colleague = world.worker(site);
+        String report = draft(worker, site, DAY.plusDays(6));
+        assertThat(colleague.api().post("/api/v1/reports/" + report + "/submit").status()).isEqualTo(403);
+        assertThat(world.admin().get("/api/v1/audit/events?size=50&actorId=" + colleague.id()).body().path("items")
+                .valueStream().map(e -> e.path("action").asString())).contains("ACCESS_DENIED");
     }
 
     @Test
