@@ -5,9 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import app.fieldbook.identity.AccessDenied;
-import app.fieldbook.identity.Actor;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -21,8 +18,6 @@ import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.ErrorResponseException;
-import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -40,24 +35,6 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
 
     record FieldProblem(String field, String message) {
-    }
-
-    private final ApplicationEventPublisher events;
-
-    ProblemHandling(ApplicationEventPublisher events) {
-        this.events = events;
-    }
-
-    /** A rule that refuses the caller (403) is a denied access and is recorded as one. */
-    @Override
-    protected ResponseEntity<Object> handleErrorResponseException(ErrorResponseException ex, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
-        if (status.value() == HttpStatus.FORBIDDEN.value() && request instanceof ServletWebRequest servlet) {
-            events.publishEvent(new AccessDenied(Actor.current().orElse(null),
-                    servlet.getRequest().getMethod() + " " + servlet.getRequest().getRequestURI(), null, null,
-                    ex.getBody().getDetail()));
-        }
-        return super.handleErrorResponseException(ex, headers, status, request);
     }
 
     @Override
