@@ -7,6 +7,8 @@ import java.util.UUID;
  * A photo attached to a daily report. The content is addressed by its SHA-256.
  *
  * @param thumbnail whether a thumbnail could be made (not for types Java cannot decode)
+ * @param pending whether the photo's metadata arrived but its content is still being uploaded; {@code
+ *     sha256} and {@code sizeBytes} are then the announced ones and {@code contentType} is null
  */
 public record Photo(
         UUID id,
@@ -20,5 +22,6 @@ public record Photo(
         Double longitude,
         boolean thumbnail,
         long version,
-        OffsetDateTime createdAt) {
+        OffsetDateTime createdAt,
+        boolean pending) {
 }

@@ -28,7 +28,7 @@ record ReportPhoto(
 
     Photo toWire() {
         return new Photo(id, reportId, sha256, type.mediaType, sizeBytes, caption, takenAt, latitude, longitude,
-                hasThumbnail, version, createdAt);
+                hasThumbnail, version, createdAt, false);
     }
 
     Map<String, Object> auditedFields() {
