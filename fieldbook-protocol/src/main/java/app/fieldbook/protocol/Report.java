@@ -4,7 +4,10 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A daily report as the API shows it. {@code version} grows with every change. */
+/**
+ * A daily report as the API shows it. {@code version} grows with every change; {@code updatedBy} made
+ * the last one.
+ */
 public record Report(
         UUID id,
         UUID siteId,
@@ -18,5 +21,6 @@ public record Report(
         UUID decidedBy,
         long version,
         OffsetDateTime createdAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        UUID updatedBy) {
 }

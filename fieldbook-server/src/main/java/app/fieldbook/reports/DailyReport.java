@@ -33,12 +33,13 @@ record DailyReport(
         UUID decidedBy,
         long version,
         OffsetDateTime createdAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        UUID updatedBy) {
 
     static DailyReport draft(UUID id, UUID siteId, LocalDate date, Actor author, ReportContent content,
             OffsetDateTime now) {
         return new DailyReport(id, siteId, date, author.id(), ReportStatus.DRAFT, content, null, null, null, null, 1,
-                now, now);
+                now, now, author.id());
     }
 
     DailyReport edit(Actor actor, ReportContent newContent, OffsetDateTime now) {
@@ -47,7 +48,7 @@ record DailyReport(
             throw notAllowedIn("edited");
         }
         return new DailyReport(id, siteId, date, authorId, status, newContent, returnComment, submittedAt, decidedAt,
-                decidedBy, version + 1, createdAt, now);
+                decidedBy, version + 1, createdAt, now, actor.id());
     }
 
     /** Submits the report; a report that is already submitted stays as it is. */
@@ -56,7 +57,7 @@ record DailyReport(
         return switch (status) {
             case SUBMITTED -> this;
             case DRAFT, RETURNED -> new DailyReport(id, siteId, date, authorId, ReportStatus.SUBMITTED, content,
-                    returnComment, now, null, null, version + 1, createdAt, now);
+                    returnComment, now, null, null, version + 1, createdAt, now, actor.id());
             case APPROVED -> throw notAllowedIn("submitted");
         };
     }
@@ -67,7 +68,7 @@ record DailyReport(
             throw notAllowedIn("returned");
         }
         return new DailyReport(id, siteId, date, authorId, ReportStatus.RETURNED, content, comment, submittedAt, now,
-                manager.id(), version + 1, createdAt, now);
+                manager.id(), version + 1, createdAt, now, manager.id());
     }
 
     /** Approves a submitted report; an approved report stays as it is. */
@@ -76,7 +77,7 @@ record DailyReport(
         return switch (status) {
             case APPROVED -> this;
             case SUBMITTED -> new DailyReport(id, siteId, date, authorId, ReportStatus.APPROVED, content, null,
-                    submittedAt, now, manager.id(), version + 1, createdAt, now);
+                    submittedAt, now, manager.id(), version + 1, createdAt, now, manager.id());
             case DRAFT, RETURNED -> throw notAllowedIn("approved");
         };
     }
@@ -88,7 +89,19 @@ record DailyReport(
             throw notAllowedIn("reopened");
         }
         return new DailyReport(id, siteId, date, authorId, ReportStatus.RETURNED, content, comment, submittedAt, now,
-                manager.id(), version + 1, createdAt, now);
+                manager.id(), version + 1, createdAt, now, manager.id());
+    }
+
+    /**
+     * Writes the content chosen when a sync conflict is resolved: by the author while the report is
+     * editable, or by a manager of the site in any status (the manager settles what the report says).
+     */
+    DailyReport resolve(Actor actor, ReportContent newContent, OffsetDateTime now) {
+        if (actor.is(Role.MANAGER)) {
+            return new DailyReport(id, siteId, date, authorId, status, newContent, returnComment, submittedAt,
+                    decidedAt, decidedBy, version + 1, createdAt, now, actor.id());
+        }
+        return edit(actor, newContent, now);
     }
 
     void requireDeletableBy(Actor actor) {
@@ -104,7 +117,7 @@ record DailyReport(
 
     Report toWire() {
         return new Report(id, siteId, date, authorId, status, content, returnComment, submittedAt, decidedAt, decidedBy,
-                version, createdAt, updatedAt);
+                version, createdAt, updatedAt, updatedBy);
     }
 
     Map<String, Object> auditedFields() {

@@ -6,6 +6,7 @@ import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.NewReport;
 import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.sites.Sites;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -107,6 +108,24 @@ class DailyReporting {
     @Transactional
     DailyReport reopen(UUID id, String comment, Actor actor) {
         return change(id, null, actor, "REOPENED", report -> report.reopen(actor, comment, now()));
+    }
+
+    @Transactional
+    DailyReport transition(UUID id, long version, ReportStatus target, String comment, Actor actor) {
+        String reason = comment == null || comment.isBlank() ? "Returned" : comment;
+        return switch (target) {
+            case SUBMITTED -> change(id, version, actor, "SUBMITTED", report -> report.submit(actor, now()));
+            case APPROVED -> change(id, version, actor, "APPROVED", report -> report.approve(actor, now()));
+            case RETURNED -> change(id, version, actor, "RETURNED", report -> report.status() == ReportStatus.APPROVED
+                    ? report.reopen(actor, reason, now()) : report.returnToAuthor(actor, reason, now()));
+            case DRAFT -> throw new RejectedRequest(HttpStatus.CONFLICT, "report-status", "Not a transition",
+                    "A report never goes back to draft; a manager returns it instead.");
+        };
+    }
+
+    @Transactional
+    DailyReport resolve(UUID id, long version, ReportContent content, Actor actor) {
+        return change(id, version, actor, "UPDATED", report -> report.resolve(actor, content, now()));
     }
 
     @Transactional

@@ -42,6 +42,17 @@ class DailyReports {
                 .map(header -> withCrew(List.of(header)).getFirst());
     }
 
+    List<DailyReport> findVisible(java.util.Collection<UUID> ids, Actor actor) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        DataScope scope = DataScope.of(actor);
+        return withCrew(jdbc.sql("SELECT * FROM daily_reports r WHERE r.id IN (:ids) AND "
+                        + scope.sitePredicate("r.site_id"))
+                .param("ids", List.copyOf(ids)).params(scope.parameters())
+                .query(this::header).list());
+    }
+
     /** The site of a report regardless of scope; only to record a refused access, never to answer. */
     Optional<UUID> siteOf(UUID id) {
         return jdbc.sql("SELECT site_id FROM daily_reports WHERE id = ?").param(id).query(UUID.class).optional();
@@ -71,10 +82,10 @@ class DailyReports {
         jdbc.sql("""
                 INSERT INTO daily_reports (id, site_id, report_date, author_id, status, weather_conditions,
                     temperature_celsius, work_performed, delays, safety_incidents, materials, notes, return_comment,
-                    submitted_at, decided_at, decided_by, version, created_at, updated_at)
+                    submitted_at, decided_at, decided_by, version, created_at, updated_at, updated_by)
                 VALUES (:id, :siteId, :date, :authorId, :status, :conditions, :temperature, :workPerformed, :delays,
                     :safetyIncidents, :materials, :notes, :returnComment, :submittedAt, :decidedAt, :decidedBy,
-                    :version, :createdAt, :updatedAt)
+                    :version, :createdAt, :updatedAt, :updatedBy)
                 """)
                 .params(columns(report))
                 .update();
@@ -90,7 +101,8 @@ class DailyReports {
                     temperature_celsius = :temperature, work_performed = :workPerformed, delays = :delays,
                     safety_incidents = :safetyIncidents, materials = :materials, notes = :notes,
                     return_comment = :returnComment, submitted_at = :submittedAt, decided_at = :decidedAt,
-                    decided_by = :decidedBy, version = :version, updated_at = :updatedAt
+                    decided_by = :decidedBy, version = :version, updated_at = :updatedAt,
+                    updated_by = :updatedBy
                  WHERE id = :id AND version = :expectedVersion
                 """)
                 .params(columns)
@@ -159,6 +171,7 @@ class DailyReports {
         columns.put("version", report.version());
         columns.put("createdAt", report.createdAt());
         columns.put("updatedAt", report.updatedAt());
+        columns.put("updatedBy", report.updatedBy());
         return columns;
     }
 
@@ -192,7 +205,7 @@ class DailyReports {
                     new ReportContent(content.weather(), crew, content.workPerformed(), content.delays(),
                             content.safetyIncidents(), content.materials(), content.notes()),
                     header.returnComment(), header.submittedAt(), header.decidedAt(), header.decidedBy(),
-                    header.version(), header.createdAt(), header.updatedAt()));
+                    header.version(), header.createdAt(), header.updatedAt(), header.updatedBy()));
         }
         return reports;
     }
@@ -214,6 +227,7 @@ class DailyReports {
                 rs.getObject("decided_by", UUID.class),
                 rs.getLong("version"),
                 rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getObject("updated_by", UUID.class));
     }
 }

@@ -1,6 +1,14 @@
 package app.fieldbook.reports;
 
 import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.NewReport;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportStatus;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -14,9 +22,69 @@ public class Reports {
     }
 
     private final DailyReporting reporting;
+    private final DailyReports reports;
 
-    Reports(DailyReporting reporting) {
+    Reports(DailyReporting reporting, DailyReports reports) {
         this.reporting = reporting;
+        this.reports = reports;
+    }
+
+    /** The report if the person may read it; empty otherwise (nothing is recorded). */
+    @Transactional(readOnly = true)
+    public Optional<Report> findVisible(UUID reportId, Actor actor) {
+        return reports.findVisible(reportId, actor).map(DailyReport::toWire);
+    }
+
+    /** The reports among {@code ids} that the person may read. */
+    @Transactional(readOnly = true)
+    public List<Report> findVisible(Collection<UUID> ids, Actor actor) {
+        return reports.findVisible(ids, actor).stream().map(DailyReport::toWire).toList();
+    }
+
+    /** The id of the author's report of that site and day, if there is one (the natural key of a report). */
+    @Transactional(readOnly = true)
+    public Optional<UUID> findIdOf(UUID siteId, LocalDate date, UUID authorId) {
+        return reports.findIdOf(siteId, date, authorId);
+    }
+
+    /**
+     * Creates a draft with the given id.
+     *
+     * @throws app.fieldbook.RejectedRequest 403 unless the author is a field worker, 422 for a site not
+     *     assigned to them, 409 if the id or the author's report of that day exists
+     */
+    @Transactional
+    public Report create(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
+        DailyReporting.Created created = reporting.create(new NewReport(id, siteId, date, content), author);
+        if (!created.created()) {
+            throw new app.fieldbook.RejectedRequest(org.springframework.http.HttpStatus.CONFLICT, "id-taken",
+                    "Id taken", "The report " + id + " exists already.");
+        }
+        return created.report().toWire();
+    }
+
+    /** Replaces the content, by the author of a draft or returned report, at the given version. */
+    @Transactional
+    public Report edit(UUID id, long version, ReportContent content, Actor actor) {
+        return reporting.edit(id, version, content, actor).toWire();
+    }
+
+    /** Moves the report to {@code target} by the life-cycle rules (submit, return or reopen, approve). */
+    @Transactional
+    public Report transition(UUID id, long version, ReportStatus target, String comment, Actor actor) {
+        return reporting.transition(id, version, target, comment, actor).toWire();
+    }
+
+    /** Writes content chosen to resolve a conflict: the author of an editable report, or a site manager. */
+    @Transactional
+    public Report resolve(UUID id, long version, ReportContent content, Actor actor) {
+        return reporting.resolve(id, version, content, actor).toWire();
+    }
+
+    /** Deletes a draft of the caller at the given version. */
+    @Transactional
+    public void delete(UUID id, long version, Actor actor) {
+        reporting.delete(id, version, actor);
     }
 
     /**
