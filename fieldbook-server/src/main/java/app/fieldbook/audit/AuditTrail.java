@@ -11,6 +11,7 @@ import app.fieldbook.reports.ReportChanged;
 import app.fieldbook.sites.AssignmentsChanged;
 import app.fieldbook.sites.PortfolioChanged;
 import app.fieldbook.sites.SiteChanged;
+import app.fieldbook.sync.ConflictRecorded;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -85,6 +86,13 @@ class AuditTrail {
     @Transactional(propagation = Propagation.MANDATORY)
     void recordInSameTransaction(PhotoChanged change) {
         record(Actor.current().orElse(null), null, "PHOTO_" + change.action(), "Photo", change.photoId(),
+                change.siteId(), change.before(), change.after());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(ConflictRecorded change) {
+        record(Actor.current().orElse(null), null, "CONFLICT_" + change.action(), "Conflict", change.conflictId(),
                 change.siteId(), change.before(), change.after());
     }
 

@@ -1,5 +1,6 @@
 package app.fieldbook.reports;
 
+import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.NewReport;
 import app.fieldbook.protocol.Report;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,6 +43,13 @@ public class Reports {
         return reports.findVisible(ids, actor).stream().map(DailyReport::toWire).toList();
     }
 
+    /** Up to {@code limit} reports of a site the person may read, newest day first. */
+    @Transactional(readOnly = true)
+    public List<Report> ofSite(UUID siteId, Actor actor, int limit) {
+        return reports.page(new DailyReports.Filter(siteId, null, null, null, null), actor, 0, limit).stream()
+                .map(DailyReport::toWire).toList();
+    }
+
     /** The id of the author's report of that site and day, if there is one (the natural key of a report). */
     @Transactional(readOnly = true)
     public Optional<UUID> findIdOf(UUID siteId, LocalDate date, UUID authorId) {
@@ -57,8 +66,8 @@ public class Reports {
     public Report create(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
         DailyReporting.Created created = reporting.create(new NewReport(id, siteId, date, content), author);
         if (!created.created()) {
-            throw new app.fieldbook.RejectedRequest(org.springframework.http.HttpStatus.CONFLICT, "id-taken",
-                    "Id taken", "The report " + id + " exists already.");
+            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                    "The report " + id + " exists already.");
         }
         return created.report().toWire();
     }

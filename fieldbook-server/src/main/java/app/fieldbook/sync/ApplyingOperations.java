@@ -1,0 +1,297 @@
+package app.fieldbook.sync;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.ConflictState;
+import app.fieldbook.protocol.FieldChange;
+import app.fieldbook.protocol.Operation;
+import app.fieldbook.protocol.OperationKind;
+import app.fieldbook.protocol.OperationOutcome;
+import app.fieldbook.protocol.OperationResult;
+import app.fieldbook.protocol.PushRequest;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.reports.Reports;
+import app.fieldbook.sites.Sites;
+import app.fieldbook.sync.merge.Change;
+import app.fieldbook.sync.merge.Merge;
+import app.fieldbook.sync.merge.ServerRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.ErrorResponseException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Applies pushed operations, each exactly once and in its own transaction together with the record of
+ * its result. A replay of the same operation id and body answers the recorded result and changes
+ * nothing; the same id with another body answers 409. The operation is merged by {@link Merge} against
+ * the record as the server has it, then written through the reports module, whose rules (scope, role,
+ * author, status) decide as for any other change; what cannot be merged is kept as conflicts.
+ */
+@Service
+class ApplyingOperations {
+
+    private static final Set<String> UPDATABLE = Set.of(ReportFields.STATUS, ReportFields.RETURN_COMMENT,
+            ReportFields.WEATHER_CONDITIONS, ReportFields.WEATHER_TEMPERATURE, ReportFields.CREW,
+            ReportFields.WORK_PERFORMED, ReportFields.DELAYS, ReportFields.SAFETY_INCIDENTS, ReportFields.MATERIALS,
+            ReportFields.NOTES);
+    private static final int ATTEMPTS = 3;
+
+    private final Reports reports;
+    private final Sites sites;
+    private final ChangeFeed feed;
+    private final SyncOperations operations;
+    private final Conflicts conflicts;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    ApplyingOperations(Reports reports, Sites sites, ChangeFeed feed, SyncOperations operations, Conflicts conflicts,
+            ApplicationEventPublisher events, TransactionTemplate transactions, JsonMapper json, Clock clock) {
+        this.reports = reports;
+        this.sites = sites;
+        this.feed = feed;
+        this.operations = operations;
+        this.conflicts = conflicts;
+        this.events = events;
+        this.transactions = transactions;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    List<OperationResult> push(PushRequest request, Actor actor) {
+        List<OperationResult> results = new ArrayList<>(request.operations().size());
+        for (Operation operation : request.operations()) {
+            results.add(applyOnce(operation, request.deviceId(), actor));
+        }
+        return results;
+    }
+
+    OperationResult applyOnce(Operation operation, UUID deviceId, Actor actor) {
+        String hash = hash(operation);
+        for (int attempt = 1; ; attempt++) {
+            Optional<SyncOperations.Recorded> recorded = operations.find(operation.operationId());
+            if (recorded.isPresent()) {
+                return recorded.get().bodyHash().equals(hash)
+                        ? json.readValue(recorded.get().result(), OperationResult.class)
+                        : refused(operation, 409, "operation-id-reused",
+                                "This operation id was used before for a different operation.");
+            }
+            try {
+                return transactions.execute(status -> {
+                    OperationResult result = apply(operation, deviceId, actor);
+                    operations.record(operation.operationId(), deviceId, actor.id(), hash, json.writeValueAsString(result));
+                    return result;
+                });
+            } catch (ErrorResponseException rejected) {
+                OperationResult result = refused(operation, rejected.getStatusCode().value(),
+                        problemType(rejected), rejected.getBody().getDetail());
+                return recordRefusal(operation, deviceId, actor, hash, result);
+            } catch (IllegalArgumentException invalid) {
+                OperationResult result = refused(operation, 422, "invalid-operation", invalid.getMessage());
+                return recordRefusal(operation, deviceId, actor, hash, result);
+            } catch (DataIntegrityViolationException raced) {
+                // the same operation applied by a concurrent request, or the same report created elsewhere
+                // at the same moment: read again and merge against what committed
+                if (attempt >= ATTEMPTS) {
+                    throw raced;
+                }
+            }
+        }
+    }
+
+    private OperationResult recordRefusal(Operation operation, UUID deviceId, Actor actor, String hash,
+            OperationResult result) {
+        try {
+            transactions.executeWithoutResult(status -> operations.record(operation.operationId(), deviceId,
+                    actor.id(), hash, json.writeValueAsString(result)));
+            return result;
+        } catch (DuplicateKeyException raced) {
+            return operations.find(operation.operationId())
+                    .map(recorded -> json.readValue(recorded.result(), OperationResult.class))
+                    .orElse(result);
+        }
+    }
+
+    private OperationResult apply(Operation operation, UUID deviceId, Actor actor) {
+        if (!SyncProtocol.REPORT.equals(operation.entity())) {
+            throw new IllegalArgumentException("entity " + operation.entity() + " cannot be pushed by protocol "
+                    + SyncProtocol.VERSION + "; photos are announced with an upload");
+        }
+        Map<String, Change.Edit> fields = canonical(operation);
+        UUID entityId = operation.entityId();
+        Optional<Report> current = reports.findVisible(entityId, actor);
+        if (operation.kind() == OperationKind.CREATE && current.isEmpty()) {
+            UUID siteId = UUID.fromString(required(fields, ReportFields.SITE_ID));
+            LocalDate date = LocalDate.parse(required(fields, ReportFields.DATE));
+            Optional<UUID> sameDay = reports.findIdOf(siteId, date, actor.id());
+            if (sameDay.isPresent()) {
+                entityId = sameDay.get();
+                current = reports.findVisible(entityId, actor);
+            }
+        }
+        UUID deletedFrom = null;
+        if (current.isEmpty() && operation.kind() != OperationKind.CREATE) {
+            deletedFrom = feed.siteOfDeleted(entityId).filter(site -> sites.findVisible(site, actor).isPresent())
+                    .orElseThrow(() -> RejectedRequest.notFound("Report", operation.entityId()));
+        }
+        ServerRecord server = current
+                .map(report -> ServerRecord.of(report.version(), ReportFieldValues.of(report),
+                        report.status() == ReportStatus.APPROVED))
+                .orElse(ServerRecord.absent());
+        Merge merge = Merge.decide(server, new Change(kind(operation.kind()), operation.baseVersion(), fields));
+        Report after = switch (merge.action()) {
+            case CREATE -> create(entityId, merge.writes(), actor);
+            case UPDATE -> update(current.orElseThrow(), merge.writes(), actor);
+            case DELETE -> {
+                reports.delete(entityId, current.orElseThrow().version(), actor);
+                yield null;
+            }
+            case NONE -> current.orElse(null);
+        };
+        List<UUID> conflictIds = recordConflicts(operation, deviceId, actor, entityId, current.orElse(null), after,
+                deletedFrom, merge);
+        long version = after == null ? operation.baseVersion() : after.version();
+        return new OperationResult(operation.operationId(),
+                conflictIds.isEmpty() ? OperationOutcome.APPLIED : OperationOutcome.CONFLICT,
+                conflictIds.isEmpty() ? 200 : 409, entityId, version, conflictIds, null, null);
+    }
+
+    private Report create(UUID id, Map<String, Object> writes, Actor actor) {
+        Object status = writes.get(ReportFields.STATUS);
+        if (status != null && !status.equals("DRAFT") && !status.equals("SUBMITTED")) {
+            throw new IllegalArgumentException("a new report is a draft or submitted, not " + status);
+        }
+        Report created = reports.create(id, UUID.fromString((String) writes.get(ReportFields.SITE_ID)),
+                LocalDate.parse((String) writes.get(ReportFields.DATE)),
+                ReportFieldValues.content(ReportFieldValues.empty(), writes), actor);
+        return "SUBMITTED".equals(status)
+                ? reports.transition(id, created.version(), ReportStatus.SUBMITTED, null, actor)
+                : created;
+    }
+
+    private Report update(Report current, Map<String, Object> writes, Actor actor) {
+        Map<String, Object> content = new LinkedHashMap<>(writes);
+        content.keySet().retainAll(ReportFields.CONTENT);
+        Report report = current;
+        if (!content.isEmpty()) {
+            report = reports.edit(report.id(), report.version(), ReportFieldValues.content(ReportFieldValues.of(report),
+                    content), actor);
+        }
+        Object status = writes.get(ReportFields.STATUS);
+        if (status != null) {
+            report = reports.transition(report.id(), report.version(), ReportStatus.valueOf((String) status),
+                    (String) writes.get(ReportFields.RETURN_COMMENT), actor);
+        }
+        return report;
+    }
+
+    private List<UUID> recordConflicts(Operation operation, UUID deviceId, Actor actor, UUID entityId, Report before,
+            Report after, UUID deletedFrom, Merge merge) {
+        if (!merge.hasConflicts()) {
+            return List.of();
+        }
+        Report server = after != null ? after : before;
+        UUID siteId = server != null ? server.siteId() : deletedFrom;
+        UUID authorId = server != null ? server.authorId() : actor.id();
+        Map<String, Merge.FieldConflict> fields = new TreeMap<>(merge.conflicts());
+        if (merge.reason() == Merge.WholeConflict.DELETE_OF_CHANGED) {
+            fields.put("_record", new Merge.FieldConflict("kept at version " + server.version(), "deleted"));
+        }
+        List<UUID> ids = new ArrayList<>();
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        for (var field : fields.entrySet()) {
+            UUID id = UUID.randomUUID();
+            String fieldName = merge.reason() == Merge.WholeConflict.EDIT_OF_DELETED
+                    || merge.reason() == Merge.WholeConflict.EDIT_OF_LOCKED
+                    ? field.getKey() + "@" + merge.reason().name().toLowerCase() : field.getKey();
+            conflicts.insert(new Conflicts.Row(id, SyncProtocol.REPORT, entityId, siteId, authorId, fieldName,
+                    conflicts.write(field.getValue().serverValue()), server == null ? null : server.updatedBy(),
+                    server == null ? null : server.updatedAt(), conflicts.write(field.getValue().clientValue()),
+                    actor.id(), deviceId, operation.madeAt(), operation.operationId(),
+                    ConflictState.OPEN, null, null, null, 1, now));
+            Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("field", fieldName);
+            recorded.put("serverValue", field.getValue().serverValue());
+            recorded.put("clientValue", field.getValue().clientValue());
+            events.publishEvent(new ConflictRecorded("RECORDED", id, SyncProtocol.REPORT, entityId, siteId, Map.of(),
+                    recorded));
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static Map<String, Change.Edit> canonical(Operation operation) {
+        Map<String, Change.Edit> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, FieldChange> entry : operation.changes().entrySet()) {
+            String field = entry.getKey();
+            if (operation.kind() == OperationKind.UPDATE && !UPDATABLE.contains(field)) {
+                throw new RejectedRequest(HttpStatus.FORBIDDEN,
+                        "field-not-writable", "Field not writable", "The field " + field
+                                + " of a report cannot be changed after it was created.");
+            }
+            FieldChange change = entry.getValue() == null ? new FieldChange(null, null) : entry.getValue();
+            fields.put(field, new Change.Edit(ReportFieldValues.canonical(field, change.base()),
+                    ReportFieldValues.canonical(field, change.value())));
+        }
+        if (operation.kind() == OperationKind.DELETE && !fields.isEmpty()) {
+            throw new IllegalArgumentException("a delete carries no field changes");
+        }
+        return fields;
+    }
+
+    private static String required(Map<String, Change.Edit> fields, String field) {
+        Change.Edit edit = fields.get(field);
+        if (edit == null || edit.value() == null) {
+            throw new IllegalArgumentException("a new report needs " + field);
+        }
+        return (String) edit.value();
+    }
+
+    private static Change.Kind kind(OperationKind kind) {
+        return Change.Kind.valueOf(kind.name());
+    }
+
+    private static OperationResult refused(Operation operation, int status, String type, String detail) {
+        return new OperationResult(operation.operationId(), OperationOutcome.REJECTED, status, operation.entityId(),
+                operation.baseVersion(), List.of(), RejectedRequest.TYPE_BASE + type, detail);
+    }
+
+    private static String problemType(ErrorResponseException rejected) {
+        String type = String.valueOf(rejected.getBody().getType());
+        return type.startsWith(RejectedRequest.TYPE_BASE)
+                ? type.substring(RejectedRequest.TYPE_BASE.length()) : "rejected";
+    }
+
+    private String hash(Operation operation) {
+        try {
+            byte[] body = json.writeValueAsBytes(new Object[] {operation.entity(), operation.entityId(),
+                    operation.kind(), operation.baseVersion(), new TreeMap<>(operation.changes())});
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package app.fieldbook.sync;
+
+import app.fieldbook.attachments.PhotoChanged;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.reports.ReportChanged;
+import app.fieldbook.sites.DataScope;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The change feed devices pull from. Every change of a synced record adds a row in the transaction of
+ * the change, without a position. The sequencer later gives committed rows their positions, one
+ * sequencer at a time (a row lock), in the order it finds them. A transaction that commits late
+ * therefore gets a position after everything already handed out, and a pull that remembered the last
+ * position it saw never skips a change, however transactions interleave.
+ */
+@Component
+class ChangeFeed {
+
+    /** A positioned row of the feed. */
+    record Entry(long position, String entity, UUID entityId, UUID siteId, boolean deleted) {
+    }
+
+    private static final int SEQUENCE_BATCH = 5000;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    ChangeFeed(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(ReportChanged change) {
+        record(SyncProtocol.REPORT, change.reportId(), change.siteId(), change.action().equals("DELETED"));
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(PhotoChanged change) {
+        record(SyncProtocol.PHOTO, change.photoId(), change.siteId(), change.action().equals("DELETED"));
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(ConflictRecorded change) {
+        record(SyncProtocol.CONFLICT, change.conflictId(), change.siteId(), false);
+    }
+
+    void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
+        jdbc.sql("INSERT INTO sync_feed (id, position, entity, entity_id, site_id, deleted, recorded_at) "
+                        + "VALUES (?, NULL, ?, ?, ?, ?, ?)")
+                .params(UUID.randomUUID(), entity, entityId, siteId, deleted, OffsetDateTime.now(clock))
+                .update();
+    }
+
+    /** The site of a record whose deletion the feed recorded, if it was deleted. */
+    java.util.Optional<UUID> siteOfDeleted(UUID entityId) {
+        return jdbc.sql("SELECT site_id FROM sync_feed WHERE entity_id = ? AND deleted = TRUE").param(entityId)
+                .query(UUID.class).list().stream().findFirst();
+    }
+
+    /** Gives every committed row without a position the next positions; returns how many. */
+    @Scheduled(fixedDelayString = "${fieldbook.sync.sequence-interval:500ms}")
+    int sequence() {
+        int total = 0;
+        int batch;
+        do {
+            Integer done = transactions.execute(status -> sequenceBatch());
+            batch = done == null ? 0 : done;
+            total += batch;
+        } while (batch == SEQUENCE_BATCH);
+        return total;
+    }
+
+    private int sequenceBatch() {
+        long last = jdbc.sql("SELECT last_position FROM sync_sequencer WHERE id = 1 FOR UPDATE")
+                .query(Long.class).single();
+        List<UUID> pending = jdbc.sql("SELECT id FROM sync_feed WHERE position IS NULL ORDER BY recorded_at, id LIMIT ?")
+                .param(SEQUENCE_BATCH).query(UUID.class).list();
+        for (UUID id : pending) {
+            jdbc.sql("UPDATE sync_feed SET position = ? WHERE id = ?").params(++last, id).update();
+        }
+        if (!pending.isEmpty()) {
+            jdbc.sql("UPDATE sync_sequencer SET last_position = ? WHERE id = 1").param(last).update();
+        }
+        return pending.size();
+    }
+
+    /** Up to {@code limit} rows after {@code cursor} whose site the person may see, in position order. */
+    List<Entry> after(long cursor, int limit, Actor actor) {
+        DataScope scope = DataScope.of(actor);
+        return jdbc.sql("SELECT position, entity, entity_id, site_id, deleted FROM sync_feed f "
+                        + "WHERE f.position > :cursor AND " + scope.sitePredicate("f.site_id")
+                        + " ORDER BY f.position LIMIT :limit")
+                .param("cursor", cursor).param("limit", limit).params(scope.parameters())
+                .query((rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class),
+                        rs.getObject(4, UUID.class), rs.getBoolean(5)))
+                .list();
+    }
+}

@@ -1,0 +1,99 @@
+package app.fieldbook.sync;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.Conflict;
+import app.fieldbook.protocol.ConflictResolution;
+import app.fieldbook.protocol.PullRequest;
+import app.fieldbook.protocol.PullResponse;
+import app.fieldbook.protocol.PushRequest;
+import app.fieldbook.protocol.PushResponse;
+import app.fieldbook.protocol.SyncProtocol;
+import jakarta.validation.Valid;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The sync protocol (docs/sync-protocol.md): push, pull, and conflicts. */
+@RestController
+@RequestMapping("/api/v1/sync")
+@PreAuthorize("hasAnyRole('WORKER', 'MANAGER', 'EXECUTIVE')")
+class SyncController {
+
+    private final ApplyingOperations applying;
+    private final PullingChanges pulling;
+    private final ResolvingConflicts resolving;
+    private final Devices devices;
+    private final SyncSettings settings;
+
+    SyncController(ApplyingOperations applying, PullingChanges pulling, ResolvingConflicts resolving, Devices devices,
+            SyncSettings settings) {
+        this.applying = applying;
+        this.pulling = pulling;
+        this.resolving = resolving;
+        this.devices = devices;
+        this.settings = settings;
+    }
+
+    @PostMapping("/push")
+    PushResponse push(@Valid @RequestBody PushRequest request, @AuthenticationPrincipal Actor actor) {
+        admit(request.protocolVersion(), request.clientVersion());
+        devices.report(request.deviceId(), actor.id(), request.protocolVersion(), request.clientVersion(),
+                request.device(), true);
+        return new PushResponse(applying.push(request, actor));
+    }
+
+    @PostMapping("/pull")
+    PullResponse pull(@Valid @RequestBody PullRequest request, @AuthenticationPrincipal Actor actor) {
+        admit(request.protocolVersion(), request.clientVersion());
+        devices.report(request.deviceId(), actor.id(), request.protocolVersion(), request.clientVersion(),
+                request.device(), false);
+        try {
+            return pulling.pull(request, actor);
+        } catch (IllegalArgumentException badCursor) {
+            throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-cursor", "Invalid cursor",
+                    badCursor.getMessage() + ". Start again with an empty cursor.");
+        }
+    }
+
+    @GetMapping("/conflicts")
+    List<Conflict> conflicts(@AuthenticationPrincipal Actor actor) {
+        return resolving.open(actor);
+    }
+
+    @PostMapping("/conflicts/{id}/resolution")
+    Conflict resolve(@PathVariable UUID id, @Valid @RequestBody ConflictResolution resolution,
+            @AuthenticationPrincipal Actor actor) {
+        try {
+            return resolving.resolve(id, resolution, actor);
+        } catch (IllegalArgumentException invalid) {
+            throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid value", invalid.getMessage());
+        }
+    }
+
+    /** Refuses clients older than the server accepts with 426, telling them to update. */
+    private void admit(int protocolVersion, String clientVersion) {
+        boolean oldProtocol = protocolVersion < settings.minimumProtocolVersion();
+        boolean oldClient = SyncProtocol.compareVersions(clientVersion, settings.minimumClientVersion()) < 0;
+        if (oldProtocol || oldClient) {
+            throw new RejectedRequest(HttpStatus.UPGRADE_REQUIRED, "client-too-old", "Please update the app",
+                    "This version of the app (" + clientVersion + ", protocol " + protocolVersion
+                            + ") is too old for this server. Update to " + settings.minimumClientVersion() + " or later.",
+                    Map.of("minimumClientVersion", settings.minimumClientVersion(),
+                            "minimumProtocolVersion", settings.minimumProtocolVersion()));
+        }
+        if (protocolVersion > SyncProtocol.VERSION) {
+            throw new RejectedRequest(HttpStatus.BAD_REQUEST, "protocol-unknown", "Unknown protocol version",
+                    "This server speaks sync protocol " + SyncProtocol.VERSION + ", not " + protocolVersion + ".");
+        }
+    }
+}

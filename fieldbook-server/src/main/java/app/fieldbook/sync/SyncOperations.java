@@ -1,0 +1,38 @@
+package app.fieldbook.sync;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The operations already applied, with the result each got, in table {@code sync_operations}. */
+@Repository
+class SyncOperations {
+
+    /** What was recorded for an operation id: the hash of its body and its result as JSON. */
+    record Recorded(String bodyHash, String result) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    SyncOperations(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    Optional<Recorded> find(UUID operationId) {
+        return jdbc.sql("SELECT body_hash, result FROM sync_operations WHERE operation_id = ?").param(operationId)
+                .query((rs, n) -> new Recorded(rs.getString(1), rs.getString(2))).optional();
+    }
+
+    /** Records the result; fails with a duplicate key if the operation was recorded meanwhile. */
+    void record(UUID operationId, UUID deviceId, UUID userId, String bodyHash, String result) {
+        jdbc.sql("INSERT INTO sync_operations (operation_id, device_id, user_id, body_hash, result, applied_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)")
+                .params(operationId, deviceId, userId, bodyHash, result, OffsetDateTime.now(clock))
+                .update();
+    }
+}

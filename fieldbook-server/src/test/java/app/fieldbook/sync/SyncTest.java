@@ -1,0 +1,344 @@
+package app.fieldbook.sync;
+
+import static app.fieldbook.Fixtures.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/** The sync protocol over HTTP, as two devices of field workers and a manager's would use it. */
+@FullStackTest
+class SyncTest {
+
+    private static final LocalDate DAY = LocalDate.of(2026, 9, 7);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    ChangeFeed feed;
+
+    Fixtures world;
+    String site;
+    Person worker;
+    Person manager;
+    Device phone;
+    Device tablet;
+
+    @BeforeEach
+    void world() {
+        world = new Fixtures(port);
+        site = world.site();
+        worker = world.worker(site);
+        manager = world.manager(world.portfolio(site));
+        phone = new Device(worker.api());
+        tablet = new Device(worker.api());
+    }
+
+    @Test
+    void aReplayedOperationIsAppliedOnceAndAnswersTheSameResult() {
+        Map<String, Object> create = phone.create(UUID.randomUUID(), DAY, "Poured slab");
+        JsonNode first = phone.push(create);
+        JsonNode again = phone.push(create);
+        assertThat(first.path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(again).isEqualTo(first);
+        String reportId = first.path("entityId").asString();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE id = ?").param(UUID.fromString(reportId))
+                .query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE entity_id = ? AND action = 'REPORT_CREATED'")
+                .param(reportId).query(Long.class).single()).isOne();
+    }
+
+    @Test
+    void theSameOperationIdWithAnotherBodyIsRefused() {
+        Map<String, Object> create = phone.create(UUID.randomUUID(), DAY.plusDays(1), "Poured slab");
+        phone.push(create);
+        Map<String, Object> forged = new LinkedHashMap<>(create);
+        forged.put("entityId", UUID.randomUUID().toString());
+        JsonNode result = phone.push(forged);
+        assertThat(result.path("status").asInt()).isEqualTo(409);
+        assertThat(result.path("problemType").asString()).endsWith("/operation-id-reused");
+    }
+
+    @Test
+    void editsOfDifferentFieldsMergeAndEditsOfTheSameFieldBecomeAConflictThatBothDevicesSee() {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(2), "Formwork")).path("entityId").asString();
+        JsonNode fromPhone = phone.push(phone.update(report, 1, Map.of(
+                "workPerformed", edit("Formwork", "Formwork and rebar"),
+                "notes", edit(null, "Phone note"))));
+        JsonNode fromTablet = tablet.push(tablet.update(report, 1, Map.of(
+                "workPerformed", edit("Formwork", "Formwork, rebar, pour"),
+                "delays", edit(null, "Crane late"))));
+        assertThat(fromPhone.path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(fromTablet.path("outcome").asString()).isEqualTo("CONFLICT");
+        assertThat(fromTablet.path("conflictIds").size()).isOne();
+
+        JsonNode merged = expect(worker.api().get("/api/v1/reports/" + report), 200).body();
+        assertThat(merged.path("content").path("workPerformed").asString()).isEqualTo("Formwork and rebar");
+        assertThat(merged.path("content").path("notes").asString()).isEqualTo("Phone note");
+        assertThat(merged.path("content").path("delays").asString()).isEqualTo("Crane late");
+
+        JsonNode conflict = expect(manager.api().get("/api/v1/sync/conflicts"), 200).body().valueStream()
+                .filter(c -> c.path("entityId").asString().equals(report)).findFirst().orElseThrow();
+        assertThat(conflict.path("field").asString()).isEqualTo("workPerformed");
+        assertThat(conflict.path("serverValue").asString()).isEqualTo("Formwork and rebar");
+        assertThat(conflict.path("clientValue").asString()).isEqualTo("Formwork, rebar, pour");
+        assertThat(conflict.path("clientChangedBy").asString()).isEqualTo(worker.id());
+
+        expect(worker.api().post("/api/v1/sync/conflicts/" + conflict.path("id").asString() + "/resolution",
+                Map.of("choice", "CLIENT")), 200);
+        JsonNode onPhone = phone.pullAll();
+        JsonNode onTablet = tablet.pullAll();
+        assertThat(reportIn(onPhone, report).path("content")).isEqualTo(reportIn(onTablet, report).path("content"));
+        assertThat(reportIn(onPhone, report).path("content").path("workPerformed").asString())
+                .isEqualTo("Formwork, rebar, pour");
+        assertThat(worker.api().get("/api/v1/sync/conflicts").body().valueStream()
+                .filter(c -> c.path("entityId").asString().equals(report))).isEmpty();
+    }
+
+    @Test
+    void twoDevicesCreatingTheSameDaysReportEndWithOneReportAndAConflictForWhatDiffers() {
+        JsonNode first = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(3), "From the phone"));
+        JsonNode second = tablet.push(tablet.create(UUID.randomUUID(), DAY.plusDays(3), "From the tablet"));
+        assertThat(second.path("entityId").asString()).isEqualTo(first.path("entityId").asString());
+        assertThat(second.path("outcome").asString()).isEqualTo("CONFLICT");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE site_id = ? AND report_date = ?")
+                .params(UUID.fromString(site), DAY.plusDays(3)).query(Long.class).single()).isOne();
+        assertThat(openConflictFields(first.path("entityId").asString())).containsExactly("workPerformed");
+    }
+
+    @Test
+    void aDeleteAgainstAConcurrentEditIsAConflictAndTheReportStays() {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(4), "Draft")).path("entityId").asString();
+        tablet.push(tablet.update(report, 1, Map.of("notes", edit(null, "Still needed"))));
+        JsonNode deleted = phone.push(phone.delete(report, 1));
+        assertThat(deleted.path("outcome").asString()).isEqualTo("CONFLICT");
+        expect(worker.api().get("/api/v1/reports/" + report), 200);
+        assertThat(openConflictFields(report)).containsExactly("_record");
+    }
+
+    @Test
+    void anEditOfAReportApprovedMeanwhileIsAConflictNotASilentOverwrite() {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(5), "Done")).path("entityId").asString();
+        phone.push(phone.update(report, 1, Map.of("status", edit("DRAFT", "SUBMITTED"))));
+        expect(manager.api().post("/api/v1/reports/" + report + "/approve"), 200);
+        JsonNode late = tablet.push(tablet.update(report, 1, Map.of("notes", edit(null, "Late thought"))));
+        assertThat(late.path("outcome").asString()).isEqualTo("CONFLICT");
+        JsonNode stored = worker.api().get("/api/v1/reports/" + report).body();
+        assertThat(stored.path("status").asString()).isEqualTo("APPROVED");
+        assertThat(stored.path("content").path("notes").isNull()).isTrue();
+        assertThat(openConflictFields(report)).containsExactly("notes@edit_of_locked");
+    }
+
+    @Test
+    void aWorkerCannotApproveOrMoveAReportBySync() {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(6), "x")).path("entityId").asString();
+        phone.push(phone.update(report, 1, Map.of("status", edit("DRAFT", "SUBMITTED"))));
+        JsonNode approve = phone.push(phone.update(report, 2, Map.of("status", edit("SUBMITTED", "APPROVED"))));
+        assertThat(approve.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(approve.path("status").asInt()).isEqualTo(403);
+        JsonNode move = phone.push(phone.update(report, 2, Map.of("siteId", edit(site, world.site()))));
+        assertThat(move.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(move.path("problemType").asString()).endsWith("/field-not-writable");
+        assertThat(worker.api().get("/api/v1/reports/" + report).body().path("status").asString()).isEqualTo("SUBMITTED");
+    }
+
+    @Test
+    void aChangeCommittedAfterALaterOneIsStillPulled() throws Exception {
+        String early = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(7), "early")).path("entityId").asString();
+        phone.pullAll();
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> slow = executor.submit(() -> transactions.executeWithoutResult(status -> {
+                feed.record("DailyReport", UUID.fromString(early), UUID.fromString(site), false);
+                written.countDown();
+                await(release);
+            }));
+            assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+            String later = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(8), "later")).path("entityId").asString();
+            JsonNode before = phone.pullAll();
+            assertThat(ids(before)).contains(later).doesNotContain(early);
+            release.countDown();
+            slow.get(10, TimeUnit.SECONDS);
+            JsonNode after = phone.pullAll();
+            assertThat(ids(after)).contains(early);
+        } finally {
+            release.countDown();
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDeviceThatLostASiteIsToldToDropItsData() {
+        phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(9), "x"));
+        JsonNode first = phone.pullAll();
+        assertThat(first.path("sites").valueStream().map(s -> s.path("id").asString())).contains(site);
+        expect(world.admin().put("/api/v1/users/" + worker.id() + "/sites", Map.of("siteIds", List.of())), 200);
+        JsonNode after = phone.pullAll();
+        assertThat(after.path("dropSiteIds").valueStream().map(JsonNode::asString)).containsExactly(site);
+        assertThat(after.path("sites").size()).isZero();
+    }
+
+    @Test
+    void aPullShowsOnlyWhatTheCallerMaySee() {
+        String otherSite = world.site();
+        Person stranger = world.worker(otherSite);
+        Device strangers = new Device(stranger.api());
+        String mine = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(10), "mine")).path("entityId").asString();
+        assertThat(ids(strangers.pullAll())).doesNotContain(mine);
+        assertThat(ids(new Device(manager.api()).pullAll())).contains(mine);
+    }
+
+    @Test
+    void anOldClientIsToldToUpdateAndTheDeviceStatusIsKept() {
+        Map<String, Object> push = phone.request(List.of());
+        push.put("clientVersion", "0.0.9");
+        Api.Answer old = worker.api().post("/api/v1/sync/push", push);
+        assertThat(old.status()).isEqualTo(426);
+        assertThat(old.problemType()).endsWith("/client-too-old");
+        assertThat(old.body().path("minimumClientVersion").asString()).isEqualTo("0.1.0");
+
+        expect(worker.api().post("/api/v1/sync/push", phone.request(List.of())), 200);
+        Map<String, Object> device = jdbc.sql("SELECT * FROM sync_devices WHERE device_id = ?").param(phone.id)
+                .query().singleRow();
+        assertThat(device.get("outbox_depth")).isEqualTo(3);
+        assertThat(device.get("app_version")).isEqualTo("0.1.0");
+        assertThat(device.get("user_id")).isEqualTo(UUID.fromString(worker.id()));
+    }
+
+    private List<String> openConflictFields(String reportId) {
+        return worker.api().get("/api/v1/sync/conflicts").body().valueStream()
+                .filter(c -> c.path("entityId").asString().equals(reportId))
+                .map(c -> c.path("field").asString()).toList();
+    }
+
+    private static List<String> ids(JsonNode pull) {
+        return pull.path("reports").valueStream().map(r -> r.path("id").asString()).toList();
+    }
+
+    private static JsonNode reportIn(JsonNode pull, String id) {
+        return pull.path("reports").valueStream().filter(r -> r.path("id").asString().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("report " + id + " not pulled"));
+    }
+
+    private static Map<String, Object> edit(Object base, Object value) {
+        Map<String, Object> edit = new HashMap<>();
+        edit.put("base", base);
+        edit.put("value", value);
+        return edit;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A device speaking the sync protocol: its own id, its cursor, operations it builds. */
+    private final class Device {
+
+        final UUID id = UUID.randomUUID();
+        final Api api;
+        String cursor = "";
+
+        Device(Api api) {
+            this.api = api;
+        }
+
+        Map<String, Object> create(UUID reportId, LocalDate date, String work) {
+            Map<String, Object> changes = new LinkedHashMap<>();
+            changes.put("siteId", edit(null, site));
+            changes.put("date", edit(null, date.toString()));
+            changes.put("workPerformed", edit(null, work));
+            changes.put("crew", edit(null, List.of(Map.of("trade", "Concrete", "headcount", 3, "hours", 24))));
+            return operation(reportId.toString(), "CREATE", 0, changes);
+        }
+
+        Map<String, Object> update(String reportId, long base, Map<String, Object> changes) {
+            return operation(reportId, "UPDATE", base, changes);
+        }
+
+        Map<String, Object> delete(String reportId, long base) {
+            return operation(reportId, "DELETE", base, Map.of());
+        }
+
+        Map<String, Object> operation(String entityId, String kind, long base, Map<String, Object> changes) {
+            Map<String, Object> operation = new LinkedHashMap<>();
+            operation.put("operationId", UUID.randomUUID().toString());
+            operation.put("entity", "DailyReport");
+            operation.put("entityId", entityId);
+            operation.put("kind", kind);
+            operation.put("baseVersion", base);
+            operation.put("changes", changes);
+            operation.put("madeAt", "2026-09-07T16:30:00Z");
+            return operation;
+        }
+
+        Map<String, Object> request(List<Map<String, Object>> operations) {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("protocolVersion", 1);
+            request.put("clientVersion", "0.1.0");
+            request.put("deviceId", id.toString());
+            request.put("device", Map.of("outboxDepth", 3, "oldestPendingAt", "2026-09-07T10:00:00Z",
+                    "pendingPhotos", 1, "appVersion", "0.1.0"));
+            request.put("operations", operations);
+            return request;
+        }
+
+        JsonNode push(Map<String, Object> operation) {
+            JsonNode results = expect(api.post("/api/v1/sync/push", request(List.of(operation))), 200).body()
+                    .path("results");
+            assertThat(results.size()).isOne();
+            return results.get(0);
+        }
+
+        /** Pulls every page; answers the last page with all reports of all pages. */
+        JsonNode pullAll() {
+            List<JsonNode> reports = new java.util.ArrayList<>();
+            JsonNode page;
+            int pages = 0;
+            do {
+                Map<String, Object> request = request(List.of());
+                request.remove("operations");
+                request.put("cursor", cursor);
+                request.put("limit", 100);
+                request.put("knownSiteIds", List.of(site));
+                page = expect(api.post("/api/v1/sync/pull", request), 200).body();
+                cursor = page.path("cursor").asString();
+                page.path("reports").valueStream().forEach(reports::add);
+            } while (page.path("more").asBoolean() && ++pages < 100);
+            var last = (tools.jackson.databind.node.ObjectNode) page;
+            last.set("reports", last.arrayNode().addAll(reports));
+            return last;
+        }
+    }
+}
