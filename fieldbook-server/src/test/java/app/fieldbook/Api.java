@@ -73,6 +73,11 @@ public final class Api {
         return base;
     }
 
+    /** The bearer token this client sends, for requests the helpers here do not cover. */
+    public String token() {
+        return token;
+    }
+
     public Answer get(String path) {
         return send("GET", path, null, Map.of());
     }

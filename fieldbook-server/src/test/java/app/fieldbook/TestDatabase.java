@@ -39,7 +39,8 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "spring.datasource.username", "sa",
                 "spring.datasource.password", "",
-                "fieldbook.attachments.directory", photoDirectory());
+                "fieldbook.attachments.directory", photoDirectory(),
+                "fieldbook.sync.upload-directory", photoDirectory());
     }
 
     private static Map<String, Object> postgres() {
@@ -51,7 +52,8 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "spring.datasource.url", url,
                 "spring.datasource.username", user,
                 "spring.datasource.password", password,
-                "fieldbook.attachments.directory", photoDirectory());
+                "fieldbook.attachments.directory", photoDirectory(),
+                "fieldbook.sync.upload-directory", photoDirectory());
     }
 
     /** Drops and creates the test database once per JVM, so every run starts empty. */

@@ -79,6 +79,75 @@ class AttachingPhotos {
         }
     }
 
+    /**
+     * Records a photo a device announced, before its content arrives: pending, with the SHA-256 and
+     * size the content must have. Announcing the same photo again changes nothing.
+     */
+    ReportPhoto announce(UUID photoId, UUID reportId, Details details, String sha256, long size, Actor actor) {
+        Reports.Reference report = requireEditable(reportId, actor);
+        Optional<ReportPhoto> existing = photos.findById(photoId);
+        if (existing.isPresent()) {
+            if (existing.get().reportId().equals(reportId) && existing.get().sha256().equals(sha256)) {
+                return existing.get();
+            }
+            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                    "A different photo already has the id " + photoId + ".");
+        }
+        if (size > settings.maxPhotoSize().toBytes()) {
+            throw tooLarge();
+        }
+        ReportPhoto photo = new ReportPhoto(photoId, reportId, sha256, null, size, details.caption(), details.takenAt(),
+                details.latitude(), details.longitude(), false, actor.id(), 1, OffsetDateTime.now(clock), true);
+        photos.insert(photo);
+        events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
+                photo.auditedFields()));
+        return photo;
+    }
+
+    /**
+     * Takes the content of a pending photo: checks its SHA-256 against the announced one and its type by
+     * its leading bytes, stores it, and marks the photo stored, in one transaction with its audit event.
+     */
+    ReportPhoto receive(UUID photoId, Path content, Actor actor) throws IOException {
+        ReportPhoto photo = readable(photoId, actor);
+        if (!photo.pending()) {
+            return photo;
+        }
+        if (!actor.id().equals(photo.uploadedBy())) {
+            throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-uploader", "Not your photo",
+                    "Only the device user who announced a photo uploads its content.");
+        }
+        String sha256 = sha256Of(content);
+        if (!sha256.equals(photo.sha256())) {
+            throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "hash-mismatch", "Content does not match",
+                    "The uploaded content does not have the announced SHA-256; upload it again from the start.");
+        }
+        PhotoType type = detect(content);
+        boolean hasThumbnail = storeThumbnail(content, type, sha256);
+        Path copy = Files.createTempFile(content.getParent(), "receive-", ".part");
+        Files.copy(content, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        store.put(sha256, copy);
+        return transactions.execute(status -> {
+            Reports.Reference report = reports.readable(photo.reportId(), actor);
+            photos.markStored(photoId, type, hasThumbnail);
+            ReportPhoto stored = photos.findById(photoId).orElseThrow();
+            events.publishEvent(new PhotoChanged("STORED", photoId, photo.reportId(), report.siteId(),
+                    photo.auditedFields(), stored.auditedFields()));
+            return stored;
+        });
+    }
+
+    List<ReportPhoto> visible(java.util.Collection<UUID> ids, Actor actor) {
+        return photos.findByIds(ids).stream().filter(photo -> {
+            try {
+                reports.readable(photo.reportId(), actor);
+                return true;
+            } catch (RejectedRequest notVisible) {
+                return false;
+            }
+        }).toList();
+    }
+
     List<ReportPhoto> ofReport(UUID reportId, Actor actor) {
         reports.readable(reportId, actor);
         return photos.ofReport(reportId);
@@ -92,6 +161,10 @@ class AttachingPhotos {
     }
 
     InputStream content(ReportPhoto photo) throws IOException {
+        if (photo.pending()) {
+            throw new RejectedRequest(HttpStatus.NOT_FOUND, "photo-pending", "Photo still uploading",
+                    "The device that took this photo has not finished uploading it.");
+        }
         return store.open(photo.sha256());
     }
 
@@ -142,7 +215,7 @@ class AttachingPhotos {
         }
         ReportPhoto photo = new ReportPhoto(details.id() == null ? UUID.randomUUID() : details.id(), reportId, sha256,
                 type, size, details.caption(), details.takenAt(), details.latitude(), details.longitude(),
-                hasThumbnail, actor.id(), 1, OffsetDateTime.now(clock));
+                hasThumbnail, actor.id(), 1, OffsetDateTime.now(clock), false);
         photos.insert(photo);
         events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
                 photo.auditedFields()));
@@ -224,6 +297,14 @@ class AttachingPhotos {
         return new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "photo-too-large", "Photo too large",
                 "A photo may have at most " + settings.maxPhotoSize().toMegabytes() + " MB.",
                 Map.of("maxBytes", settings.maxPhotoSize().toBytes()));
+    }
+
+    private static String sha256Of(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static MessageDigest sha256() {

@@ -6,7 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** A photo attached to a daily report: its metadata and the key of its content. */
+/**
+ * A photo attached to a daily report: its metadata and the key of its content. A pending photo was
+ * announced by a device (with the SHA-256 and size it will have) and its content is still on its way;
+ * its {@code type} is known only once the content arrived.
+ */
 record ReportPhoto(
         UUID id,
         UUID reportId,
@@ -20,22 +24,24 @@ record ReportPhoto(
         boolean hasThumbnail,
         UUID uploadedBy,
         long version,
-        OffsetDateTime createdAt) {
+        OffsetDateTime createdAt,
+        boolean pending) {
 
     static String thumbnailKey(String sha256) {
         return sha256 + ".thumb";
     }
 
     Photo toWire() {
-        return new Photo(id, reportId, sha256, type.mediaType, sizeBytes, caption, takenAt, latitude, longitude,
-                hasThumbnail, version, createdAt, false);
+        return new Photo(id, reportId, sha256, type == null ? null : type.mediaType, sizeBytes, caption, takenAt,
+                latitude, longitude, hasThumbnail, version, createdAt, pending);
     }
 
     Map<String, Object> auditedFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("reportId", reportId.toString());
         fields.put("sha256", sha256);
-        fields.put("contentType", type.mediaType);
+        fields.put("contentType", type == null ? null : type.mediaType);
+        fields.put("pending", pending);
         fields.put("sizeBytes", sizeBytes);
         fields.put("caption", caption);
         fields.put("takenAt", takenAt == null ? null : takenAt.toString());

@@ -34,13 +34,28 @@ class ReportPhotos {
     void insert(ReportPhoto photo) {
         jdbc.sql("""
                 INSERT INTO photos (id, report_id, sha256, content_type, size_bytes, caption, taken_at, latitude,
-                    longitude, has_thumbnail, uploaded_by, version, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    longitude, has_thumbnail, uploaded_by, version, created_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-                .params(photo.id(), photo.reportId(), photo.sha256(), photo.type().mediaType, photo.sizeBytes(),
-                        photo.caption(), photo.takenAt(), photo.latitude(), photo.longitude(), photo.hasThumbnail(),
-                        photo.uploadedBy(), photo.version(), photo.createdAt())
+                .params(photo.id(), photo.reportId(), photo.sha256(),
+                        photo.type() == null ? null : photo.type().mediaType, photo.sizeBytes(), photo.caption(),
+                        photo.takenAt(), photo.latitude(), photo.longitude(), photo.hasThumbnail(), photo.uploadedBy(),
+                        photo.version(), photo.createdAt(), photo.pending() ? "PENDING" : "STORED")
                 .update();
+    }
+
+    /** Marks a pending photo as stored, with the type its content turned out to have. */
+    boolean markStored(UUID id, PhotoType type, boolean hasThumbnail) {
+        return jdbc.sql("UPDATE photos SET state = 'STORED', content_type = ?, has_thumbnail = ?, version = version + 1 "
+                        + "WHERE id = ? AND state = 'PENDING'")
+                .params(type.mediaType, hasThumbnail, id).update() == 1;
+    }
+
+    List<ReportPhoto> findByIds(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM photos WHERE id IN (:ids)").param("ids", List.copyOf(ids)).query(this::row).list();
     }
 
     boolean delete(UUID id, long expectedVersion) {
@@ -56,7 +71,7 @@ class ReportPhotos {
                 rs.getObject("id", UUID.class),
                 rs.getObject("report_id", UUID.class),
                 rs.getString("sha256"),
-                PhotoType.ofMediaType(rs.getString("content_type")),
+                rs.getString("content_type") == null ? null : PhotoType.ofMediaType(rs.getString("content_type")),
                 rs.getLong("size_bytes"),
                 rs.getString("caption"),
                 rs.getObject("taken_at", OffsetDateTime.class),
@@ -65,6 +80,7 @@ class ReportPhotos {
                 rs.getBoolean("has_thumbnail"),
                 rs.getObject("uploaded_by", UUID.class),
                 rs.getLong("version"),
-                rs.getObject("created_at", OffsetDateTime.class));
+                rs.getObject("created_at", OffsetDateTime.class),
+                "PENDING".equals(rs.getString("state")));
     }
 }

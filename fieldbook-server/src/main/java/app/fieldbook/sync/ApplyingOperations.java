@@ -13,6 +13,8 @@ import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.attachments.Photos;
+import app.fieldbook.protocol.Photo;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sites.Sites;
 import app.fieldbook.sync.merge.Change;
@@ -59,6 +61,7 @@ class ApplyingOperations {
     private static final int ATTEMPTS = 3;
 
     private final Reports reports;
+    private final Photos photos;
     private final Sites sites;
     private final ChangeFeed feed;
     private final SyncOperations operations;
@@ -68,9 +71,10 @@ class ApplyingOperations {
     private final JsonMapper json;
     private final Clock clock;
 
-    ApplyingOperations(Reports reports, Sites sites, ChangeFeed feed, SyncOperations operations, Conflicts conflicts,
+    ApplyingOperations(Reports reports, Photos photos, Sites sites, ChangeFeed feed, SyncOperations operations, Conflicts conflicts,
             ApplicationEventPublisher events, TransactionTemplate transactions, JsonMapper json, Clock clock) {
         this.reports = reports;
+        this.photos = photos;
         this.sites = sites;
         this.feed = feed;
         this.operations = operations;
@@ -136,9 +140,11 @@ class ApplyingOperations {
     }
 
     private OperationResult apply(Operation operation, UUID deviceId, Actor actor) {
+        if (SyncProtocol.PHOTO.equals(operation.entity())) {
+            return applyPhoto(operation, actor);
+        }
         if (!SyncProtocol.REPORT.equals(operation.entity())) {
-            throw new IllegalArgumentException("entity " + operation.entity() + " cannot be pushed by protocol "
-                    + SyncProtocol.VERSION + "; photos are announced with an upload");
+            throw new IllegalArgumentException("entity " + operation.entity() + " cannot be pushed");
         }
         Map<String, Change.Edit> fields = canonical(operation);
         UUID entityId = operation.entityId();
@@ -177,6 +183,49 @@ class ApplyingOperations {
         return new OperationResult(operation.operationId(),
                 conflictIds.isEmpty() ? OperationOutcome.APPLIED : OperationOutcome.CONFLICT,
                 conflictIds.isEmpty() ? 200 : 409, entityId, version, conflictIds, null, null);
+    }
+
+    /** A photo is announced (its content follows by upload) or removed; its metadata is not edited offline. */
+    private OperationResult applyPhoto(Operation operation, Actor actor) {
+        Map<String, FieldChange> fields = operation.changes();
+        Photo photo = switch (operation.kind()) {
+            case CREATE -> photos.announce(operation.entityId(),
+                    UUID.fromString(text(fields, "reportId", true)), text(fields, "sha256", true),
+                    Long.parseLong(text(fields, "size", true)), text(fields, "caption", false),
+                    fields.containsKey("takenAt") && fields.get("takenAt").value() != null
+                            ? OffsetDateTime.parse(text(fields, "takenAt", true)) : null,
+                    number(fields, "latitude"), number(fields, "longitude"), actor);
+            case DELETE -> {
+                photos.remove(operation.entityId(), operation.baseVersion(), actor);
+                yield null;
+            }
+            case UPDATE -> throw new IllegalArgumentException("a photo's details are not edited offline");
+        };
+        return new OperationResult(operation.operationId(), OperationOutcome.APPLIED, 200, operation.entityId(),
+                photo == null ? operation.baseVersion() : photo.version(), List.of(), null, null);
+    }
+
+    private static String text(Map<String, FieldChange> fields, String field, boolean required) {
+        FieldChange change = fields.get(field);
+        Object value = change == null ? null : change.value();
+        if (value == null) {
+            if (required) {
+                throw new IllegalArgumentException("a photo needs " + field);
+            }
+            return null;
+        }
+        return value.toString();
+    }
+
+    private static Double number(Map<String, FieldChange> fields, String field) {
+        FieldChange change = fields.get(field);
+        if (change == null || change.value() == null) {
+            return null;
+        }
+        if (change.value() instanceof Number value) {
+            return value.doubleValue();
+        }
+        throw new IllegalArgumentException(field + " must be a number");
     }
 
     private Report create(UUID id, Map<String, Object> writes, Actor actor) {

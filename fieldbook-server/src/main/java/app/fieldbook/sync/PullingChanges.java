@@ -1,5 +1,6 @@
 package app.fieldbook.sync;
 
+import app.fieldbook.attachments.Photos;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.UserDirectory;
 import app.fieldbook.protocol.Conflict;
@@ -36,8 +37,11 @@ class PullingChanges {
     private final Conflicts conflicts;
     private final Sites sites;
     private final UserDirectory people;
+    private final Photos photos;
 
-    PullingChanges(ChangeFeed feed, Reports reports, Conflicts conflicts, Sites sites, UserDirectory people) {
+    PullingChanges(ChangeFeed feed, Reports reports, Conflicts conflicts, Sites sites, UserDirectory people,
+            Photos photos) {
+        this.photos = photos;
         this.feed = feed;
         this.reports = reports;
         this.conflicts = conflicts;
@@ -61,12 +65,15 @@ class PullingChanges {
         }
         Set<UUID> reportIds = new LinkedHashSet<>();
         Set<UUID> conflictIds = new LinkedHashSet<>();
+        Set<UUID> photoIds = new LinkedHashSet<>();
         List<Deletion> deletions = new ArrayList<>();
         for (ChangeFeed.Entry entry : newest.values()) {
             if (entry.deleted()) {
                 deletions.add(new Deletion(entry.entity(), entry.entityId()));
             } else if (SyncProtocol.REPORT.equals(entry.entity())) {
                 reportIds.add(entry.entityId());
+            } else if (SyncProtocol.PHOTO.equals(entry.entity())) {
+                photoIds.add(entry.entityId());
             } else if (SyncProtocol.CONFLICT.equals(entry.entity())) {
                 conflictIds.add(entry.entityId());
             }
@@ -90,7 +97,8 @@ class PullingChanges {
         }
         List<Conflict> conflicted = conflicts.findVisible(conflictIds, actor).stream().map(conflicts::toWire).toList();
 
-        return new PullResponse(Long.toString(next), more, changed, List.of(), conflicted, deletions, drop, visible,
+        return new PullResponse(Long.toString(next), more, changed, photos.findVisible(photoIds, actor), conflicted,
+                deletions, drop, visible,
                 names(changed, conflicted, actor));
     }
 

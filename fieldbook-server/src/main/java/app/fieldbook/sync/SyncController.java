@@ -9,7 +9,11 @@ import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.PushRequest;
 import app.fieldbook.protocol.PushResponse;
 import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.protocol.UploadStart;
+import app.fieldbook.protocol.UploadState;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,9 +21,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,9 +40,11 @@ class SyncController {
     private final ResolvingConflicts resolving;
     private final Devices devices;
     private final SyncSettings settings;
+    private final PhotoUploads uploads;
 
     SyncController(ApplyingOperations applying, PullingChanges pulling, ResolvingConflicts resolving, Devices devices,
-            SyncSettings settings) {
+            SyncSettings settings, PhotoUploads uploads) {
+        this.uploads = uploads;
         this.applying = applying;
         this.pulling = pulling;
         this.resolving = resolving;
@@ -78,6 +86,24 @@ class SyncController {
         } catch (IllegalArgumentException invalid) {
             throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid value", invalid.getMessage());
         }
+    }
+
+    @PostMapping("/uploads")
+    UploadState startUpload(@Valid @RequestBody UploadStart start, @AuthenticationPrincipal Actor actor)
+            throws IOException {
+        return uploads.start(start, actor);
+    }
+
+    @GetMapping("/uploads/{photoId}")
+    UploadState upload(@PathVariable UUID photoId, @AuthenticationPrincipal Actor actor) throws IOException {
+        return uploads.state(photoId, actor);
+    }
+
+    /** Appends the body to the upload, which must be at {@code Upload-Offset}; 409 with the right offset otherwise. */
+    @PatchMapping(path = "/uploads/{photoId}", consumes = "application/offset+octet-stream")
+    UploadState appendUpload(@PathVariable UUID photoId, @RequestHeader("Upload-Offset") long offset,
+            HttpServletRequest request, @AuthenticationPrincipal Actor actor) throws IOException {
+        return uploads.append(photoId, offset, request.getInputStream(), actor);
     }
 
     /** Refuses clients older than the server accepts with 426, telling them to update. */

@@ -233,6 +233,85 @@ class SyncTest {
         assertThat(device.get("user_id")).isEqualTo(UUID.fromString(worker.id()));
     }
 
+    @Test
+    void aPhotoAnnouncedWithItsReportIsPendingUntilItsContentArrivesInResumableChunks() throws Exception {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(11), "x")).path("entityId").asString();
+        byte[] jpeg = app.fieldbook.Images.jpeg(800, 600);
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
+        UUID photo = UUID.randomUUID();
+        Map<String, Object> announce = phone.operation(photo.toString(), "CREATE", 0, Map.of(
+                "reportId", edit(null, report), "sha256", edit(null, sha256), "size", edit(null, jpeg.length),
+                "caption", edit(null, "North wall")));
+        announce.put("entity", "Photo");
+        assertThat(phone.push(announce).path("outcome").asString()).isEqualTo("APPLIED");
+
+        JsonNode pending = manager.api().get("/api/v1/photos/" + photo).body();
+        assertThat(pending.path("pending").asBoolean()).isTrue();
+        assertThat(manager.api().get("/api/v1/photos/" + photo + "/content").status()).isEqualTo(404);
+        assertThat(new Device(manager.api()).pullAll().path("photos").valueStream()
+                .map(p -> p.path("id").asString())).contains(photo.toString());
+
+        JsonNode started = expect(worker.api().post("/api/v1/sync/uploads",
+                Map.of("photoId", photo.toString(), "sha256", sha256, "size", jpeg.length)), 200).body();
+        assertThat(started.path("offset").asLong()).isZero();
+        int half = jpeg.length / 2;
+        JsonNode first = expect(chunk(photo, 0, java.util.Arrays.copyOfRange(jpeg, 0, half)), 200).body();
+        assertThat(first.path("offset").asLong()).isEqualTo(half);
+        assertThat(first.path("receipt").isNull()).isTrue();
+
+        Api.Answer wrongOffset = chunk(photo, 0, java.util.Arrays.copyOfRange(jpeg, 0, half));
+        assertThat(wrongOffset.status()).isEqualTo(409);
+        assertThat(wrongOffset.body().path("offset").asLong()).isEqualTo(half);
+
+        assertThat(expect(worker.api().get("/api/v1/sync/uploads/" + photo), 200).body().path("offset").asLong())
+                .isEqualTo(half);
+        JsonNode done = expect(chunk(photo, half, java.util.Arrays.copyOfRange(jpeg, half, jpeg.length)), 200).body();
+        assertThat(done.path("receipt").path("sha256").asString()).isEqualTo(sha256);
+        assertThat(done.path("receipt").path("contentType").asString()).isEqualTo("image/jpeg");
+        assertThat(expect(manager.api().get("/api/v1/photos/" + photo + "/content"), 200).raw().body()).isEqualTo(jpeg);
+        assertThat(manager.api().get("/api/v1/photos/" + photo).body().path("pending").asBoolean()).isFalse();
+    }
+
+    @Test
+    void contentThatDoesNotMatchTheAnnouncedHashIsRefusedAndTheUploadStartsOver() throws Exception {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(12), "x")).path("entityId").asString();
+        byte[] jpeg = app.fieldbook.Images.jpeg(64, 64);
+        byte[] other = app.fieldbook.Images.png(64, 64);
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
+        UUID photo = UUID.randomUUID();
+        Map<String, Object> announce = phone.operation(photo.toString(), "CREATE", 0, Map.of(
+                "reportId", edit(null, report), "sha256", edit(null, sha256), "size", edit(null, other.length)));
+        announce.put("entity", "Photo");
+        phone.push(announce);
+        Api.Answer wrong = chunk(photo, 0, other);
+        assertThat(wrong.status()).isEqualTo(422);
+        assertThat(wrong.problemType()).endsWith("/hash-mismatch");
+        assertThat(worker.api().get("/api/v1/sync/uploads/" + photo).body().path("offset").asLong()).isZero();
+        assertThat(worker.api().get("/api/v1/photos/" + photo).body().path("pending").asBoolean()).isTrue();
+    }
+
+    private Api.Answer chunk(UUID photo, long offset, byte[] bytes) {
+        try {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.api().base()
+                            + "/api/v1/sync/uploads/" + photo))
+                    .header("Authorization", "Bearer " + token(worker.api()))
+                    .header("Upload-Offset", Long.toString(offset))
+                    .header("Content-Type", "application/offset+octet-stream")
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+            var response = java.net.http.HttpClient.newHttpClient().send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            String type = response.headers().firstValue("Content-Type").orElse(null);
+            JsonNode body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body());
+            return new Api.Answer(response.statusCode(), body, type, response);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String token(Api api) {
+        return api.token();
+    }
+
     private List<String> openConflictFields(String reportId) {
         return worker.api().get("/api/v1/sync/conflicts").body().valueStream()
                 .filter(c -> c.path("entityId").asString().equals(reportId))

@@ -1,0 +1,63 @@
+package app.fieldbook.attachments;
+
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.Photo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** What other modules (offline sync) may do with photos, always as a person and within their scope. */
+@Service
+public class Photos {
+
+    private final AttachingPhotos attaching;
+
+    Photos(AttachingPhotos attaching) {
+        this.attaching = attaching;
+    }
+
+    /**
+     * Records a photo announced by a device before its content: pending until {@link #receive} gets it.
+     *
+     * @throws app.fieldbook.RejectedRequest 404 outside the caller's scope, 403 unless the caller wrote the
+     *     report, 409 unless the report is editable or if the id belongs to another photo, 413 over the limit
+     */
+    public Photo announce(UUID photoId, UUID reportId, String sha256, long size, String caption,
+            OffsetDateTime takenAt, Double latitude, Double longitude, Actor actor) {
+        return attaching.announce(photoId, reportId,
+                new AttachingPhotos.Details(photoId, caption, takenAt, latitude, longitude), sha256, size, actor)
+                .toWire();
+    }
+
+    /**
+     * Takes the complete content of a pending photo from a file, checking it against the announced
+     * SHA-256 and by its leading bytes. Returns once the content is durable and the photo is stored.
+     */
+    public Photo receive(UUID photoId, Path content, Actor actor) throws IOException {
+        return attaching.receive(photoId, content, actor).toWire();
+    }
+
+    /** The photo if the person may read its report. */
+    public Photo readable(UUID photoId, Actor actor) {
+        return attaching.readable(photoId, actor).toWire();
+    }
+
+    /** The photos among {@code ids} whose reports the person may read. */
+    public List<Photo> findVisible(Collection<UUID> ids, Actor actor) {
+        return attaching.visible(ids, actor).stream().map(ReportPhoto::toWire).toList();
+    }
+
+    /** Removes a photo of the caller's editable report. */
+    public void remove(UUID photoId, long version, Actor actor) {
+        attaching.remove(photoId, version, actor);
+    }
+
+    /** The largest photo accepted, in bytes. */
+    public long maxBytes() {
+        return attaching.settingsMaxBytes();
+    }
+}
