@@ -45,6 +45,15 @@ class DailyReporting {
 
     @Transactional
     Created create(NewReport request, Actor author) {
+        return create(request, author, false);
+    }
+
+    /**
+     * Creates a draft. {@code naturalKeyChecked} skips the look-up of the author's report of that site and
+     * day when the caller just did it; the unique key still guards it.
+     */
+    @Transactional
+    Created create(NewReport request, Actor author, boolean naturalKeyChecked) {
         if (!author.is(Role.WORKER)) {
             throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-worker", "Only field workers file reports",
                     "Daily reports are written by field workers.");
@@ -57,21 +66,21 @@ class DailyReporting {
             throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-site", "Unknown site",
                     "No site " + request.siteId() + " is assigned to you.");
         }
-        if (request.id() != null) {
+        if (request.id() != null && reports.siteOf(request.id()).isPresent()) {
             var existing = reports.findVisible(request.id(), author);
             if (existing.isPresent() && isSameCreate(existing.get(), request, author)) {
                 return new Created(existing.get(), false);
             }
-            if (existing.isPresent() || reports.siteOf(request.id()).isPresent()) {
-                throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
-                        "A different report already has the id " + request.id() + ".");
-            }
+            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                    "A different report already has the id " + request.id() + ".");
         }
-        reports.findIdOf(request.siteId(), request.date(), author.id()).ifPresent(other -> {
-            throw new RejectedRequest(HttpStatus.CONFLICT, "report-exists", "Report exists",
-                    "You already have a report for this site on " + request.date() + ".",
-                    Map.of("reportId", other));
-        });
+        if (!naturalKeyChecked) {
+            reports.findIdOf(request.siteId(), request.date(), author.id()).ifPresent(other -> {
+                throw new RejectedRequest(HttpStatus.CONFLICT, "report-exists", "Report exists",
+                        "You already have a report for this site on " + request.date() + ".",
+                        Map.of("reportId", other));
+            });
+        }
         DailyReport report = DailyReport.draft(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.siteId(), request.date(), author, request.content(), now());
         reports.insert(report);

@@ -59,12 +59,15 @@ public class Reports {
     /**
      * Creates a draft with the given id.
      *
+     * The caller has looked for the author's report of that site and day ({@link #findIdOf}); if one
+     * appears meanwhile, the unique key refuses the create with a data integrity violation.
+     *
      * @throws app.fieldbook.RejectedRequest 403 unless the author is a field worker, 422 for a site not
-     *     assigned to them, 409 if the id or the author's report of that day exists
+     *     assigned to them, 409 if the id exists
      */
     @Transactional
     public Report create(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
-        DailyReporting.Created created = reporting.create(new NewReport(id, siteId, date, content), author);
+        DailyReporting.Created created = reporting.create(new NewReport(id, siteId, date, content), author, true);
         if (!created.created()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
                     "The report " + id + " exists already.");

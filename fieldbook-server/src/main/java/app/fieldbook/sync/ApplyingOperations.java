@@ -96,34 +96,44 @@ class ApplyingOperations {
     OperationResult applyOnce(Operation operation, UUID deviceId, Actor actor) {
         String hash = hash(operation);
         for (int attempt = 1; ; attempt++) {
-            Optional<SyncOperations.Recorded> recorded = operations.find(operation.operationId());
-            if (recorded.isPresent()) {
-                return recorded.get().bodyHash().equals(hash)
-                        ? json.readValue(recorded.get().result(), OperationResult.class)
-                        : refused(operation, 409, "operation-id-reused",
-                                "This operation id was used before for a different operation.");
-            }
             try {
                 return transactions.execute(status -> {
                     OperationResult result = apply(operation, deviceId, actor);
                     operations.record(operation.operationId(), deviceId, actor.id(), hash, json.writeValueAsString(result));
                     return result;
                 });
+            } catch (DuplicateKeyException replay) {
+                // recorded before (a retry), or by a concurrent request: the recorded result is the answer,
+                // and this attempt's work was rolled back with its transaction
+                Optional<OperationResult> recorded = recorded(operation, hash);
+                if (recorded.isPresent()) {
+                    return recorded.get();
+                }
+                if (attempt >= ATTEMPTS) {
+                    throw replay;
+                }
             } catch (ErrorResponseException rejected) {
-                OperationResult result = refused(operation, rejected.getStatusCode().value(),
-                        problemType(rejected), rejected.getBody().getDetail());
-                return recordRefusal(operation, deviceId, actor, hash, result);
+                return recorded(operation, hash).orElseGet(() -> recordRefusal(operation, deviceId, actor, hash,
+                        refused(operation, rejected.getStatusCode().value(), problemType(rejected),
+                                rejected.getBody().getDetail())));
             } catch (IllegalArgumentException invalid) {
-                OperationResult result = refused(operation, 422, "invalid-operation", invalid.getMessage());
-                return recordRefusal(operation, deviceId, actor, hash, result);
+                return recorded(operation, hash).orElseGet(() -> recordRefusal(operation, deviceId, actor, hash,
+                        refused(operation, 422, "invalid-operation", invalid.getMessage())));
             } catch (DataIntegrityViolationException raced) {
-                // the same operation applied by a concurrent request, or the same report created elsewhere
-                // at the same moment: read again and merge against what committed
+                // the same report created elsewhere at the same moment: read again and merge against it
                 if (attempt >= ATTEMPTS) {
                     throw raced;
                 }
             }
         }
+    }
+
+    /** The result recorded for this operation id, or a 409 if the id was used for another operation. */
+    private Optional<OperationResult> recorded(Operation operation, String hash) {
+        return operations.find(operation.operationId()).map(recorded -> recorded.bodyHash().equals(hash)
+                ? json.readValue(recorded.result(), OperationResult.class)
+                : refused(operation, 409, "operation-id-reused",
+                        "This operation id was used before for a different operation."));
     }
 
     private OperationResult recordRefusal(Operation operation, UUID deviceId, Actor actor, String hash,
