@@ -1,0 +1,152 @@
+package app.fieldbook.client;
+
+import app.fieldbook.client.store.LocalStore;
+import app.fieldbook.client.store.OutboxEntry;
+import app.fieldbook.client.store.StoredPhoto;
+import app.fieldbook.client.store.StoredReport;
+import app.fieldbook.client.store.StoredUpload;
+import app.fieldbook.protocol.OperationKind;
+import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.protocol.SyncProtocol;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Daily reports written on the device, online or not. Each change updates the device's copy and
+ * appends an operation to the outbox in one local transaction; the server hears of it at the next sync.
+ */
+final class EditingReports {
+
+    private final LocalStore store;
+    private final ReportFieldValues values;
+    private final Replica replica;
+    private final Clock clock;
+    private final Supplier<Account> account;
+
+    EditingReports(LocalStore store, ReportFieldValues values, Replica replica, Clock clock, Supplier<Account> account) {
+        this.store = store;
+        this.values = values;
+        this.replica = replica;
+        this.clock = clock;
+        this.account = account;
+    }
+
+    /** Creates a draft: a CREATE with the site, the day and every content field. */
+    StoredReport create(UUID siteId, LocalDate date, ReportContent content) {
+        Account author = account.get();
+        ReportContent written = content == null ? ReportContent.empty() : content;
+        return store.inTransaction(() -> {
+            if (!store.sites().all().isEmpty() && store.sites().find(siteId).isEmpty()) {
+                throw new ChangeRefused("Unknown site " + siteId + ": it is not among the sites this device knows.");
+            }
+            for (StoredReport other : store.reports().of(siteId, date)) {
+                if (other.authorId() == null || other.authorId().equals(author.id())) {
+                    throw new ChangeRefused("There is already a report of yours for this site and day: " + other.id());
+                }
+            }
+            UUID id = UUID.randomUUID();
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            ObjectNode fields = values.of(siteId, date, ReportStatus.DRAFT, null, written);
+            ObjectNode changes = fields.objectNode();
+            changes.set(ReportFields.SITE_ID, fields.get(ReportFields.SITE_ID));
+            changes.set(ReportFields.DATE, fields.get(ReportFields.DATE));
+            for (String name : ReportFields.CONTENT) {
+                changes.set(name, fields.get(name));
+            }
+            store.outbox().append(UUID.randomUUID(), SyncProtocol.REPORT, id, OperationKind.CREATE, changes, null, now);
+            StoredReport report = new StoredReport(id, siteId, date, author.id(), fields, null, 0, null, false, now);
+            store.reports().save(report);
+            return report;
+        });
+    }
+
+    /** Replaces the content; an UPDATE of the fields that differ (none: nothing is queued). */
+    StoredReport edit(UUID id, ReportContent content) {
+        return store.inTransaction(() -> {
+            StoredReport report = editable(id);
+            ObjectNode fields = values.withContent(report.fields(), content == null ? ReportContent.empty() : content);
+            ObjectNode changes = values.changed(report.fields(), fields, ReportFields.CONTENT);
+            if (changes.isEmpty()) {
+                return report;
+            }
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            store.outbox().append(UUID.randomUUID(), SyncProtocol.REPORT, id, OperationKind.UPDATE, changes, null, now);
+            StoredReport edited = report.withFields(fields, now);
+            store.reports().save(edited);
+            return edited;
+        });
+    }
+
+    /** Submits a draft or returned report: an UPDATE of its status to SUBMITTED. */
+    StoredReport submit(UUID id) {
+        return store.inTransaction(() -> {
+            StoredReport report = editable(id);
+            ObjectNode changes = report.fields().objectNode();
+            changes.put(ReportFields.STATUS, ReportStatus.SUBMITTED.name());
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            store.outbox().append(UUID.randomUUID(), SyncProtocol.REPORT, id, OperationKind.UPDATE, changes, null, now);
+            StoredReport submitted = report.withFields(values.applied(report.fields(), changes), now);
+            store.reports().save(submitted);
+            return submitted;
+        });
+    }
+
+    /**
+     * Deletes a draft. One the server never heard of goes from the device at once, with its waiting
+     * changes and photos; otherwise a DELETE is queued and the report hidden until it is acknowledged.
+     */
+    void deleteDraft(UUID id) {
+        store.inTransaction(() -> {
+            StoredReport report = editable(id);
+            if (values.status(report.fields()) != ReportStatus.DRAFT) {
+                throw new ChangeRefused("Only drafts can be deleted; report " + id + " is "
+                        + values.status(report.fields()) + ".");
+            }
+            for (OutboxEntry photo : store.outbox().dependingOn(id)) {
+                if (!photo.sent()) {
+                    store.outbox().remove(photo.seq());
+                    store.uploads().find(photo.entityId()).ifPresent(replica::discardUpload);
+                    store.photos().remove(photo.entityId());
+                }
+            }
+            List<OutboxEntry> waiting = store.outbox().of(id);
+            boolean serverMayKnow = report.version() > 0 || waiting.stream().anyMatch(OutboxEntry::sent);
+            if (serverMayKnow) {
+                store.outbox().append(UUID.randomUUID(), SyncProtocol.REPORT, id, OperationKind.DELETE,
+                        report.fields().objectNode(), null, OffsetDateTime.now(clock));
+                store.reports().save(report.withDeleted(true));
+                return;
+            }
+            waiting.forEach(entry -> store.outbox().remove(entry.seq()));
+            for (StoredPhoto photo : store.photos().ofReport(id)) {
+                store.photos().remove(photo.photo().id());
+            }
+            for (StoredUpload upload : store.uploads().ofReport(id)) {
+                replica.discardUpload(upload);
+            }
+            store.reports().remove(id);
+        });
+    }
+
+    /** The report, if its author may change it on this device now. */
+    StoredReport editable(UUID id) {
+        StoredReport report = store.reports().find(id).filter(found -> !found.deleted())
+                .orElseThrow(() -> new ChangeRefused("No report " + id + " on this device."));
+        Account author = account.get();
+        if (report.authorId() != null && !report.authorId().equals(author.id())) {
+            throw new ChangeRefused("Report " + id + " is someone else's; only its author can change it.");
+        }
+        ReportStatus status = values.status(report.fields());
+        if (status != ReportStatus.DRAFT && status != ReportStatus.RETURNED) {
+            throw new ChangeRefused("Report " + id + " is " + status + " and can no longer be changed.");
+        }
+        return report;
+    }
+}

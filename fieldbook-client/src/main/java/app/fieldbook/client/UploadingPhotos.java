@@ -1,0 +1,165 @@
+package app.fieldbook.client;
+
+import app.fieldbook.client.store.LocalStore;
+import app.fieldbook.client.store.StoredUpload;
+import app.fieldbook.protocol.UploadStart;
+import app.fieldbook.protocol.UploadState;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Uploads the content of photos whose creation the server acknowledged, one by one and resumable: the
+ * server says how many bytes it has, the device sends the rest in chunks, and a 409 with the server's
+ * offset moves the device there. Only the server's receipt (the photo stored and its SHA-256 checked)
+ * ends an upload; the receipt is recorded first and the device's copy deleted after.
+ *
+ * <p>An upload never loops: a server that stops taking bytes ends the attempt, which is postponed with
+ * backoff; a refusal for good (too large, unsupported type, invalid) marks it failed and out of the
+ * queue, keeping the copy for the person.
+ */
+final class UploadingPhotos {
+
+    private static final int MAX_STALLS = 3;
+    private static final Set<Integer> REFUSED_FOR_GOOD = Set.of(400, 403, 404, 410, 413, 415, 422);
+
+    private final LocalStore store;
+    private final SyncApi api;
+    private final Replica replica;
+    private final Retrying retrying;
+    private final Backoff backoff;
+    private final RandomGenerator random;
+    private final Clock clock;
+    private final int chunkSize;
+
+    UploadingPhotos(LocalStore store, SyncApi api, Replica replica, Retrying retrying, Backoff backoff,
+            RandomGenerator random, Clock clock, int chunkSize) {
+        this.store = store;
+        this.api = api;
+        this.replica = replica;
+        this.retrying = retrying;
+        this.backoff = backoff;
+        this.random = random;
+        this.clock = clock;
+        this.chunkSize = chunkSize;
+    }
+
+    void uploadAll(SyncTally tally, SyncProgress progress) {
+        for (StoredUpload upload : store.uploads().due(clock.instant())) {
+            upload(upload, tally, progress);
+        }
+    }
+
+    private void upload(StoredUpload upload, SyncTally tally, SyncProgress progress) {
+        Path copy = store.photoDirectory().resolve(upload.file());
+        boolean stored = false;
+        try {
+            UploadState state = retrying.call(() -> api.startUpload(
+                    new UploadStart(upload.photoId(), upload.sha256(), upload.size())));
+            progress.uploadStarted(upload.photoId(), Math.min(state.offset(), upload.size()), upload.size());
+            state = sendRest(upload, copy, state, progress);
+            if (state == null) {
+                postpone(upload, "The server stopped taking the upload's bytes.");
+                return;
+            }
+            if (!upload.sha256().equalsIgnoreCase(state.receipt().sha256())) {
+                store.uploads().fail(upload.photoId(), "The server's receipt names other content ("
+                        + state.receipt().sha256() + ").");
+                tally.photosFailed++;
+                return;
+            }
+            UploadState done = state;
+            store.inTransaction(() -> replica.uploaded(upload.photoId(), done.receipt()));
+            Files.deleteIfExists(copy);
+            tally.photosUploaded++;
+            stored = true;
+        } catch (NoSuchFileException e) {
+            store.uploads().fail(upload.photoId(), "The device's copy of the photo is missing.");
+            tally.photosFailed++;
+        } catch (IOException e) {
+            postpone(upload, "Cannot read the device's copy: " + e.getMessage());
+        } catch (RequestFailed failure) {
+            if (failure.kind() == RequestFailed.Kind.ANSWERED && REFUSED_FOR_GOOD.contains(failure.status())) {
+                store.uploads().fail(upload.photoId(), failure.describe());
+                tally.photosFailed++;
+            } else if (failure.kind() == RequestFailed.Kind.UNREACHABLE || failure.serverBusy()
+                    || failure.status() == 401 || failure.status() == 426) {
+                postpone(upload, failure.describe());
+                throw failure;
+            } else {
+                postpone(upload, failure.describe());
+            }
+        } finally {
+            progress.uploadEnded(upload.photoId(), stored);
+        }
+    }
+
+    /**
+     * Sends the bytes from the server's offset on until the server gives its receipt. Returns the final
+     * state, or null when the server stopped making progress.
+     */
+    private UploadState sendRest(StoredUpload upload, Path copy, UploadState start, SyncProgress progress)
+            throws IOException {
+        UploadState state = start;
+        int stalls = 0;
+        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ)) {
+            byte[] buffer = new byte[chunkSize];
+            while (state.receipt() == null) {
+                if (stalls >= MAX_STALLS) {
+                    return null;
+                }
+                long offset = state.offset();
+                if (offset < 0 || offset > upload.size()) {
+                    return null;
+                }
+                if (offset == upload.size()) {
+                    stalls++;
+                    state = retrying.call(() -> api.uploadState(upload.photoId()));
+                    continue;
+                }
+                int length = read(channel, buffer, offset, (int) Math.min(chunkSize, upload.size() - offset));
+                UploadState next;
+                try {
+                    next = retrying.call(() -> api.sendChunk(upload.photoId(), offset, buffer, length));
+                } catch (RequestFailed failure) {
+                    long serverOffset = failure.status() == 409 && failure.problem() != null
+                            ? failure.problem().longProperty("offset").orElse(-1L) : -1L;
+                    if (serverOffset < 0) {
+                        throw failure;
+                    }
+                    next = new UploadState(upload.photoId(), serverOffset, upload.size(), null);
+                }
+                stalls = next.receipt() == null && next.offset() <= offset ? stalls + 1 : 0;
+                state = next;
+                store.uploads().progressed(upload.photoId(), Math.min(state.offset(), upload.size()));
+                progress.uploadProgressed(upload.photoId(), Math.min(state.offset(), upload.size()), upload.size());
+            }
+        }
+        return state;
+    }
+
+    private static int read(FileChannel channel, byte[] buffer, long offset, int length) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
+        long position = offset;
+        while (target.hasRemaining()) {
+            int read = channel.read(target, position);
+            if (read < 0) {
+                throw new IOException("The copy is shorter than announced");
+            }
+            position += read;
+        }
+        return length;
+    }
+
+    private void postpone(StoredUpload upload, String error) {
+        store.uploads().postpone(upload.photoId(),
+                clock.instant().plus(backoff.delay(upload.attempts(), random)), error);
+    }
+}
