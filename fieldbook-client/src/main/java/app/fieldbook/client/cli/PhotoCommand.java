@@ -1,0 +1,127 @@
+package app.fieldbook.client.cli;
+
+import app.fieldbook.client.FieldbookClient;
+import app.fieldbook.client.PhotoDetails;
+import app.fieldbook.client.PhotoUpload;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+@Command(name = "photo", description = "Attach photos to reports and see their uploads.",
+        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.ListUploads.class})
+final class PhotoCommand implements Runnable {
+
+    @ParentCommand
+    private FieldbookCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: add or list");
+    }
+
+    @Command(name = "add", description = "Attach a photo to a draft or returned report; it uploads with the next sync.")
+    static final class Add implements Callable<Integer> {
+
+        @ParentCommand
+        private PhotoCommand photo;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "REPORT_ID", description = "The report's id (or its first characters).")
+        private String reportId;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "The photo (JPEG, PNG, WebP, HEIC).")
+        private Path file;
+
+        @Option(names = "--caption", paramLabel = "TEXT")
+        private String caption;
+
+        @Option(names = "--taken-at", paramLabel = "TIME", converter = OffsetTime.class,
+                description = "When it was taken, e.g. 2025-06-02T14:30:00+02:00 (default: the file's time).")
+        private OffsetDateTime takenAt;
+
+        @Option(names = "--latitude", paramLabel = "DEGREES")
+        private Double latitude;
+
+        @Option(names = "--longitude", paramLabel = "DEGREES")
+        private Double longitude;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new ParameterException(spec.commandLine(), "No such file: " + file);
+            }
+            if ((latitude == null) != (longitude == null)) {
+                throw new ParameterException(spec.commandLine(), "Give both --latitude and --longitude, or neither");
+            }
+            OffsetDateTime taken = takenAt != null ? takenAt
+                    : Files.getLastModifiedTime(file).toInstant().atZone(ZoneId.systemDefault()).toOffsetDateTime();
+            try (FieldbookClient client = photo.root.open(null)) {
+                UUID report = ReportCommand.reportId(spec.commandLine(), client,
+                        reportId);
+                PhotoUpload upload = client.attachPhoto(report, file, new PhotoDetails(caption, taken, latitude, longitude));
+                spec.commandLine().getOut().println("Attached photo " + ShortIds.of(upload.photoId()) + " ("
+                        + upload.size() + " bytes) to report " + ShortIds.of(report) + "; it uploads with the next sync.");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the photos attached on this device and their uploads.")
+    static final class ListUploads implements Callable<Integer> {
+
+        @ParentCommand
+        private PhotoCommand photo;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (FieldbookClient client = photo.root.open(null)) {
+                List<PhotoUpload> uploads = client.photoUploads();
+                if (uploads.isEmpty()) {
+                    out.println("No photos attached on this device.");
+                }
+                for (PhotoUpload upload : uploads) {
+                    out.println(ShortIds.of(upload.photoId()) + "  report " + ShortIds.of(upload.reportId()) + "  "
+                            + upload.state() + "  " + upload.uploaded() + "/" + upload.size() + " bytes"
+                            + (upload.error() == null ? "" : "  " + upload.error()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    static final class OffsetTime implements ITypeConverter<OffsetDateTime> {
+        @Override
+        public OffsetDateTime convert(String value) {
+            try {
+                return OffsetDateTime.parse(value.trim());
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a time with offset (2025-06-02T14:30:00+02:00)");
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package app.fieldbook.client.cli;
+
+import app.fieldbook.client.SyncProgress;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Draws one text progress bar per photo upload, redrawn in place: {@code photo 3f1c9a52 [#####-----]  50%  1.2/2.4 MB}. */
+final class ProgressBar implements SyncProgress {
+
+    private static final int WIDTH = 30;
+
+    private final PrintWriter out;
+
+    ProgressBar(PrintWriter out) {
+        this.out = out;
+    }
+
+    @Override
+    public void uploadStarted(UUID photoId, long uploaded, long size) {
+        draw(photoId, uploaded, size);
+    }
+
+    @Override
+    public void uploadProgressed(UUID photoId, long uploaded, long size) {
+        draw(photoId, uploaded, size);
+    }
+
+    @Override
+    public void uploadEnded(UUID photoId, boolean stored) {
+        out.println(stored ? "  stored" : "  will retry");
+        out.flush();
+    }
+
+    static String line(UUID photoId, long uploaded, long size) {
+        double share = size == 0 ? 1 : Math.min(1, (double) uploaded / size);
+        int filled = (int) Math.round(share * WIDTH);
+        return String.format(Locale.ROOT, "photo %s [%s%s] %3d%%  %s/%s MB", ShortIds.of(photoId),
+                "#".repeat(filled), "-".repeat(WIDTH - filled), Math.round(share * 100),
+                megabytes(uploaded), megabytes(size));
+    }
+
+    private void draw(UUID photoId, long uploaded, long size) {
+        out.print("\r" + line(photoId, uploaded, size));
+        out.flush();
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / 1_048_576.0);
+    }
+}

@@ -1,0 +1,60 @@
+package app.fieldbook.client.cli;
+
+import app.fieldbook.client.DeviceState;
+import app.fieldbook.client.FieldbookClient;
+import app.fieldbook.client.PhotoUpload;
+import app.fieldbook.client.RejectedChange;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", description = "Show what waits on this device and how its sync stands.")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private FieldbookCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (FieldbookClient client = root.open(null)) {
+            DeviceState state = client.state();
+            out.println("Server:          " + (state.server() == null ? "none (run fieldbook login)" : state.server()));
+            out.println("Signed in as:    " + (state.account() == null ? "nobody"
+                    : state.account().name() + " (" + state.account().login() + ")"
+                            + (state.signedIn() ? "" : ", sign-in expired")));
+            out.println("Changes waiting: " + state.outboxDepth()
+                    + (state.oldestPendingAt() == null ? "" : ", oldest from " + state.oldestPendingAt()));
+            out.println("Photos waiting:  " + state.pendingPhotos()
+                    + (state.failedPhotos() == 0 ? "" : " (" + state.failedPhotos() + " refused, kept on this device)"));
+            out.println("Open conflicts:  " + state.openConflicts());
+            out.println("Last sync:       " + (state.lastSyncAt() == null ? "never" : state.lastSyncAt()));
+            out.println("Client version:  " + state.clientVersion());
+            if (state.minimumClientVersion() != null) {
+                out.println("Update needed:   the server needs version " + state.minimumClientVersion()
+                        + " or newer; please update.");
+            }
+            if (state.notBefore() != null) {
+                out.println("Server busy:     asked to wait until " + state.notBefore());
+            }
+            for (RejectedChange rejected : client.rejectedChanges()) {
+                out.println("Refused:         " + rejected.entity() + " " + ShortIds.of(rejected.entityId()) + " "
+                        + rejected.kind() + " " + rejected.changes().keySet() + ": " + rejected.detail()
+                        + " (" + rejected.status() + ")");
+            }
+            for (PhotoUpload upload : client.photoUploads()) {
+                if (upload.state() == PhotoUpload.State.FAILED) {
+                    out.println("Photo refused:   " + ShortIds.of(upload.photoId()) + " of report "
+                            + ShortIds.of(upload.reportId()) + ": " + upload.error());
+                }
+            }
+        }
+        return 0;
+    }
+}
