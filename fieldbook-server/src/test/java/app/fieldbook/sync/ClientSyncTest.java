@@ -1,0 +1,185 @@
+package app.fieldbook.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import app.fieldbook.Images;
+import app.fieldbook.client.FieldbookClient;
+import app.fieldbook.client.LocalReport;
+import app.fieldbook.client.PhotoDetails;
+import app.fieldbook.client.PhotoUpload;
+import app.fieldbook.client.SyncSummary;
+import app.fieldbook.protocol.Conflict;
+import app.fieldbook.protocol.ConflictResolution;
+import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.sync.faults.FaultyProxy;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Two devices of one field worker, each with the real Java client and its own SQLite store. */
+@FullStackTest
+class ClientSyncTest {
+
+    private static final LocalDate DAY = LocalDate.of(2026, 10, 5);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @TempDir
+    Path stores;
+
+    Fixtures world;
+    String site;
+    Person worker;
+    FieldbookClient phone;
+    FieldbookClient tablet;
+
+    @BeforeEach
+    void devices() {
+        world = new Fixtures(port);
+        site = world.site();
+        worker = world.worker(site);
+        phone = device("phone");
+        tablet = device("tablet");
+    }
+
+    @AfterEach
+    void close() {
+        phone.close();
+        tablet.close();
+    }
+
+    @Test
+    void aReportWrittenOfflineReachesTheOtherDevice() {
+        LocalReport written = phone.createReport(UUID.fromString(site), DAY, content("Poured the slab", null, null));
+        assertThat(phone.state().outboxDepth()).isPositive();
+        assertThat(complete(phone.sync()).applied()).isPositive();
+        assertThat(phone.state().outboxDepth()).isZero();
+        complete(tablet.sync());
+        assertThat(tablet.report(written.id())).hasValueSatisfying(report -> {
+            assertThat(report.content().workPerformed()).isEqualTo("Poured the slab");
+            assertThat(report.version()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void offlineEditsOfDifferentFieldsMergeAndOfTheSameFieldBecomeAConflictUntilResolved() {
+        LocalReport report = phone.createReport(UUID.fromString(site), DAY.plusDays(1), content("Formwork", null, null));
+        complete(phone.sync());
+        complete(tablet.sync());
+
+        phone.editReport(report.id(), content("Formwork and rebar", "Phone note", null));
+        tablet.editReport(report.id(), content("Formwork, rebar and pour", null, "Crane late"));
+        complete(phone.sync());
+        SyncSummary tabletSync = complete(tablet.sync());
+        assertThat(tabletSync.conflicted()).isOne();
+
+        complete(phone.sync());
+        for (FieldbookClient device : new FieldbookClient[] {phone, tablet}) {
+            LocalReport local = device.report(report.id()).orElseThrow();
+            assertThat(local.content().workPerformed()).isEqualTo("Formwork and rebar");
+            assertThat(local.content().notes()).isEqualTo("Phone note");
+            assertThat(local.content().delays()).isEqualTo("Crane late");
+        }
+        Conflict conflict = tablet.refreshConflicts().stream().filter(c -> c.entityId().equals(report.id()))
+                .findFirst().orElseThrow();
+        assertThat(conflict.field()).isEqualTo("workPerformed");
+        assertThat(conflict.serverValue()).isEqualTo("Formwork and rebar");
+        assertThat(conflict.clientValue()).isEqualTo("Formwork, rebar and pour");
+
+        tablet.resolveConflict(conflict.id(), new ConflictResolution(ConflictResolution.Choice.CLIENT, null));
+        complete(tablet.sync());
+        complete(phone.sync());
+        LocalReport onPhone = phone.report(report.id()).orElseThrow();
+        LocalReport onTablet = tablet.report(report.id()).orElseThrow();
+        assertThat(onPhone.content()).isEqualTo(onTablet.content());
+        assertThat(onPhone.version()).isEqualTo(onTablet.version());
+        assertThat(onPhone.content().workPerformed()).isEqualTo("Formwork, rebar and pour");
+        assertThat(phone.refreshConflicts()).noneMatch(c -> c.entityId().equals(report.id()));
+    }
+
+    @Test
+    void aPhotoLeavesTheDeviceOnlyAfterTheServerConfirmedIt() throws Exception {
+        LocalReport report = phone.createReport(UUID.fromString(site), DAY.plusDays(2), content("Photos", null, null));
+        byte[] jpeg = Images.jpeg(1200, 900);
+        Path file = Files.write(stores.resolve("north-wall.jpg"), jpeg);
+        PhotoUpload upload = phone.attachPhoto(report.id(), file, PhotoDetails.captioned("North wall"));
+        assertThat(upload.state()).isEqualTo(PhotoUpload.State.WAITING);
+
+        SyncSummary summary = complete(phone.sync());
+        assertThat(summary.photosUploaded()).isOne();
+        PhotoUpload done = phone.photoUploads().stream().filter(p -> p.photoId().equals(upload.photoId()))
+                .findFirst().orElseThrow();
+        assertThat(done.state()).isEqualTo(PhotoUpload.State.UPLOADED);
+        String stored = jdbc.sql("SELECT sha256 FROM photos WHERE id = ? AND state = 'STORED'")
+                .param(upload.photoId()).query(String.class).single();
+        assertThat(stored).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jpeg)));
+        try (var copies = Files.walk(stores.resolve("phone"))) {
+            assertThat(copies.filter(Files::isRegularFile).filter(path -> {
+                try {
+                    return Files.size(path) == jpeg.length;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            })).as("the device's copy is gone after the receipt").isEmpty();
+        }
+    }
+
+    @Test
+    void aDeviceOfflineKeepsEverythingAndSendsItWhenTheNetworkIsBack() throws Exception {
+        try (FaultyProxy network = new FaultyProxy(port, FaultyProxy.Faults.none(), 1)) {
+            FieldbookClient basement = FieldbookClient.builder(stores.resolve("basement").resolve("client.db"))
+                    .server(URI.create("http://127.0.0.1:" + network.port())).open();
+            try {
+                basement.signIn(worker.login(), Fixtures.PASSWORD.toCharArray());
+                network.offline(true);
+                LocalReport report = basement.createReport(UUID.fromString(site), DAY.plusDays(3),
+                        content("In the basement", null, null));
+                SyncSummary unreachable = basement.sync();
+                assertThat(unreachable.interruption()).isEqualTo(SyncSummary.Interruption.SERVER_UNREACHABLE);
+                assertThat(basement.state().outboxDepth()).isPositive();
+
+                network.offline(false);
+                complete(basement.sync());
+                assertThat(basement.state().outboxDepth()).isZero();
+                assertThat(jdbc.sql("SELECT work_performed FROM daily_reports WHERE id = ?").param(report.id())
+                        .query(String.class).single()).isEqualTo("In the basement");
+            } finally {
+                basement.close();
+            }
+        }
+    }
+
+    private FieldbookClient device(String name) {
+        FieldbookClient client = FieldbookClient.builder(stores.resolve(name).resolve("client.db"))
+                .server(URI.create("http://127.0.0.1:" + port)).open();
+        client.signIn(worker.login(), Fixtures.PASSWORD.toCharArray());
+        return client;
+    }
+
+    private static SyncSummary complete(SyncSummary summary) {
+        assertThat(summary.interruption()).as(summary.toString()).isEqualTo(SyncSummary.Interruption.NONE);
+        return summary;
+    }
+
+    private static ReportContent content(String work, String notes, String delays) {
+        return new ReportContent(null, null, work, delays, null, null, notes);
+    }
+}
