@@ -22,13 +22,15 @@ import java.util.random.RandomGenerator;
  * ends an upload; the receipt is recorded first and the device's copy deleted after.
  *
  * <p>An upload never loops: a server that stops taking bytes ends the attempt, which is postponed with
- * backoff; a refusal for good (too large, unsupported type, invalid) marks it failed and out of the
- * queue, keeping the copy for the person.
+ * backoff; a refusal for good (too large, unsupported type, not the announced photo) marks it failed and
+ * out of the queue, keeping the copy for the person. A hash mismatch (the server starts over) is tried
+ * again at the next syncs, then counts as a refusal.
  */
 final class UploadingPhotos {
 
     private static final int MAX_STALLS = 3;
-    private static final Set<Integer> REFUSED_FOR_GOOD = Set.of(400, 403, 404, 410, 413, 415, 422);
+    private static final Set<Integer> REFUSED_FOR_GOOD = Set.of(400, 403, 404, 409, 410, 413, 415, 422);
+    private static final int HASH_MISMATCHES_TOLERATED = 2;
 
     private final LocalStore store;
     private final SyncApi api;
@@ -86,7 +88,10 @@ final class UploadingPhotos {
         } catch (IOException e) {
             postpone(upload, "Cannot read the device's copy: " + e.getMessage());
         } catch (RequestFailed failure) {
-            if (failure.kind() == RequestFailed.Kind.ANSWERED && REFUSED_FOR_GOOD.contains(failure.status())) {
+            boolean hashMismatch = failure.status() == 422 && failure.problem().typeEndsWith("/hash-mismatch");
+            if (hashMismatch && upload.attempts() < HASH_MISMATCHES_TOLERATED) {
+                postpone(upload, failure.describe());
+            } else if (failure.kind() == RequestFailed.Kind.ANSWERED && REFUSED_FOR_GOOD.contains(failure.status())) {
                 store.uploads().fail(upload.photoId(), failure.describe());
                 tally.photosFailed++;
             } else if (failure.kind() == RequestFailed.Kind.UNREACHABLE || failure.serverBusy()

@@ -82,7 +82,6 @@ public final class LocalStore implements AutoCloseable {
             if (created) {
                 ownerOnly(absolute, "rw-------");
             }
-            connection.setAutoCommit(false);
             LocalStore store = new LocalStore(absolute, connection, json);
             try {
                 Schema.migrate(connection);
@@ -212,6 +211,7 @@ public final class LocalStore implements AutoCloseable {
             }
             depth = 1;
             try {
+                connection.setAutoCommit(false);
                 T result = work.run();
                 connection.commit();
                 return result;
@@ -223,6 +223,7 @@ public final class LocalStore implements AutoCloseable {
                 throw failure;
             } finally {
                 depth = 0;
+                endTransaction();
             }
         } finally {
             lock.unlock();
@@ -242,6 +243,15 @@ public final class LocalStore implements AutoCloseable {
             work.run();
             return null;
         });
+    }
+
+    /** Back to autocommit, so that no lock is held between transactions (other processes may use the file). */
+    private void endTransaction() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new StoreFailed("Local store: " + e.getMessage(), e);
+        }
     }
 
     private void rollback(Throwable failure) {

@@ -111,7 +111,15 @@ final class Schema {
     }
 
     static void migrate(Connection connection) throws SQLException {
-        int version = userVersion(connection);
+        connection.setAutoCommit(false);
+        try {
+            migrateFrom(userVersion(connection), connection);
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static void migrateFrom(int version, Connection connection) throws SQLException {
         if (version > current()) {
             throw new StoreFailed("The local store has schema version " + version
                     + ", written by a newer Fieldbook client; this client knows version " + current() + ".", null);
