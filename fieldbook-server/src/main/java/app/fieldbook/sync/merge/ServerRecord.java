@@ -8,7 +8,8 @@ import java.util.Map;
  * A record as the server has it now, its fields in canonical form (equal values are {@code equals}).
  * An absent record ({@link #absent()}) never existed or was deleted.
  *
- * @param locked the record may no longer be edited by its author (an approved report)
+ * @param locked the record may no longer be edited by its author (a submitted or approved report); an
+ *     edit made before it was locked conflicts rather than being refused
  */
 public record ServerRecord(boolean exists, long version, Map<String, Object> fields, boolean locked) {
 
