@@ -1,0 +1,212 @@
+package app.fieldbook.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.client.FieldbookClient;
+import app.fieldbook.client.LoopbackServer;
+import app.fieldbook.client.TestClock;
+import app.fieldbook.client.TestDevices;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FieldbookCommandTest {
+
+    @TempDir
+    Path directory;
+
+    private final TestClock clock = TestClock.at("2025-06-02T16:30:00Z");
+    private final LoopbackServer server = new LoopbackServer();
+    private String out;
+    private String err;
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private int fieldbook(String... args) {
+        return fieldbookReading("", args);
+    }
+
+    private int fieldbookReading(String stdin, String... args) {
+        FieldbookCommand command = new FieldbookCommand(path -> FieldbookClient.builder(path).clock(clock)
+                .sleeper(clock).random(TestDevices.LONGEST_JITTER),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        CommandLine commandLine = FieldbookCommand.commandLine(command);
+        StringWriter output = new StringWriter();
+        StringWriter errors = new StringWriter();
+        commandLine.setOut(new PrintWriter(output));
+        commandLine.setErr(new PrintWriter(errors));
+        String[] withStore = Stream.concat(Stream.of("--store", directory.resolve("client.db").toString()),
+                Stream.of(args)).toArray(String[]::new);
+        int exit = commandLine.execute(withStore);
+        out = output.toString();
+        err = errors.toString();
+        return exit;
+    }
+
+    private void signedInWithSites() {
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", server.uri().toString(),
+                "--user", LoopbackServer.LOGIN, "--password-stdin")).isZero();
+        server.page(TestDevices.sitesPage());
+        assertThat(fieldbook("sync")).isZero();
+    }
+
+    @Test
+    void aWorkerSignsInWritesAReportOfflineSubmitsItAndSyncs() {
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", server.uri().toString(),
+                "--user", LoopbackServer.LOGIN, "--password-stdin")).isZero();
+        assertThat(out).contains("Signed in to " + server.uri() + " as Walter Worker (WORKER)");
+        server.page(TestDevices.sitesPage());
+        assertThat(fieldbook("sync")).isZero();
+
+        assertThat(fieldbook("report", "new", "--site", "north", "--date", "2025-06-02", "--work", "Poured deck 4",
+                "--weather", "Sunny", "--temperature", "18.5", "--crew", "Concrete:Beton Nord:6:48",
+                "--crew", "Steel::2:16")).isZero();
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        assertThat(fieldbook("report", "edit", id.substring(0, 8), "--notes", "Pump late")).isZero();
+        assertThat(out).startsWith("Saved ");
+        assertThat(fieldbook("report", "submit", id.substring(0, 6))).isZero();
+
+        assertThat(fieldbook("report", "list")).isZero();
+        assertThat(out).contains(id.substring(0, 8) + "  2025-06-02  NORTH       SUBMITTED  3 change(s) waiting");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Changes waiting: 3, oldest from 2025-06-02T16:30Z");
+
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(out).contains("Sent: 3 applied, 0 with conflicts, 0 refused; 0 waiting.");
+        assertThat(server.pushedOperations().getFirst().get("changes").get("crew").get("value")).hasSize(2);
+        assertThat(fieldbook("report", "list")).isZero();
+        assertThat(out).contains("SUBMITTED  synced");
+    }
+
+    @Test
+    void aPhotoIsAttachedAndUploadedWithAProgressBar() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        Path photo = Files.write(directory.resolve("deck.jpg"), new byte[4096]);
+
+        assertThat(fieldbook("photo", "add", id, photo.toString(), "--caption", "Deck 4")).isZero();
+        assertThat(out).contains("(4096 bytes) to report " + id.substring(0, 8));
+        assertThat(fieldbook("sync")).isZero();
+
+        assertThat(err).contains("[##############################] 100%  0.0/0.0 MB  stored");
+        assertThat(out).contains("Photos: 1 uploaded, 0 refused, 0 waiting.");
+    }
+
+    @Test
+    void aBadDateIsAUsageErrorOnOneLine() {
+        assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-13-01")).isEqualTo(2);
+
+        assertThat(err).isEqualTo("fieldbook: Invalid value for option '--date': '2025-13-01' is not a date (YYYY-MM-DD)"
+                + " (see 'fieldbook report new --help')" + System.lineSeparator());
+    }
+
+    @Test
+    void anUnknownSiteCodeIsAUsageErrorNamingTheKnownSites() {
+        signedInWithSites();
+
+        assertThat(fieldbook("report", "new", "--site", "SOUTH", "--date", "2025-06-02")).isEqualTo(2);
+
+        assertThat(err).startsWith("fieldbook: Unknown site 'SOUTH'; known sites: HARBOUR, NORTH").hasLineCount(1);
+    }
+
+    @Test
+    void aMissingPhotoFileIsAUsageError() {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+
+        assertThat(fieldbook("photo", "add", id, directory.resolve("missing.jpg").toString())).isEqualTo(2);
+
+        assertThat(err).startsWith("fieldbook: No such file: ").hasLineCount(1);
+    }
+
+    @Test
+    void writingAReportWithoutSigningInFailsAndSaysHowToSignIn() {
+        assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02")).isEqualTo(1);
+
+        assertThat(err).contains("Not signed in").contains("fieldbook login --server URL --user NAME").hasLineCount(1);
+    }
+
+    @Test
+    void syncingWithoutSigningInFails() {
+        assertThat(fieldbook("sync")).isEqualTo(1);
+
+        assertThat(err).startsWith("fieldbook: No server is set for this device").hasLineCount(1);
+    }
+
+    @Test
+    void aCrewRowThatIsNotFourPartsIsAUsageError() {
+        signedInWithSites();
+
+        assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02", "--crew", "Concrete:6"))
+                .isEqualTo(2);
+
+        assertThat(err).contains("'Concrete:6' is not a crew row (TRADE:COMPANY:HEADCOUNT:HOURS)").hasLineCount(1);
+    }
+
+    @Test
+    void anUnknownReportIdIsAUsageError() {
+        signedInWithSites();
+
+        assertThat(fieldbook("report", "submit", "deadbeef")).isEqualTo(2);
+
+        assertThat(err).startsWith("fieldbook: No report 'deadbeef' on this device").hasLineCount(1);
+    }
+
+    @Test
+    void resolvingAConflictTakesExactlyOneChoice() {
+        signedInWithSites();
+
+        assertThat(fieldbook("conflicts", "resolve", "abc", "--server", "--client")).isEqualTo(2);
+        assertThat(err).contains("mutually exclusive").hasLineCount(1);
+        assertThat(fieldbook("conflicts", "resolve", "abc")).isEqualTo(2);
+        assertThat(err).contains("Missing required argument").hasLineCount(1);
+    }
+
+    @Test
+    void aWrongPasswordFailsWithoutAStackTrace() {
+        assertThat(fieldbookReading("wrong\n", "login", "--server", server.uri().toString(), "--user", "walter",
+                "--password-stdin")).isEqualTo(1);
+
+        assertThat(err).isEqualTo("fieldbook: Wrong login or password." + System.lineSeparator());
+    }
+
+    @Test
+    void anAddressThatIsNotAServerIsAUsageError() {
+        assertThat(fieldbookReading("x\n", "login", "--server", "ftp://files", "--user", "walter", "--password-stdin"))
+                .isEqualTo(2);
+
+        assertThat(err).contains("'ftp://files' is not a server address").hasLineCount(1);
+    }
+
+    @Test
+    void aSyncThatCannotReachTheServerFailsAndSaysTheChangesStay() {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        server.close();
+
+        assertThat(fieldbook("sync")).isEqualTo(1);
+
+        assertThat(out).contains("1 waiting.");
+        assertThat(err).contains("sync stopped: The server cannot be reached.").contains("stay on this device");
+    }
+
+    @Test
+    void theStoreCanBeChosenAfterTheSubcommandToo() {
+        assertThat(fieldbook("status", "--store", directory.resolve("other.db").toString())).isZero();
+
+        assertThat(directory.resolve("other.db")).exists();
+    }
+}
