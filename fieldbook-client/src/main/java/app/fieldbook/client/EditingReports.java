@@ -5,11 +5,14 @@ import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.client.store.StoredReport;
 import app.fieldbook.client.store.StoredUpload;
+import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.protocol.Weather;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -42,6 +45,7 @@ final class EditingReports {
     StoredReport create(UUID siteId, LocalDate date, ReportContent content) {
         Account author = account.get();
         ReportContent written = content == null ? ReportContent.empty() : content;
+        requireValid(written);
         return store.inTransaction(() -> {
             if (!store.sites().all().isEmpty() && store.sites().find(siteId).isEmpty()) {
                 throw new ChangeRefused("Unknown site " + siteId + ": it is not among the sites this device knows.");
@@ -69,9 +73,11 @@ final class EditingReports {
 
     /** Replaces the content; an UPDATE of the fields that differ (none: nothing is queued). */
     StoredReport edit(UUID id, ReportContent content) {
+        ReportContent written = content == null ? ReportContent.empty() : content;
+        requireValid(written);
         return store.inTransaction(() -> {
             StoredReport report = editable(id);
-            ObjectNode fields = values.withContent(report.fields(), content == null ? ReportContent.empty() : content);
+            ObjectNode fields = values.withContent(report.fields(), written);
             ObjectNode changes = values.changed(report.fields(), fields, ReportFields.CONTENT);
             if (changes.isEmpty()) {
                 return report;
@@ -133,6 +139,50 @@ final class EditingReports {
             }
             store.reports().remove(id);
         });
+    }
+
+    /**
+     * Refuses content the server would refuse (the constraints of {@code ReportContent}, {@code Weather}
+     * and {@code CrewRow}), so that a person hears of it while writing, not after a sync.
+     */
+    static void requireValid(ReportContent content) {
+        Weather weather = content.weather();
+        requireLength("The weather conditions", weather.conditions(), 200);
+        BigDecimal temperature = weather.temperatureCelsius();
+        if (temperature != null && (temperature.compareTo(new BigDecimal("-90")) < 0
+                || temperature.compareTo(new BigDecimal("70")) > 0 || temperature.stripTrailingZeros().scale() > 1)) {
+            throw new ChangeRefused("The temperature must be between -90 and 70 °C, with at most one decimal: "
+                    + temperature.toPlainString() + ".");
+        }
+        if (content.crew().size() > 200) {
+            throw new ChangeRefused("A report has at most 200 crew rows.");
+        }
+        for (CrewRow row : content.crew()) {
+            if (row.trade() == null || row.trade().isBlank() || row.trade().length() > 100) {
+                throw new ChangeRefused("Each crew row needs a trade of at most 100 characters.");
+            }
+            requireLength("A crew row's company", row.company(), 200);
+            if (row.headcount() == null || row.headcount() < 0 || row.headcount() > 10_000) {
+                throw new ChangeRefused("The headcount of " + row.trade() + " must be 0 to 10000.");
+            }
+            BigDecimal hours = row.hours();
+            if (hours == null || hours.signum() < 0 || hours.stripTrailingZeros().scale() > 2
+                    || hours.precision() - hours.scale() > 6) {
+                throw new ChangeRefused("The hours of " + row.trade()
+                        + " must be a number from 0 with at most 6 digits and 2 decimals.");
+            }
+        }
+        requireLength("The work performed", content.workPerformed(), 20_000);
+        requireLength("The delays", content.delays(), 20_000);
+        requireLength("The safety incidents", content.safetyIncidents(), 20_000);
+        requireLength("The materials", content.materials(), 20_000);
+        requireLength("The notes", content.notes(), 20_000);
+    }
+
+    private static void requireLength(String what, String text, int max) {
+        if (text != null && text.length() > max) {
+            throw new ChangeRefused(what + " may have at most " + max + " characters (" + text.length() + " given).");
+        }
     }
 
     /** The report, if its author may change it on this device now. */

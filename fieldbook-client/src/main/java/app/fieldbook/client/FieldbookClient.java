@@ -219,7 +219,8 @@ public final class FieldbookClient implements AutoCloseable {
      * Creates a draft report on the device.
      *
      * @throws NotSignedIn when no one ever signed in on this device
-     * @throws ChangeRefused an unknown site, or a report of the same person, site and day exists here
+     * @throws ChangeRefused an unknown site, a report of the same person, site and day exists here, or
+     *     content the server would refuse (a temperature out of range, a crew row without trade, text too long)
      */
     public LocalReport createReport(UUID siteId, LocalDate date, ReportContent content) {
         return local(editing.create(siteId, date, content));
@@ -228,7 +229,8 @@ public final class FieldbookClient implements AutoCloseable {
     /**
      * Replaces the content of a draft or returned report; only the fields that differ become a change.
      *
-     * @throws ChangeRefused unknown here, someone else's, or no longer editable (submitted, approved)
+     * @throws ChangeRefused unknown here, someone else's, no longer editable (submitted, approved), or
+     *     content the server would refuse
      */
     public LocalReport editReport(UUID reportId, ReportContent content) {
         return local(editing.edit(reportId, content));
@@ -307,7 +309,8 @@ public final class FieldbookClient implements AutoCloseable {
     }
 
     /**
-     * Pushes the outbox, pulls the server's changes, then uploads waiting photos. Ends early, without
+     * Pushes the outbox, pulls the server's changes, then uploads waiting photos (and withdraws from the
+     * server the photos it refused for good). Ends early, without
      * throwing, when the server cannot be reached or asks the device to wait (see
      * {@link SyncSummary#interruption()}); what was acknowledged before is recorded.
      *
@@ -338,6 +341,9 @@ public final class FieldbookClient implements AutoCloseable {
                     store.device().notBefore(null);
                 });
                 uploading.uploadAll(tally, progress);
+                if (tally.photosFailed > 0) {
+                    pushing.pushAll(tally);
+                }
             } catch (RequestFailed failure) {
                 interrupted(failure, tally);
             }

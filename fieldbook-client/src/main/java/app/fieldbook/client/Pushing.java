@@ -138,6 +138,9 @@ final class Pushing {
             baseVersion = report.map(StoredReport::version).orElse(0L);
             bases = report.map(StoredReport::base).orElse(null);
         }
+        if (entry.kind() != OperationKind.CREATE && SyncProtocol.PHOTO.equals(entry.entity())) {
+            baseVersion = store.photos().find(entry.entityId()).map(photo -> photo.photo().version()).orElse(0L);
+        }
         Map<String, FieldChange> changes = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> change : entry.changes().properties()) {
             JsonNode base = bases == null ? null : bases.get(change.getKey());

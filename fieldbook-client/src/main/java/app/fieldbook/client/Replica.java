@@ -79,6 +79,10 @@ final class Replica {
 
     private void photoAccepted(OutboxEntry entry, OperationResult result) {
         UUID id = entry.entityId();
+        if (entry.kind() == OperationKind.DELETE) {
+            removePhoto(id, true, "The photo was withdrawn from the server.");
+            return;
+        }
         if (entry.kind() == OperationKind.CREATE && result.entityId() != null && !result.entityId().equals(id)) {
             rekeyPhoto(id, result.entityId());
             id = result.entityId();

@@ -14,7 +14,11 @@ public interface SyncProgress {
     default void uploadProgressed(UUID photoId, long uploaded, long size) {
     }
 
-    /** The upload ended: {@code stored} when the server holds the photo, else it waits or failed. */
-    default void uploadEnded(UUID photoId, boolean stored) {
+    /**
+     * The upload ended: {@link PhotoUpload.State#UPLOADED} when the server holds the photo,
+     * {@link PhotoUpload.State#WAITING} when it is tried again at a later sync, {@link PhotoUpload.State#FAILED}
+     * when the server refused it for good.
+     */
+    default void uploadEnded(UUID photoId, PhotoUpload.State state) {
     }
 }

@@ -2,6 +2,8 @@ package app.fieldbook.client;
 
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.StoredUpload;
+import app.fieldbook.protocol.OperationKind;
+import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.protocol.UploadStart;
 import app.fieldbook.protocol.UploadState;
 import java.io.IOException;
@@ -12,7 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.Set;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,7 +27,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>An upload never loops: a server that stops taking bytes ends the attempt, which is postponed with
  * backoff; a refusal for good (too large, unsupported type, not the announced photo) marks it failed and
- * out of the queue, keeping the copy for the person. A hash mismatch (the server starts over) is tried
+ * out of the queue, keeping the copy for the person, and withdraws the pending photo from the server. A hash mismatch (the server starts over) is tried
  * again at the next syncs, then counts as a refusal.
  */
 final class UploadingPhotos {
@@ -61,7 +65,7 @@ final class UploadingPhotos {
 
     private void upload(StoredUpload upload, SyncTally tally, SyncProgress progress) {
         Path copy = store.photoDirectory().resolve(upload.file());
-        boolean stored = false;
+        PhotoUpload.State ended = PhotoUpload.State.WAITING;
         try {
             UploadState state = retrying.call(() -> api.startUpload(
                     new UploadStart(upload.photoId(), upload.sha256(), upload.size())));
@@ -72,19 +76,17 @@ final class UploadingPhotos {
                 return;
             }
             if (!upload.sha256().equalsIgnoreCase(state.receipt().sha256())) {
-                store.uploads().fail(upload.photoId(), "The server's receipt names other content ("
-                        + state.receipt().sha256() + ").");
-                tally.photosFailed++;
+                ended = refuse(upload, "The server's receipt names other content (" + state.receipt().sha256() + ").",
+                        tally);
                 return;
             }
             UploadState done = state;
             store.inTransaction(() -> replica.uploaded(upload.photoId(), done.receipt()));
             Files.deleteIfExists(copy);
             tally.photosUploaded++;
-            stored = true;
+            ended = PhotoUpload.State.UPLOADED;
         } catch (NoSuchFileException e) {
-            store.uploads().fail(upload.photoId(), "The device's copy of the photo is missing.");
-            tally.photosFailed++;
+            ended = refuse(upload, "The device's copy of the photo is missing.", tally);
         } catch (IOException e) {
             postpone(upload, "Cannot read the device's copy: " + e.getMessage());
         } catch (RequestFailed failure) {
@@ -92,8 +94,7 @@ final class UploadingPhotos {
             if (hashMismatch && upload.attempts() < HASH_MISMATCHES_TOLERATED) {
                 postpone(upload, failure.describe());
             } else if (failure.kind() == RequestFailed.Kind.ANSWERED && REFUSED_FOR_GOOD.contains(failure.status())) {
-                store.uploads().fail(upload.photoId(), failure.describe());
-                tally.photosFailed++;
+                ended = refuse(upload, failure.describe(), tally);
             } else if (failure.kind() == RequestFailed.Kind.UNREACHABLE || failure.serverBusy()
                     || failure.status() == 401 || failure.status() == 426) {
                 postpone(upload, failure.describe());
@@ -102,7 +103,7 @@ final class UploadingPhotos {
                 postpone(upload, failure.describe());
             }
         } finally {
-            progress.uploadEnded(upload.photoId(), stored);
+            progress.uploadEnded(upload.photoId(), ended);
         }
     }
 
@@ -161,6 +162,22 @@ final class UploadingPhotos {
             position += read;
         }
         return length;
+    }
+
+    /**
+     * Takes the upload out of the queue for good, keeping the device's copy, and withdraws the photo the
+     * server holds as pending (a Photo DELETE), so that its report does not show it waiting forever.
+     */
+    private PhotoUpload.State refuse(StoredUpload upload, String reason, SyncTally tally) {
+        store.inTransaction(() -> {
+            store.uploads().fail(upload.photoId(), reason);
+            store.photos().find(upload.photoId()).filter(stored -> stored.photo().version() > 0).ifPresent(stored -> {
+                store.outbox().append(UUID.randomUUID(), SyncProtocol.PHOTO, upload.photoId(), OperationKind.DELETE,
+                        store.json().createObjectNode(), upload.reportId(), OffsetDateTime.now(clock));
+            });
+        });
+        tally.photosFailed++;
+        return PhotoUpload.State.FAILED;
     }
 
     private void postpone(StoredUpload upload, String error) {

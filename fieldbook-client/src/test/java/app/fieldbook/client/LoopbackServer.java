@@ -229,7 +229,7 @@ public final class LoopbackServer implements AutoCloseable {
         UUID entityId = UUID.fromString(operation.get("entityId").asString());
         UUID target = mergedInto.getOrDefault(entityId, entityId);
         long version = versions.merge(target, 1L, Long::sum);
-        if ("Photo".equals(operation.get("entity").asString())) {
+        if ("Photo".equals(operation.get("entity").asString()) && "CREATE".equals(operation.get("kind").asString())) {
             JsonNode changes = operation.get("changes");
             announced.put(target, new Announced(changes.get("sha256").get("value").asString(),
                     changes.get("size").get("value").asLong()));

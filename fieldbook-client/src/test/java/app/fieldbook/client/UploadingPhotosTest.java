@@ -171,6 +171,13 @@ class UploadingPhotosTest {
         });
         assertThat(photoCopy(upload)).exists();
         int uploads = server.received("PATCH", "/api/v1/sync/uploads/").size();
+        JsonNode withdrawal = server.pushedOperations().getLast();
+        assertThat(withdrawal.get("entity").asString()).isEqualTo("Photo");
+        assertThat(withdrawal.get("kind").asString()).isEqualTo("DELETE");
+        assertThat(withdrawal.get("entityId").asString()).isEqualTo(upload.photoId().toString());
+        assertThat(withdrawal.get("baseVersion").asLong()).as("the version of the announced photo").isEqualTo(1);
+        assertThat(client.state().outboxDepth()).isZero();
+        assertThat(client.photoUploads().getFirst().state()).isEqualTo(PhotoUpload.State.FAILED);
 
         clock.advance(Backoff.STANDARD.cap());
         client.sync();
@@ -203,6 +210,25 @@ class UploadingPhotosTest {
         }
 
         assertThat(client.photoUploads().getFirst().state()).isEqualTo(PhotoUpload.State.FAILED);
+    }
+
+    @Test
+    void theProgressHearsHowEachUploadEnded() throws Exception {
+        client.attachPhoto(report.id(), file, PhotoDetails.none());
+        client.sync();
+        report = client.createReport(NORTH.id(), LocalDate.of(2025, 6, 3), content("Poured deck 5"));
+        client.attachPhoto(report.id(), file, PhotoDetails.none());
+        server.failNext("/api/v1/sync/uploads/", Fault.problem(413, "upload-too-long", Map.of()));
+        List<PhotoUpload.State> ended = new ArrayList<>();
+
+        client.sync(new SyncProgress() {
+            @Override
+            public void uploadEnded(UUID photoId, PhotoUpload.State state) {
+                ended.add(state);
+            }
+        });
+
+        assertThat(ended).containsExactly(PhotoUpload.State.FAILED);
     }
 
     @Test

@@ -5,9 +5,12 @@ import static app.fieldbook.client.TestDevices.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.protocol.Weather;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -130,6 +133,27 @@ class WritingReportsOfflineTest {
                 .isInstanceOf(ChangeRefused.class).hasMessageContaining("SUBMITTED");
         assertThatThrownBy(() -> client.submitReport(report.id())).isInstanceOf(ChangeRefused.class);
         assertThat(client.state().outboxDepth()).isEqualTo(2);
+    }
+
+    @Test
+    void contentTheServerWouldRefuseIsRefusedWhileWriting() {
+        ReportContent hot = new ReportContent(new Weather("Heat", new BigDecimal("71")), null, null, null, null, null,
+                null);
+        ReportContent nobody = new ReportContent(null, List.of(new CrewRow(" ", null, 3, BigDecimal.ONE)), null, null,
+                null, null, null);
+        ReportContent overtime = new ReportContent(null, List.of(new CrewRow("Steel", null, 3, new BigDecimal("1.125"))),
+                null, null, null, null, null);
+
+        assertThatThrownBy(() -> client.createReport(NORTH.id(), DAY, hot)).isInstanceOf(ChangeRefused.class)
+                .hasMessageContaining("between -90 and 70");
+        assertThatThrownBy(() -> client.createReport(NORTH.id(), DAY, nobody)).isInstanceOf(ChangeRefused.class)
+                .hasMessageContaining("trade");
+        assertThatThrownBy(() -> client.createReport(NORTH.id(), DAY, overtime)).isInstanceOf(ChangeRefused.class)
+                .hasMessageContaining("2 decimals");
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Fine"));
+        assertThatThrownBy(() -> client.editReport(report.id(), new ReportContent(null, null, "x".repeat(20_001), null,
+                null, null, null))).isInstanceOf(ChangeRefused.class).hasMessageContaining("20000 characters");
+        assertThat(client.state().outboxDepth()).isEqualTo(1);
     }
 
     @Test

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "photo", description = "Attach photos to reports and see their uploads.",
-        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.ListUploads.class})
+        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.ListUploads.class, PhotoCommand.Discard.class})
 final class PhotoCommand implements Runnable {
 
     @ParentCommand
@@ -35,7 +35,7 @@ final class PhotoCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: add or list");
+        throw new ParameterException(spec.commandLine(), "Missing command: add, list or discard");
     }
 
     @Command(name = "add", description = "Attach a photo to a draft or returned report; it uploads with the next sync.")
@@ -109,6 +109,31 @@ final class PhotoCommand implements Runnable {
                             + upload.state() + "  " + upload.uploaded() + "/" + upload.size() + " bytes"
                             + (upload.error() == null ? "" : "  " + upload.error()));
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "discard", description = "Delete this device's copy of a photo the server refused.")
+    static final class Discard implements Callable<Integer> {
+
+        @ParentCommand
+        private PhotoCommand photo;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "PHOTO_ID", description = "The photo's id (or its first characters).")
+        private String photoId;
+
+        @Override
+        public Integer call() {
+            try (FieldbookClient client = photo.root.open(null)) {
+                List<UUID> refused = client.photoUploads().stream()
+                        .filter(upload -> upload.state() == PhotoUpload.State.FAILED).map(PhotoUpload::photoId).toList();
+                UUID id = ShortIds.resolve(spec.commandLine(), photoId, refused, "refused photo");
+                client.discardFailedPhoto(id);
+                spec.commandLine().getOut().println("Discarded the copy of photo " + ShortIds.of(id) + ".");
             }
             return 0;
         }

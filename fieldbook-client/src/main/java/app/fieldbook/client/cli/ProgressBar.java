@@ -1,5 +1,6 @@
 package app.fieldbook.client.cli;
 
+import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.client.SyncProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -27,8 +28,12 @@ final class ProgressBar implements SyncProgress {
     }
 
     @Override
-    public void uploadEnded(UUID photoId, boolean stored) {
-        out.println(stored ? "  stored" : "  will retry");
+    public void uploadEnded(UUID photoId, PhotoUpload.State state) {
+        out.println(switch (state) {
+            case UPLOADED -> "  stored";
+            case WAITING -> "  will retry at the next sync";
+            case FAILED -> "  refused (see 'fieldbook photo list')";
+        });
         out.flush();
     }
 

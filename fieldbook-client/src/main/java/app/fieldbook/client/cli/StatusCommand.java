@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -19,6 +20,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--clear-refused", description = "Forget the refused changes shown (what they were is printed first).")
+    private boolean clearRefused;
 
     @Override
     public Integer call() {
@@ -47,6 +51,9 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("Refused:         " + rejected.entity() + " " + ShortIds.of(rejected.entityId()) + " "
                         + rejected.kind() + " " + rejected.changes().keySet() + ": " + rejected.detail()
                         + " (" + rejected.status() + ")");
+                if (clearRefused) {
+                    client.dismissRejectedChange(rejected.operationId());
+                }
             }
             for (PhotoUpload upload : client.photoUploads()) {
                 if (upload.state() == PhotoUpload.State.FAILED) {

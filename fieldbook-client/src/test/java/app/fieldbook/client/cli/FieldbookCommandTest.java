@@ -105,6 +105,26 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void aRefusedPhotoIsShownUntilItsCopyIsDiscarded() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("notes.txt"), new byte[] {1, 2}).toString());
+        String photoId = out.split(" ")[2];
+        server.failNext("/api/v1/sync/uploads/", LoopbackServer.Fault.problem(415, "unsupported-photo-type", java.util.Map.of()));
+
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(err).contains("refused (see 'fieldbook photo list')");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Photos waiting:  0 (1 refused, kept on this device)")
+                .contains("Photo refused:   " + photoId);
+
+        assertThat(fieldbook("photo", "discard", photoId)).isZero();
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).doesNotContain("Photo refused");
+    }
+
+    @Test
     void aBadDateIsAUsageErrorOnOneLine() {
         assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-13-01")).isEqualTo(2);
 
