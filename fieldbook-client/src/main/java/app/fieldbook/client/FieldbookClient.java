@@ -65,7 +65,6 @@ public final class FieldbookClient implements AutoCloseable {
     private final String appVersion;
     private final HttpClient http;
     private final boolean ownsHttp;
-    private final Duration requestTimeout;
     private final ReportFieldValues values;
     private final Replica replica;
     private final EditingReports editing;
@@ -90,13 +89,12 @@ public final class FieldbookClient implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
-        this.requestTimeout = builder.requestTimeout;
         this.values = new ReportFieldValues(json);
         this.replica = new Replica(store, values, clock);
         this.editing = new EditingReports(store, values, replica, clock, this::requireAccount);
         this.attaching = new AttachingPhotos(store, editing, values, clock);
         this.api = new SyncApi(URI.create(store.device().server().orElse("http://server.invalid")), http, json,
-                requestTimeout, appVersion, clock, this::validToken);
+                builder.requestTimeout, appVersion, clock, this::validToken);
         this.pushing = new Pushing(store, api, replica, retrying, backoff, builder.random, clock, json,
                 this::pushEnvelope, builder.batchSize);
         this.pulling = new Pulling(store, api, replica, retrying, cursor -> new PullRequest(SyncProtocol.VERSION,
@@ -135,6 +133,7 @@ public final class FieldbookClient implements AutoCloseable {
      * @throws ServerUnreachable no connection to the server
      */
     public Account signIn(String login, char[] password) {
+        requireServer();
         Optional<Account> previous = account();
         if (previous.isPresent() && !previous.get().login().equalsIgnoreCase(login)) {
             requireNothingWaiting("signing in as " + login);

@@ -34,7 +34,6 @@ import java.util.function.Function;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A real HTTP server on 127.0.0.1 that answers the client's calls like the Fieldbook server would: it
