@@ -352,7 +352,15 @@ public final class FieldbookClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a sync the server or the network cut off. Changes and uploads postponed earlier in this sync
+     * are released: their failures were not shown to be their own, and the next sync tries them at once.
+     */
     private void interrupted(RequestFailed failure, SyncTally tally) {
+        store.inTransaction(() -> {
+            store.outbox().release(tally.postponedChanges);
+            store.uploads().release(tally.postponedUploads);
+        });
         if (failure.status() == 426 || failure.status() == 401) {
             throw translated(failure);
         }

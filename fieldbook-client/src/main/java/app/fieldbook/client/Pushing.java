@@ -106,6 +106,7 @@ final class Pushing {
             } else {
                 postpone(entry, failure.describe());
                 postponed.add(entry.seq());
+                tally.postponedChanges.add(entry.seq());
             }
             return;
         }
@@ -189,6 +190,7 @@ final class Pushing {
         for (OutboxEntry entry : unanswered) {
             postpone(entry, "The server's answer did not include this change.");
             postponed.add(entry.seq());
+            tally.postponedChanges.add(entry.seq());
         }
     }
 

@@ -73,6 +73,7 @@ final class UploadingPhotos {
             state = sendRest(upload, copy, state, progress);
             if (state == null) {
                 postpone(upload, "The server stopped taking the upload's bytes.");
+                tally.postponedUploads.add(upload.photoId());
                 return;
             }
             if (!upload.sha256().equalsIgnoreCase(state.receipt().sha256())) {
@@ -101,6 +102,7 @@ final class UploadingPhotos {
                 throw failure;
             } else {
                 postpone(upload, failure.describe());
+                tally.postponedUploads.add(upload.photoId());
             }
         } finally {
             progress.uploadEnded(upload.photoId(), ended);

@@ -268,6 +268,27 @@ class PushingChangesTest {
     }
 
     @Test
+    void aBrokenConnectionCountsAgainstAChangeOnlyWhenTheServerAnsweredTheRestOfTheSync() {
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", Fault.drop());
+            server.failNext("/api/v1/sync/pull", Fault.drop());
+        }
+
+        SyncSummary offline = client.sync();
+
+        assertThat(offline.interruption()).isEqualTo(Interruption.SERVER_UNREACHABLE);
+        try (LocalStore store = store()) {
+            assertThat(store.outbox().all()).singleElement().satisfies(entry -> {
+                assertThat(entry.nextAttemptAt()).as("released: the network was down, not the change").isNull();
+                assertThat(entry.lastError()).contains("connection");
+            });
+        }
+        assertThat(client.sync().applied()).as("sent at once when the network is back").isEqualTo(1);
+        assertThat(client.report(report.id()).orElseThrow().synced()).isTrue();
+    }
+
+    @Test
     void aDeviceKilledAfterSendingResendsTheSameChangeAfterARestart() {
         LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
         client.close();

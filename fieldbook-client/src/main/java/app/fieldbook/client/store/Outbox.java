@@ -91,6 +91,15 @@ public final class Outbox {
                 nextAttemptAt, error, seq));
     }
 
+    /** Makes postponed changes due at once again, keeping their last error. */
+    public void release(Collection<Long> seqs) {
+        store.inTransaction(() -> {
+            for (long seq : seqs) {
+                store.update("UPDATE outbox SET next_attempt_at = NULL WHERE seq = ?", seq);
+            }
+        });
+    }
+
     public void remove(long seq) {
         store.inTransaction(() -> store.update("DELETE FROM outbox WHERE seq = ?", seq));
     }

@@ -5,6 +5,7 @@ import app.fieldbook.protocol.PhotoReceipt;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,6 +75,16 @@ public final class PhotoUploads {
         store.inTransaction(() -> store.update("""
                 UPDATE photo_upload SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
                 WHERE photo_id = ?""", nextAttemptAt, error, photoId));
+    }
+
+    /** Makes postponed uploads due at once again, keeping their last error. */
+    public void release(Collection<UUID> photoIds) {
+        store.inTransaction(() -> {
+            for (UUID photoId : photoIds) {
+                store.update("UPDATE photo_upload SET next_attempt_at = NULL WHERE photo_id = ? AND state = 'WAITING'",
+                        photoId);
+            }
+        });
     }
 
     /** Takes the upload out of the queue for good; the copy stays until discarded. */
