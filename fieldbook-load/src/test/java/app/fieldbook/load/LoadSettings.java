@@ -1,0 +1,73 @@
+package app.fieldbook.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a load run is pointed at and how hard it pushes, from system properties ({@code -Dfieldbook.url=...}).
+ * The {@code run} script passes the server's address and the administrator it started the server with;
+ * the defaults are the figures of the issue.
+ *
+ * @param url the server, loopback only: {@code http://127.0.0.1:PORT}
+ * @param adminLogin an administrator, who creates the sites and people of the {@link World}
+ * @param adminPassword that administrator's password
+ * @param password the password given to every account the load test creates (12 characters or more)
+ * @param devices devices pushing at once, one field worker each
+ * @param pushBatch operations per push
+ * @param pushWarmUp how long devices push before the measured window opens
+ * @param pushWindow the measured window
+ * @param downloadReports reports seeded on the archive sites, which the archive manager downloads
+ * @param seedBatch operations per push while seeding
+ * @param pullLimit {@code limit} of every pull
+ * @param downloads how many new devices download everything, one after the other
+ * @param results where the simulations write their summaries
+ * @param serverPid the server's process id, for {@link CpuUse}; 0 if unknown
+ * @param database the server's database, whose PostgreSQL backends {@link CpuUse} counts
+ */
+record LoadSettings(String url, String adminLogin, String adminPassword, String password, int devices, int pushBatch,
+        Duration pushWarmUp, Duration pushWindow, int downloadReports, int seedBatch, int pullLimit, int downloads,
+        Path results, long serverPid, String database) {
+
+    static LoadSettings fromSystemProperties() {
+        LoadSettings settings = new LoadSettings(
+                text("fieldbook.url", "http://127.0.0.1:8080"),
+                text("fieldbook.admin.login", "load-admin"),
+                text("fieldbook.admin.password", "load-admin-password"),
+                text("fieldbook.load.password", "load-test-password"),
+                number("fieldbook.load.devices", 20),
+                number("fieldbook.load.push.batch", 100),
+                Duration.ofSeconds(number("fieldbook.load.push.warmup-seconds", 20)),
+                Duration.ofSeconds(number("fieldbook.load.push.seconds", 60)),
+                number("fieldbook.load.download.reports", 100_000),
+                number("fieldbook.load.seed.batch", 500),
+                number("fieldbook.load.pull.limit", 5000),
+                number("fieldbook.load.downloads", 3),
+                Path.of(text("fieldbook.load.results", "target/load-results")),
+                number("fieldbook.load.server-pid", 0),
+                text("fieldbook.load.database", "fieldbook_load"));
+        if (!settings.url.matches("https?://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/?")) {
+            throw new IllegalArgumentException("fieldbook.url must be a loopback address, not " + settings.url);
+        }
+        if (settings.pushBatch < 2 || settings.pushBatch > 500 || settings.seedBatch < 1 || settings.seedBatch > 500) {
+            throw new IllegalArgumentException("a push carries 2 to 500 operations (1 to 500 while seeding)");
+        }
+        if (settings.downloadReports % settings.devices != 0) {
+            throw new IllegalArgumentException("fieldbook.load.download.reports must be a multiple of the devices");
+        }
+        return settings;
+    }
+
+    /** The base URL without a trailing slash. */
+    String baseUrl() {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String text(String name, String fallback) {
+        String value = System.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static int number(String name, int fallback) {
+        return Integer.parseInt(text(name, Integer.toString(fallback)));
+    }
+}
