@@ -80,3 +80,10 @@ CREATE TABLE sync_devices (
     last_push_at        TIMESTAMP WITH TIME ZONE,
     last_pull_at        TIMESTAMP WITH TIME ZONE
 );
+
+-- A report created on a device whose create met the report of the same site, day and author: the
+-- device's id stands for the server's, so later operations under the device's id find the report.
+CREATE TABLE sync_aliases (
+    alias_id        UUID PRIMARY KEY,
+    entity_id       UUID          NOT NULL
+);

@@ -46,7 +46,7 @@ class RestartTest {
                 "--server.port=0",
                 "--spring.profiles.active=test",
                 "--spring.datasource.url=jdbc:h2:file:" + data.resolve("fieldbook")
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
                 "--fieldbook.attachments.directory=" + data.resolve("photos"));
     }
 

@@ -43,6 +43,14 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "fieldbook.sync.upload-directory", photoDirectory());
     }
 
+    /**
+     * The datasource properties of the PostgreSQL test database, prepared once per run, for a server
+     * started in a process of its own.
+     */
+    public static Map<String, Object> postgresForAnotherProcess() {
+        return postgres();
+    }
+
     private static Map<String, Object> postgres() {
         String url = System.getProperty("fieldbook.test.postgres.url", DEFAULT_POSTGRES_URL);
         String user = System.getProperty("fieldbook.test.postgres.user", "fieldbook");

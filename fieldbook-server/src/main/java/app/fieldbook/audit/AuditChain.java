@@ -28,6 +28,7 @@ class AuditChain {
 
     static final String GENESIS = "0".repeat(64);
     private static final int BATCH = 500;
+    private static final int MAX_BATCHES_PER_RUN = 4;
     private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
 
     /** Result of a check of the whole chain. */
@@ -51,8 +52,9 @@ class AuditChain {
     @Scheduled(fixedDelayString = "${fieldbook.audit.link-interval:PT2S}")
     void linkPending() {
         try {
-            while (linkBatch() == BATCH) {
-                // keep going while full batches come back
+            // a bounded number of batches per run, so that the other scheduled jobs get their turn under load
+            for (int batch = 0; batch < MAX_BATCHES_PER_RUN && linkBatch() == BATCH; batch++) {
+                log.trace("linked a full batch of audit events");
             }
         } catch (DataIntegrityViolationException e) {
             log.debug("Another node linked audit events at the same time; retrying next round");

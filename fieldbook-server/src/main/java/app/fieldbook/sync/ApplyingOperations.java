@@ -58,7 +58,7 @@ class ApplyingOperations {
             ReportFields.WEATHER_CONDITIONS, ReportFields.WEATHER_TEMPERATURE, ReportFields.CREW,
             ReportFields.WORK_PERFORMED, ReportFields.DELAYS, ReportFields.SAFETY_INCIDENTS, ReportFields.MATERIALS,
             ReportFields.NOTES);
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
 
     private final Reports reports;
     private final Photos photos;
@@ -113,6 +113,9 @@ class ApplyingOperations {
                     throw replay;
                 }
             } catch (ErrorResponseException rejected) {
+                if (problemType(rejected).equals("stale-version") && attempt < ATTEMPTS) {
+                    continue; // another operation changed the report between reading and writing: merge again
+                }
                 return recorded(operation, hash).orElseGet(() -> recordRefusal(operation, deviceId, actor, hash,
                         refused(operation, rejected.getStatusCode().value(), problemType(rejected),
                                 rejected.getBody().getDetail())));
@@ -168,6 +171,13 @@ class ApplyingOperations {
                 current = reports.findVisible(entityId, actor);
             }
         }
+        if (current.isEmpty() && operation.kind() != OperationKind.CREATE) {
+            Optional<UUID> alias = operations.aliasOf(entityId);
+            if (alias.isPresent()) {
+                entityId = alias.get();
+                current = reports.findVisible(entityId, actor);
+            }
+        }
         UUID deletedFrom = null;
         if (current.isEmpty() && operation.kind() != OperationKind.CREATE) {
             deletedFrom = feed.siteOfDeleted(entityId).filter(site -> sites.findVisible(site, actor).isPresent())
@@ -187,6 +197,13 @@ class ApplyingOperations {
             }
             case NONE -> current.orElse(null);
         };
+        if (operation.kind() == OperationKind.CREATE && !entityId.equals(operation.entityId())) {
+            operations.alias(operation.entityId(), entityId);
+        }
+        if (!entityId.equals(operation.entityId()) && after != null && merge.writes().isEmpty()) {
+            // the device must learn the id its report has on the server, even when nothing changed
+            feed.record(SyncProtocol.REPORT, entityId, after.siteId(), false);
+        }
         List<UUID> conflictIds = recordConflicts(operation, deviceId, actor, entityId, current.orElse(null), after,
                 deletedFrom, merge);
         long version = after == null ? operation.baseVersion() : after.version();

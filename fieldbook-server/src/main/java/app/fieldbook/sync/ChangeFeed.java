@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -34,11 +35,13 @@ class ChangeFeed {
     private static final int SEQUENCE_BATCH = 5000;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    ChangeFeed(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    ChangeFeed(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -92,8 +95,12 @@ class ChangeFeed {
                 .query(Long.class).single();
         List<UUID> pending = jdbc.sql("SELECT id FROM sync_feed WHERE position IS NULL ORDER BY recorded_at, id LIMIT ?")
                 .param(SEQUENCE_BATCH).query(UUID.class).list();
+        List<Object[]> positions = new java.util.ArrayList<>(pending.size());
         for (UUID id : pending) {
-            jdbc.sql("UPDATE sync_feed SET position = ? WHERE id = ?").params(++last, id).update();
+            positions.add(new Object[] {++last, id});
+        }
+        if (!positions.isEmpty()) {
+            batches.batchUpdate("UPDATE sync_feed SET position = ? WHERE id = ?", positions);
         }
         if (!pending.isEmpty()) {
             jdbc.sql("UPDATE sync_sequencer SET last_position = ? WHERE id = 1").param(last).update();

@@ -28,6 +28,18 @@ class SyncOperations {
                 .query((rs, n) -> new Recorded(rs.getString(1), rs.getString(2))).optional();
     }
 
+    /** The server's id of a record a device created under another id, if it did. */
+    Optional<UUID> aliasOf(UUID deviceId) {
+        return jdbc.sql("SELECT entity_id FROM sync_aliases WHERE alias_id = ?").param(deviceId).query(UUID.class)
+                .optional();
+    }
+
+    void alias(UUID deviceId, UUID serverId) {
+        if (aliasOf(deviceId).isEmpty()) {
+            jdbc.sql("INSERT INTO sync_aliases (alias_id, entity_id) VALUES (?, ?)").params(deviceId, serverId).update();
+        }
+    }
+
     /** Records the result; fails with a duplicate key if the operation was recorded meanwhile. */
     void record(UUID operationId, UUID deviceId, UUID userId, String bodyHash, String result) {
         jdbc.sql("INSERT INTO sync_operations (operation_id, device_id, user_id, body_hash, result, applied_at) "

@@ -130,7 +130,9 @@ public final class FaultyProxy implements AutoCloseable {
                 }
                 return;
             }
-            upstream.get();
+            // the server ended the connection (an answer with "close", or the server died): so does the
+            // client's side, or the client would wait on a connection that can never answer
+            upstream.cancel(true);
         } catch (Exception ignored) {
             // a broken connection is what this proxy is for
         } finally {
