@@ -185,7 +185,8 @@ class ApplyingOperations {
         }
         ServerRecord server = current
                 .map(report -> ServerRecord.of(report.version(), ReportFieldValues.of(report),
-                        report.status() == ReportStatus.SUBMITTED || report.status() == ReportStatus.APPROVED))
+                        report.status() == ReportStatus.SUBMITTED || report.status() == ReportStatus.APPROVED,
+                        Set.copyOf(ReportFields.CONTENT)))
                 .orElse(ServerRecord.absent());
         Merge merge = Merge.decide(server, new Change(kind(operation.kind()), operation.baseVersion(), fields));
         Report after = switch (merge.action()) {

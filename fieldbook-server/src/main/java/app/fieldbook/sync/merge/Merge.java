@@ -35,7 +35,7 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
         DELETE_OF_CHANGED,
         /** The device edited a record that was deleted meanwhile. */
         EDIT_OF_DELETED,
-        /** The device edited a record that was locked meanwhile (a report submitted or approved since). */
+        /** The device edited frozen fields of a locked record (a report submitted or approved). */
         EDIT_OF_LOCKED
     }
 
@@ -63,8 +63,9 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
      * <li>Edit: a field whose server value equals the device's base is written; one that already has the
      * device's value is left; one changed on both sides to different values conflicts, and the other
      * fields are still written.</li>
-     * <li>Edit of a deleted record, or of a record locked since the device's base version: the fields
-     * that differ from the server's conflict and nothing is written.</li>
+     * <li>Edit of a deleted record, or of frozen fields of a locked record (whenever it was locked): the
+     * fields that differ from the server's conflict and nothing is written. Fields that are not frozen
+     * (a report's status) follow the rules of an edit.</li>
      * <li>Delete: applied when the server still has the version the device saw; a record changed
      * meanwhile is kept and the delete conflicts; a record already gone needs nothing.</li>
      * </ul>
@@ -87,14 +88,16 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
         if (!server.exists()) {
             return whole(change, WholeConflict.EDIT_OF_DELETED, server);
         }
-        if (server.locked() && server.version() > change.baseVersion()) {
+        if (server.locked()) {
             Map<String, Change.Edit> different = new LinkedHashMap<>();
-            change.fields().forEach((field, edit) -> {
-                if (!Objects.equals(server.value(field), edit.value())) {
-                    different.put(field, edit);
+            boolean touchesFrozen = false;
+            for (Map.Entry<String, Change.Edit> field : change.fields().entrySet()) {
+                if (!Objects.equals(server.value(field.getKey()), field.getValue().value())) {
+                    different.put(field.getKey(), field.getValue());
+                    touchesFrozen |= server.lockedFields().contains(field.getKey());
                 }
-            });
-            if (!different.isEmpty()) {
+            }
+            if (touchesFrozen) {
                 return whole(new Change(change.kind(), change.baseVersion(), different), WholeConflict.EDIT_OF_LOCKED,
                         server);
             }

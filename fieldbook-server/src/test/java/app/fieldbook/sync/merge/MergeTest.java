@@ -79,9 +79,12 @@ class MergeTest {
                                 "notes", new Edit("server", "device"),
                                 "delays", new Edit("x", "late truck"))),
                         Action.NONE, Map.of(), Map.of("notes", conflict("server", "device")), WholeConflict.EDIT_OF_LOCKED),
-                row("edit of a report that was already approved when the device saw it: left to the rules",
+                row("edit of a report that was already approved when the device saw it: a conflict, not a refusal",
                         locked(5, "status", "APPROVED"), update(5, "notes", "server", "device"),
-                        Action.UPDATE, Map.of("notes", "device"), Map.of(), null),
+                        Action.NONE, Map.of(), Map.of("notes", conflict("server", "device")), WholeConflict.EDIT_OF_LOCKED),
+                row("a manager approves a submitted report: status is not frozen",
+                        lockedContent(4, "status", "SUBMITTED"), update(4, "status", "SUBMITTED", "APPROVED"),
+                        Action.UPDATE, Map.of("status", "APPROVED"), Map.of(), null),
                 // deletes
                 row("delete of the version the device saw: deleted",
                         at(3), delete(3),
@@ -155,6 +158,10 @@ class MergeTest {
 
     private static ServerRecord locked(long version, Object... overrides) {
         return ServerRecord.of(version, with(overrides), true);
+    }
+
+    private static ServerRecord lockedContent(long version, Object... overrides) {
+        return ServerRecord.of(version, with(overrides), true, java.util.Set.of("notes", "delays"));
     }
 
     private static Map<String, Object> with(Object... overrides) {
