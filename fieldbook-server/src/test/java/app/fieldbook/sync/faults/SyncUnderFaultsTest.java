@@ -259,9 +259,14 @@ class SyncUnderFaultsTest {
         for (Device device : devices) {
             Map<UUID, String> server = new HashMap<>();
             for (String site : sites) {
-                JsonNode page = device.api.get("/api/v1/reports?size=500&siteId=" + site).body();
-                page.path("items").valueStream().forEach(report -> server.put(UUID.fromString(report.path("id")
-                        .asString()), report.path("version").asLong() + "/" + report.path("status").asString()));
+                for (int number = 0; number < 1000; number++) {
+                    JsonNode page = device.api.get("/api/v1/reports?size=500&siteId=" + site + "&page=" + number).body();
+                    page.path("items").valueStream().forEach(report -> server.put(UUID.fromString(report.path("id")
+                            .asString()), report.path("version").asLong() + "/" + report.path("status").asString()));
+                    if (page.path("items").size() < 500) {
+                        break;
+                    }
+                }
             }
             Map<UUID, String> local = new HashMap<>();
             for (LocalReport report : device.client.reports()) {
