@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -40,11 +42,13 @@ class AuditChain {
     }
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    AuditChain(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    AuditChain(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -76,14 +80,18 @@ class AuditChain {
             OffsetDateTime now = OffsetDateTime.now(clock);
             long position = last.position();
             String hash = last.hash();
+            List<Object[]> links = new ArrayList<>(pending.size());
+            List<Object[]> dequeued = new ArrayList<>(pending.size());
             for (AuditEvent event : pending) {
                 position++;
                 String next = hash(hash, event);
-                jdbc.sql("INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at) VALUES (?, ?, ?, ?, ?)")
-                        .params(position, event.id(), hash, next, now).update();
-                jdbc.sql("DELETE FROM audit_unlinked WHERE event_id = ?").param(event.id()).update();
+                links.add(new Object[] {position, event.id(), hash, next, now});
+                dequeued.add(new Object[] {event.id()});
                 hash = next;
             }
+            batches.batchUpdate("INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at) "
+                    + "VALUES (?, ?, ?, ?, ?)", links);
+            batches.batchUpdate("DELETE FROM audit_unlinked WHERE event_id = ?", dequeued);
             return pending.size();
         });
         return linked == null ? 0 : linked;

@@ -10,6 +10,7 @@ import app.fieldbook.protocol.ReportStatus;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -40,6 +41,14 @@ record DailyReport(
             OffsetDateTime now) {
         return new DailyReport(id, siteId, date, author.id(), ReportStatus.DRAFT, content, null, null, null, null, 1,
                 now, now, author.id());
+    }
+
+    /** The same report with these crew rows, as read from storage. */
+    DailyReport withCrew(List<CrewRow> crew) {
+        return new DailyReport(id, siteId, date, authorId, status, new ReportContent(content.weather(), crew,
+                content.workPerformed(), content.delays(), content.safetyIncidents(), content.materials(),
+                content.notes()), returnComment, submittedAt, decidedAt, decidedBy, version, createdAt, updatedAt,
+                updatedBy);
     }
 
     DailyReport edit(Actor actor, ReportContent newContent, OffsetDateTime now) {

@@ -49,44 +49,54 @@ class DailyReporting {
     }
 
     /**
-     * Creates a draft. {@code naturalKeyChecked} skips the look-up of the author's report of that site and
-     * day when the caller just did it; the unique key still guards it.
+     * Creates a draft. With {@code onKeys}, the database checks in the insert itself that the author may
+     * see the site, and its keys refuse a taken id or a second report of the author's for that site and
+     * day with a duplicate key (which rolls the transaction back); without it, each is looked up first and
+     * answered with a precise problem.
      */
     @Transactional
-    Created create(NewReport request, Actor author, boolean naturalKeyChecked) {
+    Created create(NewReport request, Actor author, boolean onKeys) {
         if (!author.is(Role.WORKER)) {
             throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-worker", "Only field workers file reports",
                     "Daily reports are written by field workers.");
         }
-        if (sites.findVisible(request.siteId(), author).isEmpty()) {
-            if (sites.exists(request.siteId())) {
-                events.publishEvent(new AccessDenied(author, "Site", request.siteId().toString(), request.siteId(),
-                        "report for a site the worker is not assigned to"));
+        DailyReport report = DailyReport.draft(request.id() == null ? UUID.randomUUID() : request.id(),
+                request.siteId(), request.date(), author, request.content(), now());
+        if (onKeys) {
+            if (!reports.insertOnVisibleSite(report, author)) {
+                throw unknownSite(request.siteId(), author);
             }
-            throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-site", "Unknown site",
-                    "No site " + request.siteId() + " is assigned to you.");
-        }
-        if (request.id() != null && reports.siteOf(request.id()).isPresent()) {
-            var existing = reports.findVisible(request.id(), author);
-            if (existing.isPresent() && isSameCreate(existing.get(), request, author)) {
-                return new Created(existing.get(), false);
+        } else {
+            if (sites.findVisible(request.siteId(), author).isEmpty()) {
+                throw unknownSite(request.siteId(), author);
             }
-            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
-                    "A different report already has the id " + request.id() + ".");
-        }
-        if (!naturalKeyChecked) {
+            if (request.id() != null && reports.siteOf(request.id()).isPresent()) {
+                var existing = reports.findVisible(request.id(), author);
+                if (existing.isPresent() && isSameCreate(existing.get(), request, author)) {
+                    return new Created(existing.get(), false);
+                }
+                throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                        "A different report already has the id " + request.id() + ".");
+            }
             reports.findIdOf(request.siteId(), request.date(), author.id()).ifPresent(other -> {
                 throw new RejectedRequest(HttpStatus.CONFLICT, "report-exists", "Report exists",
                         "You already have a report for this site on " + request.date() + ".",
                         Map.of("reportId", other));
             });
+            reports.insert(report);
         }
-        DailyReport report = DailyReport.draft(request.id() == null ? UUID.randomUUID() : request.id(),
-                request.siteId(), request.date(), author, request.content(), now());
-        reports.insert(report);
         events.publishEvent(new ReportChanged("CREATED", report.id(), report.siteId(), report.version(), Map.of(),
                 report.auditedFields()));
         return new Created(report, true);
+    }
+
+    private RejectedRequest unknownSite(UUID siteId, Actor author) {
+        if (sites.exists(siteId)) {
+            events.publishEvent(new AccessDenied(author, "Site", siteId.toString(), siteId,
+                    "report for a site the worker is not assigned to"));
+        }
+        return new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-site", "Unknown site",
+                "No site " + siteId + " is assigned to you.");
     }
 
     @Transactional(readOnly = true)
@@ -162,7 +172,7 @@ class DailyReporting {
         if (after == before) {
             return before;
         }
-        if (!reports.update(after, before.version())) {
+        if (!reports.update(after, before)) {
             throw RejectedRequest.staleVersion("Report", before.version(), before.version() + 1);
         }
         events.publishEvent(new ReportChanged(action, id, after.siteId(), after.version(), before.auditedFields(),

@@ -15,8 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -28,18 +31,31 @@ class DailyReports {
     record Filter(UUID siteId, LocalDate from, LocalDate to, ReportStatus status, UUID authorId) {
     }
 
-    private final JdbcClient jdbc;
+    private static final String COLUMNS = """
+            id, site_id, report_date, author_id, status, weather_conditions, temperature_celsius, work_performed,
+            delays, safety_incidents, materials, notes, return_comment, submitted_at, decided_at, decided_by, version,
+            created_at, updated_at, updated_by""";
+    private static final String CREW = "INSERT INTO report_crew (report_id, position, trade, company, headcount, hours) "
+            + "VALUES (?, ?, ?, ?, ?, ?)";
 
-    DailyReports(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
+
+    DailyReports(JdbcClient jdbc, JdbcTemplate batches) {
         this.jdbc = jdbc;
+        this.batches = batches;
     }
 
+    /** The report with its crew, in one query, if the person may read it. */
     Optional<DailyReport> findVisible(UUID id, Actor actor) {
         DataScope scope = DataScope.of(actor);
-        return jdbc.sql("SELECT * FROM daily_reports r WHERE r.id = :id AND " + scope.sitePredicate("r.site_id"))
+        return jdbc.sql("""
+                        SELECT r.*, c.position AS crew_position, c.trade AS crew_trade, c.company AS crew_company,
+                               c.headcount AS crew_headcount, c.hours AS crew_hours
+                          FROM daily_reports r LEFT JOIN report_crew c ON c.report_id = r.id
+                         WHERE r.id = :id AND\s""" + scope.sitePredicate("r.site_id") + " ORDER BY c.position")
                 .param("id", id).params(scope.parameters())
-                .query(this::header).optional()
-                .map(header -> withCrew(List.of(header)).getFirst());
+                .query(oneWithCrew());
     }
 
     List<DailyReport> findVisible(java.util.Collection<UUID> ids, Actor actor) {
@@ -79,11 +95,8 @@ class DailyReports {
     }
 
     void insert(DailyReport report) {
-        jdbc.sql("""
-                INSERT INTO daily_reports (id, site_id, report_date, author_id, status, weather_conditions,
-                    temperature_celsius, work_performed, delays, safety_incidents, materials, notes, return_comment,
-                    submitted_at, decided_at, decided_by, version, created_at, updated_at, updated_by)
-                VALUES (:id, :siteId, :date, :authorId, :status, :conditions, :temperature, :workPerformed, :delays,
+        jdbc.sql("INSERT INTO daily_reports (" + COLUMNS + """
+                ) VALUES (:id, :siteId, :date, :authorId, :status, :conditions, :temperature, :workPerformed, :delays,
                     :safetyIncidents, :materials, :notes, :returnComment, :submittedAt, :decidedAt, :decidedBy,
                     :version, :createdAt, :updatedAt, :updatedBy)
                 """)
@@ -92,10 +105,32 @@ class DailyReports {
         writeCrew(report);
     }
 
-    /** Writes the report if its stored version is {@code expectedVersion}; false if it changed meanwhile. */
-    boolean update(DailyReport report, long expectedVersion) {
+    /**
+     * Inserts the report if the author may see its site, checking scope in the insert itself; false (and
+     * nothing written) otherwise. A taken id or natural key fails with a duplicate key, as for {@link #insert}.
+     */
+    boolean insertOnVisibleSite(DailyReport report, Actor author) {
+        DataScope scope = DataScope.of(author);
+        // a NULL parameter in a SELECT list has no type in PostgreSQL: the nullable non-text columns are cast
+        boolean inserted = jdbc.sql("INSERT INTO daily_reports (" + COLUMNS + """
+                ) SELECT :id, s.id, :date, :authorId, :status, :conditions, CAST(:temperature AS NUMERIC(5, 1)),
+                    :workPerformed, :delays, :safetyIncidents, :materials, :notes, :returnComment,
+                    CAST(:submittedAt AS TIMESTAMP WITH TIME ZONE), CAST(:decidedAt AS TIMESTAMP WITH TIME ZONE),
+                    CAST(:decidedBy AS UUID), :version, :createdAt, :updatedAt, CAST(:updatedBy AS UUID)
+                  FROM sites s
+                 WHERE s.id = :siteId AND\s""" + scope.sitePredicate("s.id"))
+                .params(columns(report)).params(scope.parameters())
+                .update() == 1;
+        if (inserted) {
+            writeCrew(report);
+        }
+        return inserted;
+    }
+
+    /** Writes {@code report} if the stored version is still that of {@code before}; false if it changed meanwhile. */
+    boolean update(DailyReport report, DailyReport before) {
         Map<String, Object> columns = columns(report);
-        columns.put("expectedVersion", expectedVersion);
+        columns.put("expectedVersion", before.version());
         boolean updated = jdbc.sql("""
                 UPDATE daily_reports SET status = :status, weather_conditions = :conditions,
                     temperature_celsius = :temperature, work_performed = :workPerformed, delays = :delays,
@@ -107,7 +142,7 @@ class DailyReports {
                 """)
                 .params(columns)
                 .update() == 1;
-        if (updated) {
+        if (updated && !sameCrew(report.content().crew(), before.content().crew())) {
             jdbc.sql("DELETE FROM report_crew WHERE report_id = ?").param(report.id()).update();
             writeCrew(report);
         }
@@ -175,14 +210,54 @@ class DailyReports {
         return columns;
     }
 
+    /** Whether two crews hold the same rows; hours compare by value (8.0 is 8). */
+    static boolean sameCrew(List<CrewRow> some, List<CrewRow> other) {
+        if (some.size() != other.size()) {
+            return false;
+        }
+        for (int i = 0; i < some.size(); i++) {
+            CrewRow a = some.get(i);
+            CrewRow b = other.get(i);
+            boolean sameHours = a.hours() == null ? b.hours() == null
+                    : b.hours() != null && a.hours().compareTo(b.hours()) == 0;
+            if (!sameHours || !Objects.equals(a.trade(), b.trade()) || !Objects.equals(a.company(), b.company())
+                    || !Objects.equals(a.headcount(), b.headcount())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Inserts the crew rows in one batch (one round trip). */
     private void writeCrew(DailyReport report) {
         List<CrewRow> crew = report.content().crew();
+        if (crew.isEmpty()) {
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>(crew.size());
         for (int position = 0; position < crew.size(); position++) {
             CrewRow row = crew.get(position);
-            jdbc.sql("INSERT INTO report_crew (report_id, position, trade, company, headcount, hours) VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(report.id(), position, row.trade(), row.company(), row.headcount(), row.hours())
-                    .update();
+            rows.add(new Object[] {report.id(), position, row.trade(), row.company(), row.headcount(), row.hours()});
         }
+        batches.batchUpdate(CREW, rows);
+    }
+
+    /** Reads one report from rows of the report joined with its crew rows, in crew order. */
+    private ResultSetExtractor<Optional<DailyReport>> oneWithCrew() {
+        return rs -> {
+            DailyReport header = null;
+            List<CrewRow> crew = new ArrayList<>();
+            while (rs.next()) {
+                if (header == null) {
+                    header = header(rs, 0);
+                }
+                if (rs.getObject("crew_position") != null) {
+                    crew.add(new CrewRow(rs.getString("crew_trade"), rs.getString("crew_company"),
+                            rs.getInt("crew_headcount"), rs.getBigDecimal("crew_hours")));
+                }
+            }
+            return Optional.ofNullable(header).map(report -> report.withCrew(crew));
+        };
     }
 
     private List<DailyReport> withCrew(List<DailyReport> headers) {
@@ -197,17 +272,8 @@ class DailyReports {
                             .add(new CrewRow(rs.getString("trade"), rs.getString("company"), rs.getInt("headcount"),
                                     rs.getBigDecimal("hours")));
                 });
-        List<DailyReport> reports = new ArrayList<>(headers.size());
-        for (DailyReport header : headers) {
-            List<CrewRow> crew = crewByReport.getOrDefault(header.id(), List.of());
-            ReportContent content = header.content();
-            reports.add(new DailyReport(header.id(), header.siteId(), header.date(), header.authorId(), header.status(),
-                    new ReportContent(content.weather(), crew, content.workPerformed(), content.delays(),
-                            content.safetyIncidents(), content.materials(), content.notes()),
-                    header.returnComment(), header.submittedAt(), header.decidedAt(), header.decidedBy(),
-                    header.version(), header.createdAt(), header.updatedAt(), header.updatedBy()));
-        }
-        return reports;
+        return headers.stream().map(header -> header.withCrew(crewByReport.getOrDefault(header.id(), List.of())))
+                .toList();
     }
 
     private DailyReport header(ResultSet rs, int n) throws SQLException {

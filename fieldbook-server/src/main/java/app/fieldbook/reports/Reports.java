@@ -57,17 +57,31 @@ public class Reports {
     }
 
     /**
-     * Creates a draft with the given id.
-     *
-     * The caller has looked for the author's report of that site and day ({@link #findIdOf}); if one
-     * appears meanwhile, the unique key refuses the create with a data integrity violation.
+     * Creates a draft with the given id, after looking up what could stand in its way.
      *
      * @throws app.fieldbook.RejectedRequest 403 unless the author is a field worker, 422 for a site not
-     *     assigned to them, 409 if the id exists
+     *     assigned to them, 409 if the id is taken or the author has a report for that site and day
      */
     @Transactional
     public Report create(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
-        DailyReporting.Created created = reporting.create(new NewReport(id, siteId, date, content), author, true);
+        return created(reporting.create(new NewReport(id, siteId, date, content), author, false), id);
+    }
+
+    /**
+     * Creates a draft with the given id, leaving it to the database's keys to refuse a taken id or a second
+     * report of the author's for that site and day: the fast way when the caller has looked up the id and
+     * expects neither. The refusal is a {@link org.springframework.dao.DuplicateKeyException} that rolls
+     * back the transaction; the caller may then look again and use {@link #create}.
+     *
+     * @throws app.fieldbook.RejectedRequest 403 unless the author is a field worker, 422 for a site not
+     *     assigned to them
+     */
+    @Transactional
+    public Report createOnKeys(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
+        return created(reporting.create(new NewReport(id, siteId, date, content), author, true), id);
+    }
+
+    private static Report created(DailyReporting.Created created, UUID id) {
         if (!created.created()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
                     "The report " + id + " exists already.");

@@ -10,6 +10,7 @@ import app.fieldbook.protocol.OperationOutcome;
 import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.PushRequest;
 import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
@@ -97,14 +98,16 @@ class ApplyingOperations {
         String hash = hash(operation);
         for (int attempt = 1; ; attempt++) {
             try {
+                boolean onKeys = attempt == 1;
                 return transactions.execute(status -> {
-                    OperationResult result = apply(operation, deviceId, actor);
+                    OperationResult result = apply(operation, deviceId, actor, onKeys);
                     operations.record(operation.operationId(), deviceId, actor.id(), hash, json.writeValueAsString(result));
                     return result;
                 });
             } catch (DuplicateKeyException replay) {
                 // recorded before (a retry), or by a concurrent request: the recorded result is the answer,
-                // and this attempt's work was rolled back with its transaction
+                // and this attempt's work was rolled back with its transaction. Otherwise a create met a
+                // report with its id or of the same day: the next attempt looks it up and merges.
                 Optional<OperationResult> recorded = recorded(operation, hash);
                 if (recorded.isPresent()) {
                     return recorded.get();
@@ -152,7 +155,12 @@ class ApplyingOperations {
         }
     }
 
-    private OperationResult apply(Operation operation, UUID deviceId, Actor actor) {
+    /**
+     * Applies one operation. {@code onKeys} (the first attempt) creates a report without looking for the
+     * author's report of that day first: the unique keys refuse it if there is one, and the next attempt
+     * looks it up and merges into it. Most creates are of new days, so most skip the look-up.
+     */
+    private OperationResult apply(Operation operation, UUID deviceId, Actor actor, boolean onKeys) {
         if (SyncProtocol.PHOTO.equals(operation.entity())) {
             return applyPhoto(operation, actor);
         }
@@ -165,7 +173,7 @@ class ApplyingOperations {
         if (operation.kind() == OperationKind.CREATE && current.isEmpty()) {
             UUID siteId = UUID.fromString(required(fields, ReportFields.SITE_ID));
             LocalDate date = LocalDate.parse(required(fields, ReportFields.DATE));
-            Optional<UUID> sameDay = reports.findIdOf(siteId, date, actor.id());
+            Optional<UUID> sameDay = onKeys ? Optional.empty() : reports.findIdOf(siteId, date, actor.id());
             if (sameDay.isPresent()) {
                 entityId = sameDay.get();
                 current = reports.findVisible(entityId, actor);
@@ -190,7 +198,7 @@ class ApplyingOperations {
                 .orElse(ServerRecord.absent());
         Merge merge = Merge.decide(server, new Change(kind(operation.kind()), operation.baseVersion(), fields));
         Report after = switch (merge.action()) {
-            case CREATE -> create(entityId, merge.writes(), actor);
+            case CREATE -> create(entityId, merge.writes(), actor, onKeys);
             case UPDATE -> update(current.orElseThrow(), merge.writes(), actor);
             case DELETE -> {
                 reports.delete(entityId, current.orElseThrow().version(), actor);
@@ -256,14 +264,16 @@ class ApplyingOperations {
         throw new IllegalArgumentException(field + " must be a number");
     }
 
-    private Report create(UUID id, Map<String, Object> writes, Actor actor) {
+    private Report create(UUID id, Map<String, Object> writes, Actor actor, boolean onKeys) {
         Object status = writes.get(ReportFields.STATUS);
         if (status != null && !status.equals("DRAFT") && !status.equals("SUBMITTED")) {
             throw new IllegalArgumentException("a new report is a draft or submitted, not " + status);
         }
-        Report created = reports.create(id, UUID.fromString((String) writes.get(ReportFields.SITE_ID)),
-                LocalDate.parse((String) writes.get(ReportFields.DATE)),
-                ReportFieldValues.content(ReportFieldValues.empty(), writes), actor);
+        UUID siteId = UUID.fromString((String) writes.get(ReportFields.SITE_ID));
+        LocalDate date = LocalDate.parse((String) writes.get(ReportFields.DATE));
+        ReportContent content = ReportFieldValues.content(ReportFieldValues.empty(), writes);
+        Report created = onKeys ? reports.createOnKeys(id, siteId, date, content, actor)
+                : reports.create(id, siteId, date, content, actor);
         return "SUBMITTED".equals(status)
                 ? reports.transition(id, created.version(), ReportStatus.SUBMITTED, null, actor)
                 : created;

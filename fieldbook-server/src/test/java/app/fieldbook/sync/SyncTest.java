@@ -133,6 +133,47 @@ class SyncTest {
     }
 
     @Test
+    void aCreateForASiteNotAssignedIsRefusedRecordedAndWritesNothing() {
+        String otherSite = world.site();
+        Map<String, Object> create = phone.create(UUID.randomUUID(), DAY.plusDays(13), "Not my site");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> changes = new LinkedHashMap<>((Map<String, Object>) create.get("changes"));
+        changes.put("siteId", edit(null, otherSite));
+        create.put("changes", changes);
+        JsonNode refused = phone.push(create);
+        assertThat(refused.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(refused.path("status").asInt()).isEqualTo(422);
+        assertThat(refused.path("problemType").asString()).endsWith("/unknown-site");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE site_id = ?").param(UUID.fromString(otherSite))
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'ACCESS_DENIED' AND site_id = ?")
+                .param(UUID.fromString(otherSite)).query(Long.class).single()).isPositive();
+        assertThat(phone.push(create)).isEqualTo(refused);
+    }
+
+    @Test
+    void aCreateWithTheIdOfAReportTheWorkerCannotSeeIsRefusedAndChangesNothing() {
+        String otherSite = world.site();
+        Device strangers = new Device(world.worker(otherSite).api());
+        UUID id = UUID.randomUUID();
+        Map<String, Object> theirs = strangers.create(id, DAY.plusDays(14), "Theirs");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> changes = new LinkedHashMap<>((Map<String, Object>) theirs.get("changes"));
+        changes.put("siteId", edit(null, otherSite));
+        theirs.put("changes", changes);
+        assertThat(strangers.push(theirs).path("outcome").asString()).isEqualTo("APPLIED");
+
+        JsonNode mine = phone.push(phone.create(id, DAY.plusDays(14), "Mine"));
+        assertThat(mine.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(mine.path("status").asInt()).isEqualTo(409);
+        assertThat(mine.path("problemType").asString()).endsWith("/id-taken");
+        assertThat(jdbc.sql("SELECT work_performed FROM daily_reports WHERE id = ?").param(id).query(String.class)
+                .single()).isEqualTo("Theirs");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE site_id = ?").param(UUID.fromString(site))
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aDeleteAgainstAConcurrentEditIsAConflictAndTheReportStays() {
         String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(4), "Draft")).path("entityId").asString();
         tablet.push(tablet.update(report, 1, Map.of("notes", edit(null, "Still needed"))));
