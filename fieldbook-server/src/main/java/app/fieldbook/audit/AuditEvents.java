@@ -1,5 +1,6 @@
 package app.fieldbook.audit;
 
+import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.sites.DataScope;
 import java.sql.ResultSet;
@@ -22,23 +23,24 @@ class AuditEvents {
     }
 
     private final JdbcClient jdbc;
+    private final InsertsAtCommit inserts;
 
-    AuditEvents(JdbcClient jdbc) {
+    AuditEvents(JdbcClient jdbc, InsertsAtCommit inserts) {
         this.jdbc = jdbc;
+        this.inserts = inserts;
     }
 
+    /** Queues the event and its place in the queue of events to link; both are written at commit. */
     void insert(AuditEvent event) {
-        jdbc.sql("""
+        inserts.add("""
                 INSERT INTO audit_events (id, occurred_at, actor_id, actor_login, action, entity_type, entity_id,
                     site_id, changes, request_id, client_address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-                .params(event.id(), event.occurredAt(), event.actorId(), event.actorLogin(), event.action(),
-                        event.entityType(), event.entityId(), event.siteId(), event.changes(), event.requestId(),
-                        event.clientAddress())
-                .update();
-        jdbc.sql("INSERT INTO audit_unlinked (event_id, occurred_at) VALUES (?, ?)")
-                .params(event.id(), event.occurredAt()).update();
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                event.id(), event.occurredAt(), event.actorId(), event.actorLogin(), event.action(),
+                event.entityType(), event.entityId(), event.siteId(), event.changes(), event.requestId(),
+                event.clientAddress());
+        inserts.add("INSERT INTO audit_unlinked (event_id, occurred_at) VALUES (?, ?)", event.id(),
+                event.occurredAt());
     }
 
     /**

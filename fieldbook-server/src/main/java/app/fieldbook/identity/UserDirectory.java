@@ -1,5 +1,11 @@
 package app.fieldbook.identity;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -7,6 +13,8 @@ import org.springframework.stereotype.Service;
 /** Looks people up for other modules; never exposes credentials. */
 @Service
 public class UserDirectory {
+
+    private static final int CHUNK = 1000;
 
     private final Users users;
 
@@ -17,6 +25,17 @@ public class UserDirectory {
     /** The account with this id as an actor, if it exists, active or not. */
     public Optional<Actor> find(UUID id) {
         return users.findById(id).map(User::asActor);
+    }
+
+    /** The accounts with these ids that exist, as actors, in the order of {@code ids}; one query per 1,000. */
+    public List<Actor> findAll(Collection<UUID> ids) {
+        List<UUID> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        Map<UUID, Actor> found = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += CHUNK) {
+            users.findByIds(distinct.subList(from, Math.min(distinct.size(), from + CHUNK)))
+                    .forEach(user -> found.put(user.id(), user.asActor()));
+        }
+        return distinct.stream().map(found::get).filter(Objects::nonNull).toList();
     }
 
     /** The account with this login as an actor, if it exists. */

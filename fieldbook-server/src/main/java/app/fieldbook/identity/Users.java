@@ -1,6 +1,7 @@
 package app.fieldbook.identity;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,6 +33,14 @@ class Users {
 
     Optional<User> findById(UUID id) {
         return jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(ROW).optional();
+    }
+
+    /** The accounts with these ids that exist, in no particular order. */
+    List<User> findByIds(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM users WHERE id IN (:ids)").param("ids", List.copyOf(ids)).query(ROW).list();
     }
 
     Optional<User> findByLogin(String login) {

@@ -1,5 +1,6 @@
 package app.fieldbook.sync;
 
+import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.attachments.PhotoChanged;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.SyncProtocol;
@@ -36,12 +37,15 @@ class ChangeFeed {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
+    private final InsertsAtCommit inserts;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    ChangeFeed(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions, Clock clock) {
+    ChangeFeed(JdbcClient jdbc, JdbcTemplate batches, InsertsAtCommit inserts, TransactionTemplate transactions,
+            Clock clock) {
         this.jdbc = jdbc;
         this.batches = batches;
+        this.inserts = inserts;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -64,11 +68,11 @@ class ChangeFeed {
         record(SyncProtocol.CONFLICT, change.conflictId(), change.siteId(), false);
     }
 
+    /** Queues a feed row without a position; it is written when the transaction commits. */
     void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
-        jdbc.sql("INSERT INTO sync_feed (id, position, entity, entity_id, site_id, deleted, recorded_at) "
-                        + "VALUES (?, NULL, ?, ?, ?, ?, ?)")
-                .params(UUID.randomUUID(), entity, entityId, siteId, deleted, OffsetDateTime.now(clock))
-                .update();
+        inserts.add("INSERT INTO sync_feed (id, position, entity, entity_id, site_id, deleted, recorded_at) "
+                + "VALUES (?, NULL, ?, ?, ?, ?, ?)", UUID.randomUUID(), entity, entityId, siteId, deleted,
+                OffsetDateTime.now(clock));
     }
 
     /** The site of a record whose deletion the feed recorded, if it was deleted. */

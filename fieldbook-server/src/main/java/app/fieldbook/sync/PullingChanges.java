@@ -117,11 +117,7 @@ class PullingChanges {
                 ids.add(conflict.serverChangedBy());
             }
         }
-        List<PersonReference> names = new ArrayList<>();
-        for (UUID id : ids) {
-            people.find(id).ifPresent(person -> names.add(new PersonReference(person.id(), person.name())));
-        }
-        return names;
+        return people.findAll(ids).stream().map(person -> new PersonReference(person.id(), person.name())).toList();
     }
 
     private static long cursorOf(String cursor) {

@@ -1,5 +1,6 @@
 package app.fieldbook.sync;
 
+import app.fieldbook.InsertsAtCommit;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -16,10 +17,12 @@ class SyncOperations {
     }
 
     private final JdbcClient jdbc;
+    private final InsertsAtCommit inserts;
     private final Clock clock;
 
-    SyncOperations(JdbcClient jdbc, Clock clock) {
+    SyncOperations(JdbcClient jdbc, InsertsAtCommit inserts, Clock clock) {
         this.jdbc = jdbc;
+        this.inserts = inserts;
         this.clock = clock;
     }
 
@@ -40,11 +43,13 @@ class SyncOperations {
         }
     }
 
-    /** Records the result; fails with a duplicate key if the operation was recorded meanwhile. */
+    /**
+     * Records the result, written when the transaction commits: the commit fails with a duplicate key if
+     * the operation was recorded meanwhile, and the transaction's work is rolled back with it.
+     */
     void record(UUID operationId, UUID deviceId, UUID userId, String bodyHash, String result) {
-        jdbc.sql("INSERT INTO sync_operations (operation_id, device_id, user_id, body_hash, result, applied_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)")
-                .params(operationId, deviceId, userId, bodyHash, result, OffsetDateTime.now(clock))
-                .update();
+        inserts.add("INSERT INTO sync_operations (operation_id, device_id, user_id, body_hash, result, applied_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", operationId, deviceId, userId, bodyHash, result,
+                OffsetDateTime.now(clock));
     }
 }

@@ -9,6 +9,7 @@ import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
+import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.identity.UserChanged;
 import java.time.LocalDate;
 import java.util.List;
@@ -40,6 +41,9 @@ class AuditTrailTest {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    InsertsAtCommit inserts;
 
     @Autowired
     AuditChain chain;
@@ -171,6 +175,8 @@ class AuditTrailTest {
         long before = eventCount();
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
             publisher.publishEvent(new UserChanged("UPDATED", user, Map.of("name", "A"), Map.of("name", "B")));
+            assertThat(eventCount()).as("queued until the commit").isEqualTo(before);
+            inserts.flush();
             assertThat(eventCount()).isEqualTo(before + 1);
             throw new IllegalStateException("the change fails after its event");
         })).isInstanceOf(IllegalStateException.class);

@@ -7,6 +7,7 @@ import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
+import app.fieldbook.InsertsAtCommit;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,9 @@ class SyncTest {
 
     @Autowired
     ChangeFeed feed;
+
+    @Autowired
+    InsertsAtCommit inserts;
 
     Fixtures world;
     String site;
@@ -219,6 +223,7 @@ class SyncTest {
         try {
             Future<?> slow = executor.submit(() -> transactions.executeWithoutResult(status -> {
                 feed.record("DailyReport", UUID.fromString(early), UUID.fromString(site), false);
+                inserts.flush(); // the row is in the table, not committed, while a later change commits
                 written.countDown();
                 await(release);
             }));
@@ -254,7 +259,10 @@ class SyncTest {
         Device strangers = new Device(stranger.api());
         String mine = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(10), "mine")).path("entityId").asString();
         assertThat(ids(strangers.pullAll())).doesNotContain(mine);
-        assertThat(ids(new Device(manager.api()).pullAll())).contains(mine);
+        JsonNode managers = new Device(manager.api()).pullAll();
+        assertThat(ids(managers)).contains(mine);
+        assertThat(managers.path("people").valueStream().map(p -> p.path("id").asString() + " " + p.path("name")
+                .asString())).contains(worker.id() + " Test " + worker.login(), manager.id() + " Test " + manager.login());
     }
 
     @Test
