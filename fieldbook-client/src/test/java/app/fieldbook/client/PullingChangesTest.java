@@ -21,33 +21,12 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PullingChangesTest {
+class PullingChangesTest extends SignedInDeviceTest {
 
     private static final LocalDate DAY = LocalDate.of(2025, 6, 2);
     private static final UUID MANAGER = UUID.fromString("00000000-0000-0000-0000-0000000000bb");
-
-    @TempDir
-    Path directory;
-
-    private final TestClock clock = TestClock.at("2025-06-02T16:30:00Z");
-    private final LoopbackServer server = new LoopbackServer();
-    private FieldbookClient client;
-
-    @BeforeEach
-    void signIn() {
-        client = TestDevices.signedIn(TestDevices.device(directory, server, clock), server);
-    }
-
-    @AfterEach
-    void close() {
-        client.close();
-        server.close();
-    }
 
     @Test
     void pagesArePulledWhileTheServerHasMoreAndTheCursorIsKept() {

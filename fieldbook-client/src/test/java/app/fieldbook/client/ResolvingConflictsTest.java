@@ -8,38 +8,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.ConflictState;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ResolvingConflictsTest {
+class ResolvingConflictsTest extends SignedInDeviceTest {
 
-    @TempDir
-    Path directory;
-
-    private final TestClock clock = TestClock.at("2025-06-02T16:30:00Z");
-    private final LoopbackServer server = new LoopbackServer();
-    private FieldbookClient client;
     private Conflict conflict;
 
     @BeforeEach
     void aConflictOnTheServer() {
-        client = TestDevices.signedIn(TestDevices.device(directory, server, clock), server);
         LocalReport report = client.createReport(NORTH.id(), LocalDate.of(2025, 6, 2), content("Deck 4 (worker)"));
         client.sync();
         conflict = PullingChangesTest.conflict(report.id());
         server.openConflicts(List.of(conflict));
-    }
-
-    @AfterEach
-    void close() {
-        client.close();
-        server.close();
     }
 
     @Test

@@ -16,50 +16,34 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "conflicts", description = "See and resolve fields two people changed differently.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {ConflictsCommand.ListConflicts.class, ConflictsCommand.Resolve.class})
-final class ConflictsCommand implements Runnable {
-
-    @ParentCommand
-    private FieldbookCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list or resolve");
-    }
+final class ConflictsCommand extends CommandGroup {
 
     @Command(name = "list", description = "List the open conflicts (from the server when online).")
     static final class ListConflicts implements Callable<Integer> {
 
-        @ParentCommand
-        private ConflictsCommand conflicts;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (FieldbookClient client = conflicts.root.open(null)) {
+            PrintWriter out = invocation.out();
+            try (FieldbookClient client = invocation.open()) {
                 List<Conflict> open;
                 try {
                     open = client.refreshConflicts();
                 } catch (ServerUnreachable offline) {
                     open = client.conflicts();
-                    spec.commandLine().getErr().println("fieldbook: offline; showing the conflicts of the last sync.");
+                    invocation.err().println("fieldbook: offline; showing the conflicts of the last sync.");
                 }
                 if (open.isEmpty()) {
                     out.println("No open conflicts.");
@@ -84,11 +68,8 @@ final class ConflictsCommand implements Runnable {
     @Command(name = "resolve", description = "Resolve a conflict: keep the server's value, take the client's, or write a new one.")
     static final class Resolve implements Callable<Integer> {
 
-        @ParentCommand
-        private ConflictsCommand conflicts;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The conflict's id (or its first characters).")
         private String id;
@@ -110,16 +91,16 @@ final class ConflictsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (FieldbookClient client = conflicts.root.open(null)) {
+            try (FieldbookClient client = invocation.open()) {
                 List<Conflict> known = client.conflicts();
-                UUID conflictId = ShortIds.resolve(spec.commandLine(), id, known.stream().map(Conflict::id).toList(),
+                UUID conflictId = ShortIds.resolve(invocation.commandLine(), id, known.stream().map(Conflict::id).toList(),
                         "conflict");
                 Conflict conflict = known.stream().filter(c -> c.id().equals(conflictId)).findFirst().orElseThrow();
                 ConflictResolution resolution = choosing.server ? new ConflictResolution(Choice.SERVER, null)
                         : choosing.client ? new ConflictResolution(Choice.CLIENT, null)
                         : new ConflictResolution(Choice.VALUE, value(conflict.field(), choosing.value));
                 Conflict resolved = client.resolveConflict(conflictId, resolution);
-                spec.commandLine().getOut().println("Resolved " + ShortIds.of(resolved.id()) + " (" + resolved.field()
+                invocation.out().println("Resolved " + ShortIds.of(resolved.id()) + " (" + resolved.field()
                         + " = " + resolved.resolvedValue() + "); the report updates with the next sync.");
             }
             return 0;
@@ -130,14 +111,14 @@ final class ConflictsCommand implements Runnable {
                 try {
                     return new BigDecimal(text.trim());
                 } catch (NumberFormatException e) {
-                    throw new ParameterException(spec.commandLine(), "'" + text + "' is not a temperature");
+                    throw new ParameterException(invocation.commandLine(), "'" + text + "' is not a temperature");
                 }
             }
             if (ReportFields.CREW.equals(field)) {
                 try {
                     return Arrays.asList(JsonMapper.builder().build().readValue(text, CrewRow[].class));
                 } catch (JacksonException e) {
-                    throw new ParameterException(spec.commandLine(), "The crew is JSON rows, e.g. "
+                    throw new ParameterException(invocation.commandLine(), "The crew is JSON rows, e.g. "
                             + "[{\"trade\":\"Concrete\",\"company\":null,\"headcount\":6,\"hours\":48}]");
                 }
             }

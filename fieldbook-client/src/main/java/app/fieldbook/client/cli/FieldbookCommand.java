@@ -14,18 +14,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code fieldbook} command: sign in, write daily reports offline, attach photos, sync. Usage errors
- * exit with 2, other failures with 1, each with one line on stderr.
+ * exit with 2, other failures with 1, each with one line on stderr naming the failed command's
+ * {@code --help}, which every command and subcommand has.
  */
-@Command(name = "fieldbook", mixinStandardHelpOptions = true, versionProvider = FieldbookCommand.Version.class,
+@Command(name = "fieldbook", versionProvider = FieldbookCommand.Version.class,
         description = "Fieldbook on this device: write daily reports offline, sync them when online.",
         synopsisSubcommandLabel = "COMMAND", subcommands = {LoginCommand.class, SyncCommand.class, ReportCommand.class, PhotoCommand.class,
                 StatusCommand.class, ConflictsCommand.class})
-public final class FieldbookCommand implements Runnable {
+public final class FieldbookCommand extends CommandGroup {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this command's usage and exit.")
+    private boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    private boolean version;
 
     @Option(names = "--store", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "The device's local store (default: ~/.fieldbook/client.db).")
@@ -42,11 +49,6 @@ public final class FieldbookCommand implements Runnable {
     public FieldbookCommand(Function<Path, FieldbookClient.Builder> clients, InputStream stdin) {
         this.clients = clients;
         this.stdin = stdin;
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(new CommandLine(this), "Missing command");
     }
 
     public static void main(String[] args) {

@@ -11,20 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "login", description = "Sign in to a Fieldbook server and keep a token on this device.")
 final class LoginCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private FieldbookCommand root;
-
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private Invocation invocation;
 
     @Option(names = "--server", paramLabel = "URL",
             description = "The server's address, e.g. https://fieldbook.example.com (needed the first time).")
@@ -40,17 +35,17 @@ final class LoginCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (server != null && !("http".equalsIgnoreCase(server.getScheme()) || "https".equalsIgnoreCase(server.getScheme()))
                 || server != null && server.getHost() == null) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(invocation.commandLine(),
                     "'" + server + "' is not a server address (expected http://host or https://host)");
         }
-        try (FieldbookClient client = root.open(server)) {
+        try (FieldbookClient client = invocation.open(server)) {
             if (client.server().isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "Give the server's address with --server URL");
+                throw new ParameterException(invocation.commandLine(), "Give the server's address with --server URL");
             }
             char[] password = password();
             try {
                 Account account = client.signIn(user, password);
-                spec.commandLine().getOut().println("Signed in to " + client.server().orElseThrow() + " as "
+                invocation.out().println("Signed in to " + client.server().orElseThrow() + " as "
                         + account.name() + " (" + account.role() + "). Run 'fieldbook sync' to download your sites.");
             } finally {
                 Arrays.fill(password, ' ');
@@ -61,20 +56,20 @@ final class LoginCommand implements Callable<Integer> {
 
     private char[] password() throws IOException {
         if (passwordStdin) {
-            String line = new BufferedReader(new InputStreamReader(root.stdin(), StandardCharsets.UTF_8)).readLine();
+            String line = new BufferedReader(new InputStreamReader(invocation.stdin(), StandardCharsets.UTF_8)).readLine();
             if (line == null || line.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "No password on standard input");
+                throw new ParameterException(invocation.commandLine(), "No password on standard input");
             }
             return line.toCharArray();
         }
         Console console = System.console();
         if (console == null) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(invocation.commandLine(),
                     "No terminal to ask for the password; use --password-stdin");
         }
         char[] password = console.readPassword("Password for %s: ", user);
         if (password == null || password.length == 0) {
-            throw new ParameterException(spec.commandLine(), "No password given");
+            throw new ParameterException(invocation.commandLine(), "No password given");
         }
         return password;
     }

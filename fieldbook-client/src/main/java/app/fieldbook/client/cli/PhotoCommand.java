@@ -15,37 +15,21 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "photo", description = "Attach photos to reports and see their uploads.",
         synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.ListUploads.class, PhotoCommand.Discard.class})
-final class PhotoCommand implements Runnable {
-
-    @ParentCommand
-    private FieldbookCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: add, list or discard");
-    }
+final class PhotoCommand extends CommandGroup {
 
     @Command(name = "add", description = "Attach a photo to a draft or returned report; it uploads with the next sync.")
     static final class Add implements Callable<Integer> {
 
-        @ParentCommand
-        private PhotoCommand photo;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Parameters(index = "0", paramLabel = "REPORT_ID", description = "The report's id (or its first characters).")
         private String reportId;
@@ -69,18 +53,17 @@ final class PhotoCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             if (!Files.isRegularFile(file)) {
-                throw new ParameterException(spec.commandLine(), "No such file: " + file);
+                throw new ParameterException(invocation.commandLine(), "No such file: " + file);
             }
             if ((latitude == null) != (longitude == null)) {
-                throw new ParameterException(spec.commandLine(), "Give both --latitude and --longitude, or neither");
+                throw new ParameterException(invocation.commandLine(), "Give both --latitude and --longitude, or neither");
             }
             OffsetDateTime taken = takenAt != null ? takenAt
                     : Files.getLastModifiedTime(file).toInstant().atZone(ZoneId.systemDefault()).toOffsetDateTime();
-            try (FieldbookClient client = photo.root.open(null)) {
-                UUID report = ReportCommand.reportId(spec.commandLine(), client,
-                        reportId);
+            try (FieldbookClient client = invocation.open()) {
+                UUID report = ReportCommand.reportId(invocation.commandLine(), client, reportId);
                 PhotoUpload upload = client.attachPhoto(report, file, new PhotoDetails(caption, taken, latitude, longitude));
-                spec.commandLine().getOut().println("Attached photo " + ShortIds.of(upload.photoId()) + " ("
+                invocation.out().println("Attached photo " + ShortIds.of(upload.photoId()) + " ("
                         + upload.size() + " bytes) to report " + ShortIds.of(report) + "; it uploads with the next sync.");
             }
             return 0;
@@ -90,16 +73,13 @@ final class PhotoCommand implements Runnable {
     @Command(name = "list", description = "List the photos attached on this device and their uploads.")
     static final class ListUploads implements Callable<Integer> {
 
-        @ParentCommand
-        private PhotoCommand photo;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (FieldbookClient client = photo.root.open(null)) {
+            PrintWriter out = invocation.out();
+            try (FieldbookClient client = invocation.open()) {
                 List<PhotoUpload> uploads = client.photoUploads();
                 if (uploads.isEmpty()) {
                     out.println("No photos attached on this device.");
@@ -117,23 +97,20 @@ final class PhotoCommand implements Runnable {
     @Command(name = "discard", description = "Delete this device's copy of a photo the server refused.")
     static final class Discard implements Callable<Integer> {
 
-        @ParentCommand
-        private PhotoCommand photo;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Parameters(index = "0", paramLabel = "PHOTO_ID", description = "The photo's id (or its first characters).")
         private String photoId;
 
         @Override
         public Integer call() {
-            try (FieldbookClient client = photo.root.open(null)) {
+            try (FieldbookClient client = invocation.open()) {
                 List<UUID> refused = client.photoUploads().stream()
                         .filter(upload -> upload.state() == PhotoUpload.State.FAILED).map(PhotoUpload::photoId).toList();
-                UUID id = ShortIds.resolve(spec.commandLine(), photoId, refused, "refused photo");
+                UUID id = ShortIds.resolve(invocation.commandLine(), photoId, refused, "refused photo");
                 client.discardFailedPhoto(id);
-                spec.commandLine().getOut().println("Discarded the copy of photo " + ShortIds.of(id) + ".");
+                invocation.out().println("Discarded the copy of photo " + ShortIds.of(id) + ".");
             }
             return 0;
         }

@@ -11,40 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "report", description = "Write, edit, submit and list daily reports (works offline).",
         synopsisSubcommandLabel = "COMMAND", subcommands = {ReportCommand.New.class, ReportCommand.Edit.class, ReportCommand.Submit.class,
                 ReportCommand.Delete.class, ReportCommand.ListReports.class})
-final class ReportCommand implements Runnable {
-
-    @ParentCommand
-    private FieldbookCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: new, edit, submit, delete or list");
-    }
-
-    /** Runs {@code work} on an open client. */
-    <T> T withClient(Function<FieldbookClient, T> work) {
-        try (FieldbookClient client = root.open(null)) {
-            return work.apply(client);
-        }
-    }
+final class ReportCommand extends CommandGroup {
 
     static UUID reportId(CommandLine commandLine, FieldbookClient client, String typed) {
         return ShortIds.resolve(commandLine, typed, client.reports().stream().map(LocalReport::id).toList(), "report");
@@ -60,11 +38,8 @@ final class ReportCommand implements Runnable {
     @Command(name = "new", description = "Start a draft report for a site and day.")
     static final class New implements Callable<Integer> {
 
-        @ParentCommand
-        private ReportCommand report;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Option(names = "--site", required = true, paramLabel = "SITE", description = "The site's code or id.")
         private String site;
@@ -78,16 +53,16 @@ final class ReportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return report.withClient(client -> {
+            try (FieldbookClient client = invocation.open()) {
                 if (client.account().isEmpty()) {
                     throw new NotSignedIn("Not signed in on this device.");
                 }
                 UUID siteId = siteId(client);
                 LocalReport created = client.createReport(siteId, date, content.over(ReportContent.empty()));
-                spec.commandLine().getOut().println("Created draft " + describe(created, client)
+                invocation.out().println("Created draft " + describe(created, client)
                         + "\nFull id: " + created.id());
-                return 0;
-            });
+            }
+            return 0;
         }
 
         private UUID siteId(FieldbookClient client) {
@@ -97,11 +72,11 @@ final class ReportCommand implements Runnable {
                     try {
                         return UUID.fromString(site);
                     } catch (IllegalArgumentException notAnId) {
-                        throw new ParameterException(spec.commandLine(), "Unknown site '" + site
+                        throw new ParameterException(invocation.commandLine(), "Unknown site '" + site
                                 + "': this device knows no sites yet; run 'fieldbook sync' first");
                     }
                 }
-                throw new ParameterException(spec.commandLine(), "Unknown site '" + site + "'; known sites: "
+                throw new ParameterException(invocation.commandLine(), "Unknown site '" + site + "'; known sites: "
                         + known.stream().map(SiteReference::code).collect(Collectors.joining(", ")));
             });
         }
@@ -110,11 +85,8 @@ final class ReportCommand implements Runnable {
     @Command(name = "edit", description = "Change sections of a draft or returned report.")
     static final class Edit implements Callable<Integer> {
 
-        @ParentCommand
-        private ReportCommand report;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
         private String id;
@@ -124,76 +96,67 @@ final class ReportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return report.withClient(client -> {
-                UUID reportId = reportId(spec.commandLine(), client, id);
+            try (FieldbookClient client = invocation.open()) {
+                UUID reportId = reportId(invocation.commandLine(), client, id);
                 LocalReport current = client.report(reportId).orElseThrow();
                 LocalReport edited = client.editReport(reportId, content.over(current.content()));
-                spec.commandLine().getOut().println((edited.waitingChanges() > current.waitingChanges()
+                invocation.out().println((edited.waitingChanges() > current.waitingChanges()
                         ? "Saved " : "Nothing changed in ") + describe(edited, client));
-                return 0;
-            });
+            }
+            return 0;
         }
     }
 
     @Command(name = "submit", description = "Submit a draft or returned report to the site's manager.")
     static final class Submit implements Callable<Integer> {
 
-        @ParentCommand
-        private ReportCommand report;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
         private String id;
 
         @Override
         public Integer call() {
-            return report.withClient(client -> {
-                LocalReport submitted = client.submitReport(reportId(spec.commandLine(), client, id));
-                spec.commandLine().getOut().println("Submitted " + describe(submitted, client)
+            try (FieldbookClient client = invocation.open()) {
+                LocalReport submitted = client.submitReport(reportId(invocation.commandLine(), client, id));
+                invocation.out().println("Submitted " + describe(submitted, client)
                         + "; it reaches the server with the next sync.");
-                return 0;
-            });
+            }
+            return 0;
         }
     }
 
     @Command(name = "delete", description = "Delete a draft report.")
     static final class Delete implements Callable<Integer> {
 
-        @ParentCommand
-        private ReportCommand report;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
         private String id;
 
         @Override
         public Integer call() {
-            return report.withClient(client -> {
-                UUID reportId = reportId(spec.commandLine(), client, id);
+            try (FieldbookClient client = invocation.open()) {
+                UUID reportId = reportId(invocation.commandLine(), client, id);
                 client.deleteDraft(reportId);
-                spec.commandLine().getOut().println("Deleted draft " + ShortIds.of(reportId) + ".");
-                return 0;
-            });
+                invocation.out().println("Deleted draft " + ShortIds.of(reportId) + ".");
+            }
+            return 0;
         }
     }
 
     @Command(name = "list", description = "List the reports on this device, newest day first.")
     static final class ListReports implements Callable<Integer> {
 
-        @ParentCommand
-        private ReportCommand report;
-
-        @Spec
-        private CommandSpec spec;
+        @Mixin
+        private Invocation invocation;
 
         @Override
         public Integer call() {
-            return report.withClient(client -> {
-                PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = invocation.out();
+            try (FieldbookClient client = invocation.open()) {
                 List<LocalReport> reports = client.reports();
                 if (reports.isEmpty()) {
                     out.println("No reports on this device.");
@@ -208,8 +171,8 @@ final class ReportCommand implements Runnable {
                             local.synced() ? "synced" : local.waitingChanges() + " change(s) waiting"
                                     + (local.serverCopy() == null ? "" : ", newer server copy"));
                 }
-                return 0;
-            });
+            }
+            return 0;
         }
     }
 }

@@ -7,27 +7,22 @@ import app.fieldbook.client.RejectedChange;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", description = "Show what waits on this device and how its sync stands.")
 final class StatusCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private FieldbookCommand root;
-
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private Invocation invocation;
 
     @Option(names = "--clear-refused", description = "Forget the refused changes shown (what they were is printed first).")
     private boolean clearRefused;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try (FieldbookClient client = root.open(null)) {
+        PrintWriter out = invocation.out();
+        try (FieldbookClient client = invocation.open()) {
             DeviceState state = client.state();
             out.println("Server:          " + (state.server() == null ? "none (run fieldbook login)" : state.server()));
             out.println("Signed in as:    " + (state.account() == null ? "nobody"

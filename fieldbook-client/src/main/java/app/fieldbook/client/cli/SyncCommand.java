@@ -5,24 +5,19 @@ import app.fieldbook.client.SyncSummary;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "sync", description = "Send this device's changes and photos, and fetch what changed on the server.")
 final class SyncCommand implements Callable<Integer> {
 
-    @ParentCommand
-    private FieldbookCommand root;
-
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private Invocation invocation;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try (FieldbookClient client = root.open(null)) {
+        PrintWriter out = invocation.out();
+        PrintWriter err = invocation.err();
+        try (FieldbookClient client = invocation.open()) {
             SyncSummary summary = client.sync(new ProgressBar(err));
             out.println(describe(summary));
             if (summary.interruption() != SyncSummary.Interruption.NONE) {

@@ -12,10 +12,15 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class FieldbookCommandTest {
@@ -193,6 +198,83 @@ class FieldbookCommandTest {
         assertThat(err).contains("mutually exclusive").hasLineCount(1);
         assertThat(fieldbook("conflicts", "resolve", "abc")).isEqualTo(2);
         assertThat(err).contains("Missing required argument").hasLineCount(1);
+    }
+
+    @Test
+    void reportNewPrintsItsUsageOnHelpThoughItsRequiredOptionsAreMissing() {
+        assertThat(fieldbook("report", "new", "--help")).isZero();
+
+        assertThat(out).startsWith("Usage: fieldbook report new ").contains("--site=SITE", "--date=YYYY-MM-DD",
+                "--crew=TRADE:COMPANY:HEADCOUNT:HOURS", "Start a draft report for a site and day.", "-h, --help");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void photoAddPrintsItsUsageOnHelpThoughItsParametersAreMissing() {
+        assertThat(fieldbook("photo", "add", "--help")).isZero();
+
+        assertThat(out).startsWith("Usage: fieldbook photo add ").contains("REPORT_ID FILE", "--taken-at=TIME",
+                "Attach a photo to a draft or returned report");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void conflictsResolvePrintsItsUsageOnTheShortHelpThoughNoChoiceIsGiven() {
+        assertThat(fieldbook("conflicts", "resolve", "-h")).isZero();
+
+        assertThat(out).startsWith("Usage: fieldbook conflicts resolve ").contains("Keep the server's value.",
+                "Take the value from the device.", "--value=TEXT", "Resolve a conflict: keep the server's value");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void loginPrintsItsUsageOnHelpThoughTheUserIsMissing() {
+        assertThat(fieldbook("login", "--help")).isZero();
+
+        assertThat(out).startsWith("Usage: fieldbook login ").contains("--user=NAME", "--password-stdin");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void aCommandGroupPrintsItsUsageWithItsSubcommandsOnHelp() {
+        assertThat(fieldbook("report", "--help")).isZero();
+
+        assertThat(out).startsWith("Usage: fieldbook report ").contains("Commands:", "new", "edit", "submit", "delete");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void theTopLevelCommandPrintsItsVersion() {
+        assertThat(fieldbook("--version")).isZero();
+
+        assertThat(out).startsWith("fieldbook ");
+        assertThat(err).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"report new --site NORTH --date 2025-13-01", "photo add", "conflicts resolve abc",
+            "report", "status --no-such-option", ""})
+    void aUsageErrorNamesAHelpCommandThatPrintsTheUsageOfTheFailedCommand(String invocation) {
+        String[] args = Arrays.stream(invocation.split(" ")).filter(arg -> !arg.isEmpty()).toArray(String[]::new);
+        assertThat(fieldbook(args)).isEqualTo(2);
+        Matcher named = Pattern.compile("\\(see '(fieldbook[^']*) --help'\\)$").matcher(err.strip());
+        assertThat(named.find()).as("names a help command: %s", err).isTrue();
+        String failedCommand = named.group(1);
+
+        String[] helpArgs = Stream.concat(Arrays.stream(failedCommand.split(" ")).skip(1), Stream.of("--help"))
+                .toArray(String[]::new);
+        assertThat(fieldbook(helpArgs)).isZero();
+
+        assertThat(out).startsWith("Usage: " + failedCommand + " ");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void fieldbookAloneIsAUsageErrorNamingTheCommands() {
+        assertThat(fieldbook()).isEqualTo(2);
+
+        assertThat(err).isEqualTo("fieldbook: Missing command: login, sync, report, photo, status or conflicts"
+                + " (see 'fieldbook --help')" + System.lineSeparator());
     }
 
     @Test

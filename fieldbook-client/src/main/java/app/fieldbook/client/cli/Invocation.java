@@ -1,0 +1,52 @@
+package app.fieldbook.client.cli;
+
+import app.fieldbook.client.FieldbookClient;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the {@code fieldbook} commands that do the work share, mixed in with {@code @Mixin}: the command
+ * line they print to and report usage errors against, standard input, and the client on the store chosen
+ * with {@code --store}.
+ */
+@Command
+final class Invocation {
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    CommandLine commandLine() {
+        return spec.commandLine();
+    }
+
+    PrintWriter out() {
+        return commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return commandLine().getErr();
+    }
+
+    InputStream stdin() {
+        return root().stdin();
+    }
+
+    /** Opens the client on the chosen store with the server it already knows; the caller closes it. */
+    FieldbookClient open() {
+        return open(null);
+    }
+
+    /** Opens the client on the chosen store; {@code server} only when the command sets it. */
+    FieldbookClient open(URI server) {
+        return root().open(server);
+    }
+
+    private FieldbookCommand root() {
+        return (FieldbookCommand) spec.root().userObject();
+    }
+}
