@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.modulith.Modulithic;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /** Fieldbook server: one Spring Boot application, one module per top-level package. */
 @Modulithic(systemName = "Fieldbook")
@@ -22,5 +23,20 @@ public class FieldbookApplication {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * A thread per background job. With virtual threads, Spring Boot's default scheduler runs every
+     * fixed-delay job on one shared thread, so a job catching up on a backlog (the audit linker) held
+     * back the others (the change-feed sequencer, and with it every pull).
+     */
+    @Bean
+    ThreadPoolTaskScheduler taskScheduler() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(4);
+        scheduler.setThreadNamePrefix("fieldbook-job-");
+        scheduler.setWaitForTasksToCompleteOnShutdown(true);
+        scheduler.setAwaitTerminationSeconds(10);
+        return scheduler;
     }
 }

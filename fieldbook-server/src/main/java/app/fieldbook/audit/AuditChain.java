@@ -30,7 +30,6 @@ class AuditChain {
 
     static final String GENESIS = "0".repeat(64);
     private static final int BATCH = 500;
-    private static final int MAX_BATCHES_PER_RUN = 4;
     private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
 
     /** Result of a check of the whole chain. */
@@ -53,11 +52,11 @@ class AuditChain {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${fieldbook.audit.link-interval:PT2S}")
+    @Scheduled(fixedDelayString = "${fieldbook.audit.link-interval:PT1S}")
     void linkPending() {
         try {
-            // a bounded number of batches per run, so that the other scheduled jobs get their turn under load
-            for (int batch = 0; batch < MAX_BATCHES_PER_RUN && linkBatch() == BATCH; batch++) {
+            // until the queue is empty: the job has a thread of its own, so catching up holds back no other job
+            while (linkBatch() == BATCH) {
                 log.trace("linked a full batch of audit events");
             }
         } catch (DataIntegrityViolationException e) {

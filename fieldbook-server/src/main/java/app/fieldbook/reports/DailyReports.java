@@ -1,6 +1,7 @@
 package app.fieldbook.reports;
 
 import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportStatus;
@@ -22,6 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The daily reports and their crew rows. Every read for a person goes through {@link DataScope}. */
 @Repository
@@ -46,8 +49,27 @@ class DailyReports {
         this.batches = batches;
     }
 
-    /** The report with its crew, in one query, if the person may read it. */
+    /**
+     * The report with its crew, in one query, if the person may read it. Within a transaction, a report
+     * this person read already is not read again until the transaction writes it: applying a rule right
+     * after a read (sync reads to merge, then edits) costs one read.
+     */
     Optional<DailyReport> findVisible(UUID id, Actor actor) {
+        ReadInTransaction reads = readInTransaction();
+        if (reads != null) {
+            DailyReport read = reads.find(id, actor);
+            if (read != null) {
+                return Optional.of(read);
+            }
+        }
+        Optional<DailyReport> report = query(id, actor);
+        if (reads != null) {
+            report.ifPresent(found -> reads.remember(found, actor));
+        }
+        return report;
+    }
+
+    private Optional<DailyReport> query(UUID id, Actor actor) {
         DataScope scope = DataScope.of(actor);
         return jdbc.sql("""
                         SELECT r.*, c.position AS crew_position, c.trade AS crew_trade, c.company AS crew_company,
@@ -142,6 +164,7 @@ class DailyReports {
                 """)
                 .params(columns)
                 .update() == 1;
+        forget(report.id());
         if (updated && !sameCrew(report.content().crew(), before.content().crew())) {
             jdbc.sql("DELETE FROM report_crew WHERE report_id = ?").param(report.id()).update();
             writeCrew(report);
@@ -150,6 +173,7 @@ class DailyReports {
     }
 
     boolean delete(UUID id, long expectedVersion) {
+        forget(id);
         jdbc.sql("DELETE FROM report_crew WHERE report_id = ?").param(id).update();
         return jdbc.sql("DELETE FROM daily_reports WHERE id = ? AND version = ?").params(id, expectedVersion)
                 .update() == 1;
@@ -208,6 +232,55 @@ class DailyReports {
         columns.put("updatedAt", report.updatedAt());
         columns.put("updatedBy", report.updatedBy());
         return columns;
+    }
+
+    private void forget(UUID id) {
+        ReadInTransaction reads = readInTransaction();
+        if (reads != null) {
+            reads.forget(id);
+        }
+    }
+
+    /** The reads of the current transaction, or null outside one; a suspended transaction keeps its own. */
+    private ReadInTransaction readInTransaction() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return null;
+        }
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            if (synchronization instanceof ReadInTransaction reads && reads.owner() == this) {
+                return reads;
+            }
+        }
+        ReadInTransaction reads = new ReadInTransaction();
+        TransactionSynchronizationManager.registerSynchronization(reads);
+        return reads;
+    }
+
+    /** Reports read in one transaction, each with who read it (scope depends on the reader). */
+    private final class ReadInTransaction implements TransactionSynchronization {
+
+        private record Read(UUID readerId, Role readerRole, DailyReport report) {
+        }
+
+        private final Map<UUID, Read> reads = new HashMap<>();
+
+        DailyReports owner() {
+            return DailyReports.this;
+        }
+
+        DailyReport find(UUID id, Actor reader) {
+            Read read = reads.get(id);
+            return read != null && read.readerId().equals(reader.id()) && read.readerRole() == reader.role()
+                    ? read.report() : null;
+        }
+
+        void remember(DailyReport report, Actor reader) {
+            reads.put(report.id(), new Read(reader.id(), reader.role(), report));
+        }
+
+        void forget(UUID id) {
+            reads.remove(id);
+        }
     }
 
     /** Whether two crews hold the same rows; hours compare by value (8.0 is 8). */

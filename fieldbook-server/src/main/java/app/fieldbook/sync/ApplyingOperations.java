@@ -156,9 +156,9 @@ class ApplyingOperations {
     }
 
     /**
-     * Applies one operation. {@code onKeys} (the first attempt) creates a report without looking for the
-     * author's report of that day first: the unique keys refuse it if there is one, and the next attempt
-     * looks it up and merges into it. Most creates are of new days, so most skip the look-up.
+     * Applies one operation. {@code onKeys} (the first attempt) creates a report without looking for a
+     * report with its id or the author's report of that day first: the keys refuse it if there is one,
+     * and the next attempt looks both up and merges. Most creates are of new reports and skip the look-ups.
      */
     private OperationResult apply(Operation operation, UUID deviceId, Actor actor, boolean onKeys) {
         if (SyncProtocol.PHOTO.equals(operation.entity())) {
@@ -169,7 +169,10 @@ class ApplyingOperations {
         }
         Map<String, Change.Edit> fields = canonical(operation);
         UUID entityId = operation.entityId();
-        Optional<Report> current = reports.findVisible(entityId, actor);
+        // a first attempt at a create expects a new report: the keys refuse it if the id exists (a replay, or
+        // a report this device created before), and the next attempt reads it and merges
+        Optional<Report> current = operation.kind() == OperationKind.CREATE && onKeys ? Optional.empty()
+                : reports.findVisible(entityId, actor);
         if (operation.kind() == OperationKind.CREATE && current.isEmpty()) {
             UUID siteId = UUID.fromString(required(fields, ReportFields.SITE_ID));
             LocalDate date = LocalDate.parse(required(fields, ReportFields.DATE));
