@@ -85,12 +85,12 @@ class AuditChain {
                 position++;
                 String next = hash(hash, event);
                 links.add(new Object[] {position, event.id(), hash, next, now});
-                dequeued.add(new Object[] {event.id()});
+                dequeued.add(new Object[] {event.occurredAt(), event.id()});
                 hash = next;
             }
             batches.batchUpdate("INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at) "
                     + "VALUES (?, ?, ?, ?, ?)", links);
-            batches.batchUpdate("DELETE FROM audit_unlinked WHERE event_id = ?", dequeued);
+            batches.batchUpdate("DELETE FROM audit_unlinked WHERE occurred_at = ? AND event_id = ?", dequeued);
             return pending.size();
         });
         return linked == null ? 0 : linked;
