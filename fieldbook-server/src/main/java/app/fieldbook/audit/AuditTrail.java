@@ -1,5 +1,6 @@
 package app.fieldbook.audit;
 
+import app.fieldbook.AppendedIds;
 import app.fieldbook.attachments.PhotoChanged;
 import app.fieldbook.identity.AccessDenied;
 import app.fieldbook.identity.Actor;
@@ -132,7 +133,7 @@ class AuditTrail {
         RequestOrigin.Origin origin = RequestOrigin.current().orElse(new RequestOrigin.Origin(null, null));
         Map<String, Map<String, Object>> changes = changes(before, after);
         events.insert(new AuditEvent(
-                UUID.randomUUID(),
+                AppendedIds.next(),
                 OffsetDateTime.now(clock),
                 actor == null ? null : actor.id(),
                 actor == null ? login : actor.login(),

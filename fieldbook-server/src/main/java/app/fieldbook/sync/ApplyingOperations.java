@@ -1,5 +1,6 @@
 package app.fieldbook.sync;
 
+import app.fieldbook.AppendedIds;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.ConflictState;
@@ -313,7 +314,7 @@ class ApplyingOperations {
         List<UUID> ids = new ArrayList<>();
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (var field : fields.entrySet()) {
-            UUID id = UUID.randomUUID();
+            UUID id = AppendedIds.next();
             String fieldName = merge.reason() == Merge.WholeConflict.EDIT_OF_DELETED
                     || merge.reason() == Merge.WholeConflict.EDIT_OF_LOCKED
                     ? field.getKey() + "@" + merge.reason().name().toLowerCase() : field.getKey();

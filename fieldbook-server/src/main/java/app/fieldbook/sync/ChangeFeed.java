@@ -1,5 +1,6 @@
 package app.fieldbook.sync;
 
+import app.fieldbook.AppendedIds;
 import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.attachments.PhotoChanged;
 import app.fieldbook.identity.Actor;
@@ -71,7 +72,7 @@ class ChangeFeed {
     /** Queues a feed row without a position; it is written when the transaction commits. */
     void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
         inserts.add("INSERT INTO sync_feed (id, position, entity, entity_id, site_id, deleted, recorded_at) "
-                + "VALUES (?, NULL, ?, ?, ?, ?, ?)", UUID.randomUUID(), entity, entityId, siteId, deleted,
+                + "VALUES (?, NULL, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted,
                 OffsetDateTime.now(clock));
     }
 
