@@ -21,11 +21,12 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The change feed devices pull from. Every change of a synced record adds a row in the transaction of
- * the change, without a position. The sequencer later gives committed rows their positions, one
- * sequencer at a time (a row lock), in the order it finds them. A transaction that commits late
- * therefore gets a position after everything already handed out, and a pull that remembered the last
- * position it saw never skips a change, however transactions interleave.
+ * The change feed devices pull from. Every change of a synced record adds a row to {@code sync_changes}
+ * in the transaction of the change, without a position. The sequencer later moves committed changes into
+ * {@code sync_feed}, each with the next position, one sequencer at a time (a row lock), in the order it
+ * finds them. A transaction that commits late therefore gets a position after everything already handed
+ * out, and a pull that remembered the last position it saw never skips a change, however transactions
+ * interleave.
  */
 @Component
 class ChangeFeed {
@@ -69,20 +70,21 @@ class ChangeFeed {
         record(SyncProtocol.CONFLICT, change.conflictId(), change.siteId(), false);
     }
 
-    /** Queues a feed row without a position; it is written when the transaction commits. */
+    /** Queues the change for the sequencer; it is written when the transaction commits. */
     void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
-        inserts.add("INSERT INTO sync_feed (id, position, entity, entity_id, site_id, deleted, recorded_at) "
-                + "VALUES (?, NULL, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted,
+        inserts.add("INSERT INTO sync_changes (id, entity, entity_id, site_id, deleted, recorded_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted,
                 OffsetDateTime.now(clock));
     }
 
     /** The site of a record whose deletion the feed recorded, if it was deleted. */
     java.util.Optional<UUID> siteOfDeleted(UUID entityId) {
-        return jdbc.sql("SELECT site_id FROM sync_feed WHERE entity_id = ? AND deleted = TRUE").param(entityId)
-                .query(UUID.class).list().stream().findFirst();
+        return jdbc.sql("SELECT site_id FROM sync_feed WHERE entity_id = :id AND deleted = TRUE "
+                        + "UNION ALL SELECT site_id FROM sync_changes WHERE entity_id = :id AND deleted = TRUE")
+                .param("id", entityId).query(UUID.class).list().stream().findFirst();
     }
 
-    /** Gives every committed row without a position the next positions; returns how many. */
+    /** Gives every committed change waiting for a position the next positions; returns how many. */
     @Scheduled(fixedDelayString = "${fieldbook.sync.sequence-interval:500ms}")
     int sequence() {
         int total = 0;
@@ -95,22 +97,31 @@ class ChangeFeed {
         return total;
     }
 
+    /** Moves up to one batch of committed changes into the feed, oldest first (their ids are time-ordered). */
     private int sequenceBatch() {
         long last = jdbc.sql("SELECT last_position FROM sync_sequencer WHERE id = 1 FOR UPDATE")
                 .query(Long.class).single();
-        List<UUID> pending = jdbc.sql("SELECT id FROM sync_feed WHERE position IS NULL ORDER BY recorded_at, id LIMIT ?")
-                .param(SEQUENCE_BATCH).query(UUID.class).list();
-        List<Object[]> positions = new java.util.ArrayList<>(pending.size());
-        for (UUID id : pending) {
-            positions.add(new Object[] {++last, id});
+        List<Object[]> waiting = jdbc.sql("SELECT id, entity, entity_id, site_id, deleted, recorded_at "
+                        + "FROM sync_changes ORDER BY id LIMIT ?")
+                .param(SEQUENCE_BATCH)
+                .query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getBoolean(5),
+                        rs.getObject(6, OffsetDateTime.class)})
+                .list();
+        if (waiting.isEmpty()) {
+            return 0;
         }
-        if (!positions.isEmpty()) {
-            batches.batchUpdate("UPDATE sync_feed SET position = ? WHERE id = ?", positions);
+        List<Object[]> positioned = new java.util.ArrayList<>(waiting.size());
+        List<Object[]> moved = new java.util.ArrayList<>(waiting.size());
+        for (Object[] change : waiting) {
+            positioned.add(new Object[] {++last, change[1], change[2], change[3], change[4], change[5]});
+            moved.add(new Object[] {change[0]});
         }
-        if (!pending.isEmpty()) {
-            jdbc.sql("UPDATE sync_sequencer SET last_position = ? WHERE id = 1").param(last).update();
-        }
-        return pending.size();
+        batches.batchUpdate("INSERT INTO sync_feed (position, entity, entity_id, site_id, deleted, recorded_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", positioned);
+        batches.batchUpdate("DELETE FROM sync_changes WHERE id = ?", moved);
+        jdbc.sql("UPDATE sync_sequencer SET last_position = ? WHERE id = 1").param(last).update();
+        return waiting.size();
     }
 
     /** Up to {@code limit} rows after {@code cursor} whose site the person may see, in position order. */
