@@ -3,10 +3,10 @@ package app.fieldbook;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The rows a transaction appends besides its change (audit events, change-feed rows, records of applied
@@ -36,11 +36,12 @@ public class InsertsAtCommit {
      * @param sql one INSERT statement with {@code ?} placeholders, without a trailing semicolon
      */
     public void add(String sql, Object... parameters) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+        Optional<Pending> queue = pending();
+        if (queue.isEmpty()) {
             jdbc.update(sql, parameters);
             return;
         }
-        Pending pending = pending();
+        Pending pending = queue.get();
         pending.add(sql, parameters);
         if (pending.size() >= MOST_AT_ONCE) {
             pending.send();
@@ -49,21 +50,12 @@ public class InsertsAtCommit {
 
     /** Sends what the current transaction queued, so that its own reads see it. */
     public void flush() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            pending().send();
-        }
+        pending().ifPresent(Pending::send);
     }
 
-    /** The queue of the current transaction; a suspended transaction keeps its own. */
-    private Pending pending() {
-        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-            if (synchronization instanceof Pending pending && pending.owner() == this) {
-                return pending;
-            }
-        }
-        Pending pending = new Pending();
-        TransactionSynchronizationManager.registerSynchronization(pending);
-        return pending;
+    /** The queue of the current transaction; empty outside one. */
+    private Optional<Pending> pending() {
+        return PerTransaction.state(Pending.class, pending -> pending.owner() == this, Pending::new);
     }
 
     private final class Pending implements TransactionSynchronization {

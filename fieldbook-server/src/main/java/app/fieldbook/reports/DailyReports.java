@@ -1,5 +1,6 @@
 package app.fieldbook.reports;
 
+import app.fieldbook.PerTransaction;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.CrewRow;
@@ -24,7 +25,6 @@ import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The daily reports and their crew rows. Every read for a person goes through {@link DataScope}. */
 @Repository
@@ -241,19 +241,10 @@ class DailyReports {
         }
     }
 
-    /** The reads of the current transaction, or null outside one; a suspended transaction keeps its own. */
+    /** The reads of the current transaction, or null outside one. */
     private ReadInTransaction readInTransaction() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return null;
-        }
-        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
-            if (synchronization instanceof ReadInTransaction reads && reads.owner() == this) {
-                return reads;
-            }
-        }
-        ReadInTransaction reads = new ReadInTransaction();
-        TransactionSynchronizationManager.registerSynchronization(reads);
-        return reads;
+        return PerTransaction.state(ReadInTransaction.class, reads -> reads.owner() == this, ReadInTransaction::new)
+                .orElse(null);
     }
 
     /** Reports read in one transaction, each with who read it (scope depends on the reader). */
