@@ -10,6 +10,7 @@ import app.fieldbook.sites.DataScope;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -70,18 +71,24 @@ class ChangeFeed {
         record(SyncProtocol.CONFLICT, change.conflictId(), change.siteId(), false);
     }
 
-    /** Queues the change for the sequencer; it is written when the transaction commits. */
+    /**
+     * Queues the change for the sequencer, and a deletion also as a tombstone; both are written when the
+     * transaction commits.
+     */
     void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
         inserts.add("INSERT INTO sync_changes (id, entity, entity_id, site_id, deleted, recorded_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted,
-                OffsetDateTime.now(clock));
+                + "VALUES (?, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted, now);
+        if (deleted) {
+            inserts.add("INSERT INTO sync_tombstones (entity_id, deleted_at, entity, site_id) VALUES (?, ?, ?, ?)",
+                    entityId, now, entity, siteId);
+        }
     }
 
-    /** The site of a record whose deletion the feed recorded, if it was deleted. */
-    java.util.Optional<UUID> siteOfDeleted(UUID entityId) {
-        return jdbc.sql("SELECT site_id FROM sync_feed WHERE entity_id = :id AND deleted = TRUE "
-                        + "UNION ALL SELECT site_id FROM sync_changes WHERE entity_id = :id AND deleted = TRUE")
-                .param("id", entityId).query(UUID.class).list().stream().findFirst();
+    /** The site a record was on when it was last deleted, if it was deleted. */
+    Optional<UUID> siteOfDeleted(UUID entityId) {
+        return jdbc.sql("SELECT site_id FROM sync_tombstones WHERE entity_id = ? ORDER BY deleted_at DESC")
+                .param(entityId).query(UUID.class).list().stream().findFirst();
     }
 
     /** Gives every committed change waiting for a position the next positions; returns how many. */

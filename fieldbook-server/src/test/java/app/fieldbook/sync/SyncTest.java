@@ -188,6 +188,37 @@ class SyncTest {
     }
 
     @Test
+    void anEditOfAReportDeletedMeanwhileIsAConflictThatKeepsTheEdit() {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(8), "Draft")).path("entityId").asString();
+        assertThat(tablet.push(tablet.delete(report, 1)).path("outcome").asString()).isEqualTo("APPLIED");
+        JsonNode late = phone.push(phone.update(report, 1, Map.of("notes", edit(null, "Written offline"))));
+        assertThat(late.path("outcome").asString()).isEqualTo("CONFLICT");
+        expect(worker.api().get("/api/v1/reports/" + report), 404);
+        JsonNode conflict = worker.api().get("/api/v1/sync/conflicts").body().valueStream()
+                .filter(c -> c.path("entityId").asString().equals(report)).findFirst().orElseThrow();
+        assertThat(conflict.path("field").asString()).isEqualTo("notes@edit_of_deleted");
+        assertThat(conflict.path("siteId").asString()).isEqualTo(site);
+        assertThat(conflict.path("clientValue").asString()).isEqualTo("Written offline");
+    }
+
+    @Test
+    void anEditOfAReportThatNeverExistedOrIsOutOfScopeIsNotFound() {
+        JsonNode unknown = phone.push(phone.update(UUID.randomUUID().toString(), 1,
+                Map.of("notes", edit(null, "Lost"))));
+        assertThat(unknown.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(unknown.path("status").asInt()).isEqualTo(404);
+
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(9), "Draft")).path("entityId").asString();
+        phone.push(phone.delete(report, 1));
+        Device stranger = new Device(world.worker(world.site()).api());
+        JsonNode elsewhere = stranger.push(stranger.update(report, 1, Map.of("notes", edit(null, "Not mine"))));
+        assertThat(elsewhere.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(elsewhere.path("status").asInt()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_conflicts WHERE entity_id = ?").param(UUID.fromString(report))
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void anEditOfAReportApprovedMeanwhileIsAConflictNotASilentOverwrite() {
         String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(5), "Done")).path("entityId").asString();
         phone.push(phone.update(report, 1, Map.of("status", edit("DRAFT", "SUBMITTED"))));
