@@ -153,6 +153,10 @@ class AttachingPhotos {
         return photos.ofReport(reportId);
     }
 
+    boolean awaitsContent(UUID photoId) {
+        return photos.findById(photoId).map(ReportPhoto::pending).orElse(false);
+    }
+
     /** The photo if the person may read its report; 404 otherwise. */
     ReportPhoto readable(UUID photoId, Actor actor) {
         ReportPhoto photo = photos.findById(photoId).orElseThrow(() -> RejectedRequest.notFound("Photo", photoId));

@@ -56,6 +56,11 @@ public class Photos {
         attaching.remove(photoId, version, actor);
     }
 
+    /** Whether a photo with this id exists and still waits for its content (for housekeeping, unscoped). */
+    public boolean awaitsContent(UUID photoId) {
+        return attaching.awaitsContent(photoId);
+    }
+
     /** The largest photo accepted, in bytes. */
     public long maxBytes() {
         return attaching.settingsMaxBytes();

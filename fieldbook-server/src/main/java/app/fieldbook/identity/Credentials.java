@@ -1,12 +1,19 @@
 package app.fieldbook.identity;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
-/** Web sessions and bearer tokens, in table {@code credentials}, found by the SHA-256 of their secret. */
+/**
+ * Web sessions and bearer tokens, in table {@code credentials}, found by the SHA-256 of their secret. A
+ * credential that ended (expired or revoked) is deleted a week later; the audit trail keeps the sign-ins
+ * and sign-outs.
+ */
 @Repository
 class Credentials {
 
@@ -16,10 +23,14 @@ class Credentials {
     record Live(UUID id, Kind kind, OffsetDateTime lastUsedAt, Actor actor) {
     }
 
-    private final JdbcClient jdbc;
+    private static final Duration KEPT_AFTER_END = Duration.ofDays(7);
 
-    Credentials(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    Credentials(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     void insert(UUID id, UUID userId, Kind kind, String secretHash, String label, OffsetDateTime now,
@@ -61,5 +72,12 @@ class Credentials {
     int revokeAllOf(UUID userId, OffsetDateTime now) {
         return jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
                 .params(now, userId).update();
+    }
+
+    /** Deletes the credentials that ended a week ago or earlier; answers how many. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+    int forgetEnded() {
+        OffsetDateTime ended = OffsetDateTime.now(clock).minus(KEPT_AFTER_END);
+        return jdbc.sql("DELETE FROM credentials WHERE expires_at < ? OR revoked_at < ?").params(ended, ended).update();
     }
 }

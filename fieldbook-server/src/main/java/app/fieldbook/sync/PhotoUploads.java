@@ -10,16 +10,20 @@ import app.fieldbook.protocol.UploadState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
@@ -31,14 +35,19 @@ import org.springframework.stereotype.Service;
 @Service
 class PhotoUploads {
 
+    private static final String PARTIAL = ".part";
+
     private final Photos photos;
     private final Path directory;
+    private final SyncSettings settings;
     private final Clock clock;
+    private final KeyedLocks<UUID> uploading = new KeyedLocks<>();
 
-    PhotoUploads(Photos photos, @Value("${fieldbook.sync.upload-directory:./data/uploads}") Path directory, Clock clock)
-            throws IOException {
+    PhotoUploads(Photos photos, @Value("${fieldbook.sync.upload-directory:./data/uploads}") Path directory,
+            SyncSettings settings, Clock clock) throws IOException {
         this.photos = photos;
         this.directory = directory.toAbsolutePath().normalize();
+        this.settings = settings;
         this.clock = clock;
         Files.createDirectories(this.directory);
     }
@@ -56,28 +65,40 @@ class PhotoUploads {
         return state(photos.readable(photoId, actor));
     }
 
+    /**
+     * Appends a chunk at {@code offset}, and stores the photo once its content is complete. Chunks of one
+     * photo are taken one at a time (a duplicated request waits, then finds the offset moved on); uploads
+     * of different photos do not wait for each other, however slowly their bytes arrive.
+     */
     UploadState append(UUID photoId, long offset, InputStream body, Actor actor) throws IOException {
         Photo photo = photos.readable(photoId, actor);
         if (!photo.pending()) {
             return state(photo);
         }
+        return uploading.withLock(photoId, () -> appendAlone(photoId, offset, body, actor));
+    }
+
+    private UploadState appendAlone(UUID photoId, long offset, InputStream body, Actor actor) throws IOException {
+        // read again: a request this one waited for may have completed the photo
+        Photo photo = photos.readable(photoId, actor);
+        if (!photo.pending()) {
+            return state(photo);
+        }
         Path partial = partialOf(photoId);
-        synchronized (this) {
-            long have = Files.exists(partial) ? Files.size(partial) : 0;
-            if (offset != have) {
-                throw new RejectedRequest(HttpStatus.CONFLICT, "upload-offset", "Wrong offset",
-                        "The server has " + have + " bytes of this photo; send from there.", Map.of("offset", have));
-            }
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND); OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                long room = photo.sizeBytes() - have;
-                long written = copyAtMost(body, out, room);
-                channel.force(true);
-                if (written > room || body.read() != -1) {
-                    channel.truncate(have);
-                    throw new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "upload-too-long", "More than announced",
-                            "The photo was announced with " + photo.sizeBytes() + " bytes.");
-                }
+        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        if (offset != have) {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "upload-offset", "Wrong offset",
+                    "The server has " + have + " bytes of this photo; send from there.", Map.of("offset", have));
+        }
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND); OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+            long room = photo.sizeBytes() - have;
+            long written = copyAtMost(body, out, room);
+            channel.force(true);
+            if (written > room || body.read() != -1) {
+                channel.truncate(have);
+                throw new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "upload-too-long", "More than announced",
+                        "The photo was announced with " + photo.sizeBytes() + " bytes.");
             }
         }
         if (Files.size(partial) < photo.sizeBytes()) {
@@ -104,8 +125,50 @@ class PhotoUploads {
         return new UploadState(photo.id(), Files.exists(partial) ? Files.size(partial) : 0, photo.sizeBytes(), null);
     }
 
+    /**
+     * Deletes the partial uploads nobody will complete: those of photos no longer waiting for their
+     * content (stored, or removed), and those that have not grown for {@code abandoned-upload-after}. A
+     * device that comes back later is told the offset is 0 and sends the photo again from its own copy,
+     * which it keeps until it has a receipt. Uploads in progress on this node are left alone.
+     *
+     * @return how many partial uploads were deleted
+     */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
+    int forgetAbandoned() throws IOException {
+        Instant stale = clock.instant().minus(settings.abandonedUploadAfter());
+        int forgotten = 0;
+        try (DirectoryStream<Path> partials = Files.newDirectoryStream(directory, "*" + PARTIAL)) {
+            for (Path partial : partials) {
+                Optional<UUID> photoId = photoIdOf(partial);
+                if (photoId.isPresent() && uploading.ifFree(photoId.get(),
+                        () -> forgetIfAbandoned(photoId.get(), partial, stale)).orElse(false)) {
+                    forgotten++;
+                }
+            }
+        }
+        return forgotten;
+    }
+
+    private boolean forgetIfAbandoned(UUID photoId, Path partial, Instant stale) throws IOException {
+        if (!Files.exists(partial)) {
+            return false;
+        }
+        boolean abandoned = !photos.awaitsContent(photoId)
+                || Files.getLastModifiedTime(partial).toInstant().isBefore(stale);
+        return abandoned && Files.deleteIfExists(partial);
+    }
+
     private Path partialOf(UUID photoId) {
-        return directory.resolve(photoId + ".part");
+        return directory.resolve(photoId + PARTIAL);
+    }
+
+    private static Optional<UUID> photoIdOf(Path partial) {
+        String name = partial.getFileName().toString();
+        try {
+            return Optional.of(UUID.fromString(name.substring(0, name.length() - PARTIAL.length())));
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
     }
 
     private static long copyAtMost(InputStream in, OutputStream out, long limit) throws IOException {

@@ -32,6 +32,9 @@ class SigningInTest {
     @Autowired
     PasswordEncoder passwords;
 
+    @Autowired
+    Credentials credentials;
+
     Fixtures world;
     String site;
 
@@ -97,6 +100,27 @@ class SigningInTest {
         expect(worker.api().get("/api/v1/auth/me"), 200);
         expect(worker.api().delete("/api/v1/auth/tokens/current"), 204);
         assertThat(worker.api().get("/api/v1/auth/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void credentialsThatEndedAWeekAgoAreDeletedAndLiveOnesStay() {
+        Person worker = world.worker(site);
+        Api live = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        Api revoked = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        Api expired = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        expect(revoked.delete("/api/v1/auth/tokens/current"), 204);
+        java.time.OffsetDateTime eightDaysAgo = java.time.OffsetDateTime.now().minusDays(8);
+        jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NOT NULL")
+                .params(eightDaysAgo, java.util.UUID.fromString(worker.id())).update();
+        jdbc.sql("UPDATE credentials SET expires_at = ? WHERE secret_hash = ?")
+                .params(eightDaysAgo, Secrets.hash(expired.token())).update();
+
+        assertThat(credentials.forgetEnded()).isGreaterThanOrEqualTo(2);
+
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM credentials WHERE user_id = ?")
+                .param(java.util.UUID.fromString(worker.id())).query(Long.class).single()).isEqualTo(2);
+        expect(live.get("/api/v1/auth/me"), 200);
+        expect(worker.api().get("/api/v1/auth/me"), 200);
     }
 
     @Test

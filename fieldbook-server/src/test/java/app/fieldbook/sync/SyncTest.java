@@ -47,6 +47,12 @@ class SyncTest {
     @Autowired
     InsertsAtCommit inserts;
 
+    @Autowired
+    PhotoUploads uploads;
+
+    @Autowired
+    org.springframework.core.env.Environment environment;
+
     Fixtures world;
     String site;
     Person worker;
@@ -370,14 +376,101 @@ class SyncTest {
         assertThat(worker.api().get("/api/v1/photos/" + photo).body().path("pending").asBoolean()).isTrue();
     }
 
+    @Test
+    void aSlowUploadDoesNotHoldUpTheUploadOfAnotherPhoto() throws Exception {
+        byte[] slowContent = app.fieldbook.Images.jpeg(400, 300);
+        byte[] quickContent = app.fieldbook.Images.jpeg(300, 200);
+        UUID slow = announcePhoto(slowContent, DAY.plusDays(20));
+        UUID quick = announcePhoto(quickContent, DAY.plusDays(21));
+        int firstPart = slowContent.length / 3;
+        try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
+            var out = device.getOutputStream();
+            out.write(("PATCH /api/v1/sync/uploads/" + slow + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nUpload-Offset: 0"
+                    + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + slowContent.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(slowContent, 0, firstPart);
+            out.flush();
+            for (int i = 0; i < 200 && offsetOf(slow) == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(offsetOf(slow)).as("the slow upload has begun").isEqualTo(firstPart);
+
+            JsonNode done = expect(chunk(quick, 0, quickContent), 200).body();
+            assertThat(done.path("receipt").path("photoId").asString()).isEqualTo(quick.toString());
+
+            out.write(slowContent, firstPart, slowContent.length - firstPart);
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(device.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).startsWith("HTTP/1.1 200");
+        }
+        assertThat(expect(manager.api().get("/api/v1/photos/" + slow + "/content"), 200).raw().body())
+                .isEqualTo(slowContent);
+    }
+
+    @Test
+    void partialUploadsNobodyWillCompleteAreDeleted() throws Exception {
+        byte[] content = app.fieldbook.Images.jpeg(200, 200);
+        byte[] half = java.util.Arrays.copyOfRange(content, 0, content.length / 2);
+        UUID fresh = announcePhoto(content, DAY.plusDays(22));
+        UUID stale = announcePhoto(content, DAY.plusDays(23));
+        UUID removed = announcePhoto(content, DAY.plusDays(24));
+        for (UUID photo : List.of(fresh, stale, removed)) {
+            expect(chunk(photo, 0, half), 200);
+        }
+        java.nio.file.Files.setLastModifiedTime(partialOf(stale),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8))));
+        Map<String, Object> removal = phone.operation(removed.toString(), "DELETE", 1, Map.of());
+        removal.put("entity", "Photo");
+        assertThat(phone.push(removal).path("outcome").asString()).isEqualTo("APPLIED");
+
+        uploads.forgetAbandoned();
+
+        assertThat(offsetOf(fresh)).isEqualTo(half.length);
+        assertThat(java.nio.file.Files.exists(partialOf(fresh))).isTrue();
+        assertThat(java.nio.file.Files.exists(partialOf(stale))).isFalse();
+        assertThat(java.nio.file.Files.exists(partialOf(removed))).isFalse();
+        assertThat(offsetOf(stale)).as("the device starts over").isZero();
+        JsonNode again = expect(chunk(stale, 0, content), 200).body();
+        assertThat(again.path("receipt").path("sha256").asString()).isNotEmpty();
+    }
+
+    private UUID announcePhoto(byte[] content, LocalDate day) throws Exception {
+        String report = phone.push(phone.create(UUID.randomUUID(), day, "x")).path("entityId").asString();
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        UUID photo = UUID.randomUUID();
+        Map<String, Object> announce = phone.operation(photo.toString(), "CREATE", 0, Map.of(
+                "reportId", edit(null, report), "sha256", edit(null, sha256), "size", edit(null, content.length)));
+        announce.put("entity", "Photo");
+        assertThat(phone.push(announce).path("outcome").asString()).isEqualTo("APPLIED");
+        return photo;
+    }
+
+    private long offsetOf(UUID photo) {
+        return expect(worker.api().get("/api/v1/sync/uploads/" + photo), 200).body().path("offset").asLong();
+    }
+
+    private java.nio.file.Path partialOf(UUID photo) {
+        return java.nio.file.Path.of(environment.getProperty("fieldbook.sync.upload-directory", "./data/uploads"))
+                .resolve(photo + ".part");
+    }
+
+    private java.net.http.HttpRequest uploadRequest(UUID photo, long offset,
+            java.net.http.HttpRequest.BodyPublisher body) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.api().base()
+                        + "/api/v1/sync/uploads/" + photo))
+                .timeout(java.time.Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token(worker.api()))
+                .header("Upload-Offset", Long.toString(offset))
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", body).build();
+    }
+
     private Api.Answer chunk(UUID photo, long offset, byte[] bytes) {
         try {
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.api().base()
-                            + "/api/v1/sync/uploads/" + photo))
-                    .header("Authorization", "Bearer " + token(worker.api()))
-                    .header("Upload-Offset", Long.toString(offset))
-                    .header("Content-Type", "application/offset+octet-stream")
-                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+            var request = uploadRequest(photo, offset, java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
             var response = java.net.http.HttpClient.newHttpClient().send(request,
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             String type = response.headers().firstValue("Content-Type").orElse(null);
