@@ -26,14 +26,15 @@ public class FieldbookApplication {
     }
 
     /**
-     * A thread per background job. With virtual threads, Spring Boot's default scheduler runs every
-     * fixed-delay job on one shared thread, so a job catching up on a backlog (the audit linker) held
-     * back the others (the change-feed sequencer, and with it every pull).
+     * A thread per background job (the audit linker, the change-feed sequencer and three hourly
+     * clean-ups). With virtual threads, Spring Boot's default scheduler runs every fixed-delay job on one
+     * shared thread, so a job catching up on a backlog (the audit linker) held back the others (the
+     * change-feed sequencer, and with it every pull).
      */
     @Bean
     ThreadPoolTaskScheduler taskScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(4);
+        scheduler.setPoolSize(5);
         scheduler.setThreadNamePrefix("fieldbook-job-");
         scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setAwaitTerminationSeconds(10);

@@ -80,15 +80,16 @@ class ChangeFeed {
         inserts.add("INSERT INTO sync_changes (id, entity, entity_id, site_id, deleted, recorded_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted, now);
         if (deleted) {
-            inserts.add("INSERT INTO sync_tombstones (entity_id, deleted_at, entity, site_id) VALUES (?, ?, ?, ?)",
-                    entityId, now, entity, siteId);
+            inserts.add("INSERT INTO sync_tombstones (id, entity_id, entity, site_id, deleted_at) "
+                    + "VALUES (?, ?, ?, ?, ?)", AppendedIds.next(), entityId, entity, siteId, now);
         }
     }
 
     /** The site a record was on when it was last deleted, if it was deleted. */
     Optional<UUID> siteOfDeleted(UUID entityId) {
-        return jdbc.sql("SELECT site_id FROM sync_tombstones WHERE entity_id = ? ORDER BY deleted_at DESC")
-                .param(entityId).query(UUID.class).list().stream().findFirst();
+        return jdbc.sql("SELECT site_id FROM sync_tombstones WHERE entity_id = ? ORDER BY deleted_at DESC, id DESC "
+                        + "LIMIT 1")
+                .param(entityId).query(UUID.class).optional();
     }
 
     /** Gives every committed change waiting for a position the next positions; returns how many. */

@@ -1,7 +1,9 @@
 package app.fieldbook.sync;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -11,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class KeyedLocks<K> {
 
-    /** Work done under a key's lock. */
+    /** Work done under a key's lock; it answers a value, never null. */
     @FunctionalInterface
     interface Work<T, E extends Exception> {
         T run() throws E;
@@ -24,23 +26,14 @@ final class KeyedLocks<K> {
 
     private final ConcurrentHashMap<K, Entry> entries = new ConcurrentHashMap<>();
 
-    /** Runs the work holding the key's lock, waiting for whoever holds it now. */
-    <T, E extends Exception> T withLock(K key, Work<T, E> work) throws E {
-        Entry entry = join(key);
-        entry.lock.lock();
-        try {
-            return work.run();
-        } finally {
-            entry.lock.unlock();
-            leave(key);
-        }
-    }
-
-    /** Runs the work if nobody holds the key's lock, and answers its result; empty if somebody does. */
-    <T, E extends Exception> Optional<T> ifFree(K key, Work<T, E> work) throws E {
+    /**
+     * Runs the work holding the key's lock, waiting at most {@code wait} for whoever holds it now, and
+     * answers its result; empty if the lock did not come free in time (or the wait was interrupted).
+     */
+    <T, E extends Exception> Optional<T> whenFree(K key, Duration wait, Work<T, E> work) throws E {
         Entry entry = join(key);
         try {
-            if (!entry.lock.tryLock()) {
+            if (!acquire(entry.lock, wait)) {
                 return Optional.empty();
             }
             try {
@@ -56,6 +49,15 @@ final class KeyedLocks<K> {
     /** How many keys have a lock now (held or waited for). */
     int size() {
         return entries.size();
+    }
+
+    private static boolean acquire(ReentrantLock lock, Duration wait) {
+        try {
+            return wait.isZero() ? lock.tryLock() : lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Entry join(K key) {

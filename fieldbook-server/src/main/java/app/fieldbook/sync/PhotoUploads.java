@@ -10,12 +10,14 @@ import app.fieldbook.protocol.UploadState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -36,6 +38,7 @@ import org.springframework.stereotype.Service;
 class PhotoUploads {
 
     private static final String PARTIAL = ".part";
+    private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
     private final Photos photos;
     private final Path directory;
@@ -67,15 +70,25 @@ class PhotoUploads {
 
     /**
      * Appends a chunk at {@code offset}, and stores the photo once its content is complete. Chunks of one
-     * photo are taken one at a time (a duplicated request waits, then finds the offset moved on); uploads
-     * of different photos do not wait for each other, however slowly their bytes arrive.
+     * photo are taken one at a time; uploads of different photos do not wait for each other, however slowly
+     * their bytes arrive. A chunk that finds another request of its photo still receiving (a duplicate, or
+     * a connection that died and has not timed out yet) waits a few seconds, then answers 409 with the
+     * bytes the server has so far, and the device asks again.
      */
     UploadState append(UUID photoId, long offset, InputStream body, Actor actor) throws IOException {
         Photo photo = photos.readable(photoId, actor);
         if (!photo.pending()) {
             return state(photo);
         }
-        return uploading.withLock(photoId, () -> appendAlone(photoId, offset, body, actor));
+        Optional<UploadState> appended = uploading.whenFree(photoId, BUSY_WAIT,
+                () -> appendAlone(photoId, offset, body, actor));
+        if (appended.isEmpty()) {
+            long have = state(photo).offset();
+            throw new RejectedRequest(HttpStatus.CONFLICT, "upload-busy", "Upload in progress",
+                    "Another request is still sending this photo; the server has " + have + " bytes of it. "
+                            + "Ask for the offset again shortly.", Map.of("offset", have));
+        }
+        return appended.get();
     }
 
     private UploadState appendAlone(UUID photoId, long offset, InputStream body, Actor actor) throws IOException {
@@ -140,7 +153,7 @@ class PhotoUploads {
         try (DirectoryStream<Path> partials = Files.newDirectoryStream(directory, "*" + PARTIAL)) {
             for (Path partial : partials) {
                 Optional<UUID> photoId = photoIdOf(partial);
-                if (photoId.isPresent() && uploading.ifFree(photoId.get(),
+                if (photoId.isPresent() && uploading.whenFree(photoId.get(), Duration.ZERO,
                         () -> forgetIfAbandoned(photoId.get(), partial, stale)).orElse(false)) {
                     forgotten++;
                 }
@@ -150,12 +163,14 @@ class PhotoUploads {
     }
 
     private boolean forgetIfAbandoned(UUID photoId, Path partial, Instant stale) throws IOException {
-        if (!Files.exists(partial)) {
+        try {
+            boolean abandoned = !photos.awaitsContent(photoId)
+                    || Files.getLastModifiedTime(partial).toInstant().isBefore(stale);
+            return abandoned && Files.deleteIfExists(partial);
+        } catch (NoSuchFileException gone) {
+            // completed or deleted meanwhile (by another node, if the directory is shared)
             return false;
         }
-        boolean abandoned = !photos.awaitsContent(photoId)
-                || Files.getLastModifiedTime(partial).toInstant().isBefore(stale);
-        return abandoned && Files.deleteIfExists(partial);
     }
 
     private Path partialOf(UUID photoId) {

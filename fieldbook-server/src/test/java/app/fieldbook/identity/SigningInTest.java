@@ -108,17 +108,22 @@ class SigningInTest {
         Api live = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
         Api revoked = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
         Api expired = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        Api endedYesterday = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
         expect(revoked.delete("/api/v1/auth/tokens/current"), 204);
-        java.time.OffsetDateTime eightDaysAgo = java.time.OffsetDateTime.now().minusDays(8);
-        jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NOT NULL")
-                .params(eightDaysAgo, java.util.UUID.fromString(worker.id())).update();
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE secret_hash = ?")
+                .params(now.minusDays(8), Secrets.hash(revoked.token())).update();
         jdbc.sql("UPDATE credentials SET expires_at = ? WHERE secret_hash = ?")
-                .params(eightDaysAgo, Secrets.hash(expired.token())).update();
+                .params(now.minusDays(8), Secrets.hash(expired.token())).update();
+        jdbc.sql("UPDATE credentials SET expires_at = ? WHERE secret_hash = ?")
+                .params(now.minusDays(1), Secrets.hash(endedYesterday.token())).update();
 
         assertThat(credentials.forgetEnded()).isGreaterThanOrEqualTo(2);
 
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM credentials WHERE user_id = ?")
-                .param(java.util.UUID.fromString(worker.id())).query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT secret_hash FROM credentials WHERE user_id = ?")
+                .param(java.util.UUID.fromString(worker.id())).query(String.class).list())
+                .containsExactlyInAnyOrder(Secrets.hash(worker.api().token()), Secrets.hash(live.token()),
+                        Secrets.hash(endedYesterday.token()));
         expect(live.get("/api/v1/auth/me"), 200);
         expect(worker.api().get("/api/v1/auth/me"), 200);
     }

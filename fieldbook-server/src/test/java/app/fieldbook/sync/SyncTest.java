@@ -215,7 +215,7 @@ class SyncTest {
         assertThat(unknown.path("status").asInt()).isEqualTo(404);
 
         String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(9), "Draft")).path("entityId").asString();
-        phone.push(phone.delete(report, 1));
+        assertThat(phone.push(phone.delete(report, 1)).path("outcome").asString()).isEqualTo("APPLIED");
         Device stranger = new Device(world.worker(world.site()).api());
         JsonNode elsewhere = stranger.push(stranger.update(report, 1, Map.of("notes", edit(null, "Not mine"))));
         assertThat(elsewhere.path("outcome").asString()).isEqualTo("REJECTED");
@@ -391,13 +391,18 @@ class SyncTest {
                     + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(slowContent, 0, firstPart);
             out.flush();
-            for (int i = 0; i < 200 && offsetOf(slow) == 0; i++) {
+            for (int i = 0; i < 200 && offsetOf(slow) < firstPart; i++) {
                 Thread.sleep(50);
             }
             assertThat(offsetOf(slow)).as("the slow upload has begun").isEqualTo(firstPart);
 
             JsonNode done = expect(chunk(quick, 0, quickContent), 200).body();
             assertThat(done.path("receipt").path("photoId").asString()).isEqualTo(quick.toString());
+            Api.Answer busy = chunk(slow, firstPart, java.util.Arrays.copyOfRange(slowContent, firstPart,
+                    slowContent.length));
+            assertThat(busy.status()).isEqualTo(409);
+            assertThat(busy.problemType()).endsWith("/upload-busy");
+            assertThat(busy.body().path("offset").asLong()).isEqualTo(firstPart);
 
             out.write(slowContent, firstPart, slowContent.length - firstPart);
             out.flush();
