@@ -11,6 +11,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The calls the simulations make, with the checks that make a wrong answer count as a failed request.
@@ -20,6 +22,8 @@ import io.gatling.javaapi.http.HttpRequestActionBuilder;
  * sends its bearer token from the session attribute {@code token}.
  */
 final class Api {
+
+    private static final Pattern SITE_ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
     private Api() {
     }
@@ -67,9 +71,10 @@ final class Api {
     }
 
     /**
-     * Pulls from session attribute {@code cursor} as device {@code deviceId}; saves {@code cursor},
-     * {@code more} ("true" or "false") and {@code pageReports}, the number of reports in the answer. A
-     * download page holds thousands of reports: the checks only find these three in the text, by regular
+     * Pulls from session attribute {@code cursor} as device {@code deviceId}, holding the sites
+     * {@code knownSites}; saves {@code cursor}, {@code knownSites} (the sites of the answer), {@code more}
+     * ("true" or "false") and {@code pageReports}, the number of reports in the answer. A
+     * download page holds thousands of reports: the checks only find these in the text, by regular
      * expression, instead of parsing megabytes of JSON on the cores the server needs (a phone parses and
      * stores on its own CPU). {@code "authorId":"} occurs once per report and in no other record of a pull.
      */
@@ -79,8 +84,19 @@ final class Api {
                 .body(StringBody(SyncJson.pullTemplate(limit)))
                 .check(
                         status().is(200),
-                        regex("\"cursor\":\"(\\d*)\"").saveAs("cursor"),
+                        regex("\"cursor\":\"([^\"]*)\"").saveAs("cursor"),
+                        regex("\"sites\":\\[([^\\]]*)\\]").transform(Api::siteIdsOf).saveAs("knownSites"),
                         regex("\"more\":(true|false)").saveAs("more"),
                         regex("\"authorId\":\"").count().saveAs("pageReports"));
+    }
+
+    /** The ids in the {@code sites} of a pull's answer, as the JSON array the next pull sends. */
+    private static String siteIdsOf(String sites) {
+        StringBuilder ids = new StringBuilder("[");
+        Matcher id = SITE_ID.matcher(sites);
+        while (id.find()) {
+            ids.append(ids.length() > 1 ? "," : "").append('"').append(id.group(1)).append('"');
+        }
+        return ids.append(']').toString();
     }
 }

@@ -45,7 +45,7 @@ public class InitialDownloadSimulation extends Simulation {
                 .exec(Api.signIn(world.password()))
                 .repeat(settings.downloads()).on(
                         exec(session -> session.markAsSucceeded()
-                                .set("deviceId", UUID.randomUUID().toString()).set("cursor", "")
+                                .set("deviceId", UUID.randomUUID().toString()).set("cursor", "").set("knownSites", "[]")
                                 .set("more", "true").set("pulls", 0).set("reports", 0L)
                                 .set("cpuAtStart", cpu.sample()).set("startedAt", System.nanoTime()))
                         .group("initial download").on(

@@ -42,13 +42,13 @@ final class SyncJson {
     }
 
     /**
-     * A pull template for Gatling: {@code #{deviceId}} and {@code #{cursor}} come from the virtual user's
-     * session.
+     * A pull template for Gatling: {@code #{deviceId}}, {@code #{cursor}} and {@code #{knownSites}} (a JSON
+     * array of the site ids the device holds, as a client sends them) come from the virtual user's session.
      */
     static String pullTemplate(int limit) {
         return "{\"protocolVersion\":" + PROTOCOL_VERSION + ",\"clientVersion\":\"" + CLIENT_VERSION
                 + "\",\"deviceId\":\"#{deviceId}\",\"device\":" + DEVICE_STATUS
-                + ",\"cursor\":\"#{cursor}\",\"limit\":" + limit + ",\"knownSiteIds\":[]}";
+                + ",\"cursor\":\"#{cursor}\",\"limit\":" + limit + ",\"knownSiteIds\":#{knownSites}}";
     }
 
     /** The creation of a draft report with weather, a crew of two trades, work done and materials. */

@@ -14,7 +14,7 @@ import java.util.UUID;
  *
  * @param cursor the cursor of the previous pull's answer; null or empty for a first download
  * @param knownSiteIds the sites the device holds data of; those no longer visible come back in
- *     {@link PullResponse#dropSiteIds()}
+ *     {@link PullResponse#dropSiteIds()}, and the history of a visible site not among them is sent first
  */
 public record PullRequest(
         int protocolVersion,

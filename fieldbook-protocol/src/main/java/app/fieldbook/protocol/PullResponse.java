@@ -9,7 +9,7 @@ import java.util.UUID;
  * @param cursor the cursor to send next time
  * @param more whether more changes are waiting: pull again at once
  * @param dropSiteIds sites the device holds but may no longer see: delete their data
- * @param sites every site the caller may see
+ * @param sites every site the caller may see, except those whose history the device is still being sent
  * @param people names of the people whose reports or changes appear
  */
 public record PullResponse(

@@ -43,13 +43,6 @@ public class Reports {
         return reports.findVisible(ids, actor).stream().map(DailyReport::toWire).toList();
     }
 
-    /** Up to {@code limit} reports of a site the person may read, newest day first. */
-    @Transactional(readOnly = true)
-    public List<Report> ofSite(UUID siteId, Actor actor, int limit) {
-        return reports.page(new DailyReports.Filter(siteId, null, null, null, null), actor, 0, limit).stream()
-                .map(DailyReport::toWire).toList();
-    }
-
     /** The id of the author's report of that site and day, if there is one (the natural key of a report). */
     @Transactional(readOnly = true)
     public Optional<UUID> findIdOf(UUID siteId, LocalDate date, UUID authorId) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -37,6 +38,8 @@ class ChangeFeed {
     }
 
     private static final int SEQUENCE_BATCH = 5000;
+    private static final RowMapper<Entry> ENTRY = (rs, n) -> new Entry(rs.getLong(1), rs.getString(2),
+            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getBoolean(5));
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -139,8 +142,22 @@ class ChangeFeed {
                         + "WHERE f.position > :cursor AND " + scope.sitePredicate("f.site_id")
                         + " ORDER BY f.position LIMIT :limit")
                 .param("cursor", cursor).param("limit", limit).params(scope.parameters())
-                .query((rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getObject(4, UUID.class), rs.getBoolean(5)))
+                .query(ENTRY)
+                .list();
+    }
+
+    /**
+     * Up to {@code limit} rows of one site with positions in ({@code after}, {@code upTo}], in position
+     * order, if the person may see the site: the history of a site a device has just been given.
+     */
+    List<Entry> ofSite(UUID siteId, long after, long upTo, int limit, Actor actor) {
+        DataScope scope = DataScope.of(actor);
+        return jdbc.sql("SELECT position, entity, entity_id, site_id, deleted FROM sync_feed f "
+                        + "WHERE f.site_id = :site AND f.position > :after AND f.position <= :upTo AND "
+                        + scope.sitePredicate("f.site_id") + " ORDER BY f.position LIMIT :limit")
+                .param("site", siteId).param("after", after).param("upTo", upTo).param("limit", limit)
+                .params(scope.parameters())
+                .query(ENTRY)
                 .list();
     }
 }

@@ -19,13 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
  * Answers a pull: the records visible to the caller that changed after the cursor, each in its newest
- * state, plus deletions, the sites the caller may see and the sites the device must drop.
+ * state, plus deletions, the sites the caller may see and the sites the device must drop. A device given
+ * a site it does not hold first gets that site's history from the feed, page by page (see
+ * {@link PullCursor}).
  */
 @Service
 class PullingChanges {
@@ -51,13 +55,53 @@ class PullingChanges {
 
     PullResponse pull(PullRequest request, Actor actor) {
         feed.sequence();
-        long cursor = cursorOf(request.cursor());
-        List<ChangeFeed.Entry> entries = feed.after(cursor, request.limit() + 1, actor);
-        boolean more = entries.size() > request.limit();
-        if (more) {
-            entries = entries.subList(0, request.limit());
+        PullCursor cursor = PullCursor.parse(request.cursor());
+        int limit = request.limit();
+
+        List<SiteReference> visible = sites.listVisible(actor, 0, MAX_SITES).stream()
+                .map(site -> new SiteReference(site.id(), site.code(), site.name(), site.timezone())).toList();
+        Set<UUID> visibleIds = new HashSet<>();
+        visible.forEach(site -> visibleIds.add(site.id()));
+        Set<UUID> known = new HashSet<>(request.knownSiteIds());
+        List<UUID> drop = request.knownSiteIds().stream().filter(id -> !visibleIds.contains(id)).toList();
+
+        // Sites the device does not hold yet, though the feed is past their history: the device catches up
+        // on them one at a time, from their changes in the feed up to the cursor, before the feed moves on.
+        // A first download (position 0) reads the whole feed anyway.
+        Set<UUID> behind = new TreeSet<>();
+        if (cursor.position() > 0) {
+            visibleIds.stream().filter(id -> !known.contains(id)).forEach(behind::add);
+            if (cursor.catchingUp() != null && visibleIds.contains(cursor.catchingUp())) {
+                behind.add(cursor.catchingUp());
+            }
         }
-        long next = entries.isEmpty() ? cursor : entries.getLast().position();
+        List<ChangeFeed.Entry> entries = new ArrayList<>();
+        PullCursor next = cursor;
+        boolean more = false;
+        while (true) {
+            int room = limit - entries.size();
+            Optional<UUID> site = next.catchingUp() != null && behind.contains(next.catchingUp())
+                    ? Optional.of(next.catchingUp()) : behind.stream().findFirst();
+            if (site.isEmpty()) {
+                List<ChangeFeed.Entry> page = feed.after(next.position(), room + 1, actor);
+                more = page.size() > room;
+                entries.addAll(more ? page.subList(0, room) : page);
+                next = entries.isEmpty() || entries.getLast().position() <= next.position()
+                        ? next.movedTo(next.position()) : next.movedTo(entries.getLast().position());
+                break;
+            }
+            long after = site.get().equals(next.catchingUp()) ? next.reached() : 0;
+            List<ChangeFeed.Entry> page = feed.ofSite(site.get(), after, next.position(), room, actor);
+            entries.addAll(page);
+            if (page.size() == room) {
+                // the page is full: the next pull goes on from here (and finds the site done if it is)
+                next = next.catchingUp(site.get(), page.getLast().position());
+                more = true;
+                break;
+            }
+            behind.remove(site.get());
+            next = next.movedTo(next.position());
+        }
 
         Map<UUID, ChangeFeed.Entry> newest = new LinkedHashMap<>();
         for (ChangeFeed.Entry entry : entries) {
@@ -78,28 +122,14 @@ class PullingChanges {
                 conflictIds.add(entry.entityId());
             }
         }
-
-        List<SiteReference> visible = sites.listVisible(actor, 0, MAX_SITES).stream()
-                .map(site -> new SiteReference(site.id(), site.code(), site.name(), site.timezone())).toList();
-        Set<UUID> visibleIds = new HashSet<>();
-        visible.forEach(site -> visibleIds.add(site.id()));
-        List<UUID> drop = request.knownSiteIds().stream().filter(id -> !visibleIds.contains(id)).toList();
-
-        List<Report> changed = new ArrayList<>(reports.findVisible(reportIds, actor));
-        if (cursor > 0 && !request.knownSiteIds().isEmpty()) {
-            Set<UUID> known = new HashSet<>(request.knownSiteIds());
-            Set<UUID> already = new HashSet<>(reportIds);
-            for (SiteReference site : visible) {
-                if (!known.contains(site.id())) {
-                    reports.ofSite(site.id(), actor, 5000).stream().filter(r -> already.add(r.id())).forEach(changed::add);
-                }
-            }
-        }
+        List<Report> changed = reports.findVisible(reportIds, actor);
         List<Conflict> conflicted = conflicts.findVisible(conflictIds, actor).stream().map(conflicts::toWire).toList();
+        // a site the device is still catching up on is listed once its history is there, so that the
+        // device goes on reporting it as unknown until then
+        List<SiteReference> listed = visible.stream().filter(site -> !behind.contains(site.id())).toList();
 
-        return new PullResponse(Long.toString(next), more, changed, photos.findVisible(photoIds, actor), conflicted,
-                deletions, drop, visible,
-                names(changed, conflicted, actor));
+        return new PullResponse(next.toString(), more, changed, photos.findVisible(photoIds, actor), conflicted,
+                deletions, drop, listed, names(changed, conflicted, actor));
     }
 
     private List<PersonReference> names(List<Report> changed, List<Conflict> conflicted, Actor actor) {
@@ -118,20 +148,5 @@ class PullingChanges {
             }
         }
         return people.findAll(ids).stream().map(person -> new PersonReference(person.id(), person.name())).toList();
-    }
-
-    private static long cursorOf(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return 0;
-        }
-        try {
-            long position = Long.parseLong(cursor);
-            if (position < 0) {
-                throw new IllegalArgumentException("cursor");
-            }
-            return position;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("cursor is not one this server handed out");
-        }
     }
 }

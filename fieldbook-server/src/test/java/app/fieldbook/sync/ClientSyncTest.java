@@ -167,6 +167,35 @@ class ClientSyncTest {
         }
     }
 
+    @Test
+    void aWorkerGivenAnotherSiteFindsItsReportsAfterTheNextSync() {
+        String other = world.site();
+        Person colleague = world.worker(other);
+        FieldbookClient colleagues = FieldbookClient.builder(stores.resolve("colleague").resolve("client.db"))
+                .server(URI.create("http://127.0.0.1:" + port)).open();
+        java.util.List<UUID> filed = new java.util.ArrayList<>();
+        try {
+            colleagues.signIn(colleague.login(), Fixtures.PASSWORD.toCharArray());
+            for (int day = 0; day < 12; day++) {
+                filed.add(colleagues.createReport(UUID.fromString(other), DAY.minusDays(day),
+                        content("Earlier work " + day, null, null)).id());
+            }
+            complete(colleagues.sync());
+        } finally {
+            colleagues.close();
+        }
+        phone.createReport(UUID.fromString(site), DAY.plusDays(4), content("Own site", null, null));
+        complete(phone.sync());
+        assertThat(phone.reports()).noneMatch(report -> filed.contains(report.id()));
+
+        Fixtures.expect(world.admin().put("/api/v1/users/" + worker.id() + "/sites",
+                java.util.Map.of("siteIds", java.util.List.of(site, other))), 200);
+        complete(phone.sync());
+
+        assertThat(phone.reports().stream().map(LocalReport::id)).containsAll(filed);
+        assertThat(phone.sites().stream().map(s -> s.id().toString())).contains(site, other);
+    }
+
     private FieldbookClient device(String name) {
         FieldbookClient client = FieldbookClient.builder(stores.resolve(name).resolve("client.db"))
                 .server(URI.create("http://127.0.0.1:" + port)).open();

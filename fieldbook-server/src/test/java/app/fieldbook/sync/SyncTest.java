@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -290,6 +291,56 @@ class SyncTest {
     }
 
     @Test
+    void aDeviceGivenASiteGetsItsWholeHistoryPageByPage() throws Exception {
+        String other = world.site();
+        Person builder = world.worker(other);
+        Device buildersPhone = new Device(builder.api());
+        Device buildersTablet = new Device(builder.api());
+        List<Map<String, Object>> creates = new java.util.ArrayList<>();
+        for (int day = 0; day < 120; day++) {
+            creates.add(buildersPhone.createAt(other, UUID.randomUUID(), DAY.minusDays(day), "Day " + day));
+        }
+        List<String> history = buildersPhone.pushAll(creates).valueStream()
+                .map(result -> result.path("entityId").asString()).toList();
+        String edited = history.get(0);
+        buildersPhone.push(buildersPhone.update(edited, 1, Map.of("notes", edit(null, "From the phone"))));
+        JsonNode conflicted = buildersTablet.push(buildersTablet.update(edited, 1,
+                Map.of("notes", edit(null, "From the tablet"))));
+        assertThat(conflicted.path("outcome").asString()).isEqualTo("CONFLICT");
+        String conflict = conflicted.path("conflictIds").get(0).asString();
+        String removed = history.get(1);
+        buildersPhone.push(buildersPhone.delete(removed, 1));
+        byte[] jpeg = app.fieldbook.Images.jpeg(64, 64);
+        UUID photo = UUID.randomUUID();
+        Map<String, Object> announce = buildersPhone.operation(photo.toString(), "CREATE", 0, Map.of(
+                "reportId", edit(null, history.get(2)), "sha256", edit(null, java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(jpeg))),
+                "size", edit(null, jpeg.length)));
+        announce.put("entity", "Photo");
+        assertThat(buildersPhone.push(announce).path("outcome").asString()).isEqualTo("APPLIED");
+
+        String portfolio = world.portfolio(site);
+        Person boss = world.manager(portfolio);
+        Device bossesPhone = new Device(boss.api());
+        phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(30), "On the first site"));
+        Pulled before = bossesPhone.pullLikeAClient(25);
+        assertThat(before.reports()).doesNotContainAnyElementsOf(history);
+        assertThat(before.sites()).containsExactly(site);
+
+        expect(world.admin().put("/api/v1/users/" + boss.id() + "/portfolios",
+                Map.of("portfolioIds", List.of(portfolio, world.portfolio(other)))), 200);
+        Pulled after = bossesPhone.pullLikeAClient(25);
+
+        List<String> live = history.stream().filter(id -> !id.equals(removed)).toList();
+        assertThat(after.reports()).containsAll(live).doesNotContain(removed);
+        assertThat(after.photos()).containsExactly(photo.toString());
+        assertThat(after.conflicts()).containsExactly(conflict);
+        assertThat(after.sites()).containsExactlyInAnyOrder(site, other);
+        assertThat(after.largestPage()).isLessThanOrEqualTo(25);
+        assertThat(after.pages()).isGreaterThan(live.size() / 25);
+    }
+
+    @Test
     void aPullShowsOnlyWhatTheCallerMaySee() {
         String otherSite = world.site();
         Person stranger = world.worker(otherSite);
@@ -520,11 +571,17 @@ class SyncTest {
         }
     }
 
+    /** What a device holds after pulling, and the size of the largest page it got (records in it). */
+    private record Pulled(List<String> reports, List<String> photos, List<String> conflicts, List<String> sites,
+            int largestPage, int pages) {
+    }
+
     /** A device speaking the sync protocol: its own id, its cursor, operations it builds. */
     private final class Device {
 
         final UUID id = UUID.randomUUID();
         final Api api;
+        final Set<String> heldSites = new java.util.LinkedHashSet<>();
         String cursor = "";
 
         Device(Api api) {
@@ -532,8 +589,12 @@ class SyncTest {
         }
 
         Map<String, Object> create(UUID reportId, LocalDate date, String work) {
+            return createAt(site, reportId, date, work);
+        }
+
+        Map<String, Object> createAt(String siteId, UUID reportId, LocalDate date, String work) {
             Map<String, Object> changes = new LinkedHashMap<>();
-            changes.put("siteId", edit(null, site));
+            changes.put("siteId", edit(null, siteId));
             changes.put("date", edit(null, date.toString()));
             changes.put("workPerformed", edit(null, work));
             changes.put("crew", edit(null, List.of(Map.of("trade", "Concrete", "headcount", 3, "hours", 24))));
@@ -569,6 +630,48 @@ class SyncTest {
                     "pendingPhotos", 1, "appVersion", "0.1.0"));
             request.put("operations", operations);
             return request;
+        }
+
+        JsonNode pushAll(List<Map<String, Object>> operations) {
+            JsonNode results = expect(api.post("/api/v1/sync/push", request(operations)), 200).body().path("results");
+            assertThat(results.size()).isEqualTo(operations.size());
+            assertThat(results.valueStream().map(r -> r.path("outcome").asString())).containsOnly("APPLIED");
+            return results;
+        }
+
+        /**
+         * Pulls until the server has no more, as the Java client does: it reports the sites it holds (the
+         * sites it was sent and the sites of its reports) and keeps what each page brings.
+         */
+        Pulled pullLikeAClient(int limit) {
+            Set<String> reports = new java.util.LinkedHashSet<>();
+            Set<String> photos = new java.util.LinkedHashSet<>();
+            Set<String> conflicts = new java.util.LinkedHashSet<>();
+            int largest = 0;
+            int pages = 0;
+            JsonNode page;
+            do {
+                Map<String, Object> request = request(List.of());
+                request.remove("operations");
+                request.put("cursor", cursor);
+                request.put("limit", limit);
+                request.put("knownSiteIds", List.copyOf(heldSites));
+                page = expect(api.post("/api/v1/sync/pull", request), 200).body();
+                cursor = page.path("cursor").asString();
+                page.path("sites").valueStream().forEach(s -> heldSites.add(s.path("id").asString()));
+                page.path("reports").valueStream().forEach(r -> {
+                    reports.add(r.path("id").asString());
+                    heldSites.add(r.path("siteId").asString());
+                });
+                page.path("deletions").valueStream().forEach(d -> reports.remove(d.path("id").asString()));
+                page.path("photos").valueStream().forEach(p -> photos.add(p.path("id").asString()));
+                page.path("conflicts").valueStream().forEach(c -> conflicts.add(c.path("id").asString()));
+                largest = Math.max(largest, page.path("reports").size() + page.path("photos").size()
+                        + page.path("conflicts").size() + page.path("deletions").size());
+            } while (page.path("more").asBoolean() && ++pages < 1000);
+            List<String> sites = page.path("sites").valueStream().map(s -> s.path("id").asString()).toList();
+            return new Pulled(List.copyOf(reports), List.copyOf(photos), List.copyOf(conflicts), sites, largest,
+                    pages + 1);
         }
 
         JsonNode push(Map<String, Object> operation) {
