@@ -85,7 +85,7 @@ final class Api {
                 .check(
                         status().is(200),
                         regex("\"cursor\":\"([^\"]*)\"").saveAs("cursor"),
-                        regex("\"sites\":\\[([^\\]]*)\\]").transform(Api::siteIdsOf).saveAs("knownSites"),
+                        regex("\"sites\":\\[(.*?)\\],\"people\":").transform(Api::siteIdsOf).saveAs("knownSites"),
                         regex("\"more\":(true|false)").saveAs("more"),
                         regex("\"authorId\":\"").count().saveAs("pageReports"));
     }

@@ -13,8 +13,10 @@ import java.util.UUID;
  * Asks for the changes visible to the caller since {@code cursor}.
  *
  * @param cursor the cursor of the previous pull's answer; null or empty for a first download
- * @param knownSiteIds the sites the device holds data of; those no longer visible come back in
- *     {@link PullResponse#dropSiteIds()}, and the history of a visible site not among them is sent first
+ * @param knownSiteIds the sites the device holds: every site of {@link PullResponse#sites()} it was sent and
+ *     the site of every report it holds. Those no longer visible come back in
+ *     {@link PullResponse#dropSiteIds()}, and the history of a visible site not among them is sent before
+ *     the feed moves on. Null (left out) if the device does not keep track: it then gets no histories.
  */
 public record PullRequest(
         int protocolVersion,
@@ -26,6 +28,6 @@ public record PullRequest(
         @Size(max = 10_000) List<UUID> knownSiteIds) {
 
     public PullRequest {
-        knownSiteIds = knownSiteIds == null ? List.of() : List.copyOf(knownSiteIds);
+        knownSiteIds = knownSiteIds == null ? null : List.copyOf(knownSiteIds);
     }
 }

@@ -14,16 +14,19 @@ import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sites.Sites;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Answers a pull: the records visible to the caller that changed after the cursor, each in its newest
@@ -35,6 +38,8 @@ import org.springframework.stereotype.Service;
 class PullingChanges {
 
     private static final int MAX_SITES = 10_000;
+    /** The order in which sites are caught up on; a cursor's site says where the round got to. */
+    private static final Comparator<UUID> SITE_ORDER = Comparator.comparing(UUID::toString);
 
     private final ChangeFeed feed;
     private final Reports reports;
@@ -42,65 +47,78 @@ class PullingChanges {
     private final Sites sites;
     private final UserDirectory people;
     private final Photos photos;
+    private final TransactionTemplate snapshot;
 
     PullingChanges(ChangeFeed feed, Reports reports, Conflicts conflicts, Sites sites, UserDirectory people,
-            Photos photos) {
+            Photos photos, PlatformTransactionManager transactions) {
         this.photos = photos;
         this.feed = feed;
         this.reports = reports;
         this.conflicts = conflicts;
         this.sites = sites;
         this.people = people;
+        // one snapshot for all reads of a pull: the sites it lists, the feed rows it sends and the records
+        // behind them agree, even while access or records change meanwhile
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
     }
 
     PullResponse pull(PullRequest request, Actor actor) {
         feed.sequence();
+        return snapshot.execute(status -> answer(request, actor));
+    }
+
+    private PullResponse answer(PullRequest request, Actor actor) {
         PullCursor cursor = PullCursor.parse(request.cursor());
+        long position = cursor.position();
         int limit = request.limit();
 
         List<SiteReference> visible = sites.listVisible(actor, 0, MAX_SITES).stream()
                 .map(site -> new SiteReference(site.id(), site.code(), site.name(), site.timezone())).toList();
         Set<UUID> visibleIds = new HashSet<>();
         visible.forEach(site -> visibleIds.add(site.id()));
-        Set<UUID> known = new HashSet<>(request.knownSiteIds());
-        List<UUID> drop = request.knownSiteIds().stream().filter(id -> !visibleIds.contains(id)).toList();
+        List<UUID> knownIds = request.knownSiteIds() == null ? List.of() : request.knownSiteIds();
+        Set<UUID> known = new HashSet<>(knownIds);
+        List<UUID> drop = knownIds.stream().filter(id -> !visibleIds.contains(id)).toList();
 
-        // Sites the device does not hold yet, though the feed is past their history: the device catches up
-        // on them one at a time, from their changes in the feed up to the cursor, before the feed moves on.
-        // A first download (position 0) reads the whole feed anyway.
-        Set<UUID> behind = new TreeSet<>();
-        if (cursor.position() > 0) {
+        // Sites the device does not hold, though the feed is past their history (a first download, at
+        // position 0, reads the whole feed anyway). The device catches up on them in a round, site after
+        // site in SITE_ORDER, each from its changes up to the cursor's position, before the feed moves on.
+        Set<UUID> behind = new TreeSet<>(SITE_ORDER);
+        if (position > 0 && request.knownSiteIds() != null) {
             visibleIds.stream().filter(id -> !known.contains(id)).forEach(behind::add);
             if (cursor.catchingUp() != null && visibleIds.contains(cursor.catchingUp())) {
                 behind.add(cursor.catchingUp());
             }
         }
+
         List<ChangeFeed.Entry> entries = new ArrayList<>();
-        PullCursor next = cursor;
+        PullCursor next = cursor.movedTo(position);
         boolean more = false;
-        while (true) {
-            int room = limit - entries.size();
-            Optional<UUID> site = next.catchingUp() != null && behind.contains(next.catchingUp())
-                    ? Optional.of(next.catchingUp()) : behind.stream().findFirst();
-            if (site.isEmpty()) {
-                List<ChangeFeed.Entry> page = feed.after(next.position(), room + 1, actor);
-                more = page.size() > room;
-                entries.addAll(more ? page.subList(0, room) : page);
-                next = entries.isEmpty() || entries.getLast().position() <= next.position()
-                        ? next.movedTo(next.position()) : next.movedTo(entries.getLast().position());
-                break;
+        for (UUID site : behind) {
+            if (cursor.catchingUp() != null && SITE_ORDER.compare(site, cursor.catchingUp()) < 0) {
+                continue; // done earlier in this round
             }
-            long after = site.get().equals(next.catchingUp()) ? next.reached() : 0;
-            List<ChangeFeed.Entry> page = feed.ofSite(site.get(), after, next.position(), room, actor);
+            long after = site.equals(cursor.catchingUp()) ? cursor.reached() : 0;
+            int room = limit - entries.size();
+            List<ChangeFeed.Entry> page = feed.ofSite(site, after, position, room, actor);
             entries.addAll(page);
             if (page.size() == room) {
                 // the page is full: the next pull goes on from here (and finds the site done if it is)
-                next = next.catchingUp(site.get(), page.getLast().position());
+                next = cursor.catchingUp(site, page.getLast().position());
                 more = true;
                 break;
             }
-            behind.remove(site.get());
-            next = next.movedTo(next.position());
+        }
+        boolean roundOver = !more;
+        if (roundOver) {
+            int room = limit - entries.size();
+            List<ChangeFeed.Entry> page = feed.after(position, room + 1, actor);
+            more = page.size() > room;
+            page = more ? page.subList(0, room) : page;
+            entries.addAll(page);
+            next = page.isEmpty() ? next : cursor.movedTo(page.getLast().position());
         }
 
         Map<UUID, ChangeFeed.Entry> newest = new LinkedHashMap<>();
@@ -124,9 +142,10 @@ class PullingChanges {
         }
         List<Report> changed = reports.findVisible(reportIds, actor);
         List<Conflict> conflicted = conflicts.findVisible(conflictIds, actor).stream().map(conflicts::toWire).toList();
-        // a site the device is still catching up on is listed once its history is there, so that the
-        // device goes on reporting it as unknown until then
-        List<SiteReference> listed = visible.stream().filter(site -> !behind.contains(site.id())).toList();
+        // the sites of a round are listed once it is over, so that the device goes on reporting those it
+        // holds nothing of as unknown until then
+        List<SiteReference> listed = roundOver ? visible
+                : visible.stream().filter(site -> !behind.contains(site.id())).toList();
 
         return new PullResponse(next.toString(), more, changed, photos.findVisible(photoIds, actor), conflicted,
                 deletions, drop, listed, names(changed, conflicted, actor));

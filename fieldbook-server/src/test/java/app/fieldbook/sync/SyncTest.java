@@ -318,6 +318,14 @@ class SyncTest {
                 "size", edit(null, jpeg.length)));
         announce.put("entity", "Photo");
         assertThat(buildersPhone.push(announce).path("outcome").asString()).isEqualTo("APPLIED");
+        String third = world.site();
+        Device thirdsPhone = new Device(world.worker(third).api());
+        List<Map<String, Object>> thirdCreates = new java.util.ArrayList<>();
+        for (int day = 0; day < 40; day++) {
+            thirdCreates.add(thirdsPhone.createAt(third, UUID.randomUUID(), DAY.minusDays(day), "Third " + day));
+        }
+        List<String> thirdHistory = thirdsPhone.pushAll(thirdCreates).valueStream()
+                .map(result -> result.path("entityId").asString()).toList();
 
         String portfolio = world.portfolio(site);
         Person boss = world.manager(portfolio);
@@ -328,16 +336,20 @@ class SyncTest {
         assertThat(before.sites()).containsExactly(site);
 
         expect(world.admin().put("/api/v1/users/" + boss.id() + "/portfolios",
-                Map.of("portfolioIds", List.of(portfolio, world.portfolio(other)))), 200);
+                Map.of("portfolioIds", List.of(portfolio, world.portfolio(other, third)))), 200);
         Pulled after = bossesPhone.pullLikeAClient(25);
 
         List<String> live = history.stream().filter(id -> !id.equals(removed)).toList();
-        assertThat(after.reports()).containsAll(live).doesNotContain(removed);
+        assertThat(after.reports()).containsAll(live).containsAll(thirdHistory).doesNotContain(removed);
         assertThat(after.photos()).containsExactly(photo.toString());
         assertThat(after.conflicts()).containsExactly(conflict);
-        assertThat(after.sites()).containsExactlyInAnyOrder(site, other);
+        assertThat(after.sites()).containsExactlyInAnyOrder(site, other, third);
         assertThat(after.largestPage()).isLessThanOrEqualTo(25);
-        assertThat(after.pages()).isGreaterThan(live.size() / 25);
+        assertThat(after.pages()).isGreaterThan((live.size() + thirdHistory.size()) / 25).isLessThan(20);
+
+        Pulled again = bossesPhone.pullLikeAClient(25);
+        assertThat(again.reports()).as("nothing is sent twice once the device holds the sites").isEmpty();
+        assertThat(again.pages()).isOne();
     }
 
     @Test
