@@ -96,9 +96,15 @@ class PullingChanges {
         List<ChangeFeed.Entry> entries = new ArrayList<>();
         PullCursor next = cursor.movedTo(position);
         boolean more = false;
+        // a site is listed in the answer that completes its history; sites before the cursor's site were
+        // completed (and listed) earlier in the round, so one of them still unknown was given to the
+        // caller since, or given back: it waits for the next round, which reaches further
+        Set<UUID> completed = new HashSet<>();
+        Set<UUID> nextRound = new HashSet<>();
         for (UUID site : behind) {
             if (cursor.catchingUp() != null && SITE_ORDER.compare(site, cursor.catchingUp()) < 0) {
-                continue; // done earlier in this round
+                nextRound.add(site);
+                continue;
             }
             long after = site.equals(cursor.catchingUp()) ? cursor.reached() : 0;
             int room = limit - entries.size();
@@ -110,14 +116,15 @@ class PullingChanges {
                 more = true;
                 break;
             }
+            completed.add(site);
         }
-        boolean roundOver = !more;
-        if (roundOver) {
+        if (!more) {
             int room = limit - entries.size();
             List<ChangeFeed.Entry> page = feed.after(position, room + 1, actor);
             more = page.size() > room;
             page = more ? page.subList(0, room) : page;
-            entries.addAll(page);
+            // the next round sends the changes of its sites up to where this page ends
+            page.stream().filter(entry -> !nextRound.contains(entry.siteId())).forEach(entries::add);
             next = page.isEmpty() ? next : cursor.movedTo(page.getLast().position());
         }
 
@@ -142,10 +149,10 @@ class PullingChanges {
         }
         List<Report> changed = reports.findVisible(reportIds, actor);
         List<Conflict> conflicted = conflicts.findVisible(conflictIds, actor).stream().map(conflicts::toWire).toList();
-        // the sites of a round are listed once it is over, so that the device goes on reporting those it
-        // holds nothing of as unknown until then
-        List<SiteReference> listed = roundOver ? visible
-                : visible.stream().filter(site -> !behind.contains(site.id())).toList();
+        // the sites of a round are listed once their history is complete, so that the device goes on
+        // reporting those it holds nothing of as unknown until then
+        List<SiteReference> listed = visible.stream()
+                .filter(site -> !behind.contains(site.id()) || completed.contains(site.id())).toList();
 
         return new PullResponse(next.toString(), more, changed, photos.findVisible(photoIds, actor), conflicted,
                 deletions, drop, listed, names(changed, conflicted, actor));

@@ -353,6 +353,46 @@ class SyncTest {
     }
 
     @Test
+    void aSiteGivenWhileTheDeviceCatchesUpOnAnotherIsNotSkipped() {
+        List<String> twoSites = new java.util.ArrayList<>(List.of(world.site(), world.site()));
+        twoSites.sort(java.util.Comparator.naturalOrder());
+        String first = twoSites.get(0);
+        String second = twoSites.get(1);
+        Map<String, List<String>> histories = new HashMap<>();
+        for (String each : twoSites) {
+            Device filer = new Device(world.worker(each).api());
+            List<Map<String, Object>> creates = new java.util.ArrayList<>();
+            for (int day = 0; day < 30; day++) {
+                creates.add(filer.createAt(each, UUID.randomUUID(), DAY.minusDays(day), "History " + day));
+            }
+            histories.put(each, filer.pushAll(creates).valueStream()
+                    .map(result -> result.path("entityId").asString()).toList());
+        }
+        String own = world.portfolio(site);
+        Person boss = world.manager(own);
+        Device bossesPhone = new Device(boss.api());
+        phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(31), "So the feed is past the start"));
+        bossesPhone.pullLikeAClient(10);
+
+        // the round starts on the site that sorts second, and the one that sorts first comes during it
+        String secondsPortfolio = world.portfolio(second);
+        expect(world.admin().put("/api/v1/users/" + boss.id() + "/portfolios",
+                Map.of("portfolioIds", List.of(own, secondsPortfolio))), 200);
+        Pulled started = bossesPhone.pullLikeAClient(10, 1);
+        assertThat(started.sites()).doesNotContain(second);
+        expect(world.admin().put("/api/v1/users/" + boss.id() + "/portfolios",
+                Map.of("portfolioIds", List.of(own, secondsPortfolio, world.portfolio(first)))), 200);
+        Pulled rest = bossesPhone.pullLikeAClient(10);
+        Pulled nextSync = bossesPhone.pullLikeAClient(10);
+
+        Set<String> held = new java.util.HashSet<>(started.reports());
+        held.addAll(rest.reports());
+        held.addAll(nextSync.reports());
+        assertThat(held).containsAll(histories.get(second)).containsAll(histories.get(first));
+        assertThat(nextSync.sites()).contains(first, second);
+    }
+
+    @Test
     void aPullShowsOnlyWhatTheCallerMaySee() {
         String otherSite = world.site();
         Person stranger = world.worker(otherSite);
@@ -656,6 +696,10 @@ class SyncTest {
          * sites it was sent and the sites of its reports) and keeps what each page brings.
          */
         Pulled pullLikeAClient(int limit) {
+            return pullLikeAClient(limit, 1000);
+        }
+
+        Pulled pullLikeAClient(int limit, int maxPages) {
             Set<String> reports = new java.util.LinkedHashSet<>();
             Set<String> photos = new java.util.LinkedHashSet<>();
             Set<String> conflicts = new java.util.LinkedHashSet<>();
@@ -680,7 +724,7 @@ class SyncTest {
                 page.path("conflicts").valueStream().forEach(c -> conflicts.add(c.path("id").asString()));
                 largest = Math.max(largest, page.path("reports").size() + page.path("photos").size()
                         + page.path("conflicts").size() + page.path("deletions").size());
-            } while (page.path("more").asBoolean() && ++pages < 1000);
+            } while (page.path("more").asBoolean() && ++pages < maxPages);
             List<String> sites = page.path("sites").valueStream().map(s -> s.path("id").asString()).toList();
             return new Pulled(List.copyOf(reports), List.copyOf(photos), List.copyOf(conflicts), sites, largest,
                     pages + 1);
