@@ -138,14 +138,10 @@ class AttachingPhotos {
     }
 
     List<ReportPhoto> visible(java.util.Collection<UUID> ids, Actor actor) {
-        return photos.findByIds(ids).stream().filter(photo -> {
-            try {
-                reports.readable(photo.reportId(), actor);
-                return true;
-            } catch (RejectedRequest notVisible) {
-                return false;
-            }
-        }).toList();
+        List<ReportPhoto> found = photos.findByIds(ids);
+        java.util.Set<UUID> readable = reports.readableIds(found.stream().map(ReportPhoto::reportId)
+                .collect(java.util.stream.Collectors.toSet()), actor);
+        return found.stream().filter(photo -> readable.contains(photo.reportId())).toList();
     }
 
     List<ReportPhoto> ofReport(UUID reportId, Actor actor) {

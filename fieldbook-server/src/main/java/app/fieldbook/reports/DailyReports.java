@@ -91,6 +91,18 @@ class DailyReports {
                 .query(this::header).list());
     }
 
+    /** The ids among {@code ids} of reports the person may read. */
+    java.util.Set<UUID> visibleIds(java.util.Collection<UUID> ids, Actor actor) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        DataScope scope = DataScope.of(actor);
+        return java.util.Set.copyOf(jdbc.sql("SELECT r.id FROM daily_reports r WHERE r.id IN (:ids) AND "
+                        + scope.sitePredicate("r.site_id"))
+                .param("ids", List.copyOf(ids)).params(scope.parameters())
+                .query(UUID.class).list());
+    }
+
     /** The site of a report regardless of scope; only to record a refused access, never to answer. */
     Optional<UUID> siteOf(UUID id) {
         return jdbc.sql("SELECT site_id FROM daily_reports WHERE id = ?").param(id).query(UUID.class).optional();

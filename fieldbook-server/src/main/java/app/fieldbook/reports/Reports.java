@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -35,6 +36,12 @@ public class Reports {
     @Transactional(readOnly = true)
     public Optional<Report> findVisible(UUID reportId, Actor actor) {
         return reports.findVisible(reportId, actor).map(DailyReport::toWire);
+    }
+
+    /** The ids among {@code ids} of reports the person may read (one query, nothing recorded). */
+    @Transactional(readOnly = true)
+    public Set<UUID> readableIds(Collection<UUID> ids, Actor actor) {
+        return reports.visibleIds(ids, actor);
     }
 
     /** The reports among {@code ids} that the person may read. */
