@@ -3,8 +3,11 @@ package app.fieldbook;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationContextInitializer;
@@ -15,12 +18,14 @@ import org.springframework.core.env.MapPropertySource;
  * Points a test's application context at its database: a fresh in-memory H2 in PostgreSQL mode by
  * default, or, when the system property {@code fieldbook.test.database} is {@code postgres}, the real
  * PostgreSQL at {@code fieldbook.test.postgres.url} (role {@code fieldbook.test.postgres.user}, which
- * may create databases; {@code .ci/run} creates it), dropped and created anew once per test run.
+ * may create databases; {@code .ci/run} creates it). Each test JVM gets a database of its own, named
+ * after the URL's with its process id ({@code fieldbook_test_4711}), so that two runs on one machine
+ * do not drop each other's; the databases of runs whose process is gone are dropped at the start.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     private static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/fieldbook_test";
-    private static boolean postgresPrepared;
+    private static String postgresUrl;
 
     public static boolean isPostgres() {
         return "postgres".equals(System.getProperty("fieldbook.test.database"));
@@ -55,35 +60,53 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         String url = System.getProperty("fieldbook.test.postgres.url", DEFAULT_POSTGRES_URL);
         String user = System.getProperty("fieldbook.test.postgres.user", "fieldbook");
         String password = System.getProperty("fieldbook.test.postgres.password", "fieldbook");
-        prepare(url, user, password);
         return Map.of(
-                "spring.datasource.url", url,
+                "spring.datasource.url", prepare(url, user, password),
                 "spring.datasource.username", user,
                 "spring.datasource.password", password,
                 "fieldbook.attachments.directory", photoDirectory(),
                 "fieldbook.sync.upload-directory", photoDirectory());
     }
 
-    /** Drops and creates the test database once per JVM, so every run starts empty. */
-    private static synchronized void prepare(String url, String user, String password) {
-        if (postgresPrepared) {
-            return;
+    /**
+     * Creates this JVM's test database once, after dropping those of earlier runs that have ended, and
+     * answers its URL.
+     */
+    private static synchronized String prepare(String url, String user, String password) {
+        if (postgresUrl != null) {
+            return postgresUrl;
         }
         int slash = url.lastIndexOf('/');
-        String database = url.substring(slash + 1).replaceAll("\\?.*", "");
-        if (!database.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("Unexpected test database name " + database);
+        int query = url.indexOf('?', slash);
+        String base = url.substring(slash + 1, query < 0 ? url.length() : query);
+        if (!base.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("Unexpected test database name " + base);
         }
+        String database = base + "_" + ProcessHandle.current().pid();
         String maintenance = url.substring(0, slash + 1) + "postgres";
         try (Connection connection = DriverManager.getConnection(maintenance, user, password);
                 Statement statement = connection.createStatement()) {
+            List<String> ended = new ArrayList<>();
+            try (ResultSet databases = statement.executeQuery("SELECT datname FROM pg_database")) {
+                while (databases.next()) {
+                    String name = databases.getString(1);
+                    if (name.matches(base + "_[0-9]+") && !name.equals(database) && ProcessHandle
+                            .of(Long.parseLong(name.substring(base.length() + 1))).isEmpty()) {
+                        ended.add(name);
+                    }
+                }
+            }
+            for (String name : ended) {
+                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot prepare the PostgreSQL test database at " + maintenance
                     + " (is PostgreSQL running? .ci/run starts it)", e);
         }
-        postgresPrepared = true;
+        postgresUrl = url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
+        return postgresUrl;
     }
 
     private static String photoDirectory() {
