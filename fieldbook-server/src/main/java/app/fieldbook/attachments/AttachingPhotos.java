@@ -14,11 +14,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
@@ -137,10 +140,10 @@ class AttachingPhotos {
         });
     }
 
-    List<ReportPhoto> visible(java.util.Collection<UUID> ids, Actor actor) {
+    List<ReportPhoto> visible(Collection<UUID> ids, Actor actor) {
         List<ReportPhoto> found = photos.findByIds(ids);
-        java.util.Set<UUID> readable = reports.readableIds(found.stream().map(ReportPhoto::reportId)
-                .collect(java.util.stream.Collectors.toSet()), actor);
+        Set<UUID> readable = reports.readableIds(found.stream().map(ReportPhoto::reportId)
+                .collect(Collectors.toSet()), actor);
         return found.stream().filter(photo -> readable.contains(photo.reportId())).toList();
     }
 

@@ -14,11 +14,13 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -80,7 +82,7 @@ class DailyReports {
                 .query(oneWithCrew());
     }
 
-    List<DailyReport> findVisible(java.util.Collection<UUID> ids, Actor actor) {
+    List<DailyReport> findVisible(Collection<UUID> ids, Actor actor) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -92,12 +94,12 @@ class DailyReports {
     }
 
     /** The ids among {@code ids} of reports the person may read. */
-    java.util.Set<UUID> visibleIds(java.util.Collection<UUID> ids, Actor actor) {
+    Set<UUID> visibleIds(Collection<UUID> ids, Actor actor) {
         if (ids.isEmpty()) {
-            return java.util.Set.of();
+            return Set.of();
         }
         DataScope scope = DataScope.of(actor);
-        return java.util.Set.copyOf(jdbc.sql("SELECT r.id FROM daily_reports r WHERE r.id IN (:ids) AND "
+        return Set.copyOf(jdbc.sql("SELECT r.id FROM daily_reports r WHERE r.id IN (:ids) AND "
                         + scope.sitePredicate("r.site_id"))
                 .param("ids", List.copyOf(ids)).params(scope.parameters())
                 .query(UUID.class).list());

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -76,22 +77,11 @@ class PullingChanges {
 
         List<SiteReference> visible = sites.listVisible(actor, 0, MAX_SITES).stream()
                 .map(site -> new SiteReference(site.id(), site.code(), site.name(), site.timezone())).toList();
-        Set<UUID> visibleIds = new HashSet<>();
-        visible.forEach(site -> visibleIds.add(site.id()));
-        List<UUID> knownIds = request.knownSiteIds() == null ? List.of() : request.knownSiteIds();
-        Set<UUID> known = new HashSet<>(knownIds);
-        List<UUID> drop = knownIds.stream().filter(id -> !visibleIds.contains(id)).toList();
-
-        // Sites the device does not hold, though the feed is past their history (a first download, at
-        // position 0, reads the whole feed anyway). The device catches up on them in a round, site after
-        // site in SITE_ORDER, each from its changes up to the cursor's position, before the feed moves on.
-        Set<UUID> behind = new TreeSet<>(SITE_ORDER);
-        if (position > 0 && request.knownSiteIds() != null) {
-            visibleIds.stream().filter(id -> !known.contains(id)).forEach(behind::add);
-            if (cursor.catchingUp() != null && visibleIds.contains(cursor.catchingUp())) {
-                behind.add(cursor.catchingUp());
-            }
-        }
+        Set<UUID> visibleIds = visible.stream().map(SiteReference::id).collect(Collectors.toSet());
+        List<UUID> known = request.knownSiteIds() == null ? List.of() : request.knownSiteIds();
+        List<UUID> drop = known.stream().filter(id -> !visibleIds.contains(id)).toList();
+        Set<UUID> behind = request.knownSiteIds() == null ? Set.of()
+                : sitesBehind(cursor, visibleIds, new HashSet<>(known));
 
         List<ChangeFeed.Entry> entries = new ArrayList<>();
         PullCursor next = cursor.movedTo(position);
@@ -128,6 +118,32 @@ class PullingChanges {
             next = page.isEmpty() ? next : cursor.movedTo(page.getLast().position());
         }
 
+        // the sites of a round are listed once their history is complete, so that the device goes on
+        // reporting those it holds nothing of as unknown until then
+        List<SiteReference> listed = visible.stream()
+                .filter(site -> !behind.contains(site.id()) || completed.contains(site.id())).toList();
+        return respond(entries, next, more, drop, listed, actor);
+    }
+
+    /**
+     * The sites the device does not hold, though the feed is past their history (a first download, at
+     * position 0, reads the whole feed anyway). The device catches up on them in a round, site after site
+     * in SITE_ORDER, each from its changes up to the cursor's position, before the feed moves on.
+     */
+    private static Set<UUID> sitesBehind(PullCursor cursor, Set<UUID> visibleIds, Set<UUID> known) {
+        Set<UUID> behind = new TreeSet<>(SITE_ORDER);
+        if (cursor.position() > 0) {
+            visibleIds.stream().filter(id -> !known.contains(id)).forEach(behind::add);
+            if (cursor.catchingUp() != null && visibleIds.contains(cursor.catchingUp())) {
+                behind.add(cursor.catchingUp());
+            }
+        }
+        return behind;
+    }
+
+    /** The answer carrying the newest state of each record the feed rows name. */
+    private PullResponse respond(List<ChangeFeed.Entry> entries, PullCursor next, boolean more, List<UUID> drop,
+            List<SiteReference> listed, Actor actor) {
         Map<UUID, ChangeFeed.Entry> newest = new LinkedHashMap<>();
         for (ChangeFeed.Entry entry : entries) {
             newest.put(entry.entityId(), entry);
@@ -149,11 +165,6 @@ class PullingChanges {
         }
         List<Report> changed = reports.findVisible(reportIds, actor);
         List<Conflict> conflicted = conflicts.findVisible(conflictIds, actor).stream().map(conflicts::toWire).toList();
-        // the sites of a round are listed once their history is complete, so that the device goes on
-        // reporting those it holds nothing of as unknown until then
-        List<SiteReference> listed = visible.stream()
-                .filter(site -> !behind.contains(site.id()) || completed.contains(site.id())).toList();
-
         return new PullResponse(next.toString(), more, changed, photos.findVisible(photoIds, actor), conflicted,
                 deletions, drop, listed, names(changed, conflicted, actor));
     }
