@@ -31,6 +31,35 @@ public final class Images {
         return bytes;
     }
 
+    /** A PNG whose header declares {@code width} x {@code height} pixels, with a few bytes of image data. */
+    public static byte[] pngDeclaring(int width, int height) {
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 25 + 12 + 12 + 12);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        png.putInt(13).put("IHDR".getBytes(StandardCharsets.ISO_8859_1)).putInt(width).putInt(height)
+                .put(new byte[] {8, 2, 0, 0, 0}).putInt(0);
+        png.putInt(0).put("IDAT".getBytes(StandardCharsets.ISO_8859_1)).putInt(0);
+        png.putInt(0).put("IEND".getBytes(StandardCharsets.ISO_8859_1)).putInt(0xAE426082);
+        return java.util.Arrays.copyOf(png.array(), png.position());
+    }
+
+    /** A small real JPEG whose frame header (SOF) is changed to declare {@code width} x {@code height} pixels. */
+    public static byte[] jpegDeclaring(int width, int height) {
+        byte[] jpeg = jpeg(16, 16);
+        for (int i = 2; i + 8 < jpeg.length; ) {
+            int marker = jpeg[i + 1] & 0xFF;
+            int length = (jpeg[i + 2] & 0xFF) << 8 | (jpeg[i + 3] & 0xFF);
+            if (marker == 0xC0 || marker == 0xC2) {
+                jpeg[i + 5] = (byte) (height >> 8);
+                jpeg[i + 6] = (byte) height;
+                jpeg[i + 7] = (byte) (width >> 8);
+                jpeg[i + 8] = (byte) width;
+                return jpeg;
+            }
+            i += 2 + length;
+        }
+        throw new IllegalStateException("No frame header in the JPEG");
+    }
+
     private static byte[] encode(String format, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();

@@ -29,10 +29,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Attaching photos to reports and reading them back. An upload is streamed to a staging file while
- * its SHA-256 and size are computed, checked by its leading bytes, stored, and only then recorded in
- * one transaction with its audit event; the answer is sent after that commit. Reading a photo is
- * allowed exactly when reading its report is.
+ * Attaching photos to reports and reading them back. An upload is streamed once to a staging file in the
+ * store's directory while its SHA-256 and size are computed, checked by its leading bytes and by the pixel
+ * size its header declares, stored (one fsync, then a rename), and only then recorded in one transaction
+ * with its audit event; the answer is sent after that commit. Nothing decodes the image on this path: its
+ * thumbnail is made afterwards by {@link MakingThumbnails}. Reading a photo is allowed exactly when reading
+ * its report is.
  */
 @Service
 class AttachingPhotos {
@@ -47,19 +49,19 @@ class AttachingPhotos {
 
     private final ReportPhotos photos;
     private final PhotoStore store;
-    private final Thumbnails thumbnails;
+    private final MakingThumbnails makingThumbnails;
     private final Reports reports;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final AttachmentSettings settings;
     private final Clock clock;
 
-    AttachingPhotos(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, Reports reports,
+    AttachingPhotos(ReportPhotos photos, PhotoStore store, MakingThumbnails makingThumbnails, Reports reports,
             ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings,
             Clock clock) {
         this.photos = photos;
         this.store = store;
-        this.thumbnails = thumbnails;
+        this.makingThumbnails = makingThumbnails;
         this.reports = reports;
         this.events = events;
         this.transactions = transactions;
@@ -73,10 +75,16 @@ class AttachingPhotos {
         try {
             String sha256 = staged.getFileName().toString().substring(0, 64);
             PhotoType type = detect(staged);
-            boolean hasThumbnail = storeThumbnail(staged, type, sha256);
+            requireDecodableSize(staged, type);
             long size = Files.size(staged);
             store.put(sha256, staged);
-            return transactions.execute(status -> record(reportId, details, actor, sha256, type, size, hasThumbnail));
+            Thumbnail thumbnail = thumbnailOf(sha256, type);
+            Attached attached = transactions.execute(status -> record(reportId, details, actor, sha256, type, size,
+                    thumbnail));
+            if (attached.created() && thumbnail.due()) {
+                makingThumbnails.nudge();
+            }
+            return attached;
         } finally {
             Files.deleteIfExists(staged);
         }
@@ -100,7 +108,7 @@ class AttachingPhotos {
             throw tooLarge();
         }
         ReportPhoto photo = new ReportPhoto(photoId, reportId, sha256, null, size, details.caption(), details.takenAt(),
-                details.latitude(), details.longitude(), false, actor.id(), 1, OffsetDateTime.now(clock), true);
+                details.latitude(), details.longitude(), false, false, actor.id(), 1, OffsetDateTime.now(clock), true);
         photos.insert(photo);
         events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
                 photo.auditedFields()));
@@ -108,8 +116,10 @@ class AttachingPhotos {
     }
 
     /**
-     * Takes the content of a pending photo: checks its SHA-256 against the announced one and its type by
-     * its leading bytes, stores it, and marks the photo stored, in one transaction with its audit event.
+     * Takes the content of a pending photo: checks its SHA-256 against the announced one, its type by its
+     * leading bytes and its pixel size by its header, stores it (moving the file into the store, not copying
+     * it, when both are on one file system), and marks the photo stored, in one transaction with its audit
+     * event. Once stored, the file is gone from {@code content}.
      */
     ReportPhoto receive(UUID photoId, Path content, Actor actor) throws IOException {
         ReportPhoto photo = readable(photoId, actor);
@@ -126,18 +136,21 @@ class AttachingPhotos {
                     "The uploaded content does not have the announced SHA-256; upload it again from the start.");
         }
         PhotoType type = detect(content);
-        boolean hasThumbnail = storeThumbnail(content, type, sha256);
-        Path copy = Files.createTempFile(content.getParent(), "receive-", ".part");
-        Files.copy(content, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        store.put(sha256, copy);
-        return transactions.execute(status -> {
+        requireDecodableSize(content, type);
+        store.put(sha256, content);
+        Thumbnail thumbnail = thumbnailOf(sha256, type);
+        ReportPhoto received = transactions.execute(status -> {
             Reports.Reference report = reports.readable(photo.reportId(), actor);
-            photos.markStored(photoId, type, hasThumbnail);
+            photos.markStored(photoId, type, thumbnail.made(), thumbnail.due());
             ReportPhoto stored = photos.findById(photoId).orElseThrow();
             events.publishEvent(new PhotoChanged("STORED", photoId, photo.reportId(), report.siteId(),
                     photo.auditedFields(), stored.auditedFields()));
             return stored;
         });
+        if (thumbnail.due()) {
+            makingThumbnails.nudge();
+        }
+        return received;
     }
 
     List<ReportPhoto> visible(Collection<UUID> ids, Actor actor) {
@@ -204,7 +217,7 @@ class AttachingPhotos {
     }
 
     private Attached record(UUID reportId, Details details, Actor actor, String sha256, PhotoType type, long size,
-            boolean hasThumbnail) {
+            Thumbnail thumbnail) {
         Reports.Reference report = requireEditable(reportId, actor);
         if (details.id() != null) {
             Optional<ReportPhoto> existing = photos.findById(details.id());
@@ -218,7 +231,7 @@ class AttachingPhotos {
         }
         ReportPhoto photo = new ReportPhoto(details.id() == null ? UUID.randomUUID() : details.id(), reportId, sha256,
                 type, size, details.caption(), details.takenAt(), details.latitude(), details.longitude(),
-                hasThumbnail, actor.id(), 1, OffsetDateTime.now(clock), false);
+                thumbnail.made(), thumbnail.due(), actor.id(), 1, OffsetDateTime.now(clock), false);
         photos.insert(photo);
         events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
                 photo.auditedFields()));
@@ -240,7 +253,7 @@ class AttachingPhotos {
 
     /** Copies the upload to a staging file named after its SHA-256, refusing it past the size limit. */
     private Path stage(InputStream content) throws IOException {
-        Path incoming = settings.directory().resolve("incoming");
+        Path incoming = settings.incoming();
         Files.createDirectories(incoming);
         Path staged = Files.createTempFile(incoming, "upload-", ".part");
         long limit = settings.maxPhotoSize().toBytes();
@@ -279,17 +292,31 @@ class AttachingPhotos {
                 "The file's content is not a JPEG, PNG, WebP or HEIC/HEIF image."));
     }
 
-    private boolean storeThumbnail(Path staged, PhotoType type, String sha256) throws IOException {
-        Optional<Path> thumbnail = thumbnails.of(staged, type);
-        if (thumbnail.isEmpty()) {
-            return false;
+    /**
+     * Refuses an image whose header declares more pixels than the limit, before anything decodes it (a few
+     * bytes read, whatever the image's size).
+     */
+    private void requireDecodableSize(Path staged, PhotoType type) throws IOException {
+        Optional<PixelSize> size = PixelSize.of(staged, type);
+        if (size.isPresent() && size.get().pixels() > settings.maxPixels()) {
+            throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-pixels", "Image too large",
+                    "The image declares " + size.get().width() + " x " + size.get().height() + " pixels; a photo may "
+                            + "have at most " + settings.maxPixels() + " pixels.",
+                    Map.of("width", size.get().width(), "height", size.get().height(),
+                            "maxPixels", settings.maxPixels()));
         }
-        try {
-            store.put(ReportPhoto.thumbnailKey(sha256), thumbnail.get());
-            return true;
-        } finally {
-            Files.deleteIfExists(thumbnail.get());
+    }
+
+    /** Where a photo's thumbnail stands when it is recorded: made already (same content), due, or never. */
+    private record Thumbnail(boolean made, boolean due) {
+    }
+
+    private Thumbnail thumbnailOf(String sha256, PhotoType type) throws IOException {
+        if (!Thumbnails.canDecode(type)) {
+            return new Thumbnail(false, false);
         }
+        boolean made = store.contains(ReportPhoto.thumbnailKey(sha256));
+        return new Thumbnail(made, !made);
     }
 
     long settingsMaxBytes() {

@@ -1,6 +1,7 @@
 package app.fieldbook.attachments;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -9,12 +10,31 @@ import org.springframework.util.unit.DataSize;
  * Settings of photo storage, bound from {@code fieldbook.attachments}.
  *
  * @param maxPhotoSize the largest photo accepted
+ * @param maxPixels the most pixels (width times height, as the image's header declares them) a JPEG, PNG
+ *     or WebP photo may have; a larger one is refused at upload, before anything decodes it
  * @param directory where the local disk store keeps photos
  * @param thumbnailSize the longer edge of a thumbnail, in pixels
+ * @param thumbnailThreads the platform threads making thumbnails in the background
+ * @param thumbnailSweep how often the thumbnail job looks for due photos it was not told about (stored
+ *     before a restart, or by another node)
  */
 @ConfigurationProperties("fieldbook.attachments")
 record AttachmentSettings(
         @DefaultValue("25MB") DataSize maxPhotoSize,
+        @DefaultValue("50000000") long maxPixels,
         @DefaultValue("./data/photos") Path directory,
-        @DefaultValue("320") int thumbnailSize) {
+        @DefaultValue("320") int thumbnailSize,
+        @DefaultValue("1") int thumbnailThreads,
+        @DefaultValue("PT30S") Duration thumbnailSweep) {
+
+    AttachmentSettings {
+        if (thumbnailThreads < 1) {
+            throw new IllegalArgumentException("fieldbook.attachments.thumbnail-threads must be at least 1");
+        }
+    }
+
+    /** Where uploads are staged before they are stored: inside the store's directory, on its file system. */
+    Path incoming() {
+        return directory.resolve("incoming");
+    }
 }

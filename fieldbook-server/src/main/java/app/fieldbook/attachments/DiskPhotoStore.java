@@ -3,6 +3,7 @@ package app.fieldbook.attachments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps photos on local disk under the data directory, fanned out by the first two pairs of hex digits
  * of the key ({@code ab/cd/abcd...}). A file is synced to disk and then moved into place atomically, so
- * a crash leaves either the whole photo or none.
+ * a crash leaves either the whole photo or none. A file on the store's file system is renamed, never copied
+ * (uploads are staged in its {@code incoming} directory); one from another file system is copied once.
  */
 @Component
 class DiskPhotoStore implements PhotoStore {
@@ -36,15 +38,25 @@ class DiskPhotoStore implements PhotoStore {
             return;
         }
         Files.createDirectories(target.getParent());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
         Path staged = target.resolveSibling(target.getFileName() + ".partial-" + System.nanoTime());
-        Files.move(file, staged, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            forceToDisk(file);
+            Files.move(file, staged, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
+            forceToDisk(staged);
+            Files.delete(file);
+        }
         try {
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(staged);
+        }
+    }
+
+    private static void forceToDisk(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
         }
     }
 

@@ -89,8 +89,12 @@ class PhotoController {
     ResponseEntity<InputStreamResource> thumbnail(@PathVariable UUID id, @AuthenticationPrincipal Actor actor)
             throws IOException {
         ReportPhoto photo = attaching.readable(id, actor);
+        if (photo.thumbnailDue()) {
+            throw thumbnailPending();
+        }
         InputStream thumbnail = attaching.thumbnail(photo).orElseThrow(() -> new RejectedRequest(HttpStatus.NOT_FOUND,
-                "no-thumbnail", "No thumbnail", "No thumbnail can be made of a " + photo.type().mediaType + " photo."));
+                "no-thumbnail", "No thumbnail", photo.pending() ? "The photo's content has not arrived yet."
+                        : "No thumbnail can be made of this " + photo.type().mediaType + " photo."));
         return image(thumbnail, MediaType.IMAGE_JPEG, -1, photo.id() + "-thumbnail.jpg", photo.sha256() + "-thumb");
     }
 
@@ -99,6 +103,14 @@ class PhotoController {
     ResponseEntity<Void> remove(@PathVariable UUID id, @RequestParam long version, @AuthenticationPrincipal Actor actor) {
         attaching.remove(id, version, actor);
         return ResponseEntity.noContent().build();
+    }
+
+    /** 404 with Retry-After: the thumbnail will exist shortly; a page shows a placeholder until then. */
+    private static RejectedRequest thumbnailPending() {
+        RejectedRequest pending = new RejectedRequest(HttpStatus.NOT_FOUND, "thumbnail-pending", "Thumbnail not made yet",
+                "The thumbnail of this photo is being made; ask again in a few seconds.");
+        pending.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
+        return pending;
     }
 
     private static ResponseEntity<InputStreamResource> image(InputStream content, MediaType type, long length,

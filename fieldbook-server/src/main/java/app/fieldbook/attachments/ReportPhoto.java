@@ -9,7 +9,9 @@ import java.util.UUID;
 /**
  * A photo attached to a daily report: its metadata and the key of its content. A pending photo was
  * announced by a device (with the SHA-256 and size it will have) and its content is still on its way;
- * its {@code type} is known only once the content arrived.
+ * its {@code type} is known only once the content arrived. A stored photo whose thumbnail can be made
+ * but has not been made yet is {@code thumbnailDue}: {@link MakingThumbnails} makes it after the upload
+ * was answered.
  */
 record ReportPhoto(
         UUID id,
@@ -22,6 +24,7 @@ record ReportPhoto(
         Double latitude,
         Double longitude,
         boolean hasThumbnail,
+        boolean thumbnailDue,
         UUID uploadedBy,
         long version,
         OffsetDateTime createdAt,

@@ -34,21 +34,45 @@ class ReportPhotos {
     void insert(ReportPhoto photo) {
         jdbc.sql("""
                 INSERT INTO photos (id, report_id, sha256, content_type, size_bytes, caption, taken_at, latitude,
-                    longitude, has_thumbnail, uploaded_by, version, created_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    longitude, has_thumbnail, thumbnail_due, uploaded_by, version, created_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
                 .params(photo.id(), photo.reportId(), photo.sha256(),
                         photo.type() == null ? null : photo.type().mediaType, photo.sizeBytes(), photo.caption(),
-                        photo.takenAt(), photo.latitude(), photo.longitude(), photo.hasThumbnail(), photo.uploadedBy(),
+                        photo.takenAt(), photo.latitude(), photo.longitude(), photo.hasThumbnail(), photo.thumbnailDue(),
+                        photo.uploadedBy(),
                         photo.version(), photo.createdAt(), photo.pending() ? "PENDING" : "STORED")
                 .update();
     }
 
     /** Marks a pending photo as stored, with the type its content turned out to have. */
-    boolean markStored(UUID id, PhotoType type, boolean hasThumbnail) {
-        return jdbc.sql("UPDATE photos SET state = 'STORED', content_type = ?, has_thumbnail = ?, version = version + 1 "
-                        + "WHERE id = ? AND state = 'PENDING'")
-                .params(type.mediaType, hasThumbnail, id).update() == 1;
+    boolean markStored(UUID id, PhotoType type, boolean hasThumbnail, boolean thumbnailDue) {
+        return jdbc.sql("UPDATE photos SET state = 'STORED', content_type = ?, has_thumbnail = ?, thumbnail_due = ?, "
+                        + "version = version + 1 WHERE id = ? AND state = 'PENDING'")
+                .params(type.mediaType, hasThumbnail, thumbnailDue, id).update() == 1;
+    }
+
+    /** A photo content whose thumbnail is due: its key and type. */
+    record DueThumbnail(String sha256, PhotoType type) {
+    }
+
+    /** Stored photos whose thumbnails are due, the oldest first, one entry per content. */
+    List<DueThumbnail> dueThumbnails(int limit) {
+        return jdbc.sql("SELECT sha256, content_type, MIN(created_at) AS since FROM photos "
+                        + "WHERE thumbnail_due AND state = 'STORED' GROUP BY sha256, content_type ORDER BY since LIMIT ?")
+                .param(limit)
+                .query((rs, n) -> new DueThumbnail(rs.getString("sha256"),
+                        PhotoType.ofMediaType(rs.getString("content_type"))))
+                .list();
+    }
+
+    /**
+     * Settles the thumbnail of every photo with this content: made, or not to be made (the image cannot be
+     * decoded). Not a change of the photos' data, so their versions stay.
+     */
+    int thumbnailSettled(String sha256, boolean made) {
+        return jdbc.sql("UPDATE photos SET has_thumbnail = ?, thumbnail_due = FALSE WHERE sha256 = ? AND thumbnail_due")
+                .params(made, sha256).update();
     }
 
     List<ReportPhoto> findByIds(java.util.Collection<UUID> ids) {
@@ -78,6 +102,7 @@ class ReportPhotos {
                 (Double) rs.getObject("latitude"),
                 (Double) rs.getObject("longitude"),
                 rs.getBoolean("has_thumbnail"),
+                rs.getBoolean("thumbnail_due"),
                 rs.getObject("uploaded_by", UUID.class),
                 rs.getLong("version"),
                 rs.getObject("created_at", OffsetDateTime.class),

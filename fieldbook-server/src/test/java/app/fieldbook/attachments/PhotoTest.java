@@ -34,6 +34,12 @@ class PhotoTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    MakingThumbnails makingThumbnails;
+
+    @Autowired
+    PhotoStore store;
+
     Fixtures world;
     String site;
     Person worker;
@@ -50,7 +56,7 @@ class PhotoTest {
     }
 
     @Test
-    void aJpegIsStoredByItsHashWithAThumbnailAndReadBackByTheSiteManager() throws Exception {
+    void aJpegIsStoredByItsHashAndReadBackByTheSiteManagerAndItsThumbnailFollows() throws Exception {
         byte[] jpeg = Images.jpeg(1600, 1200);
         Api.Answer uploaded = worker.api().upload("/api/v1/reports/" + report + "/photos", jpeg, "site.png",
                 Map.of("caption", "North wall", "takenAt", "2026-05-04T09:15:00+02:00", "latitude", "53.5",
@@ -59,15 +65,16 @@ class PhotoTest {
         assertThat(uploaded.body().path("contentType").asString()).isEqualTo("image/jpeg");
         assertThat(uploaded.body().path("sha256").asString()).isEqualTo(sha256(jpeg));
         assertThat(uploaded.body().path("sizeBytes").asLong()).isEqualTo(jpeg.length);
-        assertThat(uploaded.body().path("thumbnail").asBoolean()).isTrue();
+        assertThat(uploaded.body().path("thumbnail").asBoolean()).isFalse();
 
         Api.Answer content = manager.api().get("/api/v1/photos/" + uploaded.id() + "/content");
         assertThat(content.status()).isEqualTo(200);
         assertThat(content.contentType()).isEqualTo("image/jpeg");
         assertThat(Arrays.equals(content.raw().body(), jpeg)).isTrue();
 
-        Api.Answer thumbnail = manager.api().get("/api/v1/photos/" + uploaded.id() + "/thumbnail");
+        Api.Answer thumbnail = thumbnailOnceMade(manager, uploaded.id());
         assertThat(thumbnail.status()).isEqualTo(200);
+        assertThat(manager.api().get("/api/v1/photos/" + uploaded.id()).body().path("thumbnail").asBoolean()).isTrue();
         var image = ImageIO.read(new ByteArrayInputStream(thumbnail.raw().body()));
         assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(320);
 
@@ -170,6 +177,73 @@ class PhotoTest {
                     .path("items").valueStream().map(e -> e.path("action").asString()))
                     .contains("PHOTO_CREATED", "PHOTO_DELETED");
         }
+    }
+
+    @Test
+    void aThumbnailIsMadeAfterTheUploadWasAnsweredAndIsPendingUntilThen() throws Exception {
+        makingThumbnails.stop();
+        String photo;
+        try {
+            photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.jpeg(900, 600), "a.jpg",
+                    Map.of()), 201).id();
+            Api.Answer pending = worker.api().get("/api/v1/photos/" + photo + "/thumbnail");
+            assertThat(pending.status()).isEqualTo(404);
+            assertThat(pending.problemType()).endsWith("/thumbnail-pending");
+            assertThat(pending.raw().headers().firstValue("Retry-After")).contains("2");
+            assertThat(worker.api().get("/api/v1/photos/" + photo).body().path("thumbnail").asBoolean()).isFalse();
+        } finally {
+            makingThumbnails.start();
+        }
+        assertThat(thumbnailOnceMade(worker, photo).status()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT thumbnail_due FROM photos WHERE id = ?").param(UUID.fromString(photo))
+                .query(Boolean.class).single()).isFalse();
+    }
+
+    @Test
+    void aPhotoStoredWithoutItsThumbnailGetsOneFromTheJobLaterAsAfterARestart() throws Exception {
+        String photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(640, 480), "a.png",
+                Map.of()), 201).id();
+        thumbnailOnceMade(worker, photo);
+        byte[] other = Images.jpeg(641, 480);
+        String sha256 = sha256(other);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("photo-", ".jpg");
+        java.nio.file.Files.write(file, other);
+        store.put(sha256, file);
+        jdbc.sql("UPDATE photos SET sha256 = ?, size_bytes = ?, content_type = 'image/jpeg', has_thumbnail = FALSE, "
+                + "thumbnail_due = TRUE WHERE id = ?").params(sha256, other.length, UUID.fromString(photo)).update();
+
+        Api.Answer thumbnail = thumbnailOnceMade(worker, photo);
+        assertThat(thumbnail.status()).isEqualTo(200);
+        assertThat(ImageIO.read(new ByteArrayInputStream(thumbnail.raw().body())).getWidth()).isEqualTo(320);
+    }
+
+    @Test
+    void anImageDeclaringMorePixelsThanTheLimitIsRefusedBeforeAnythingDecodesItAndNothingIsWritten() {
+        long before = photoCount();
+        Api.Answer bomb = worker.api().upload("/api/v1/reports/" + report + "/photos", Images.pngDeclaring(20_000, 20_000),
+                "bomb.png", Map.of());
+        assertThat(bomb.status()).isEqualTo(422);
+        assertThat(bomb.isProblem()).isTrue();
+        assertThat(bomb.problemType()).endsWith("/too-many-pixels");
+        assertThat(bomb.body().path("maxPixels").asLong()).isEqualTo(50_000_000L);
+
+        Api.Answer jpeg = worker.api().upload("/api/v1/reports/" + report + "/photos", Images.jpegDeclaring(10_000, 8_000),
+                "wide.jpg", Map.of());
+        assertThat(jpeg.status()).isEqualTo(422);
+        assertThat(jpeg.problemType()).endsWith("/too-many-pixels");
+        assertThat(photoCount()).isEqualTo(before);
+    }
+
+    /** The thumbnail, once the background job made it: asked for until it stops being pending. */
+    private static Api.Answer thumbnailOnceMade(Person person, String photo) throws InterruptedException {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            Api.Answer answer = person.api().get("/api/v1/photos/" + photo + "/thumbnail");
+            if (answer.status() != 404 || !answer.problemType().endsWith("/thumbnail-pending")) {
+                return answer;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The thumbnail of " + photo + " stayed pending for a minute");
     }
 
     private long photoCount() {

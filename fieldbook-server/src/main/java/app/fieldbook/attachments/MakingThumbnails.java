@@ -1,0 +1,147 @@
+package app.fieldbook.attachments;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the thumbnails of stored photos after their upload was answered, on a few platform threads of its
+ * own ({@code thumbnail-threads}, one by default), never on the carriers of the virtual threads that serve
+ * requests and hold database connections. The work list is the database: a photo is due until its thumbnail
+ * is settled. The job is nudged when a photo is stored, and also looks for due photos every
+ * {@code thumbnail-sweep}, so that photos stored before a restart, or by another node, get theirs too. Two
+ * nodes may make the same thumbnail once each; the result is the same file under the same key.
+ */
+@Component
+class MakingThumbnails implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(MakingThumbnails.class);
+    private static final int BATCH = 16;
+
+    private final ReportPhotos photos;
+    private final PhotoStore store;
+    private final Thumbnails thumbnails;
+    private final AttachmentSettings settings;
+    private final Semaphore nudges = new Semaphore(0);
+    private final Set<String> inHand = ConcurrentHashMap.newKeySet();
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running;
+
+    MakingThumbnails(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, AttachmentSettings settings) {
+        this.photos = photos;
+        this.store = store;
+        this.thumbnails = thumbnails;
+        this.settings = settings;
+    }
+
+    /** Tells the job that a photo became due; it makes the thumbnail as soon as a thread of it is free. */
+    void nudge() {
+        nudges.release();
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        for (int i = 1; i <= settings.thumbnailThreads(); i++) {
+            Thread worker = Thread.ofPlatform().name("thumbnails-" + i).daemon(true).priority(Thread.MIN_PRIORITY)
+                    .unstarted(this::work);
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        workers.forEach(Thread::interrupt);
+        for (Thread worker : workers) {
+            try {
+                worker.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        workers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Optional<ReportPhotos.DueThumbnail> due = claim();
+                if (due.isEmpty()) {
+                    nudges.tryAcquire(settings.thumbnailSweep().toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                try {
+                    make(due.get());
+                } finally {
+                    inHand.remove(due.get().sha256());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("Thumbnails paused for {} after a failure: {}", settings.thumbnailSweep(), e.toString());
+                try {
+                    Thread.sleep(settings.thumbnailSweep());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Optional<ReportPhotos.DueThumbnail> claim() {
+        for (ReportPhotos.DueThumbnail due : photos.dueThumbnails(BATCH)) {
+            if (inHand.add(due.sha256())) {
+                return Optional.of(due);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void make(ReportPhotos.DueThumbnail due) throws IOException {
+        String key = ReportPhoto.thumbnailKey(due.sha256());
+        if (store.contains(key)) {
+            photos.thumbnailSettled(due.sha256(), true);
+            return;
+        }
+        Optional<Path> thumbnail;
+        try (InputStream content = store.open(due.sha256())) {
+            thumbnail = thumbnails.of(content, due.type(), due.sha256());
+        } catch (IOException unreadable) {
+            log.warn("No thumbnail for {}: its content cannot be read ({})", due.sha256(), unreadable.toString());
+            thumbnail = Optional.empty();
+        }
+        if (thumbnail.isEmpty()) {
+            photos.thumbnailSettled(due.sha256(), false);
+            return;
+        }
+        try {
+            store.put(key, thumbnail.get());
+        } finally {
+            Files.deleteIfExists(thumbnail.get());
+        }
+        photos.thumbnailSettled(due.sha256(), true);
+    }
+}
