@@ -129,6 +129,12 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)));
     }
 
+    /** Posts {@code content} as the request body, with the given content type. */
+    public Answer postBytes(String path, byte[] content, String contentType) {
+        return exchange(request(path, Map.of("Content-Type", contentType))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
+    }
+
     private HttpRequest.Builder request(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (token != null) {

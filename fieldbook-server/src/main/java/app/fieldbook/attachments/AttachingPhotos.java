@@ -71,13 +71,13 @@ class AttachingPhotos {
 
     Attached attach(UUID reportId, Details details, InputStream content, Actor actor) throws IOException {
         requireEditable(reportId, actor);
-        Path staged = stage(content);
+        Staged staged = stage(content);
         try {
-            String sha256 = staged.getFileName().toString().substring(0, 64);
-            PhotoType type = detect(staged);
-            requireDecodableSize(staged, type);
-            long size = Files.size(staged);
-            store.put(sha256, staged);
+            String sha256 = staged.sha256();
+            long size = staged.size();
+            PhotoType type = detect(staged.file());
+            requireDecodableSize(staged.file(), type);
+            store.put(sha256, staged.file());
             Thumbnail thumbnail = thumbnailOf(sha256, type);
             Attached attached = transactions.execute(status -> record(reportId, details, actor, sha256, type, size,
                     thumbnail));
@@ -86,7 +86,7 @@ class AttachingPhotos {
             }
             return attached;
         } finally {
-            Files.deleteIfExists(staged);
+            Files.deleteIfExists(staged.file());
         }
     }
 
@@ -251,8 +251,15 @@ class AttachingPhotos {
         return report;
     }
 
-    /** Copies the upload to a staging file named after its SHA-256, refusing it past the size limit. */
-    private Path stage(InputStream content) throws IOException {
+    /** An upload's bytes in a staging file of the store's file system, with their SHA-256 and size. */
+    private record Staged(Path file, String sha256, long size) {
+    }
+
+    /**
+     * Streams the upload once into a staging file in the store's directory while hashing it, refusing it
+     * past the size limit. The store then syncs the file and renames it into place: one write, one fsync.
+     */
+    private Staged stage(InputStream content) throws IOException {
         Path incoming = settings.incoming();
         Files.createDirectories(incoming);
         Path staged = Files.createTempFile(incoming, "upload-", ".part");
@@ -260,7 +267,7 @@ class AttachingPhotos {
         MessageDigest digest = sha256();
         long total = 0;
         try (InputStream in = content; OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), digest)) {
-            byte[] buffer = new byte[64 * 1024];
+            byte[] buffer = new byte[128 * 1024];
             int read;
             while ((read = in.read(buffer)) != -1) {
                 total += read;
@@ -277,8 +284,7 @@ class AttachingPhotos {
             Files.deleteIfExists(staged);
             throw new RejectedRequest(HttpStatus.BAD_REQUEST, "empty-photo", "Empty photo", "The uploaded file is empty.");
         }
-        Path named = staged.resolveSibling(HexFormat.of().formatHex(digest.digest()) + "-" + staged.getFileName());
-        return Files.move(staged, named);
+        return new Staged(staged, HexFormat.of().formatHex(digest.digest()), total);
     }
 
     private PhotoType detect(Path staged) throws IOException {

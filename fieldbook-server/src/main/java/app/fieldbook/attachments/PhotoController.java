@@ -26,12 +26,13 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-/** Photos of daily reports: upload (multipart), list, download and thumbnail, removal. */
+/** Photos of daily reports: upload (the photo as the request body, or multipart from a form), list, download and thumbnail, removal. */
 @RestController
 @PreAuthorize("hasAnyRole('WORKER', 'MANAGER', 'EXECUTIVE')")
 class PhotoController {
@@ -42,6 +43,7 @@ class PhotoController {
         this.attaching = attaching;
     }
 
+    /** The browser form's upload: the photo is the multipart part {@code file}. */
     @PostMapping(path = "/api/v1/reports/{reportId}/photos", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasRole('WORKER')")
     ResponseEntity<Photo> upload(@PathVariable UUID reportId,
@@ -52,15 +54,41 @@ class PhotoController {
             @RequestParam(required = false) @DecimalMin("-90.0") @DecimalMax("90.0") Double latitude,
             @RequestParam(required = false) @DecimalMin("-180.0") @DecimalMax("180.0") Double longitude,
             @AuthenticationPrincipal Actor actor) throws IOException {
-        if ((latitude == null) != (longitude == null)) {
+        return attach(reportId, new AttachingPhotos.Details(id, caption, takenAt, latitude, longitude), file.getSize(),
+                file.getInputStream(), actor);
+    }
+
+    /**
+     * The app's upload: the request body is the photo itself, streamed once to the store (no multipart
+     * parsing, no copy in the container's temporary directory); what is said about it goes in the query.
+     * The claimed content type is not trusted: the content is checked by its leading bytes.
+     */
+    @PostMapping(path = "/api/v1/reports/{reportId}/photos", consumes = {MediaType.IMAGE_JPEG_VALUE,
+            MediaType.IMAGE_PNG_VALUE, "image/webp", "image/heic", "image/heif", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    @PreAuthorize("hasRole('WORKER')")
+    ResponseEntity<Photo> uploadBody(@PathVariable UUID reportId,
+            @RequestParam(required = false) UUID id,
+            @RequestParam(required = false) @Size(max = 500) String caption,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime takenAt,
+            @RequestParam(required = false) @DecimalMin("-90.0") @DecimalMax("90.0") Double latitude,
+            @RequestParam(required = false) @DecimalMin("-180.0") @DecimalMax("180.0") Double longitude,
+            @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long length,
+            InputStream body,
+            @AuthenticationPrincipal Actor actor) throws IOException {
+        return attach(reportId, new AttachingPhotos.Details(id, caption, takenAt, latitude, longitude),
+                length == null ? -1 : length, body, actor);
+    }
+
+    private ResponseEntity<Photo> attach(UUID reportId, AttachingPhotos.Details details, long declaredSize,
+            InputStream content, Actor actor) throws IOException {
+        if ((details.latitude() == null) != (details.longitude() == null)) {
             throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                     "latitude and longitude go together.");
         }
-        if (file.getSize() > attaching.settingsMaxBytes()) {
+        if (declaredSize > attaching.settingsMaxBytes()) {
             throw attaching.tooLarge();
         }
-        var attached = attaching.attach(reportId, new AttachingPhotos.Details(id, caption, takenAt, latitude, longitude),
-                file.getInputStream(), actor);
+        var attached = attaching.attach(reportId, details, content, actor);
         Photo photo = attached.photo().toWire();
         return attached.created()
                 ? ResponseEntity.created(URI.create("/api/v1/photos/" + photo.id())).body(photo)

@@ -83,6 +83,39 @@ class PhotoTest {
     }
 
     @Test
+    void aPhotoSentAsTheRequestBodyIsStoredByItsHashWithWhatTheQuerySaysAboutIt() throws Exception {
+        byte[] jpeg = Images.jpeg(1200, 900);
+        UUID id = UUID.randomUUID();
+        Api.Answer uploaded = worker.api().postBytes("/api/v1/reports/" + report + "/photos?id=" + id
+                + "&caption=South%20gate&takenAt=2026-05-04T10:00:00Z&latitude=53.5&longitude=9.9", jpeg, "image/jpeg");
+        expect(uploaded, 201);
+        assertThat(uploaded.id()).isEqualTo(id.toString());
+        assertThat(uploaded.body().path("sha256").asString()).isEqualTo(sha256(jpeg));
+        assertThat(uploaded.body().path("sizeBytes").asLong()).isEqualTo(jpeg.length);
+        assertThat(uploaded.body().path("caption").asString()).isEqualTo("South gate");
+        assertThat(Arrays.equals(worker.api().get("/api/v1/photos/" + id + "/content").raw().body(), jpeg)).isTrue();
+
+        Api.Answer replay = worker.api().postBytes("/api/v1/reports/" + report + "/photos?id=" + id, jpeg,
+                "application/octet-stream");
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(thumbnailOnceMade(worker, id.toString()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRequestBodyThatIsNotAnImageOrTooLargeIsRefusedWhateverItsClaimedTypeAndNothingIsWritten() throws Exception {
+        long before = photoCount();
+        Api.Answer html = worker.api().postBytes("/api/v1/reports/" + report + "/photos",
+                "<html></html>".getBytes(), "image/jpeg");
+        assertThat(html.status()).isEqualTo(415);
+        assertThat(html.problemType()).endsWith("/unsupported-photo-type");
+        assertThat(statusLineBeforeSendingTheBody(25L * 1024 * 1024 + 1)).contains(" 413 ");
+        Api.Answer lonely = worker.api().postBytes("/api/v1/reports/" + report + "/photos?latitude=1", Images.png(4, 4),
+                "image/png");
+        assertThat(lonely.status()).isEqualTo(400);
+        assertThat(photoCount()).isEqualTo(before);
+    }
+
+    @Test
     void heicIsAcceptedByItsContentButHasNoThumbnail() {
         Api.Answer uploaded = worker.api().upload("/api/v1/reports/" + report + "/photos", Images.heicHeader(),
                 "photo.jpg", Map.of());
@@ -232,6 +265,20 @@ class PhotoTest {
         assertThat(jpeg.status()).isEqualTo(422);
         assertThat(jpeg.problemType()).endsWith("/too-many-pixels");
         assertThat(photoCount()).isEqualTo(before);
+    }
+
+    /** Sends only the head of a raw upload declaring {@code length} bytes, and reads the answer's status line. */
+    private String statusLineBeforeSendingTheBody(long length) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            String head = "POST /api/v1/reports/" + report + "/photos HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + worker.api().token() + "\r\nContent-Type: image/jpeg\r\n"
+                    + "Content-Length: " + length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     /** The thumbnail, once the background job made it: asked for until it stops being pending. */
