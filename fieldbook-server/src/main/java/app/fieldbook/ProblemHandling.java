@@ -94,11 +94,17 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
-    /** Anything unexpected: logged with its request id, answered without internals. */
+    /**
+     * Anything unexpected: logged with its request id, answered without internals; but no database
+     * connection within the pool's wait is overload, answered 503 with Retry-After ({@link ServerBusy}).
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex) throws Exception {
         if (ex instanceof AccessDeniedException || ex instanceof AuthenticationException) {
             throw ex;
+        }
+        if (ServerBusy.causedBy(ex)) {
+            return ServerBusy.answer();
         }
         log.error("Unexpected failure", ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
