@@ -23,10 +23,16 @@ import java.time.Duration;
  * @param results where the simulations write their summaries
  * @param serverPid the server's process id, for {@link CpuUse}; 0 if unknown
  * @param database the server's database, whose PostgreSQL backends {@link CpuUse} counts
+ * @param rushUsers field workers submitting their day's report with photos at once in the rush
+ * @param rushVia how they submit: {@code rest} (the REST API), {@code sync} (sync push and resumable
+ *     uploads) or {@code both} (half each way)
+ * @param rushPhotos photos per submission
+ * @param diskDirectory where the raw disk bandwidth is measured: on the server's photo file system
  */
 record LoadSettings(String url, String adminLogin, String adminPassword, String password, int devices, int pushBatch,
         Duration pushWarmUp, Duration pushWindow, int downloadReports, int seedBatch, int pullLimit, int downloads,
-        Path results, long serverPid, String database) {
+        Path results, long serverPid, String database, int rushUsers, String rushVia, int rushPhotos,
+        Path diskDirectory) {
 
     static LoadSettings fromSystemProperties() {
         LoadSettings settings = new LoadSettings(
@@ -44,12 +50,19 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
                 number("fieldbook.load.downloads", 3),
                 Path.of(text("fieldbook.load.results", "target/load-results")),
                 number("fieldbook.load.server-pid", 0),
-                text("fieldbook.load.database", "fieldbook_load"));
+                text("fieldbook.load.database", "fieldbook_load"),
+                number("fieldbook.load.rush.users", 50),
+                text("fieldbook.load.rush.via", "rest"),
+                number("fieldbook.load.rush.photos", 3),
+                Path.of(text("fieldbook.load.disk-directory", System.getProperty("java.io.tmpdir"))));
         if (!settings.url.matches("https?://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/?")) {
             throw new IllegalArgumentException("fieldbook.url must be a loopback address, not " + settings.url);
         }
         if (settings.pushBatch < 2 || settings.pushBatch > 500 || settings.seedBatch < 1 || settings.seedBatch > 500) {
             throw new IllegalArgumentException("a push carries 2 to 500 operations (1 to 500 while seeding)");
+        }
+        if (!settings.rushVia.matches("rest|sync|both") || settings.rushUsers < 1 || settings.rushPhotos < 0) {
+            throw new IllegalArgumentException("fieldbook.load.rush.via is rest, sync or both; rush users at least 1");
         }
         if (settings.downloadReports % settings.devices != 0) {
             throw new IllegalArgumentException("fieldbook.load.download.reports must be a multiple of the devices");

@@ -68,6 +68,39 @@ final class SyncJson {
                 + "},\"madeAt\":\"" + Instant.now() + "\"}";
     }
 
+    /** The creation of a draft report with every section filled: {@link #create}'s, delays, safety and notes. */
+    static String createComplete(UUID operationId, UUID reportId, UUID siteId, LocalDate date, int variant) {
+        String create = create(operationId, reportId, siteId, date, variant);
+        int changesEnd = create.lastIndexOf("},\"madeAt\"");
+        return create.substring(0, changesEnd)
+                + ",\"delays\":{\"base\":null,\"value\":\"Concrete truck 40 minutes late; pour started 09:10.\"},"
+                + "\"safetyIncidents\":{\"base\":null,\"value\":\"None. Toolbox talk on working at height.\"},"
+                + "\"notes\":{\"base\":null,\"value\":\"Photos of the east edge and the stair core attached.\"}"
+                + create.substring(changesEnd);
+    }
+
+    /** The announcement of a photo of a report: its SHA-256 and size, before its content is uploaded. */
+    static String announcePhoto(UUID operationId, UUID photoId, UUID reportId, String sha256, long size, int index) {
+        return "{\"operationId\":\"" + operationId + "\",\"entity\":\"Photo\",\"entityId\":\"" + photoId
+                + "\",\"kind\":\"CREATE\",\"baseVersion\":0,\"changes\":{"
+                + "\"reportId\":{\"base\":null,\"value\":\"" + reportId + "\"},"
+                + "\"sha256\":{\"base\":null,\"value\":\"" + sha256 + "\"},"
+                + "\"size\":{\"base\":null,\"value\":" + size + "},"
+                + "\"caption\":{\"base\":null,\"value\":\"Photo " + (index + 1) + " of the day\"},"
+                + "\"takenAt\":{\"base\":null,\"value\":\"" + Instant.now() + "\"},"
+                + "\"latitude\":{\"base\":null,\"value\":53.55},"
+                + "\"longitude\":{\"base\":null,\"value\":9.99}"
+                + "},\"madeAt\":\"" + Instant.now() + "\"}";
+    }
+
+    /** The submission of a draft report the device created at {@code baseVersion}. */
+    static String submit(UUID operationId, UUID reportId, long baseVersion) {
+        return "{\"operationId\":\"" + operationId + "\",\"entity\":\"DailyReport\",\"entityId\":\"" + reportId
+                + "\",\"kind\":\"UPDATE\",\"baseVersion\":" + baseVersion + ",\"changes\":{"
+                + "\"status\":{\"base\":\"DRAFT\",\"value\":\"SUBMITTED\"}"
+                + "},\"madeAt\":\"" + Instant.now() + "\"}";
+    }
+
     /** An edit of the notes of a report the device knows at {@code baseVersion} with {@code baseNotes}. */
     static String editNotes(UUID operationId, UUID reportId, long baseVersion, String baseNotes, String notes) {
         return "{\"operationId\":\"" + operationId + "\",\"entity\":\"DailyReport\",\"entityId\":\"" + reportId

@@ -64,6 +64,11 @@ final class World {
 
     /** Creates what is missing of the world for {@code settings.devices()} workers, and answers it. */
     static World prepare(LoadSettings settings) {
+        return prepare(settings, settings.devices());
+    }
+
+    /** Creates what is missing of the world for {@code workerCount} workers, and answers it. */
+    static World prepare(LoadSettings settings, int workerCount) {
         Admin admin = new Admin(settings);
         Map<String, UUID> sites = admin.sites();
         List<UUID> pushSites = new ArrayList<>();
@@ -78,7 +83,7 @@ final class World {
 
         Map<String, UUID> users = admin.users();
         List<Worker> workers = new ArrayList<>();
-        for (int i = 1; i <= settings.devices(); i++) {
+        for (int i = 1; i <= workerCount; i++) {
             String login = "load-worker-%02d".formatted(i);
             UUID id = admin.user(users, login, "Load Worker %02d".formatted(i), "WORKER");
             UUID pushSite = pushSites.get((i - 1) % PUSH_SITES);

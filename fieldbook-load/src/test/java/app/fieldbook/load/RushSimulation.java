@@ -1,0 +1,213 @@
+package app.fieldbook.load;
+
+import static io.gatling.javaapi.core.CoreDsl.InputStreamBody;
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.exitBlockOnFail;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.listFeeder;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.repeat;
+import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The 4:30 PM rush (issue 9): {@code rush.users} field workers submit the day's report with
+ * {@code rush.photos} photos at once. Each virtual user is one worker's phone: it signs in, waits until
+ * every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
+ * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. Through the REST API (the
+ * photo as the request body), through sync (one push with the report, the photo announcements and the
+ * submission, then a resumable upload per photo), or half each way ({@code rush.via}). Meanwhile a probe
+ * asks for {@code /actuator/health} and a report list. Afterwards every acknowledged report and photo is
+ * read back (status, SHA-256, and the stored content hashed again), and the thumbnails are waited for.
+ * Any answer but the expected one counts as an error, 503 with Retry-After included.
+ */
+public class RushSimulation extends Simulation {
+
+    private static final Duration THUMBNAIL_WAIT = Duration.ofMinutes(10);
+
+    private final LoadSettings settings = LoadSettings.fromSystemProperties();
+    private final String machine = MachineSpeed.describe(settings.diskDirectory());
+    private final World world = World.prepare(settings, settings.rushUsers());
+    private final RushPhotos photos = RushPhotos.generate(Math.max(1, Math.min(8, settings.rushPhotos() * 2)));
+    private final RushTally tally = new RushTally(settings, new CpuUse(settings.serverPid(), settings.database()));
+    private final AtomicLong photoSequence = new AtomicLong();
+
+    {
+        List<Map<String, Object>> workers = world.workerRecords();
+        int viaRest = switch (settings.rushVia()) {
+            case "rest" -> workers.size();
+            case "sync" -> 0;
+            default -> workers.size() / 2;
+        };
+        List<PopulationBuilder> populations = new ArrayList<>();
+        if (viaRest > 0) {
+            populations.add(phones("rush through the REST API", workers.subList(0, viaRest), restSubmission())
+                    .injectOpen(atOnceUsers(viaRest)));
+        }
+        if (viaRest < workers.size()) {
+            populations.add(phones("rush through sync", workers.subList(viaRest, workers.size()), syncSubmission())
+                    .injectOpen(atOnceUsers(workers.size() - viaRest)));
+        }
+        populations.add(probe().injectOpen(atOnceUsers(1)));
+        setUp(populations).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
+    }
+
+    /** Phones that sign in, wait for each other, and then submit at once. */
+    private ScenarioBuilder phones(String name, List<Map<String, Object>> workers, ChainBuilder submission) {
+        return scenario(name)
+                .feed(listFeeder(workers).queue())
+                .exec(Api.signIn(world.password()))
+                .exec(http("newest own report").get("/api/v1/reports")
+                        .header("Authorization", "Bearer #{token}")
+                        .queryParam("siteId", "#{pushSiteId}").queryParam("authorId", "#{userId}")
+                        .queryParam("size", "1")
+                        .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate")))
+                .exitHereIfFailed()
+                .exec(session -> {
+                    tally.signedIn();
+                    return session;
+                })
+                .asLongAs(session -> !tally.allSignedIn()).on(pause(Duration.ofMillis(50)))
+                .exec(session -> prepared(session))
+                .exitBlockOnFail().on(submission)
+                .exec(session -> {
+                    if (session.isFailed()) {
+                        tally.failed(session.contains("httpStatus") ? session.getString("httpStatus") : "no answer");
+                    } else {
+                        tally.submitted(session.getString("token"), UUID.fromString(session.getString("reportId")),
+                                session.getList("photos"), System.nanoTime() - session.getLong("started"));
+                    }
+                    return session;
+                });
+    }
+
+    private Session prepared(Session session) {
+        String newest = session.contains("newestDate") ? session.getString("newestDate") : null;
+        LocalDate date = newest == null ? LocalDate.of(1900, 1, 1) : LocalDate.parse(newest).plusDays(1);
+        List<RushPhotos.Photo> own = new ArrayList<>();
+        for (int i = 0; i < settings.rushPhotos(); i++) {
+            own.add(photos.photo(UUID.randomUUID(), photoSequence.getAndIncrement()));
+        }
+        tally.started();
+        return session.set("reportId", UUID.randomUUID().toString()).set("date", date.toString()).set("photos", own)
+                .set("started", System.nanoTime());
+    }
+
+    /** Create the report (every section), upload the photos as request bodies, submit. */
+    private ChainBuilder restSubmission() {
+        return exec(http("create report").post("/api/v1/reports")
+                        .header("Authorization", "Bearer #{token}")
+                        .body(StringBody(session -> ReportJson.complete(session.getString("reportId"),
+                                session.getString("pushSiteId"), session.getString("date"))))
+                        .check(status().saveAs("httpStatus"), status().is(201)))
+                .repeat(settings.rushPhotos(), "photoIndex").on(
+                        exec(http("photo upload").post(session -> "/api/v1/reports/" + session.getString("reportId")
+                                        + "/photos?id=" + photo(session).id() + "&caption=Photo%20"
+                                        + (session.getInt("photoIndex") + 1) + "&latitude=53.55&longitude=9.99")
+                                .header("Authorization", "Bearer #{token}")
+                                .header("Content-Type", "image/jpeg")
+                                .body(InputStreamBody(session -> photos.open(photo(session))))
+                                .check(status().saveAs("httpStatus"), status().is(201),
+                                        responseTimeInMillis().saveAs("photoLatency"),
+                                        jsonPath("$.sha256").is(session -> photo(session).sha256())))
+                        .exec(session -> photoAcknowledged(session)))
+                .exec(http("submit").post("/api/v1/reports/#{reportId}/submit")
+                        .header("Authorization", "Bearer #{token}")
+                        .check(status().saveAs("httpStatus"), status().is(200),
+                                jsonPath("$.status").is("SUBMITTED")));
+    }
+
+    /**
+     * One push with the report (every section), the photo announcements and the submission, as a phone's
+     * outbox holds them; then each photo's resumable upload in one chunk.
+     */
+    private ChainBuilder syncSubmission() {
+        return exec(session -> {
+                    UUID reportId = UUID.fromString(session.getString("reportId"));
+                    List<String> operations = new ArrayList<>();
+                    operations.add(SyncJson.createComplete(UUID.randomUUID(), reportId,
+                            UUID.fromString(session.getString("pushSiteId")), LocalDate.parse(session.getString("date")),
+                            (int) (photoSequence.get() % 97)));
+                    List<RushPhotos.Photo> own = session.getList("photos");
+                    for (int i = 0; i < own.size(); i++) {
+                        operations.add(SyncJson.announcePhoto(UUID.randomUUID(), own.get(i).id(), reportId,
+                                own.get(i).sha256(), own.get(i).size(), i));
+                    }
+                    operations.add(SyncJson.submit(UUID.randomUUID(), reportId, 1));
+                    return session.set("body", SyncJson.push(UUID.randomUUID(), operations))
+                            .set("operations", operations.size());
+                })
+                .exec(Api.push("sync push").check(status().saveAs("httpStatus")))
+                .repeat(settings.rushPhotos(), "photoIndex").on(
+                        exec(http("upload start").post("/api/v1/sync/uploads")
+                                .header("Authorization", "Bearer #{token}")
+                                .body(StringBody(session -> "{\"photoId\":\"" + photo(session).id() + "\",\"sha256\":\""
+                                        + photo(session).sha256() + "\",\"size\":" + photo(session).size() + "}"))
+                                .check(status().saveAs("httpStatus"), status().is(200), jsonPath("$.offset").is("0")))
+                        .exec(http("photo upload").patch(session -> "/api/v1/sync/uploads/" + photo(session).id())
+                                .header("Authorization", "Bearer #{token}")
+                                .header("Content-Type", "application/offset+octet-stream")
+                                .header("Upload-Offset", "0")
+                                .body(InputStreamBody(session -> photos.open(photo(session))))
+                                .check(status().saveAs("httpStatus"), status().is(200),
+                                        responseTimeInMillis().saveAs("photoLatency"),
+                                        jsonPath("$.receipt.sha256").is(session -> photo(session).sha256())))
+                        .exec(session -> photoAcknowledged(session)));
+    }
+
+    /** Health and a report list, four times a second each, as long as phones are submitting. */
+    private ScenarioBuilder probe() {
+        return scenario("probe")
+                .exec(session -> session.set("login", World.MANAGER))
+                .exec(Api.signIn(world.password()))
+                .asLongAs(session -> !tally.finished()).on(
+                        exec(http("health").get("/actuator/health")
+                                .check(status().is(200), responseTimeInMillis().saveAs("probeLatency")))
+                        .exec(session -> {
+                            tally.probed("health", session.getLong("probeLatency"));
+                            return session;
+                        })
+                        .exec(http("report list").get("/api/v1/reports?size=20")
+                                .header("Authorization", "Bearer #{token}")
+                                .check(status().is(200), responseTimeInMillis().saveAs("probeLatency")))
+                        .exec(session -> {
+                            tally.probed("report list", session.getLong("probeLatency"));
+                            return session;
+                        })
+                        .pause(Duration.ofMillis(250)));
+    }
+
+    private static RushPhotos.Photo photo(Session session) {
+        List<RushPhotos.Photo> own = session.getList("photos");
+        return own.get(session.getInt("photoIndex"));
+    }
+
+    private Session photoAcknowledged(Session session) {
+        tally.photoUploaded(photo(session).size(), session.getLong("photoLatency"));
+        return session;
+    }
+
+    @Override
+    public void after() {
+        Summary.publish(settings, "rush", tally.summary(machine, photos.averageSize(),
+                new RushCheck(settings).verify(tally.acknowledged(), THUMBNAIL_WAIT)));
+    }
+}

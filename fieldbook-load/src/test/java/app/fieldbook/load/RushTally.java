@@ -1,0 +1,144 @@
+package app.fieldbook.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** What the rush's phones and probe saw: timings, failures, and what the server acknowledged. */
+final class RushTally {
+
+    private static final Duration SIGN_IN_WAIT = Duration.ofMinutes(3);
+    private static final Duration PROBE_LIMIT = Duration.ofMinutes(25);
+
+    /** A submission the server acknowledged completely: the report and its photos. */
+    record Acknowledged(String token, UUID reportId, List<RushPhotos.Photo> photos) {
+    }
+
+    private final LoadSettings settings;
+    private final CpuUse cpu;
+    private final long created = System.nanoTime();
+    private final AtomicInteger signedIn = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicLong firstStart = new AtomicLong();
+    private final AtomicLong lastEnd = new AtomicLong();
+    private final AtomicLong photoBytes = new AtomicLong();
+    private final AtomicReference<CpuUse.Sample> cpuAtStart = new AtomicReference<>();
+    private final AtomicReference<CpuUse.Sample> cpuAtEnd = new AtomicReference<>();
+    private final List<Long> submissions = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> uploads = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, List<Long>> probes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    private final Queue<Acknowledged> acknowledged = new ConcurrentLinkedQueue<>();
+
+    RushTally(LoadSettings settings, CpuUse cpu) {
+        this.settings = settings;
+        this.cpu = cpu;
+    }
+
+    void signedIn() {
+        signedIn.incrementAndGet();
+    }
+
+    /** Whether every phone has signed in (or those that could not have had three minutes). */
+    boolean allSignedIn() {
+        return signedIn.get() >= settings.rushUsers() || System.nanoTime() - created > SIGN_IN_WAIT.toNanos()
+                + Duration.ofMinutes(1).toNanos();
+    }
+
+    void started() {
+        if (firstStart.compareAndSet(0, System.nanoTime())) {
+            cpuAtStart.set(cpu.sample());
+        }
+        started.incrementAndGet();
+    }
+
+    void submitted(String token, UUID reportId, List<RushPhotos.Photo> photos, long nanos) {
+        acknowledged.add(new Acknowledged(token, reportId, List.copyOf(photos)));
+        submissions.add(nanos / 1_000_000);
+        ended();
+    }
+
+    void failed(String status) {
+        failures.computeIfAbsent("HTTP " + status, key -> new AtomicInteger()).incrementAndGet();
+        ended();
+    }
+
+    private void ended() {
+        lastEnd.set(System.nanoTime());
+        if (done.incrementAndGet() >= started.get() && allSignedIn()) {
+            cpuAtEnd.set(cpu.sample());
+        }
+    }
+
+    void photoUploaded(long bytes, long latencyMillis) {
+        photoBytes.addAndGet(bytes);
+        uploads.add(latencyMillis);
+    }
+
+    void probed(String what, long latencyMillis) {
+        probes.computeIfAbsent(what, key -> Collections.synchronizedList(new ArrayList<>())).add(latencyMillis);
+    }
+
+    /** Whether every phone that started has finished (the probe stops then). */
+    boolean finished() {
+        return (allSignedIn() && started.get() > 0 && done.get() >= started.get())
+                || System.nanoTime() - created > PROBE_LIMIT.toNanos();
+    }
+
+    List<Acknowledged> acknowledged() {
+        return List.copyOf(acknowledged);
+    }
+
+    String summary(String machine, long averagePhotoBytes, String check) {
+        double seconds = Math.max(1e-9, (lastEnd.get() - firstStart.get()) / 1e9);
+        int failed = failures.values().stream().mapToInt(AtomicInteger::get).sum();
+        StringBuilder probeLines = new StringBuilder();
+        new TreeMap<>(probes).forEach((what, latencies) -> probeLines.append(String.format(Locale.ROOT,
+                "  probe %-18s%s%n", what, percentiles(latencies))));
+        return String.format(Locale.ROOT, """
+                The rush (targets at 50 users: whole submission p99 <= 1 s; at 1,000 users: photo upload
+                p99 <= 3 s, 0 errors, 0 lost; probes p99 < 200 ms)
+                  phones                  %d via %s, %d photos each (JPEG %d x %d, about %.2f MB, each distinct)
+                  machine                 %s
+                  submissions             %d acknowledged, %d failed%s
+                  rush wall time          %.1f s (first submission started to last ended)
+                  submissions/s           %.1f
+                  whole submission        %s
+                  photo upload            %s
+                  photos acknowledged     %d, %.0f MB, %.1f MB/s over the rush
+                %s  CPU during the rush     %s
+                %s""",
+                settings.rushUsers(), settings.rushVia(), settings.rushPhotos(), RushPhotos.WIDTH, RushPhotos.HEIGHT,
+                averagePhotoBytes / 1e6, machine, submissions.size(), failed,
+                failures.isEmpty() ? "" : " " + new TreeMap<>(Map.copyOf(failures)), seconds,
+                submissions.size() / seconds, percentiles(submissions), percentiles(uploads), uploads.size(),
+                photoBytes.get() / 1e6, photoBytes.get() / 1e6 / seconds, probeLines,
+                cpuAtStart.get() == null || cpuAtEnd.get() == null ? "not measured"
+                        : cpu.between(cpuAtStart.get(), cpuAtEnd.get()),
+                check);
+    }
+
+    private static String percentiles(List<Long> latencies) {
+        List<Long> sorted;
+        synchronized (latencies) {
+            sorted = new ArrayList<>(latencies);
+        }
+        Collections.sort(sorted);
+        return String.format(Locale.ROOT, "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (%d)",
+                PushThroughputSimulation.Tally.percentile(sorted, 50), PushThroughputSimulation.Tally.percentile(sorted, 95),
+                PushThroughputSimulation.Tally.percentile(sorted, 99), sorted.isEmpty() ? 0 : sorted.getLast(),
+                sorted.size());
+    }
+}
