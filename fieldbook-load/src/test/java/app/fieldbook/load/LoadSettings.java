@@ -27,12 +27,14 @@ import java.time.Duration;
  * @param rushVia how they submit: {@code rest} (the REST API), {@code sync} (sync push and resumable
  *     uploads) or {@code both} (half each way)
  * @param rushPhotos photos per submission
+ * @param rushMultipart whether REST uploads are multipart forms (as a browser sends them, and as the
+ *     server before issue 9 took them) instead of the photo as the request body
  * @param diskDirectory where the raw disk bandwidth is measured: on the server's photo file system
  */
 record LoadSettings(String url, String adminLogin, String adminPassword, String password, int devices, int pushBatch,
         Duration pushWarmUp, Duration pushWindow, int downloadReports, int seedBatch, int pullLimit, int downloads,
         Path results, long serverPid, String database, int rushUsers, String rushVia, int rushPhotos,
-        Path diskDirectory) {
+        boolean rushMultipart, Path diskDirectory) {
 
     static LoadSettings fromSystemProperties() {
         LoadSettings settings = new LoadSettings(
@@ -54,6 +56,7 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
                 number("fieldbook.load.rush.users", 50),
                 text("fieldbook.load.rush.via", "rest"),
                 number("fieldbook.load.rush.photos", 3),
+                Boolean.parseBoolean(text("fieldbook.load.rush.multipart", "false")),
                 Path.of(text("fieldbook.load.disk-directory", System.getProperty("java.io.tmpdir"))));
         if (!settings.url.matches("https?://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/?")) {
             throw new IllegalArgumentException("fieldbook.url must be a loopback address, not " + settings.url);

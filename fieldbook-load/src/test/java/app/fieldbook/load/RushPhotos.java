@@ -78,6 +78,15 @@ final class RushPhotos {
                 new ByteArrayInputStream(body, 2, body.length - 2));
     }
 
+    /** The photo's bytes in one array (for a multipart upload, which Gatling builds in memory). */
+    byte[] bytes(Photo photo) {
+        byte[] body = images.get(photo.image());
+        byte[] bytes = new byte[(int) photo.size()];
+        System.arraycopy(photo.head(), 0, bytes, 0, photo.head().length);
+        System.arraycopy(body, 2, bytes, photo.head().length, body.length - 2);
+        return bytes;
+    }
+
     long averageSize() {
         return (long) images.stream().mapToInt(image -> image.length).average().orElse(0);
     }

@@ -12,6 +12,7 @@ import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.ByteArrayBodyPart;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -20,6 +21,7 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code rush.photos} photos at once. Each virtual user is one worker's phone: it signs in, waits until
  * every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
  * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. Through the REST API (the
- * photo as the request body), through sync (one push with the report, the photo announcements and the
+ * photo as the request body, or as a multipart form with {@code rush.multipart}), through sync (one push with the report, the photo announcements and the
  * submission, then a resumable upload per photo), or half each way ({@code rush.via}). Meanwhile a probe
  * asks for {@code /actuator/health} and a report list. Afterwards every acknowledged report and photo is
  * read back (status, SHA-256, and the stored content hashed again), and the thumbnails are waited for.
@@ -119,13 +121,7 @@ public class RushSimulation extends Simulation {
                                 session.getString("pushSiteId"), session.getString("date"))))
                         .check(status().saveAs("httpStatus"), status().is(201)))
                 .repeat(settings.rushPhotos(), "photoIndex").on(
-                        exec(http("photo upload").post(session -> "/api/v1/reports/" + session.getString("reportId")
-                                        + "/photos?id=" + photo(session).id() + "&caption=Photo%20"
-                                        + (session.getInt("photoIndex") + 1) + "&latitude=53.55&longitude=9.99")
-                                .header("Authorization", "Bearer #{token}")
-                                .header("Content-Type", "image/jpeg")
-                                .body(InputStreamBody(session -> photos.open(photo(session))))
-                                .check(status().saveAs("httpStatus"), status().is(201),
+                        exec(restUpload().check(status().saveAs("httpStatus"), status().is(201),
                                         responseTimeInMillis().saveAs("photoLatency"),
                                         jsonPath("$.sha256").is(session -> photo(session).sha256())))
                         .exec(session -> photoAcknowledged(session)))
@@ -133,6 +129,21 @@ public class RushSimulation extends Simulation {
                         .header("Authorization", "Bearer #{token}")
                         .check(status().saveAs("httpStatus"), status().is(200),
                                 jsonPath("$.status").is("SUBMITTED")));
+    }
+
+    /** The photo as the request body, streamed; or, with {@code rush.multipart}, as a browser's form. */
+    private HttpRequestActionBuilder restUpload() {
+        HttpRequestActionBuilder upload = http("photo upload").post(session -> "/api/v1/reports/"
+                        + session.getString("reportId") + "/photos?id=" + photo(session).id() + "&caption=Photo%20"
+                        + (session.getInt("photoIndex") + 1) + "&latitude=53.55&longitude=9.99")
+                .header("Authorization", "Bearer #{token}");
+        if (settings.rushMultipart()) {
+            return upload.bodyPart(ByteArrayBodyPart("file", session -> photos.bytes(photo(session)))
+                            .fileName("photo.jpg").contentType("image/jpeg"))
+                    .asMultipartForm();
+        }
+        return upload.header("Content-Type", "image/jpeg")
+                .body(InputStreamBody(session -> photos.open(photo(session))));
     }
 
     /**

@@ -110,7 +110,7 @@ final class RushTally {
         return String.format(Locale.ROOT, """
                 The rush (targets at 50 users: whole submission p99 <= 1 s; at 1,000 users: photo upload
                 p99 <= 3 s, 0 errors, 0 lost; probes p99 < 200 ms)
-                  phones                  %d via %s, %d photos each (JPEG %d x %d, about %.2f MB, each distinct)
+                  phones                  %d via %s%s, %d photos each (JPEG %d x %d, about %.2f MB, each distinct)
                   machine                 %s
                   submissions             %d acknowledged, %d failed%s
                   rush wall time          %.1f s (first submission started to last ended)
@@ -120,7 +120,8 @@ final class RushTally {
                   photos acknowledged     %d, %.0f MB, %.1f MB/s over the rush
                 %s  CPU during the rush     %s
                 %s""",
-                settings.rushUsers(), settings.rushVia(), settings.rushPhotos(), RushPhotos.WIDTH, RushPhotos.HEIGHT,
+                settings.rushUsers(), settings.rushVia(), settings.rushMultipart() ? " (REST uploads multipart)" : "",
+                settings.rushPhotos(), RushPhotos.WIDTH, RushPhotos.HEIGHT,
                 averagePhotoBytes / 1e6, machine, submissions.size(), failed,
                 failures.isEmpty() ? "" : " " + new TreeMap<>(Map.copyOf(failures)), seconds,
                 submissions.size() / seconds, percentiles(submissions), percentiles(uploads), uploads.size(),
