@@ -62,13 +62,17 @@ class MakingThumbnails implements SmartLifecycle {
         }
     }
 
+    /**
+     * Lets each thread finish the thumbnail in hand and end. Not by interrupting them: an interrupt in the
+     * middle of file I/O closes the channel, which would break an embedded H2 database's file.
+     */
     @Override
     public synchronized void stop() {
         running = false;
-        workers.forEach(Thread::interrupt);
+        nudges.release(workers.size());
         for (Thread worker : workers) {
             try {
-                worker.join(5_000);
+                worker.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -103,7 +107,7 @@ class MakingThumbnails implements SmartLifecycle {
                 }
                 log.warn("Thumbnails paused for {} after a failure: {}", settings.thumbnailSweep(), e.toString());
                 try {
-                    Thread.sleep(settings.thumbnailSweep());
+                    nudges.tryAcquire(settings.thumbnailSweep().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     return;
                 }
