@@ -42,8 +42,9 @@ final class StatusCommand implements Callable<Integer> {
             if (state.notBefore() != null) {
                 out.println("Server busy:     asked to wait until " + state.notBefore());
             }
+            ShortIds ids = ShortIds.known(client);
             for (RejectedChange rejected : client.rejectedChanges()) {
-                out.println("Refused:         " + rejected.entity() + " " + ShortIds.of(rejected.entityId()) + " "
+                out.println("Refused:         " + rejected.entity() + " " + ids.of(rejected.entityId()) + " "
                         + rejected.kind() + " " + rejected.changes().keySet() + ": " + rejected.detail()
                         + " (" + rejected.status() + ")");
                 if (clearRefused) {
@@ -52,8 +53,8 @@ final class StatusCommand implements Callable<Integer> {
             }
             for (PhotoUpload upload : client.photoUploads()) {
                 if (upload.state() == PhotoUpload.State.FAILED) {
-                    out.println("Photo refused:   " + ShortIds.of(upload.photoId()) + " of report "
-                            + ShortIds.of(upload.reportId()) + ": " + upload.error());
+                    out.println("Photo refused:   " + ids.of(upload.photoId()) + " of report "
+                            + ids.of(upload.reportId()) + ": " + upload.error());
                 }
             }
         }

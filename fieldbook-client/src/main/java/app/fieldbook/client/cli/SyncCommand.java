@@ -18,7 +18,7 @@ final class SyncCommand implements Callable<Integer> {
         PrintWriter out = invocation.out();
         PrintWriter err = invocation.err();
         try (FieldbookClient client = invocation.open()) {
-            SyncSummary summary = client.sync(new ProgressBar(err));
+            SyncSummary summary = client.sync(new ProgressBar(err, ShortIds.known(client)));
             out.println(describe(summary));
             if (summary.interruption() != SyncSummary.Interruption.NONE) {
                 err.println("fieldbook: sync stopped: " + summary.detail()
