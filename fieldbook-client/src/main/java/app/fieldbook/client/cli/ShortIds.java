@@ -4,6 +4,7 @@ import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.LocalReport;
 import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.client.RejectedChange;
+import app.fieldbook.client.WaitingChange;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.SiteReference;
 import java.util.ArrayList;
@@ -59,6 +60,10 @@ final class ShortIds {
         for (RejectedChange rejected : client.rejectedChanges()) {
             ids.add(rejected.operationId());
             ids.add(rejected.entityId());
+        }
+        for (WaitingChange waiting : client.waitingChanges()) {
+            ids.add(waiting.operationId());
+            ids.add(waiting.entityId());
         }
         return new ShortIds(ids);
     }

@@ -28,10 +28,13 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Signed in as:    " + (state.account() == null ? "nobody"
                     : state.account().name() + " (" + state.account().login() + ")"
                             + (state.signedIn() ? "" : ", sign-in expired")));
+            Backlog backlog = Backlog.of(client);
             out.println("Changes waiting: " + state.outboxDepth()
                     + (state.oldestPendingAt() == null ? "" : ", oldest from " + state.oldestPendingAt()));
+            backlog.changeReasons().forEach(line -> out.println("  " + line));
             out.println("Photos waiting:  " + state.pendingPhotos()
                     + (state.failedPhotos() == 0 ? "" : " (" + state.failedPhotos() + " refused, kept on this device)"));
+            backlog.photoReasons().forEach(line -> out.println("  " + line));
             out.println("Open conflicts:  " + state.openConflicts());
             out.println("Last sync:       " + (state.lastSyncAt() == null ? "never" : state.lastSyncAt()));
             out.println("Client version:  " + state.clientVersion());

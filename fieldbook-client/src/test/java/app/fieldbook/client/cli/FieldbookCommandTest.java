@@ -2,6 +2,7 @@ package app.fieldbook.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.fieldbook.client.Backoff;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.LoopbackServer;
 import app.fieldbook.client.TestClock;
@@ -309,10 +310,56 @@ class FieldbookCommandTest {
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
         server.close();
 
-        assertThat(fieldbook("sync")).isEqualTo(1);
+        assertThat(fieldbook("sync")).isEqualTo(3);
 
         assertThat(out).contains("1 waiting.");
-        assertThat(err).contains("sync stopped: The server cannot be reached.").contains("stay on this device");
+        assertThat(err).contains("sync stopped: The server cannot be reached.").contains("stay on this device")
+                .contains("1 change(s) still wait");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("  1 change(s): The server cannot be reached. Next try: with the next sync.");
+    }
+
+    @Test
+    void aSyncWhosePushesAreCutOffWhileItsPullGoesThroughSaysWhatStillWaitsAndExitsThree() {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        for (int attempt = 0; attempt < Backoff.STANDARD.attemptsPerCall(); attempt++) {
+            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.drop());
+        }
+
+        assertThat(fieldbook("sync")).isEqualTo(3);
+
+        assertThat(out).contains("1 waiting.");
+        assertThat(err).contains("fieldbook: sync incomplete: 1 change(s) still wait on this device")
+                .contains("1 change(s): The connection to the server was lost.")
+                .contains("Next try: from 2025-06-02T");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Changes waiting: 1, oldest from 2025-06-02T16:30Z")
+                .containsPattern("\\n  1 change\\(s\\): The connection to the server was lost\\. Next try: from 2025-06-02T\\S+\\.");
+
+        assertThat(fieldbook("sync")).isEqualTo(3);
+        clock.advance(java.time.Duration.ofHours(1));
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(err).doesNotContain("incomplete");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Changes waiting: 0").doesNotContain("Next try");
+    }
+
+    @Test
+    void aSyncThatCouldNotUploadAPhotoSaysSoAndExitsThree() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        server.stallUploads();
+
+        assertThat(fieldbook("sync")).isEqualTo(3);
+
+        assertThat(out).contains("Photos: 0 uploaded, 0 refused, 1 waiting.");
+        assertThat(err).contains("sync incomplete: 1 photo(s) still wait on this device")
+                .contains("1 photo(s): The server stopped taking the upload's bytes.");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("  1 photo(s): The server stopped taking the upload's bytes. Next try: from ");
     }
 
     @Test
