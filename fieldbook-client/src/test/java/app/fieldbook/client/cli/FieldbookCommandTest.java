@@ -24,6 +24,11 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -407,6 +412,51 @@ class FieldbookCommandTest {
                 "workPerformed", "Deck (manager)", LoopbackServer.USER_ID, OffsetDateTime.parse("2025-06-02T15:00:00Z"),
                 "Deck (worker)", LoopbackServer.USER_ID, UUID.randomUUID(), OffsetDateTime.parse("2025-06-02T14:00:00Z"),
                 ConflictState.OPEN, null, null, null, 1);
+    }
+
+    @Test
+    void anUploadCutByTheNetworkEndsWithPlainLinesAndNothingIsLoggedAsAWarningOrWithAStackTrace() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        for (int attempt = 0; attempt < Backoff.STANDARD.attemptsPerCall(); attempt++) {
+            server.failNext("/api/v1/sync/uploads/", LoopbackServer.Fault.drop());
+        }
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler recording = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        // the loopback server's own logs (com.sun.net.httpserver) tell of the drop it made on purpose
+        Level level = root.getLevel();
+        root.setLevel(Level.ALL);
+        root.addHandler(recording);
+        int exit;
+        try {
+            exit = fieldbook("sync");
+        } finally {
+            root.removeHandler(recording);
+            root.setLevel(level);
+        }
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err).contains("1 photo(s): The connection to the server was lost.")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(logged.stream().filter(record -> !record.getLoggerName().startsWith("com.sun.net.httpserver"))
+                .filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue() || record.getThrown() != null).map(record -> record.getLoggerName() + " " + record.getLevel() + " "
+                + record.getMessage() + " " + record.getThrown())).isEmpty();
     }
 
     @Test
