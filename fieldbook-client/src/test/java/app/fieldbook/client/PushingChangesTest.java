@@ -251,6 +251,41 @@ class PushingChangesTest extends SignedInDeviceTest {
     }
 
     @Test
+    void aWaitingChangeTellsWhyItWaitsAndWhenASyncSendsItAgain() {
+        client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", Fault.dropAnswer());
+        }
+
+        SyncSummary lost = client.sync();
+
+        assertThat(lost.complete()).isFalse();
+        assertThat(client.waitingChanges()).singleElement().satisfies(waiting -> {
+            assertThat(waiting.lastError()).isEqualTo("The connection to the server was lost.");
+            assertThat(waiting.nextAttemptAt()).isAfter(clock.instant());
+        });
+        clock.advance(Backoff.STANDARD.cap());
+        assertThat(client.waitingChanges()).singleElement()
+                .satisfies(waiting -> assertThat(waiting.nextAttemptAt()).as("due: the next sync sends it").isNull());
+    }
+
+    @Test
+    void aSyncCutOffGivesItsCauseAsTheReasonEveryUntriedChangeAndPhotoWaits() throws Exception {
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
+        server.close();
+
+        client.sync();
+
+        assertThat(client.waitingChanges()).hasSize(2).allSatisfy(waiting -> {
+            assertThat(waiting.lastError()).isEqualTo("The server cannot be reached.");
+            assertThat(waiting.nextAttemptAt()).isNull();
+        });
+        assertThat(client.photoUploads()).singleElement()
+                .satisfies(upload -> assertThat(upload.error()).isEqualTo("The server cannot be reached."));
+    }
+
+    @Test
     void aBrokenConnectionCountsAgainstAChangeOnlyWhenTheServerAnsweredTheRestOfTheSync() {
         LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
         for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
