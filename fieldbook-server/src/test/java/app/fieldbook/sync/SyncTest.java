@@ -21,6 +21,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -542,6 +545,39 @@ class SyncTest {
         }
         assertThat(expect(manager.api().get("/api/v1/photos/" + slow + "/content"), 200).raw().body())
                 .isEqualTo(slowContent);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anUploadCutByTheNetworkIsLoggedAsOneQuietLineAndResumesFromWhatArrived(CapturedOutput log)
+            throws Exception {
+        byte[] content = app.fieldbook.Images.jpeg(400, 300);
+        UUID photo = announcePhoto(content, DAY.plusDays(26));
+        int part = content.length / 2;
+        try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
+            var out = device.getOutputStream();
+            out.write(("PATCH /api/v1/sync/uploads/" + photo + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nUpload-Offset: 0"
+                    + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + content.length
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(content, 0, part);
+            out.flush();
+            for (int i = 0; i < 200 && offsetOf(photo) < part; i++) {
+                Thread.sleep(50);
+            }
+        }
+        for (int i = 0; i < 200 && !log.getAll().contains("went away"); i++) {
+            Thread.sleep(50);
+        }
+
+        assertThat(log.getAll()).contains("The client went away during PATCH /api/v1/sync/uploads/" + photo);
+        assertThat(log.getAll().lines().filter(line -> line.contains(" ERROR ") || line.startsWith("\tat ")))
+                .as("no error, no stack trace").isEmpty();
+        long have = offsetOf(photo);
+        assertThat(have).isEqualTo(part);
+        expect(chunk(photo, have, java.util.Arrays.copyOfRange(content, (int) have, content.length)), 200);
+        assertThat(expect(manager.api().get("/api/v1/photos/" + photo + "/content"), 200).raw().body())
+                .isEqualTo(content);
     }
 
     @Test
