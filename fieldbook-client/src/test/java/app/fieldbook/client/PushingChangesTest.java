@@ -13,6 +13,8 @@ import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PullResponse;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.SyncProtocol;
@@ -48,6 +50,31 @@ class PushingChangesTest extends SignedInDeviceTest {
         JsonNode pull = server.received("POST", "/api/v1/sync/pull").getLast().json();
         assertThat(pull.get("device").get("outboxDepth").asInt()).isZero();
         assertThat(pull.get("knownSiteIds")).hasSize(2);
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostWhileItsReportWasPulledShowsTheServersReportOnceAnswered() {
+        UUID serverId = UUID.randomUUID();
+        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4, mine"));
+        server.mergingCreate(mine.id(), serverId, 2);
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", Fault.dropAnswer());
+        }
+        Report theirs = PullingChangesTest.report(serverId, NORTH, DAY, ReportStatus.SUBMITTED,
+                "Poured deck 4, from the tablet", 3);
+        server.page(PullingChangesTest.page("c-3", false, List.of(theirs), List.of(), List.of()));
+        client.sync();
+        assertThat(client.report(mine.id()).orElseThrow().waitingChanges()).as("the answer was lost").isOne();
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        assertThat(client.report(mine.id())).isEmpty();
+        LocalReport shown = client.report(serverId).orElseThrow();
+        assertThat(shown.waitingChanges()).isZero();
+        assertThat(shown.version()).isEqualTo(3);
+        assertThat(shown.status()).isEqualTo(ReportStatus.SUBMITTED);
+        assertThat(shown.content().workPerformed()).isEqualTo("Poured deck 4, from the tablet");
     }
 
     @Test
