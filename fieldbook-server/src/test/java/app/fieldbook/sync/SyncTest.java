@@ -704,16 +704,10 @@ class SyncTest {
         assertThat(openConflictFields(id.toString())).isEmpty();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> changesOf(Map<String, Object> operation) {
-        Map<String, Object> changes = new LinkedHashMap<>((Map<String, Object>) operation.get("changes"));
-        operation.put("changes", changes);
-        return changes;
-    }
-
     private Map<String, Object> photoAnnouncement(String report, String sha256, long size) {
-        Map<String, Object> announce = phone.operation(UUID.randomUUID().toString(), "CREATE", 0, Map.of(
-                "reportId", edit(null, report), "sha256", edit(null, sha256), "size", edit(null, size)));
+        Map<String, Object> announce = phone.operation(UUID.randomUUID().toString(), "CREATE", 0,
+                new LinkedHashMap<>(Map.of("reportId", edit(null, report), "sha256", edit(null, sha256),
+                        "size", edit(null, size))));
         announce.put("entity", "Photo");
         return announce;
     }
