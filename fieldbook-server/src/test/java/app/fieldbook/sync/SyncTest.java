@@ -557,7 +557,8 @@ class SyncTest {
         try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
             var out = device.getOutputStream();
             out.write(("PATCH /api/v1/sync/uploads/" + photo + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nUpload-Offset: 0"
+                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nFieldbook-Device-Id: " + phone.id
+                    + "\r\nUpload-Offset: 0"
                     + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + content.length
                     + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(content, 0, part);
