@@ -90,7 +90,7 @@ class SyncUnderFaultsTest {
     private static final FaultyProxy.Faults FAULTS = new FaultyProxy.Faults(0.3, Duration.ofMillis(150), 0.08, 0.08,
             0.3, 0.1);
     /** The share of devices whose push answers are all lost in a round's sync (and, for half of them, the next). */
-    private static final double DEAF_TO_PUSHES = 0.25;
+    private static final double DEAF_TO_PUSHES = 0.3;
     /** The share of workers whose two devices create the same report in a round, one of them leaving fields empty. */
     private static final double TWINS = 0.6;
     private static final LocalDate OWN_DAYS = LocalDate.of(2031, 1, 1);
@@ -575,7 +575,7 @@ class SyncUnderFaultsTest {
                                 content.delays(), content.safetyIncidents(), content.materials(), value);
                     };
                     client.editReport(report.id(), edited);
-                } else if (dice < 9) {
+                } else if (dice < 10) {
                     List<LocalReport> submittable = mine.stream()
                             .filter(report -> dayOf(report) == -1 || dayOf(report) == index).toList();
                     client.submitReport(submittable.get(random.nextInt(submittable.size())).id());
