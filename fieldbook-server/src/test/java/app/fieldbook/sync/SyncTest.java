@@ -144,6 +144,33 @@ class SyncTest {
     }
 
     @Test
+    void aCreateThatMeetsTheSameDaysReportLeavesWhatItDidNotFillAloneAndConflictsOnNothing() {
+        LocalDate day = DAY.plusDays(4);
+        Map<String, Object> filled = phone.create(UUID.randomUUID(), day, "Rebar tied");
+        changesOf(filled).put("weather.temperatureCelsius", edit(null, 18.5));
+        String report = phone.push(filled).path("entityId").asString();
+
+        Map<String, Object> empty = tablet.create(UUID.randomUUID(), day, "Rebar tied");
+        changesOf(empty).put("crew", edit(null, List.of()));
+        changesOf(empty).put("weather.temperatureCelsius", edit(null, null));
+        changesOf(empty).put("notes", edit(null, "Inspector came at noon"));
+        JsonNode merged = tablet.push(empty);
+
+        assertThat(merged.path("entityId").asString()).isEqualTo(report);
+        assertThat(merged.path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(openConflictFields(report)).isEmpty();
+        JsonNode onServer = expect(worker.api().get("/api/v1/reports/" + report), 200).body().path("content");
+        assertThat(onServer.path("weather").path("temperatureCelsius").asDouble()).isEqualTo(18.5);
+        assertThat(onServer.path("crew").size()).isOne();
+        assertThat(onServer.path("notes").asString()).isEqualTo("Inspector came at noon");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> changesOf(Map<String, Object> operation) {
+        return (Map<String, Object>) operation.get("changes");
+    }
+
+    @Test
     void aCreateForASiteNotAssignedIsRefusedRecordedAndWritesNothing() {
         String otherSite = world.site();
         Map<String, Object> create = phone.create(UUID.randomUUID(), DAY.plusDays(13), "Not my site");
