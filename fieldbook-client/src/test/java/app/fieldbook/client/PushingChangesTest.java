@@ -173,6 +173,30 @@ class PushingChangesTest extends SignedInDeviceTest {
     }
 
     @Test
+    void aReportIsNotSubmittedBeforeAPhotoAttachedEarlierIsAnnounced() throws Exception {
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        PhotoUpload photo = client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
+        client.submitReport(report.id());
+        server.failingBatches(batch -> batch.stream()
+                .anyMatch(op -> op.get("entityId").asString().equals(photo.photoId().toString())) ? 500 : 0);
+
+        client.sync();
+
+        assertThat(server.pushedOperations()).as("the submit waits for the photo taken before it")
+                .noneMatch(op -> op.get("kind").asString().equals("UPDATE"));
+        server.failingBatches(batch -> 0);
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        List<String> order = server.pushedOperations().stream().filter(op -> !op.get("kind").asString().equals("CREATE")
+                || op.get("entity").asString().equals("Photo")).map(op -> op.get("entity").asString()).distinct().toList();
+        assertThat(order).containsExactly("Photo", "DailyReport");
+        assertThat(client.state().outboxDepth()).isZero();
+    }
+
+    @Test
     void aPostponedChangeIsRetriedByALaterSyncWithoutANewChangeButNotBeforeItsTime() {
         LocalReport poison = client.createReport(NORTH.id(), DAY, content("Poison"));
         boolean[] broken = {true};
