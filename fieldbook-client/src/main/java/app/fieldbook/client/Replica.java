@@ -59,7 +59,9 @@ final class Replica {
 
     private void reportAccepted(OutboxEntry entry, OperationResult result) {
         UUID id = entry.entityId();
-        if (entry.kind() == OperationKind.CREATE && result.entityId() != null && !result.entityId().equals(id)) {
+        boolean merged = entry.kind() == OperationKind.CREATE && result.entityId() != null
+                && !result.entityId().equals(id);
+        if (merged) {
             rekeyReport(id, result.entityId());
             id = result.entityId();
         }
@@ -72,9 +74,31 @@ final class Replica {
             removeReport(report.id(), false);
             return;
         }
-        ObjectNode base = report.base() == null ? values.created() : report.base();
-        store.reports().save(report.withBase(values.applied(base, entry.changes()),
-                Math.max(report.version(), result.entityVersion())));
+        // A create merged into a report the device had pulled keeps that copy: it is what the device knows
+        // of the server's report, and the feed sends the report again if the merge changed it afterwards.
+        // Otherwise the change moves the acknowledged copy on, unless that copy is already at or past the
+        // change's outcome (a server copy taken in while the change waited).
+        boolean pulledBefore = merged && report.base() != null;
+        if (!pulledBefore && (report.base() == null || result.entityVersion() > report.version())) {
+            ObjectNode base = report.base() == null ? values.created() : report.base();
+            store.reports().save(report.withBase(values.applied(base, entry.changes()),
+                    Math.max(report.version(), result.entityVersion())));
+        }
+        rebase(id);
+    }
+
+    /**
+     * The report with a server copy pulled while its change waited made its acknowledged copy, when that
+     * copy is at least as new: it already holds the change's outcome (applied, or left as a conflict), and
+     * the change feed will not send it again. An older copy is dropped: the feed brings the newer one.
+     */
+    private StoredReport withServerCopyFolded(StoredReport report) {
+        Report copy = report.serverCopy();
+        if (copy == null) {
+            return report;
+        }
+        StoredReport settled = report.withServerCopy(null);
+        return copy.version() >= report.version() ? settled.withBase(values.of(copy), copy.version()) : settled;
     }
 
     private void photoAccepted(OutboxEntry entry, OperationResult result) {
@@ -89,8 +113,15 @@ final class Replica {
         }
         store.photos().find(id).ifPresent(stored -> {
             Photo photo = stored.photo();
-            store.photos().save(new StoredPhoto(withVersion(photo, Math.max(photo.version(), result.entityVersion())),
-                    stored.serverCopy(), stored.receipt()));
+            long version = Math.max(photo.version(), result.entityVersion());
+            Photo copy = stored.serverCopy();
+            if (copy != null && copy.version() >= version) {
+                // pulled while the announcement's answer was lost: the server's copy is the newer truth
+                boolean pending = copy.pending() && stored.receipt() == null;
+                store.photos().save(new StoredPhoto(withPending(copy, pending), null, stored.receipt()));
+            } else {
+                store.photos().save(new StoredPhoto(withVersion(photo, version), null, stored.receipt()));
+            }
         });
     }
 
@@ -127,9 +158,13 @@ final class Replica {
         }
     }
 
-    /** Rebuilds a report's fields from its acknowledged copy and the changes still waiting for it. */
+    /**
+     * Rebuilds a report's fields from its acknowledged copy and the changes still waiting for it. A server
+     * copy kept beside the report becomes its acknowledged copy first, when it is at least as new.
+     */
     void rebase(UUID reportId) {
-        store.reports().find(reportId).ifPresent(report -> {
+        store.reports().find(reportId).ifPresent(found -> {
+            StoredReport report = withServerCopyFolded(found);
             ObjectNode fields = report.base();
             boolean deleted = false;
             for (OutboxEntry waiting : store.outbox().of(reportId)) {
@@ -323,6 +358,9 @@ final class Replica {
         } else {
             existing.ifPresent(report -> store.reports().remove(to));
             store.reports().rekey(from, to);
+            // the device had pulled the server's report under that id: it stays the acknowledged copy
+            existing.ifPresent(server -> store.reports().find(to).ifPresent(mine -> store.reports().save(
+                    mine.withBase(server.base(), server.version()).withServerCopy(server.serverCopy()))));
         }
         for (StoredPhoto stored : store.photos().ofReport(from)) {
             Photo photo = stored.photo();
@@ -379,6 +417,12 @@ final class Replica {
         return new Photo(photo.id(), photo.reportId(), photo.sha256(), photo.contentType(), photo.sizeBytes(),
                 photo.caption(), photo.takenAt(), photo.latitude(), photo.longitude(), photo.thumbnail(), version,
                 photo.createdAt(), photo.pending());
+    }
+
+    private static Photo withPending(Photo photo, boolean pending) {
+        return new Photo(photo.id(), photo.reportId(), photo.sha256(), photo.contentType(), photo.sizeBytes(),
+                photo.caption(), photo.takenAt(), photo.latitude(), photo.longitude(), photo.thumbnail(),
+                photo.version(), photo.createdAt(), pending);
     }
 
     private static <T> List<T> nullSafe(List<T> list) {

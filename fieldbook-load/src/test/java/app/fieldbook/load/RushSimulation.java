@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RushSimulation extends Simulation {
 
     private static final Duration THUMBNAIL_WAIT = Duration.ofMinutes(10);
+    /** The header naming the device that sends an upload: the one that announced the photo in its push. */
+    private static final String DEVICE_ID = "Fieldbook-Device-Id";
 
     private final LoadSettings settings = LoadSettings.fromSystemProperties();
     private final String machine = MachineSpeed.describe(settings.diskDirectory());
@@ -163,13 +165,15 @@ public class RushSimulation extends Simulation {
                                 own.get(i).sha256(), own.get(i).size(), i));
                     }
                     operations.add(SyncJson.submit(UUID.randomUUID(), reportId, 1));
-                    return session.set("body", SyncJson.push(UUID.randomUUID(), operations))
+                    UUID deviceId = UUID.randomUUID();
+                    return session.set("body", SyncJson.push(deviceId, operations)).set("deviceId", deviceId.toString())
                             .set("operations", operations.size());
                 })
                 .exec(Api.push("sync push").check(status().saveAs("httpStatus")))
                 .repeat(settings.rushPhotos(), "photoIndex").on(
                         exec(http("upload start").post("/api/v1/sync/uploads")
                                 .header("Authorization", "Bearer #{token}")
+                                .header(DEVICE_ID, "#{deviceId}")
                                 .body(StringBody(session -> "{\"photoId\":\"" + photo(session).id() + "\",\"sha256\":\""
                                         + photo(session).sha256() + "\",\"size\":" + photo(session).size() + "}"))
                                 .check(status().saveAs("httpStatus"), status().is(200), jsonPath("$.offset").is("0")))
@@ -177,6 +181,7 @@ public class RushSimulation extends Simulation {
                                 .header("Authorization", "Bearer #{token}")
                                 .header("Content-Type", "application/offset+octet-stream")
                                 .header("Upload-Offset", "0")
+                                .header(DEVICE_ID, "#{deviceId}")
                                 .body(InputStreamBody(session -> photos.open(photo(session))))
                                 .check(status().saveAs("httpStatus"), status().is(200),
                                         responseTimeInMillis().saveAs("photoLatency"),

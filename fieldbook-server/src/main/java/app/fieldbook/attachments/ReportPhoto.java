@@ -9,9 +9,10 @@ import java.util.UUID;
 /**
  * A photo attached to a daily report: its metadata and the key of its content. A pending photo was
  * announced by a device (with the SHA-256 and size it will have) and its content is still on its way;
- * its {@code type} is known only once the content arrived. A stored photo whose thumbnail can be made
- * but has not been made yet is {@code thumbnailDue}: {@link MakingThumbnails} makes it after the upload
- * was answered.
+ * its {@code type} is known only once the content arrived. {@code announcedByDevice} is the device that
+ * announced it by sync (null for a photo uploaded whole): only that device of the uploader sends its content.
+ * A stored photo whose thumbnail can be made but has not been made yet is {@code thumbnailDue}:
+ * {@link MakingThumbnails} makes it after the upload was answered.
  */
 record ReportPhoto(
         UUID id,
@@ -26,6 +27,7 @@ record ReportPhoto(
         boolean hasThumbnail,
         boolean thumbnailDue,
         UUID uploadedBy,
+        UUID announcedByDevice,
         long version,
         OffsetDateTime createdAt,
         boolean pending) {

@@ -40,6 +40,7 @@ class SyncedPhotoContentTest {
 
     Person worker;
     String report;
+    UUID device = UUID.randomUUID();
 
     @BeforeEach
     void world() {
@@ -92,12 +93,12 @@ class SyncedPhotoContentTest {
         operation.put("changes", changes);
         operation.put("madeAt", Instant.now().toString());
         Api.Answer pushed = expect(worker.api().post("/api/v1/sync/push", Map.of("protocolVersion", 1,
-                "clientVersion", "0.1.0", "deviceId", UUID.randomUUID().toString(),
+                "clientVersion", "0.1.0", "deviceId", device.toString(),
                 "device", Map.of("outboxDepth", 1, "pendingPhotos", 1, "appVersion", "0.1.0"),
                 "operations", List.of(operation))), 200);
         assertThat(pushed.body().path("results").path(0).path("outcome").asString()).isEqualTo("APPLIED");
-        expect(worker.api().post("/api/v1/sync/uploads", Map.of("photoId", photo.toString(), "sha256",
-                sha256(content), "size", content.length)), 200);
+        expect(worker.api().send("POST", "/api/v1/sync/uploads", Map.of("photoId", photo.toString(), "sha256",
+                sha256(content), "size", content.length), Map.of(SyncController.DEVICE_ID, device.toString())), 200);
         return photo;
     }
 
@@ -106,6 +107,7 @@ class SyncedPhotoContentTest {
                         URI.create(worker.api().base() + "/api/v1/sync/uploads/" + photo))
                 .header("Authorization", "Bearer " + worker.api().token())
                 .header("Upload-Offset", "0")
+                .header(SyncController.DEVICE_ID, device.toString())
                 .header("Content-Type", "application/offset+octet-stream")
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(content)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
