@@ -86,11 +86,15 @@ public class RushSimulation extends Simulation {
                         .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate")))
                 .exitHereIfFailed()
                 .exec(session -> {
+                    Session prepared = prepared(session);
                     tally.signedIn();
-                    return session;
+                    return prepared;
                 })
                 .asLongAs(session -> !tally.allSignedIn()).on(pause(Duration.ofMillis(50)))
-                .exec(session -> prepared(session))
+                .exec(session -> {
+                    tally.started();
+                    return session.set("started", System.nanoTime());
+                })
                 .exitBlockOnFail().on(submission)
                 .exec(session -> {
                     if (session.isFailed()) {
@@ -103,6 +107,7 @@ public class RushSimulation extends Simulation {
                 });
     }
 
+    /** The phone's report id and date and its photos (hashed here, before the rush, not during it). */
     private Session prepared(Session session) {
         String newest = session.contains("newestDate") ? session.getString("newestDate") : null;
         LocalDate date = newest == null ? LocalDate.of(1900, 1, 1) : LocalDate.parse(newest).plusDays(1);
@@ -110,9 +115,7 @@ public class RushSimulation extends Simulation {
         for (int i = 0; i < settings.rushPhotos(); i++) {
             own.add(photos.photo(UUID.randomUUID(), photoSequence.getAndIncrement()));
         }
-        tally.started();
-        return session.set("reportId", UUID.randomUUID().toString()).set("date", date.toString()).set("photos", own)
-                .set("started", System.nanoTime());
+        return session.set("reportId", UUID.randomUUID().toString()).set("date", date.toString()).set("photos", own);
     }
 
     /** Create the report (every section), upload the photos as request bodies, submit. */
