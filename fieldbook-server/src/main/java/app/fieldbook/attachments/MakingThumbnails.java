@@ -1,5 +1,6 @@
 package app.fieldbook.attachments;
 
+import app.fieldbook.reports.Reports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,14 +14,17 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Makes the thumbnails of stored photos after their upload was answered, on a few platform threads of its
  * own ({@code thumbnail-threads}, one by default), never on the carriers of the virtual threads that serve
  * requests and hold database connections. The work list is the database: a photo is due until its thumbnail
- * is settled. The job is nudged when a photo is stored, and also looks for due photos every
+ * is settled. A thumbnail made publishes {@link ThumbnailMade} for each photo with that content, so that
+ * devices that pulled the photo without it get it again. The job is nudged when a photo is stored, and also looks for due photos every
  * {@code thumbnail-sweep}, so that photos stored before a restart, or by another node, get theirs too. Two
  * nodes may make the same thumbnail once each; the result is the same file under the same key.
  */
@@ -33,16 +37,23 @@ class MakingThumbnails implements SmartLifecycle {
     private final ReportPhotos photos;
     private final PhotoStore store;
     private final Thumbnails thumbnails;
+    private final Reports reports;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
     private final AttachmentSettings settings;
     private final Semaphore nudges = new Semaphore(0);
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
-    MakingThumbnails(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, AttachmentSettings settings) {
+    MakingThumbnails(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, Reports reports,
+            ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings) {
         this.photos = photos;
         this.store = store;
         this.thumbnails = thumbnails;
+        this.reports = reports;
+        this.events = events;
+        this.transactions = transactions;
         this.settings = settings;
     }
 
@@ -127,7 +138,7 @@ class MakingThumbnails implements SmartLifecycle {
     private void make(ReportPhotos.DueThumbnail due) throws IOException {
         String key = ReportPhoto.thumbnailKey(due.sha256());
         if (store.contains(key)) {
-            photos.thumbnailSettled(due.sha256(), true);
+            made(due.sha256());
             return;
         }
         Optional<Path> thumbnail;
@@ -146,6 +157,17 @@ class MakingThumbnails implements SmartLifecycle {
         } finally {
             Files.deleteIfExists(thumbnail.get());
         }
-        photos.thumbnailSettled(due.sha256(), true);
+        made(due.sha256());
+    }
+
+    /** Settles the thumbnails of the photos with this content as made, telling sync about each photo. */
+    private void made(String sha256) {
+        transactions.executeWithoutResult(status -> {
+            for (ReportPhoto photo : photos.dueWithContent(sha256)) {
+                reports.siteOf(photo.reportId()).ifPresent(site -> events.publishEvent(
+                        new ThumbnailMade(photo.id(), photo.reportId(), site)));
+            }
+            photos.thumbnailSettled(sha256, true);
+        });
     }
 }

@@ -67,6 +67,11 @@ class ReportPhotos {
                 .list();
     }
 
+    /** The photos with this content whose thumbnails are due: their ids and their reports' ids. */
+    List<ReportPhoto> dueWithContent(String sha256) {
+        return jdbc.sql("SELECT * FROM photos WHERE sha256 = ? AND thumbnail_due").param(sha256).query(this::row).list();
+    }
+
     /**
      * Settles the thumbnail of every photo with this content: made, or not to be made (the image cannot be
      * decoded). Not a change of the photos' data, so their versions stay.

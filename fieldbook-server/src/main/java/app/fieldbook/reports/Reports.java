@@ -50,6 +50,15 @@ public class Reports {
         return reports.findVisible(ids, actor).stream().map(DailyReport::toWire).toList();
     }
 
+    /**
+     * The site of a report regardless of scope, for background work done on no one's behalf (recording
+     * that a photo's thumbnail was made); never to answer a request.
+     */
+    @Transactional(readOnly = true)
+    public Optional<UUID> siteOf(UUID reportId) {
+        return reports.siteOf(reportId);
+    }
+
     /** The id of the author's report of that site and day, if there is one (the natural key of a report). */
     @Transactional(readOnly = true)
     public Optional<UUID> findIdOf(UUID siteId, LocalDate date, UUID authorId) {

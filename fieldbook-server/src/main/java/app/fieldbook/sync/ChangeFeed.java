@@ -3,6 +3,7 @@ package app.fieldbook.sync;
 import app.fieldbook.AppendedIds;
 import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.attachments.PhotoChanged;
+import app.fieldbook.attachments.ThumbnailMade;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.reports.ReportChanged;
@@ -66,6 +67,13 @@ class ChangeFeed {
     @Transactional(propagation = Propagation.MANDATORY)
     void recordInSameTransaction(PhotoChanged change) {
         record(SyncProtocol.PHOTO, change.photoId(), change.siteId(), change.action().equals("DELETED"));
+    }
+
+    /** A thumbnail made later is no edit, but devices that pulled the photo without it need it again. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(ThumbnailMade made) {
+        record(SyncProtocol.PHOTO, made.photoId(), made.siteId(), false);
     }
 
     @EventListener

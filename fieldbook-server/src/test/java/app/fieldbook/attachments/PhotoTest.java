@@ -233,6 +233,54 @@ class PhotoTest {
     }
 
     @Test
+    void aDeviceThatPulledAPhotoBeforeItsThumbnailExistedGetsThePhotoAgainOnceItDoes() throws Exception {
+        Api device = manager.api();
+        UUID deviceId = UUID.randomUUID();
+        pullPhotos(device, deviceId, "");
+        makingThumbnails.stop();
+        String photo;
+        String cursor;
+        try {
+            photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.jpeg(812, 609), "a.jpg",
+                    Map.of()), 201).id();
+            Pulled before = pullPhotos(device, deviceId, "");
+            assertThat(before.photos()).containsEntry(photo, false);
+            cursor = before.cursor();
+        } finally {
+            makingThumbnails.start();
+        }
+        thumbnailOnceMade(worker, photo);
+        assertThat(pullPhotos(device, deviceId, cursor).photos()).containsEntry(photo, true);
+    }
+
+    /** What a device's pull from {@code cursor} to the end answers: each photo's thumbnail flag, and the new cursor. */
+    private record Pulled(Map<String, Boolean> photos, String cursor) {
+    }
+
+    private Pulled pullPhotos(Api device, UUID deviceId, String cursor) {
+        Map<String, Boolean> photos = new java.util.HashMap<>();
+        String at = cursor;
+        for (int page = 0; page < 100; page++) {
+            Map<String, Object> request = new java.util.LinkedHashMap<>();
+            request.put("protocolVersion", 1);
+            request.put("clientVersion", "0.1.0");
+            request.put("deviceId", deviceId.toString());
+            request.put("device", Map.of("outboxDepth", 0, "pendingPhotos", 0, "appVersion", "0.1.0"));
+            request.put("cursor", at);
+            request.put("limit", 100);
+            request.put("knownSiteIds", java.util.List.of(site));
+            var answer = expect(device.post("/api/v1/sync/pull", request), 200).body();
+            answer.path("photos").valueStream().forEach(p -> photos.put(p.path("id").asString(),
+                    p.path("thumbnail").asBoolean()));
+            at = answer.path("cursor").asString();
+            if (!answer.path("more").asBoolean()) {
+                break;
+            }
+        }
+        return new Pulled(photos, at);
+    }
+
+    @Test
     void aPhotoStoredWithoutItsThumbnailGetsOneFromTheJobLaterAsAfterARestart() throws Exception {
         String photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(640, 480), "a.png",
                 Map.of()), 201).id();
