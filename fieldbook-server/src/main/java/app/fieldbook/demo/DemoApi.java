@@ -44,6 +44,10 @@ final class DemoApi {
         send("POST", path, null);
     }
 
+    void post(String path, Object body) throws IOException, InterruptedException {
+        send("POST", path, body);
+    }
+
     void put(String path, Object body) throws IOException, InterruptedException {
         send("PUT", path, body);
     }

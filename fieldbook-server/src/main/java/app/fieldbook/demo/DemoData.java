@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Loads the demo data once (when the demo worker does not exist yet), through the same HTTP API a
  * person would use, signed in as the demo administrator (created as the first administrator by the demo
- * profile) and then as the demo workers. Then prints where to open Fieldbook and how to sign in.
+ * profile) and then as the demo workers and the manager: reports in every status (draft, submitted, returned with a
+ * comment, approved). Then prints where to open Fieldbook and how to sign in.
  */
 @Component
 @Profile("demo")
@@ -50,7 +51,7 @@ class DemoData {
         log.info("""
 
                 ================================================================
-                 Fieldbook is running with demo data: http://localhost:{}/
+                 Fieldbook is running with demo data. Open the app:  http://localhost:{}/
                  API documentation:                   http://localhost:{}/swagger-ui.html
                  Demo logins, all with the password '{}':
                    admin   administrator          exec    executive
@@ -79,12 +80,19 @@ class DemoData {
 
         DemoApi walterApi = DemoApi.signIn(json, port, "walter", PASSWORD);
         LocalDate today = LocalDate.now();
-        for (int daysAgo = 3; daysAgo >= 1; daysAgo--) {
+        Map<Integer, String> walters = new LinkedHashMap<>();
+        for (int daysAgo = 5; daysAgo >= 1; daysAgo--) {
             String report = walterApi.create("/api/v1/reports", report(north1, today.minusDays(daysAgo), daysAgo));
+            walters.put(daysAgo, report);
             if (daysAgo > 1) {
                 walterApi.post("/api/v1/reports/" + report + "/submit");
             }
         }
+        DemoApi mariaApi = DemoApi.signIn(json, port, "maria", PASSWORD);
+        mariaApi.post("/api/v1/reports/" + walters.get(5) + "/approve");
+        mariaApi.post("/api/v1/reports/" + walters.get(4) + "/return", Map.of("comment",
+                "Hours of the electricians are missing for the afternoon shift. Please add them and submit again."));
+        walterApi.create("/api/v1/reports", report(north2, today.minusDays(2), 2));
         DemoApi wendyApi = DemoApi.signIn(json, port, "wendy", PASSWORD);
         String report = wendyApi.create("/api/v1/reports", report(south1, today.minusDays(1), 1));
         wendyApi.post("/api/v1/reports/" + report + "/submit");

@@ -1,0 +1,83 @@
+import { html } from 'lit';
+import { t, formatDay, formatMoment } from '../messages.js';
+import * as store from '../store.js';
+import { Screen, focusHeading } from './screen.js';
+
+/** Every change waiting on this device, with its state and last error, and "Sync now". */
+class FbOutbox extends Screen {
+  static properties = {
+    engine: { attribute: false },
+    entries: { state: true },
+    refused: { state: true },
+    reports: { state: true },
+    sites: { state: true },
+    syncing: { state: true },
+  };
+
+  async load() {
+    this.entries = await store.outbox();
+    this.refused = await store.rejected();
+    this.reports = new Map((await store.allReports()).map((r) => [r.id, r]));
+    this.sites = new Map((await store.sites()).map((s) => [s.id, s]));
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  async syncNow() {
+    this.syncing = true;
+    try {
+      await this.engine.syncNow({ retry: true });
+    } finally {
+      this.syncing = false;
+      this.load();
+    }
+  }
+
+  describe(entry) {
+    const report = this.reports.get(entry.entityId);
+    const siteId = report?.siteId ?? entry.changes?.siteId;
+    const site = this.sites.get(siteId);
+    const date = report?.date ?? entry.changes?.date;
+    const status = entry.changes?.status;
+    const what = status === 'SUBMITTED' ? t('outbox.submit')
+      : status ? t('outbox.decision', { status: t('status.' + status) }) : t('outbox.kind.' + entry.kind);
+    return { what, where: [site?.code, date ? formatDay(date) : null].filter(Boolean).join(' · '), report };
+  }
+
+  render() {
+    if (!this.entries) {
+      return html`<p>${t('app.loading')}</p>`;
+    }
+    return html`
+      <h1 tabindex="-1">${t('outbox.title')}</h1>
+      <p class="lead">${t('outbox.lead')}</p>
+      <button class="primary" type="button" data-testid="sync-now" ?disabled=${this.syncing}
+        @click=${() => this.syncNow()}>⟳ ${this.syncing ? t('banner.syncing') : t('outbox.syncNow')}</button>
+      ${this.entries.length === 0 ? html`<p class="empty" data-testid="outbox-empty">${t('outbox.empty')}</p>` : html`
+        <ul class="rows outbox" data-testid="outbox">
+          ${this.entries.map((entry) => {
+            const { what, where, report } = this.describe(entry);
+            const state = entry.held ? t('outbox.state.held', { detail: t(entry.held) })
+              : entry.sent && !entry.lastError ? t('outbox.state.sending') : t('outbox.state.waiting');
+            return html`<li class="entry">
+              <p><strong>${what}</strong> ${report ? html`<a href="#/reports/${report.id}">${where}</a>` : where}</p>
+              <p class="muted">${state} · ${t('outbox.madeAt', { time: formatMoment(entry.madeAt) })}
+                ${entry.attempts ? html` · ${t('outbox.attempts', { count: entry.attempts })}` : ''}</p>
+              ${entry.lastError ? html`<p class="error-text">${t('outbox.lastError', { detail: entry.lastError })}</p>` : ''}
+            </li>`;
+          })}
+        </ul>`}
+      ${this.refused.length ? html`
+        <h2>${t('outbox.rejected')}</h2>
+        <p class="muted">${t('outbox.rejectedLead')}</p>
+        <ul class="rows">
+          ${this.refused.map((entry) => html`<li class="entry">
+            <p><strong>${this.describe(entry).what}</strong> ${this.describe(entry).where}</p>
+            <p class="error-text">${entry.status} ${entry.detail ?? ''}</p></li>`)}
+        </ul>` : ''}`;
+  }
+}
+
+customElements.define('fb-outbox', FbOutbox);

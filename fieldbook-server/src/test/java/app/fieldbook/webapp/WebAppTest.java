@@ -1,0 +1,262 @@
+package app.fieldbook.webapp;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.TestDatabase;
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.ViewportSize;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web app in Debian's Chromium against the real server with its demo data: what each person sees,
+ * writing a report with no network, accessibility, and the screenshots in docs/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+@ActiveProfiles({"test", "demo"})
+class WebAppTest {
+
+    private static final String PASSWORD = "fieldbook-demo";
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
+    private static Browsers browsers;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowsers() {
+        browsers = new Browsers();
+    }
+
+    @AfterAll
+    static void closeBrowsers() throws Exception {
+        browsers.close();
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    private Api as(String login) {
+        return Api.anonymous(port).signIn(login, PASSWORD);
+    }
+
+    private String siteId(String code) {
+        for (JsonNode site : as("admin").get("/api/v1/sites?size=100").body().path("items")) {
+            if (site.path("code").asString().equals(code)) {
+                return site.path("id").asString();
+            }
+        }
+        throw new AssertionError("no site " + code);
+    }
+
+    /** Signs in through the app's form and waits for the first sync and the Service Worker. */
+    private Page signIn(BrowserContext browser, String login) {
+        Page page = Browsers.page(browser);
+        page.navigate(base() + "/");
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(PASSWORD);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.getByTestId("sync-status")).containsText("last synced");
+        page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        return page;
+    }
+
+    private static Locator site(Page page, String code) {
+        return page.locator("li[data-site='" + code + "']");
+    }
+
+    @Test
+    void aWorkerSeesOnlyTheirSitesAndNotAnotherSitesReportEvenByItsAddress() throws Exception {
+        String walterReport = as("walter").get("/api/v1/reports?size=50").body().path("items").get(0).path("id").asString();
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "wendy");
+            assertThat(site(page, "S-01")).isVisible();
+            assertThat(page.locator("li[data-site]")).hasCount(1);
+
+            page.navigate(base() + "/#/reports/" + walterReport);
+            assertThat(page.getByTestId("not-found")).isVisible();
+            assertThat(page.locator("main")).not().containsText("Harbour Bridge");
+            page.navigate(base() + "/#/sites/" + north);
+            assertThat(page.locator("main")).containsText("There is no such report on this device.");
+            assertThat(page.locator("main")).not().containsText("N-01");
+            assertThat(storedSiteIdsOfReports(page)).isNotEmpty().doesNotContain(north);
+        }
+    }
+
+    @Test
+    void aReportWrittenAndSubmittedOfflineArrivesOnTheServerOnceWhenTheNetworkReturns() throws Exception {
+        Path profile = browsers.newProfile();
+        String north = siteId("N-01");
+        String today = LocalDate.now(ZoneId.of("Europe/Berlin")).toString();
+        BrowserContext browser = browsers.open(profile, Browsers.PHONE);
+        Page page = signIn(browser, "walter");
+
+        browser.setOffline(true);
+        assertThat(page.getByTestId("sync-status")).containsText("Offline");
+        site(page, "N-01").getByText("Today’s report").click();
+        assertThat(page.locator("#headcount-0")).hasValue("6");
+        page.locator("#conditions").fill("Fog, then sun");
+        page.locator("#temperature").fill("12.5");
+        page.locator(".crew-row").first().getByLabel("One more").click();
+        page.getByText("Add a crew row").click();
+        page.locator("#trade-2").fill("Scaffolding");
+        page.locator("#hours-2").fill("16");
+        page.locator("#workPerformed").fill("Formwork for deck section 6, written offline.");
+        assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+
+        page.reload();
+        assertThat(page.locator("#workPerformed")).hasValue("Formwork for deck section 6, written offline.");
+        assertThat(page.locator("#headcount-0")).hasValue("7");
+        assertThat(page.locator("#trade-2")).hasValue("Scaffolding");
+        page.getByTestId("submit").click();
+        assertThat(page.locator("main")).containsText("Submitted on this device");
+
+        browser.close();
+        browser = browsers.open(profile, Browsers.PHONE);
+        browser.setOffline(true);
+        page = Browsers.page(browser);
+        page.navigate(base() + "/#/outbox");
+        assertThat(page.getByTestId("outbox")).containsText("New report");
+        assertThat(page.getByTestId("outbox")).containsText("Submission");
+        assertThat(as("walter").get("/api/v1/reports?siteId=" + north + "&from=" + today + "&to=" + today)
+                .body().path("total").asInt()).isZero();
+
+        browser.setOffline(false);
+        assertThat(page.getByTestId("outbox-empty")).isVisible();
+        assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+        JsonNode reports = as("walter").get("/api/v1/reports?siteId=" + north + "&from=" + today + "&to=" + today).body();
+        assertThat(reports.path("total").asInt()).isEqualTo(1);
+        JsonNode report = reports.path("items").get(0);
+        assertThat(report.path("status").asString()).isEqualTo("SUBMITTED");
+        assertThat(report.path("content").path("workPerformed").asString())
+                .isEqualTo("Formwork for deck section 6, written offline.");
+        assertThat(report.path("content").path("weather").path("temperatureCelsius").decimalValue())
+                .isEqualByComparingTo("12.5");
+        JsonNode crew = report.path("content").path("crew");
+        assertThat(crew.size()).isEqualTo(3);
+        assertThat(crew.get(0).path("headcount").asInt()).isEqualTo(7);
+        assertThat(crew.get(2).path("trade").asString()).isEqualTo("Scaffolding");
+        browser.close();
+    }
+
+    @Test
+    void whatWasSavedOfflineIsThereAfterAnImmediateReload() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            site(page, "N-02").getByText("Today’s report").click();
+            page.locator("#notes").click();
+            page.keyboard().type("Every keystroke is kept on the phone.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.reload();
+            assertThat(page.locator("#notes")).hasValue("Every keystroke is kept on the phone.");
+            assertThat(page.getByTestId("waiting")).containsText("on this device");
+        }
+    }
+
+    @Test
+    void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
+            String north1 = siteId("N-01");
+            String returned = reportIn("walter", "RETURNED");
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = Browsers.page(browser);
+                page.navigate(base() + "/");
+                assertThat(page.locator("#login")).isVisible();
+                check(page, "sign-in", size, problems);
+                page = signIn(browser, "walter");
+                check(page, "sites", size, problems);
+                page.navigate(base() + "/#/reports/" + returned);
+                assertThat(page.getByTestId("return-comment")).containsText("Hours of the electricians");
+                check(page, "report-returned", size, problems);
+                page.navigate(base() + "/#/sites/" + north1);
+                assertThat(page.locator("a.row").first()).isVisible();
+                check(page, "past-reports", size, problems);
+                browser.setOffline(true);
+                page.navigate(base() + "/#/");
+                site(page, "N-02").getByText("Today’s report").click();
+                page.locator("#workPerformed").fill("Unloaded racking for aisles 4 to 6.");
+                assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+                check(page, "report-today", size, problems);
+                page.navigate(base() + "/#/outbox");
+                assertThat(page.getByTestId("outbox")).isVisible();
+                check(page, "outbox", size, problems);
+            }
+            String submitted = reportIn("walter", "SUBMITTED");
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = signIn(browser, "maria");
+                assertThat(page.locator("fb-review a.row").first()).isVisible();
+                check(page, "review", size, problems);
+                page.navigate(base() + "/#/reports/" + submitted);
+                assertThat(page.getByText("Return with comment")).isVisible();
+                check(page, "report-review", size, problems);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private String reportIn(String login, String status) {
+        for (JsonNode report : as(login).get("/api/v1/reports?size=50&status=" + status).body().path("items")) {
+            return report.path("id").asString();
+        }
+        throw new AssertionError("no " + status + " report of " + login);
+    }
+
+    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
+    private static void check(Page page, String screen, Map.Entry<String, ViewportSize> size, List<String> problems)
+            throws Exception {
+        page.waitForLoadState();
+        page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
+        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
+            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
+                problems.add(screen + " (" + size.getKey() + "): " + violation.getId() + " " + violation.getHelp() + " "
+                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + "-" + size.getKey() + ".png"))
+                .setFullPage(false));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> storedSiteIdsOfReports(Page page) {
+        return (List<String>) page.evaluate("""
+                async () => {
+                  const db = await new Promise((resolve, reject) => {
+                    const request = indexedDB.open('fieldbook');
+                    request.onsuccess = () => resolve(request.result);
+                    request.onerror = () => reject(request.error);
+                  });
+                  const all = await new Promise((resolve) => {
+                    const request = db.transaction('reports').objectStore('reports').getAll();
+                    request.onsuccess = () => resolve(request.result);
+                  });
+                  db.close();
+                  return all.map((report) => report.siteId);
+                }""");
+    }
+}
