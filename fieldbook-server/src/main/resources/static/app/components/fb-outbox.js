@@ -15,10 +15,11 @@ class FbOutbox extends Screen {
   };
 
   async load() {
-    this.entries = await store.outbox();
-    this.refused = await store.rejected();
-    this.reports = new Map((await store.allReports()).map((r) => [r.id, r]));
-    this.sites = new Map((await store.sites()).map((s) => [s.id, s]));
+    const entries = await store.outbox();
+    const refused = await store.rejected();
+    const reports = new Map((await store.allReports()).map((r) => [r.id, r]));
+    const sites = new Map((await store.sites()).map((s) => [s.id, s]));
+    Object.assign(this, { entries, refused, reports, sites });
   }
 
   firstUpdated() {

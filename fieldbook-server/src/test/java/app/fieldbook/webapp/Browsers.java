@@ -28,6 +28,7 @@ final class Browsers implements AutoCloseable {
 
     private final Playwright playwright;
     private final List<Path> profiles = new ArrayList<>();
+    private final List<String> pageErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Browsers() {
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -52,7 +53,20 @@ final class Browsers implements AutoCloseable {
                                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                                 "--no-first-run")));
         context.setDefaultTimeout(20_000);
+        context.onConsoleMessage(message -> {
+            if (message.type().equals("error") && message.text().contains("Content Security Policy")) {
+                pageErrors.add(message.text());
+            }
+        });
+        context.onWebError(error -> pageErrors.add(error.error()));
         return context;
+    }
+
+    /** Errors the pages threw and Content-Security-Policy violations they reported, since the last call. */
+    List<String> takePageErrors() {
+        List<String> errors = List.copyOf(pageErrors);
+        pageErrors.clear();
+        return errors;
     }
 
     static Page page(BrowserContext context) {

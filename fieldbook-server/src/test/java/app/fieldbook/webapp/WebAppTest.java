@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,6 +54,11 @@ class WebAppTest {
         browsers.close();
     }
 
+    @AfterEach
+    void pagesRanWithoutErrorsOrPolicyViolations() {
+        assertThat(browsers.takePageErrors()).isEmpty();
+    }
+
     private String base() {
         return "http://localhost:" + port;
     }
@@ -79,12 +85,67 @@ class WebAppTest {
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Sign in")).click();
         assertThat(page.getByTestId("sync-status")).containsText("last synced");
-        page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        waitForServiceWorker(page);
         return page;
+    }
+
+    /**
+     * Waits until the Service Worker has the shell and controls the page. A page that was loaded while the
+     * first worker installed (sign-in reloads at once) is controlled from its next load.
+     */
+    private static void waitForServiceWorker(Page page) {
+        page.waitForFunction("async () => { await navigator.serviceWorker.ready; return true; }");
+        if (!(Boolean) page.evaluate("() => navigator.serviceWorker.controller !== null")) {
+            page.reload();
+            page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        }
+        assertThat(page.getByTestId("sync-status")).containsText("last synced");
     }
 
     private static Locator site(Page page, String code) {
         return page.locator("li[data-site='" + code + "']");
+    }
+
+    @Test
+    void theAppIsServedWithAStrictContentSecurityPolicyAndEveryFileOfItsShell() throws Exception {
+        Api anonymous = Api.anonymous(port);
+        for (String path : List.of("/", "/app/main.js", "/api/v1/auth/me")) {
+            String policy = anonymous.get(path).raw().headers().firstValue("Content-Security-Policy").orElseThrow();
+            assertThat(policy).contains("script-src 'self' 'sha256-", "style-src 'self'", "object-src 'none'")
+                    .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+        }
+        assertThat(anonymous.get("/swagger-ui/index.html").raw().headers().firstValue("Content-Security-Policy")
+                .orElseThrow()).contains("style-src 'self' 'unsafe-inline'").doesNotContain("unsafe-eval");
+        String worker = new String(anonymous.get("/sw.js").raw().body(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher list = java.util.regex.Pattern.compile("const SHELL = \\[(.*?)\\];").matcher(worker);
+        assertThat(list.find()).isTrue();
+        List<String> paths = java.util.Arrays.stream(list.group(1).split(",\\s*")).map(path -> path.replace("'", "")).toList();
+        assertThat(paths).hasSizeGreaterThan(20).contains("/", "/app/main.js", "/webjars/lit/index.js");
+        assertThat(AppShellTest.unreachable(base(), paths)).isEmpty();
+    }
+
+    @Test
+    void aManagerReturnsAReportWithACommentThatTheWorkerThenReads() throws Exception {
+        JsonNode submitted = as("walter").get("/api/v1/reports?size=50&status=SUBMITTED").body().path("items");
+        String report = submitted.get(submitted.size() - 1).path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "maria");
+            page.navigate(base() + "/#/reports/" + report);
+            page.locator("#return-comment").fill("Add the crane hours, please.");
+            page.getByText("Return with comment").click();
+            assertThat(page.locator("main")).containsText("Your decision goes to the server with the next sync.");
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+        }
+        JsonNode returned = as("walter").get("/api/v1/reports/" + report).body();
+        assertThat(returned.path("status").asString()).isEqualTo("RETURNED");
+        assertThat(returned.path("returnComment").asString()).isEqualTo("Add the crane hours, please.");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + report);
+            assertThat(page.getByTestId("return-comment")).hasText("Add the crane hours, please.");
+            assertThat(page.locator("main")).containsText("Returned by Maria Manager");
+            assertThat(page.locator("#workPerformed")).isEditable();
+        }
     }
 
     @Test
