@@ -1,5 +1,6 @@
 package app.fieldbook;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -94,11 +96,21 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
-    /** Anything unexpected: logged with its request id, answered without internals. */
+    /**
+     * Anything unexpected: logged with its request id, answered without internals. A client that went away
+     * in the middle of its request (a phone losing its signal mid-upload) is expected in the field, not a
+     * failure of the server: it is logged as one line at INFO, without a stack trace, and nobody is left to
+     * answer.
+     */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> handleUnexpected(Exception ex) throws Exception {
+    ResponseEntity<Object> handleUnexpected(Exception ex, HttpServletRequest request) throws Exception {
         if (ex instanceof AccessDeniedException || ex instanceof AuthenticationException) {
             throw ex;
+        }
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            log.info("The client went away during {} {}: {}", request.getMethod(), request.getRequestURI(),
+                    describe(ex));
+            return null;
         }
         log.error("Unexpected failure", ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
@@ -127,6 +139,14 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             }
         }
         return path.toString();
+    }
+
+    private static String describe(Throwable ex) {
+        Throwable cause = ex;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
     }
 
     private static String simpleName(Class<?> type) {

@@ -298,7 +298,13 @@ public final class FieldbookClient implements AutoCloseable {
 
     private PhotoUpload upload(StoredUpload upload) {
         return new PhotoUpload(upload.photoId(), upload.reportId(), upload.sha256(), upload.size(), upload.uploaded(),
-                PhotoUpload.State.valueOf(upload.stage().name()), upload.lastError(), upload.attachedAt());
+                PhotoUpload.State.valueOf(upload.stage().name()), upload.lastError(), upload.attachedAt(),
+                upload.stage() == StoredUpload.Stage.WAITING ? later(upload.nextAttemptAt()) : null);
+    }
+
+    /** {@code time} when it is still ahead, else null (the next sync). */
+    private Instant later(Instant time) {
+        return time != null && time.isAfter(clock.instant()) ? time : null;
     }
 
     // Sync
@@ -355,11 +361,14 @@ public final class FieldbookClient implements AutoCloseable {
     /**
      * Ends a sync the server or the network cut off. Changes and uploads postponed earlier in this sync
      * are released: their failures were not shown to be their own, and the next sync tries them at once.
+     * Those with no failure of their own on record wait because of this one, which they keep as their error.
      */
     private void interrupted(RequestFailed failure, SyncTally tally) {
         store.inTransaction(() -> {
             store.outbox().release(tally.postponedChanges);
             store.uploads().release(tally.postponedUploads);
+            store.outbox().explainWaiting(failure.describe());
+            store.uploads().explainWaiting(failure.describe());
         });
         if (failure.status() == 426 || failure.status() == 401) {
             throw translated(failure);
@@ -398,6 +407,16 @@ public final class FieldbookClient implements AutoCloseable {
                 version.full(),
                 store.device().minimumClientVersion().orElse(null),
                 store.device().notBefore().filter(clock.instant()::isBefore).orElse(null)));
+    }
+
+    /**
+     * The changes waiting for the server, oldest first, each with why it waits (its last failure, or why
+     * the last sync stopped) and when a sync sends it again.
+     */
+    public List<WaitingChange> waitingChanges() {
+        return store.outbox().all().stream().map(entry -> new WaitingChange(entry.operationId(), entry.entity(),
+                entry.entityId(), entry.kind(), entry.madeAt(), entry.attempts(), entry.lastError(),
+                later(entry.nextAttemptAt()))).toList();
     }
 
     /** The changes the server refused for good, the latest first, until dismissed. */

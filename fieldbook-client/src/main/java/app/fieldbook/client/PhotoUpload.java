@@ -1,5 +1,6 @@
 package app.fieldbook.client;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -8,6 +9,7 @@ import java.util.UUID;
  *
  * @param uploaded bytes the server has confirmed
  * @param error why the last attempt failed, or why the server refused it
+ * @param nextAttemptAt for a waiting upload, the first time a sync tries it again; null when the next sync does
  */
 public record PhotoUpload(
         UUID photoId,
@@ -17,7 +19,8 @@ public record PhotoUpload(
         long uploaded,
         State state,
         String error,
-        OffsetDateTime attachedAt) {
+        OffsetDateTime attachedAt,
+        Instant nextAttemptAt) {
 
     public enum State {
         /** The device holds the photo and uploads it at the next sync. */

@@ -72,9 +72,28 @@ final class Replica {
             removeReport(report.id(), false);
             return;
         }
-        ObjectNode base = report.base() == null ? values.created() : report.base();
-        store.reports().save(report.withBase(values.applied(base, entry.changes()),
-                Math.max(report.version(), result.entityVersion())));
+        if (report.base() == null || result.entityVersion() > report.version()) {
+            ObjectNode base = report.base() == null ? values.created() : report.base();
+            report = report.withBase(values.applied(base, entry.changes()),
+                    Math.max(report.version(), result.entityVersion()));
+        }
+        // else the acknowledged copy is already at or past the change's outcome (a server copy taken in)
+        store.reports().save(report);
+        rebase(id);
+    }
+
+    /**
+     * The report with a server copy pulled while its change waited made its acknowledged copy, when that
+     * copy is at least as new: it already holds the change's outcome (applied, or left as a conflict), and
+     * the change feed will not send it again. An older copy is dropped: the feed brings the newer one.
+     */
+    private StoredReport withServerCopyFolded(StoredReport report) {
+        Report copy = report.serverCopy();
+        if (copy == null) {
+            return report;
+        }
+        StoredReport settled = report.withServerCopy(null);
+        return copy.version() >= report.version() ? settled.withBase(values.of(copy), copy.version()) : settled;
     }
 
     private void photoAccepted(OutboxEntry entry, OperationResult result) {
@@ -89,8 +108,15 @@ final class Replica {
         }
         store.photos().find(id).ifPresent(stored -> {
             Photo photo = stored.photo();
-            store.photos().save(new StoredPhoto(withVersion(photo, Math.max(photo.version(), result.entityVersion())),
-                    stored.serverCopy(), stored.receipt()));
+            long version = Math.max(photo.version(), result.entityVersion());
+            Photo copy = stored.serverCopy();
+            if (copy != null && copy.version() >= version) {
+                // pulled while the announcement's answer was lost: the server's copy is the newer truth
+                boolean pending = copy.pending() && stored.receipt() == null;
+                store.photos().save(new StoredPhoto(withPending(copy, pending), null, stored.receipt()));
+            } else {
+                store.photos().save(new StoredPhoto(withVersion(photo, version), null, stored.receipt()));
+            }
         });
     }
 
@@ -127,9 +153,13 @@ final class Replica {
         }
     }
 
-    /** Rebuilds a report's fields from its acknowledged copy and the changes still waiting for it. */
+    /**
+     * Rebuilds a report's fields from its acknowledged copy and the changes still waiting for it. A server
+     * copy kept beside the report becomes its acknowledged copy first, when it is at least as new.
+     */
     void rebase(UUID reportId) {
-        store.reports().find(reportId).ifPresent(report -> {
+        store.reports().find(reportId).ifPresent(found -> {
+            StoredReport report = withServerCopyFolded(found);
             ObjectNode fields = report.base();
             boolean deleted = false;
             for (OutboxEntry waiting : store.outbox().of(reportId)) {
@@ -379,6 +409,12 @@ final class Replica {
         return new Photo(photo.id(), photo.reportId(), photo.sha256(), photo.contentType(), photo.sizeBytes(),
                 photo.caption(), photo.takenAt(), photo.latitude(), photo.longitude(), photo.thumbnail(), version,
                 photo.createdAt(), photo.pending());
+    }
+
+    private static Photo withPending(Photo photo, boolean pending) {
+        return new Photo(photo.id(), photo.reportId(), photo.sha256(), photo.contentType(), photo.sizeBytes(),
+                photo.caption(), photo.takenAt(), photo.latitude(), photo.longitude(), photo.thumbnail(),
+                photo.version(), photo.createdAt(), pending);
     }
 
     private static <T> List<T> nullSafe(List<T> list) {

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictState;
 import app.fieldbook.protocol.Deletion;
+import app.fieldbook.protocol.OperationOutcome;
+import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.PersonReference;
 import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.Report;
@@ -70,6 +72,54 @@ class PullingChangesTest extends SignedInDeviceTest {
         assertThat(kept.version()).as("the waiting edit stays based on what the device saw").isEqualTo(1);
         assertThat(kept.serverCopy().content().workPerformed()).isEqualTo("Poured deck 4, theirs");
         assertThat(kept.serverCopy().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aServerCopyPulledWhileTheAnswerWasLostIsShownOnceTheChangeIsAnsweredFromTheServersRecord() {
+        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        client.editReport(mine.id(), content("Poured deck 4, mine"));
+        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
+                OperationOutcome.CONFLICT, 409, mine.id(), 3, List.of(UUID.randomUUID()), null, null));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.dropAnswer());
+        }
+        Report approved = report(mine.id(), NORTH, DAY, ReportStatus.APPROVED, "Poured deck 4", 3);
+        server.page(page("c-3", false, List.of(approved), List.of(), List.of()));
+        client.sync();
+        assertThat(client.report(mine.id()).orElseThrow().waitingChanges()).as("the answer was lost").isOne();
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        LocalReport shown = client.report(mine.id()).orElseThrow();
+        assertThat(shown.waitingChanges()).isZero();
+        assertThat(shown.status()).isEqualTo(ReportStatus.APPROVED);
+        assertThat(shown.content().workPerformed()).isEqualTo("Poured deck 4");
+        assertThat(shown.version()).isEqualTo(3);
+        assertThat(shown.serverCopy()).isNull();
+    }
+
+    @Test
+    void aServerCopyOlderThanTheAnsweredChangeIsDroppedAndTheChangeKept() {
+        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        client.editReport(mine.id(), content("Poured deck 4, mine"));
+        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
+                OperationOutcome.APPLIED, 200, mine.id(), 3, List.of(), null, null));
+        server.failingBatches(batch -> 500);
+        server.page(page("c-3", false, List.of(report(mine.id(), NORTH, DAY, ReportStatus.DRAFT, "Theirs", 2)),
+                List.of(), List.of()));
+        client.sync();
+        server.failingBatches(batch -> 0);
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        LocalReport shown = client.report(mine.id()).orElseThrow();
+        assertThat(shown.content().workPerformed()).isEqualTo("Poured deck 4, mine");
+        assertThat(shown.version()).isEqualTo(3);
+        assertThat(shown.serverCopy()).isNull();
     }
 
     @Test

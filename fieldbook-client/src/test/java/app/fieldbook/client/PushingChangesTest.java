@@ -10,6 +10,9 @@ import app.fieldbook.client.LoopbackServer.Fault;
 import app.fieldbook.client.SyncSummary.Interruption;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.OutboxEntry;
+import app.fieldbook.client.store.StoredPhoto;
+import app.fieldbook.protocol.Photo;
+import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.SyncProtocol;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -247,6 +251,41 @@ class PushingChangesTest extends SignedInDeviceTest {
     }
 
     @Test
+    void aWaitingChangeTellsWhyItWaitsAndWhenASyncSendsItAgain() {
+        client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", Fault.dropAnswer());
+        }
+
+        SyncSummary lost = client.sync();
+
+        assertThat(lost.complete()).isFalse();
+        assertThat(client.waitingChanges()).singleElement().satisfies(waiting -> {
+            assertThat(waiting.lastError()).isEqualTo("The connection to the server was lost.");
+            assertThat(waiting.nextAttemptAt()).isAfter(clock.instant());
+        });
+        clock.advance(Backoff.STANDARD.cap());
+        assertThat(client.waitingChanges()).singleElement()
+                .satisfies(waiting -> assertThat(waiting.nextAttemptAt()).as("due: the next sync sends it").isNull());
+    }
+
+    @Test
+    void aSyncCutOffGivesItsCauseAsTheReasonEveryUntriedChangeAndPhotoWaits() throws Exception {
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
+        server.close();
+
+        client.sync();
+
+        assertThat(client.waitingChanges()).hasSize(2).allSatisfy(waiting -> {
+            assertThat(waiting.lastError()).isEqualTo("The server cannot be reached.");
+            assertThat(waiting.nextAttemptAt()).isNull();
+        });
+        assertThat(client.photoUploads()).singleElement()
+                .satisfies(upload -> assertThat(upload.error()).isEqualTo("The server cannot be reached."));
+    }
+
+    @Test
     void aBrokenConnectionCountsAgainstAChangeOnlyWhenTheServerAnsweredTheRestOfTheSync() {
         LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
         for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
@@ -355,6 +394,31 @@ class PushingChangesTest extends SignedInDeviceTest {
         assertThat(kinds).containsExactly("CREATE", "UPDATE", "UPDATE", "UPDATE", "UPDATE", "UPDATE");
         List<Long> bases = server.pushedOperations().stream().map(op -> op.get("baseVersion").asLong()).toList();
         assertThat(bases).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void aPhotoCopyPulledWhileItsAnnouncementsAnswerWasLostBecomesTheDevicesCopyOnceAnswered() throws Exception {
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        PhotoUpload photo = client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", Fault.dropAnswer());
+        }
+        Photo theirs = new Photo(photo.photoId(), report.id(), photo.sha256(), "image/jpeg", photo.size(),
+                "Deck, north side", null, null, null, true, 2, OffsetDateTime.parse("2025-06-02T16:00:00Z"), false);
+        server.page(new PullResponse("c-3", false, List.of(), List.of(theirs), List.of(), List.of(), List.of(),
+                List.of(NORTH, HARBOUR), List.of()));
+        client.sync();
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        try (LocalStore store = store()) {
+            StoredPhoto stored = store.photos().find(photo.photoId()).orElseThrow();
+            assertThat(stored.serverCopy()).isNull();
+            assertThat(stored.photo().caption()).isEqualTo("Deck, north side");
+            assertThat(stored.photo().version()).isEqualTo(2);
+        }
     }
 
     private LocalStore store() {

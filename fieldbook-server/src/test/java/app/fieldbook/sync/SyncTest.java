@@ -21,6 +21,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -141,6 +144,33 @@ class SyncTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE site_id = ? AND report_date = ?")
                 .params(UUID.fromString(site), DAY.plusDays(3)).query(Long.class).single()).isOne();
         assertThat(openConflictFields(first.path("entityId").asString())).containsExactly("workPerformed");
+    }
+
+    @Test
+    void aCreateThatMeetsTheSameDaysReportLeavesWhatItDidNotFillAloneAndConflictsOnNothing() {
+        LocalDate day = DAY.plusDays(4);
+        Map<String, Object> filled = phone.create(UUID.randomUUID(), day, "Rebar tied");
+        changesOf(filled).put("weather.temperatureCelsius", edit(null, 18.5));
+        String report = phone.push(filled).path("entityId").asString();
+
+        Map<String, Object> empty = tablet.create(UUID.randomUUID(), day, "Rebar tied");
+        changesOf(empty).put("crew", edit(null, List.of()));
+        changesOf(empty).put("weather.temperatureCelsius", edit(null, null));
+        changesOf(empty).put("notes", edit(null, "Inspector came at noon"));
+        JsonNode merged = tablet.push(empty);
+
+        assertThat(merged.path("entityId").asString()).isEqualTo(report);
+        assertThat(merged.path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(openConflictFields(report)).isEmpty();
+        JsonNode onServer = expect(worker.api().get("/api/v1/reports/" + report), 200).body().path("content");
+        assertThat(onServer.path("weather").path("temperatureCelsius").asDouble()).isEqualTo(18.5);
+        assertThat(onServer.path("crew").size()).isOne();
+        assertThat(onServer.path("notes").asString()).isEqualTo("Inspector came at noon");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> changesOf(Map<String, Object> operation) {
+        return (Map<String, Object>) operation.get("changes");
     }
 
     @Test
@@ -515,6 +545,39 @@ class SyncTest {
         }
         assertThat(expect(manager.api().get("/api/v1/photos/" + slow + "/content"), 200).raw().body())
                 .isEqualTo(slowContent);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anUploadCutByTheNetworkIsLoggedAsOneQuietLineAndResumesFromWhatArrived(CapturedOutput log)
+            throws Exception {
+        byte[] content = app.fieldbook.Images.jpeg(400, 300);
+        UUID photo = announcePhoto(content, DAY.plusDays(26));
+        int part = content.length / 2;
+        try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
+            var out = device.getOutputStream();
+            out.write(("PATCH /api/v1/sync/uploads/" + photo + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nUpload-Offset: 0"
+                    + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + content.length
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(content, 0, part);
+            out.flush();
+            for (int i = 0; i < 200 && offsetOf(photo) < part; i++) {
+                Thread.sleep(50);
+            }
+        }
+        for (int i = 0; i < 200 && !log.getAll().contains("went away"); i++) {
+            Thread.sleep(50);
+        }
+
+        assertThat(log.getAll()).contains("The client went away during PATCH /api/v1/sync/uploads/" + photo);
+        assertThat(log.getAll().lines().filter(line -> line.contains(" ERROR ") || line.startsWith("\tat ")))
+                .as("no error, no stack trace").isEmpty();
+        long have = offsetOf(photo);
+        assertThat(have).isEqualTo(part);
+        expect(chunk(photo, have, java.util.Arrays.copyOfRange(content, (int) have, content.length)), 200);
+        assertThat(expect(manager.api().get("/api/v1/photos/" + photo + "/content"), 200).raw().body())
+                .isEqualTo(content);
     }
 
     @Test

@@ -48,20 +48,21 @@ final class ConflictsCommand extends CommandGroup {
                 if (open.isEmpty()) {
                     out.println("No open conflicts.");
                 }
+                ShortIds ids = ShortIds.known(client);
                 for (Conflict conflict : open) {
-                    out.println(ShortIds.of(conflict.id()) + "  " + conflict.entity() + " "
-                            + ShortIds.of(conflict.entityId()) + "  " + conflict.field());
-                    out.println("    server: " + conflict.serverValue() + "  (" + who(client, conflict.serverChangedBy())
-                            + ", " + conflict.serverChangedAt() + ")");
-                    out.println("    client: " + conflict.clientValue() + "  (" + who(client, conflict.clientChangedBy())
-                            + ", " + conflict.clientChangedAt() + ")");
+                    out.println(ids.of(conflict.id()) + "  " + conflict.entity() + " "
+                            + ids.of(conflict.entityId()) + "  " + conflict.field());
+                    out.println("    server: " + conflict.serverValue() + "  ("
+                            + who(client, ids, conflict.serverChangedBy()) + ", " + conflict.serverChangedAt() + ")");
+                    out.println("    client: " + conflict.clientValue() + "  ("
+                            + who(client, ids, conflict.clientChangedBy()) + ", " + conflict.clientChangedAt() + ")");
                 }
             }
             return 0;
         }
 
-        private static String who(FieldbookClient client, UUID person) {
-            return person == null ? "unknown" : client.personName(person).orElse(ShortIds.of(person));
+        private static String who(FieldbookClient client, ShortIds ids, UUID person) {
+            return person == null ? "unknown" : client.personName(person).orElse(ids.of(person));
         }
     }
 
@@ -93,6 +94,7 @@ final class ConflictsCommand extends CommandGroup {
         public Integer call() {
             try (FieldbookClient client = invocation.open()) {
                 List<Conflict> known = client.conflicts();
+                ShortIds ids = ShortIds.known(client);
                 UUID conflictId = ShortIds.resolve(invocation.commandLine(), id, known.stream().map(Conflict::id).toList(),
                         "conflict");
                 Conflict conflict = known.stream().filter(c -> c.id().equals(conflictId)).findFirst().orElseThrow();
@@ -100,7 +102,7 @@ final class ConflictsCommand extends CommandGroup {
                         : choosing.client ? new ConflictResolution(Choice.CLIENT, null)
                         : new ConflictResolution(Choice.VALUE, value(conflict.field(), choosing.value));
                 Conflict resolved = client.resolveConflict(conflictId, resolution);
-                invocation.out().println("Resolved " + ShortIds.of(resolved.id()) + " (" + resolved.field()
+                invocation.out().println("Resolved " + ids.of(resolved.id()) + " (" + resolved.field()
                         + " = " + resolved.resolvedValue() + "); the report updates with the next sync.");
             }
             return 0;

@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code fieldbook} command: sign in, write daily reports offline, attach photos, sync. Usage errors
  * exit with 2, other failures with 1, each with one line on stderr naming the failed command's
- * {@code --help}, which every command and subcommand has.
+ * {@code --help}, which every command and subcommand has; a sync that leaves something waiting exits
+ * with {@value SyncCommand#INCOMPLETE}.
  */
 @Command(name = "fieldbook", versionProvider = FieldbookCommand.Version.class,
         description = "Fieldbook on this device: write daily reports offline, sync them when online.",

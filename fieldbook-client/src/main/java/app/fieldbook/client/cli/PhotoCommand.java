@@ -63,8 +63,9 @@ final class PhotoCommand extends CommandGroup {
             try (FieldbookClient client = invocation.open()) {
                 UUID report = ReportCommand.reportId(invocation.commandLine(), client, reportId);
                 PhotoUpload upload = client.attachPhoto(report, file, new PhotoDetails(caption, taken, latitude, longitude));
-                invocation.out().println("Attached photo " + ShortIds.of(upload.photoId()) + " ("
-                        + upload.size() + " bytes) to report " + ShortIds.of(report) + "; it uploads with the next sync.");
+                ShortIds ids = ShortIds.known(client);
+                invocation.out().println("Attached photo " + ids.of(upload.photoId()) + " ("
+                        + upload.size() + " bytes) to report " + ids.of(report) + "; it uploads with the next sync.");
             }
             return 0;
         }
@@ -84,8 +85,9 @@ final class PhotoCommand extends CommandGroup {
                 if (uploads.isEmpty()) {
                     out.println("No photos attached on this device.");
                 }
+                ShortIds ids = ShortIds.known(client);
                 for (PhotoUpload upload : uploads) {
-                    out.println(ShortIds.of(upload.photoId()) + "  report " + ShortIds.of(upload.reportId()) + "  "
+                    out.println(ids.of(upload.photoId()) + "  report " + ids.of(upload.reportId()) + "  "
                             + upload.state() + "  " + upload.uploaded() + "/" + upload.size() + " bytes"
                             + (upload.error() == null ? "" : "  " + upload.error()));
                 }
@@ -109,8 +111,9 @@ final class PhotoCommand extends CommandGroup {
                 List<UUID> refused = client.photoUploads().stream()
                         .filter(upload -> upload.state() == PhotoUpload.State.FAILED).map(PhotoUpload::photoId).toList();
                 UUID id = ShortIds.resolve(invocation.commandLine(), photoId, refused, "refused photo");
+                String shown = ShortIds.known(client).of(id);
                 client.discardFailedPhoto(id);
-                invocation.out().println("Discarded the copy of photo " + ShortIds.of(id) + ".");
+                invocation.out().println("Discarded the copy of photo " + shown + ".");
             }
             return 0;
         }

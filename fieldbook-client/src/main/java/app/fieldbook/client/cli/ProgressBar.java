@@ -12,9 +12,12 @@ final class ProgressBar implements SyncProgress {
     private static final int WIDTH = 30;
 
     private final PrintWriter out;
+    private final ShortIds ids;
 
-    ProgressBar(PrintWriter out) {
+    /** Draws on {@code out}, naming photos by their prefixes among {@code ids}. */
+    ProgressBar(PrintWriter out, ShortIds ids) {
         this.out = out;
+        this.ids = ids;
     }
 
     @Override
@@ -37,10 +40,10 @@ final class ProgressBar implements SyncProgress {
         out.flush();
     }
 
-    static String line(UUID photoId, long uploaded, long size) {
+    String line(UUID photoId, long uploaded, long size) {
         double share = size == 0 ? 1 : Math.min(1, (double) uploaded / size);
         int filled = (int) Math.round(share * WIDTH);
-        return String.format(Locale.ROOT, "photo %s [%s%s] %3d%%  %s/%s MB", ShortIds.of(photoId),
+        return String.format(Locale.ROOT, "photo %s [%s%s] %3d%%  %s/%s MB", ids.of(photoId),
                 "#".repeat(filled), "-".repeat(WIDTH - filled), Math.round(share * 100),
                 megabytes(uploaded), megabytes(size));
     }

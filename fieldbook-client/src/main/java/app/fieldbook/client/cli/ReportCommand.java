@@ -29,9 +29,10 @@ final class ReportCommand extends CommandGroup {
     }
 
     static String describe(LocalReport report, FieldbookClient client) {
+        ShortIds ids = ShortIds.known(client);
         String site = client.sites().stream().filter(known -> known.id().equals(report.siteId()))
-                .map(SiteReference::code).findFirst().orElse(ShortIds.of(report.siteId()));
-        return ShortIds.of(report.id()) + "  " + report.date() + "  " + site + "  " + report.status()
+                .map(SiteReference::code).findFirst().orElse(ids.of(report.siteId()));
+        return ids.of(report.id()) + "  " + report.date() + "  " + site + "  " + report.status()
                 + (report.synced() ? "" : "  (" + report.waitingChanges() + " change(s) waiting)");
     }
 
@@ -41,7 +42,8 @@ final class ReportCommand extends CommandGroup {
         @Mixin
         private Invocation invocation;
 
-        @Option(names = "--site", required = true, paramLabel = "SITE", description = "The site's code or id.")
+        @Option(names = "--site", required = true, paramLabel = "SITE",
+                description = "The site's code or id (or its first characters).")
         private String site;
 
         @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = IsoDate.class,
@@ -75,6 +77,10 @@ final class ReportCommand extends CommandGroup {
                         throw new ParameterException(invocation.commandLine(), "Unknown site '" + site
                                 + "': this device knows no sites yet; run 'fieldbook sync' first");
                     }
+                }
+                List<UUID> ids = known.stream().map(SiteReference::id).toList();
+                if (site.length() >= ShortIds.MINIMUM && !ShortIds.matching(site, ids).isEmpty()) {
+                    return ShortIds.resolve(invocation.commandLine(), site, ids, "site");
                 }
                 throw new ParameterException(invocation.commandLine(), "Unknown site '" + site + "'; known sites: "
                         + known.stream().map(SiteReference::code).collect(Collectors.joining(", ")));
@@ -140,8 +146,9 @@ final class ReportCommand extends CommandGroup {
         public Integer call() {
             try (FieldbookClient client = invocation.open()) {
                 UUID reportId = reportId(invocation.commandLine(), client, id);
+                String shown = ShortIds.known(client).of(reportId);
                 client.deleteDraft(reportId);
-                invocation.out().println("Deleted draft " + ShortIds.of(reportId) + ".");
+                invocation.out().println("Deleted draft " + shown + ".");
             }
             return 0;
         }
@@ -164,10 +171,13 @@ final class ReportCommand extends CommandGroup {
                 }
                 Map<UUID, String> codes = client.sites().stream()
                         .collect(Collectors.toMap(SiteReference::id, SiteReference::code));
-                out.printf("%-8s  %-10s  %-10s  %-9s  %s%n", "ID", "DATE", "SITE", "STATUS", "SYNC");
+                ShortIds ids = ShortIds.known(client);
+                int width = reports.stream().mapToInt(local -> ids.of(local.id()).length()).max().orElse(0);
+                String row = "%-" + width + "s  %-10s  %-10s  %-9s  %s%n";
+                out.printf(row, "ID", "DATE", "SITE", "STATUS", "SYNC");
                 for (LocalReport local : reports) {
-                    out.printf("%-8s  %-10s  %-10s  %-9s  %s%n", ShortIds.of(local.id()), local.date(),
-                            codes.getOrDefault(local.siteId(), ShortIds.of(local.siteId())), local.status(),
+                    out.printf(row, ids.of(local.id()), local.date(),
+                            codes.getOrDefault(local.siteId(), ids.of(local.siteId())), local.status(),
                             local.synced() ? "synced" : local.waitingChanges() + " change(s) waiting"
                                     + (local.serverCopy() == null ? "" : ", newer server copy"));
                 }

@@ -28,10 +28,13 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Signed in as:    " + (state.account() == null ? "nobody"
                     : state.account().name() + " (" + state.account().login() + ")"
                             + (state.signedIn() ? "" : ", sign-in expired")));
+            Backlog backlog = Backlog.of(client);
             out.println("Changes waiting: " + state.outboxDepth()
                     + (state.oldestPendingAt() == null ? "" : ", oldest from " + state.oldestPendingAt()));
+            backlog.changeReasons().forEach(line -> out.println("  " + line));
             out.println("Photos waiting:  " + state.pendingPhotos()
                     + (state.failedPhotos() == 0 ? "" : " (" + state.failedPhotos() + " refused, kept on this device)"));
+            backlog.photoReasons().forEach(line -> out.println("  " + line));
             out.println("Open conflicts:  " + state.openConflicts());
             out.println("Last sync:       " + (state.lastSyncAt() == null ? "never" : state.lastSyncAt()));
             out.println("Client version:  " + state.clientVersion());
@@ -42,8 +45,9 @@ final class StatusCommand implements Callable<Integer> {
             if (state.notBefore() != null) {
                 out.println("Server busy:     asked to wait until " + state.notBefore());
             }
+            ShortIds ids = ShortIds.known(client);
             for (RejectedChange rejected : client.rejectedChanges()) {
-                out.println("Refused:         " + rejected.entity() + " " + ShortIds.of(rejected.entityId()) + " "
+                out.println("Refused:         " + rejected.entity() + " " + ids.of(rejected.entityId()) + " "
                         + rejected.kind() + " " + rejected.changes().keySet() + ": " + rejected.detail()
                         + " (" + rejected.status() + ")");
                 if (clearRefused) {
@@ -52,8 +56,8 @@ final class StatusCommand implements Callable<Integer> {
             }
             for (PhotoUpload upload : client.photoUploads()) {
                 if (upload.state() == PhotoUpload.State.FAILED) {
-                    out.println("Photo refused:   " + ShortIds.of(upload.photoId()) + " of report "
-                            + ShortIds.of(upload.reportId()) + ": " + upload.error());
+                    out.println("Photo refused:   " + ids.of(upload.photoId()) + " of report "
+                            + ids.of(upload.reportId()) + ": " + upload.error());
                 }
             }
         }

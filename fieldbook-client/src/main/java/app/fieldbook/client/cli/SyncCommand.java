@@ -7,8 +7,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "sync", description = "Send this device's changes and photos, and fetch what changed on the server.")
+@Command(name = "sync", description = "Send this device's changes and photos, and fetch what changed on the server.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+                "0:Everything on the device reached the server and the device is up to date.",
+                "1:Failed: not signed in, client too old, or the server refused the sync.",
+                "2:Bad usage.",
+                "3:Incomplete: changes or photos still wait (server unreachable, busy, or failing); sync again later."})
 final class SyncCommand implements Callable<Integer> {
+
+    /** The exit code of a sync that left changes or photos waiting, or stopped early: run it again later. */
+    static final int INCOMPLETE = 3;
 
     @Mixin
     private Invocation invocation;
@@ -18,19 +26,29 @@ final class SyncCommand implements Callable<Integer> {
         PrintWriter out = invocation.out();
         PrintWriter err = invocation.err();
         try (FieldbookClient client = invocation.open()) {
-            SyncSummary summary = client.sync(new ProgressBar(err));
+            SyncSummary summary = client.sync(new ProgressBar(err, ShortIds.known(client)));
             out.println(describe(summary));
-            if (summary.interruption() != SyncSummary.Interruption.NONE) {
-                err.println("fieldbook: sync stopped: " + summary.detail()
-                        + (summary.retryAt() == null ? "" : " The server asked to wait until " + summary.retryAt() + ".")
-                        + " Your changes stay on this device.");
-                return 1;
-            }
             if (summary.rejected() > 0) {
                 err.println("fieldbook: the server refused " + summary.rejected()
                         + " change(s); see 'fieldbook status'.");
             }
-            return 0;
+            if (summary.complete()) {
+                return 0;
+            }
+            Backlog backlog = Backlog.of(client);
+            if (summary.interruption() != SyncSummary.Interruption.NONE) {
+                err.println("fieldbook: sync stopped: " + summary.detail()
+                        + (summary.retryAt() == null ? "" : " The server asked to wait until " + summary.retryAt() + ".")
+                        + " Your changes stay on this device.");
+            }
+            if (!backlog.isEmpty()) {
+                err.println("fieldbook: " + (summary.interruption() == SyncSummary.Interruption.NONE
+                        ? "sync incomplete: " : "") + backlog.count() + " still wait on this device:");
+                backlog.changeReasons().forEach(line -> err.println("  " + line));
+                backlog.photoReasons().forEach(line -> err.println("  " + line));
+                err.println("fieldbook: run 'fieldbook sync' again later; see 'fieldbook status'.");
+            }
+            return INCOMPLETE;
         }
     }
 

@@ -91,6 +91,11 @@ public final class Outbox {
                 nextAttemptAt, error, seq));
     }
 
+    /** Gives {@code error} as the reason to every waiting change that has none of its own. */
+    public void explainWaiting(String error) {
+        store.inTransaction(() -> store.update("UPDATE outbox SET last_error = ? WHERE last_error IS NULL", error));
+    }
+
     /** Makes postponed changes due at once again, keeping their last error. */
     public void release(Collection<Long> seqs) {
         store.inTransaction(() -> {

@@ -77,6 +77,12 @@ public final class PhotoUploads {
                 WHERE photo_id = ?""", nextAttemptAt, error, photoId));
     }
 
+    /** Gives {@code error} as the reason to every waiting upload that has none of its own. */
+    public void explainWaiting(String error) {
+        store.inTransaction(() -> store.update(
+                "UPDATE photo_upload SET last_error = ? WHERE state = 'WAITING' AND last_error IS NULL", error));
+    }
+
     /** Makes postponed uploads due at once again, keeping their last error. */
     public void release(Collection<UUID> photoIds) {
         store.inTransaction(() -> {

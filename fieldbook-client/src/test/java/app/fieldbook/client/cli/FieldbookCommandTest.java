@@ -2,17 +2,33 @@ package app.fieldbook.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.fieldbook.client.Backoff;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.LoopbackServer;
 import app.fieldbook.client.TestClock;
 import app.fieldbook.client.TestDevices;
+import app.fieldbook.protocol.Conflict;
+import app.fieldbook.protocol.ConflictState;
+import app.fieldbook.protocol.PullResponse;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.protocol.SyncProtocol;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -299,10 +315,148 @@ class FieldbookCommandTest {
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
         server.close();
 
-        assertThat(fieldbook("sync")).isEqualTo(1);
+        assertThat(fieldbook("sync")).isEqualTo(3);
 
         assertThat(out).contains("1 waiting.");
-        assertThat(err).contains("sync stopped: The server cannot be reached.").contains("stay on this device");
+        assertThat(err).contains("sync stopped: The server cannot be reached.").contains("stay on this device")
+                .contains("1 change(s) still wait");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("  1 change(s): The server cannot be reached. Next try: with the next sync.");
+    }
+
+    @Test
+    void aSyncWhosePushesAreCutOffWhileItsPullGoesThroughSaysWhatStillWaitsAndExitsThree() {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        for (int attempt = 0; attempt < Backoff.STANDARD.attemptsPerCall(); attempt++) {
+            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.drop());
+        }
+
+        assertThat(fieldbook("sync")).isEqualTo(3);
+
+        assertThat(out).contains("1 waiting.");
+        assertThat(err).contains("fieldbook: sync incomplete: 1 change(s) still wait on this device")
+                .contains("1 change(s): The connection to the server was lost.")
+                .contains("Next try: from 2025-06-02T");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Changes waiting: 1, oldest from 2025-06-02T16:30Z")
+                .containsPattern("\\n  1 change\\(s\\): The connection to the server was lost\\. Next try: from 2025-06-02T\\S+\\.");
+
+        assertThat(fieldbook("sync")).isEqualTo(3);
+        clock.advance(java.time.Duration.ofHours(1));
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(err).doesNotContain("incomplete");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Changes waiting: 0").doesNotContain("Next try");
+    }
+
+    @Test
+    void aSyncThatCouldNotUploadAPhotoSaysSoAndExitsThree() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        server.stallUploads();
+
+        assertThat(fieldbook("sync")).isEqualTo(3);
+
+        assertThat(out).contains("Photos: 0 uploaded, 0 refused, 1 waiting.");
+        assertThat(err).contains("sync incomplete: 1 photo(s) still wait on this device")
+                .contains("1 photo(s): The server stopped taking the upload's bytes.");
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("  1 photo(s): The server stopped taking the upload's bytes. Next try: from ");
+    }
+
+    @Test
+    void timeOrderedIdsSharingTheirFirstCharactersArePrintedLongEnoughToTellApartAndAreAcceptedBack() {
+        signedInWithSites();
+        UUID first = UUID.fromString("0193a1b2-7c3d-7e01-8a00-000000000001");
+        UUID second = UUID.fromString("0193a1b2-7c3d-7e02-8a00-000000000002");
+        UUID third = UUID.fromString("0193a1b2-7c4f-7000-8a00-000000000003");
+        List<Conflict> conflicts = List.of(conflict("0193a1b3-0000-7001-8000-00000000000c", first),
+                conflict("0193a1b3-0000-7002-8000-00000000000d", second));
+        server.page(new PullResponse("c-2", false, List.of(draft(first, 2), draft(second, 3), draft(third, 4)),
+                List.of(), conflicts, List.of(), List.of(), List.of(TestDevices.NORTH, TestDevices.HARBOUR),
+                List.of()));
+        server.openConflicts(conflicts);
+        assertThat(fieldbook("sync")).isZero();
+
+        assertThat(fieldbook("report", "list")).isZero();
+        List<String> reportIds = out.lines().skip(1).map(line -> line.split(" ")[0]).toList();
+        assertThat(reportIds).containsExactlyInAnyOrder("0193a1b2-7c3d-7e01", "0193a1b2-7c3d-7e02", "0193a1b2-7c4");
+        for (String reportId : reportIds) {
+            assertThat(fieldbook("report", "edit", reportId, "--notes", "Pump late")).as(err).isZero();
+            assertThat(out).startsWith("Saved " + reportId + " ");
+        }
+        assertThat(fieldbook("conflicts", "list")).isZero();
+        List<String> conflictIds = out.lines().filter(line -> !line.startsWith(" "))
+                .map(line -> line.split(" ")[0]).toList();
+        assertThat(conflictIds).containsExactly("0193a1b3-0000-7001", "0193a1b3-0000-7002");
+        assertThat(out).contains("DailyReport 0193a1b2-7c3d-7e01  workPerformed");
+        assertThat(fieldbook("conflicts", "resolve", "0193a1b3", "--server")).isEqualTo(2);
+        assertThat(err).contains("matches 2 conflicts (0193a1b3-0000-7001, 0193a1b3-0000-7002)");
+        assertThat(fieldbook("conflicts", "resolve", conflictIds.getFirst(), "--server")).as(err).isZero();
+        assertThat(server.received("POST", "/api/v1/sync/conflicts/").getLast().path())
+                .contains(conflicts.getFirst().id().toString());
+    }
+
+    private static Report draft(UUID id, int day) {
+        return new Report(id, TestDevices.NORTH.id(), LocalDate.of(2025, 6, day), LoopbackServer.USER_ID,
+                ReportStatus.DRAFT, TestDevices.content("Deck " + day), null, null, null, null, 1,
+                OffsetDateTime.parse("2025-06-02T08:00:00Z"), OffsetDateTime.parse("2025-06-02T08:00:00Z"),
+                LoopbackServer.USER_ID);
+    }
+
+    private static Conflict conflict(String id, UUID reportId) {
+        return new Conflict(UUID.fromString(id), SyncProtocol.REPORT, reportId, TestDevices.NORTH.id(),
+                "workPerformed", "Deck (manager)", LoopbackServer.USER_ID, OffsetDateTime.parse("2025-06-02T15:00:00Z"),
+                "Deck (worker)", LoopbackServer.USER_ID, UUID.randomUUID(), OffsetDateTime.parse("2025-06-02T14:00:00Z"),
+                ConflictState.OPEN, null, null, null, 1);
+    }
+
+    @Test
+    void anUploadCutByTheNetworkEndsWithPlainLinesAndNothingIsLoggedAsAWarningOrWithAStackTrace() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        for (int attempt = 0; attempt < Backoff.STANDARD.attemptsPerCall(); attempt++) {
+            server.failNext("/api/v1/sync/uploads/", LoopbackServer.Fault.drop());
+        }
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler recording = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        // the loopback server's own logs (com.sun.net.httpserver) tell of the drop it made on purpose
+        Level level = root.getLevel();
+        root.setLevel(Level.ALL);
+        root.addHandler(recording);
+        int exit;
+        try {
+            exit = fieldbook("sync");
+        } finally {
+            root.removeHandler(recording);
+            root.setLevel(level);
+        }
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err).contains("1 photo(s): The connection to the server was lost.")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(logged.stream().filter(record -> !record.getLoggerName().startsWith("com.sun.net.httpserver"))
+                .filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue() || record.getThrown() != null).map(record -> record.getLoggerName() + " " + record.getLevel() + " "
+                + record.getMessage() + " " + record.getThrown())).isEmpty();
     }
 
     @Test

@@ -59,7 +59,9 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
      * <li>Create of a new record: every field is written.</li>
      * <li>Create of a record that exists (a replay under another operation id, or the same report
      * created on two devices): merged like an edit whose base values were all empty, so fields the server
-     * left empty take the device's value and fields both filled differently conflict.</li>
+     * left empty take the device's value and fields both filled differently conflict. A field the create
+     * left empty is no change: it neither clears the server's value nor conflicts with it. A record
+     * locked meanwhile takes the filled fields as an edit of a locked record.</li>
      * <li>Edit: a field whose server value equals the device's base is written; one that already has the
      * device's value is left; one changed on both sides to different values conflicts, and the other
      * fields are still written.</li>
@@ -72,8 +74,8 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
      */
     public static Merge decide(ServerRecord server, Change change) {
         return switch (change.kind()) {
-            case CREATE -> server.exists() ? fields(server, change, true) : create(change);
-            case UPDATE -> update(server, change);
+            case CREATE -> server.exists() ? update(server, filledIn(change), true) : create(change);
+            case UPDATE -> update(server, change, false);
             case DELETE -> delete(server, change);
         };
     }
@@ -84,7 +86,18 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
         return new Merge(Action.CREATE, writes, Map.of(), null);
     }
 
-    private static Merge update(ServerRecord server, Change change) {
+    /** The fields a create filled in, each as an edit of an empty value. */
+    private static Change filledIn(Change create) {
+        Map<String, Change.Edit> filled = new LinkedHashMap<>();
+        create.fields().forEach((field, edit) -> {
+            if (!isEmpty(edit.value())) {
+                filled.put(field, new Change.Edit(null, edit.value()));
+            }
+        });
+        return new Change(create.kind(), create.baseVersion(), filled);
+    }
+
+    private static Merge update(ServerRecord server, Change change, boolean baseIsEmpty) {
         if (!server.exists()) {
             return whole(change, WholeConflict.EDIT_OF_DELETED, server);
         }
@@ -102,7 +115,7 @@ public record Merge(Action action, Map<String, Object> writes, Map<String, Field
                         server);
             }
         }
-        return fields(server, change, false);
+        return fields(server, change, baseIsEmpty);
     }
 
     private static Merge delete(ServerRecord server, Change change) {

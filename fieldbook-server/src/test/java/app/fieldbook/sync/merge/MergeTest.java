@@ -105,6 +105,18 @@ class MergeTest {
                 row("create that meets the same report created on another device: empty fields filled, different ones conflict",
                         at(1, "notes", null, "delays", "late truck"), create(Map.of("notes", "from B", "delays", "no truck", "status", "DRAFT")),
                         Action.UPDATE, Map.of("notes", "from B"), Map.of("delays", conflict("late truck", "no truck")), null),
+                row("create that meets the same report: the fields it left empty are no change",
+                        at(1, "notes", "from A", "crew", java.util.List.of("row")),
+                        create(mapOf("notes", null, "crew", java.util.List.of(), "delays", "")),
+                        Action.UPDATE, Map.of(), Map.of(), null),
+                row("create that meets the same report: filled fields merge, empty ones are left alone",
+                        at(1, "notes", null, "crew", java.util.List.of("row")),
+                        create(mapOf("notes", "from B", "crew", java.util.List.of())),
+                        Action.UPDATE, Map.of("notes", "from B"), Map.of(), null),
+                row("create that meets the same report submitted meanwhile: filled fields that differ conflict",
+                        locked(2, "status", "SUBMITTED", "notes", null),
+                        create(mapOf("notes", "from B", "delays", null)),
+                        Action.NONE, Map.of(), Map.of("notes", conflict(null, "from B")), WholeConflict.EDIT_OF_LOCKED),
                 row("create replayed under a new operation id: nothing to do",
                         at(1), create(Map.of("notes", "server", "delays", "late truck")),
                         Action.UPDATE, Map.of(), Map.of(), null));
@@ -132,7 +144,12 @@ class MergeTest {
                 boolean kept = merge.conflicts().containsKey(field)
                         && java.util.Objects.equals(merge.conflicts().get(field).clientValue(), edit.value());
                 boolean alreadySo = server.exists() && java.util.Objects.equals(server.value(field), edit.value());
-                assertThat(written || kept || alreadySo).as(row[0] + ": the device's " + field).isTrue();
+                boolean noChange = change.kind() == Kind.CREATE && isEmpty(edit.value());
+                assertThat(written || kept || alreadySo || noChange).as(row[0] + ": the device's " + field).isTrue();
+                if (change.kind() == Kind.CREATE && merge.conflicts().containsKey(field)) {
+                    assertThat(isEmpty(edit.value())).as(row[0] + ": a conflict for " + field
+                            + ", which the create left empty").isFalse();
+                }
                 if (written && server.exists() && merge.action() != Action.CREATE) {
                     Object current = server.value(field);
                     boolean serverWasBaseOrEmpty = java.util.Objects.equals(current,
@@ -145,6 +162,10 @@ class MergeTest {
                 assertThat(server.version()).isEqualTo(change.baseVersion());
             }
         });
+    }
+
+    private static boolean isEmpty(Object value) {
+        return value == null || "".equals(value) || (value instanceof java.util.Collection<?> list && list.isEmpty());
     }
 
     private static Arguments row(String name, ServerRecord server, Change change, Action action,
@@ -200,9 +221,11 @@ class MergeTest {
         return map;
     }
 
-    private static Map<String, Object> mapOf(String key, Object value) {
-        Map<String, Object> map = new HashMap<>();
-        map.put(key, value);
+    private static Map<String, Object> mapOf(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
         return map;
     }
 
