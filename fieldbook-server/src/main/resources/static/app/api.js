@@ -62,3 +62,29 @@ export async function request(method, path, body) {
   }
   return answer;
 }
+
+/** Appends bytes to a resumable photo upload at {@code offset} (docs/sync-protocol.md, "Photos"). */
+export async function append(path, bytes, offset) {
+  const token = csrfToken();
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) };
+  if (token) {
+    headers['X-XSRF-TOKEN'] = token;
+  }
+  let response;
+  try {
+    response = await fetch(path, { method: 'PATCH', headers, credentials: 'same-origin', body: bytes });
+  } catch (failure) {
+    throw new Unreachable(failure.message);
+  }
+  const text = await response.text().catch(() => '');
+  let answer = null;
+  try {
+    answer = text ? JSON.parse(text) : null;
+  } catch (cutOff) {
+    throw new Unreachable('The answer was cut off.');
+  }
+  if (!response.ok) {
+    throw new Refused(response.status, answer, response.headers.get('Retry-After'));
+  }
+  return answer;
+}

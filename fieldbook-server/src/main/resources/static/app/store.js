@@ -6,6 +6,7 @@ import { CONTENT, changed, fieldsOf, problemOf, uuid } from './report-fields.js'
 
 const NAME = 'fieldbook';
 const REPORT = 'DailyReport';
+const PHOTO = 'Photo';
 const channel = 'BroadcastChannel' in self ? new BroadcastChannel('fieldbook') : null;
 const listeners = new Set();
 let opened = null;
@@ -32,15 +33,21 @@ if (channel) {
 }
 
 function db() {
-  opened ??= openDB(NAME, 1, {
-    upgrade(database) {
-      database.createObjectStore('meta');
-      database.createObjectStore('sites', { keyPath: 'id' });
-      database.createObjectStore('reports', { keyPath: 'id' }).createIndex('site', 'siteId');
-      database.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('entity', 'entityId');
-      database.createObjectStore('people', { keyPath: 'id' });
-      database.createObjectStore('conflicts', { keyPath: 'id' });
-      database.createObjectStore('rejected', { keyPath: 'operationId' });
+  opened ??= openDB(NAME, 2, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore('meta');
+        database.createObjectStore('sites', { keyPath: 'id' });
+        database.createObjectStore('reports', { keyPath: 'id' }).createIndex('site', 'siteId');
+        database.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('entity', 'entityId');
+        database.createObjectStore('people', { keyPath: 'id' });
+        database.createObjectStore('conflicts', { keyPath: 'id' });
+        database.createObjectStore('rejected', { keyPath: 'operationId' });
+      }
+      if (oldVersion < 2) {
+        // Photos: the device's copy (a blob, until the server's receipt) and a small thumbnail.
+        database.createObjectStore('photos', { keyPath: 'id' }).createIndex('report', 'reportId');
+      }
     },
     blocking() {
       // Another tab clears the device (sign-out) or opens a newer schema: let it.
@@ -140,9 +147,9 @@ export async function waitingEntityIds() {
   return new Set((await outbox()).map((entry) => entry.entityId));
 }
 
-function entry(entityId, kind, changes, madeAt) {
+function entry(entityId, kind, changes, madeAt, entity = REPORT) {
   return {
-    operationId: uuid(), entity: REPORT, entityId, kind, changes, madeAt,
+    operationId: uuid(), entity, entityId, kind, changes, madeAt,
     attempts: 0, nextAttemptAt: 0, lastError: null, sent: null,
   };
 }
@@ -255,6 +262,73 @@ export async function decide(id, status, comment) {
   return record;
 }
 
+/** The photos of a report on this device: taken here (with their upload state) or pulled from the server. */
+export async function photosOf(reportId) {
+  const all = await (await db()).getAllFromIndex('photos', 'report', reportId);
+  return all.sort((a, b) => (a.takenAt || '').localeCompare(b.takenAt || ''));
+}
+
+/** Photos whose content is still only on this device. */
+export async function photosWaiting() {
+  return (await (await db()).getAll('photos')).filter((photo) => photo.blob);
+}
+
+/**
+ * Adds a photo (already downscaled) to the author's report: the blob and its thumbnail, and the photo's
+ * creation in the outbox, in one transaction. The blob stays until the server's receipt.
+ */
+export async function addPhoto(reportId, prepared, caption, me) {
+  const database = await db();
+  const tx = database.transaction(['reports', 'outbox', 'photos'], 'readwrite');
+  const record = await tx.objectStore('reports').get(reportId);
+  if (!record || !editableBy(record, me)) {
+    tx.abort();
+    throw new Error('This report can no longer be changed.');
+  }
+  const id = uuid();
+  const now = new Date().toISOString();
+  const changes = { reportId, sha256: prepared.sha256, size: prepared.size, caption: caption || null, takenAt: prepared.takenAt };
+  await tx.objectStore('outbox').add(entry(id, 'CREATE', changes, now, PHOTO));
+  await tx.objectStore('photos').put({
+    id, reportId, sha256: prepared.sha256, size: prepared.size, caption: caption || null, takenAt: prepared.takenAt,
+    blob: prepared.blob, thumb: prepared.thumb, offset: 0, receipt: null, lastError: null, version: 0,
+  });
+  await tx.done;
+  changedHere();
+  return id;
+}
+
+/** Records how far an upload got. */
+export async function uploadProgress(photoId, offset, error = null) {
+  const database = await db();
+  const tx = database.transaction('photos', 'readwrite');
+  const photo = await tx.store.get(photoId);
+  if (photo) {
+    photo.offset = offset;
+    photo.lastError = error;
+    await tx.store.put(photo);
+  }
+  await tx.done;
+  changedHere();
+}
+
+/** The server holds the photo (its receipt): only now the device's copy goes; the thumbnail stays. */
+export async function uploaded(photoId, receipt) {
+  const database = await db();
+  const tx = database.transaction('photos', 'readwrite');
+  const photo = await tx.store.get(photoId);
+  if (photo) {
+    photo.blob = null;
+    photo.receipt = receipt;
+    photo.offset = receipt.size;
+    photo.pending = false;
+    photo.lastError = null;
+    await tx.store.put(photo);
+  }
+  await tx.done;
+  changedHere();
+}
+
 /** Signs a person in on this device. */
 export async function signedIn(person) {
   await setMeta('account', person);
@@ -281,22 +355,36 @@ export async function sendable(limit, skip) {
   const tx = database.transaction(['outbox', 'reports'], 'readwrite');
   const seen = new Set();
   const batch = [];
+  const held = new Set();
   const now = Date.now();
-  for (const waiting of await tx.objectStore('outbox').getAll()) {
+  const all = await tx.objectStore('outbox').getAll();
+  const reportOf = (waiting) => (waiting.entity === PHOTO ? waiting.changes.reportId : waiting.entityId);
+  for (const waiting of all) {
+    // A photo goes after the earlier changes of its report (it needs the report), and a report's later
+    // changes (a submission) after its earlier photos (photos are added to editable reports only).
+    const report = reportOf(waiting);
+    if (held.has(report)) {
+      continue;
+    }
     if (seen.has(waiting.entityId)) {
+      if (waiting.entity === REPORT) {
+        held.add(report);
+      }
       continue;
     }
     seen.add(waiting.entityId);
     if (skip.has(waiting.seq) || waiting.nextAttemptAt > now) {
+      held.add(report);
       continue;
     }
     if (!waiting.sent) {
-      const problem = 'status' in waiting.changes ? null : problemOf(waiting.changes);
+      const problem = 'status' in waiting.changes || waiting.entity === PHOTO ? null : problemOf(waiting.changes);
       if (problem) {
         if (waiting.held !== problem) {
           waiting.held = problem;
           await tx.objectStore('outbox').put(waiting);
         }
+        held.add(report);
         continue;
       }
     }
@@ -326,7 +414,7 @@ export async function freeze(batch) {
     if (!waiting.sent) {
       const record = await tx.objectStore('reports').get(waiting.entityId);
       const creating = waiting.kind === 'CREATE';
-      const bases = creating ? null : record?.base;
+      const bases = creating || waiting.entity === PHOTO ? null : record?.base;
       const changes = {};
       for (const [name, value] of Object.entries(waiting.changes)) {
         changes[name] = { base: bases ? (bases[name] ?? null) : null, value };
@@ -382,7 +470,7 @@ export async function retryAll() {
 export async function acknowledge(batch, results) {
   const byOperation = new Map((results || []).map((result) => [result.operationId, result]));
   const database = await db();
-  const tx = database.transaction(['outbox', 'reports', 'rejected'], 'readwrite');
+  const tx = database.transaction(['outbox', 'reports', 'rejected', 'photos'], 'readwrite');
   const unanswered = [];
   for (const listed of batch) {
     const result = byOperation.get(listed.operationId);
@@ -409,7 +497,7 @@ export async function acknowledge(batch, results) {
 /** Records a refusal for good of one entry that the server answered with an error of its own. */
 export async function refuse(listed, status, problemType, detail) {
   const database = await db();
-  const tx = database.transaction(['outbox', 'reports', 'rejected'], 'readwrite');
+  const tx = database.transaction(['outbox', 'reports', 'rejected', 'photos'], 'readwrite');
   const waiting = await tx.objectStore('outbox').get(listed.seq);
   if (waiting) {
     await tx.objectStore('outbox').delete(waiting.seq);
@@ -420,6 +508,15 @@ export async function refuse(listed, status, problemType, detail) {
 }
 
 async function acceptedIn(tx, waiting, result) {
+  if (waiting.entity === PHOTO) {
+    const photos = tx.objectStore('photos');
+    const photo = await photos.get(waiting.entityId);
+    if (photo) {
+      await photos.delete(photo.id);
+      await photos.put({ ...photo, id: result.entityId || photo.id, version: result.entityVersion || 0 });
+    }
+    return;
+  }
   const reports = tx.objectStore('reports');
   let id = waiting.entityId;
   if (waiting.kind === 'CREATE' && result.entityId && result.entityId !== id) {
@@ -459,6 +556,15 @@ async function rekeyIn(tx, from, to) {
     }
     await queue.put(waiting);
   }
+  for (const photo of await tx.objectStore('photos').index('report').getAll(from)) {
+    await tx.objectStore('photos').put({ ...photo, reportId: to });
+  }
+  for (const waiting of await queue.getAll()) {
+    if (waiting.entity === PHOTO && waiting.changes.reportId === from && !waiting.sent) {
+      waiting.changes = { ...waiting.changes, reportId: to };
+      await queue.put(waiting);
+    }
+  }
   await rebaseIn(tx, to);
   changedHere();
   self.dispatchEvent?.(new CustomEvent('fieldbook-rekeyed', { detail: { from, to } }));
@@ -466,6 +572,14 @@ async function rekeyIn(tx, from, to) {
 
 async function rejectedIn(tx, waiting, status, problemType, detail) {
   await tx.objectStore('rejected').put({ ...waiting, status, problemType, detail, refusedAt: new Date().toISOString() });
+  if (waiting.entity === PHOTO) {
+    // The device keeps the picture: the person can still save it elsewhere.
+    const photo = await tx.objectStore('photos').get(waiting.entityId);
+    if (photo) {
+      await tx.objectStore('photos').put({ ...photo, refused: detail });
+    }
+    return;
+  }
   if (waiting.kind === 'CREATE' || status === 404) {
     for (const later of await tx.objectStore('outbox').index('entity').getAll(waiting.entityId)) {
       await tx.objectStore('outbox').delete(later.seq);
@@ -511,7 +625,7 @@ export async function knownSiteIds() {
 /** Applies one page of pulled changes and stores its cursor, in one transaction. */
 export async function pulled(page) {
   const database = await db();
-  const tx = database.transaction(['reports', 'outbox', 'sites', 'people', 'conflicts', 'rejected', 'meta'], 'readwrite');
+  const tx = database.transaction(['reports', 'outbox', 'sites', 'people', 'conflicts', 'rejected', 'meta', 'photos'], 'readwrite');
   const reports = tx.objectStore('reports');
   const queue = tx.objectStore('outbox');
   const waits = async (id) => (await queue.index('entity').count(id)) > 0;
@@ -552,6 +666,23 @@ export async function pulled(page) {
       base: { ...fields }, version: incoming.version, server, updatedAt: incoming.updatedAt,
     });
   }
+  for (const incoming of page.photos || []) {
+    const local = await tx.objectStore('photos').get(incoming.id);
+    await tx.objectStore('photos').put({
+      ...(local || { blob: null, thumb: null, offset: 0, receipt: null, lastError: null }),
+      id: incoming.id, reportId: incoming.reportId, sha256: incoming.sha256, size: incoming.sizeBytes,
+      caption: incoming.caption, takenAt: incoming.takenAt, version: incoming.version,
+      pending: incoming.pending, serverThumbnail: incoming.thumbnail,
+    });
+  }
+  for (const deletion of page.deletions || []) {
+    if (deletion.entity === PHOTO) {
+      const local = await tx.objectStore('photos').get(deletion.id);
+      if (local && !local.blob) {
+        await tx.objectStore('photos').delete(deletion.id);
+      }
+    }
+  }
   for (const conflict of page.conflicts || []) {
     await tx.objectStore('conflicts').put(conflict);
   }
@@ -574,7 +705,7 @@ export async function deviceStatus(appVersion) {
   return {
     outboxDepth: entries.length,
     oldestPendingAt: entries.length ? entries.map((e) => e.madeAt).sort()[0] : null,
-    pendingPhotos: 0,
+    pendingPhotos: (await photosWaiting()).length,
     appVersion,
   };
 }

@@ -2,7 +2,7 @@
 // since the stored cursor. One run at a time per browser (a Web Lock held across tabs); it runs at start,
 // when the connection returns, when the app becomes visible, periodically, after local changes, and when
 // asked. Mirrors the Java client's Pushing and Pulling.
-import { request, Refused, Unreachable } from './api.js';
+import { append, request, Refused, Unreachable } from './api.js';
 import { t } from './messages.js';
 import * as store from './store.js';
 
@@ -12,6 +12,7 @@ const BATCH = 100;
 const PAGE = 500;
 const PERIOD = 30_000;
 const AFTER_CHANGE = 1_500;
+const CHUNK = 256 * 1024;
 
 /** Tells listeners ('change' events) how syncing goes: see {@link SyncEngine#state}. */
 export class SyncEngine extends EventTarget {
@@ -19,7 +20,7 @@ export class SyncEngine extends EventTarget {
     super();
     this.state = {
       online: navigator.onLine, running: false, lastSyncAt: null, lastError: null, signInNeeded: false,
-      tooOld: false, waiting: 0,
+      tooOld: false, waiting: 0, photos: 0,
     };
     this.running = null;
     this.timer = null;
@@ -85,8 +86,10 @@ export class SyncEngine extends EventTarget {
     try {
       const envelope = await this.#envelope();
       await this.#push(envelope);
+      await this.#upload();
       await this.#pull(envelope);
       await this.#push(await this.#envelope());
+      await this.#upload();
       const now = new Date().toISOString();
       await store.setMeta('lastSyncAt', now);
       this.#set({ lastSyncAt: now, lastError: null, online: true, signInNeeded: false });
@@ -158,6 +161,44 @@ export class SyncEngine extends EventTarget {
     }
   }
 
+  /**
+   * Uploads, one by one, the photos whose creation the server acknowledged, resuming each from the
+   * offset the server has; a photo's blob is deleted only once the server's receipt is recorded.
+   */
+  async #upload() {
+    const waiting = await store.waitingEntityIds();
+    for (const photo of await store.photosWaiting()) {
+      if (!waiting.has(photo.id) && !photo.refused) {
+        await this.#uploadOne(photo);
+      }
+    }
+  }
+
+  async #uploadOne(photo) {
+    const path = `/api/v1/sync/uploads/${photo.id}`;
+    let state = await request('POST', '/api/v1/sync/uploads', { photoId: photo.id, sha256: photo.sha256, size: photo.size });
+    for (let chunks = 0; !state.receipt && chunks < 100_000; chunks++) {
+      await store.uploadProgress(photo.id, state.offset);
+      const bytes = photo.blob.slice(state.offset, Math.min(photo.size, state.offset + CHUNK));
+      try {
+        state = await append(path, bytes, state.offset);
+      } catch (failure) {
+        if (failure instanceof Refused && failure.status === 409 && Number.isInteger(failure.problem.offset)) {
+          state = { offset: failure.problem.offset };
+        } else if (failure instanceof Refused && failure.status === 422) {
+          await store.uploadProgress(photo.id, 0, describe(failure));
+          state = await request('GET', path);
+        } else {
+          await store.uploadProgress(photo.id, state.offset, describe(failure));
+          throw failure;
+        }
+      }
+    }
+    if (state.receipt) {
+      await store.uploaded(photo.id, state.receipt);
+    }
+  }
+
   /** Pulls pages while the server says there is more; each page and its cursor are stored together. */
   async #pull(envelope) {
     for (let page = 0; page < 10_000; page++) {
@@ -173,7 +214,7 @@ export class SyncEngine extends EventTarget {
   }
 
   async #count() {
-    this.#set({ waiting: await store.outboxDepth() });
+    this.#set({ waiting: await store.outboxDepth(), photos: (await store.photosWaiting()).length });
   }
 
   #set(changes) {

@@ -104,6 +104,10 @@ class FbApp extends LitElement {
       this.notice = t('signOut.waiting', { count: waiting });
       return;
     }
+    if ((await store.photosWaiting()).length > 0) {
+      this.notice = t('signOut.photos');
+      return;
+    }
     try {
       await request('DELETE', '/api/v1/auth/session');
     } catch (failure) {
@@ -149,7 +153,8 @@ class FbApp extends LitElement {
         <p role="status" data-testid="sync-status">
           <span class="dot" aria-hidden="true"></span>
           <strong>${s.running ? t('banner.syncing') : online ? t('banner.online') : t('banner.offline')}</strong>
-          · <span data-testid="waiting">${s.waiting ? t('banner.waiting', { count: s.waiting }) : t('banner.allSynced')}</span>
+          · <span data-testid="waiting">${s.waiting || s.photos ? [s.waiting ? t('banner.waiting', { count: s.waiting }) : '',
+            s.photos ? t('banner.photos', { count: s.photos }) : ''].filter(Boolean).join(', ') : t('banner.allSynced')}</span>
           · <span>${s.lastSyncAt ? t('banner.lastSync', { time: formatMoment(s.lastSyncAt) }) : t('banner.neverSynced')}</span>
         </p>
         ${s.signInNeeded ? html`<p class="warning">${t('banner.signInAgain')}

@@ -1,10 +1,14 @@
-import { html } from 'lit';
+import { html, svg } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
 import { CONTENT, emptyContent, problemOf, todayIn, uuid } from '../report-fields.js';
+import { prepare } from '../photos.js';
 import { Screen, focusHeading } from './screen.js';
 import { statusBadge } from './status-badge.js';
+
+const cameraIcon = html`<svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor"
+  stroke-width="2" stroke-linejoin="round">${svg`<path d="M3 8h4l2-3h6l2 3h4v11H3z"/><circle cx="12" cy="13" r="4"/>`}</svg>`;
 
 const SECTIONS = [
   ['workPerformed', 'report.workPerformed'],
@@ -34,6 +38,8 @@ class FbReport extends Screen {
     names: { state: true },
     waiting: { state: true },
     loaded: { state: true },
+    photos: { state: true },
+    preparing: { state: true },
   };
 
   constructor() {
@@ -42,6 +48,14 @@ class FbReport extends Screen {
     this.edits = 0;
     this.chain = Promise.resolve();
     this.raw = {};
+    this.photos = [];
+    this.thumbnails = new Map();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.thumbnails.forEach((url) => URL.revokeObjectURL(url));
+    this.thumbnails.clear();
   }
 
   async load() {
@@ -75,6 +89,7 @@ class FbReport extends Screen {
       this.loaded = true;
       return;
     }
+    this.photos = await store.photosOf(record.id);
     this.record = record;
     this.site = await store.site(record.siteId);
     this.waiting = (await store.waitingEntityIds()).has(record.id);
@@ -201,6 +216,86 @@ class FbReport extends Screen {
     }
   }
 
+  /** Downscales the chosen pictures and keeps each on the device with its creation in the outbox. */
+  async addPhotos(event) {
+    const files = [...event.target.files];
+    event.target.value = '';
+    if (files.length === 0) {
+      return;
+    }
+    const caption = this.querySelector('#photo-caption')?.value.trim() || null;
+    this.preparing = true;
+    try {
+      await this.chain;
+      if (!this.record) {
+        await this.change('crew', this.content.crew);
+      }
+      const id = this.draft?.id ?? this.record.id;
+      for (const file of files) {
+        await store.addPhoto(id, await prepare(file), caption, this.account);
+      }
+      const captionInput = this.querySelector('#photo-caption');
+      if (captionInput) {
+        captionInput.value = '';
+      }
+    } catch (failure) {
+      this.message = t('report.photos.failed', { detail: failure.message });
+    } finally {
+      this.preparing = false;
+    }
+  }
+
+  thumbnailOf(photo) {
+    if (photo.thumb) {
+      if (!this.thumbnails.has(photo.id)) {
+        this.thumbnails.set(photo.id, URL.createObjectURL(photo.thumb));
+      }
+      return this.thumbnails.get(photo.id);
+    }
+    return photo.serverThumbnail && !photo.pending ? `/api/v1/photos/${photo.id}/thumbnail` : null;
+  }
+
+  photoState(photo) {
+    if (photo.refused) {
+      return t('report.photos.refused', { detail: photo.refused });
+    }
+    if (photo.blob) {
+      return photo.offset > 0 ? t('report.photos.uploading', { percent: Math.floor((100 * photo.offset) / photo.size) })
+        : t('report.photos.onDevice');
+    }
+    return photo.pending ? t('report.photos.onDevice') : t('report.photos.onServer');
+  }
+
+  photoSection(editable) {
+    if (!editable && this.photos.length === 0) {
+      return '';
+    }
+    return html`
+      <fieldset class="photos">
+        <legend>${t('report.photos')}</legend>
+        ${this.photos.length === 0 ? html`<p class="muted">${t('report.photos.none')}</p>` : ''}
+        <ul class="photo-list" data-testid="photos">
+          ${this.photos.map((photo, i) => {
+            const source = this.thumbnailOf(photo);
+            return html`<li>
+              <figure>
+                ${source ? html`<img src=${source} alt=${photo.caption || t('report.photos.alt', { number: i + 1 })}>`
+                  : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
+                <figcaption>${photo.caption ? html`<span>${photo.caption}</span>` : ''}
+                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span></figcaption>
+              </figure></li>`;
+          })}
+        </ul>
+        ${editable ? html`
+          <label for="photo-caption">${t('report.photos.caption')}</label>
+          <input id="photo-caption" autocomplete="off">
+          <input id="photo-input" class="visually-hidden" type="file" accept="image/*" multiple
+            ?disabled=${this.preparing} @change=${(e) => this.addPhotos(e)}>
+          <label class="button add-photo" for="photo-input">${cameraIcon}
+            ${this.preparing ? t('report.photos.preparing') : t('report.photos.add')}</label>` : ''}
+      </fieldset>`;
+  }
+
   async decide(status) {
     const comment = this.querySelector('#return-comment')?.value.trim() || '';
     if (status === 'RETURNED' && !comment) {
@@ -277,6 +372,7 @@ class FbReport extends Screen {
           <ol class="crew">${c.crew.map((row, i) => this.crewRow(row, i))}</ol>
           <button type="button" @click=${() => this.addRow()}>+ ${t('report.crew.add')}</button>
         </fieldset>
+        ${this.photoSection(true)}
         ${SECTIONS.map(([name, label]) => html`
           <div class="section"><label for=${name}>${t(label)}</label>
             <textarea id=${name} name=${name} rows="3" .value=${live(c[name] ?? '')}
@@ -331,7 +427,8 @@ class FbReport extends Screen {
               <td class="num">${row.headcount}</td><td class="num">${numberText(row.hours)}</td></tr>`)}</tbody>
           </table>`}
         ${SECTIONS.map(([name, label]) => html`<h2>${t(label)}</h2><p class="prose">${c[name] ?? '—'}</p>`)}
-      </section>`;
+      </section>
+      ${this.photoSection(false)}`;
   }
 
   review() {

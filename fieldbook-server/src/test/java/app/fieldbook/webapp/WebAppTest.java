@@ -10,7 +10,16 @@ import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.options.ViewportSize;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -187,11 +196,18 @@ class WebAppTest {
         page.locator("#hours-2").fill("16");
         page.locator("#workPerformed").fill("Formwork for deck section 6, written offline.");
         assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+        page.locator("#photo-caption").fill("Deck section 6, east edge");
+        page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                new FilePayload("east.jpg", "image/jpeg", jpeg(3000, 2000, Color.ORANGE)),
+                new FilePayload("west.jpg", "image/jpeg", jpeg(1200, 1600, Color.BLUE))});
+        assertThat(page.getByTestId("photos").locator("li")).hasCount(2);
+        assertThat(page.getByTestId("waiting")).containsText("2 photos to upload");
 
         page.reload();
         assertThat(page.locator("#workPerformed")).hasValue("Formwork for deck section 6, written offline.");
         assertThat(page.locator("#headcount-0")).hasValue("7");
         assertThat(page.locator("#trade-2")).hasValue("Scaffolding");
+        assertThat(page.getByTestId("photos").getByText("On this device")).hasCount(2);
         page.getByTestId("submit").click();
         assertThat(page.locator("main")).containsText("Submitted on this device");
 
@@ -220,6 +236,26 @@ class WebAppTest {
         assertThat(crew.size()).isEqualTo(3);
         assertThat(crew.get(0).path("headcount").asInt()).isEqualTo(7);
         assertThat(crew.get(2).path("trade").asString()).isEqualTo("Scaffolding");
+
+        Api walter = as("walter");
+        JsonNode photos = walter.get("/api/v1/reports/" + report.path("id").asString() + "/photos").body();
+        assertThat(photos.size()).isEqualTo(2);
+        List<Integer> longestSides = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (JsonNode photo : photos) {
+            captions.add(photo.path("caption").asString());
+            assertThat(photo.path("pending").asBoolean()).isFalse();
+            byte[] content = walter.get("/api/v1/photos/" + photo.path("id").asString() + "/content").raw().body();
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)))
+                    .isEqualTo(photo.path("sha256").asString());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(content));
+            longestSides.add(Math.max(image.getWidth(), image.getHeight()));
+        }
+        assertThat(longestSides).containsExactlyInAnyOrder(2048, 1600);
+        assertThat(captions).containsOnly("Deck section 6, east edge");
+        assertThat((Number) page.evaluate(COUNT_PHOTO_BLOBS)).isEqualTo(0);
+        page.navigate(base() + "/#/reports/" + report.path("id").asString());
+        assertThat(page.getByTestId("photos").getByText("On the server")).hasCount(2);
         browser.close();
     }
 
@@ -263,6 +299,11 @@ class WebAppTest {
                 page.locator("#workPerformed").fill("Unloaded racking for aisles 4 to 6.");
                 assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
                 check(page, "report-today", size, problems);
+                page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                        new FilePayload("racking.jpg", "image/jpeg", jpeg(1600, 1200, Color.ORANGE))});
+                assertThat(page.getByTestId("photos").getByText("On this device")).hasCount(1);
+                page.locator("fieldset.photos").evaluate("element => element.scrollIntoView({block: 'center'})");
+                check(page, "report-photos", size, problems, false);
                 page.navigate(base() + "/#/outbox");
                 assertThat(page.getByTestId("outbox")).isVisible();
                 check(page, "outbox", size, problems);
@@ -290,8 +331,16 @@ class WebAppTest {
     /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
     private static void check(Page page, String screen, Map.Entry<String, ViewportSize> size, List<String> problems)
             throws Exception {
+        check(page, screen, size, problems, true);
+    }
+
+    private static void check(Page page, String screen, Map.Entry<String, ViewportSize> size, List<String> problems,
+            boolean fromTheTop) throws Exception {
         page.waitForLoadState();
-        page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
+        page.evaluate("() => document.activeElement?.blur()");
+        if (fromTheTop) {
+            page.evaluate("() => window.scrollTo(0, 0)");
+        }
         for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
             if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
                 problems.add(screen + " (" + size.getKey() + "): " + violation.getId() + " " + violation.getHelp() + " "
@@ -301,6 +350,35 @@ class WebAppTest {
         Files.createDirectories(SCREENSHOTS);
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + "-" + size.getKey() + ".png"))
                 .setFullPage(false));
+    }
+
+    /** How many photos the device still keeps a full copy of (deleted only after the server's receipt). */
+    private static final String COUNT_PHOTO_BLOBS = """
+            async () => {
+              const db = await new Promise((resolve, reject) => {
+                const request = indexedDB.open('fieldbook');
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+              });
+              const all = await new Promise((resolve) => {
+                const request = db.transaction('photos').objectStore('photos').getAll();
+                request.onsuccess = () => resolve(request.result);
+              });
+              db.close();
+              return all.filter((photo) => photo.blob).length;
+            }""";
+
+    private static byte[] jpeg(int width, int height, Color color) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(color);
+        graphics.fillRect(0, 0, width, height);
+        graphics.setColor(Color.DARK_GRAY);
+        graphics.fillOval(width / 4, height / 4, width / 2, height / 2);
+        graphics.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
     }
 
     @SuppressWarnings("unchecked")
