@@ -39,7 +39,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
     return;
   }
-  if (request.mode === 'navigate' && !url.pathname.startsWith('/swagger-ui') && !url.pathname.startsWith('/actuator')) {
+  // The app has one page (its screens are #/... addresses); other pages (Swagger UI, the API) pass.
+  if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname === '/index.html')) {
     event.respondWith(fromCacheFirst('/', request));
     return;
   }

@@ -127,6 +127,8 @@ const en = {
   'outbox.kind.UPDATE': 'Changes',
   'outbox.kind.DELETE': 'Deletion',
   'outbox.submit': 'Submission',
+  'outbox.photo': 'New photo',
+  'outbox.upload': 'Photo upload',
   'outbox.decision': 'Decision: {status}',
   'outbox.state.waiting': 'Waiting to be sent',
   'outbox.state.sending': 'Sent, waiting for the answer',
@@ -136,6 +138,11 @@ const en = {
   'outbox.madeAt': 'made {time}',
   'outbox.rejected': 'Refused by the server',
   'outbox.rejectedLead': 'These changes were refused for good and are kept here so nothing disappears without a trace.',
+
+  'storage.title': 'Storage on this device',
+  'storage.used': 'Fieldbook uses {size} MB on this device.',
+  'storage.persisted': 'The browser keeps this data even when space runs low.',
+  'storage.notPersisted': 'The browser did not promise to keep this data when space runs low. Sync often, and install the app (Add to Home Screen) so that it may.',
 
   'error.offline': 'No connection to the server.',
   'error.server': 'The server answered {status}.',

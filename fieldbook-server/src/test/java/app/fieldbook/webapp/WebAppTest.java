@@ -275,6 +275,41 @@ class WebAppTest {
     }
 
     @Test
+    void twoTabsEditingTheSameReportOfflineSendEveryChangeOnce() throws Exception {
+        String south = siteId("S-01");
+        String today = LocalDate.now(ZoneId.of("Europe/Vienna")).toString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page first = signIn(browser, "wendy");
+            browser.setOffline(true);
+            site(first, "S-01").getByText("Today’s report").click();
+            first.locator("#workPerformed").fill("Tiled the second floor corridor.");
+            assertThat(first.getByTestId("save-state")).hasText("Saved on this device");
+
+            Page second = browser.newPage();
+            second.navigate(first.url());
+            assertThat(second.locator("#workPerformed")).hasValue("Tiled the second floor corridor.");
+            second.locator("#notes").fill("Inspector visit at 14:00.");
+            assertThat(second.getByTestId("save-state")).hasText("Saved on this device");
+            assertThat(first.locator("#notes")).hasValue("Inspector visit at 14:00.");
+            first.locator("#delays").fill("Lift out of service for an hour.");
+            assertThat(first.getByTestId("save-state")).hasText("Saved on this device");
+            assertThat(second.locator("#delays")).hasValue("Lift out of service for an hour.");
+
+            browser.setOffline(false);
+            assertThat(first.getByTestId("waiting")).hasText("All changes synced");
+            assertThat(second.getByTestId("waiting")).hasText("All changes synced");
+        }
+        JsonNode reports = as("wendy").get("/api/v1/reports?siteId=" + south + "&from=" + today + "&to=" + today).body();
+        assertThat(reports.path("total").asInt()).isEqualTo(1);
+        JsonNode content = reports.path("items").get(0).path("content");
+        assertThat(content.path("workPerformed").asString()).isEqualTo("Tiled the second floor corridor.");
+        assertThat(content.path("notes").asString()).isEqualTo("Inspector visit at 14:00.");
+        assertThat(content.path("delays").asString()).isEqualTo("Lift out of service for an hour.");
+        assertThat(reports.path("items").get(0).path("version").asLong())
+                .as("one create and at most one edit per pause in typing, each applied once").isLessThanOrEqualTo(4);
+    }
+
+    @Test
     void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
         List<String> problems = new ArrayList<>();
         for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
