@@ -329,6 +329,19 @@ export async function uploaded(photoId, receipt) {
   changedHere();
 }
 
+/** The open conflicts on this device, oldest first. */
+export async function openConflicts() {
+  const all = await (await db()).getAll('conflicts');
+  return all.filter((conflict) => conflict.state === 'OPEN')
+    .sort((a, b) => (a.clientChangedAt || '').localeCompare(b.clientChangedAt || ''));
+}
+
+/** Stores a conflict as the server answered it (e.g. after resolving it). */
+export async function saveConflict(conflict) {
+  await (await db()).put('conflicts', conflict);
+  changedHere();
+}
+
 /** Signs a person in on this device. */
 export async function signedIn(person) {
   await setMeta('account', person);

@@ -9,6 +9,7 @@ import './fb-report.js';
 import './fb-site-reports.js';
 import './fb-outbox.js';
 import './fb-review.js';
+import './fb-conflicts.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -21,6 +22,7 @@ class FbApp extends LitElement {
     sync: { state: true },
     notice: { state: true },
     updateReady: { state: true },
+    conflicts: { state: true },
     ready: { state: true },
   };
 
@@ -49,12 +51,14 @@ class FbApp extends LitElement {
     });
     this.engine.addEventListener("too-old", () => this.activateNewVersion());
     store.onChange(async () => {
+      this.conflicts = (await store.openConflicts()).length;
       const account = await store.account();
       if (account?.id !== this.account?.id) {
         this.account = account;
       }
     });
     this.account = await store.account();
+    this.conflicts = this.account ? (await store.openConflicts()).length : 0;
     this.ready = true;
     this.engine.start();
     this.registerServiceWorker();
@@ -135,6 +139,8 @@ class FbApp extends LitElement {
         <nav aria-label=${t('nav.main')}>
           <a href="#/" aria-current=${this.route.name === 'home' ? 'page' : 'false'}>${role === 'WORKER' ? t('nav.sites') : t('nav.home')}</a>
           ${role === 'MANAGER' ? html`<a href="#/review" aria-current=${this.route.name === 'review' ? 'page' : 'false'}>${t('nav.review')}</a>` : ''}
+          <a href="#/conflicts" aria-current=${this.route.name === 'conflicts' ? 'page' : 'false'}>${t('nav.conflicts')}${this.conflicts
+            ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
           <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
             ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
           <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
@@ -185,6 +191,8 @@ class FbApp extends LitElement {
         return html`<fb-outbox .engine=${this.engine}></fb-outbox>`;
       case 'review':
         return html`<fb-review .account=${me}></fb-review>`;
+      case 'conflicts':
+        return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
       default:
         return me.role === 'MANAGER'
           ? html`<fb-review .account=${me}></fb-review><fb-sites .account=${me}></fb-sites>`
@@ -210,7 +218,7 @@ function parse(hash) {
   if (parts[0] === 'reports' && parts[1]) {
     return { name: 'report', reportId: parts[1] };
   }
-  if (parts[0] === 'outbox' || parts[0] === 'review') {
+  if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts') {
     return { name: parts[0] };
   }
   return { name: 'home' };

@@ -310,6 +310,52 @@ class WebAppTest {
     }
 
     @Test
+    void aFieldChangedOfflineAndOnTheServerIsAConflictShownSideBySideAndResolvedFromTheInbox() throws Exception {
+        String north = siteId("N-01");
+        Api walter = as("walter");
+        JsonNode draft = null;
+        for (JsonNode report : walter.get("/api/v1/reports?size=50&status=DRAFT&siteId=" + north).body().path("items")) {
+            draft = report;
+        }
+        assertThat(draft).isNotNull();
+        String id = draft.path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + id);
+            page.locator("#notes").fill("Crane inspection passed.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+
+            JsonNode current = walter.get("/api/v1/reports/" + id).body();
+            Map<String, Object> content = new java.util.LinkedHashMap<>();
+            current.path("content").properties().forEach(field -> content.put(field.getKey(), field.getValue()));
+            content.put("notes", "Crane inspection postponed to Friday.");
+            assertThat(walter.put("/api/v1/reports/" + id, Map.of("version", current.path("version").asLong(),
+                    "content", content)).status()).isEqualTo(200);
+
+            browser.setOffline(false);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            page.navigate(base() + "/#/conflicts");
+            Locator conflict = page.getByTestId("conflicts").locator("li");
+            assertThat(conflict).hasCount(1);
+            assertThat(conflict.getByTestId("server-value")).hasText("Crane inspection postponed to Friday.");
+            assertThat(conflict.getByTestId("device-value")).hasText("Crane inspection passed.");
+            List<String> problems = new ArrayList<>();
+            check(page, "conflicts", Map.entry("desktop", Browsers.DESKTOP), problems);
+            assertThat(problems).isEmpty();
+            conflict.getByText("Take the device’s").click();
+            assertThat(page.getByTestId("no-conflicts")).isVisible();
+            page.navigate(base() + "/#/reports/" + id);
+            assertThat(page.locator("#notes")).hasValue("Crane inspection passed.");
+        }
+        assertThat(walter.get("/api/v1/reports/" + id).body().path("content").path("notes").asString())
+                .isEqualTo("Crane inspection passed.");
+        for (JsonNode open : walter.get("/api/v1/sync/conflicts").body()) {
+            assertThat(open.path("entityId").asString()).isNotEqualTo(id);
+        }
+    }
+
+    @Test
     void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
         List<String> problems = new ArrayList<>();
         for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
