@@ -51,8 +51,9 @@ class DemoData {
         log.info("""
 
                 ================================================================
-                 Fieldbook is running with demo data. Open the app:  http://localhost:{}/
-                 API documentation:                   http://localhost:{}/swagger-ui.html
+                 Fieldbook is running with demo data.
+                 The app, on a phone or a desktop: http://localhost:{}/
+                 API documentation:                http://localhost:{}/swagger-ui.html
                  Demo logins, all with the password '{}':
                    admin   administrator          exec    executive
                    maria   manager, North         walter  field worker, N-01 and N-02
