@@ -177,6 +177,52 @@ class WebAppTest {
     }
 
     @Test
+    void aManagerSeesTheSitesOfTheirPortfolioAndAnExecutiveEverySite() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "maria");
+            assertThat(site(page, "N-01")).isVisible();
+            assertThat(site(page, "N-02")).isVisible();
+            assertThat(page.locator("li[data-site]")).hasCount(2);
+            assertThat(page.getByText("Today’s report")).hasCount(0);
+        }
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "exec");
+            assertThat(page.locator("li[data-site]")).hasCount(3);
+            assertThat(page.getByText("Review")).hasCount(0);
+        }
+    }
+
+    @Test
+    void aSessionThatEndedWhileOfflineAsksToSignInAgainAndLosesNothing() throws Exception {
+        String warehouse = siteId("N-02");
+        Api walter = as("walter");
+        String draft = walter.get("/api/v1/reports?size=50&status=DRAFT&siteId=" + warehouse).body()
+                .path("items").get(0).path("id").asString();
+        String walterId = walter.get("/api/v1/auth/me").body().path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + draft);
+            page.locator("#safetyIncidents").fill("None. Toolbox talk on ladders.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+
+            assertThat(as("admin").put("/api/v1/users/" + walterId + "/password", Map.of("password", PASSWORD)).status())
+                    .as("a new password ends every session of the account").isEqualTo(200);
+            browser.setOffline(false);
+            assertThat(page.getByText("Your session has ended")).isVisible();
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+
+            page.locator(".banner").getByText("Sign in").click();
+            assertThat(page.locator("#login")).hasValue("walter");
+            page.locator("#password").fill(PASSWORD);
+            page.locator("form").getByText("Sign in").click();
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+        }
+        assertThat(as("walter").get("/api/v1/reports/" + draft).body().path("content").path("safetyIncidents").asString())
+                .isEqualTo("None. Toolbox talk on ladders.");
+    }
+
+    @Test
     void aReportWrittenAndSubmittedOfflineArrivesOnTheServerOnceWhenTheNetworkReturns() throws Exception {
         Path profile = browsers.newProfile();
         String north = siteId("N-01");
