@@ -48,6 +48,9 @@ class FbApp extends LitElement {
     });
     this.engine.addEventListener('change', () => {
       this.sync = { ...this.engine.state };
+      if (this.notice && !this.sync.waiting && !this.sync.photos) {
+        this.notice = null;
+      }
     });
     this.engine.addEventListener("too-old", () => this.activateNewVersion());
     store.onChange(async () => {

@@ -223,6 +223,34 @@ class WebAppTest {
     }
 
     @Test
+    void signingOutIsRefusedWhileChangesWaitAndOtherwiseClearsTheDevice() throws Exception {
+        String warehouse = siteId("N-02");
+        String draft = as("walter").get("/api/v1/reports?size=50&status=DRAFT&siteId=" + warehouse).body()
+                .path("items").get(0).path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            assertThat(storedSiteIdsOfReports(page)).isNotEmpty();
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + draft);
+            page.locator("#materials").fill("Two pallets of anchors.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign out")).click();
+            assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.ALERT))
+                    .containsText("You cannot sign out while 1 change waits on this device.");
+
+            browser.setOffline(false);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign out")).click();
+            assertThat(page.locator("#login")).isVisible();
+            assertThat(storedSiteIdsOfReports(page)).isEmpty();
+        }
+        assertThat(as("walter").get("/api/v1/reports/" + draft).body().path("content").path("materials").asString())
+                .isEqualTo("Two pallets of anchors.");
+    }
+
+    @Test
     void aReportWrittenAndSubmittedOfflineArrivesOnTheServerOnceWhenTheNetworkReturns() throws Exception {
         Path profile = browsers.newProfile();
         String north = siteId("N-01");
