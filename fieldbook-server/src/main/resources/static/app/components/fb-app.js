@@ -10,6 +10,7 @@ import './fb-site-reports.js';
 import './fb-outbox.js';
 import './fb-review.js';
 import './fb-conflicts.js';
+import './fb-dashboard.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -141,6 +142,7 @@ class FbApp extends LitElement {
         <a class="brand" href="#/"><img src="/app/icons/icon-192.png" alt="" width="32" height="32">${t('app.name')}</a>
         <nav aria-label=${t('nav.main')}>
           <a href="#/" aria-current=${this.route.name === 'home' ? 'page' : 'false'}>${role === 'WORKER' ? t('nav.sites') : t('nav.home')}</a>
+          ${role !== 'WORKER' ? html`<a href="#/dashboard" aria-current=${this.route.name === 'dashboard' ? 'page' : 'false'}>${t('nav.dashboard')}</a>` : ''}
           ${role === 'MANAGER' ? html`<a href="#/review" aria-current=${this.route.name === 'review' ? 'page' : 'false'}>${t('nav.review')}</a>` : ''}
           <a href="#/conflicts" aria-current=${this.route.name === 'conflicts' ? 'page' : 'false'}>${t('nav.conflicts')}${this.conflicts
             ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
@@ -194,11 +196,16 @@ class FbApp extends LitElement {
         return html`<fb-outbox .engine=${this.engine}></fb-outbox>`;
       case 'review':
         return html`<fb-review .account=${me}></fb-review>`;
+      case 'dashboard':
+        return html`<fb-dashboard .account=${me}></fb-dashboard>`;
       case 'conflicts':
         return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
       default:
-        return me.role === 'MANAGER'
-          ? html`<fb-review .account=${me}></fb-review><fb-sites .account=${me}></fb-sites>`
+        if (me.role === 'MANAGER') {
+          return html`<fb-review .account=${me}></fb-review><fb-sites .account=${me}></fb-sites>`;
+        }
+        return me.role === 'EXECUTIVE'
+          ? html`<fb-dashboard .account=${me}></fb-dashboard><fb-sites .account=${me}></fb-sites>`
           : html`<fb-sites .account=${me}></fb-sites>`;
     }
   }
@@ -221,7 +228,8 @@ function parse(hash) {
   if (parts[0] === 'reports' && parts[1]) {
     return { name: 'report', reportId: parts[1] };
   }
-  if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts') {
+  if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
+    || parts[0] === 'dashboard') {
     return { name: parts[0] };
   }
   return { name: 'home' };

@@ -471,6 +471,14 @@ class WebAppTest {
                 page.navigate(base() + "/#/reports/" + submitted);
                 assertThat(page.getByText("Return with comment")).isVisible();
                 check(page, "report-review", size, problems);
+                page.navigate(base() + "/#/dashboard");
+                assertThat(page.getByTestId("status-grid").locator("tbody tr")).hasCount(2);
+                if (page.locator(".status-grid td.cell-approved").count() == 0) {
+                    page.getByLabel("Previous month").click();
+                }
+                assertThat(page.locator(".status-grid td.cell-approved")).hasCount(1);
+                assertThat(page.getByTestId("trades")).containsText("Concrete");
+                check(page, "dashboard", size, problems);
             }
         }
         assertThat(problems).isEmpty();
