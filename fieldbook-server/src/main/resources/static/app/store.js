@@ -196,7 +196,7 @@ export async function saveReport({ id, siteId, date }, content, me) {
     await queue.add(entry(id, 'CREATE', changes, now));
     record = {
       id, siteId, date, authorId: me.id, fields: { ...changes, status: 'DRAFT', returnComment: null },
-      base: null, version: 0, server: null, updatedAt: now,
+      base: null, version: 0, server: null, updatedAt: now, rev: 0,
     };
   } else {
     if (!editableBy(record, me)) {
@@ -212,6 +212,8 @@ export async function saveReport({ id, siteId, date }, content, me) {
     record.fields = { ...record.fields, ...changes };
     record.updatedAt = now;
   }
+  // Every local write of a record counts up, so that a screen can tell a read older than its own write.
+  record.rev = (record.rev ?? 0) + 1;
   await reports.put(record);
   await tx.done;
   changedHere();
@@ -621,6 +623,7 @@ async function rebaseIn(tx, id) {
   }
   if (fields) {
     record.fields = fields;
+    record.rev = (record.rev ?? 0) + 1;
     await tx.objectStore('reports').put(record);
   }
 }
@@ -676,7 +679,7 @@ export async function pulled(page) {
     const fields = fieldsOf(incoming);
     await reports.put({
       id: incoming.id, siteId: incoming.siteId, date: incoming.date, authorId: incoming.authorId, fields,
-      base: { ...fields }, version: incoming.version, server, updatedAt: incoming.updatedAt,
+      base: { ...fields }, version: incoming.version, server, updatedAt: incoming.updatedAt, rev: (local?.rev ?? 0) + 1,
     });
   }
   for (const incoming of page.photos || []) {

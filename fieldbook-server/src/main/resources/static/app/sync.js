@@ -55,7 +55,7 @@ export class SyncEngine extends EventTarget {
         this.syncNow();
       }
     });
-    this.syncNow();
+    this.syncNow({ retry: true });
   }
 
   /** Syncs now (or joins the run under way); resolves when done. */
@@ -141,7 +141,10 @@ export class SyncEngine extends EventTarget {
     } catch (failure) {
       const ofTheOperations = failure instanceof Refused && [400, 413, 422].includes(failure.status);
       if (!ofTheOperations) {
-        await store.postpone(batch, describe(failure));
+        // A refusal of the person (401) or of the app (426) is no fault of these changes: no backoff.
+        if (!(failure instanceof Refused && (failure.status === 401 || failure.status === 426))) {
+          await store.postpone(batch, describe(failure));
+        }
         throw failure;
       }
       if (batch.length > 1) {

@@ -11,6 +11,7 @@ import './fb-outbox.js';
 import './fb-review.js';
 import './fb-conflicts.js';
 import './fb-dashboard.js';
+import './fb-help.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -148,6 +149,7 @@ class FbApp extends LitElement {
             ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
           <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
             ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
+          <a href="#/help" aria-current=${this.route.name === 'help' ? 'page' : 'false'}>${t('nav.help')}</a>
           <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
         </nav>
       </header>
@@ -196,17 +198,26 @@ class FbApp extends LitElement {
         return html`<fb-outbox .engine=${this.engine}></fb-outbox>`;
       case 'review':
         return html`<fb-review .account=${me}></fb-review>`;
+      case 'help':
+        return html`<fb-help .account=${me}></fb-help>`;
       case 'dashboard':
         return html`<fb-dashboard .account=${me}></fb-dashboard>`;
       case 'conflicts':
         return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
       default:
-        if (me.role === 'MANAGER') {
-          return html`<fb-review .account=${me}></fb-review><fb-sites .account=${me}></fb-sites>`;
-        }
-        return me.role === 'EXECUTIVE'
-          ? html`<fb-dashboard .account=${me}></fb-dashboard><fb-sites .account=${me}></fb-sites>`
-          : html`<fb-sites .account=${me}></fb-sites>`;
+        return html`<fb-first-run></fb-first-run>${this.home(me)}`;
+    }
+  }
+
+  /** The start screen of each role. */
+  home(me) {
+    switch (me.role) {
+      case 'MANAGER':
+        return html`<fb-review .account=${me}></fb-review><fb-sites .account=${me}></fb-sites>`;
+      case 'EXECUTIVE':
+        return html`<fb-dashboard .account=${me}></fb-dashboard><fb-sites .account=${me}></fb-sites>`;
+      default:
+        return html`<fb-sites .account=${me}></fb-sites>`;
     }
   }
 }
@@ -229,7 +240,7 @@ function parse(hash) {
     return { name: 'report', reportId: parts[1] };
   }
   if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
-    || parts[0] === 'dashboard') {
+    || parts[0] === 'dashboard' || parts[0] === 'help') {
     return { name: parts[0] };
   }
   return { name: 'home' };

@@ -46,6 +46,7 @@ class FbReport extends Screen {
     super();
     this.pending = 0;
     this.edits = 0;
+    this.lastRev = 0;
     this.chain = Promise.resolve();
     this.raw = {};
     this.photos = [];
@@ -93,8 +94,9 @@ class FbReport extends Screen {
     this.record = record;
     this.site = await store.site(record.siteId);
     this.waiting = (await store.waitingEntityIds()).has(record.id);
-    // What was typed meanwhile wins over what this load read (the store has it, or is about to).
-    if (this.pending === 0 && this.edits === editsBefore) {
+    // What was typed meanwhile wins over what this load read: a read made while a save of this screen
+    // was under way, or older than the last save it completed, is not shown over the form.
+    if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
       this.content = pick(record.fields);
       this.raw = {};
     }
@@ -133,7 +135,8 @@ class FbReport extends Screen {
     const key = this.draft ?? { id: this.record.id, siteId: this.record.siteId, date: this.record.date };
     this.pending += 1;
     this.saveState = 'saving';
-    this.chain = this.chain.then(() => store.saveReport(key, snapshot, this.account)).then(() => {
+    this.chain = this.chain.then(() => store.saveReport(key, snapshot, this.account)).then((saved) => {
+      this.lastRev = Math.max(this.lastRev, saved.rev ?? 0);
       this.pending -= 1;
       if (this.pending === 0) {
         this.saveState = 'saved';

@@ -25,7 +25,7 @@ class FbSites extends Screen {
   }
 
   firstUpdated() {
-    if (!this.previousElementSibling) {
+    if (!this.previousElementSibling || this.previousElementSibling.tagName === 'FB-FIRST-RUN') {
       focusHeading(this);
     }
   }

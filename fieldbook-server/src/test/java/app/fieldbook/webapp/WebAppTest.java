@@ -441,7 +441,14 @@ class WebAppTest {
                 assertThat(page.locator("#login")).isVisible();
                 check(page, "sign-in", size, problems);
                 page = signIn(browser, "walter");
+                assertThat(page.locator("fb-first-run")).containsText("New to Fieldbook?");
                 check(page, "sites", size, problems);
+                page.getByText("Read the guide").click();
+                assertThat(page.locator("fb-help")).containsText("Today’s report");
+                check(page, "help", size, problems);
+                page.navigate(base() + "/#/");
+                assertThat(site(page, "N-01")).isVisible();
+                assertThat(page.locator("fb-first-run")).not().containsText("New to Fieldbook?");
                 page.navigate(base() + "/#/reports/" + returned);
                 assertThat(page.getByTestId("return-comment")).containsText("Hours of the electricians");
                 check(page, "report-returned", size, problems);
