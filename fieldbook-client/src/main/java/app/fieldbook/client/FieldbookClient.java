@@ -94,7 +94,7 @@ public final class FieldbookClient implements AutoCloseable {
         this.editing = new EditingReports(store, values, replica, clock, this::requireAccount);
         this.attaching = new AttachingPhotos(store, editing, values, clock);
         this.api = new SyncApi(URI.create(store.device().server().orElse("http://server.invalid")), http, json,
-                builder.requestTimeout, appVersion, clock, this::validToken);
+                builder.requestTimeout, appVersion, clock, this::validToken, () -> store.device().id());
         this.pushing = new Pushing(store, api, replica, retrying, backoff, builder.random, clock, json,
                 this::pushEnvelope, builder.batchSize);
         this.pulling = new Pulling(store, api, replica, retrying, cursor -> new PullRequest(SyncProtocol.VERSION,

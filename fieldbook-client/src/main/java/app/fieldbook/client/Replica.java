@@ -59,7 +59,9 @@ final class Replica {
 
     private void reportAccepted(OutboxEntry entry, OperationResult result) {
         UUID id = entry.entityId();
-        if (entry.kind() == OperationKind.CREATE && result.entityId() != null && !result.entityId().equals(id)) {
+        boolean merged = entry.kind() == OperationKind.CREATE && result.entityId() != null
+                && !result.entityId().equals(id);
+        if (merged) {
             rekeyReport(id, result.entityId());
             id = result.entityId();
         }
@@ -72,13 +74,16 @@ final class Replica {
             removeReport(report.id(), false);
             return;
         }
-        if (report.base() == null || result.entityVersion() > report.version()) {
+        // A create merged into a report the device had pulled keeps that copy: it is what the device knows
+        // of the server's report, and the feed sends the report again if the merge changed it afterwards.
+        // Otherwise the change moves the acknowledged copy on, unless that copy is already at or past the
+        // change's outcome (a server copy taken in while the change waited).
+        boolean pulledBefore = merged && report.base() != null;
+        if (!pulledBefore && (report.base() == null || result.entityVersion() > report.version())) {
             ObjectNode base = report.base() == null ? values.created() : report.base();
-            report = report.withBase(values.applied(base, entry.changes()),
-                    Math.max(report.version(), result.entityVersion()));
+            store.reports().save(report.withBase(values.applied(base, entry.changes()),
+                    Math.max(report.version(), result.entityVersion())));
         }
-        // else the acknowledged copy is already at or past the change's outcome (a server copy taken in)
-        store.reports().save(report);
         rebase(id);
     }
 
@@ -353,6 +358,9 @@ final class Replica {
         } else {
             existing.ifPresent(report -> store.reports().remove(to));
             store.reports().rekey(from, to);
+            // the device had pulled the server's report under that id: it stays the acknowledged copy
+            existing.ifPresent(server -> store.reports().find(to).ifPresent(mine -> store.reports().save(
+                    mine.withBase(server.base(), server.version()).withServerCopy(server.serverCopy()))));
         }
         for (StoredPhoto stored : store.photos().ofReport(from)) {
             Photo photo = stored.photo();

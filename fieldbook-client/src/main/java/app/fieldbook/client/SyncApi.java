@@ -41,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class SyncApi {
 
     private static final String JSON = "application/json";
+    /** Names the device on upload requests: the server takes a photo's content only from the device that announced it. */
+    static final String DEVICE_ID = "Fieldbook-Device-Id";
 
     record TokenIssued(String token, OffsetDateTime expiresAt, Account user) {
     }
@@ -52,9 +54,10 @@ final class SyncApi {
     private final String userAgent;
     private final Clock clock;
     private final Supplier<Optional<String>> token;
+    private final Supplier<UUID> deviceId;
 
     SyncApi(URI server, HttpClient http, JsonMapper json, Duration timeout, String userAgent, Clock clock,
-            Supplier<Optional<String>> token) {
+            Supplier<Optional<String>> token, Supplier<UUID> deviceId) {
         this.base = server.toString().replaceFirst("/+$", "");
         this.http = http;
         this.json = json;
@@ -62,6 +65,7 @@ final class SyncApi {
         this.userAgent = userAgent;
         this.clock = clock;
         this.token = token;
+        this.deviceId = deviceId;
     }
 
     TokenIssued issueToken(String login, String password, String label) {
@@ -89,7 +93,8 @@ final class SyncApi {
     }
 
     UploadState startUpload(UploadStart start) {
-        return exchange("Upload", post("/api/v1/sync/uploads", start, true), UploadState.class);
+        return exchange("Upload", post("/api/v1/sync/uploads", start, true)
+                .header(DEVICE_ID, deviceId.get().toString()), UploadState.class);
     }
 
     UploadState uploadState(UUID photoId) {
@@ -100,6 +105,7 @@ final class SyncApi {
     UploadState sendChunk(UUID photoId, long offset, byte[] bytes, int length) {
         HttpRequest.Builder request = request("/api/v1/sync/uploads/" + photoId, true)
                 .header("Upload-Offset", Long.toString(offset))
+                .header(DEVICE_ID, deviceId.get().toString())
                 .header("Content-Type", "application/offset+octet-stream")
                 .method("PATCH", BodyPublishers.ofByteArray(bytes, 0, length));
         return exchange("Upload", request, UploadState.class);

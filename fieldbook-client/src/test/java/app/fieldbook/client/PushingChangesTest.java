@@ -13,6 +13,8 @@ import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PullResponse;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.SyncProtocol;
@@ -48,6 +50,31 @@ class PushingChangesTest extends SignedInDeviceTest {
         JsonNode pull = server.received("POST", "/api/v1/sync/pull").getLast().json();
         assertThat(pull.get("device").get("outboxDepth").asInt()).isZero();
         assertThat(pull.get("knownSiteIds")).hasSize(2);
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostWhileItsReportWasPulledShowsTheServersReportOnceAnswered() {
+        UUID serverId = UUID.randomUUID();
+        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4, mine"));
+        server.mergingCreate(mine.id(), serverId, 2);
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", Fault.dropAnswer());
+        }
+        Report theirs = PullingChangesTest.report(serverId, NORTH, DAY, ReportStatus.SUBMITTED,
+                "Poured deck 4, from the tablet", 3);
+        server.page(PullingChangesTest.page("c-3", false, List.of(theirs), List.of(), List.of()));
+        client.sync();
+        assertThat(client.report(mine.id()).orElseThrow().waitingChanges()).as("the answer was lost").isOne();
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        assertThat(client.report(mine.id())).isEmpty();
+        LocalReport shown = client.report(serverId).orElseThrow();
+        assertThat(shown.waitingChanges()).isZero();
+        assertThat(shown.version()).isEqualTo(3);
+        assertThat(shown.status()).isEqualTo(ReportStatus.SUBMITTED);
+        assertThat(shown.content().workPerformed()).isEqualTo("Poured deck 4, from the tablet");
     }
 
     @Test
@@ -143,6 +170,30 @@ class PushingChangesTest extends SignedInDeviceTest {
             assertThat(postponed.nextAttemptAt()).isAfter(clock.instant());
             assertThat(postponed.lastError()).contains("500");
         }
+    }
+
+    @Test
+    void aReportIsNotSubmittedBeforeAPhotoAttachedEarlierIsAnnounced() throws Exception {
+        LocalReport report = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        PhotoUpload photo = client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
+        client.submitReport(report.id());
+        server.failingBatches(batch -> batch.stream()
+                .anyMatch(op -> op.get("entityId").asString().equals(photo.photoId().toString())) ? 500 : 0);
+
+        client.sync();
+
+        assertThat(server.pushedOperations()).as("the submit waits for the photo taken before it")
+                .noneMatch(op -> op.get("kind").asString().equals("UPDATE"));
+        server.failingBatches(batch -> 0);
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        List<String> order = server.pushedOperations().stream().filter(op -> !op.get("kind").asString().equals("CREATE")
+                || op.get("entity").asString().equals("Photo")).map(op -> op.get("entity").asString()).distinct().toList();
+        assertThat(order).containsExactly("Photo", "DailyReport");
+        assertThat(client.state().outboxDepth()).isZero();
     }
 
     @Test

@@ -20,6 +20,7 @@ class SyncApiTest {
     private final TestClock clock = TestClock.at("2025-06-02T16:30:00Z");
     private final LoopbackServer server = new LoopbackServer();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final UUID deviceId = UUID.randomUUID();
 
     @AfterEach
     void stop() {
@@ -29,7 +30,7 @@ class SyncApiTest {
 
     private SyncApi api(URI uri) {
         return new SyncApi(uri, http, FieldbookClient.jsonMapper(), Duration.ofSeconds(10), "test/1", clock,
-                () -> Optional.of(LoopbackServer.TOKEN));
+                () -> Optional.of(LoopbackServer.TOKEN), () -> deviceId);
     }
 
     @Test
@@ -80,7 +81,7 @@ class SyncApiTest {
     }
 
     @Test
-    void aChunkIsSentWithItsOffsetAsOffsetOctetStream() {
+    void aChunkIsSentWithItsOffsetAsOffsetOctetStreamFromItsDevice() {
         UUID photoId = UUID.randomUUID();
         server.failNext("/api/v1/sync/uploads/", Fault.problem(409, "upload-offset", Map.of("offset", 5)));
         RequestFailed failure = catchThrowableOfType(RequestFailed.class,
@@ -88,6 +89,7 @@ class SyncApiTest {
         assertThat(failure.problem().longProperty("offset")).contains(5L);
         LoopbackServer.Received patch = server.received("PATCH", "/api/v1/sync/uploads/" + photoId).getFirst();
         assertThat(patch.header("Upload-Offset")).isEqualTo("3");
+        assertThat(patch.header("Fieldbook-Device-Id")).isEqualTo(deviceId.toString());
         assertThat(patch.header("Content-Type")).isEqualTo("application/offset+octet-stream");
         assertThat(patch.header("Authorization")).isEqualTo("Bearer " + LoopbackServer.TOKEN);
         assertThat(patch.body()).containsExactly(1, 2);

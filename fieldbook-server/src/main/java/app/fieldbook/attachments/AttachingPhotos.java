@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -44,6 +45,8 @@ class AttachingPhotos {
     /** Outcome of an upload; {@code created} is false when the same upload was replayed. */
     record Attached(ReportPhoto photo, boolean created) {
     }
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final ReportPhotos photos;
     private final PhotoStore store;
@@ -84,9 +87,18 @@ class AttachingPhotos {
 
     /**
      * Records a photo a device announced, before its content arrives: pending, with the SHA-256 and
-     * size the content must have. Announcing the same photo again changes nothing.
+     * size the content must have, and the device that will send it. Announcing the same photo again
+     * changes nothing. A SHA-256 that is not 64 lower-case hexadecimal digits, or a size below one byte,
+     * is refused (422 {@code invalid-photo}): no content could ever match it.
      */
-    ReportPhoto announce(UUID photoId, UUID reportId, Details details, String sha256, long size, Actor actor) {
+    ReportPhoto announce(UUID photoId, UUID reportId, Details details, String sha256, long size, UUID deviceId,
+            Actor actor) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw invalidPhoto("sha256 must be 64 lower-case hexadecimal digits, not '" + sha256 + "'");
+        }
+        if (size < 1) {
+            throw invalidPhoto("size must be at least 1 byte, not " + size);
+        }
         Reports.Reference report = requireEditable(reportId, actor);
         Optional<ReportPhoto> existing = photos.findById(photoId);
         if (existing.isPresent()) {
@@ -100,7 +112,8 @@ class AttachingPhotos {
             throw tooLarge();
         }
         ReportPhoto photo = new ReportPhoto(photoId, reportId, sha256, null, size, details.caption(), details.takenAt(),
-                details.latitude(), details.longitude(), false, actor.id(), 1, OffsetDateTime.now(clock), true);
+                details.latitude(), details.longitude(), false, actor.id(), deviceId, 1, OffsetDateTime.now(clock),
+                true);
         photos.insert(photo);
         events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
                 photo.auditedFields()));
@@ -117,8 +130,7 @@ class AttachingPhotos {
             return photo;
         }
         if (!actor.id().equals(photo.uploadedBy())) {
-            throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-uploader", "Not your photo",
-                    "Only the device user who announced a photo uploads its content.");
+            throw notUploader("Only the person who announced a photo sends its content.");
         }
         String sha256 = sha256Of(content);
         if (!sha256.equals(photo.sha256())) {
@@ -154,6 +166,25 @@ class AttachingPhotos {
 
     boolean awaitsContent(UUID photoId) {
         return photos.findById(photoId).map(ReportPhoto::pending).orElse(false);
+    }
+
+    /**
+     * The photo if this person on this device may send its content: the user who announced it, from the
+     * device that announced it (any device of theirs for a photo announced before devices were recorded).
+     *
+     * @throws RejectedRequest 404 outside the person's scope, 403 {@code not-uploader} for anyone else
+     */
+    ReportPhoto uploadable(UUID photoId, UUID deviceId, Actor actor) {
+        ReportPhoto photo = readable(photoId, actor);
+        if (!actor.id().equals(photo.uploadedBy())) {
+            throw notUploader("Only the person who announced a photo sends its content.");
+        }
+        if (photo.announcedByDevice() != null && !photo.announcedByDevice().equals(deviceId)) {
+            throw notUploader(deviceId == null
+                    ? "Say which device sends the content, in the Fieldbook-Device-Id header."
+                    : "Only the device that announced a photo sends its content; this is another device.");
+        }
+        return photo;
     }
 
     /** The photo if the person may read its report; 404 otherwise. */
@@ -218,7 +249,7 @@ class AttachingPhotos {
         }
         ReportPhoto photo = new ReportPhoto(details.id() == null ? UUID.randomUUID() : details.id(), reportId, sha256,
                 type, size, details.caption(), details.takenAt(), details.latitude(), details.longitude(),
-                hasThumbnail, actor.id(), 1, OffsetDateTime.now(clock), false);
+                hasThumbnail, actor.id(), null, 1, OffsetDateTime.now(clock), false);
         photos.insert(photo);
         events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
                 photo.auditedFields()));
@@ -290,6 +321,14 @@ class AttachingPhotos {
         } finally {
             Files.deleteIfExists(thumbnail.get());
         }
+    }
+
+    private static RejectedRequest notUploader(String detail) {
+        return new RejectedRequest(HttpStatus.FORBIDDEN, "not-uploader", "Not your upload", detail);
+    }
+
+    private static RejectedRequest invalidPhoto(String detail) {
+        return new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-photo", "Invalid photo", detail);
     }
 
     long settingsMaxBytes() {

@@ -23,14 +23,27 @@ public class Photos {
     /**
      * Records a photo announced by a device before its content: pending until {@link #receive} gets it.
      *
-     * @throws app.fieldbook.RejectedRequest 404 outside the caller's scope, 403 unless the caller wrote the
-     *     report, 409 unless the report is editable or if the id belongs to another photo, 413 over the limit
+     * Only the caller, from {@code deviceId}, may then send its content ({@link #uploadable}).
+     *
+     * @throws app.fieldbook.RejectedRequest 422 for a SHA-256 that is not 64 lower-case hexadecimal digits or a
+     *     size below one byte, 404 outside the caller's scope, 403 unless the caller wrote the report, 409 unless
+     *     the report is editable or if the id belongs to another photo, 413 over the limit
      */
     public Photo announce(UUID photoId, UUID reportId, String sha256, long size, String caption,
-            OffsetDateTime takenAt, Double latitude, Double longitude, Actor actor) {
+            OffsetDateTime takenAt, Double latitude, Double longitude, UUID deviceId, Actor actor) {
         return attaching.announce(photoId, reportId,
-                new AttachingPhotos.Details(photoId, caption, takenAt, latitude, longitude), sha256, size, actor)
-                .toWire();
+                new AttachingPhotos.Details(photoId, caption, takenAt, latitude, longitude), sha256, size, deviceId,
+                actor).toWire();
+    }
+
+    /**
+     * The photo if the caller may send its content from {@code deviceId}: the person who announced it, from
+     * the device that announced it. Checked before a byte of the content is taken.
+     *
+     * @throws app.fieldbook.RejectedRequest 404 outside the caller's scope, 403 {@code not-uploader} otherwise
+     */
+    public Photo uploadable(UUID photoId, UUID deviceId, Actor actor) {
+        return attaching.uploadable(photoId, deviceId, actor).toWire();
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * A photo attached to a daily report: its metadata and the key of its content. A pending photo was
  * announced by a device (with the SHA-256 and size it will have) and its content is still on its way;
- * its {@code type} is known only once the content arrived.
+ * its {@code type} is known only once the content arrived. {@code announcedByDevice} is the device that
+ * announced it by sync (null for a photo uploaded whole): only that device of the uploader sends its content.
  */
 record ReportPhoto(
         UUID id,
@@ -23,6 +24,7 @@ record ReportPhoto(
         Double longitude,
         boolean hasThumbnail,
         UUID uploadedBy,
+        UUID announcedByDevice,
         long version,
         OffsetDateTime createdAt,
         boolean pending) {

@@ -34,13 +34,13 @@ class ReportPhotos {
     void insert(ReportPhoto photo) {
         jdbc.sql("""
                 INSERT INTO photos (id, report_id, sha256, content_type, size_bytes, caption, taken_at, latitude,
-                    longitude, has_thumbnail, uploaded_by, version, created_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    longitude, has_thumbnail, uploaded_by, announced_by_device, version, created_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
                 .params(photo.id(), photo.reportId(), photo.sha256(),
                         photo.type() == null ? null : photo.type().mediaType, photo.sizeBytes(), photo.caption(),
                         photo.takenAt(), photo.latitude(), photo.longitude(), photo.hasThumbnail(), photo.uploadedBy(),
-                        photo.version(), photo.createdAt(), photo.pending() ? "PENDING" : "STORED")
+                        photo.announcedByDevice(), photo.version(), photo.createdAt(), photo.pending() ? "PENDING" : "STORED")
                 .update();
     }
 
@@ -79,6 +79,7 @@ class ReportPhotos {
                 (Double) rs.getObject("longitude"),
                 rs.getBoolean("has_thumbnail"),
                 rs.getObject("uploaded_by", UUID.class),
+                rs.getObject("announced_by_device", UUID.class),
                 rs.getLong("version"),
                 rs.getObject("created_at", OffsetDateTime.class),
                 "PENDING".equals(rs.getString("state")));

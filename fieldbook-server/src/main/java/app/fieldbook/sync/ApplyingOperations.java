@@ -9,7 +9,6 @@ import app.fieldbook.protocol.Operation;
 import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.OperationOutcome;
 import app.fieldbook.protocol.OperationResult;
-import app.fieldbook.protocol.PushRequest;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
@@ -22,10 +21,13 @@ import app.fieldbook.sites.Sites;
 import app.fieldbook.sync.merge.Change;
 import app.fieldbook.sync.merge.Merge;
 import app.fieldbook.sync.merge.ServerRecord;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -44,6 +46,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.ErrorResponseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,7 +55,9 @@ import tools.jackson.databind.json.JsonMapper;
  * its result. A replay of the same operation id and body answers the recorded result and changes
  * nothing; the same id with another body answers 409. The operation is merged by {@link Merge} against
  * the record as the server has it, then written through the reports module, whose rules (scope, role,
- * author, status) decide as for any other change; what cannot be merged is kept as conflicts.
+ * author, status) decide as for any other change; what cannot be merged is kept as conflicts. An operation
+ * that cannot be read or is invalid is refused on its own (422 {@code invalid-operation}, naming the field)
+ * and its refusal recorded like any other; the rest of its batch is applied.
  */
 @Service
 class ApplyingOperations {
@@ -71,10 +77,12 @@ class ApplyingOperations {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    private final Validator validator;
     private final Clock clock;
 
     ApplyingOperations(Reports reports, Photos photos, Sites sites, ChangeFeed feed, SyncOperations operations, Conflicts conflicts,
-            ApplicationEventPublisher events, TransactionTemplate transactions, JsonMapper json, Clock clock) {
+            ApplicationEventPublisher events, TransactionTemplate transactions, JsonMapper json, Validator validator,
+            Clock clock) {
         this.reports = reports;
         this.photos = photos;
         this.sites = sites;
@@ -84,15 +92,81 @@ class ApplyingOperations {
         this.events = events;
         this.transactions = transactions;
         this.json = json;
+        this.validator = validator;
         this.clock = clock;
     }
 
-    List<OperationResult> push(PushRequest request, Actor actor) {
+    List<OperationResult> push(PushEnvelope request, Actor actor) {
         List<OperationResult> results = new ArrayList<>(request.operations().size());
-        for (Operation operation : request.operations()) {
-            results.add(applyOnce(operation, request.deviceId(), actor));
+        for (JsonNode sent : request.operations()) {
+            results.add(applyOnce(sent, request.deviceId(), actor));
         }
         return results;
+    }
+
+    /**
+     * Binds and validates one operation as sent, and applies it once. One that cannot be bound or is invalid
+     * is refused with 422; the refusal is recorded under its operation id when that can be read, and is
+     * answered with a null operation id (and not recorded: there is nothing to record it under) otherwise.
+     */
+    private OperationResult applyOnce(JsonNode sent, UUID deviceId, Actor actor) {
+        if (sent == null || !sent.isObject()) {
+            return refuseMalformed(sent, deviceId, actor, "An operation must be a JSON object.");
+        }
+        Operation operation;
+        try {
+            operation = json.treeToValue(sent, Operation.class);
+        } catch (JacksonException unreadable) {
+            return refuseMalformed(sent, deviceId, actor, "The field " + path(unreadable)
+                    + " of the operation has the wrong type or format.");
+        }
+        Set<ConstraintViolation<Operation>> violations = validator.validate(operation);
+        if (!violations.isEmpty()) {
+            return refuseMalformed(sent, deviceId, actor, violations.stream()
+                    .map(violation -> "The field " + violation.getPropertyPath() + " " + violation.getMessage() + ".")
+                    .sorted().reduce((one, other) -> one + " " + other).orElseThrow());
+        }
+        return applyOnce(operation, deviceId, actor);
+    }
+
+    private OperationResult refuseMalformed(JsonNode sent, UUID deviceId, Actor actor, String detail) {
+        UUID operationId = uuidIn(sent, "operationId");
+        UUID entityId = uuidIn(sent, "entityId");
+        JsonNode baseVersion = sent == null ? null : sent.get("baseVersion");
+        long base = baseVersion != null && baseVersion.isIntegralNumber() && baseVersion.canConvertToLong()
+                ? baseVersion.asLong() : 0;
+        OperationResult refusal = new OperationResult(operationId, OperationOutcome.REJECTED, 422, entityId, base,
+                List.of(), RejectedRequest.TYPE_BASE + "invalid-operation", detail);
+        if (operationId == null) {
+            return refusal;
+        }
+        String hash = sha256(json.writeValueAsBytes(sent));
+        return recorded(operationId, entityId, base, hash)
+                .orElseGet(() -> recordRefusal(operationId, deviceId, actor, hash, refusal));
+    }
+
+    private static UUID uuidIn(JsonNode sent, String field) {
+        JsonNode value = sent == null ? null : sent.get(field);
+        if (value == null || !value.isString()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.asString());
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
+    }
+
+    private static String path(JacksonException unreadable) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : unreadable.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "(unknown)" : path.toString();
     }
 
     OperationResult applyOnce(Operation operation, UUID deviceId, Actor actor) {
@@ -120,12 +194,12 @@ class ApplyingOperations {
                 if (problemType(rejected).equals("stale-version") && attempt < ATTEMPTS) {
                     continue; // another operation changed the report between reading and writing: merge again
                 }
-                return recorded(operation, hash).orElseGet(() -> recordRefusal(operation, deviceId, actor, hash,
-                        refused(operation, rejected.getStatusCode().value(), problemType(rejected),
+                return recorded(operation, hash).orElseGet(() -> recordRefusal(operation.operationId(), deviceId,
+                        actor, hash, refused(operation, rejected.getStatusCode().value(), problemType(rejected),
                                 rejected.getBody().getDetail())));
-            } catch (IllegalArgumentException invalid) {
-                return recorded(operation, hash).orElseGet(() -> recordRefusal(operation, deviceId, actor, hash,
-                        refused(operation, 422, "invalid-operation", invalid.getMessage())));
+            } catch (IllegalArgumentException | DateTimeException invalid) {
+                return recorded(operation, hash).orElseGet(() -> recordRefusal(operation.operationId(), deviceId,
+                        actor, hash, refused(operation, 422, "invalid-operation", invalid.getMessage())));
             } catch (DataIntegrityViolationException raced) {
                 // the same report created elsewhere at the same moment: read again and merge against it
                 if (attempt >= ATTEMPTS) {
@@ -137,20 +211,24 @@ class ApplyingOperations {
 
     /** The result recorded for this operation id, or a 409 if the id was used for another operation. */
     private Optional<OperationResult> recorded(Operation operation, String hash) {
-        return operations.find(operation.operationId()).map(recorded -> recorded.bodyHash().equals(hash)
+        return recorded(operation.operationId(), operation.entityId(), operation.baseVersion(), hash);
+    }
+
+    private Optional<OperationResult> recorded(UUID operationId, UUID entityId, long baseVersion, String hash) {
+        return operations.find(operationId).map(recorded -> recorded.bodyHash().equals(hash)
                 ? json.readValue(recorded.result(), OperationResult.class)
-                : refused(operation, 409, "operation-id-reused",
+                : refused(operationId, entityId, baseVersion, 409, "operation-id-reused",
                         "This operation id was used before for a different operation."));
     }
 
-    private OperationResult recordRefusal(Operation operation, UUID deviceId, Actor actor, String hash,
+    private OperationResult recordRefusal(UUID operationId, UUID deviceId, Actor actor, String hash,
             OperationResult result) {
         try {
-            transactions.executeWithoutResult(status -> operations.record(operation.operationId(), deviceId,
+            transactions.executeWithoutResult(status -> operations.record(operationId, deviceId,
                     actor.id(), hash, json.writeValueAsString(result)));
             return result;
         } catch (DuplicateKeyException raced) {
-            return operations.find(operation.operationId())
+            return operations.find(operationId)
                     .map(recorded -> json.readValue(recorded.result(), OperationResult.class))
                     .orElse(result);
         }
@@ -163,7 +241,7 @@ class ApplyingOperations {
      */
     private OperationResult apply(Operation operation, UUID deviceId, Actor actor, boolean onKeys) {
         if (SyncProtocol.PHOTO.equals(operation.entity())) {
-            return applyPhoto(operation, actor);
+            return applyPhoto(operation, deviceId, actor);
         }
         if (!SyncProtocol.REPORT.equals(operation.entity())) {
             throw new IllegalArgumentException("entity " + operation.entity() + " cannot be pushed");
@@ -174,6 +252,12 @@ class ApplyingOperations {
         // a report this device created before), and the next attempt reads it and merges
         Optional<Report> current = operation.kind() == OperationKind.CREATE && onKeys ? Optional.empty()
                 : reports.findVisible(entityId, actor);
+        if (operation.kind() == OperationKind.CREATE && current.isPresent()
+                && !isSameReport(current.get(), fields, actor)) {
+            // a co-worker's report (or another of the author's) has this id: a create never edits it
+            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                    "A different report already has the id " + entityId + ".");
+        }
         if (operation.kind() == OperationKind.CREATE && current.isEmpty()) {
             UUID siteId = UUID.fromString(required(fields, ReportFields.SITE_ID));
             LocalDate date = LocalDate.parse(required(fields, ReportFields.DATE));
@@ -226,15 +310,12 @@ class ApplyingOperations {
     }
 
     /** A photo is announced (its content follows by upload) or removed; its metadata is not edited offline. */
-    private OperationResult applyPhoto(Operation operation, Actor actor) {
+    private OperationResult applyPhoto(Operation operation, UUID deviceId, Actor actor) {
         Map<String, FieldChange> fields = operation.changes();
         Photo photo = switch (operation.kind()) {
-            case CREATE -> photos.announce(operation.entityId(),
-                    UUID.fromString(text(fields, "reportId", true)), text(fields, "sha256", true),
-                    Long.parseLong(text(fields, "size", true)), text(fields, "caption", false),
-                    fields.containsKey("takenAt") && fields.get("takenAt").value() != null
-                            ? OffsetDateTime.parse(text(fields, "takenAt", true)) : null,
-                    number(fields, "latitude"), number(fields, "longitude"), actor);
+            case CREATE -> photos.announce(operation.entityId(), reportIdOf(fields), text(fields, "sha256", true),
+                    sizeOf(fields), text(fields, "caption", false), takenAtOf(fields), number(fields, "latitude"),
+                    number(fields, "longitude"), deviceId, actor);
             case DELETE -> {
                 photos.remove(operation.entityId(), operation.baseVersion(), actor);
                 yield null;
@@ -255,6 +336,38 @@ class ApplyingOperations {
             return null;
         }
         return value.toString();
+    }
+
+    private static UUID reportIdOf(Map<String, FieldChange> fields) {
+        String reportId = text(fields, "reportId", true);
+        try {
+            return UUID.fromString(reportId);
+        } catch (IllegalArgumentException notAnId) {
+            throw new IllegalArgumentException("reportId must be a UUID, not '" + reportId + "'");
+        }
+    }
+
+    private static long sizeOf(Map<String, FieldChange> fields) {
+        Object size = fields.get("size") == null ? null : fields.get("size").value();
+        if (size instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+            return number.longValue();
+        }
+        String text = text(fields, "size", true);
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException notANumber) {
+            throw new IllegalArgumentException("size must be a whole number of bytes, not '" + text + "'");
+        }
+    }
+
+    private static OffsetDateTime takenAtOf(Map<String, FieldChange> fields) {
+        String takenAt = text(fields, "takenAt", false);
+        try {
+            return takenAt == null ? null : OffsetDateTime.parse(takenAt);
+        } catch (DateTimeException notATime) {
+            throw new IllegalArgumentException("takenAt must be a date and time with offset (ISO 8601), not '"
+                    + takenAt + "'");
+        }
     }
 
     private static Double number(Map<String, FieldChange> fields, String field) {
@@ -353,6 +466,16 @@ class ApplyingOperations {
         return fields;
     }
 
+    /**
+     * Whether a create names the report that has its id: the same author's report of the same site and day
+     * (a create sent again under another operation id, or by another device of the author).
+     */
+    private static boolean isSameReport(Report report, Map<String, Change.Edit> fields, Actor actor) {
+        return report.authorId().equals(actor.id())
+                && report.siteId().toString().equals(required(fields, ReportFields.SITE_ID))
+                && report.date().toString().equals(required(fields, ReportFields.DATE));
+    }
+
     private static String required(Map<String, Change.Edit> fields, String field) {
         Change.Edit edit = fields.get(field);
         if (edit == null || edit.value() == null) {
@@ -366,8 +489,13 @@ class ApplyingOperations {
     }
 
     private static OperationResult refused(Operation operation, int status, String type, String detail) {
-        return new OperationResult(operation.operationId(), OperationOutcome.REJECTED, status, operation.entityId(),
-                operation.baseVersion(), List.of(), RejectedRequest.TYPE_BASE + type, detail);
+        return refused(operation.operationId(), operation.entityId(), operation.baseVersion(), status, type, detail);
+    }
+
+    private static OperationResult refused(UUID operationId, UUID entityId, long baseVersion, int status, String type,
+            String detail) {
+        return new OperationResult(operationId, OperationOutcome.REJECTED, status, entityId, baseVersion, List.of(),
+                RejectedRequest.TYPE_BASE + type, detail);
     }
 
     private static String problemType(ErrorResponseException rejected) {
@@ -377,9 +505,12 @@ class ApplyingOperations {
     }
 
     private String hash(Operation operation) {
+        return sha256(json.writeValueAsBytes(new Object[] {operation.entity(), operation.entityId(),
+                operation.kind(), operation.baseVersion(), new TreeMap<>(operation.changes())}));
+    }
+
+    private static String sha256(byte[] body) {
         try {
-            byte[] body = json.writeValueAsBytes(new Object[] {operation.entity(), operation.entityId(),
-                    operation.kind(), operation.baseVersion(), new TreeMap<>(operation.changes())});
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

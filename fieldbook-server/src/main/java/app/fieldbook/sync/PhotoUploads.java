@@ -10,12 +10,14 @@ import app.fieldbook.protocol.UploadState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,8 @@ import org.springframework.stereotype.Service;
  * the bytes from that offset on, possibly over many requests and connections, and gets a receipt once
  * the server has checked the whole content against the announced SHA-256 and stored it. Each received
  * chunk is forced to disk before its new offset is answered, so an acknowledged byte is never lost.
+ * Only the person and device that announced a photo send its content; anyone else is refused before a
+ * byte is written, and a refused chunk leaves the partial upload as it was.
  */
 @Service
 class PhotoUploads {
@@ -55,8 +59,8 @@ class PhotoUploads {
         Files.createDirectories(this.directory);
     }
 
-    UploadState start(UploadStart start, Actor actor) throws IOException {
-        Photo photo = photos.readable(start.photoId(), actor);
+    UploadState start(UploadStart start, UUID deviceId, Actor actor) throws IOException {
+        Photo photo = photos.uploadable(start.photoId(), deviceId, actor);
         if (!photo.sha256().equals(start.sha256()) || photo.sizeBytes() != start.size()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "upload-mismatch", "Not the announced photo",
                     "The photo was announced with another SHA-256 or size.");
@@ -73,15 +77,17 @@ class PhotoUploads {
      * photo are taken one at a time; uploads of different photos do not wait for each other, however slowly
      * their bytes arrive. A chunk that finds another request of its photo still receiving (a duplicate, or
      * a connection that died and has not timed out yet) waits a few seconds, then answers 409 with the
-     * bytes the server has so far, and the device asks again.
+     * bytes the server has so far, and the device asks again. A chunk whose declared {@code length} (-1 when
+     * unknown) goes past the announced size is refused before it is read.
      */
-    UploadState append(UUID photoId, long offset, InputStream body, Actor actor) throws IOException {
-        Photo photo = photos.readable(photoId, actor);
+    UploadState append(UUID photoId, UUID deviceId, long offset, long length, InputStream body, Actor actor)
+            throws IOException {
+        Photo photo = photos.uploadable(photoId, deviceId, actor);
         if (!photo.pending()) {
             return state(photo);
         }
         Optional<UploadState> appended = uploading.whenFree(photoId, BUSY_WAIT,
-                () -> appendAlone(photoId, offset, body, actor));
+                () -> appendAlone(photoId, deviceId, offset, length, body, actor));
         if (appended.isEmpty()) {
             long have = state(photo).offset();
             throw new RejectedRequest(HttpStatus.CONFLICT, "upload-busy", "Upload in progress",
@@ -91,28 +97,42 @@ class PhotoUploads {
         return appended.get();
     }
 
-    private UploadState appendAlone(UUID photoId, long offset, InputStream body, Actor actor) throws IOException {
+    private UploadState appendAlone(UUID photoId, UUID deviceId, long offset, long length, InputStream body,
+            Actor actor) throws IOException {
         // read again: a request this one waited for may have completed the photo
-        Photo photo = photos.readable(photoId, actor);
+        Photo photo = photos.uploadable(photoId, deviceId, actor);
         if (!photo.pending()) {
             return state(photo);
         }
         Path partial = partialOf(photoId);
-        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        boolean existed = Files.exists(partial);
+        long have = existed ? Files.size(partial) : 0;
         if (offset != have) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "upload-offset", "Wrong offset",
                     "The server has " + have + " bytes of this photo; send from there.", Map.of("offset", have));
         }
+        long room = photo.sizeBytes() - have;
+        if (length > room) {
+            throw tooLong(photo);
+        }
+        FileTime modified = existed ? Files.getLastModifiedTime(partial) : null;
         try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-            long room = photo.sizeBytes() - have;
+                StandardOpenOption.APPEND); OutputStream out = Channels.newOutputStream(channel)) {
             long written = copyAtMost(body, out, room);
             channel.force(true);
             if (written > room || body.read() != -1) {
+                // a body longer than it said, or of no declared length: put the partial upload back as it was
                 channel.truncate(have);
-                throw new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "upload-too-long", "More than announced",
-                        "The photo was announced with " + photo.sizeBytes() + " bytes.");
+                channel.force(true);
+                throw tooLong(photo);
             }
+        } catch (RejectedRequest tooLong) {
+            if (modified == null) {
+                Files.deleteIfExists(partial);
+            } else {
+                Files.setLastModifiedTime(partial, modified);
+            }
+            throw tooLong;
         }
         if (Files.size(partial) < photo.sizeBytes()) {
             return state(photo);
@@ -127,6 +147,11 @@ class PhotoUploads {
             }
             throw refused;
         }
+    }
+
+    private static RejectedRequest tooLong(Photo photo) {
+        return new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "upload-too-long", "More than announced",
+                "The photo was announced with " + photo.sizeBytes() + " bytes.");
     }
 
     private UploadState state(Photo photo) throws IOException {

@@ -19,6 +19,7 @@ import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.Weather;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The fields of a daily report as sync sees them: one canonical value per field, so that two equal
@@ -75,9 +77,9 @@ final class ReportFieldValues {
             return null;
         }
         return switch (field) {
-            case SITE_ID -> UUID.fromString(string(field, value)).toString();
-            case DATE -> LocalDate.parse(string(field, value)).toString();
-            case STATUS -> ReportStatus.valueOf(string(field, value)).name();
+            case SITE_ID -> parsed(field, string(field, value), UUID::fromString, "a UUID").toString();
+            case DATE -> parsed(field, string(field, value), LocalDate::parse, "a date (YYYY-MM-DD)").toString();
+            case STATUS -> parsed(field, string(field, value), ReportStatus::valueOf, "a report status").name();
             case WEATHER_TEMPERATURE -> number(decimal(field, value));
             case CREW -> crewOf(value);
             default -> text(string(field, value));
@@ -114,6 +116,15 @@ final class ReportFieldValues {
 
     private static BigDecimal number(BigDecimal value) {
         return value == null ? null : new BigDecimal(value.stripTrailingZeros().toPlainString());
+    }
+
+    /** The text read by {@code parse}, or an {@link IllegalArgumentException} naming the field. */
+    private static <T> T parsed(String field, String text, Function<String, T> parse, String expected) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException | DateTimeException unreadable) {
+            throw new IllegalArgumentException(field + " must be " + expected + ", not '" + text + "'");
+        }
     }
 
     private static String string(String field, Object value) {

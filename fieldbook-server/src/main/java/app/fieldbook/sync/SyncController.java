@@ -6,7 +6,6 @@ import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.PullRequest;
 import app.fieldbook.protocol.PullResponse;
-import app.fieldbook.protocol.PushRequest;
 import app.fieldbook.protocol.PushResponse;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.protocol.UploadStart;
@@ -35,6 +34,9 @@ import org.springframework.web.bind.annotation.RestController;
 @PreAuthorize("hasAnyRole('WORKER', 'MANAGER', 'EXECUTIVE')")
 class SyncController {
 
+    /** The header of upload requests that names the device sending them (the {@code deviceId} of its pushes). */
+    static final String DEVICE_ID = "Fieldbook-Device-Id";
+
     private final ApplyingOperations applying;
     private final PullingChanges pulling;
     private final ResolvingConflicts resolving;
@@ -53,7 +55,7 @@ class SyncController {
     }
 
     @PostMapping("/push")
-    PushResponse push(@Valid @RequestBody PushRequest request, @AuthenticationPrincipal Actor actor) {
+    PushResponse push(@Valid @RequestBody PushEnvelope request, @AuthenticationPrincipal Actor actor) {
         admit(request.protocolVersion(), request.clientVersion());
         devices.report(request.deviceId(), actor.id(), request.protocolVersion(), request.clientVersion(),
                 request.device(), true);
@@ -88,10 +90,12 @@ class SyncController {
         }
     }
 
+    /** Opens or resumes an upload; only the device that announced the photo (its {@code Fieldbook-Device-Id}) may. */
     @PostMapping("/uploads")
-    UploadState startUpload(@Valid @RequestBody UploadStart start, @AuthenticationPrincipal Actor actor)
+    UploadState startUpload(@Valid @RequestBody UploadStart start,
+            @RequestHeader(name = DEVICE_ID, required = false) UUID deviceId, @AuthenticationPrincipal Actor actor)
             throws IOException {
-        return uploads.start(start, actor);
+        return uploads.start(start, deviceId, actor);
     }
 
     @GetMapping("/uploads/{photoId}")
@@ -99,11 +103,16 @@ class SyncController {
         return uploads.state(photoId, actor);
     }
 
-    /** Appends the body to the upload, which must be at {@code Upload-Offset}; 409 with the right offset otherwise. */
+    /**
+     * Appends the body to the upload, which must be at {@code Upload-Offset}; 409 with the right offset
+     * otherwise. Only the device that announced the photo (its {@code Fieldbook-Device-Id}) may.
+     */
     @PatchMapping(path = "/uploads/{photoId}", consumes = "application/offset+octet-stream")
     UploadState appendUpload(@PathVariable UUID photoId, @RequestHeader("Upload-Offset") long offset,
-            HttpServletRequest request, @AuthenticationPrincipal Actor actor) throws IOException {
-        return uploads.append(photoId, offset, request.getInputStream(), actor);
+            @RequestHeader(name = DEVICE_ID, required = false) UUID deviceId, HttpServletRequest request,
+            @AuthenticationPrincipal Actor actor) throws IOException {
+        return uploads.append(photoId, deviceId, offset, request.getContentLengthLong(), request.getInputStream(),
+                actor);
     }
 
     /** Refuses clients older than the server accepts with 426, telling them to update. */

@@ -470,8 +470,7 @@ class SyncTest {
         assertThat(new Device(manager.api()).pullAll().path("photos").valueStream()
                 .map(p -> p.path("id").asString())).contains(photo.toString());
 
-        JsonNode started = expect(worker.api().post("/api/v1/sync/uploads",
-                Map.of("photoId", photo.toString(), "sha256", sha256, "size", jpeg.length)), 200).body();
+        JsonNode started = expect(startUpload(phone, photo, jpeg), 200).body();
         assertThat(started.path("offset").asLong()).isZero();
         int half = jpeg.length / 2;
         JsonNode first = expect(chunk(photo, 0, java.util.Arrays.copyOfRange(jpeg, 0, half)), 200).body();
@@ -519,7 +518,8 @@ class SyncTest {
         try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
             var out = device.getOutputStream();
             out.write(("PATCH /api/v1/sync/uploads/" + slow + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nUpload-Offset: 0"
+                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nFieldbook-Device-Id: " + phone.id
+                    + "\r\nUpload-Offset: 0"
                     + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + slowContent.length
                     + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(slowContent, 0, firstPart);
@@ -557,7 +557,8 @@ class SyncTest {
         try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
             var out = device.getOutputStream();
             out.write(("PATCH /api/v1/sync/uploads/" + photo + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nUpload-Offset: 0"
+                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nFieldbook-Device-Id: " + phone.id
+                    + "\r\nUpload-Offset: 0"
                     + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + content.length
                     + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(content, 0, part);
@@ -607,6 +608,156 @@ class SyncTest {
         assertThat(again.path("receipt").path("sha256").asString()).isNotEmpty();
     }
 
+    @Test
+    void eachMalformedOperationOfABatchIsRefusedOnItsOwnAndTheRestIsApplied() throws Exception {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(30), "x")).path("entityId").asString();
+        byte[] jpeg = app.fieldbook.Images.jpeg(32, 32);
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(jpeg));
+        UUID before = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+        Map<String, Object> badDate = phone.create(UUID.randomUUID(), DAY.plusDays(32), "Bad date");
+        changesOf(badDate).put("date", edit(null, "2026-13-45"));
+        Map<String, Object> badMadeAt = phone.create(UUID.randomUUID(), DAY.plusDays(33), "Bad clock");
+        badMadeAt.put("madeAt", "yesterday");
+        Map<String, Object> badTakenAt = photoAnnouncement(report, sha256, jpeg.length);
+        changesOf(badTakenAt).put("takenAt", edit(null, "after lunch"));
+        Map<String, Object> negativeSize = photoAnnouncement(report, sha256, -5);
+        Map<String, Object> notHex = photoAnnouncement(report, "xyz" + sha256.substring(3), jpeg.length);
+        Map<String, Object> shortHash = photoAnnouncement(report, sha256.substring(1), jpeg.length);
+        Map<String, Object> noOperationId = phone.create(UUID.randomUUID(), DAY.plusDays(34), "No id");
+        noOperationId.remove("operationId");
+        List<Map<String, Object>> batch = List.of(phone.create(before, DAY.plusDays(31), "Before"), badDate, badMadeAt,
+                badTakenAt, negativeSize, notHex, shortHash, noOperationId, phone.create(after, DAY.plusDays(35), "After"));
+
+        JsonNode results = expect(worker.api().post("/api/v1/sync/push", phone.request(batch)), 200).body()
+                .path("results");
+
+        assertThat(results.size()).isEqualTo(batch.size());
+        assertThat(results.get(0).path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(results.get(8).path("outcome").asString()).isEqualTo("APPLIED");
+        Map<Integer, String> fieldNamed = Map.of(1, "date", 2, "madeAt", 3, "takenAt", 4, "size", 5, "sha256",
+                6, "sha256", 7, "operationId");
+        fieldNamed.forEach((index, field) -> {
+            JsonNode refused = results.get(index);
+            assertThat(refused.path("outcome").asString()).as("operation %d", index).isEqualTo("REJECTED");
+            assertThat(refused.path("status").asInt()).as("operation %d", index).isEqualTo(422);
+            assertThat(refused.path("problemType").asString()).as("operation %d", index)
+                    .endsWith(index >= 4 && index <= 6 ? "/invalid-photo" : "/invalid-operation");
+            assertThat(refused.path("detail").asString()).as("operation %d", index).contains(field);
+        });
+        for (int index = 1; index < 7; index++) {
+            assertThat(results.get(index).path("operationId").asString()).isEqualTo(batch.get(index).get("operationId"));
+        }
+        assertThat(results.get(7).path("operationId").isNull()).isTrue();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE id IN (?, ?)").params(before, after)
+                .query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE site_id = ?").param(UUID.fromString(site))
+                .query(Long.class).single()).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM photos WHERE report_id = ?").param(UUID.fromString(report))
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_operations WHERE operation_id = ?")
+                .param(UUID.fromString((String) badMadeAt.get("operationId"))).query(Long.class).single()).isOne();
+
+        JsonNode again = expect(worker.api().post("/api/v1/sync/push", phone.request(batch)), 200).body()
+                .path("results");
+        assertThat(again).isEqualTo(results);
+    }
+
+    @Test
+    void aPushWithoutADeviceIdIsRefusedAsAWhole() {
+        Map<String, Object> request = phone.request(List.of(phone.create(UUID.randomUUID(), DAY.plusDays(36), "x")));
+        request.remove("deviceId");
+        Api.Answer refused = worker.api().post("/api/v1/sync/push", request);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.problemType()).endsWith("/invalid-request");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE site_id = ?").param(UUID.fromString(site))
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void onlyTheUserAndDeviceThatAnnouncedAPhotoMaySendItsBytes() throws Exception {
+        byte[] jpeg = app.fieldbook.Images.jpeg(400, 300);
+        UUID photo = announcePhoto(jpeg, DAY.plusDays(37));
+        int half = jpeg.length / 2;
+        expect(chunk(phone, photo, 0, java.util.Arrays.copyOfRange(jpeg, 0, half)), 200);
+        byte[] partial = java.nio.file.Files.readAllBytes(partialOf(photo));
+        var modified = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-09-01T00:00:00Z"));
+        java.nio.file.Files.setLastModifiedTime(partialOf(photo), modified);
+        byte[] rest = java.util.Arrays.copyOfRange(jpeg, half, jpeg.length);
+        Device managersDevice = new Device(manager.api());
+        Device executivesDevice = new Device(world.executive().api());
+
+        for (Api.Answer refused : List.of(chunk(managersDevice, photo, half, rest),
+                chunk(executivesDevice, photo, half, rest), chunk(tablet, photo, half, rest),
+                chunk(null, photo, half, rest),
+                startUpload(managersDevice, photo, jpeg), startUpload(tablet, photo, jpeg))) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.problemType()).isEqualTo("https://fieldbook.app/problems/not-uploader");
+        }
+        Api.Answer tooLong = chunk(phone, photo, half, java.util.Arrays.copyOf(rest, rest.length + 1));
+        assertThat(tooLong.status()).isEqualTo(413);
+        assertThat(tooLong.problemType()).endsWith("/upload-too-long");
+        assertThat(java.nio.file.Files.readAllBytes(partialOf(photo))).isEqualTo(partial);
+        assertThat(java.nio.file.Files.getLastModifiedTime(partialOf(photo))).isEqualTo(modified);
+
+        assertThat(expect(startUpload(phone, photo, jpeg), 200).body().path("offset").asLong()).isEqualTo(half);
+        JsonNode done = expect(chunk(phone, photo, half, rest), 200).body();
+        assertThat(done.path("receipt").path("sha256").asString()).isEqualTo(sha256(jpeg));
+        assertThat(expect(manager.api().get("/api/v1/photos/" + photo + "/content"), 200).raw().body()).isEqualTo(jpeg);
+    }
+
+    @Test
+    void aCreateWithTheIdOfACoWorkersReportOnTheSameSiteIsRefusedAndChangesNothing() {
+        Device coWorkers = new Device(world.worker(site).api());
+        UUID id = UUID.randomUUID();
+        assertThat(coWorkers.push(coWorkers.create(id, DAY.plusDays(38), "Theirs")).path("outcome").asString())
+                .isEqualTo("APPLIED");
+        long version = jdbc.sql("SELECT version FROM daily_reports WHERE id = ?").param(id).query(Long.class).single();
+
+        for (LocalDate day : List.of(DAY.plusDays(38), DAY.plusDays(39))) {
+            JsonNode mine = phone.push(phone.create(id, day, "Mine"));
+            assertThat(mine.path("outcome").asString()).isEqualTo("REJECTED");
+            assertThat(mine.path("status").asInt()).isEqualTo(409);
+            assertThat(mine.path("problemType").asString()).endsWith("/id-taken");
+        }
+        assertThat(jdbc.sql("SELECT work_performed FROM daily_reports WHERE id = ?").param(id).query(String.class)
+                .single()).isEqualTo("Theirs");
+        assertThat(jdbc.sql("SELECT version FROM daily_reports WHERE id = ?").param(id).query(Long.class).single())
+                .isEqualTo(version);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_conflicts WHERE entity_id = ?").param(id).query(Long.class)
+                .single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM daily_reports WHERE author_id = ?").param(UUID.fromString(worker.id()))
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aCreateOfTheAuthorsOwnReportUnderAnotherOperationIdIsNoChange() {
+        UUID id = UUID.randomUUID();
+        JsonNode first = phone.push(phone.create(id, DAY.plusDays(40), "Poured"));
+        JsonNode again = tablet.push(tablet.create(id, DAY.plusDays(40), "Poured"));
+        assertThat(again.path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(again.path("entityId").asString()).isEqualTo(id.toString());
+        assertThat(again.path("entityVersion").asLong()).isEqualTo(first.path("entityVersion").asLong());
+        assertThat(openConflictFields(id.toString())).isEmpty();
+    }
+
+    private Map<String, Object> photoAnnouncement(String report, String sha256, long size) {
+        Map<String, Object> announce = phone.operation(UUID.randomUUID().toString(), "CREATE", 0,
+                new LinkedHashMap<>(Map.of("reportId", edit(null, report), "sha256", edit(null, sha256),
+                        "size", edit(null, size))));
+        announce.put("entity", "Photo");
+        return announce;
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    private Api.Answer startUpload(Device device, UUID photo, byte[] content) throws Exception {
+        return device.api.send("POST", "/api/v1/sync/uploads", Map.of("photoId", photo.toString(),
+                "sha256", sha256(content), "size", content.length), Map.of("Fieldbook-Device-Id", device.id.toString()));
+    }
+
     private UUID announcePhoto(byte[] content, LocalDate day) throws Exception {
         String report = phone.push(phone.create(UUID.randomUUID(), day, "x")).path("entityId").asString();
         String sha256 = java.util.HexFormat.of().formatHex(
@@ -628,20 +779,30 @@ class SyncTest {
                 .resolve(photo + ".part");
     }
 
-    private java.net.http.HttpRequest uploadRequest(UUID photo, long offset,
+    /** A chunk of the photo's content as the device sends it; a null device sends no device id. */
+    private java.net.http.HttpRequest uploadRequest(Device device, UUID photo, long offset,
             java.net.http.HttpRequest.BodyPublisher body) {
-        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(worker.api().base()
+        Api api = device == null ? worker.api() : device.api;
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base()
                         + "/api/v1/sync/uploads/" + photo))
                 .timeout(java.time.Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token(worker.api()))
+                .header("Authorization", "Bearer " + token(api))
                 .header("Upload-Offset", Long.toString(offset))
-                .header("Content-Type", "application/offset+octet-stream")
-                .method("PATCH", body).build();
+                .header("Content-Type", "application/offset+octet-stream");
+        if (device != null) {
+            request.header("Fieldbook-Device-Id", device.id.toString());
+        }
+        return request.method("PATCH", body).build();
     }
 
     private Api.Answer chunk(UUID photo, long offset, byte[] bytes) {
+        return chunk(phone, photo, offset, bytes);
+    }
+
+    private Api.Answer chunk(Device device, UUID photo, long offset, byte[] bytes) {
         try {
-            var request = uploadRequest(photo, offset, java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
+            var request = uploadRequest(device, photo, offset,
+                    java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
             var response = java.net.http.HttpClient.newHttpClient().send(request,
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             String type = response.headers().firstValue("Content-Type").orElse(null);

@@ -62,8 +62,10 @@ public final class Outbox {
 
     /**
      * The changes that may be sent now, in outbox order, at most {@code limit}: for each entity only its
-     * first waiting change, not one that waits for a retry time after {@code now}, and not one whose
-     * {@code dependsOn} entity still has an earlier change waiting.
+     * first waiting change, not one that waits for a retry time after {@code now}, not one whose
+     * {@code dependsOn} entity still has an earlier change waiting (a photo waits for its report's
+     * creation), and not one of an entity that an earlier waiting change depends on (a report's submit
+     * waits for the photos attached before it, which a submitted report would refuse).
      */
     public List<OutboxEntry> sendable(Instant now, Collection<Long> excluded, int limit) {
         return store.inTransaction(() -> store.query("""
@@ -72,6 +74,7 @@ public final class Outbox {
                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.entity_id = o.entity_id AND e.seq < o.seq)
                   AND (o.depends_on IS NULL
                        OR NOT EXISTS (SELECT 1 FROM outbox d WHERE d.entity_id = o.depends_on AND d.seq < o.seq))
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.depends_on = o.entity_id AND p.seq < o.seq)
                 ORDER BY o.seq""", this::read, now).stream()
                 .filter(entry -> !excluded.contains(entry.seq()))
                 .limit(limit)
