@@ -22,8 +22,8 @@ function csrfToken() {
 }
 
 /** Sends a request; answers the parsed JSON body (null for none), throws Unreachable or Refused. */
-export async function request(method, path, body) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }
@@ -64,9 +64,12 @@ export async function request(method, path, body) {
 }
 
 /** Appends bytes to a resumable photo upload at {@code offset} (docs/sync-protocol.md, "Photos"). */
-export async function append(path, bytes, offset) {
+export async function append(path, bytes, offset, extraHeaders = {}) {
   const token = csrfToken();
-  const headers = { Accept: 'application/json', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset) };
+  const headers = {
+    Accept: 'application/json', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset),
+    ...extraHeaders,
+  };
   if (token) {
     headers['X-XSRF-TOKEN'] = token;
   }

@@ -179,18 +179,21 @@ export class SyncEngine extends EventTarget {
 
   async #uploadOne(photo) {
     const path = `/api/v1/sync/uploads/${photo.id}`;
-    let state = await request('POST', '/api/v1/sync/uploads', { photoId: photo.id, sha256: photo.sha256, size: photo.size });
+    // Only the device that announced the photo sends its content (docs/sync-protocol.md, "Photos").
+    const device = { 'Fieldbook-Device-Id': await store.deviceId() };
+    let state = await request('POST', '/api/v1/sync/uploads', { photoId: photo.id, sha256: photo.sha256, size: photo.size },
+      device);
     for (let chunks = 0; !state.receipt && chunks < 100_000; chunks++) {
       await store.uploadProgress(photo.id, state.offset);
       const bytes = photo.blob.slice(state.offset, Math.min(photo.size, state.offset + CHUNK));
       try {
-        state = await append(path, bytes, state.offset);
+        state = await append(path, bytes, state.offset, device);
       } catch (failure) {
         if (failure instanceof Refused && failure.status === 409 && Number.isInteger(failure.problem.offset)) {
           state = { offset: failure.problem.offset };
         } else if (failure instanceof Refused && failure.status === 422) {
           await store.uploadProgress(photo.id, 0, describe(failure));
-          state = await request('GET', path);
+          state = await request('GET', path, undefined, device);
         } else {
           await store.uploadProgress(photo.id, state.offset, describe(failure));
           throw failure;
