@@ -120,6 +120,8 @@ const en = {
   'review.title': 'Review queue',
   'review.none': 'No submitted reports wait for review.',
   'review.by': 'by {name}',
+  'review.previous': 'Previous in queue',
+  'review.next': 'Next in queue',
 
   'outbox.title': 'Outbox',
   'outbox.lead': 'Changes made on this device that the server has not confirmed yet.',

@@ -50,6 +50,7 @@ class FbReport extends Screen {
     this.chain = Promise.resolve();
     this.raw = {};
     this.photos = [];
+    this.queue = [];
     this.thumbnails = new Map();
   }
 
@@ -90,6 +91,9 @@ class FbReport extends Screen {
       this.loaded = true;
       return;
     }
+    this.queue = me.role === 'MANAGER' ? (await store.allReports())
+      .filter((r) => r.fields.status === 'SUBMITTED' || r.id === record.id)
+      .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id)).map((r) => r.id) : [];
     this.photos = await store.photosOf(record.id);
     this.record = record;
     this.site = await store.site(record.siteId);
@@ -438,9 +442,16 @@ class FbReport extends Screen {
     if (this.account.role !== 'MANAGER' || this.record?.fields.status !== 'SUBMITTED') {
       return '';
     }
+    const at = this.queue.indexOf(this.record.id);
+    const previous = at > 0 ? this.queue[at - 1] : null;
+    const next = at >= 0 && at < this.queue.length - 1 ? this.queue[at + 1] : null;
     return html`
       <section class="decide" aria-labelledby="decide-heading">
         <h2 id="decide-heading">${t('report.decide.title')}</h2>
+        <nav class="queue-nav" aria-label=${t('review.title')}>
+          ${previous ? html`<a class="button" href="#/reports/${previous}">← ${t('review.previous')}</a>` : ''}
+          ${next ? html`<a class="button" href="#/reports/${next}">${t('review.next')} →</a>` : ''}
+        </nav>
         <button class="primary" type="button" @click=${() => this.decide('APPROVED')}>✓ ${t('report.approve')}</button>
         <label for="return-comment">${t('report.returnComment')}</label>
         <textarea id="return-comment" rows="3"></textarea>

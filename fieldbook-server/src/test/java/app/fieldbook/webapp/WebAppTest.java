@@ -477,6 +477,10 @@ class WebAppTest {
                 check(page, "review", size, problems);
                 page.navigate(base() + "/#/reports/" + submitted);
                 assertThat(page.getByText("Return with comment")).isVisible();
+                int waitingForReview = as("maria").get("/api/v1/reports?size=50&status=SUBMITTED").body()
+                        .path("total").asInt();
+                assertThat(waitingForReview).as("the demo data has at most two submitted reports").isBetween(1, 2);
+                assertThat(page.locator(".queue-nav a")).hasCount(waitingForReview - 1);
                 check(page, "report-review", size, problems);
                 page.navigate(base() + "/#/dashboard");
                 assertThat(page.getByTestId("status-grid").locator("tbody tr")).hasCount(2);
