@@ -3,9 +3,11 @@ package app.fieldbook.demo;
 import app.fieldbook.identity.UserDirectory;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -19,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Loads the demo data once (when the demo worker does not exist yet), through the same HTTP API a
  * person would use, signed in as the demo administrator (created as the first administrator by the demo
  * profile) and then as the demo workers and the manager: reports in every status (draft, submitted, returned with a
- * comment, approved). Then prints where to open Fieldbook and how to sign in.
+ * comment, approved) and an open conflict. Then prints where to open Fieldbook and how to sign in.
  */
 @Component
 @Profile("demo")
@@ -94,9 +96,32 @@ class DemoData {
         mariaApi.post("/api/v1/reports/" + walters.get(4) + "/return", Map.of("comment",
                 "Hours of the electricians are missing for the afternoon shift. Please add them and submit again."));
         walterApi.create("/api/v1/reports", report(north2, today.minusDays(2), 2));
+        openConflict(walterApi, walters.get(1), north1, today.minusDays(1));
         DemoApi wendyApi = DemoApi.signIn(json, port, "wendy", PASSWORD);
         String report = wendyApi.create("/api/v1/reports", report(south1, today.minusDays(1), 1));
         wendyApi.post("/api/v1/reports/" + report + "/submit");
+    }
+
+    /**
+     * An open conflict for the conflicts inbox: walter's laptop changed the notes of yesterday's draft
+     * while his phone, offline, wrote other notes; the phone's change then arrives through sync.
+     */
+    private static void openConflict(DemoApi walter, String reportId, String siteId, LocalDate date)
+            throws Exception {
+        long version = walter.get("/api/v1/reports/" + reportId).path("version").asLong();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = new LinkedHashMap<>((Map<String, Object>) report(siteId, date, 1).get("content"));
+        content.put("notes", "Crane inspection postponed to Friday.");
+        walter.put("/api/v1/reports/" + reportId, Map.of("version", version, "content", content));
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("base", null);
+        notes.put("value", "Crane inspection passed; certificate in the site office.");
+        walter.post("/api/v1/sync/push", Map.of(
+                "protocolVersion", 1, "clientVersion", "0.1.0", "deviceId", UUID.randomUUID().toString(),
+                "device", Map.of("outboxDepth", 1, "pendingPhotos", 0, "appVersion", "0.1.0"),
+                "operations", List.of(Map.of("operationId", UUID.randomUUID().toString(), "entity", "DailyReport",
+                        "entityId", reportId, "kind", "UPDATE", "baseVersion", version,
+                        "changes", Map.of("notes", notes), "madeAt", OffsetDateTime.now().minusHours(2).toString()))));
     }
 
     private static Map<String, Object> site(String code, String name, String timezone, String address, Double latitude,
