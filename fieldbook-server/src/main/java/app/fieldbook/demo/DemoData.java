@@ -1,6 +1,11 @@
 package app.fieldbook.demo;
 
 import app.fieldbook.identity.UserDirectory;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -8,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -21,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Loads the demo data once (when the demo worker does not exist yet), through the same HTTP API a
  * person would use, signed in as the demo administrator (created as the first administrator by the demo
  * profile) and then as the demo workers and the manager: reports in every status (draft, submitted, returned with a
- * comment, approved) and an open conflict. Then prints where to open Fieldbook and how to sign in.
+ * comment, approved), photos and an open conflict. Then prints where to open Fieldbook and how to sign in.
  */
 @Component
 @Profile("demo")
@@ -87,6 +93,13 @@ class DemoData {
         for (int daysAgo = 5; daysAgo >= 1; daysAgo--) {
             String report = walterApi.create("/api/v1/reports", report(north1, today.minusDays(daysAgo), daysAgo));
             walters.put(daysAgo, report);
+            if (daysAgo == 3) {
+                walterApi.attachPhoto(report, picture(new Color(0x8a9aa8), new Color(0x5b6770)), "Deck section 3 after pouring");
+                walterApi.attachPhoto(report, picture(new Color(0xd9a441), new Color(0x6b4f1d)), "Formwork for section 4");
+            }
+            if (daysAgo == 4) {
+                walterApi.attachPhoto(report, picture(new Color(0x7fa37a), new Color(0x3d5a3a)), "Electrical conduits, east side");
+            }
             if (daysAgo > 1) {
                 walterApi.post("/api/v1/reports/" + report + "/submit");
             }
@@ -122,6 +135,22 @@ class DemoData {
                 "operations", List.of(Map.of("operationId", UUID.randomUUID().toString(), "entity", "DailyReport",
                         "entityId", reportId, "kind", "UPDATE", "baseVersion", version,
                         "changes", Map.of("notes", notes), "madeAt", OffsetDateTime.now().minusHours(2).toString()))));
+    }
+
+    /** A simple made-up site photo: a sky, the ground and a concrete block, as JPEG. */
+    private static byte[] picture(Color ground, Color block) throws IOException {
+        BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(new Color(0xbcd4e6));
+        graphics.fillRect(0, 0, 1600, 700);
+        graphics.setColor(ground);
+        graphics.fillRect(0, 700, 1600, 500);
+        graphics.setColor(block);
+        graphics.fillRect(350, 420, 900, 420);
+        graphics.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", jpeg);
+        return jpeg.toByteArray();
     }
 
     private static Map<String, Object> site(String code, String name, String timezone, String address, Double latitude,

@@ -452,6 +452,9 @@ class WebAppTest {
                 assertThat(page.locator("fb-first-run")).not().containsText("New to Fieldbook?");
                 page.navigate(base() + "/#/reports/" + returned);
                 assertThat(page.getByTestId("return-comment")).containsText("Hours of the electricians");
+                assertThat(page.getByTestId("photos").getByText("On the server")).hasCount(1);
+                assertThat(page.getByTestId("photos").locator("img")).hasAttribute("alt", "Electrical conduits, east side");
+                page.waitForFunction("() => document.querySelector('[data-testid=photos] img').naturalWidth > 0");
                 check(page, "report-returned", size, problems);
                 page.navigate(base() + "/#/sites/" + north1);
                 assertThat(page.locator("a.row").first()).isVisible();
