@@ -1,11 +1,14 @@
 package app.fieldbook.demo;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,8 +47,32 @@ final class DemoApi {
         send("POST", path, null);
     }
 
+    void post(String path, Object body) throws IOException, InterruptedException {
+        send("POST", path, body);
+    }
+
     void put(String path, Object body) throws IOException, InterruptedException {
         send("PUT", path, body);
+    }
+
+    /** Attaches a photo to a report (a multipart upload with one file part and a caption). */
+    void attachPhoto(String reportId, byte[] jpeg, String caption) throws IOException, InterruptedException {
+        String boundary = "fieldbook-demo-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\n" + caption
+                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(jpeg);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/reports/" + reportId
+                        + "/photos"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException("photo upload answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     private JsonNode send(String method, String path, Object body) throws IOException, InterruptedException {

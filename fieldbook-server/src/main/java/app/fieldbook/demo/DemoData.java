@@ -1,11 +1,19 @@
 package app.fieldbook.demo;
 
 import app.fieldbook.identity.UserDirectory;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -18,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Loads the demo data once (when the demo worker does not exist yet), through the same HTTP API a
  * person would use, signed in as the demo administrator (created as the first administrator by the demo
- * profile) and then as the demo workers. Then prints where to open Fieldbook and how to sign in.
+ * profile) and then as the demo workers and the manager: reports in every status (draft, submitted, returned with a
+ * comment, approved), photos and an open conflict. Then prints where to open Fieldbook and how to sign in.
  */
 @Component
 @Profile("demo")
@@ -50,8 +59,9 @@ class DemoData {
         log.info("""
 
                 ================================================================
-                 Fieldbook is running with demo data: http://localhost:{}/
-                 API documentation:                   http://localhost:{}/swagger-ui.html
+                 Fieldbook is running with demo data.
+                 The app, on a phone or a desktop: http://localhost:{}/
+                 API documentation:                http://localhost:{}/swagger-ui.html
                  Demo logins, all with the password '{}':
                    admin   administrator          exec    executive
                    maria   manager, North         walter  field worker, N-01 and N-02
@@ -79,15 +89,68 @@ class DemoData {
 
         DemoApi walterApi = DemoApi.signIn(json, port, "walter", PASSWORD);
         LocalDate today = LocalDate.now();
-        for (int daysAgo = 3; daysAgo >= 1; daysAgo--) {
+        Map<Integer, String> walters = new LinkedHashMap<>();
+        for (int daysAgo = 5; daysAgo >= 1; daysAgo--) {
             String report = walterApi.create("/api/v1/reports", report(north1, today.minusDays(daysAgo), daysAgo));
+            walters.put(daysAgo, report);
+            if (daysAgo == 3) {
+                walterApi.attachPhoto(report, picture(new Color(0x8a9aa8), new Color(0x5b6770)), "Deck section 3 after pouring");
+                walterApi.attachPhoto(report, picture(new Color(0xd9a441), new Color(0x6b4f1d)), "Formwork for section 4");
+            }
+            if (daysAgo == 4) {
+                walterApi.attachPhoto(report, picture(new Color(0x7fa37a), new Color(0x3d5a3a)), "Electrical conduits, east side");
+            }
             if (daysAgo > 1) {
                 walterApi.post("/api/v1/reports/" + report + "/submit");
             }
         }
+        DemoApi mariaApi = DemoApi.signIn(json, port, "maria", PASSWORD);
+        mariaApi.post("/api/v1/reports/" + walters.get(5) + "/approve");
+        mariaApi.post("/api/v1/reports/" + walters.get(4) + "/return", Map.of("comment",
+                "Hours of the electricians are missing for the afternoon shift. Please add them and submit again."));
+        walterApi.create("/api/v1/reports", report(north2, today.minusDays(2), 2));
+        openConflict(walterApi, walters.get(1), north1, today.minusDays(1));
         DemoApi wendyApi = DemoApi.signIn(json, port, "wendy", PASSWORD);
         String report = wendyApi.create("/api/v1/reports", report(south1, today.minusDays(1), 1));
         wendyApi.post("/api/v1/reports/" + report + "/submit");
+    }
+
+    /**
+     * An open conflict for the conflicts inbox: walter's laptop changed the notes of yesterday's draft
+     * while his phone, offline, wrote other notes; the phone's change then arrives through sync.
+     */
+    private static void openConflict(DemoApi walter, String reportId, String siteId, LocalDate date)
+            throws Exception {
+        long version = walter.get("/api/v1/reports/" + reportId).path("version").asLong();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = new LinkedHashMap<>((Map<String, Object>) report(siteId, date, 1).get("content"));
+        content.put("notes", "Crane inspection postponed to Friday.");
+        walter.put("/api/v1/reports/" + reportId, Map.of("version", version, "content", content));
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("base", null);
+        notes.put("value", "Crane inspection passed; certificate in the site office.");
+        walter.post("/api/v1/sync/push", Map.of(
+                "protocolVersion", 1, "clientVersion", "0.1.0", "deviceId", UUID.randomUUID().toString(),
+                "device", Map.of("outboxDepth", 1, "pendingPhotos", 0, "appVersion", "0.1.0"),
+                "operations", List.of(Map.of("operationId", UUID.randomUUID().toString(), "entity", "DailyReport",
+                        "entityId", reportId, "kind", "UPDATE", "baseVersion", version,
+                        "changes", Map.of("notes", notes), "madeAt", OffsetDateTime.now().minusHours(2).toString()))));
+    }
+
+    /** A simple made-up site photo: a sky, the ground and a concrete block, as JPEG. */
+    private static byte[] picture(Color ground, Color block) throws IOException {
+        BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(new Color(0xbcd4e6));
+        graphics.fillRect(0, 0, 1600, 700);
+        graphics.setColor(ground);
+        graphics.fillRect(0, 700, 1600, 500);
+        graphics.setColor(block);
+        graphics.fillRect(350, 420, 900, 420);
+        graphics.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", jpeg);
+        return jpeg.toByteArray();
     }
 
     private static Map<String, Object> site(String code, String name, String timezone, String address, Double latitude,

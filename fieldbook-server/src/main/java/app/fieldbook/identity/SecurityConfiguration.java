@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +24,7 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.header.HeaderWriter;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -33,7 +35,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Every {@code /api} request must be authenticated; roles are checked on the endpoints. Sessions live in
  * the database (see {@link Credentials}), so the servlet container keeps no session. Requests
  * authenticated by the session cookie need a CSRF token; bearer-token requests cannot be forged by a
- * browser and need none.
+ * browser and need none. Other modules add response headers as {@link HeaderWriter} beans (the web app
+ * module writes the Content-Security-Policy).
  */
 @Configuration
 @EnableMethodSecurity
@@ -51,7 +54,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentitySettings settings, Clock clock,
-            ApplicationEventPublisher events) throws Exception {
+            ApplicationEventPublisher events, ObjectProvider<HeaderWriter> headerWriters) throws Exception {
         RequestMatcher cookieAuthenticatedWrite = request -> !SAFE_METHODS.contains(request.getMethod())
                 && !CredentialFilter.carriesBearerToken(request)
                 && hasSessionCookie(request);
@@ -62,10 +65,10 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; img-src 'self' data: blob:; "
-                                + "style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'"))
-                        .frameOptions(frame -> frame.deny()))
+                .headers(headers -> {
+                    headers.frameOptions(frame -> frame.deny());
+                    headerWriters.orderedStream().forEach(headers::addHeaderWriter);
+                })
                 .addFilterBefore(new CredentialFilter(credentials, settings, clock), AuthorizationFilter.class)
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize

@@ -1,0 +1,93 @@
+// Calls to the server's JSON API with the web session cookie and the CSRF token (docs/api.md, "CSRF").
+
+/** The server could not be reached (no network, or the connection broke). */
+export class Unreachable extends Error {
+}
+
+/** The server answered with an error; {@code problem} is its RFC 9457 body when it sent one. */
+export class Refused extends Error {
+  constructor(status, problem, retryAfter) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.retryAfter = retryAfter;
+  }
+}
+
+const SAFE = new Set(['GET', 'HEAD']);
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+/** Sends a request; answers the parsed JSON body (null for none), throws Unreachable or Refused. */
+export async function request(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  if (!SAFE.has(method)) {
+    if (!csrfToken()) {
+      // Any answer of the server sets the XSRF-TOKEN cookie.
+      await fetch('/api/v1/auth/me', { credentials: 'same-origin' }).catch(() => null);
+    }
+    const token = csrfToken();
+    if (token) {
+      headers['X-XSRF-TOKEN'] = token;
+    }
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (failure) {
+    throw new Unreachable(failure.message);
+  }
+  let answer = null;
+  try {
+    const text = await response.text();
+    answer = text ? JSON.parse(text) : null;
+  } catch (failure) {
+    if (response.ok) {
+      throw new Unreachable('The answer was cut off: ' + failure.message);
+    }
+  }
+  if (!response.ok) {
+    throw new Refused(response.status, answer, response.headers.get('Retry-After'));
+  }
+  return answer;
+}
+
+/** Appends bytes to a resumable photo upload at {@code offset} (docs/sync-protocol.md, "Photos"). */
+export async function append(path, bytes, offset, extraHeaders = {}) {
+  const token = csrfToken();
+  const headers = {
+    Accept: 'application/json', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset),
+    ...extraHeaders,
+  };
+  if (token) {
+    headers['X-XSRF-TOKEN'] = token;
+  }
+  let response;
+  try {
+    response = await fetch(path, { method: 'PATCH', headers, credentials: 'same-origin', body: bytes });
+  } catch (failure) {
+    throw new Unreachable(failure.message);
+  }
+  const text = await response.text().catch(() => '');
+  let answer = null;
+  try {
+    answer = text ? JSON.parse(text) : null;
+  } catch (cutOff) {
+    throw new Unreachable('The answer was cut off.');
+  }
+  if (!response.ok) {
+    throw new Refused(response.status, answer, response.headers.get('Retry-After'));
+  }
+  return answer;
+}

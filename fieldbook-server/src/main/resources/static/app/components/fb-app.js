@@ -1,0 +1,249 @@
+import { LitElement, html } from 'lit';
+import { request, Unreachable } from '../api.js';
+import { t, formatMoment } from '../messages.js';
+import * as store from '../store.js';
+import { SyncEngine } from '../sync.js';
+import './fb-sign-in.js';
+import './fb-sites.js';
+import './fb-report.js';
+import './fb-site-reports.js';
+import './fb-outbox.js';
+import './fb-review.js';
+import './fb-conflicts.js';
+import './fb-dashboard.js';
+import './fb-help.js';
+
+/**
+ * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
+ * the screen of the current address (#/..., so that every screen opens offline from the one cached page).
+ */
+class FbApp extends LitElement {
+  static properties = {
+    account: { state: true },
+    route: { state: true },
+    sync: { state: true },
+    notice: { state: true },
+    updateReady: { state: true },
+    conflicts: { state: true },
+    ready: { state: true },
+  };
+
+  constructor() {
+    super();
+    this.engine = new SyncEngine();
+    this.sync = { ...this.engine.state };
+    this.route = parse(location.hash);
+    this.notice = null;
+    this.updateReady = false;
+    this.ready = false;
+  }
+
+  createRenderRoot() {
+    return this;
+  }
+
+  async connectedCallback() {
+    super.connectedCallback();
+    addEventListener('hashchange', () => {
+      this.route = parse(location.hash);
+      this.notice = null;
+    });
+    this.engine.addEventListener('change', () => {
+      this.sync = { ...this.engine.state };
+      if (this.notice && !this.sync.waiting && !this.sync.photos) {
+        this.notice = null;
+      }
+    });
+    this.engine.addEventListener("too-old", () => this.activateNewVersion());
+    store.onChange(async () => {
+      this.conflicts = (await store.openConflicts()).length;
+      const account = await store.account();
+      if (account?.id !== this.account?.id) {
+        this.account = account;
+      }
+    });
+    this.account = await store.account();
+    this.conflicts = this.account ? (await store.openConflicts()).length : 0;
+    this.ready = true;
+    this.engine.start();
+    this.registerServiceWorker();
+    store.persist();
+  }
+
+  async registerServiceWorker() {
+    if (!('serviceWorker' in navigator)) {
+      return;
+    }
+    try {
+      this.registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+    } catch (failure) {
+      return;
+    }
+    const watch = (worker) => worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) {
+        this.updateReady = true;
+      }
+    });
+    if (this.registration.waiting && navigator.serviceWorker.controller) {
+      this.updateReady = true;
+    }
+    this.registration.addEventListener('updatefound', () => watch(this.registration.installing));
+    let reloading = false;
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (this.updateRequested && !reloading) {
+        reloading = true;
+        location.reload();
+      }
+    });
+  }
+
+  /** Lets a new version of the app take over; the outbox is in IndexedDB and stays as it is. */
+  activateNewVersion() {
+    this.updateRequested = true;
+    if (this.registration?.waiting) {
+      this.registration.waiting.postMessage('activate-new-version');
+    } else {
+      this.registration?.update();
+    }
+  }
+
+  async signOut() {
+    const waiting = await store.outboxDepth();
+    if (waiting > 0) {
+      this.notice = t('signOut.waiting', { count: waiting });
+      return;
+    }
+    if ((await store.photosWaiting()).length > 0) {
+      this.notice = t('signOut.photos');
+      return;
+    }
+    try {
+      await request('DELETE', '/api/v1/auth/session');
+    } catch (failure) {
+      if (!(failure instanceof Unreachable)) {
+        // The session may have ended already; the device's data goes either way.
+      }
+    }
+    await store.clear();
+    location.hash = '#/';
+    location.reload();
+  }
+
+  render() {
+    if (!this.ready) {
+      return html`<p class="loading">${t('app.loading')}</p>`;
+    }
+    if (!this.account) {
+      return html`<main id="main"><fb-sign-in></fb-sign-in></main>`;
+    }
+    const role = this.account.role;
+    return html`
+      <a class="skip" href="#main" @click=${skipToMain}>${t('app.skip')}</a>
+      <header class="top">
+        <a class="brand" href="#/"><img src="/app/icons/icon-192.png" alt="" width="32" height="32">${t('app.name')}</a>
+        <nav aria-label=${t('nav.main')}>
+          <a href="#/" aria-current=${this.route.name === 'home' ? 'page' : 'false'}>${role === 'WORKER' ? t('nav.sites') : t('nav.home')}</a>
+          ${role !== 'WORKER' ? html`<a href="#/dashboard" aria-current=${this.route.name === 'dashboard' ? 'page' : 'false'}>${t('nav.dashboard')}</a>` : ''}
+          ${role === 'MANAGER' ? html`<a href="#/review" aria-current=${this.route.name === 'review' ? 'page' : 'false'}>${t('nav.review')}</a>` : ''}
+          <a href="#/conflicts" aria-current=${this.route.name === 'conflicts' ? 'page' : 'false'}>${t('nav.conflicts')}${this.conflicts
+            ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
+          <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
+            ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
+          <a href="#/help" aria-current=${this.route.name === 'help' ? 'page' : 'false'}>${t('nav.help')}</a>
+          <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
+        </nav>
+      </header>
+      ${this.banner()}
+      ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : ''}
+      <main id="main" tabindex="-1">${this.screen()}</main>`;
+  }
+
+  banner() {
+    const s = this.sync;
+    const online = s.online && navigator.onLine;
+    return html`
+      <section class="banner ${online ? 'online' : 'offline'}" aria-label=${t('app.name')}>
+        <p role="status" data-testid="sync-status">
+          <span class="dot" aria-hidden="true"></span>
+          <strong>${s.running ? t('banner.syncing') : online ? t('banner.online') : t('banner.offline')}</strong>
+          · <span data-testid="waiting">${s.waiting || s.photos ? [s.waiting ? t('banner.waiting', { count: s.waiting }) : '',
+            s.photos ? t('banner.photos', { count: s.photos }) : ''].filter(Boolean).join(', ') : t('banner.allSynced')}</span>
+          · <span>${s.lastSyncAt ? t('banner.lastSync', { time: formatMoment(s.lastSyncAt) }) : t('banner.neverSynced')}</span>
+        </p>
+        ${s.signInNeeded ? html`<p class="warning">${t('banner.signInAgain')}
+          <button type="button" @click=${() => this.reauthenticate()}>${t('signIn.submit')}</button></p>` : ''}
+        ${s.tooOld ? html`<p class="warning">${t('app.update.tooOld')}</p>` : ''}
+        ${this.updateReady ? html`<p class="info">${t('app.update.ready')}
+          <button type="button" @click=${() => this.activateNewVersion()}>${t('app.update.now')}</button></p>` : ''}
+      </section>`;
+  }
+
+  reauthenticate() {
+    this.route = { name: 'sign-in-again' };
+  }
+
+  screen() {
+    const r = this.route;
+    const me = this.account;
+    switch (r.name) {
+      case 'sign-in-again':
+        return html`<fb-sign-in .again=${me}></fb-sign-in>`;
+      case 'today':
+        return html`<fb-report .account=${me} .siteId=${r.siteId} .today=${true}></fb-report>`;
+      case 'report':
+        return html`<fb-report .account=${me} .reportId=${r.reportId}></fb-report>`;
+      case 'site':
+        return html`<fb-site-reports .account=${me} .siteId=${r.siteId}></fb-site-reports>`;
+      case 'outbox':
+        return html`<fb-outbox .engine=${this.engine}></fb-outbox>`;
+      case 'review':
+        return html`<fb-review .account=${me}></fb-review>`;
+      case 'help':
+        return html`<fb-help .account=${me}></fb-help>`;
+      case 'dashboard':
+        return html`<fb-dashboard .account=${me}></fb-dashboard>`;
+      case 'conflicts':
+        return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
+      default:
+        return html`<fb-first-run></fb-first-run>${this.home(me)}`;
+    }
+  }
+
+  /** The start screen of each role. */
+  home(me) {
+    switch (me.role) {
+      case 'MANAGER':
+        return html`<fb-review .account=${me}></fb-review><fb-sites .account=${me}></fb-sites>`;
+      case 'EXECUTIVE':
+        return html`<fb-dashboard .account=${me}></fb-dashboard><fb-sites .account=${me}></fb-sites>`;
+      default:
+        return html`<fb-sites .account=${me}></fb-sites>`;
+    }
+  }
+}
+
+function skipToMain(event) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+/** The screen of an address: #/, #/sites/{id}/today, #/sites/{id}, #/reports/{id}, #/outbox, #/review. */
+function parse(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'sites' && parts[1] && parts[2] === 'today') {
+    return { name: 'today', siteId: parts[1] };
+  }
+  if (parts[0] === 'sites' && parts[1]) {
+    return { name: 'site', siteId: parts[1] };
+  }
+  if (parts[0] === 'reports' && parts[1]) {
+    return { name: 'report', reportId: parts[1] };
+  }
+  if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
+    || parts[0] === 'dashboard' || parts[0] === 'help') {
+    return { name: parts[0] };
+  }
+  return { name: 'home' };
+}
+
+customElements.define('fb-app', FbApp);

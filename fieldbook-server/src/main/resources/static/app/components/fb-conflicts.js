@@ -1,0 +1,104 @@
+import { html } from 'lit';
+import { request, Unreachable } from '../api.js';
+import { t, formatDay, formatMoment } from '../messages.js';
+import * as store from '../store.js';
+import { Screen, focusHeading } from './screen.js';
+
+const TEXT_FIELDS = new Set(['weather.conditions', 'workPerformed', 'delays', 'safetyIncidents', 'materials', 'notes']);
+
+/**
+ * The conflicts inbox: each field changed in two places, both values side by side with who and when;
+ * keep the server's, take the device's, or type a new value (docs/sync-protocol.md, "Conflicts").
+ */
+class FbConflicts extends Screen {
+  static properties = {
+    engine: { attribute: false },
+    conflicts: { state: true },
+    message: { state: true },
+  };
+
+  async load() {
+    const conflicts = await store.openConflicts();
+    const reports = new Map((await store.allReports()).map((r) => [r.id, r]));
+    const sites = new Map((await store.sites()).map((s) => [s.id, s]));
+    const names = await store.people();
+    Object.assign(this, { reports, sites, names });
+    this.conflicts = conflicts;
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  async resolve(conflict, choice, value) {
+    try {
+      const resolved = await request('POST', `/api/v1/sync/conflicts/${conflict.id}/resolution`,
+        choice === 'VALUE' ? { choice, value } : { choice });
+      await store.saveConflict(resolved);
+      this.message = null;
+      this.engine?.syncNow();
+    } catch (failure) {
+      this.message = failure instanceof Unreachable ? t('conflicts.online')
+        : t('conflicts.failed', { detail: failure.message });
+    }
+  }
+
+  render() {
+    if (!this.conflicts) {
+      return html`<p>${t('app.loading')}</p>`;
+    }
+    return html`
+      <h1 tabindex="-1">${t('conflicts.title')}</h1>
+      <p class="lead">${t('conflicts.lead')}</p>
+      ${this.message ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
+      ${this.conflicts.length === 0 ? html`<p class="empty" data-testid="no-conflicts">${t('conflicts.none')}</p>` : ''}
+      <ul class="rows" data-testid="conflicts">${this.conflicts.map((conflict) => this.conflict(conflict))}</ul>`;
+  }
+
+  conflict(conflict) {
+    const [field, reason] = conflict.field.split('@');
+    const report = this.reports.get(conflict.entityId);
+    const site = this.sites.get(conflict.siteId);
+    const heading = t('conflicts.field', {
+      field: t('field.' + field), site: site?.code ?? '', date: report ? formatDay(report.date) : '',
+    });
+    const inputId = `value-${conflict.id}`;
+    return html`
+      <li class="entry conflict">
+        <h2>${report ? html`<a href="#/reports/${report.id}">${heading}</a>` : heading}</h2>
+        ${reason ? html`<p class="muted">${t(reason === 'edit_of_deleted' ? 'conflicts.deleted' : 'conflicts.locked')}</p>` : ''}
+        <div class="sides">
+          <section class="side">
+            <h3>${t('conflicts.server')}</h3>
+            <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.serverChangedBy) ?? '', time: formatMoment(conflict.serverChangedAt) })}</p>
+            <p class="value" data-testid="server-value">${shown(conflict.serverValue)}</p>
+            <button type="button" @click=${() => this.resolve(conflict, 'SERVER')}>${t('conflicts.keepServer')}</button>
+          </section>
+          <section class="side">
+            <h3>${t('conflicts.device')}</h3>
+            <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.clientChangedBy) ?? '', time: formatMoment(conflict.clientChangedAt) })}</p>
+            <p class="value" data-testid="device-value">${shown(conflict.clientValue)}</p>
+            <button type="button" @click=${() => this.resolve(conflict, 'CLIENT')}>${t('conflicts.takeDevice')}</button>
+          </section>
+        </div>
+        ${TEXT_FIELDS.has(field) && !reason ? html`
+          <label for=${inputId}>${t('conflicts.newValue')}</label>
+          <textarea id=${inputId} rows="2"></textarea>
+          <button type="button" @click=${() => this.resolve(conflict, 'VALUE', this.querySelector('#' + CSS.escape(inputId)).value)}>
+            ${t('conflicts.useNew')}</button>` : ''}
+      </li>`;
+  }
+}
+
+/** A field's value as text: crew rows one per line, empty values said so. */
+function shown(value) {
+  if (value === null || value === undefined || value === '') {
+    return t('conflicts.empty');
+  }
+  if (Array.isArray(value)) {
+    return value.map((row) => [row.trade, row.company, row.headcount, row.hours].filter((x) => x !== null && x !== undefined).join(' · ')).join('\n');
+  }
+  return String(value);
+}
+
+customElements.define('fb-conflicts', FbConflicts);

@@ -1,0 +1,488 @@
+import { html, svg } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { t, formatDay } from '../messages.js';
+import * as store from '../store.js';
+import { CONTENT, emptyContent, problemOf, todayIn, uuid } from '../report-fields.js';
+import { prepare } from '../photos.js';
+import { Screen, focusHeading } from './screen.js';
+import { statusBadge } from './status-badge.js';
+
+const cameraIcon = html`<svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor"
+  stroke-width="2" stroke-linejoin="round">${svg`<path d="M3 8h4l2-3h6l2 3h4v11H3z"/><circle cx="12" cy="13" r="4"/>`}</svg>`;
+
+const SECTIONS = [
+  ['workPerformed', 'report.workPerformed'],
+  ['delays', 'report.delays'],
+  ['safetyIncidents', 'report.safetyIncidents'],
+  ['materials', 'report.materials'],
+  ['notes', 'report.notes'],
+];
+
+/**
+ * A daily report: the author's form while it is a draft or returned, read-only otherwise, and a
+ * manager's review of a submitted one. Every change is written to the device (record and outbox in one
+ * IndexedDB transaction) as it is typed; "Saved on this device" shows only once that transaction committed.
+ */
+class FbReport extends Screen {
+  static properties = {
+    account: { attribute: false },
+    reportId: { attribute: false },
+    siteId: { attribute: false },
+    today: { attribute: false },
+    record: { state: true },
+    site: { state: true },
+    content: { state: true },
+    saveState: { state: true },
+    message: { state: true },
+    copiedFrom: { state: true },
+    names: { state: true },
+    waiting: { state: true },
+    loaded: { state: true },
+    photos: { state: true },
+    preparing: { state: true },
+  };
+
+  constructor() {
+    super();
+    this.pending = 0;
+    this.edits = 0;
+    this.lastRev = 0;
+    this.chain = Promise.resolve();
+    this.raw = {};
+    this.photos = [];
+    this.queue = [];
+    this.thumbnails = new Map();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.thumbnails.forEach((url) => URL.revokeObjectURL(url));
+    this.thumbnails.clear();
+  }
+
+  async load() {
+    const me = this.account;
+    const editsBefore = this.edits;
+    this.names = await store.people();
+    if (this.today && !this.draft) {
+      this.site = await store.site(this.siteId);
+      if (!this.site) {
+        this.loaded = true;
+        return;
+      }
+      const date = todayIn(this.site.timezone);
+      const existing = await store.reportOf(this.site.id, date, me.id);
+      if (existing) {
+        history.replaceState(null, '', '#/reports/' + existing.id);
+        this.reportId = existing.id;
+        this.today = false;
+      } else {
+        this.draft = { id: uuid(), siteId: this.site.id, date };
+        this.content = await this.startingContent(date);
+        this.loaded = true;
+        focusHeading(this);
+        return;
+      }
+    }
+    const id = this.draft?.id ?? this.reportId;
+    const record = await store.report(id);
+    if (!record) {
+      this.record = undefined;
+      this.loaded = true;
+      return;
+    }
+    this.queue = me.role === 'MANAGER' ? (await store.allReports())
+      .filter((r) => r.fields.status === 'SUBMITTED' || r.id === record.id)
+      .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id)).map((r) => r.id) : [];
+    this.photos = await store.photosOf(record.id);
+    this.record = record;
+    this.site = await store.site(record.siteId);
+    this.waiting = (await store.waitingEntityIds()).has(record.id);
+    // What was typed meanwhile wins over what this load read: a read made while a save of this screen
+    // was under way, or older than the last save it completed, is not shown over the form.
+    if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
+      this.content = pick(record.fields);
+      this.raw = {};
+    }
+    if (!this.loaded) {
+      this.loaded = true;
+      focusHeading(this);
+    }
+  }
+
+  /** An empty report with the crew of the last report of the site (the person's own first). */
+  async startingContent(date) {
+    const content = emptyContent();
+    const earlier = (await store.reportsOfSite(this.site.id)).filter((r) => r.date < date && r.fields.crew?.length);
+    const last = earlier.find((r) => r.authorId === this.account.id) ?? earlier[0];
+    if (last) {
+      content.crew = last.fields.crew.map((row) => ({ ...row }));
+      this.copiedFrom = last.date;
+    }
+    return content;
+  }
+
+  get editable() {
+    const me = this.account;
+    if (this.draft && !this.record) {
+      return me.role === 'WORKER';
+    }
+    const status = this.record?.fields.status;
+    return this.record?.authorId === me.id && (status === 'DRAFT' || status === 'RETURNED');
+  }
+
+  /** Writes the form to the device; saves run one after the other, in the order they were made. */
+  change(name, value) {
+    this.edits += 1;
+    this.content = { ...this.content, [name]: value };
+    const snapshot = this.content;
+    const key = this.draft ?? { id: this.record.id, siteId: this.record.siteId, date: this.record.date };
+    this.pending += 1;
+    this.saveState = 'saving';
+    this.chain = this.chain.then(() => store.saveReport(key, snapshot, this.account)).then((saved) => {
+      this.lastRev = Math.max(this.lastRev, saved.rev ?? 0);
+      this.pending -= 1;
+      if (this.pending === 0) {
+        this.saveState = 'saved';
+      }
+    }, (failure) => {
+      this.pending -= 1;
+      this.saveState = 'failed';
+      this.message = t('report.saveFailed', { detail: failure.message });
+    });
+    return this.chain;
+  }
+
+  text(name, event) {
+    const value = event.target.value;
+    this.change(name, value.trim() === '' ? null : value);
+  }
+
+  number(name, event, decimals) {
+    const typed = event.target.value;
+    this.raw = { ...this.raw, [name]: typed };
+    const value = parseNumber(typed, decimals);
+    if (value !== undefined) {
+      this.change(name, value);
+    }
+  }
+
+  crewChange(index, field, value) {
+    const crew = this.content.crew.map((row, i) => (i === index ? { ...row, [field]: value } : row));
+    this.change('crew', crew);
+  }
+
+  crewNumber(index, field, event, decimals) {
+    const typed = event.target.value;
+    this.raw = { ...this.raw, [`crew.${index}.${field}`]: typed };
+    const value = parseNumber(typed, decimals);
+    if (value !== undefined && value !== null) {
+      this.crewChange(index, field, value);
+    }
+  }
+
+  step(index, by) {
+    const row = this.content.crew[index];
+    const headcount = Math.max(0, Math.min(10000, (row.headcount || 0) + by));
+    this.raw = { ...this.raw, [`crew.${index}.headcount`]: undefined };
+    this.crewChange(index, 'headcount', headcount);
+  }
+
+  addRow() {
+    this.change('crew', [...this.content.crew, { trade: '', company: null, headcount: 1, hours: 8 }]);
+    this.updateComplete.then(() => {
+      const inputs = this.querySelectorAll('input[name="trade"]');
+      inputs[inputs.length - 1]?.focus();
+    });
+  }
+
+  removeRow(index) {
+    this.raw = {};
+    this.change('crew', this.content.crew.filter((row, i) => i !== index));
+  }
+
+  async submit() {
+    await this.chain;
+    const problem = problemOf(this.content);
+    if (problem) {
+      this.message = t('report.invalid', { detail: t(problem) });
+      return;
+    }
+    try {
+      if (!this.record) {
+        await this.change('crew', this.content.crew);
+      }
+      const id = this.draft?.id ?? this.record.id;
+      await store.submitReport(id, this.account);
+      this.message = t('report.submitted.waiting');
+      if (this.draft) {
+        history.replaceState(null, '', '#/reports/' + id);
+      }
+    } catch (failure) {
+      this.message = failure.messageKey ? t('report.invalid', { detail: t(failure.messageKey) }) : failure.message;
+    }
+  }
+
+  /** Downscales the chosen pictures and keeps each on the device with its creation in the outbox. */
+  async addPhotos(event) {
+    const files = [...event.target.files];
+    event.target.value = '';
+    if (files.length === 0) {
+      return;
+    }
+    const caption = this.querySelector('#photo-caption')?.value.trim() || null;
+    this.preparing = true;
+    try {
+      await this.chain;
+      if (!this.record) {
+        await this.change('crew', this.content.crew);
+      }
+      const id = this.draft?.id ?? this.record.id;
+      for (const file of files) {
+        await store.addPhoto(id, await prepare(file), caption, this.account);
+      }
+      const captionInput = this.querySelector('#photo-caption');
+      if (captionInput) {
+        captionInput.value = '';
+      }
+    } catch (failure) {
+      this.message = t('report.photos.failed', { detail: failure.message });
+    } finally {
+      this.preparing = false;
+    }
+  }
+
+  thumbnailOf(photo) {
+    if (photo.thumb) {
+      if (!this.thumbnails.has(photo.id)) {
+        this.thumbnails.set(photo.id, URL.createObjectURL(photo.thumb));
+      }
+      return this.thumbnails.get(photo.id);
+    }
+    return photo.serverThumbnail && !photo.pending ? `/api/v1/photos/${photo.id}/thumbnail` : null;
+  }
+
+  photoState(photo) {
+    if (photo.refused) {
+      return t('report.photos.refused', { detail: photo.refused });
+    }
+    if (photo.blob) {
+      return photo.offset > 0 ? t('report.photos.uploading', { percent: Math.floor((100 * photo.offset) / photo.size) })
+        : t('report.photos.onDevice');
+    }
+    return photo.pending ? t('report.photos.onDevice') : t('report.photos.onServer');
+  }
+
+  photoSection(editable) {
+    if (!editable && this.photos.length === 0) {
+      return '';
+    }
+    return html`
+      <fieldset class="photos">
+        <legend>${t('report.photos')}</legend>
+        ${this.photos.length === 0 ? html`<p class="muted">${t('report.photos.none')}</p>` : ''}
+        <ul class="photo-list" data-testid="photos">
+          ${this.photos.map((photo, i) => {
+            const source = this.thumbnailOf(photo);
+            return html`<li>
+              <figure>
+                ${source ? html`<img src=${source} alt=${photo.caption || t('report.photos.alt', { number: i + 1 })}>`
+                  : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
+                <figcaption>${photo.caption ? html`<span>${photo.caption}</span>` : ''}
+                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span></figcaption>
+              </figure></li>`;
+          })}
+        </ul>
+        ${editable ? html`
+          <label for="photo-caption">${t('report.photos.caption')}</label>
+          <input id="photo-caption" autocomplete="off">
+          <input id="photo-input" class="visually-hidden" type="file" accept="image/*" multiple
+            ?disabled=${this.preparing} @change=${(e) => this.addPhotos(e)}>
+          <label class="button add-photo" for="photo-input">${cameraIcon}
+            ${this.preparing ? t('report.photos.preparing') : t('report.photos.add')}</label>` : ''}
+      </fieldset>`;
+  }
+
+  async decide(status) {
+    const comment = this.querySelector('#return-comment')?.value.trim() || '';
+    if (status === 'RETURNED' && !comment) {
+      this.message = t('report.commentNeeded');
+      return;
+    }
+    try {
+      await store.decide(this.record.id, status, comment);
+      this.message = t('report.decided.waiting');
+    } catch (failure) {
+      this.message = failure.message;
+    }
+  }
+
+  render() {
+    if (!this.loaded) {
+      return html`<p>${t('app.loading')}</p>`;
+    }
+    if (!this.content || (!this.record && !this.draft)) {
+      return html`<h1 tabindex="-1">${t('report.title')}</h1><p class="empty" data-testid="not-found">${t('report.notFound')}</p>`;
+    }
+    const date = this.record?.date ?? this.draft.date;
+    const status = this.record?.fields.status ?? 'DRAFT';
+    const editable = this.editable;
+    const author = this.record ? this.names.get(this.record.authorId) : this.account.name;
+    return html`
+      <p><a href=${this.site ? `#/sites/${this.site.id}` : '#/'}>← ${t('report.back')}</a></p>
+      <h1 tabindex="-1">${t('report.title')}</h1>
+      <p class="subtitle">${t('report.siteDate', { site: this.site ? `${this.site.code} ${this.site.name}` : '', date: formatDay(date) })}</p>
+      <p>${statusBadge(status, this.waiting)} ${author ? html`<span class="muted">${t('report.author', { name: author })}</span>` : ''}</p>
+      ${this.returned()}
+      ${this.review()}
+      ${editable ? this.form() : this.view()}
+      ${this.message ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
+      ${editable ? html`<div class="savebar">
+          <span class="save-state" role="status" data-testid="save-state">${this.saveState === 'saving' ? t('report.saving')
+            : this.saveState === 'failed' ? '' : this.record ? t('report.saved') : ''}</span>
+          <button class="primary" type="button" data-testid="submit" @click=${() => this.submit()}>${t('report.submit')}</button>
+        </div>` : ''}`;
+  }
+
+  returned() {
+    const record = this.record;
+    if (!record || record.fields.status !== 'RETURNED' || !record.fields.returnComment) {
+      return '';
+    }
+    const by = record.server?.decidedBy ? this.names.get(record.server.decidedBy) : null;
+    return html`<section class="returned" aria-labelledby="returned-heading">
+      <h2 id="returned-heading">${by ? t('report.returned', { name: by }) : t('report.returnedNoName')}</h2>
+      <p class="comment" data-testid="return-comment">${record.fields.returnComment}</p>
+    </section>`;
+  }
+
+  form() {
+    const c = this.content;
+    return html`
+      <form class="report" @submit=${(e) => e.preventDefault()}>
+        <fieldset>
+          <legend>${t('report.weather')}</legend>
+          <div class="pair">
+            <div><label for="conditions">${t('report.weather.conditions')}</label>
+              <input id="conditions" name="conditions" .value=${live(c['weather.conditions'] ?? '')}
+                @input=${(e) => this.text('weather.conditions', e)}></div>
+            <div><label for="temperature">${t('report.weather.temperature')}</label>
+              <input id="temperature" name="temperature" inputmode="decimal" autocomplete="off"
+                .value=${live(this.raw['weather.temperatureCelsius'] ?? numberText(c['weather.temperatureCelsius']))}
+                @input=${(e) => this.number('weather.temperatureCelsius', e, 1)}></div>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>${t('report.crew')}</legend>
+          ${this.copiedFrom && !this.record ? html`<p class="muted">${t('report.crew.copied', { date: formatDay(this.copiedFrom) })}</p>` : ''}
+          ${c.crew.length === 0 ? html`<p class="muted">${t('report.crew.none')}</p>` : ''}
+          <ol class="crew">${c.crew.map((row, i) => this.crewRow(row, i))}</ol>
+          <button type="button" @click=${() => this.addRow()}>+ ${t('report.crew.add')}</button>
+        </fieldset>
+        ${this.photoSection(true)}
+        ${SECTIONS.map(([name, label]) => html`
+          <div class="section"><label for=${name}>${t(label)}</label>
+            <textarea id=${name} name=${name} rows="3" .value=${live(c[name] ?? '')}
+              @input=${(e) => this.text(name, e)}></textarea></div>`)}
+      </form>`;
+  }
+
+  crewRow(row, i) {
+    const n = i + 1;
+    const headcountKey = `crew.${i}.headcount`;
+    const hoursKey = `crew.${i}.hours`;
+    return html`
+      <li class="crew-row" aria-label=${t('report.crew.row', { number: n })}>
+        <div class="pair">
+          <div><label for="trade-${i}">${t('report.crew.trade')}</label>
+            <input id="trade-${i}" name="trade" .value=${live(row.trade ?? '')} required
+              @input=${(e) => this.crewChange(i, 'trade', e.target.value)}></div>
+          <div><label for="company-${i}">${t('report.crew.company')}</label>
+            <input id="company-${i}" name="company" .value=${live(row.company ?? '')}
+              @input=${(e) => this.crewChange(i, 'company', e.target.value.trim() === '' ? null : e.target.value)}></div>
+        </div>
+        <div class="pair">
+          <div><label for="headcount-${i}">${t('report.crew.headcount')}</label>
+            <div class="stepper">
+              <button type="button" aria-label=${t('report.crew.less')} @click=${() => this.step(i, -1)}>−</button>
+              <input id="headcount-${i}" name="headcount" inputmode="numeric" pattern="[0-9]*" autocomplete="off"
+                .value=${live(this.raw[headcountKey] ?? String(row.headcount ?? 0))}
+                @input=${(e) => this.crewNumber(i, 'headcount', e, 0)}>
+              <button type="button" aria-label=${t('report.crew.more')} @click=${() => this.step(i, 1)}>+</button>
+            </div></div>
+          <div><label for="hours-${i}">${t('report.crew.hours')}</label>
+            <input id="hours-${i}" name="hours" class="big" inputmode="decimal" autocomplete="off"
+              .value=${live(this.raw[hoursKey] ?? numberText(row.hours))}
+              @input=${(e) => this.crewNumber(i, 'hours', e, 2)}></div>
+        </div>
+        <button type="button" class="link danger" @click=${() => this.removeRow(i)}>${t('report.crew.remove', { number: n })}</button>
+      </li>`;
+  }
+
+  view() {
+    const c = this.content;
+    return html`
+      <section class="view">
+        <h2>${t('report.weather')}</h2>
+        <p>${c['weather.conditions'] ?? '—'}${c['weather.temperatureCelsius'] !== null ? html`, ${numberText(c['weather.temperatureCelsius'])} °C` : ''}</p>
+        <h2>${t('report.crew')}</h2>
+        ${c.crew.length === 0 ? html`<p>—</p>` : html`
+          <table>
+            <thead><tr><th scope="col">${t('report.crew.trade')}</th><th scope="col">${t('report.crew.company')}</th>
+              <th scope="col" class="num">${t('report.crew.headcount')}</th><th scope="col" class="num">${t('report.crew.hours')}</th></tr></thead>
+            <tbody>${c.crew.map((row) => html`<tr><td>${row.trade}</td><td>${row.company ?? ''}</td>
+              <td class="num">${row.headcount}</td><td class="num">${numberText(row.hours)}</td></tr>`)}</tbody>
+          </table>`}
+        ${SECTIONS.map(([name, label]) => html`<h2>${t(label)}</h2><p class="prose">${c[name] ?? '—'}</p>`)}
+      </section>
+      ${this.photoSection(false)}`;
+  }
+
+  review() {
+    if (this.account.role !== 'MANAGER' || this.record?.fields.status !== 'SUBMITTED') {
+      return '';
+    }
+    const at = this.queue.indexOf(this.record.id);
+    const previous = at > 0 ? this.queue[at - 1] : null;
+    const next = at >= 0 && at < this.queue.length - 1 ? this.queue[at + 1] : null;
+    return html`
+      <section class="decide" aria-labelledby="decide-heading">
+        <h2 id="decide-heading">${t('report.decide.title')}</h2>
+        <nav class="queue-nav" aria-label=${t('review.title')}>
+          ${previous ? html`<a class="button" href="#/reports/${previous}">← ${t('review.previous')}</a>` : ''}
+          ${next ? html`<a class="button" href="#/reports/${next}">${t('review.next')} →</a>` : ''}
+        </nav>
+        <button class="primary" type="button" @click=${() => this.decide('APPROVED')}>✓ ${t('report.approve')}</button>
+        <label for="return-comment">${t('report.returnComment')}</label>
+        <textarea id="return-comment" rows="3"></textarea>
+        <button type="button" @click=${() => this.decide('RETURNED')}>↩ ${t('report.return')}</button>
+      </section>`;
+  }
+}
+
+function pick(fields) {
+  const content = {};
+  for (const name of CONTENT) {
+    content[name] = name === 'crew' ? (fields.crew || []).map((row) => ({ ...row })) : fields[name] ?? null;
+  }
+  return content;
+}
+
+/** A typed number: null when empty, undefined while it is not a number yet (e.g. "-"). */
+function parseNumber(typed, decimals) {
+  const text = typed.trim().replace(',', '.');
+  if (text === '') {
+    return decimals === 0 ? 0 : null;
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value) || (decimals === 0 && !Number.isInteger(value))) {
+    return undefined;
+  }
+  return value;
+}
+
+function numberText(value) {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+customElements.define('fb-report', FbReport);

@@ -1,0 +1,81 @@
+import { html } from 'lit';
+import { request, Refused, Unreachable } from '../api.js';
+import { t } from '../messages.js';
+import * as store from '../store.js';
+import { Screen } from './screen.js';
+
+/**
+ * Signing in opens a web session (an HttpOnly cookie). The person is kept on the device, so the app
+ * works offline afterwards. Another person may sign in on the device only when nothing of the previous
+ * one waits; their data is removed first.
+ */
+class FbSignIn extends Screen {
+  static properties = {
+    again: { attribute: false },
+    error: { state: true },
+    working: { state: true },
+  };
+
+  render() {
+    return html`
+      <section class="sign-in">
+        <img src="/app/icons/icon-192.png" alt="" width="72" height="72">
+        <h1 tabindex="-1">${t('signIn.title')}</h1>
+        <p class="lead">${t('signIn.lead')}</p>
+        <form @submit=${this.submit} novalidate>
+          <label for="login">${t('signIn.login')}</label>
+          <input id="login" name="login" autocomplete="username" autocapitalize="none" spellcheck="false" required
+            .value=${this.again?.login ?? ''}>
+          <label for="password">${t('signIn.password')}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required>
+          ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+          <button class="primary" type="submit" ?disabled=${this.working}>
+            ${this.working ? t('signIn.working') : t('signIn.submit')}</button>
+        </form>
+      </section>`;
+  }
+
+  async submit(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const login = String(form.get('login') || '').trim();
+    const password = String(form.get('password') || '');
+    const previous = await store.account();
+    const waiting = await store.outboxDepth();
+    if (previous && previous.login !== login && waiting > 0) {
+      this.error = t('signIn.otherUserWaiting', { name: previous.name });
+      return;
+    }
+    this.working = true;
+    this.error = null;
+    try {
+      const session = await request('POST', '/api/v1/auth/session', { login, password });
+      const person = session.user;
+      if (person.role === 'ADMINISTRATOR') {
+        await request('DELETE', '/api/v1/auth/session').catch(() => null);
+        this.error = t('signIn.administrator');
+        return;
+      }
+      if (previous && previous.id !== person.id) {
+        await store.clear();
+      }
+      await store.signedIn({ id: person.id, login: person.login, name: person.name, role: person.role });
+      location.hash = '#/';
+      location.reload();
+    } catch (failure) {
+      if (failure instanceof Unreachable) {
+        this.error = t('signIn.offline');
+      } else if (failure instanceof Refused && failure.status === 401) {
+        this.error = t('signIn.refused');
+      } else if (failure instanceof Refused && failure.status === 429) {
+        this.error = t('signIn.throttled', { seconds: failure.retryAfter || 60 });
+      } else {
+        this.error = t('signIn.failed', { detail: failure.message });
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+}
+
+customElements.define('fb-sign-in', FbSignIn);

@@ -1,0 +1,240 @@
+// The sync engine (docs/sync-protocol.md): pushes the outbox with operation ids, then pulls the changes
+// since the stored cursor. One run at a time per browser (a Web Lock held across tabs); it runs at start,
+// when the connection returns, when the app becomes visible, periodically, after local changes, and when
+// asked. Mirrors the Java client's Pushing and Pulling.
+import { append, request, Refused, Unreachable } from './api.js';
+import { t } from './messages.js';
+import * as store from './store.js';
+
+export const APP_VERSION = '0.1.0';
+const PROTOCOL_VERSION = 1;
+const BATCH = 100;
+const PAGE = 500;
+const PERIOD = 30_000;
+const AFTER_CHANGE = 1_500;
+const CHUNK = 256 * 1024;
+
+/** Tells listeners ('change' events) how syncing goes: see {@link SyncEngine#state}. */
+export class SyncEngine extends EventTarget {
+  constructor() {
+    super();
+    this.state = {
+      online: navigator.onLine, running: false, lastSyncAt: null, lastError: null, signInNeeded: false,
+      tooOld: false, waiting: 0, photos: 0,
+    };
+    this.running = null;
+    this.timer = null;
+  }
+
+  /** Starts syncing by itself; safe to call once per page. */
+  async start() {
+    this.state.lastSyncAt = await store.meta('lastSyncAt') ?? null;
+    await this.#count();
+    addEventListener('online', () => {
+      this.#set({ online: true });
+      store.retryAll().then(() => this.syncNow());
+    });
+    addEventListener('offline', () => this.#set({ online: false }));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') {
+        this.syncNow();
+      }
+    });
+    setInterval(() => {
+      if (document.visibilityState === 'visible') {
+        this.syncNow();
+      }
+    }, PERIOD);
+    store.onChange(() => {
+      this.#count();
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.syncNow(), AFTER_CHANGE);
+    });
+    navigator.serviceWorker?.addEventListener?.('message', (event) => {
+      if (event.data === 'sync') {
+        this.syncNow();
+      }
+    });
+    this.syncNow({ retry: true });
+  }
+
+  /** Syncs now (or joins the run under way); resolves when done. */
+  syncNow({ retry = false } = {}) {
+    if (!this.running) {
+      this.running = (async () => {
+        if (!(await store.account())) {
+          return;
+        }
+        if (!navigator.onLine) {
+          this.#set({ online: false });
+          return;
+        }
+        if (retry) {
+          await store.retryAll();
+        }
+        const run = () => this.#run();
+        await (navigator.locks ? navigator.locks.request('fieldbook-sync', run) : run());
+      })().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  async #run() {
+    this.#set({ running: true });
+    try {
+      const envelope = await this.#envelope();
+      await this.#push(envelope);
+      await this.#upload();
+      await this.#pull(envelope);
+      await this.#push(await this.#envelope());
+      await this.#upload();
+      const now = new Date().toISOString();
+      await store.setMeta('lastSyncAt', now);
+      this.#set({ lastSyncAt: now, lastError: null, online: true, signInNeeded: false });
+    } catch (failure) {
+      if (failure instanceof Unreachable) {
+        this.#set({ online: false, lastError: 'error.offline' });
+      } else if (failure instanceof Refused && failure.status === 401) {
+        this.#set({ online: true, signInNeeded: true, lastError: null });
+      } else if (failure instanceof Refused && failure.status === 426) {
+        this.#set({ online: true, tooOld: true });
+        this.dispatchEvent(new Event('too-old'));
+      } else if (failure instanceof Refused) {
+        this.#set({ online: true, lastError: failure.status === 503 || failure.status === 429 ? 'error.busy' : 'error.server' });
+      } else {
+        this.#set({ lastError: String(failure?.message || failure) });
+      }
+    } finally {
+      await this.#count();
+      this.#set({ running: false });
+    }
+  }
+
+  async #envelope() {
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      clientVersion: APP_VERSION,
+      deviceId: await store.deviceId(),
+      device: await store.deviceStatus(APP_VERSION),
+    };
+  }
+
+  /** Sends the outbox in rounds until nothing more can be sent now. */
+  async #push(envelope) {
+    const skip = new Set();
+    for (let round = 0; round < 1000; round++) {
+      const batch = await store.sendable(BATCH, skip);
+      if (batch.length === 0) {
+        return;
+      }
+      await this.#send(envelope, batch, skip);
+    }
+  }
+
+  async #send(envelope, batch, skip) {
+    const operations = await store.freeze(batch);
+    let answer;
+    try {
+      answer = await request('POST', '/api/v1/sync/push', { ...envelope, operations });
+    } catch (failure) {
+      const ofTheOperations = failure instanceof Refused && [400, 413, 422].includes(failure.status);
+      if (!ofTheOperations) {
+        // A refusal of the person (401) or of the app (426) is no fault of these changes: no backoff.
+        if (!(failure instanceof Refused && (failure.status === 401 || failure.status === 426))) {
+          await store.postpone(batch, describe(failure));
+        }
+        throw failure;
+      }
+      if (batch.length > 1) {
+        // One bad change must hold up only itself: send the halves apart.
+        const half = Math.floor(batch.length / 2);
+        await this.#send(envelope, batch.slice(0, half), skip);
+        await this.#send(envelope, batch.slice(half), skip);
+        return;
+      }
+      await store.refuse(batch[0], failure.status, failure.problem.type, describe(failure));
+      return;
+    }
+    const unanswered = await store.acknowledge(batch, answer?.results);
+    if (unanswered.length) {
+      await store.postpone(unanswered, 'The server\'s answer did not include this change.');
+      unanswered.forEach((entry) => skip.add(entry.seq));
+    }
+  }
+
+  /**
+   * Uploads, one by one, the photos whose creation the server acknowledged, resuming each from the
+   * offset the server has; a photo's blob is deleted only once the server's receipt is recorded.
+   */
+  async #upload() {
+    const waiting = await store.waitingEntityIds();
+    for (const photo of await store.photosWaiting()) {
+      if (!waiting.has(photo.id) && !photo.refused) {
+        await this.#uploadOne(photo);
+      }
+    }
+  }
+
+  async #uploadOne(photo) {
+    const path = `/api/v1/sync/uploads/${photo.id}`;
+    // Only the device that announced the photo sends its content (docs/sync-protocol.md, "Photos").
+    const device = { 'Fieldbook-Device-Id': await store.deviceId() };
+    let state = await request('POST', '/api/v1/sync/uploads', { photoId: photo.id, sha256: photo.sha256, size: photo.size },
+      device);
+    for (let chunks = 0; !state.receipt && chunks < 100_000; chunks++) {
+      await store.uploadProgress(photo.id, state.offset);
+      const bytes = photo.blob.slice(state.offset, Math.min(photo.size, state.offset + CHUNK));
+      try {
+        state = await append(path, bytes, state.offset, device);
+      } catch (failure) {
+        if (failure instanceof Refused && failure.status === 409 && Number.isInteger(failure.problem.offset)) {
+          state = { offset: failure.problem.offset };
+        } else if (failure instanceof Refused && failure.status === 422) {
+          await store.uploadProgress(photo.id, 0, describe(failure));
+          state = await request('GET', path, undefined, device);
+        } else {
+          await store.uploadProgress(photo.id, state.offset, describe(failure));
+          throw failure;
+        }
+      }
+    }
+    if (state.receipt) {
+      await store.uploaded(photo.id, state.receipt);
+    }
+  }
+
+  /** Pulls pages while the server says there is more; each page and its cursor are stored together. */
+  async #pull(envelope) {
+    for (let page = 0; page < 10_000; page++) {
+      const cursor = (await store.meta('cursor')) ?? null;
+      const answer = await request('POST', '/api/v1/sync/pull', {
+        ...envelope, cursor, limit: PAGE, knownSiteIds: await store.knownSiteIds(),
+      });
+      await store.pulled(answer);
+      if (!answer.more || !answer.cursor || answer.cursor === cursor) {
+        return;
+      }
+    }
+  }
+
+  async #count() {
+    this.#set({ waiting: await store.outboxDepth(), photos: (await store.photosWaiting()).length });
+  }
+
+  #set(changes) {
+    Object.assign(this.state, changes);
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+function describe(failure) {
+  if (failure instanceof Unreachable) {
+    return t('error.offline');
+  }
+  if (failure instanceof Refused) {
+    return `${failure.status} ${failure.problem.title || ''} ${failure.problem.detail || ''}`.trim();
+  }
+  return failure?.message || String(failure);
+}

@@ -1,0 +1,56 @@
+// Fieldbook's Service Worker: keeps the app shell so that the app opens with no network.
+// The server writes in the version and the list of the shell's files (see AppShell.java).
+const VERSION = '__VERSION__';
+const SHELL = ['__SHELL__'];
+const CACHE = 'fieldbook-shell-' + VERSION;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'no-cache' })));
+    const first = !(await self.registration.active);
+    if (first) {
+      await self.skipWaiting();
+    }
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('fieldbook-shell-') && name !== CACHE) {
+        await caches.delete(name);
+      }
+    }
+    await self.clients.claim();
+  })());
+});
+
+// A page with nothing waiting asks the new version to take over (the outbox lives in IndexedDB either way).
+self.addEventListener('message', (event) => {
+  if (event.data === 'activate-new-version') {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+    return;
+  }
+  // The app has one page (its screens are #/... addresses); other pages (Swagger UI, the API) pass.
+  if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname === '/index.html')) {
+    event.respondWith(fromCacheFirst('/', request));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(fromCacheFirst(url.pathname, request));
+  }
+});
+
+async function fromCacheFirst(path, request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(path);
+  return cached || fetch(request);
+}

@@ -1,0 +1,579 @@
+package app.fieldbook.webapp;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.TestDatabase;
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
+import com.microsoft.playwright.options.ViewportSize;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web app in Debian's Chromium against the real server with its demo data: what each person sees,
+ * writing a report with no network, accessibility, and the screenshots in docs/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+@ActiveProfiles({"test", "demo"})
+class WebAppTest {
+
+    private static final String PASSWORD = "fieldbook-demo";
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
+    private static Browsers browsers;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowsers() {
+        browsers = new Browsers();
+    }
+
+    @AfterAll
+    static void closeBrowsers() throws Exception {
+        browsers.close();
+    }
+
+    @AfterEach
+    void pagesRanWithoutErrorsOrPolicyViolations() {
+        assertThat(browsers.takePageErrors()).isEmpty();
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    private Api as(String login) {
+        return Api.anonymous(port).signIn(login, PASSWORD);
+    }
+
+    private String siteId(String code) {
+        for (JsonNode site : as("admin").get("/api/v1/sites?size=100").body().path("items")) {
+            if (site.path("code").asString().equals(code)) {
+                return site.path("id").asString();
+            }
+        }
+        throw new AssertionError("no site " + code);
+    }
+
+    /** Signs in through the app's form and waits for the first sync and the Service Worker. */
+    private Page signIn(BrowserContext browser, String login) {
+        Page page = Browsers.page(browser);
+        page.navigate(base() + "/");
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(PASSWORD);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.getByTestId("sync-status")).containsText("last synced");
+        waitForServiceWorker(page);
+        return page;
+    }
+
+    /**
+     * Waits until the Service Worker has the shell and controls the page. A page that was loaded while the
+     * first worker installed (sign-in reloads at once) is controlled from its next load.
+     */
+    private static void waitForServiceWorker(Page page) {
+        page.waitForFunction("async () => { await navigator.serviceWorker.ready; return true; }");
+        if (!(Boolean) page.evaluate("() => navigator.serviceWorker.controller !== null")) {
+            page.reload();
+            page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        }
+        assertThat(page.getByTestId("sync-status")).containsText("last synced");
+    }
+
+    private static Locator site(Page page, String code) {
+        return page.locator("li[data-site='" + code + "']");
+    }
+
+    @Test
+    void theAppIsServedWithAStrictContentSecurityPolicyAndEveryFileOfItsShell() throws Exception {
+        Api anonymous = Api.anonymous(port);
+        for (String path : List.of("/", "/app/main.js", "/api/v1/auth/me")) {
+            String policy = anonymous.get(path).raw().headers().firstValue("Content-Security-Policy").orElseThrow();
+            assertThat(policy).contains("script-src 'self' 'sha256-", "style-src 'self'", "object-src 'none'")
+                    .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+        }
+        assertThat(anonymous.get("/swagger-ui/index.html").raw().headers().firstValue("Content-Security-Policy")
+                .orElseThrow()).contains("style-src 'self' 'unsafe-inline'").doesNotContain("unsafe-eval");
+        String worker = new String(anonymous.get("/sw.js").raw().body(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher list = java.util.regex.Pattern.compile("const SHELL = \\[(.*?)\\];").matcher(worker);
+        assertThat(list.find()).isTrue();
+        List<String> paths = java.util.Arrays.stream(list.group(1).split(",\\s*")).map(path -> path.replace("'", "")).toList();
+        assertThat(paths).hasSizeGreaterThan(20).contains("/", "/app/main.js", "/webjars/lit/index.js");
+        assertThat(AppShellTest.unreachable(base(), paths)).isEmpty();
+    }
+
+    @Test
+    void aManagerReturnsAReportWithACommentThatTheWorkerThenReads() throws Exception {
+        JsonNode submitted = as("walter").get("/api/v1/reports?size=50&status=SUBMITTED").body().path("items");
+        String report = submitted.get(submitted.size() - 1).path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "maria");
+            page.navigate(base() + "/#/reports/" + report);
+            page.locator("#return-comment").fill("Add the crane hours, please.");
+            page.getByText("Return with comment").click();
+            assertThat(page.locator("main")).containsText("Your decision goes to the server with the next sync.");
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+        }
+        JsonNode returned = as("walter").get("/api/v1/reports/" + report).body();
+        assertThat(returned.path("status").asString()).isEqualTo("RETURNED");
+        assertThat(returned.path("returnComment").asString()).isEqualTo("Add the crane hours, please.");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + report);
+            assertThat(page.getByTestId("return-comment")).hasText("Add the crane hours, please.");
+            assertThat(page.locator("main")).containsText("Returned by Maria Manager");
+            assertThat(page.locator("#workPerformed")).isEditable();
+        }
+    }
+
+    @Test
+    void aWorkerSeesOnlyTheirSitesAndNotAnotherSitesReportEvenByItsAddress() throws Exception {
+        String walterReport = as("walter").get("/api/v1/reports?size=50").body().path("items").get(0).path("id").asString();
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "wendy");
+            assertThat(site(page, "S-01")).isVisible();
+            assertThat(page.locator("li[data-site]")).hasCount(1);
+
+            page.navigate(base() + "/#/reports/" + walterReport);
+            assertThat(page.getByTestId("not-found")).isVisible();
+            assertThat(page.locator("main")).not().containsText("Harbour Bridge");
+            page.navigate(base() + "/#/sites/" + north);
+            assertThat(page.locator("main")).containsText("There is no such report on this device.");
+            assertThat(page.locator("main")).not().containsText("N-01");
+            assertThat(storedSiteIdsOfReports(page)).isNotEmpty().doesNotContain(north);
+        }
+    }
+
+    @Test
+    void aManagerSeesTheSitesOfTheirPortfolioAndAnExecutiveEverySite() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "maria");
+            assertThat(site(page, "N-01")).isVisible();
+            assertThat(site(page, "N-02")).isVisible();
+            assertThat(page.locator("li[data-site]")).hasCount(2);
+            assertThat(page.getByText("Today’s report")).hasCount(0);
+        }
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "exec");
+            assertThat(page.locator("li[data-site]")).hasCount(3);
+            assertThat(page.getByText("Review")).hasCount(0);
+        }
+    }
+
+    @Test
+    void aSessionThatEndedWhileOfflineAsksToSignInAgainAndLosesNothing() throws Exception {
+        String warehouse = siteId("N-02");
+        Api walter = as("walter");
+        String draft = walter.get("/api/v1/reports?size=50&status=DRAFT&siteId=" + warehouse).body()
+                .path("items").get(0).path("id").asString();
+        String walterId = walter.get("/api/v1/auth/me").body().path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + draft);
+            page.locator("#safetyIncidents").fill("None. Toolbox talk on ladders.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+
+            assertThat(as("admin").put("/api/v1/users/" + walterId + "/password", Map.of("password", PASSWORD)).status())
+                    .as("a new password ends every session of the account").isEqualTo(200);
+            browser.setOffline(false);
+            assertThat(page.getByText("Your session has ended")).isVisible();
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+
+            page.locator(".banner").getByText("Sign in").click();
+            assertThat(page.locator("#login")).hasValue("walter");
+            page.locator("#password").fill(PASSWORD);
+            page.locator("form").getByText("Sign in").click();
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+        }
+        assertThat(as("walter").get("/api/v1/reports/" + draft).body().path("content").path("safetyIncidents").asString())
+                .isEqualTo("None. Toolbox talk on ladders.");
+    }
+
+    @Test
+    void signingOutIsRefusedWhileChangesWaitAndOtherwiseClearsTheDevice() throws Exception {
+        String warehouse = siteId("N-02");
+        String draft = as("walter").get("/api/v1/reports?size=50&status=DRAFT&siteId=" + warehouse).body()
+                .path("items").get(0).path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            assertThat(storedSiteIdsOfReports(page)).isNotEmpty();
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + draft);
+            page.locator("#materials").fill("Two pallets of anchors.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign out")).click();
+            assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.ALERT))
+                    .containsText("You cannot sign out while 1 change waits on this device.");
+
+            browser.setOffline(false);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Sign out")).click();
+            assertThat(page.locator("#login")).isVisible();
+            assertThat(storedSiteIdsOfReports(page)).isEmpty();
+        }
+        assertThat(as("walter").get("/api/v1/reports/" + draft).body().path("content").path("materials").asString())
+                .isEqualTo("Two pallets of anchors.");
+    }
+
+    @Test
+    void aReportWrittenAndSubmittedOfflineArrivesOnTheServerOnceWhenTheNetworkReturns() throws Exception {
+        Path profile = browsers.newProfile();
+        String north = siteId("N-01");
+        String today = LocalDate.now(ZoneId.of("Europe/Berlin")).toString();
+        BrowserContext browser = browsers.open(profile, Browsers.PHONE);
+        Page page = signIn(browser, "walter");
+
+        browser.setOffline(true);
+        assertThat(page.getByTestId("sync-status")).containsText("Offline");
+        site(page, "N-01").getByText("Today’s report").click();
+        assertThat(page.locator("#headcount-0")).hasValue("6");
+        page.locator("#conditions").fill("Fog, then sun");
+        page.locator("#temperature").fill("12.5");
+        page.locator(".crew-row").first().getByLabel("One more").click();
+        page.getByText("Add a crew row").click();
+        page.locator("#trade-2").fill("Scaffolding");
+        page.locator("#hours-2").fill("16");
+        page.locator("#workPerformed").fill("Formwork for deck section 6, written offline.");
+        assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+        page.locator("#photo-caption").fill("Deck section 6, east edge");
+        page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                new FilePayload("east.jpg", "image/jpeg", jpeg(3000, 2000, Color.ORANGE)),
+                new FilePayload("west.jpg", "image/jpeg", jpeg(1200, 1600, Color.BLUE))});
+        assertThat(page.getByTestId("photos").locator("li")).hasCount(2);
+        assertThat(page.getByTestId("waiting")).containsText("2 photos to upload");
+
+        page.reload();
+        assertThat(page.locator("#workPerformed")).hasValue("Formwork for deck section 6, written offline.");
+        assertThat(page.locator("#headcount-0")).hasValue("7");
+        assertThat(page.locator("#trade-2")).hasValue("Scaffolding");
+        assertThat(page.getByTestId("photos").getByText("On this device")).hasCount(2);
+        page.getByTestId("submit").click();
+        assertThat(page.locator("main")).containsText("Submitted on this device");
+
+        browser.close();
+        browser = browsers.open(profile, Browsers.PHONE);
+        browser.setOffline(true);
+        page = Browsers.page(browser);
+        page.navigate(base() + "/#/outbox");
+        assertThat(page.getByTestId("outbox")).containsText("New report");
+        assertThat(page.getByTestId("outbox")).containsText("Submission");
+        assertThat(as("walter").get("/api/v1/reports?siteId=" + north + "&from=" + today + "&to=" + today)
+                .body().path("total").asInt()).isZero();
+
+        browser.setOffline(false);
+        assertThat(page.getByTestId("outbox-empty")).isVisible();
+        assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+        JsonNode reports = as("walter").get("/api/v1/reports?siteId=" + north + "&from=" + today + "&to=" + today).body();
+        assertThat(reports.path("total").asInt()).isEqualTo(1);
+        JsonNode report = reports.path("items").get(0);
+        assertThat(report.path("status").asString()).isEqualTo("SUBMITTED");
+        assertThat(report.path("content").path("workPerformed").asString())
+                .isEqualTo("Formwork for deck section 6, written offline.");
+        assertThat(report.path("content").path("weather").path("temperatureCelsius").decimalValue())
+                .isEqualByComparingTo("12.5");
+        JsonNode crew = report.path("content").path("crew");
+        assertThat(crew.size()).isEqualTo(3);
+        assertThat(crew.get(0).path("headcount").asInt()).isEqualTo(7);
+        assertThat(crew.get(2).path("trade").asString()).isEqualTo("Scaffolding");
+
+        Api walter = as("walter");
+        JsonNode photos = walter.get("/api/v1/reports/" + report.path("id").asString() + "/photos").body();
+        assertThat(photos.size()).isEqualTo(2);
+        List<Integer> longestSides = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (JsonNode photo : photos) {
+            captions.add(photo.path("caption").asString());
+            assertThat(photo.path("pending").asBoolean()).isFalse();
+            byte[] content = walter.get("/api/v1/photos/" + photo.path("id").asString() + "/content").raw().body();
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)))
+                    .isEqualTo(photo.path("sha256").asString());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(content));
+            longestSides.add(Math.max(image.getWidth(), image.getHeight()));
+        }
+        assertThat(longestSides).containsExactlyInAnyOrder(2048, 1600);
+        assertThat(captions).containsOnly("Deck section 6, east edge");
+        assertThat((Number) page.evaluate(COUNT_PHOTO_BLOBS)).isEqualTo(0);
+        page.navigate(base() + "/#/reports/" + report.path("id").asString());
+        assertThat(page.getByTestId("photos").getByText("On the server")).hasCount(2);
+        browser.close();
+    }
+
+    @Test
+    void whatWasSavedOfflineIsThereAfterAnImmediateReload() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            site(page, "N-02").getByText("Today’s report").click();
+            page.locator("#notes").click();
+            page.keyboard().type("Every keystroke is kept on the phone.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.reload();
+            assertThat(page.locator("#notes")).hasValue("Every keystroke is kept on the phone.");
+            assertThat(page.getByTestId("waiting")).containsText("on this device");
+        }
+    }
+
+    @Test
+    void twoTabsEditingTheSameReportOfflineSendEveryChangeOnce() throws Exception {
+        String south = siteId("S-01");
+        String today = LocalDate.now(ZoneId.of("Europe/Vienna")).toString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page first = signIn(browser, "wendy");
+            browser.setOffline(true);
+            site(first, "S-01").getByText("Today’s report").click();
+            first.locator("#workPerformed").fill("Tiled the second floor corridor.");
+            assertThat(first.getByTestId("save-state")).hasText("Saved on this device");
+
+            Page second = browser.newPage();
+            second.navigate(first.url());
+            assertThat(second.locator("#workPerformed")).hasValue("Tiled the second floor corridor.");
+            second.locator("#notes").fill("Inspector visit at 14:00.");
+            assertThat(second.getByTestId("save-state")).hasText("Saved on this device");
+            assertThat(first.locator("#notes")).hasValue("Inspector visit at 14:00.");
+            first.locator("#delays").fill("Lift out of service for an hour.");
+            assertThat(first.getByTestId("save-state")).hasText("Saved on this device");
+            assertThat(second.locator("#delays")).hasValue("Lift out of service for an hour.");
+
+            browser.setOffline(false);
+            assertThat(first.getByTestId("waiting")).hasText("All changes synced");
+            assertThat(second.getByTestId("waiting")).hasText("All changes synced");
+        }
+        JsonNode reports = as("wendy").get("/api/v1/reports?siteId=" + south + "&from=" + today + "&to=" + today).body();
+        assertThat(reports.path("total").asInt()).isEqualTo(1);
+        JsonNode content = reports.path("items").get(0).path("content");
+        assertThat(content.path("workPerformed").asString()).isEqualTo("Tiled the second floor corridor.");
+        assertThat(content.path("notes").asString()).isEqualTo("Inspector visit at 14:00.");
+        assertThat(content.path("delays").asString()).isEqualTo("Lift out of service for an hour.");
+        assertThat(reports.path("items").get(0).path("version").asLong())
+                .as("one create and at most one edit per pause in typing, each applied once").isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aFieldChangedOfflineAndOnTheServerIsAConflictShownSideBySideAndResolvedFromTheInbox() throws Exception {
+        String north = siteId("N-01");
+        Api walter = as("walter");
+        JsonNode draft = null;
+        for (JsonNode report : walter.get("/api/v1/reports?size=50&status=DRAFT&siteId=" + north).body().path("items")) {
+            draft = report;
+        }
+        assertThat(draft).isNotNull();
+        String id = draft.path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + id);
+            page.locator("#notes").fill("Crane inspection passed.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+
+            JsonNode current = walter.get("/api/v1/reports/" + id).body();
+            Map<String, Object> content = new java.util.LinkedHashMap<>();
+            current.path("content").properties().forEach(field -> content.put(field.getKey(), field.getValue()));
+            content.put("notes", "Crane inspection moved to Monday.");
+            assertThat(walter.put("/api/v1/reports/" + id, Map.of("version", current.path("version").asLong(),
+                    "content", content)).status()).isEqualTo(200);
+
+            browser.setOffline(false);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            page.navigate(base() + "/#/conflicts");
+            Locator conflict = page.getByTestId("conflicts").locator("li")
+                    .filter(new Locator.FilterOptions().setHasText("Crane inspection passed."));
+            assertThat(conflict).hasCount(1);
+            assertThat(conflict.getByTestId("server-value")).hasText("Crane inspection moved to Monday.");
+            assertThat(conflict.getByTestId("device-value")).hasText("Crane inspection passed.");
+            List<String> problems = new ArrayList<>();
+            check(page, "conflicts", Map.entry("desktop", Browsers.DESKTOP), problems);
+            assertThat(problems).isEmpty();
+            conflict.getByText("Take the device’s").click();
+            assertThat(conflict).hasCount(0);
+            page.navigate(base() + "/#/reports/" + id);
+            assertThat(page.locator("#notes")).hasValue("Crane inspection passed.");
+        }
+        assertThat(walter.get("/api/v1/reports/" + id).body().path("content").path("notes").asString())
+                .isEqualTo("Crane inspection passed.");
+        for (JsonNode open : walter.get("/api/v1/sync/conflicts").body()) {
+            assertThat(open.path("clientValue").asString()).isNotEqualTo("Crane inspection passed.");
+        }
+    }
+
+    @Test
+    void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
+            String north1 = siteId("N-01");
+            String returned = reportIn("walter", "RETURNED");
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = Browsers.page(browser);
+                page.navigate(base() + "/");
+                assertThat(page.locator("#login")).isVisible();
+                check(page, "sign-in", size, problems);
+                page = signIn(browser, "walter");
+                assertThat(page.locator("fb-first-run")).containsText("New to Fieldbook?");
+                check(page, "sites", size, problems);
+                page.getByText("Read the guide").click();
+                assertThat(page.locator("fb-help")).containsText("Today’s report");
+                check(page, "help", size, problems);
+                page.navigate(base() + "/#/");
+                assertThat(site(page, "N-01")).isVisible();
+                assertThat(page.locator("fb-first-run")).not().containsText("New to Fieldbook?");
+                page.navigate(base() + "/#/reports/" + returned);
+                assertThat(page.getByTestId("return-comment")).containsText("Hours of the electricians");
+                assertThat(page.getByTestId("photos").getByText("On the server")).hasCount(1);
+                assertThat(page.getByTestId("photos").locator("img")).hasAttribute("alt", "Electrical conduits, east side");
+                page.waitForFunction("() => document.querySelector('[data-testid=photos] img').naturalWidth > 0");
+                check(page, "report-returned", size, problems);
+                page.navigate(base() + "/#/sites/" + north1);
+                assertThat(page.locator("a.row").first()).isVisible();
+                check(page, "past-reports", size, problems);
+                browser.setOffline(true);
+                page.navigate(base() + "/#/");
+                site(page, "N-02").getByText("Today’s report").click();
+                page.locator("#workPerformed").fill("Unloaded racking for aisles 4 to 6.");
+                assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+                check(page, "report-today", size, problems);
+                page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                        new FilePayload("racking.jpg", "image/jpeg", jpeg(1600, 1200, Color.ORANGE))});
+                assertThat(page.getByTestId("photos").getByText("On this device")).hasCount(1);
+                page.locator("fieldset.photos").evaluate("element => element.scrollIntoView({block: 'center'})");
+                check(page, "report-photos", size, problems, false);
+                page.navigate(base() + "/#/outbox");
+                assertThat(page.getByTestId("outbox")).isVisible();
+                check(page, "outbox", size, problems);
+            }
+            String submitted = reportIn("walter", "SUBMITTED");
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = signIn(browser, "maria");
+                assertThat(page.locator("fb-review a.row").first()).isVisible();
+                check(page, "review", size, problems);
+                page.navigate(base() + "/#/reports/" + submitted);
+                assertThat(page.getByText("Return with comment")).isVisible();
+                int waitingForReview = as("maria").get("/api/v1/reports?size=50&status=SUBMITTED").body()
+                        .path("total").asInt();
+                assertThat(waitingForReview).as("the demo data has at most two submitted reports").isBetween(1, 2);
+                assertThat(page.locator(".queue-nav a")).hasCount(waitingForReview - 1);
+                check(page, "report-review", size, problems);
+                page.navigate(base() + "/#/dashboard");
+                assertThat(page.getByTestId("status-grid").locator("tbody tr")).hasCount(2);
+                if (page.locator(".status-grid td.cell-approved").count() == 0) {
+                    page.getByLabel("Previous month").click();
+                }
+                assertThat(page.locator(".status-grid td.cell-approved")).hasCount(1);
+                assertThat(page.getByTestId("trades")).containsText("Concrete");
+                check(page, "dashboard", size, problems);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private String reportIn(String login, String status) {
+        for (JsonNode report : as(login).get("/api/v1/reports?size=50&status=" + status).body().path("items")) {
+            return report.path("id").asString();
+        }
+        throw new AssertionError("no " + status + " report of " + login);
+    }
+
+    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
+    private static void check(Page page, String screen, Map.Entry<String, ViewportSize> size, List<String> problems)
+            throws Exception {
+        check(page, screen, size, problems, true);
+    }
+
+    private static void check(Page page, String screen, Map.Entry<String, ViewportSize> size, List<String> problems,
+            boolean fromTheTop) throws Exception {
+        page.waitForLoadState();
+        page.evaluate("() => document.activeElement?.blur()");
+        if (fromTheTop) {
+            page.evaluate("() => window.scrollTo(0, 0)");
+        }
+        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
+            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
+                problems.add(screen + " (" + size.getKey() + "): " + violation.getId() + " " + violation.getHelp() + " "
+                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + "-" + size.getKey() + ".png"))
+                .setFullPage(false));
+    }
+
+    /** How many photos the device still keeps a full copy of (deleted only after the server's receipt). */
+    private static final String COUNT_PHOTO_BLOBS = """
+            async () => {
+              const db = await new Promise((resolve, reject) => {
+                const request = indexedDB.open('fieldbook');
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+              });
+              const all = await new Promise((resolve) => {
+                const request = db.transaction('photos').objectStore('photos').getAll();
+                request.onsuccess = () => resolve(request.result);
+              });
+              db.close();
+              return all.filter((photo) => photo.blob).length;
+            }""";
+
+    private static byte[] jpeg(int width, int height, Color color) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setColor(color);
+        graphics.fillRect(0, 0, width, height);
+        graphics.setColor(Color.DARK_GRAY);
+        graphics.fillOval(width / 4, height / 4, width / 2, height / 2);
+        graphics.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> storedSiteIdsOfReports(Page page) {
+        return (List<String>) page.evaluate("""
+                async () => {
+                  const db = await new Promise((resolve, reject) => {
+                    const request = indexedDB.open('fieldbook');
+                    request.onsuccess = () => resolve(request.result);
+                    request.onerror = () => reject(request.error);
+                  });
+                  const all = await new Promise((resolve) => {
+                    const request = db.transaction('reports').objectStore('reports').getAll();
+                    request.onsuccess = () => resolve(request.result);
+                  });
+                  db.close();
+                  return all.map((report) => report.siteId);
+                }""");
+    }
+}
