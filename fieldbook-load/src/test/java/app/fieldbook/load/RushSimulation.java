@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,6 +54,7 @@ public class RushSimulation extends Simulation {
     private final RushPhotos photos = RushPhotos.generate(Math.max(1, Math.min(8, settings.rushPhotos() * 2)));
     private final RushTally tally = new RushTally(settings, new CpuUse(settings.serverPid(), settings.database()));
     private final AtomicLong photoSequence = new AtomicLong();
+    private static final int SIGN_IN_TRIES = 10;
 
     {
         List<Map<String, Object>> workers = world.workerRecords();
@@ -78,12 +80,25 @@ public class RushSimulation extends Simulation {
     private ScenarioBuilder phones(String name, List<Map<String, Object>> workers, ChainBuilder submission) {
         return scenario(name)
                 .feed(listFeeder(workers).queue())
-                .exec(Api.signIn(world.password()))
-                .exec(http("newest own report").get("/api/v1/reports")
-                        .header("Authorization", "Bearer #{token}")
-                        .queryParam("siteId", "#{pushSiteId}").queryParam("authorId", "#{userId}")
-                        .queryParam("size", "1")
-                        .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate")))
+                // a phone signs in before the rush, as a real one would have; one answered 503 tries again
+                // after the wait it was asked for, at most a few times
+                .tryMax(SIGN_IN_TRIES, "signInTry").on(
+                        pause(session -> session.getInt("signInTry") == 0 ? Duration.ZERO
+                                : Duration.ofMillis(2000 + ThreadLocalRandom.current().nextInt(2000)))
+                        .exec(http("sign in").post("/api/v1/auth/tokens")
+                                .body(StringBody("{\"login\":\"#{login}\",\"password\":\"" + world.password()
+                                        + "\",\"label\":\"load test\",\"lifetimeDays\":1}"))
+                                .check(status().is(201), jsonPath("$.token").saveAs("token"),
+                                        jsonPath("$.user.id").saveAs("userId")))
+                        .exec(http("newest own report").get("/api/v1/reports")
+                                .header("Authorization", "Bearer #{token}")
+                                .queryParam("siteId", "#{pushSiteId}").queryParam("authorId", "#{userId}")
+                                .queryParam("size", "1")
+                                .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate"))))
+                .doIf(Session::isFailed).then(exec(session -> {
+                    tally.couldNotSignIn();
+                    return session;
+                }))
                 .exitHereIfFailed()
                 .exec(session -> {
                     Session prepared = prepared(session);

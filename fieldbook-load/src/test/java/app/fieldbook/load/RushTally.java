@@ -51,6 +51,12 @@ final class RushTally {
         signedIn.incrementAndGet();
     }
 
+    /** A phone that still could not sign in after its tries: it never submits, and counts as failed. */
+    void couldNotSignIn() {
+        failures.computeIfAbsent("could not sign in", key -> new AtomicInteger()).incrementAndGet();
+        signedIn.incrementAndGet();
+    }
+
     /** Whether every phone has signed in (or those that could not have had three minutes). */
     boolean allSignedIn() {
         return signedIn.get() >= settings.rushUsers() || System.nanoTime() - created > SIGN_IN_WAIT.toNanos()
@@ -71,7 +77,7 @@ final class RushTally {
     }
 
     void failed(String status) {
-        failures.computeIfAbsent("HTTP " + status, key -> new AtomicInteger()).incrementAndGet();
+        failures.computeIfAbsent("submission, HTTP " + status, key -> new AtomicInteger()).incrementAndGet();
         ended();
     }
 
