@@ -431,6 +431,201 @@ class WebAppTest {
     }
 
     @Test
+    void aReportApprovedWhileTheAnswerToTheDevicesEditWasLostEndsApprovedOnTheDevice() throws Exception {
+        Api walter = as("walter");
+        Api maria = as("maria");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-01"), "date", "2024-03-11",
+                "content", Map.of("workPerformed", "Poured the footings of the north wall.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            java.util.concurrent.atomic.AtomicBoolean answersLost = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger pullsAfterLoss = new java.util.concurrent.atomic.AtomicInteger();
+            browser.route("**/api/v1/sync/push", route -> {
+                if (!answersLost.get()) {
+                    route.resume();
+                    return;
+                }
+                route.fetch();
+                if (lost.getAndIncrement() == 0) {
+                    // the edit is applied; the manager approves the report before the device hears of it
+                    assertThat(walter.post("/api/v1/reports/" + id + "/submit").status()).isEqualTo(200);
+                    assertThat(maria.post("/api/v1/reports/" + id + "/approve").status()).isEqualTo(200);
+                }
+                route.abort();
+            });
+            browser.onResponse(response -> {
+                if (response.url().endsWith("/api/v1/sync/pull") && lost.get() > 0) {
+                    pullsAfterLoss.incrementAndGet();
+                }
+            });
+            page.navigate(base() + "/#/reports/" + id);
+            page.locator("#notes").fill("Footings inspected by the engineer.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.waitForCondition(() -> pullsAfterLoss.get() > 0, new Page.WaitForConditionOptions().setTimeout(30_000));
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+
+            answersLost.set(false);
+            page.navigate(base() + "/#/outbox");
+            page.getByTestId("sync-now").click();
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            JsonNode server = walter.get("/api/v1/reports/" + id).body();
+            assertThat(server.path("status").asString()).isEqualTo("APPROVED");
+            assertThat(server.path("content").path("notes").asString()).isEqualTo("Footings inspected by the engineer.");
+            Map<?, ?> stored = storedReport(page, id);
+            Map<?, ?> fields = (Map<?, ?>) stored.get("fields");
+            assertThat(fields.get("status")).isEqualTo("APPROVED");
+            assertThat(fields.get("notes")).isEqualTo("Footings inspected by the engineer.");
+            assertThat(((Map<?, ?>) stored.get("base")).get("status")).isEqualTo("APPROVED");
+            assertThat(((Number) stored.get("version")).longValue()).isEqualTo(server.path("version").asLong());
+            assertThat(stored.get("serverCopy")).isNull();
+            page.navigate(base() + "/#/reports/" + id);
+            assertThat(page.locator("main")).containsText("Approved");
+            assertThat(page.locator("main")).containsText("Footings inspected by the engineer.");
+            assertThat(page.locator("#notes")).hasCount(0);
+        }
+    }
+
+    @Test
+    void aServerCopyPulledWhileTwoChangesWaitStaysBesideUntilTheLastIsAnswered() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            Map<?, ?> outcome = (Map<?, ?>) page.evaluate("""
+                    async (siteId) => {
+                      const store = await import('/app/store.js');
+                      const me = await store.account();
+                      const id = crypto.randomUUID();
+                      const report = (version, status, notes) => ({ id, siteId, date: '2024-06-03', authorId: me.id,
+                        status, returnComment: null, version, content: { workPerformed: 'Drainage.', notes, crew: [] } });
+                      await store.pulled({ reports: [report(2, 'DRAFT', 'a')] });
+                      await store.saveReport({ id, siteId, date: '2024-06-03' }, { notes: 'b' }, me);
+                      const first = await store.sendable(100, new Set());
+                      await store.freeze(first);
+                      await store.saveReport({ id, siteId, date: '2024-06-03' }, { notes: 'c' }, me);
+                      await store.pulled({ reports: [report(4, 'APPROVED', 'b')] });
+                      await store.acknowledge(first, [{ operationId: first[0].operationId, outcome: 'APPLIED',
+                        entityId: id, entityVersion: 3 }]);
+                      const between = await store.report(id);
+                      const second = await store.sendable(100, new Set());
+                      const [operation] = await store.freeze(second);
+                      await store.acknowledge(second, [{ operationId: second[0].operationId, outcome: 'CONFLICT',
+                        entityId: id, entityVersion: 4 }]);
+                      return { between, operation, settled: await store.report(id) };
+                    }""", north);
+            Map<?, ?> between = (Map<?, ?>) outcome.get("between");
+            assertThat(((Number) ((Map<?, ?>) between.get("serverCopy")).get("version")).intValue()).isEqualTo(4);
+            assertThat(((Map<?, ?>) between.get("base")).get("notes")).isEqualTo("b");
+            assertThat(((Map<?, ?>) between.get("fields")).get("notes")).isEqualTo("c");
+            Map<?, ?> operation = (Map<?, ?>) outcome.get("operation");
+            assertThat(((Number) operation.get("baseVersion")).intValue()).isEqualTo(3);
+            assertThat(((Map<?, ?>) ((Map<?, ?>) operation.get("changes")).get("notes")).get("base"))
+                    .as("the later change's base is what the person saw, not the copy kept beside").isEqualTo("b");
+            Map<?, ?> settled = (Map<?, ?>) outcome.get("settled");
+            assertThat(settled.get("serverCopy")).isNull();
+            assertThat(((Map<?, ?>) settled.get("fields")).get("status")).isEqualTo("APPROVED");
+            assertThat(((Map<?, ?>) settled.get("fields")).get("notes")).isEqualTo("b");
+            assertThat(((Number) settled.get("version")).intValue()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aCreateMergedIntoAReportTheDeviceHadPulledKeepsThePulledReport() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            Map<?, ?> outcome = (Map<?, ?>) page.evaluate(MERGED_CREATE, Map.of("siteId", north, "laterChange", false));
+            Map<?, ?> merged = (Map<?, ?>) outcome.get("merged");
+            assertThat(outcome.get("mine")).as("the device's id is gone").isNull();
+            assertThat(((Map<?, ?>) merged.get("fields")).get("notes")).isEqualTo("Filled by the other device.");
+            assertThat(((Map<?, ?>) merged.get("base")).get("notes")).isEqualTo("Filled by the other device.");
+            assertThat(((Number) merged.get("version")).intValue()).isEqualTo(3);
+
+            outcome = (Map<?, ?>) page.evaluate(MERGED_CREATE, Map.of("siteId", north, "laterChange", true));
+            merged = (Map<?, ?>) outcome.get("merged");
+            assertThat(((Map<?, ?>) merged.get("base")).get("notes")).as("the later change's base is what the person saw")
+                    .isNull();
+            assertThat(((Map<?, ?>) merged.get("fields")).get("delays")).isEqualTo("Typed after the create.");
+            assertThat(((Map<?, ?>) ((Map<?, ?>) merged.get("serverCopy")).get("fields")).get("notes"))
+                    .isEqualTo("Filled by the other device.");
+            Map<?, ?> settled = (Map<?, ?>) outcome.get("settled");
+            assertThat(settled.get("serverCopy")).isNull();
+            assertThat(((Map<?, ?>) settled.get("fields")).get("notes")).as("the kept copy holds the outcome")
+                    .isEqualTo("Filled by the other device.");
+            assertThat(((Map<?, ?>) settled.get("fields")).get("delays")).isNull();
+        }
+    }
+
+    @Test
+    void aSubmissionIsNotSentWhileAPhotoAttachedBeforeItWaitsToBeAnnounced() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            @SuppressWarnings("unchecked")
+            List<String> first = (List<String>) page.evaluate("""
+                    async (siteId) => {
+                      const store = await import('/app/store.js');
+                      const me = await store.account();
+                      const id = crypto.randomUUID();
+                      await store.saveReport({ id, siteId, date: '2024-04-02' }, { workPerformed: 'Roofing.' }, me);
+                      const create = await store.sendable(100, new Set());
+                      await store.freeze(create);
+                      await store.acknowledge(create, create.map((entry) => ({ operationId: entry.operationId,
+                        outcome: 'APPLIED', entityId: id, entityVersion: 1 })));
+                      const blob = new Blob([new Uint8Array([1, 2, 3])], { type: 'image/jpeg' });
+                      await store.addPhoto(id, { sha256: '0'.repeat(64), size: 3, takenAt: new Date().toISOString(),
+                        blob, thumb: blob }, 'Roof', me);
+                      await store.submitReport(id, me);
+                      return (await store.sendable(100, new Set())).map((entry) => entry.entity + ' ' + entry.kind
+                        + ('status' in entry.changes ? ' status' : ''));
+                    }""", north);
+            assertThat(first).containsExactly("Photo CREATE");
+        }
+    }
+
+    /**
+     * A device creates its report of a site and day (the create sent, its answer not yet recorded), then
+     * pulls the server's report of that site and day under another id, and the create's answer says it
+     * was merged into that report. With {@code laterChange}, the person typed on after the create.
+     */
+    private static final String MERGED_CREATE = """
+            async ({ siteId, laterChange }) => {
+              const store = await import('/app/store.js');
+              const me = await store.account();
+              const mine = crypto.randomUUID();
+              const theirs = crypto.randomUUID();
+              const date = laterChange ? '2024-05-07' : '2024-05-06';
+              await store.saveReport({ id: mine, siteId, date }, { workPerformed: 'Typed on this device.' }, me);
+              const create = await store.sendable(100, new Set());
+              await store.freeze(create);
+              if (laterChange) {
+                await store.saveReport({ id: mine, siteId, date }, { workPerformed: 'Typed on this device.',
+                  delays: 'Typed after the create.' }, me);
+              }
+              await store.pulled({ reports: [{ id: theirs, siteId, date, authorId: me.id, status: 'DRAFT',
+                returnComment: null, version: 3, content: { workPerformed: 'Typed on this device.',
+                  notes: 'Filled by the other device.', crew: [] } }] });
+              await store.acknowledge(create, [{ operationId: create[0].operationId, outcome: 'APPLIED',
+                entityId: theirs, entityVersion: 3 }]);
+              const merged = await store.report(theirs);
+              let settled = null;
+              if (laterChange) {
+                const later = await store.sendable(100, new Set());
+                await store.freeze(later);
+                await store.acknowledge(later, [{ operationId: later[0].operationId, outcome: 'CONFLICT',
+                  entityId: theirs, entityVersion: 3 }]);
+                settled = await store.report(theirs);
+              }
+              return { mine: (await store.report(mine)) ?? null, merged, settled };
+            }""";
+
+    @Test
     void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
         List<String> problems = new ArrayList<>();
         for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
@@ -557,6 +752,24 @@ class WebAppTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "jpeg", out);
         return out.toByteArray();
+    }
+
+    /** The device's stored record of a report (IndexedDB), as the app keeps it. */
+    private static Map<?, ?> storedReport(Page page, String id) {
+        return (Map<?, ?>) page.evaluate("""
+                async (id) => {
+                  const db = await new Promise((resolve, reject) => {
+                    const request = indexedDB.open('fieldbook');
+                    request.onsuccess = () => resolve(request.result);
+                    request.onerror = () => reject(request.error);
+                  });
+                  const found = await new Promise((resolve) => {
+                    const request = db.transaction('reports').objectStore('reports').get(id);
+                    request.onsuccess = () => resolve(request.result);
+                  });
+                  db.close();
+                  return JSON.parse(JSON.stringify(found ?? null));
+                }""", id);
     }
 
     @SuppressWarnings("unchecked")
