@@ -187,7 +187,7 @@ class WebAppTest {
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "exec");
-            assertThat(page.locator("li[data-site]")).hasCount(3);
+            assertThat(page.locator("li[data-site]")).hasCount(as("exec").get("/api/v1/sites").body().path("total").asInt());
             assertThat(page.getByText("Review")).hasCount(0);
         }
     }
@@ -490,6 +490,79 @@ class WebAppTest {
     }
 
     @Test
+    void anAdministratorManagesSitesPortfoliosUsersAndAssignmentsAndChecksTheAuditTrail() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signInAsAdministrator(browser);
+            assertThat(page.getByTestId("users").locator("a[data-login='walter']")).containsText("Walter Worker");
+
+            int sitesBefore = as("admin").get("/api/v1/sites").body().path("total").asInt();
+            page.navigate(base() + "/#/admin/sites/new");
+            page.locator("#site-code").fill("e 01");
+            page.locator("#site-name").fill("East Depot");
+            page.locator("#site-timezone").fill("Europe/Berlin");
+            page.locator("#site-address").fill("Ostkai 4, Hamburg");
+            page.getByText("Create site").click();
+            assertThat(page.getByTestId("error")).containsText("code");
+            assertThat(as("admin").get("/api/v1/sites").body().path("total").asInt()).isEqualTo(sitesBefore);
+            page.locator("#site-code").fill("E-01");
+            page.getByText("Create site").click();
+            assertThat(page.locator("h1")).hasText("E-01 East Depot");
+            assertThat(as("admin").get("/api/v1/sites").body().path("total").asInt())
+                    .as("the corrected form created one site").isEqualTo(sitesBefore + 1);
+
+            page.navigate(base() + "/#/admin/portfolios/new");
+            page.locator("#portfolio-name").fill("East");
+            page.getByTestId("portfolio-form").getByText("East Depot").click();
+            page.getByText("Create portfolio").click();
+            assertThat(page.locator("h1")).hasText("East");
+
+            page.navigate(base() + "/#/users/new");
+            page.locator("#user-login").fill("edgar");
+            page.locator("#user-name").fill("Edgar East");
+            page.locator("#user-email").fill("edgar@demo.fieldbook.app");
+            page.locator("#user-role").selectOption("MANAGER");
+            page.locator("#user-password").fill("a long first password");
+            page.getByText("Create user").click();
+            assertThat(page.locator("h1")).hasText("Edgar East");
+            page.getByTestId("assignments").getByText("East").click();
+            page.getByText("Save portfolios").click();
+            assertThat(page.getByTestId("confirmed")).hasText("Saved on the server.");
+        }
+        JsonNode eastSites = Api.anonymous(port).signIn("edgar", "a long first password").get("/api/v1/sites").body().path("items");
+        assertThat(eastSites.size()).isEqualTo(1);
+        assertThat(eastSites.get(0).path("code").asString()).isEqualTo("E-01");
+
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signInAsAdministrator(browser);
+            page.navigate(base() + "/#/audit");
+            assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+            page.locator("#audit-type").selectOption("Site");
+            page.getByText("Show events").click();
+            assertThat(page.getByTestId("audit-count")).hasText(
+                    as("admin").get("/api/v1/audit/events?entityType=Site").body().path("total").asInt() + " events");
+            assertThat(page.getByTestId("audit-events")).containsText("SITE_CREATED");
+            assertThat(page.getByTestId("audit-events")).not().containsText("USER_CREATED");
+            com.microsoft.playwright.Download download = page.waitForDownload(() -> page.getByTestId("export").click());
+            String csv = Files.readString(download.path());
+            assertThat(csv.lines().findFirst().orElseThrow()).startsWith("occurredAt,actorLogin,actorId,action,entityType");
+            assertThat(csv).contains("SITE_CREATED", "E-01", "East Depot").doesNotContain("USER_CREATED");
+            page.getByTestId("verify").click();
+            assertThat(page.getByTestId("verification")).containsText("The chain is intact");
+        }
+    }
+
+    /** Signs in through the app's form as the administrator, whose screens need no sync. */
+    private Page signInAsAdministrator(BrowserContext browser) {
+        Page page = Browsers.page(browser);
+        page.navigate(base() + "/");
+        page.locator("#login").fill("admin");
+        page.locator("#password").fill(PASSWORD);
+        page.locator("form").getByText("Sign in").click();
+        assertThat(page.getByTestId("users")).isVisible();
+        return page;
+    }
+
+    @Test
     void aServerCopyPulledWhileTwoChangesWaitStaysBesideUntilTheLastIsAnswered() throws Exception {
         String north = siteId("N-01");
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
@@ -689,6 +762,28 @@ class WebAppTest {
                 assertThat(page.locator(".status-grid td.cell-approved")).hasCount(1);
                 assertThat(page.getByTestId("trades")).containsText("Concrete");
                 check(page, "dashboard", size, problems);
+                page.navigate(base() + "/#/audit");
+                assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+            }
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = signInAsAdministrator(browser);
+                check(page, "users", size, problems);
+                page.getByTestId("users").locator("a[data-login='walter']").click();
+                assertThat(page.getByTestId("assignments")).containsText("Harbour Bridge Retrofit");
+                check(page, "user", size, problems);
+                page.navigate(base() + "/#/admin/sites");
+                page.getByTestId("admin-sites").locator("a[data-code='N-01']").click();
+                assertThat(page.locator("#site-timezone")).hasValue("Europe/Berlin");
+                check(page, "site-admin", size, problems);
+                page.navigate(base() + "/#/admin/portfolios");
+                page.getByTestId("portfolios").getByText("North").click();
+                assertThat(page.getByTestId("portfolio-form").locator("input:checked")).hasCount(2);
+                check(page, "portfolio", size, problems);
+                page.navigate(base() + "/#/audit");
+                assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+                page.getByTestId("verify").click();
+                assertThat(page.getByTestId("verification")).containsText("The chain is intact");
+                check(page, "audit", size, problems);
             }
         }
         assertThat(problems).isEmpty();
