@@ -14,6 +14,7 @@ import './fb-dashboard.js';
 import './fb-help.js';
 import './fb-admin.js';
 import './fb-audit.js';
+import './fb-site-photos.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -222,6 +223,8 @@ class FbApp extends LitElement {
         return html`<fb-report .account=${me} .siteId=${r.siteId} .today=${true}></fb-report>`;
       case 'report':
         return html`<fb-report .account=${me} .reportId=${r.reportId}></fb-report>`;
+      case 'site-photos':
+        return html`<fb-site-photos .siteId=${r.siteId}></fb-site-photos>`;
       case 'site':
         return html`<fb-site-reports .account=${me} .siteId=${r.siteId}></fb-site-reports>`;
       case 'outbox':
@@ -282,6 +285,9 @@ function parse(hash) {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'sites' && parts[1] && parts[2] === 'today') {
     return { name: 'today', siteId: parts[1] };
+  }
+  if (parts[0] === 'sites' && parts[1] && parts[2] === 'photos') {
+    return { name: 'site-photos', siteId: parts[1] };
   }
   if (parts[0] === 'sites' && parts[1]) {
     return { name: 'site', siteId: parts[1] };

@@ -4,6 +4,7 @@ import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
 import { CONTENT, emptyContent, problemOf, todayIn, uuid } from '../report-fields.js';
 import { prepare } from '../photos.js';
+import './fb-photo-viewer.js';
 import { Screen, focusHeading } from './screen.js';
 import { statusBadge } from './status-badge.js';
 
@@ -286,8 +287,10 @@ class FbReport extends Screen {
             const source = this.thumbnailOf(photo);
             return html`<li>
               <figure>
+                <button type="button" class="photo-open" @click=${(e) => this.querySelector('fb-photo-viewer').open(i, e.currentTarget)}>
                 ${source ? html`<img src=${source} alt=${photo.caption || t('report.photos.alt', { number: i + 1 })}>`
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
+                <span class="visually-hidden">${t('viewer.open')}</span></button>
                 <figcaption>${photo.caption ? html`<span>${photo.caption}</span>` : ''}
                   <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span></figcaption>
               </figure></li>`;
@@ -300,6 +303,7 @@ class FbReport extends Screen {
             ?disabled=${this.preparing} @change=${(e) => this.addPhotos(e)}>
           <label class="button add-photo" for="photo-input">${cameraIcon}
             ${this.preparing ? t('report.photos.preparing') : t('report.photos.add')}</label>` : ''}
+        <fb-photo-viewer .photos=${this.photos}></fb-photo-viewer>
       </fieldset>`;
   }
 
