@@ -266,13 +266,13 @@ export async function decide(id, status, comment) {
 
 /** The photos of a report on this device: taken here (with their upload state) or pulled from the server. */
 export async function photosOf(reportId) {
-  const all = await (await db()).getAllFromIndex('photos', 'report', reportId);
+  const all = (await (await db()).getAllFromIndex('photos', 'report', reportId)).filter((photo) => !photo.removed);
   return all.sort((a, b) => (a.takenAt || '').localeCompare(b.takenAt || ''));
 }
 
 /** Photos whose content is still only on this device. */
 export async function photosWaiting() {
-  return (await (await db()).getAll('photos')).filter((photo) => photo.blob);
+  return (await (await db()).getAll('photos')).filter((photo) => photo.blob && !photo.removed);
 }
 
 /**
@@ -298,6 +298,37 @@ export async function addPhoto(reportId, prepared, caption, me) {
   await tx.done;
   changedHere();
   return id;
+}
+
+/**
+ * Removes a photo of the author's report while it may still be changed. A photo whose announcement was
+ * never sent goes at once, with its entries and its blob; otherwise its removal waits in the outbox (after
+ * the announcement) and the photo is hidden until the server answers: gone on the server, it goes here too;
+ * refused (e.g. the report was submitted meanwhile), it shows again.
+ */
+export async function removePhoto(photoId, me) {
+  const database = await db();
+  const tx = database.transaction(['reports', 'outbox', 'photos'], 'readwrite');
+  const photos = tx.objectStore('photos');
+  const queue = tx.objectStore('outbox');
+  const photo = await photos.get(photoId);
+  const record = photo && await tx.objectStore('reports').get(photo.reportId);
+  if (!photo || !record || !editableBy(record, me)) {
+    tx.abort();
+    throw new Error('This report can no longer be changed.');
+  }
+  const entries = await queue.index('entity').getAll(photoId);
+  if (entries.some((waiting) => waiting.kind === 'CREATE' && !waiting.sent)) {
+    for (const waiting of entries) {
+      await queue.delete(waiting.seq);
+    }
+    await photos.delete(photoId);
+  } else if (!entries.some((waiting) => waiting.kind === 'DELETE')) {
+    await queue.add({ ...entry(photoId, 'DELETE', {}, new Date().toISOString(), PHOTO), reportId: photo.reportId });
+    await photos.put({ ...photo, removed: true });
+  }
+  await tx.done;
+  changedHere();
 }
 
 /** Records how far an upload got. */
@@ -373,7 +404,7 @@ export async function sendable(limit, skip) {
   const held = new Set();
   const now = Date.now();
   const all = await tx.objectStore('outbox').getAll();
-  const reportOf = (waiting) => (waiting.entity === PHOTO ? waiting.changes.reportId : waiting.entityId);
+  const reportOf = (waiting) => (waiting.entity === PHOTO ? waiting.changes.reportId ?? waiting.reportId : waiting.entityId);
   const photoWaits = new Set();
   for (const waiting of all) {
     // A photo goes after the earlier changes of its report (it needs the report), and a report's later
@@ -427,7 +458,7 @@ export async function sendable(limit, skip) {
  */
 export async function freeze(batch) {
   const database = await db();
-  const tx = database.transaction(['outbox', 'reports'], 'readwrite');
+  const tx = database.transaction(['outbox', 'reports', 'photos'], 'readwrite');
   const operations = [];
   for (const listed of batch) {
     const waiting = await tx.objectStore('outbox').get(listed.seq);
@@ -435,7 +466,8 @@ export async function freeze(batch) {
       continue;
     }
     if (!waiting.sent) {
-      const record = await tx.objectStore('reports').get(waiting.entityId);
+      const record = waiting.entity === PHOTO ? await tx.objectStore('photos').get(waiting.entityId)
+        : await tx.objectStore('reports').get(waiting.entityId);
       const creating = waiting.kind === 'CREATE';
       const bases = creating || waiting.entity === PHOTO ? null : record?.base;
       const changes = {};
@@ -534,6 +566,10 @@ async function acceptedIn(tx, waiting, result) {
   if (waiting.entity === PHOTO) {
     const photos = tx.objectStore('photos');
     const photo = await photos.get(waiting.entityId);
+    if (waiting.kind === 'DELETE') {
+      await photos.delete(waiting.entityId);
+      return;
+    }
     if (photo) {
       await photos.delete(photo.id);
       await photos.put({ ...photo, id: result.entityId || photo.id, version: Math.max(photo.version || 0, result.entityVersion || 0) });
@@ -607,6 +643,9 @@ async function rekeyIn(tx, from, to) {
     if (waiting.entity === PHOTO && waiting.changes.reportId === from && !waiting.sent) {
       waiting.changes = { ...waiting.changes, reportId: to };
       await queue.put(waiting);
+    } else if (waiting.entity === PHOTO && waiting.reportId === from) {
+      waiting.reportId = to;
+      await queue.put(waiting);
     }
   }
   await rebaseIn(tx, to);
@@ -619,7 +658,10 @@ async function rejectedIn(tx, waiting, status, problemType, detail) {
   if (waiting.entity === PHOTO) {
     // The device keeps the picture: the person can still save it elsewhere.
     const photo = await tx.objectStore('photos').get(waiting.entityId);
-    if (photo) {
+    if (photo && waiting.kind === 'DELETE') {
+      // The removal was refused: the photo stays on the report, and shows again.
+      await tx.objectStore('photos').put({ ...photo, removed: false });
+    } else if (photo) {
       await tx.objectStore('photos').put({ ...photo, refused: detail });
     }
     return;

@@ -41,6 +41,7 @@ class FbReport extends Screen {
     loaded: { state: true },
     photos: { state: true },
     preparing: { state: true },
+    removing: { state: true },
   };
 
   constructor() {
@@ -225,6 +226,17 @@ class FbReport extends Screen {
   }
 
   /** Downscales the chosen pictures and keeps each on the device with its creation in the outbox. */
+  /** Removes a photo after the person confirmed it (a second tap). */
+  async removePhoto(photo) {
+    try {
+      await store.removePhoto(photo.id, this.account);
+      this.message = t('report.photos.removed');
+    } catch (failure) {
+      this.message = failure.message;
+    }
+    this.removing = null;
+  }
+
   async addPhotos(event) {
     const files = [...event.target.files];
     event.target.value = '';
@@ -292,7 +304,14 @@ class FbReport extends Screen {
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
                 <span class="visually-hidden">${t('viewer.open')}</span></button>
                 <figcaption>${photo.caption ? html`<span>${photo.caption}</span>` : ''}
-                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span></figcaption>
+                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span>
+                  ${editable ? (this.removing === photo.id ? html`
+                    <span class="confirm-remove">${t('report.photos.removeConfirm')}
+                      <button type="button" class="link danger" @click=${() => this.removePhoto(photo)}>${t('report.photos.removeYes')}</button>
+                      <button type="button" class="link" @click=${() => { this.removing = null; }}>${t('report.photos.removeNo')}</button></span>`
+                    : html`<button type="button" class="link danger" @click=${() => { this.removing = photo.id; }}
+                      aria-label=${t('report.photos.removeOne', { name: photo.caption || t('report.photos.alt', { number: i + 1 }) })}>${t('report.photos.remove')}</button>`) : ''}
+                  </figcaption>
               </figure></li>`;
           })}
         </ul>

@@ -563,6 +563,57 @@ class WebAppTest {
     }
 
     @Test
+    void aPhotoRemovedFromADraftGoesFromTheServerAndOneNeverSentNeverGetsThere() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-01",
+                "content", Map.of("workPerformed", "New fence along the yard.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            Locator photos = page.getByTestId("photos");
+            page.locator("#photo-caption").fill("Gate");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("gate.jpg", "image/jpeg", jpeg(800, 600, Color.GREEN))});
+            assertThat(photos.locator("li")).hasCount(1);
+            page.locator("#photo-caption").fill("Fence");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("fence.jpg", "image/jpeg", jpeg(800, 600, Color.RED))});
+            assertThat(photos.getByText("On the server")).hasCount(2,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
+
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Remove Fence")).click();
+            page.getByText("Yes, remove").click();
+            assertThat(photos.locator("li")).hasCount(1);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            JsonNode onServer = walter.get("/api/v1/reports/" + id + "/photos").body();
+            assertThat(onServer.size()).isEqualTo(1);
+            assertThat(onServer.get(0).path("caption").asString()).isEqualTo("Gate");
+
+            browser.setOffline(true);
+            page.locator("#photo-caption").fill("Shed");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("shed.jpg", "image/jpeg", jpeg(800, 600, Color.BLUE))});
+            assertThat(photos.locator("li")).hasCount(2);
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Remove Shed")).click();
+            page.getByText("Yes, remove").click();
+            assertThat(photos.locator("li")).hasCount(1);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            assertThat((Number) page.evaluate(COUNT_PHOTO_BLOBS)).as("the removed photo's copy is gone").isEqualTo(0);
+            browser.setOffline(false);
+            assertThat(page.getByTestId("sync-status")).containsText("Online");
+        }
+        JsonNode onServer = walter.get("/api/v1/reports/" + id + "/photos").body();
+        assertThat(onServer.size()).isEqualTo(1);
+        assertThat(onServer.get(0).path("caption").asString()).isEqualTo("Gate");
+    }
+
+    @Test
     void aServerCopyPulledWhileTwoChangesWaitStaysBesideUntilTheLastIsAnswered() throws Exception {
         String north = siteId("N-01");
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
