@@ -750,6 +750,72 @@ class WebAppTest {
             }""";
 
     @Test
+    void oneWorkersPhoneAndLaptopChangingAFieldOfflineMeetInTheConflictsInboxAndBothConvergeOnTheResolution()
+            throws Exception {
+        Api walter = as("walter");
+        Api maria = as("maria");
+        String north = siteId("N-01");
+        String shared = walter.post("/api/v1/reports", Map.of("siteId", north, "date", "2024-09-02",
+                "content", Map.of("notes", "Crane booked."))).id();
+        String returned = walter.post("/api/v1/reports", Map.of("siteId", north, "date", "2024-09-03",
+                "content", Map.of("workPerformed", "Rebar for the ramp."))).id();
+        assertThat(walter.post("/api/v1/reports/" + returned + "/submit").status()).isEqualTo(200);
+        assertThat(maria.post("/api/v1/reports/" + returned + "/return", Map.of("comment", "Which ramp?")).status())
+                .isEqualTo(200);
+        try (BrowserContext phone = browsers.open(browsers.newProfile(), Browsers.PHONE);
+                BrowserContext laptop = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page onPhone = signIn(phone, "walter");
+            Page onLaptop = signIn(laptop, "walter");
+            phone.setOffline(true);
+            laptop.setOffline(true);
+            onPhone.navigate(base() + "/#/reports/" + shared);
+            onPhone.locator("#notes").fill("Crane arrives at 7.");
+            assertThat(onPhone.getByTestId("save-state")).hasText("Saved on this device");
+            onPhone.navigate(base() + "/#/reports/" + returned);
+            onPhone.locator("#workPerformed").fill("Rebar for the east ramp.");
+            assertThat(onPhone.getByTestId("save-state")).hasText("Saved on this device");
+            onLaptop.navigate(base() + "/#/reports/" + shared);
+            onLaptop.locator("#notes").fill("Crane arrives at 9.");
+            assertThat(onLaptop.getByTestId("save-state")).hasText("Saved on this device");
+
+            // meanwhile the report returned to the worker is submitted again from elsewhere, and approved
+            assertThat(walter.post("/api/v1/reports/" + returned + "/submit").status()).isEqualTo(200);
+            assertThat(maria.post("/api/v1/reports/" + returned + "/approve").status()).isEqualTo(200);
+
+            phone.setOffline(false);
+            assertThat(onPhone.getByTestId("waiting")).hasText("All changes synced");
+            laptop.setOffline(false);
+            assertThat(onLaptop.getByTestId("waiting")).hasText("All changes synced");
+
+            onLaptop.navigate(base() + "/#/conflicts");
+            Locator conflict = onLaptop.getByTestId("conflicts").locator("li")
+                    .filter(new Locator.FilterOptions().setHasText("Crane arrives at 9."));
+            assertThat(conflict).hasCount(1);
+            assertThat(conflict.getByTestId("server-value")).hasText("Crane arrives at 7.");
+            assertThat(conflict.getByTestId("device-value")).hasText("Crane arrives at 9.");
+            conflict.getByText("Take the device’s").click();
+            assertThat(conflict).hasCount(0);
+
+            onPhone.navigate(base() + "/#/outbox");
+            onPhone.getByTestId("sync-now").click();
+            onPhone.navigate(base() + "/#/reports/" + shared);
+            assertThat(onPhone.locator("#notes")).hasValue("Crane arrives at 9.",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasValueOptions().setTimeout(30_000));
+            onLaptop.navigate(base() + "/#/reports/" + shared);
+            assertThat(onLaptop.locator("#notes")).hasValue("Crane arrives at 9.");
+            onPhone.navigate(base() + "/#/reports/" + returned);
+            assertThat(onPhone.locator("main")).containsText("Approved");
+            assertThat(onPhone.locator("main")).containsText("Rebar for the ramp.");
+            assertThat(onPhone.locator("#workPerformed")).hasCount(0);
+        }
+        assertThat(walter.get("/api/v1/reports/" + shared).body().path("content").path("notes").asString())
+                .isEqualTo("Crane arrives at 9.");
+        JsonNode approved = walter.get("/api/v1/reports/" + returned).body();
+        assertThat(approved.path("status").asString()).isEqualTo("APPROVED");
+        assertThat(approved.path("content").path("workPerformed").asString()).isEqualTo("Rebar for the ramp.");
+    }
+
+    @Test
     void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
         List<String> problems = new ArrayList<>();
         for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
