@@ -769,12 +769,15 @@ class WebAppTest {
             phone.setOffline(true);
             laptop.setOffline(true);
             onPhone.navigate(base() + "/#/reports/" + shared);
+            assertThat(onPhone.locator("#notes")).hasValue("Crane booked.");
             onPhone.locator("#notes").fill("Crane arrives at 7.");
             assertThat(onPhone.getByTestId("save-state")).hasText("Saved on this device");
             onPhone.navigate(base() + "/#/reports/" + returned);
+            assertThat(onPhone.locator("#workPerformed")).hasValue("Rebar for the ramp.");
             onPhone.locator("#workPerformed").fill("Rebar for the east ramp.");
             assertThat(onPhone.getByTestId("save-state")).hasText("Saved on this device");
             onLaptop.navigate(base() + "/#/reports/" + shared);
+            assertThat(onLaptop.locator("#notes")).hasValue("Crane booked.");
             onLaptop.locator("#notes").fill("Crane arrives at 9.");
             assertThat(onLaptop.getByTestId("save-state")).hasText("Saved on this device");
 
@@ -807,6 +810,11 @@ class WebAppTest {
             assertThat(onPhone.locator("main")).containsText("Approved");
             assertThat(onPhone.locator("main")).containsText("Rebar for the ramp.");
             assertThat(onPhone.locator("#workPerformed")).hasCount(0);
+            onPhone.navigate(base() + "/#/conflicts");
+            Locator locked = onPhone.getByTestId("conflicts").locator("li")
+                    .filter(new Locator.FilterOptions().setHasText("Rebar for the east ramp."));
+            assertThat(locked).hasCount(1);
+            assertThat(locked.getByTestId("server-value")).hasText("Rebar for the ramp.");
         }
         assertThat(walter.get("/api/v1/reports/" + shared).body().path("content").path("notes").asString())
                 .isEqualTo("Crane arrives at 9.");
