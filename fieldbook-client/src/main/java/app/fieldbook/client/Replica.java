@@ -159,12 +159,13 @@ final class Replica {
     }
 
     /**
-     * Rebuilds a report's fields from its acknowledged copy and the changes still waiting for it. A server
-     * copy kept beside the report becomes its acknowledged copy first, when it is at least as new.
+     * Rebuilds a report's fields from its acknowledged copy and the changes still waiting for it. Once no
+     * change waits any more, a server copy kept beside the report becomes its acknowledged copy, when it is
+     * at least as new. While changes wait it stays beside: their bases are what the person saw.
      */
     void rebase(UUID reportId) {
         store.reports().find(reportId).ifPresent(found -> {
-            StoredReport report = withServerCopyFolded(found);
+            StoredReport report = store.outbox().hasPending(reportId) ? found : withServerCopyFolded(found);
             ObjectNode fields = report.base();
             boolean deleted = false;
             for (OutboxEntry waiting : store.outbox().of(reportId)) {
@@ -353,14 +354,18 @@ final class Replica {
      */
     void rekeyReport(UUID from, UUID to) {
         Optional<StoredReport> existing = store.reports().find(to);
+        boolean moreWaiting = store.outbox().hasPending(from);
         if (existing.isPresent() && store.outbox().hasPending(to)) {
             store.reports().remove(from);
         } else {
             existing.ifPresent(report -> store.reports().remove(to));
             store.reports().rekey(from, to);
-            // the device had pulled the server's report under that id: it stays the acknowledged copy
+            // The device had pulled the server's report under that id. With nothing else waiting it becomes
+            // the acknowledged copy; otherwise it is kept beside the device's record until they are answered.
             existing.ifPresent(server -> store.reports().find(to).ifPresent(mine -> store.reports().save(
-                    mine.withBase(server.base(), server.version()).withServerCopy(server.serverCopy()))));
+                    moreWaiting ? mine.withServerCopy(server.serverCopy() != null ? server.serverCopy()
+                            : acknowledgedCopy(server))
+                            : mine.withBase(server.base(), server.version()).withServerCopy(server.serverCopy()))));
         }
         for (StoredPhoto stored : store.photos().ofReport(from)) {
             Photo photo = stored.photo();
@@ -379,6 +384,14 @@ final class Replica {
             }
         }
         rebase(to);
+    }
+
+    /** The report as the server last acknowledged it to the device, for keeping it beside another record. */
+    private Report acknowledgedCopy(StoredReport report) {
+        ObjectNode base = report.base();
+        return new Report(report.id(), report.siteId(), report.date(), report.authorId(), values.status(base),
+                values.content(base), values.returnComment(base), null, null, null, report.version(), null,
+                report.updatedAt(), null);
     }
 
     private void rekeyPhoto(UUID from, UUID to) {

@@ -24,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class PullingChangesTest extends SignedInDeviceTest {
 
@@ -97,6 +98,35 @@ class PullingChangesTest extends SignedInDeviceTest {
         assertThat(shown.status()).isEqualTo(ReportStatus.APPROVED);
         assertThat(shown.content().workPerformed()).isEqualTo("Poured deck 4");
         assertThat(shown.version()).isEqualTo(3);
+        assertThat(shown.serverCopy()).isNull();
+    }
+
+    @Test
+    void aServerCopyStaysBesideWhileLaterChangesWaitSoTheirBasesAreWhatThePersonSaw() {
+        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        client.editReport(mine.id(), content("Poured deck 4, mine"));
+        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
+                OperationOutcome.CONFLICT, 409, mine.id(), 3, List.of(UUID.randomUUID()), null, null));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.dropAnswer());
+        }
+        server.page(page("c-3", false, List.of(report(mine.id(), NORTH, DAY, ReportStatus.APPROVED, "Poured deck 4", 3)),
+                List.of(), List.of()));
+        client.sync();
+        client.submitReport(mine.id());
+        clock.advance(Backoff.STANDARD.cap());
+
+        client.sync();
+
+        JsonNode submit = server.pushedOperations().getLast();
+        assertThat(submit.get("changes").get("status").get("base").asString())
+                .as("the submit is based on the draft the person saw, not on the approval it never saw")
+                .isEqualTo("DRAFT");
+        LocalReport shown = client.report(mine.id()).orElseThrow();
+        assertThat(shown.waitingChanges()).isZero();
+        assertThat(shown.status()).isEqualTo(ReportStatus.APPROVED);
+        assertThat(shown.content().workPerformed()).isEqualTo("Poured deck 4");
         assertThat(shown.serverCopy()).isNull();
     }
 
