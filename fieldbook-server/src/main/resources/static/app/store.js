@@ -266,13 +266,13 @@ export async function decide(id, status, comment) {
 
 /** The photos of a report on this device: taken here (with their upload state) or pulled from the server. */
 export async function photosOf(reportId) {
-  const all = await (await db()).getAllFromIndex('photos', 'report', reportId);
+  const all = (await (await db()).getAllFromIndex('photos', 'report', reportId)).filter((photo) => !photo.removed);
   return all.sort((a, b) => (a.takenAt || '').localeCompare(b.takenAt || ''));
 }
 
 /** Photos whose content is still only on this device. */
 export async function photosWaiting() {
-  return (await (await db()).getAll('photos')).filter((photo) => photo.blob);
+  return (await (await db()).getAll('photos')).filter((photo) => photo.blob && !photo.removed);
 }
 
 /**
@@ -298,6 +298,37 @@ export async function addPhoto(reportId, prepared, caption, me) {
   await tx.done;
   changedHere();
   return id;
+}
+
+/**
+ * Removes a photo of the author's report while it may still be changed. A photo whose announcement was
+ * never sent goes at once, with its entries and its blob; otherwise its removal waits in the outbox (after
+ * the announcement) and the photo is hidden until the server answers: gone on the server, it goes here too;
+ * refused (e.g. the report was submitted meanwhile), it shows again.
+ */
+export async function removePhoto(photoId, me) {
+  const database = await db();
+  const tx = database.transaction(['reports', 'outbox', 'photos'], 'readwrite');
+  const photos = tx.objectStore('photos');
+  const queue = tx.objectStore('outbox');
+  const photo = await photos.get(photoId);
+  const record = photo && await tx.objectStore('reports').get(photo.reportId);
+  if (!photo || !record || !editableBy(record, me)) {
+    tx.abort();
+    throw new Error('This report can no longer be changed.');
+  }
+  const entries = await queue.index('entity').getAll(photoId);
+  if (entries.some((waiting) => waiting.kind === 'CREATE' && !waiting.sent)) {
+    for (const waiting of entries) {
+      await queue.delete(waiting.seq);
+    }
+    await photos.delete(photoId);
+  } else if (!entries.some((waiting) => waiting.kind === 'DELETE')) {
+    await queue.add({ ...entry(photoId, 'DELETE', {}, new Date().toISOString(), PHOTO), reportId: photo.reportId });
+    await photos.put({ ...photo, removed: true });
+  }
+  await tx.done;
+  changedHere();
 }
 
 /** Records how far an upload got. */
@@ -373,11 +404,19 @@ export async function sendable(limit, skip) {
   const held = new Set();
   const now = Date.now();
   const all = await tx.objectStore('outbox').getAll();
-  const reportOf = (waiting) => (waiting.entity === PHOTO ? waiting.changes.reportId : waiting.entityId);
+  const reportOf = (waiting) => (waiting.entity === PHOTO ? waiting.changes.reportId ?? waiting.reportId : waiting.entityId);
+  const photoWaits = new Set();
   for (const waiting of all) {
     // A photo goes after the earlier changes of its report (it needs the report), and a report's later
-    // changes (a submission) after its earlier photos (photos are added to editable reports only).
+    // changes (a submission) after its earlier photos, even in the same batch: the server refuses a photo
+    // of a submitted report, and a batch split in halves or answered in part could otherwise send the
+    // submission first.
     const report = reportOf(waiting);
+    if (waiting.entity === PHOTO) {
+      photoWaits.add(report);
+    } else if (photoWaits.has(report)) {
+      held.add(report);
+    }
     if (held.has(report)) {
       continue;
     }
@@ -419,7 +458,7 @@ export async function sendable(limit, skip) {
  */
 export async function freeze(batch) {
   const database = await db();
-  const tx = database.transaction(['outbox', 'reports'], 'readwrite');
+  const tx = database.transaction(['outbox', 'reports', 'photos'], 'readwrite');
   const operations = [];
   for (const listed of batch) {
     const waiting = await tx.objectStore('outbox').get(listed.seq);
@@ -427,7 +466,8 @@ export async function freeze(batch) {
       continue;
     }
     if (!waiting.sent) {
-      const record = await tx.objectStore('reports').get(waiting.entityId);
+      const record = waiting.entity === PHOTO ? await tx.objectStore('photos').get(waiting.entityId)
+        : await tx.objectStore('reports').get(waiting.entityId);
       const creating = waiting.kind === 'CREATE';
       const bases = creating || waiting.entity === PHOTO ? null : record?.base;
       const changes = {};
@@ -526,15 +566,20 @@ async function acceptedIn(tx, waiting, result) {
   if (waiting.entity === PHOTO) {
     const photos = tx.objectStore('photos');
     const photo = await photos.get(waiting.entityId);
+    if (waiting.kind === 'DELETE') {
+      await photos.delete(waiting.entityId);
+      return;
+    }
     if (photo) {
       await photos.delete(photo.id);
-      await photos.put({ ...photo, id: result.entityId || photo.id, version: result.entityVersion || 0 });
+      await photos.put({ ...photo, id: result.entityId || photo.id, version: Math.max(photo.version || 0, result.entityVersion || 0) });
     }
     return;
   }
   const reports = tx.objectStore('reports');
   let id = waiting.entityId;
-  if (waiting.kind === 'CREATE' && result.entityId && result.entityId !== id) {
+  const merged = waiting.kind === 'CREATE' && result.entityId && result.entityId !== id;
+  if (merged) {
     await rekeyIn(tx, id, result.entityId);
     id = result.entityId;
   }
@@ -546,9 +591,17 @@ async function acceptedIn(tx, waiting, result) {
     await reports.delete(id);
     return;
   }
-  record.base = { ...(record.base || { status: 'DRAFT', returnComment: null }), ...waiting.changes };
-  record.version = Math.max(record.version, result.entityVersion || 0);
-  await reports.put(record);
+  // A create merged into a report the device had pulled keeps the pulled copy as the acknowledged one (it
+  // is what the device knows of the server's report). Otherwise the change moves the acknowledged copy on,
+  // unless that copy is already at or past the change's outcome.
+  const version = result.entityVersion || 0;
+  const pulledBefore = merged && record.base != null;
+  if (!pulledBefore && (record.base == null || version > record.version)) {
+    record.base = { ...(record.base || { status: 'DRAFT', returnComment: null }), ...waiting.changes };
+    record.version = Math.max(record.version, version);
+    await reports.put(record);
+  }
+  await rebaseIn(tx, id);
 }
 
 /** The server already had this author's report of the site and day under another id: use the server's id. */
@@ -558,9 +611,21 @@ async function rekeyIn(tx, from, to) {
   const record = await reports.get(from);
   const existing = await reports.get(to);
   const existingWaits = (await queue.index('entity').count(to)) > 0;
+  const laterWait = (await queue.index('entity').count(from)) > 0;
   await reports.delete(from);
   if (record && !(existing && existingWaits)) {
-    await reports.put({ ...record, id: to });
+    let moved = { ...record, id: to };
+    if (existing && !laterWait) {
+      // The device had pulled the server's report under that id: it stays the acknowledged copy.
+      moved = { ...moved, base: existing.base, version: existing.version, server: existing.server ?? moved.server,
+        serverCopy: existing.serverCopy ?? null };
+    } else if (existing) {
+      // Later changes of the device's create wait, based on what the person saw: the pulled report waits
+      // beside until they are answered.
+      moved = { ...moved, serverCopy: newer(existing.serverCopy, existing.base
+        ? { fields: existing.base, version: existing.version, server: existing.server } : null) };
+    }
+    await reports.put(moved);
   }
   for (const waiting of await queue.index('entity').getAll(from)) {
     waiting.entityId = to;
@@ -578,6 +643,9 @@ async function rekeyIn(tx, from, to) {
     if (waiting.entity === PHOTO && waiting.changes.reportId === from && !waiting.sent) {
       waiting.changes = { ...waiting.changes, reportId: to };
       await queue.put(waiting);
+    } else if (waiting.entity === PHOTO && waiting.reportId === from) {
+      waiting.reportId = to;
+      await queue.put(waiting);
     }
   }
   await rebaseIn(tx, to);
@@ -590,7 +658,10 @@ async function rejectedIn(tx, waiting, status, problemType, detail) {
   if (waiting.entity === PHOTO) {
     // The device keeps the picture: the person can still save it elsewhere.
     const photo = await tx.objectStore('photos').get(waiting.entityId);
-    if (photo) {
+    if (photo && waiting.kind === 'DELETE') {
+      // The removal was refused: the photo stays on the report, and shows again.
+      await tx.objectStore('photos').put({ ...photo, removed: false });
+    } else if (photo) {
       await tx.objectStore('photos').put({ ...photo, refused: detail });
     }
     return;
@@ -606,14 +677,52 @@ async function rejectedIn(tx, waiting, status, problemType, detail) {
   }
 }
 
-/** Rebuilds a record from its acknowledged copy and the changes still waiting for it. */
+/** A server copy kept beside a record, as fields, version and the server's own data. */
+function keptCopy(copy) {
+  if (!copy) {
+    return null;
+  }
+  if (copy.fields) {
+    return copy;
+  }
+  return {
+    fields: fieldsOf(copy), version: copy.version,
+    server: {
+      submittedAt: copy.submittedAt, decidedAt: copy.decidedAt, decidedBy: copy.decidedBy,
+      updatedAt: copy.updatedAt, updatedBy: copy.updatedBy,
+    },
+  };
+}
+
+function newer(one, other) {
+  const [a, b] = [keptCopy(one), keptCopy(other)];
+  return !a ? b : !b ? a : (b.version > a.version ? b : a);
+}
+
+/**
+ * Rebuilds a record from its acknowledged copy and the changes still waiting for it. Once nothing waits
+ * for the record, a server copy kept beside it (pulled while its changes waited) becomes the acknowledged
+ * copy when it is at least as new: it holds the outcome of the answered changes, and the feed will not send
+ * it again. An older one is dropped (the feed sends the newer version). While changes wait, the copy stays
+ * beside, so that their bases stay what the person saw.
+ */
 async function rebaseIn(tx, id) {
   const record = await tx.objectStore('reports').get(id);
   if (!record) {
     return;
   }
-  let fields = record.base ? { ...record.base } : null;
   const entries = (await tx.objectStore('outbox').index('entity').getAll(id)).sort((a, b) => a.seq - b.seq);
+  const copy = keptCopy(record.serverCopy);
+  const folded = copy && entries.length === 0;
+  if (folded) {
+    if (copy.version >= record.version) {
+      record.base = { ...copy.fields };
+      record.version = copy.version;
+      record.server = copy.server ?? record.server;
+    }
+    record.serverCopy = null;
+  }
+  let fields = record.base ? { ...record.base } : null;
   for (const waiting of entries) {
     if (waiting.kind === 'CREATE') {
       fields = { ...(fields || { status: 'DRAFT', returnComment: null }), ...waiting.changes };
@@ -623,6 +732,8 @@ async function rebaseIn(tx, id) {
   }
   if (fields) {
     record.fields = fields;
+  }
+  if (fields || folded) {
     record.rev = (record.rev ?? 0) + 1;
     await tx.objectStore('reports').put(record);
   }
@@ -673,7 +784,7 @@ export async function pulled(page) {
       updatedAt: incoming.updatedAt, updatedBy: incoming.updatedBy,
     };
     if (local && (await waits(incoming.id))) {
-      await reports.put({ ...local, serverCopy: incoming, server });
+      await reports.put({ ...local, serverCopy: newer(local.serverCopy, incoming), server });
       continue;
     }
     const fields = fieldsOf(incoming);

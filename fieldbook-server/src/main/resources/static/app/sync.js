@@ -62,7 +62,9 @@ export class SyncEngine extends EventTarget {
   syncNow({ retry = false } = {}) {
     if (!this.running) {
       this.running = (async () => {
-        if (!(await store.account())) {
+        const account = await store.account();
+        if (!account || account.role === 'ADMINISTRATOR') {
+          // Administrators have nothing to sync: their screens work on the server directly.
           return;
         }
         if (!navigator.onLine) {

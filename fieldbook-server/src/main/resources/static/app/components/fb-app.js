@@ -12,6 +12,9 @@ import './fb-review.js';
 import './fb-conflicts.js';
 import './fb-dashboard.js';
 import './fb-help.js';
+import './fb-admin.js';
+import './fb-audit.js';
+import './fb-site-photos.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -137,6 +140,27 @@ class FbApp extends LitElement {
       return html`<main id="main"><fb-sign-in></fb-sign-in></main>`;
     }
     const role = this.account.role;
+    const link = (href, name, label) => html`<a href=${href} aria-current=${this.route.name === name ? 'page' : 'false'}>${label}</a>`;
+    if (role === 'ADMINISTRATOR') {
+      return html`
+        <a class="skip" href="#main" @click=${skipToMain}>${t('app.skip')}</a>
+        <header class="top">
+          <a class="brand" href="#/"><img src="/app/icons/icon-192.png" alt="" width="32" height="32">${t('app.name')}</a>
+          <nav aria-label=${t('nav.main')}>
+            ${link('#/users', 'users', t('nav.users'))}
+            ${link('#/admin/sites', 'admin-sites', t('nav.adminSites'))}
+            ${link('#/admin/portfolios', 'portfolios', t('nav.portfolios'))}
+            ${link('#/audit', 'audit', t('nav.audit'))}
+            ${link('#/help', 'help', t('nav.help'))}
+            <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
+          </nav>
+        </header>
+        <section class="banner ${navigator.onLine ? 'online' : 'offline'}" aria-label=${t('app.name')}>
+          <p role="status" data-testid="sync-status"><span class="dot" aria-hidden="true"></span>
+            <strong>${navigator.onLine ? t('banner.online') : t('banner.offline')}</strong> · ${t('banner.administration')}</p>
+        </section>
+        <main id="main" tabindex="-1">${this.screen()}</main>`;
+    }
     return html`
       <a class="skip" href="#main" @click=${skipToMain}>${t('app.skip')}</a>
       <header class="top">
@@ -149,6 +173,7 @@ class FbApp extends LitElement {
             ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
           <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
             ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
+          ${link('#/audit', 'audit', t('nav.audit'))}
           <a href="#/help" aria-current=${this.route.name === 'help' ? 'page' : 'false'}>${t('nav.help')}</a>
           <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
         </nav>
@@ -185,6 +210,12 @@ class FbApp extends LitElement {
   screen() {
     const r = this.route;
     const me = this.account;
+    if (r.name === 'audit') {
+      return html`<fb-audit .account=${me}></fb-audit>`;
+    }
+    if (me.role === 'ADMINISTRATOR') {
+      return this.administration(r);
+    }
     switch (r.name) {
       case 'sign-in-again':
         return html`<fb-sign-in .again=${me}></fb-sign-in>`;
@@ -192,6 +223,8 @@ class FbApp extends LitElement {
         return html`<fb-report .account=${me} .siteId=${r.siteId} .today=${true}></fb-report>`;
       case 'report':
         return html`<fb-report .account=${me} .reportId=${r.reportId}></fb-report>`;
+      case 'site-photos':
+        return html`<fb-site-photos .siteId=${r.siteId}></fb-site-photos>`;
       case 'site':
         return html`<fb-site-reports .account=${me} .siteId=${r.siteId}></fb-site-reports>`;
       case 'outbox':
@@ -206,6 +239,26 @@ class FbApp extends LitElement {
         return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
       default:
         return html`<fb-first-run></fb-first-run>${this.home(me)}`;
+    }
+  }
+
+  /** The administrator's screens; they work on the server directly and keep nothing on the device. */
+  administration(r) {
+    switch (r.name) {
+      case 'user':
+        return html`<fb-user .userId=${r.id}></fb-user>`;
+      case 'admin-sites':
+        return html`<fb-admin-sites></fb-admin-sites>`;
+      case 'admin-site':
+        return html`<fb-admin-site .siteId=${r.id}></fb-admin-site>`;
+      case 'portfolios':
+        return html`<fb-portfolios></fb-portfolios>`;
+      case 'portfolio':
+        return html`<fb-portfolios .portfolioId=${r.id}></fb-portfolios>`;
+      case 'help':
+        return html`<fb-help .account=${this.account}></fb-help>`;
+      default:
+        return html`<fb-first-run .account=${this.account}></fb-first-run><fb-users></fb-users>`;
     }
   }
 
@@ -233,14 +286,24 @@ function parse(hash) {
   if (parts[0] === 'sites' && parts[1] && parts[2] === 'today') {
     return { name: 'today', siteId: parts[1] };
   }
+  if (parts[0] === 'sites' && parts[1] && parts[2] === 'photos') {
+    return { name: 'site-photos', siteId: parts[1] };
+  }
   if (parts[0] === 'sites' && parts[1]) {
     return { name: 'site', siteId: parts[1] };
   }
   if (parts[0] === 'reports' && parts[1]) {
     return { name: 'report', reportId: parts[1] };
   }
+  if (parts[0] === 'users' && parts[1]) {
+    return { name: 'user', id: parts[1] };
+  }
+  if (parts[0] === 'admin' && (parts[1] === 'sites' || parts[1] === 'portfolios')) {
+    const list = parts[1] === 'sites' ? 'admin-sites' : 'portfolios';
+    return parts[2] ? { name: parts[1] === 'sites' ? 'admin-site' : 'portfolio', id: parts[2] } : { name: list };
+  }
   if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
-    || parts[0] === 'dashboard' || parts[0] === 'help') {
+    || parts[0] === 'dashboard' || parts[0] === 'help' || parts[0] === 'audit' || parts[0] === 'users') {
     return { name: parts[0] };
   }
   return { name: 'home' };

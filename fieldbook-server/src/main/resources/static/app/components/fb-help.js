@@ -3,7 +3,7 @@ import { t } from '../messages.js';
 import * as store from '../store.js';
 import { Screen, focusHeading } from './screen.js';
 
-const STEPS = { WORKER: 4, MANAGER: 3, EXECUTIVE: 2 };
+const STEPS = { WORKER: 4, MANAGER: 4, EXECUTIVE: 3, ADMINISTRATOR: 4 };
 
 /** The short guide for the person's role, so that a new site can start without a classroom. */
 class FbHelp extends Screen {
@@ -22,7 +22,7 @@ class FbHelp extends Screen {
     return html`
       <h1 tabindex="-1">${t('help.title')}</h1>
       <ol class="guide">${steps.map((step) => html`<li>${step}</li>`)}</ol>
-      <p>${t('help.offline')}</p>
+      <p>${t(role === 'ADMINISTRATOR' ? 'help.online' : 'help.offline')}</p>
       <p>${t('help.signOut')}</p>`;
   }
 }
@@ -30,6 +30,7 @@ class FbHelp extends Screen {
 /** Offers the guide once, on the start screen, until it was read or put aside. */
 class FbFirstRun extends Screen {
   static properties = {
+    account: { attribute: false },
     show: { state: true },
   };
 
@@ -44,7 +45,7 @@ class FbFirstRun extends Screen {
     return html`
       <aside class="first-run" aria-labelledby="first-run-title">
         <h2 id="first-run-title">${t('guide.title')}</h2>
-        <p>${t('guide.lead')}</p>
+        <p>${t(this.account?.role === 'ADMINISTRATOR' ? 'guide.leadAdministrator' : 'guide.lead')}</p>
         <div class="actions">
           <a class="button primary" href="#/help">${t('guide.open')}</a>
           <button type="button" @click=${() => store.setMeta('guideSeen', true)}>${t('guide.dismiss')}</button>

@@ -4,6 +4,7 @@ import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
 import { CONTENT, emptyContent, problemOf, todayIn, uuid } from '../report-fields.js';
 import { prepare } from '../photos.js';
+import './fb-photo-viewer.js';
 import { Screen, focusHeading } from './screen.js';
 import { statusBadge } from './status-badge.js';
 
@@ -40,6 +41,7 @@ class FbReport extends Screen {
     loaded: { state: true },
     photos: { state: true },
     preparing: { state: true },
+    removing: { state: true },
   };
 
   constructor() {
@@ -60,25 +62,64 @@ class FbReport extends Screen {
     this.thumbnails.clear();
   }
 
+  /** What the screen shows: today's report of a site, or one report. */
+  routeKey() {
+    return this.today ? `today:${this.siteId}` : `report:${this.reportId}`;
+  }
+
+  willUpdate(changed) {
+    if (this.shown !== undefined && (changed.has('reportId') || changed.has('siteId') || changed.has('today'))
+      && this.shown !== this.routeKey()) {
+      // Another report in the same screen (e.g. the next one in the review queue, or an address typed):
+      // start afresh, as when the screen opens, so that nothing of the previous report is shown or saved.
+      Object.assign(this, {
+        record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
+        message: null, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null,
+        edits: 0, pending: 0, lastRev: 0,
+      });
+      this.load();
+    }
+  }
+
   async load() {
     const me = this.account;
     const editsBefore = this.edits;
-    this.names = await store.people();
+    this.shown = this.routeKey();
+    const shown = this.shown;
+    const current = () => this.shown === shown;
+    const names = await store.people();
+    if (!current()) {
+      return;
+    }
+    this.names = names;
     if (this.today && !this.draft) {
-      this.site = await store.site(this.siteId);
+      const site = await store.site(this.siteId);
+      if (!current()) {
+        return;
+      }
+      this.site = site;
       if (!this.site) {
         this.loaded = true;
         return;
       }
       const date = todayIn(this.site.timezone);
       const existing = await store.reportOf(this.site.id, date, me.id);
+      if (!current()) {
+        return;
+      }
       if (existing) {
         history.replaceState(null, '', '#/reports/' + existing.id);
         this.reportId = existing.id;
         this.today = false;
+        this.shown = this.routeKey();
+        return this.load();
       } else {
         this.draft = { id: uuid(), siteId: this.site.id, date };
-        this.content = await this.startingContent(date);
+        const content = await this.startingContent(date);
+        if (!current()) {
+          return;
+        }
+        this.content = content;
         this.loaded = true;
         focusHeading(this);
         return;
@@ -86,18 +127,24 @@ class FbReport extends Screen {
     }
     const id = this.draft?.id ?? this.reportId;
     const record = await store.report(id);
+    if (!current()) {
+      return;
+    }
     if (!record) {
       this.record = undefined;
       this.loaded = true;
       return;
     }
-    this.queue = me.role === 'MANAGER' ? (await store.allReports())
+    const queue = me.role === 'MANAGER' ? (await store.allReports())
       .filter((r) => r.fields.status === 'SUBMITTED' || r.id === record.id)
       .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id)).map((r) => r.id) : [];
-    this.photos = await store.photosOf(record.id);
-    this.record = record;
-    this.site = await store.site(record.siteId);
-    this.waiting = (await store.waitingEntityIds()).has(record.id);
+    const photos = await store.photosOf(record.id);
+    const site = await store.site(record.siteId);
+    const waiting = (await store.waitingEntityIds()).has(record.id);
+    if (!current()) {
+      return;
+    }
+    Object.assign(this, { queue, photos, record, site, waiting });
     // What was typed meanwhile wins over what this load read: a read made while a save of this screen
     // was under way, or older than the last save it completed, is not shown over the form.
     if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
@@ -137,15 +184,23 @@ class FbReport extends Screen {
     this.content = { ...this.content, [name]: value };
     const snapshot = this.content;
     const key = this.draft ?? { id: this.record.id, siteId: this.record.siteId, date: this.record.date };
+    const shown = this.shown;
     this.pending += 1;
     this.saveState = 'saving';
+    // A save finishing after the screen moved on to another report is no news for that report.
     this.chain = this.chain.then(() => store.saveReport(key, snapshot, this.account)).then((saved) => {
+      if (this.shown !== shown) {
+        return;
+      }
       this.lastRev = Math.max(this.lastRev, saved.rev ?? 0);
       this.pending -= 1;
       if (this.pending === 0) {
         this.saveState = 'saved';
       }
     }, (failure) => {
+      if (this.shown !== shown) {
+        return;
+      }
       this.pending -= 1;
       this.saveState = 'failed';
       this.message = t('report.saveFailed', { detail: failure.message });
@@ -224,6 +279,17 @@ class FbReport extends Screen {
   }
 
   /** Downscales the chosen pictures and keeps each on the device with its creation in the outbox. */
+  /** Removes a photo after the person confirmed it (a second tap). */
+  async removePhoto(photo) {
+    try {
+      await store.removePhoto(photo.id, this.account);
+      this.message = t('report.photos.removed');
+    } catch (failure) {
+      this.message = failure.message;
+    }
+    this.removing = null;
+  }
+
   async addPhotos(event) {
     const files = [...event.target.files];
     event.target.value = '';
@@ -286,10 +352,19 @@ class FbReport extends Screen {
             const source = this.thumbnailOf(photo);
             return html`<li>
               <figure>
+                <button type="button" class="photo-open" @click=${(e) => this.querySelector('fb-photo-viewer').open(i, e.currentTarget)}>
                 ${source ? html`<img src=${source} alt=${photo.caption || t('report.photos.alt', { number: i + 1 })}>`
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
+                <span class="visually-hidden">${t('viewer.open')}</span></button>
                 <figcaption>${photo.caption ? html`<span>${photo.caption}</span>` : ''}
-                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span></figcaption>
+                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span>
+                  ${editable ? (this.removing === photo.id ? html`
+                    <span class="confirm-remove">${t('report.photos.removeConfirm')}
+                      <button type="button" class="link danger" @click=${() => this.removePhoto(photo)}>${t('report.photos.removeYes')}</button>
+                      <button type="button" class="link" @click=${() => { this.removing = null; }}>${t('report.photos.removeNo')}</button></span>`
+                    : html`<button type="button" class="link danger" @click=${() => { this.removing = photo.id; }}
+                      aria-label=${t('report.photos.removeOne', { name: photo.caption || t('report.photos.alt', { number: i + 1 }) })}>${t('report.photos.remove')}</button>`) : ''}
+                  </figcaption>
               </figure></li>`;
           })}
         </ul>
@@ -300,6 +375,7 @@ class FbReport extends Screen {
             ?disabled=${this.preparing} @change=${(e) => this.addPhotos(e)}>
           <label class="button add-photo" for="photo-input">${cameraIcon}
             ${this.preparing ? t('report.photos.preparing') : t('report.photos.add')}</label>` : ''}
+        <fb-photo-viewer .photos=${this.photos}></fb-photo-viewer>
       </fieldset>`;
   }
 

@@ -187,7 +187,7 @@ class WebAppTest {
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "exec");
-            assertThat(page.locator("li[data-site]")).hasCount(3);
+            assertThat(page.locator("li[data-site]")).hasCount(as("exec").get("/api/v1/sites").body().path("total").asInt());
             assertThat(page.getByText("Review")).hasCount(0);
         }
     }
@@ -431,6 +431,399 @@ class WebAppTest {
     }
 
     @Test
+    void aReportApprovedWhileTheAnswerToTheDevicesEditWasLostEndsApprovedOnTheDevice() throws Exception {
+        Api walter = as("walter");
+        Api maria = as("maria");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-01"), "date", "2024-03-11",
+                "content", Map.of("workPerformed", "Poured the footings of the north wall.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            java.util.concurrent.atomic.AtomicBoolean answersLost = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger pullsAfterLoss = new java.util.concurrent.atomic.AtomicInteger();
+            browser.route("**/api/v1/sync/push", route -> {
+                if (!answersLost.get()) {
+                    route.resume();
+                    return;
+                }
+                route.fetch();
+                if (lost.getAndIncrement() == 0) {
+                    // the edit is applied; the manager approves the report before the device hears of it
+                    assertThat(walter.post("/api/v1/reports/" + id + "/submit").status()).isEqualTo(200);
+                    assertThat(maria.post("/api/v1/reports/" + id + "/approve").status()).isEqualTo(200);
+                }
+                route.abort();
+            });
+            browser.onResponse(response -> {
+                if (response.url().endsWith("/api/v1/sync/pull") && lost.get() > 0) {
+                    pullsAfterLoss.incrementAndGet();
+                }
+            });
+            page.navigate(base() + "/#/reports/" + id);
+            page.locator("#notes").fill("Footings inspected by the engineer.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.waitForCondition(() -> pullsAfterLoss.get() > 0, new Page.WaitForConditionOptions().setTimeout(30_000));
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+
+            answersLost.set(false);
+            page.navigate(base() + "/#/outbox");
+            page.getByTestId("sync-now").click();
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            JsonNode server = walter.get("/api/v1/reports/" + id).body();
+            assertThat(server.path("status").asString()).isEqualTo("APPROVED");
+            assertThat(server.path("content").path("notes").asString()).isEqualTo("Footings inspected by the engineer.");
+            Map<?, ?> stored = storedReport(page, id);
+            Map<?, ?> fields = (Map<?, ?>) stored.get("fields");
+            assertThat(fields.get("status")).isEqualTo("APPROVED");
+            assertThat(fields.get("notes")).isEqualTo("Footings inspected by the engineer.");
+            assertThat(((Map<?, ?>) stored.get("base")).get("status")).isEqualTo("APPROVED");
+            assertThat(((Number) stored.get("version")).longValue()).isEqualTo(server.path("version").asLong());
+            assertThat(stored.get("serverCopy")).isNull();
+            page.navigate(base() + "/#/reports/" + id);
+            assertThat(page.locator("main")).containsText("Approved");
+            assertThat(page.locator("main")).containsText("Footings inspected by the engineer.");
+            assertThat(page.locator("#notes")).hasCount(0);
+        }
+    }
+
+    @Test
+    void anAdministratorManagesSitesPortfoliosUsersAndAssignmentsAndChecksTheAuditTrail() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signInAsAdministrator(browser);
+            assertThat(page.getByTestId("users").locator("a[data-login='walter']")).containsText("Walter Worker");
+
+            int sitesBefore = as("admin").get("/api/v1/sites").body().path("total").asInt();
+            page.navigate(base() + "/#/admin/sites/new");
+            page.locator("#site-code").fill("e 01");
+            page.locator("#site-name").fill("East Depot");
+            page.locator("#site-timezone").fill("Europe/Berlin");
+            page.locator("#site-address").fill("Ostkai 4, Hamburg");
+            page.getByText("Create site").click();
+            assertThat(page.getByTestId("error")).containsText("code");
+            assertThat(as("admin").get("/api/v1/sites").body().path("total").asInt()).isEqualTo(sitesBefore);
+            page.locator("#site-code").fill("E-01");
+            page.getByText("Create site").click();
+            assertThat(page.locator("h1")).hasText("E-01 East Depot");
+            assertThat(as("admin").get("/api/v1/sites").body().path("total").asInt())
+                    .as("the corrected form created one site").isEqualTo(sitesBefore + 1);
+
+            page.navigate(base() + "/#/admin/portfolios/new");
+            page.locator("#portfolio-name").fill("East");
+            page.getByTestId("portfolio-form").getByText("East Depot").click();
+            page.getByText("Create portfolio").click();
+            assertThat(page.locator("h1")).hasText("East");
+
+            page.navigate(base() + "/#/users/new");
+            page.locator("#user-login").fill("edgar");
+            page.locator("#user-name").fill("Edgar East");
+            page.locator("#user-email").fill("edgar@demo.fieldbook.app");
+            page.locator("#user-role").selectOption("MANAGER");
+            page.locator("#user-password").fill("a long first password");
+            page.getByText("Create user").click();
+            assertThat(page.locator("h1")).hasText("Edgar East");
+            page.getByTestId("assignments").getByText("East").click();
+            page.getByText("Save portfolios").click();
+            assertThat(page.getByTestId("confirmed")).hasText("Saved on the server.");
+        }
+        JsonNode eastSites = Api.anonymous(port).signIn("edgar", "a long first password").get("/api/v1/sites").body().path("items");
+        assertThat(eastSites.size()).isEqualTo(1);
+        assertThat(eastSites.get(0).path("code").asString()).isEqualTo("E-01");
+
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signInAsAdministrator(browser);
+            page.navigate(base() + "/#/audit");
+            assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+            page.locator("#audit-type").selectOption("Site");
+            page.getByText("Show events").click();
+            assertThat(page.getByTestId("audit-count")).hasText(
+                    as("admin").get("/api/v1/audit/events?entityType=Site").body().path("total").asInt() + " events");
+            assertThat(page.getByTestId("audit-events")).containsText("SITE_CREATED");
+            assertThat(page.getByTestId("audit-events")).not().containsText("USER_CREATED");
+            com.microsoft.playwright.Download download = page.waitForDownload(() -> page.getByTestId("export").click());
+            String csv = Files.readString(download.path());
+            assertThat(csv.lines().findFirst().orElseThrow()).startsWith("occurredAt,actorLogin,actorId,action,entityType");
+            assertThat(csv).contains("SITE_CREATED", "E-01", "East Depot").doesNotContain("USER_CREATED");
+            page.getByTestId("verify").click();
+            assertThat(page.getByTestId("verification")).containsText("The chain is intact");
+        }
+    }
+
+    /** Signs in through the app's form as the administrator, whose screens need no sync. */
+    private Page signInAsAdministrator(BrowserContext browser) {
+        Page page = Browsers.page(browser);
+        page.navigate(base() + "/");
+        page.locator("#login").fill("admin");
+        page.locator("#password").fill(PASSWORD);
+        page.locator("form").getByText("Sign in").click();
+        assertThat(page.getByTestId("users")).isVisible();
+        return page;
+    }
+
+    @Test
+    void aPhotoRemovedFromADraftGoesFromTheServerAndOneNeverSentNeverGetsThere() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-01",
+                "content", Map.of("workPerformed", "New fence along the yard.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            Locator photos = page.getByTestId("photos");
+            page.locator("#photo-caption").fill("Gate");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("gate.jpg", "image/jpeg", jpeg(800, 600, Color.GREEN))});
+            assertThat(photos.locator("li")).hasCount(1);
+            page.locator("#photo-caption").fill("Fence");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("fence.jpg", "image/jpeg", jpeg(800, 600, Color.RED))});
+            assertThat(photos.getByText("On the server")).hasCount(2,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
+
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Remove Fence")).click();
+            page.getByText("Yes, remove").click();
+            assertThat(photos.locator("li")).hasCount(1);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            JsonNode onServer = walter.get("/api/v1/reports/" + id + "/photos").body();
+            assertThat(onServer.size()).isEqualTo(1);
+            assertThat(onServer.get(0).path("caption").asString()).isEqualTo("Gate");
+
+            browser.setOffline(true);
+            page.locator("#photo-caption").fill("Shed");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("shed.jpg", "image/jpeg", jpeg(800, 600, Color.BLUE))});
+            assertThat(photos.locator("li")).hasCount(2);
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Remove Shed")).click();
+            page.getByText("Yes, remove").click();
+            assertThat(photos.locator("li")).hasCount(1);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            assertThat((Number) page.evaluate(COUNT_PHOTO_BLOBS)).as("the removed photo's copy is gone").isEqualTo(0);
+            browser.setOffline(false);
+            assertThat(page.getByTestId("sync-status")).containsText("Online");
+        }
+        JsonNode onServer = walter.get("/api/v1/reports/" + id + "/photos").body();
+        assertThat(onServer.size()).isEqualTo(1);
+        assertThat(onServer.get(0).path("caption").asString()).isEqualTo("Gate");
+    }
+
+    @Test
+    void aServerCopyPulledWhileTwoChangesWaitStaysBesideUntilTheLastIsAnswered() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            Map<?, ?> outcome = (Map<?, ?>) page.evaluate("""
+                    async (siteId) => {
+                      const store = await import('/app/store.js');
+                      const me = await store.account();
+                      const id = crypto.randomUUID();
+                      const report = (version, status, notes) => ({ id, siteId, date: '2024-06-03', authorId: me.id,
+                        status, returnComment: null, version, content: { workPerformed: 'Drainage.', notes, crew: [] } });
+                      await store.pulled({ reports: [report(2, 'DRAFT', 'a')] });
+                      await store.saveReport({ id, siteId, date: '2024-06-03' }, { notes: 'b' }, me);
+                      const first = await store.sendable(100, new Set());
+                      await store.freeze(first);
+                      await store.saveReport({ id, siteId, date: '2024-06-03' }, { notes: 'c' }, me);
+                      await store.pulled({ reports: [report(4, 'APPROVED', 'b')] });
+                      await store.acknowledge(first, [{ operationId: first[0].operationId, outcome: 'APPLIED',
+                        entityId: id, entityVersion: 3 }]);
+                      const between = await store.report(id);
+                      const second = await store.sendable(100, new Set());
+                      const [operation] = await store.freeze(second);
+                      await store.acknowledge(second, [{ operationId: second[0].operationId, outcome: 'CONFLICT',
+                        entityId: id, entityVersion: 4 }]);
+                      return { between, operation, settled: await store.report(id) };
+                    }""", north);
+            Map<?, ?> between = (Map<?, ?>) outcome.get("between");
+            assertThat(((Number) ((Map<?, ?>) between.get("serverCopy")).get("version")).intValue()).isEqualTo(4);
+            assertThat(((Map<?, ?>) between.get("base")).get("notes")).isEqualTo("b");
+            assertThat(((Map<?, ?>) between.get("fields")).get("notes")).isEqualTo("c");
+            Map<?, ?> operation = (Map<?, ?>) outcome.get("operation");
+            assertThat(((Number) operation.get("baseVersion")).intValue()).isEqualTo(3);
+            assertThat(((Map<?, ?>) ((Map<?, ?>) operation.get("changes")).get("notes")).get("base"))
+                    .as("the later change's base is what the person saw, not the copy kept beside").isEqualTo("b");
+            Map<?, ?> settled = (Map<?, ?>) outcome.get("settled");
+            assertThat(settled.get("serverCopy")).isNull();
+            assertThat(((Map<?, ?>) settled.get("fields")).get("status")).isEqualTo("APPROVED");
+            assertThat(((Map<?, ?>) settled.get("fields")).get("notes")).isEqualTo("b");
+            assertThat(((Number) settled.get("version")).intValue()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aCreateMergedIntoAReportTheDeviceHadPulledKeepsThePulledReport() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            Map<?, ?> outcome = (Map<?, ?>) page.evaluate(MERGED_CREATE, Map.of("siteId", north, "laterChange", false));
+            Map<?, ?> merged = (Map<?, ?>) outcome.get("merged");
+            assertThat(outcome.get("mine")).as("the device's id is gone").isNull();
+            assertThat(((Map<?, ?>) merged.get("fields")).get("notes")).isEqualTo("Filled by the other device.");
+            assertThat(((Map<?, ?>) merged.get("base")).get("notes")).isEqualTo("Filled by the other device.");
+            assertThat(((Number) merged.get("version")).intValue()).isEqualTo(3);
+
+            outcome = (Map<?, ?>) page.evaluate(MERGED_CREATE, Map.of("siteId", north, "laterChange", true));
+            merged = (Map<?, ?>) outcome.get("merged");
+            assertThat(((Map<?, ?>) merged.get("base")).get("notes")).as("the later change's base is what the person saw")
+                    .isNull();
+            assertThat(((Map<?, ?>) merged.get("fields")).get("delays")).isEqualTo("Typed after the create.");
+            assertThat(((Map<?, ?>) ((Map<?, ?>) merged.get("serverCopy")).get("fields")).get("notes"))
+                    .isEqualTo("Filled by the other device.");
+            Map<?, ?> settled = (Map<?, ?>) outcome.get("settled");
+            assertThat(settled.get("serverCopy")).isNull();
+            assertThat(((Map<?, ?>) settled.get("fields")).get("notes")).as("the kept copy holds the outcome")
+                    .isEqualTo("Filled by the other device.");
+            assertThat(((Map<?, ?>) settled.get("fields")).get("delays")).isNull();
+        }
+    }
+
+    @Test
+    void aSubmissionIsNotSentWhileAPhotoAttachedBeforeItWaitsToBeAnnounced() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            @SuppressWarnings("unchecked")
+            List<String> first = (List<String>) page.evaluate("""
+                    async (siteId) => {
+                      const store = await import('/app/store.js');
+                      const me = await store.account();
+                      const id = crypto.randomUUID();
+                      await store.saveReport({ id, siteId, date: '2024-04-02' }, { workPerformed: 'Roofing.' }, me);
+                      const create = await store.sendable(100, new Set());
+                      await store.freeze(create);
+                      await store.acknowledge(create, create.map((entry) => ({ operationId: entry.operationId,
+                        outcome: 'APPLIED', entityId: id, entityVersion: 1 })));
+                      const blob = new Blob([new Uint8Array([1, 2, 3])], { type: 'image/jpeg' });
+                      await store.addPhoto(id, { sha256: '0'.repeat(64), size: 3, takenAt: new Date().toISOString(),
+                        blob, thumb: blob }, 'Roof', me);
+                      await store.submitReport(id, me);
+                      return (await store.sendable(100, new Set())).map((entry) => entry.entity + ' ' + entry.kind
+                        + ('status' in entry.changes ? ' status' : ''));
+                    }""", north);
+            assertThat(first).containsExactly("Photo CREATE");
+        }
+    }
+
+    /**
+     * A device creates its report of a site and day (the create sent, its answer not yet recorded), then
+     * pulls the server's report of that site and day under another id, and the create's answer says it
+     * was merged into that report. With {@code laterChange}, the person typed on after the create.
+     */
+    private static final String MERGED_CREATE = """
+            async ({ siteId, laterChange }) => {
+              const store = await import('/app/store.js');
+              const me = await store.account();
+              const mine = crypto.randomUUID();
+              const theirs = crypto.randomUUID();
+              const date = laterChange ? '2024-05-07' : '2024-05-06';
+              await store.saveReport({ id: mine, siteId, date }, { workPerformed: 'Typed on this device.' }, me);
+              const create = await store.sendable(100, new Set());
+              await store.freeze(create);
+              if (laterChange) {
+                await store.saveReport({ id: mine, siteId, date }, { workPerformed: 'Typed on this device.',
+                  delays: 'Typed after the create.' }, me);
+              }
+              await store.pulled({ reports: [{ id: theirs, siteId, date, authorId: me.id, status: 'DRAFT',
+                returnComment: null, version: 3, content: { workPerformed: 'Typed on this device.',
+                  notes: 'Filled by the other device.', crew: [] } }] });
+              await store.acknowledge(create, [{ operationId: create[0].operationId, outcome: 'APPLIED',
+                entityId: theirs, entityVersion: 3 }]);
+              const merged = await store.report(theirs);
+              let settled = null;
+              if (laterChange) {
+                const later = await store.sendable(100, new Set());
+                await store.freeze(later);
+                await store.acknowledge(later, [{ operationId: later[0].operationId, outcome: 'CONFLICT',
+                  entityId: theirs, entityVersion: 3 }]);
+                settled = await store.report(theirs);
+              }
+              return { mine: (await store.report(mine)) ?? null, merged, settled };
+            }""";
+
+    @Test
+    void oneWorkersPhoneAndLaptopChangingAFieldOfflineMeetInTheConflictsInboxAndBothConvergeOnTheResolution()
+            throws Exception {
+        Api walter = as("walter");
+        Api maria = as("maria");
+        String north = siteId("N-01");
+        String shared = walter.post("/api/v1/reports", Map.of("siteId", north, "date", "2024-09-02",
+                "content", Map.of("notes", "Crane booked."))).id();
+        String returned = walter.post("/api/v1/reports", Map.of("siteId", north, "date", "2024-09-03",
+                "content", Map.of("workPerformed", "Rebar for the ramp."))).id();
+        assertThat(walter.post("/api/v1/reports/" + returned + "/submit").status()).isEqualTo(200);
+        assertThat(maria.post("/api/v1/reports/" + returned + "/return", Map.of("comment", "Which ramp?")).status())
+                .isEqualTo(200);
+        try (BrowserContext phone = browsers.open(browsers.newProfile(), Browsers.PHONE);
+                BrowserContext laptop = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page onPhone = signIn(phone, "walter");
+            Page onLaptop = signIn(laptop, "walter");
+            phone.setOffline(true);
+            laptop.setOffline(true);
+            onPhone.navigate(base() + "/#/reports/" + shared);
+            assertThat(onPhone.locator("#notes")).hasValue("Crane booked.");
+            onPhone.locator("#notes").fill("Crane arrives at 7.");
+            assertThat(onPhone.getByTestId("save-state")).hasText("Saved on this device");
+            onPhone.navigate(base() + "/#/reports/" + returned);
+            assertThat(onPhone.locator("#workPerformed")).hasValue("Rebar for the ramp.");
+            onPhone.locator("#workPerformed").fill("Rebar for the east ramp.");
+            assertThat(onPhone.getByTestId("save-state")).hasText("Saved on this device");
+            onLaptop.navigate(base() + "/#/reports/" + shared);
+            assertThat(onLaptop.locator("#notes")).hasValue("Crane booked.");
+            onLaptop.locator("#notes").fill("Crane arrives at 9.");
+            assertThat(onLaptop.getByTestId("save-state")).hasText("Saved on this device");
+
+            // meanwhile the report returned to the worker is submitted again from elsewhere, and approved
+            assertThat(walter.post("/api/v1/reports/" + returned + "/submit").status()).isEqualTo(200);
+            assertThat(maria.post("/api/v1/reports/" + returned + "/approve").status()).isEqualTo(200);
+
+            phone.setOffline(false);
+            assertThat(onPhone.getByTestId("waiting")).hasText("All changes synced");
+            laptop.setOffline(false);
+            assertThat(onLaptop.getByTestId("waiting")).hasText("All changes synced");
+
+            onLaptop.navigate(base() + "/#/conflicts");
+            Locator conflict = onLaptop.getByTestId("conflicts").locator("li")
+                    .filter(new Locator.FilterOptions().setHasText("Crane arrives at 9."));
+            assertThat(conflict).hasCount(1);
+            assertThat(conflict.getByTestId("server-value")).hasText("Crane arrives at 7.");
+            assertThat(conflict.getByTestId("device-value")).hasText("Crane arrives at 9.");
+            conflict.getByText("Take the device’s").click();
+            assertThat(conflict).hasCount(0);
+
+            onPhone.navigate(base() + "/#/outbox");
+            onPhone.getByTestId("sync-now").click();
+            onPhone.navigate(base() + "/#/reports/" + shared);
+            assertThat(onPhone.locator("#notes")).hasValue("Crane arrives at 9.",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasValueOptions().setTimeout(30_000));
+            onLaptop.navigate(base() + "/#/reports/" + shared);
+            assertThat(onLaptop.locator("#notes")).hasValue("Crane arrives at 9.");
+            onPhone.navigate(base() + "/#/reports/" + returned);
+            assertThat(onPhone.locator("main")).containsText("Approved");
+            assertThat(onPhone.locator("main")).containsText("Rebar for the ramp.");
+            assertThat(onPhone.locator("#workPerformed")).hasCount(0);
+            onPhone.navigate(base() + "/#/conflicts");
+            Locator locked = onPhone.getByTestId("conflicts").locator("li")
+                    .filter(new Locator.FilterOptions().setHasText("Rebar for the east ramp."));
+            assertThat(locked).hasCount(1);
+            assertThat(locked.getByTestId("server-value")).hasText("Rebar for the ramp.");
+        }
+        assertThat(walter.get("/api/v1/reports/" + shared).body().path("content").path("notes").asString())
+                .isEqualTo("Crane arrives at 9.");
+        JsonNode approved = walter.get("/api/v1/reports/" + returned).body();
+        assertThat(approved.path("status").asString()).isEqualTo("APPROVED");
+        assertThat(approved.path("content").path("workPerformed").asString()).isEqualTo("Rebar for the ramp.");
+    }
+
+    @Test
     void theMainScreensHaveNoSeriousAccessibilityProblemsAndArePhotographed() throws Exception {
         List<String> problems = new ArrayList<>();
         for (var size : Map.of("phone", Browsers.PHONE, "desktop", Browsers.DESKTOP).entrySet()) {
@@ -456,6 +849,20 @@ class WebAppTest {
                 assertThat(page.getByTestId("photos").locator("img")).hasAttribute("alt", "Electrical conduits, east side");
                 page.waitForFunction("() => document.querySelector('[data-testid=photos] img').naturalWidth > 0");
                 check(page, "report-returned", size, problems);
+                page.getByTestId("photos").locator("button.photo-open").first().click();
+                Locator viewer = page.getByTestId("photo-viewer");
+                assertThat(viewer).isVisible();
+                assertThat(viewer.locator("#viewer-title")).hasText("Electrical conduits, east side");
+                page.waitForFunction("() => document.querySelector('[data-testid=viewer-image]')?.naturalWidth > 0");
+                assertThat(page.getByTestId("viewer-image")).hasAttribute("data-full", "yes");
+                check(page, "photo-viewer", size, problems);
+                page.keyboard().press("Escape");
+                assertThat(viewer).isHidden();
+                String siteOfReturned = as("walter").get("/api/v1/reports/" + returned).body().path("siteId").asString();
+                page.navigate(base() + "/#/sites/" + siteOfReturned + "/photos");
+                assertThat(page.getByTestId("gallery").first().locator("img").first()).isVisible();
+                page.waitForFunction("() => [...document.querySelectorAll('[data-testid=gallery] img')].every((img) => img.naturalWidth > 0)");
+                check(page, "gallery", size, problems);
                 page.navigate(base() + "/#/sites/" + north1);
                 assertThat(page.locator("a.row").first()).isVisible();
                 check(page, "past-reports", size, problems);
@@ -470,6 +877,11 @@ class WebAppTest {
                 assertThat(page.getByTestId("photos").getByText("On this device")).hasCount(1);
                 page.locator("fieldset.photos").evaluate("element => element.scrollIntoView({block: 'center'})");
                 check(page, "report-photos", size, problems, false);
+                page.getByTestId("photos").locator("button.photo-open").first().click();
+                assertThat(page.getByTestId("viewer-image")).hasAttribute("data-full", "yes");
+                assertThat(page.getByTestId("viewer-position")).containsText("Photo 1 of 1");
+                page.getByTestId("photo-viewer").getByText("Close").click();
+                assertThat(page.getByTestId("photo-viewer")).isHidden();
                 page.navigate(base() + "/#/outbox");
                 assertThat(page.getByTestId("outbox")).isVisible();
                 check(page, "outbox", size, problems);
@@ -494,6 +906,28 @@ class WebAppTest {
                 assertThat(page.locator(".status-grid td.cell-approved")).hasCount(1);
                 assertThat(page.getByTestId("trades")).containsText("Concrete");
                 check(page, "dashboard", size, problems);
+                page.navigate(base() + "/#/audit");
+                assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+            }
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = signInAsAdministrator(browser);
+                check(page, "users", size, problems);
+                page.getByTestId("users").locator("a[data-login='walter']").click();
+                assertThat(page.getByTestId("assignments")).containsText("Harbour Bridge Retrofit");
+                check(page, "user", size, problems);
+                page.navigate(base() + "/#/admin/sites");
+                page.getByTestId("admin-sites").locator("a[data-code='N-01']").click();
+                assertThat(page.locator("#site-timezone")).hasValue("Europe/Berlin");
+                check(page, "site-admin", size, problems);
+                page.navigate(base() + "/#/admin/portfolios");
+                page.getByTestId("portfolios").getByText("North").click();
+                assertThat(page.getByTestId("portfolio-form").locator("input:checked")).hasCount(2);
+                check(page, "portfolio", size, problems);
+                page.navigate(base() + "/#/audit");
+                assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+                page.getByTestId("verify").click();
+                assertThat(page.getByTestId("verification")).containsText("The chain is intact");
+                check(page, "audit", size, problems);
             }
         }
         assertThat(problems).isEmpty();
@@ -557,6 +991,24 @@ class WebAppTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "jpeg", out);
         return out.toByteArray();
+    }
+
+    /** The device's stored record of a report (IndexedDB), as the app keeps it. */
+    private static Map<?, ?> storedReport(Page page, String id) {
+        return (Map<?, ?>) page.evaluate("""
+                async (id) => {
+                  const db = await new Promise((resolve, reject) => {
+                    const request = indexedDB.open('fieldbook');
+                    request.onsuccess = () => resolve(request.result);
+                    request.onerror = () => reject(request.error);
+                  });
+                  const found = await new Promise((resolve) => {
+                    const request = db.transaction('reports').objectStore('reports').get(id);
+                    request.onsuccess = () => resolve(request.result);
+                  });
+                  db.close();
+                  return JSON.parse(JSON.stringify(found ?? null));
+                }""", id);
     }
 
     @SuppressWarnings("unchecked")

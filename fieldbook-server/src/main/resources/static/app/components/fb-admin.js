@@ -1,0 +1,440 @@
+import { html } from 'lit';
+import { request } from '../api.js';
+import { t } from '../messages.js';
+import { OnlineScreen, everything, formValues, checked } from './online-screen.js';
+import { focusHeading } from './screen.js';
+
+const ROLES = ['WORKER', 'MANAGER', 'EXECUTIVE', 'ADMINISTRATOR'];
+
+function activeBadge(active) {
+  return active ? html`<span class="badge badge-approved">✓ ${t('admin.active')}</span>`
+    : html`<span class="badge badge-returned">✕ ${t('admin.inactive')}</span>`;
+}
+
+/** The administrator's list of people, with their role and whether they may sign in. */
+class FbUsers extends OnlineScreen {
+  static properties = { ...OnlineScreen.properties, users: { state: true } };
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  async load() {
+    const users = await this.attempt(() => everything('/api/v1/users'));
+    this.users = users === null ? [] : users.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  render() {
+    return html`
+      <h1 tabindex="-1">${t('users.title')}</h1>
+      <div class="actions"><a class="button primary" href="#/users/new">+ ${t('users.new')}</a></div>
+      ${this.feedback()}
+      ${!this.users ? html`<p>${t('app.loading')}</p>` : html`
+        <ul class="rows" data-testid="users">
+          ${this.users.map((user) => html`
+            <li><a class="row" href="#/users/${user.id}" data-login=${user.login}>
+              <strong>${user.name}</strong>
+              <span class="muted">${user.login}</span>
+              <span>${t(`role.${user.role}`)}</span>
+              ${activeBadge(user.active)}
+            </a></li>`)}
+        </ul>`}`;
+  }
+}
+
+/** One person: their account, a new password, and the sites (field worker) or portfolios (manager) they have. */
+class FbUser extends OnlineScreen {
+  static properties = {
+    ...OnlineScreen.properties,
+    userId: { attribute: false },
+    user: { state: true },
+    assignments: { state: true },
+    sites: { state: true },
+    portfolios: { state: true },
+  };
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  async load() {
+    const creating = this.userId === 'new';
+    await this.attempt(async () => {
+      const [user, assignments, sites, portfolios] = await Promise.all([
+        creating ? null : request('GET', `/api/v1/users/${this.userId}`),
+        creating ? null : request('GET', `/api/v1/users/${this.userId}/assignments`),
+        everything('/api/v1/sites'),
+        request('GET', '/api/v1/portfolios'),
+      ]);
+      this.user = user;
+      this.assignments = assignments;
+      this.sites = sites.sort((a, b) => a.code.localeCompare(b.code));
+      this.portfolios = portfolios.sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  async updated(changed) {
+    if (changed.has('userId') && changed.get('userId') !== undefined) {
+      const note = this.message;
+      this.user = null;
+      await this.load();
+      this.message = note;
+      focusHeading(this);
+    }
+  }
+
+  async saveAccount(event) {
+    event.preventDefault();
+    const values = formValues(event.target);
+    if (this.userId === 'new') {
+      const created = await this.attempt(() => request('POST', '/api/v1/users', {
+        login: values.login, name: values.name, email: values.email, role: values.role, password: values.password,
+      }), t('users.created'));
+      if (created) {
+        location.hash = `#/users/${created.id}`;
+      }
+      return;
+    }
+    const saved = await this.attempt(() => request('PUT', `/api/v1/users/${this.user.id}`, {
+      version: this.user.version, name: values.name, email: values.email, role: values.role,
+      active: event.target.querySelector('#user-active').checked,
+    }), t('admin.saved'));
+    if (saved) {
+      this.user = saved;
+      this.assignments = await request('GET', `/api/v1/users/${this.user.id}/assignments`).catch(() => this.assignments);
+    }
+  }
+
+  async setPassword(event) {
+    event.preventDefault();
+    const form = event.target;
+    const done = await this.attempt(() => request('PUT', `/api/v1/users/${this.user.id}/password`,
+      { password: formValues(form).password }), t('users.passwordSet'));
+    if (done) {
+      form.reset();
+    }
+  }
+
+  async saveAssignments(event) {
+    event.preventDefault();
+    const worker = this.user.role === 'WORKER';
+    const answer = await this.attempt(() => (worker
+      ? request('PUT', `/api/v1/users/${this.user.id}/sites`, { siteIds: checked(event.target, 'site') })
+      : request('PUT', `/api/v1/users/${this.user.id}/portfolios`, { portfolioIds: checked(event.target, 'portfolio') })),
+    t('admin.saved'));
+    if (answer && answer !== true) {
+      this.assignments = answer;
+    }
+  }
+
+  render() {
+    const creating = this.userId === 'new';
+    if (!creating && !this.user) {
+      return html`<h1 tabindex="-1">${t('users.title')}</h1>${this.feedback()}${this.error ? '' : html`<p>${t('app.loading')}</p>`}`;
+    }
+    const user = this.user || {};
+    return html`
+      <p><a href="#/users">← ${t('users.title')}</a></p>
+      <h1 tabindex="-1">${creating ? t('users.new') : user.name}</h1>
+      ${this.feedback()}
+      <form class="section" @submit=${(e) => this.saveAccount(e)} data-testid="account">
+        <h2>${t('users.account')}</h2>
+        ${creating ? html`
+          <label for="user-login">${t('users.login')}</label>
+          <input id="user-login" name="login" required autocomplete="off" autocapitalize="none" spellcheck="false">`
+          : html`<p>${t('users.loginIs', { login: user.login })}</p>`}
+        <div class="pair">
+          <div><label for="user-name">${t('users.name')}</label>
+            <input id="user-name" name="name" required .value=${user.name ?? ''} autocomplete="off"></div>
+          <div><label for="user-email">${t('users.email')}</label>
+            <input id="user-email" name="email" type="email" required .value=${user.email ?? ''} autocomplete="off"></div>
+        </div>
+        <label for="user-role">${t('users.role')}</label>
+        <select id="user-role" name="role">
+          ${ROLES.map((role) => html`<option value=${role} ?selected=${(user.role ?? 'WORKER') === role}>${t(`role.${role}`)}</option>`)}
+        </select>
+        ${creating ? html`
+          <label for="user-password">${t('users.password')}</label>
+          <input id="user-password" name="password" type="password" required minlength="12" autocomplete="new-password">
+          <p class="muted">${t('users.passwordRule')}</p>` : html`
+          <label class="check"><input id="user-active" type="checkbox" ?checked=${user.active}> ${t('users.mayUse')}</label>`}
+        <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${creating ? t('users.create') : t('admin.save')}</button></div>
+      </form>
+      ${creating ? '' : html`
+        ${this.assignmentForm(user)}
+        <form class="section" @submit=${(e) => this.setPassword(e)}>
+          <h2>${t('users.newPassword')}</h2>
+          <label for="new-password">${t('users.password')}</label>
+          <input id="new-password" name="password" type="password" required minlength="12" autocomplete="new-password">
+          <p class="muted">${t('users.passwordRule')} ${t('users.passwordEnds')}</p>
+          <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('users.setPassword')}</button></div>
+        </form>`}`;
+  }
+
+  assignmentForm(user) {
+    if (user.role === 'WORKER') {
+      const mine = new Set(this.assignments?.siteIds || []);
+      return html`
+        <form class="section" @submit=${(e) => this.saveAssignments(e)} data-testid="assignments">
+          <fieldset class="choices"><legend>${t('users.sites')}</legend>
+            ${this.sites.map((site) => html`
+              <label class="check"><input type="checkbox" name="site" value=${site.id} ?checked=${mine.has(site.id)}>
+                <span class="code">${site.code}</span> ${site.name}</label>`)}
+          </fieldset>
+          <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('users.saveSites')}</button></div>
+        </form>`;
+    }
+    if (user.role === 'MANAGER') {
+      const mine = new Set(this.assignments?.portfolioIds || []);
+      return html`
+        <form class="section" @submit=${(e) => this.saveAssignments(e)} data-testid="assignments">
+          <fieldset class="choices"><legend>${t('users.portfolios')}</legend>
+            ${this.portfolios.length === 0 ? html`<p class="muted">${t('portfolios.none')}</p>` : ''}
+            ${this.portfolios.map((portfolio) => html`
+              <label class="check"><input type="checkbox" name="portfolio" value=${portfolio.id} ?checked=${mine.has(portfolio.id)}>
+                ${portfolio.name}</label>`)}
+          </fieldset>
+          <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('users.savePortfolios')}</button></div>
+        </form>`;
+    }
+    return html`<p class="section">${t(user.role === 'EXECUTIVE' ? 'users.seesAll' : 'users.administers')}</p>`;
+  }
+}
+
+/** The administrator's list of sites. */
+class FbAdminSites extends OnlineScreen {
+  static properties = { ...OnlineScreen.properties, sites: { state: true } };
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  async load() {
+    const sites = await this.attempt(() => everything('/api/v1/sites'));
+    this.sites = sites === null ? [] : sites.sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  render() {
+    return html`
+      <h1 tabindex="-1">${t('adminSites.title')}</h1>
+      <div class="actions"><a class="button primary" href="#/admin/sites/new">+ ${t('adminSites.new')}</a></div>
+      ${this.feedback()}
+      ${!this.sites ? html`<p>${t('app.loading')}</p>` : html`
+        <ul class="rows" data-testid="admin-sites">
+          ${this.sites.map((site) => html`
+            <li><a class="row" href="#/admin/sites/${site.id}" data-code=${site.code}>
+              <span class="code">${site.code}</span><strong>${site.name}</strong>
+              <span class="muted">${site.timezone}</span>
+            </a></li>`)}
+        </ul>`}`;
+  }
+}
+
+/** One site's details: code, name, time zone, address and position. */
+class FbAdminSite extends OnlineScreen {
+  static properties = { ...OnlineScreen.properties, siteId: { attribute: false }, site: { state: true } };
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  async load() {
+    this.site = null;
+    if (this.siteId !== 'new') {
+      await this.attempt(async () => {
+        this.site = await request('GET', `/api/v1/sites/${this.siteId}`);
+      });
+    }
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  async updated(changed) {
+    if (changed.has('siteId') && changed.get('siteId') !== undefined) {
+      const note = this.message;
+      await this.load();
+      this.message = note;
+      focusHeading(this);
+    }
+  }
+
+  async save(event) {
+    event.preventDefault();
+    const values = formValues(event.target);
+    const body = {
+      code: values.code, name: values.name, timezone: values.timezone, address: values.address,
+      latitude: values.latitude === null ? null : Number(values.latitude),
+      longitude: values.longitude === null ? null : Number(values.longitude),
+    };
+    if (this.siteId === 'new') {
+      const created = await this.attempt(() => request('POST', '/api/v1/sites', body), t('adminSites.created'));
+      if (created) {
+        location.hash = `#/admin/sites/${created.id}`;
+      }
+      return;
+    }
+    const saved = await this.attempt(() => request('PUT', `/api/v1/sites/${this.site.id}`,
+      { ...body, version: this.site.version }), t('admin.saved'));
+    if (saved) {
+      this.site = saved;
+    }
+  }
+
+  render() {
+    const creating = this.siteId === 'new';
+    if (!creating && !this.site) {
+      return html`<h1 tabindex="-1">${t('adminSites.title')}</h1>${this.feedback()}${this.error ? '' : html`<p>${t('app.loading')}</p>`}`;
+    }
+    const site = this.site || {};
+    const zones = Intl.supportedValuesOf?.('timeZone') ?? [];
+    return html`
+      <p><a href="#/admin/sites">← ${t('adminSites.title')}</a></p>
+      <h1 tabindex="-1">${creating ? t('adminSites.new') : `${site.code} ${site.name}`}</h1>
+      ${this.feedback()}
+      <form class="section" @submit=${(e) => this.save(e)} data-testid="site-form">
+        <div class="pair">
+          <div><label for="site-code">${t('adminSites.code')}</label>
+            <input id="site-code" name="code" required .value=${site.code ?? ''} autocapitalize="characters" autocomplete="off"
+              aria-describedby="site-code-rule">
+            <p class="muted" id="site-code-rule">${t('adminSites.codeRule')}</p></div>
+          <div><label for="site-name">${t('adminSites.name')}</label>
+            <input id="site-name" name="name" required .value=${site.name ?? ''} autocomplete="off"></div>
+        </div>
+        <label for="site-timezone">${t('adminSites.timezone')}</label>
+        <input id="site-timezone" name="timezone" required list="time-zones" .value=${site.timezone ?? 'Europe/Berlin'} autocomplete="off">
+        <datalist id="time-zones">${zones.map((zone) => html`<option value=${zone}></option>`)}</datalist>
+        <label for="site-address">${t('adminSites.address')}</label>
+        <textarea id="site-address" name="address" required .value=${site.address ?? ''}></textarea>
+        <div class="pair">
+          <div><label for="site-latitude">${t('adminSites.latitude')}</label>
+            <input id="site-latitude" name="latitude" inputmode="decimal" .value=${site.latitude ?? ''} autocomplete="off"></div>
+          <div><label for="site-longitude">${t('adminSites.longitude')}</label>
+            <input id="site-longitude" name="longitude" inputmode="decimal" .value=${site.longitude ?? ''} autocomplete="off"></div>
+        </div>
+        <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${creating ? t('adminSites.create') : t('admin.save')}</button></div>
+      </form>`;
+  }
+}
+
+/** The portfolios (groups of sites that managers answer for), and one portfolio's name and sites. */
+class FbPortfolios extends OnlineScreen {
+  static properties = {
+    ...OnlineScreen.properties,
+    portfolioId: { attribute: false },
+    portfolios: { state: true },
+    sites: { state: true },
+  };
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  async load() {
+    await this.attempt(async () => {
+      const [portfolios, sites] = await Promise.all([request('GET', '/api/v1/portfolios'), everything('/api/v1/sites')]);
+      this.portfolios = portfolios.sort((a, b) => a.name.localeCompare(b.name));
+      this.sites = sites.sort((a, b) => a.code.localeCompare(b.code));
+    });
+  }
+
+  firstUpdated() {
+    focusHeading(this);
+  }
+
+  updated(changed) {
+    if (changed.has('portfolioId') && changed.get('portfolioId') !== undefined) {
+      this.error = null;
+      this.message = null;
+      focusHeading(this);
+    }
+  }
+
+  async save(event, portfolio) {
+    event.preventDefault();
+    const body = { name: formValues(event.target).name, siteIds: checked(event.target, 'site') };
+    if (!portfolio) {
+      const created = await this.attempt(() => request('POST', '/api/v1/portfolios', body), t('portfolios.created'));
+      if (created) {
+        await this.load();
+        this.message = t('portfolios.created');
+        location.hash = `#/admin/portfolios/${created.id}`;
+      }
+      return;
+    }
+    const saved = await this.attempt(() => request('PUT', `/api/v1/portfolios/${portfolio.id}`,
+      { ...body, version: portfolio.version }), t('admin.saved'));
+    if (saved) {
+      this.portfolios = this.portfolios.map((p) => (p.id === saved.id ? saved : p));
+    }
+  }
+
+  render() {
+    if (!this.portfolios) {
+      return html`<h1 tabindex="-1">${t('portfolios.title')}</h1>${this.feedback()}${this.error ? '' : html`<p>${t('app.loading')}</p>`}`;
+    }
+    if (this.portfolioId) {
+      return this.editor(this.portfolios.find((p) => p.id === this.portfolioId));
+    }
+    const codes = new Map(this.sites.map((site) => [site.id, site.code]));
+    return html`
+      <h1 tabindex="-1">${t('portfolios.title')}</h1>
+      <div class="actions"><a class="button primary" href="#/admin/portfolios/new">+ ${t('portfolios.new')}</a></div>
+      ${this.feedback()}
+      ${this.portfolios.length === 0 ? html`<p class="empty">${t('portfolios.none')}</p>` : ''}
+      <ul class="rows" data-testid="portfolios">
+        ${this.portfolios.map((portfolio) => html`
+          <li><a class="row" href="#/admin/portfolios/${portfolio.id}">
+            <strong>${portfolio.name}</strong>
+            <span class="muted">${portfolio.siteIds.map((id) => codes.get(id) ?? '').filter(Boolean).join(', ')
+              || t('portfolios.noSites')}</span>
+          </a></li>`)}
+      </ul>`;
+  }
+
+  editor(portfolio) {
+    const creating = this.portfolioId === 'new';
+    if (!creating && !portfolio) {
+      return html`<h1 tabindex="-1">${t('portfolios.title')}</h1><p class="empty">${t('admin.notFound')}</p>`;
+    }
+    const mine = new Set(portfolio?.siteIds || []);
+    return html`
+      <p><a href="#/admin/portfolios">← ${t('portfolios.title')}</a></p>
+      <h1 tabindex="-1">${creating ? t('portfolios.new') : portfolio.name}</h1>
+      ${this.feedback()}
+      <form class="section" @submit=${(e) => this.save(e, portfolio)} data-testid="portfolio-form">
+        <label for="portfolio-name">${t('portfolios.name')}</label>
+        <input id="portfolio-name" name="name" required .value=${portfolio?.name ?? ''} autocomplete="off">
+        <fieldset class="choices"><legend>${t('portfolios.sites')}</legend>
+          ${this.sites.map((site) => html`
+            <label class="check"><input type="checkbox" name="site" value=${site.id} ?checked=${mine.has(site.id)}>
+              <span class="code">${site.code}</span> ${site.name}</label>`)}
+        </fieldset>
+        <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${creating ? t('portfolios.create') : t('admin.save')}</button></div>
+      </form>`;
+  }
+}
+
+customElements.define('fb-users', FbUsers);
+customElements.define('fb-user', FbUser);
+customElements.define('fb-admin-sites', FbAdminSites);
+customElements.define('fb-admin-site', FbAdminSite);
+customElements.define('fb-portfolios', FbPortfolios);
