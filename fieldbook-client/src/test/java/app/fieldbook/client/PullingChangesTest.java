@@ -77,17 +77,7 @@ class PullingChangesTest extends SignedInDeviceTest {
 
     @Test
     void aServerCopyPulledWhileTheAnswerWasLostIsShownOnceTheChangeIsAnsweredFromTheServersRecord() {
-        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
-        client.sync();
-        client.editReport(mine.id(), content("Poured deck 4, mine"));
-        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
-                OperationOutcome.CONFLICT, 409, mine.id(), 3, List.of(UUID.randomUUID()), null, null));
-        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
-            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.dropAnswer());
-        }
-        Report approved = report(mine.id(), NORTH, DAY, ReportStatus.APPROVED, "Poured deck 4", 3);
-        server.page(page("c-3", false, List.of(approved), List.of(), List.of()));
-        client.sync();
+        LocalReport mine = editLosingItsAnswersWhileAManagerApproves();
         assertThat(client.report(mine.id()).orElseThrow().waitingChanges()).as("the answer was lost").isOne();
         clock.advance(Backoff.STANDARD.cap());
 
@@ -103,17 +93,7 @@ class PullingChangesTest extends SignedInDeviceTest {
 
     @Test
     void aServerCopyStaysBesideWhileLaterChangesWaitSoTheirBasesAreWhatThePersonSaw() {
-        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
-        client.sync();
-        client.editReport(mine.id(), content("Poured deck 4, mine"));
-        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
-                OperationOutcome.CONFLICT, 409, mine.id(), 3, List.of(UUID.randomUUID()), null, null));
-        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
-            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.dropAnswer());
-        }
-        server.page(page("c-3", false, List.of(report(mine.id(), NORTH, DAY, ReportStatus.APPROVED, "Poured deck 4", 3)),
-                List.of(), List.of()));
-        client.sync();
+        LocalReport mine = editLosingItsAnswersWhileAManagerApproves();
         client.submitReport(mine.id());
         clock.advance(Backoff.STANDARD.cap());
 
@@ -236,6 +216,26 @@ class PullingChangesTest extends SignedInDeviceTest {
         assertThat(client.conflicts()).containsExactly(conflict);
         assertThat(client.personName(MANAGER)).contains("Maria Manager");
         assertThat(client.state().openConflicts()).isEqualTo(1);
+    }
+
+    /**
+     * A synced draft edited on the device; the server records the edit as a conflict at version 3 (a manager
+     * approved the report meanwhile), but every answer of the sync's pushes is lost, while its pull brings
+     * the approved report.
+     */
+    private LocalReport editLosingItsAnswersWhileAManagerApproves() {
+        LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
+        client.sync();
+        client.editReport(mine.id(), content("Poured deck 4, mine"));
+        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
+                OperationOutcome.CONFLICT, 409, mine.id(), 3, List.of(UUID.randomUUID()), null, null));
+        for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
+            server.failNext("/api/v1/sync/push", LoopbackServer.Fault.dropAnswer());
+        }
+        server.page(page("c-3", false, List.of(report(mine.id(), NORTH, DAY, ReportStatus.APPROVED, "Poured deck 4", 3)),
+                List.of(), List.of()));
+        client.sync();
+        return mine;
     }
 
     static Conflict conflict(UUID reportId) {
