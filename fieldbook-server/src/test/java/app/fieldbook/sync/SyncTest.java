@@ -517,16 +517,7 @@ class SyncTest {
         int firstPart = slowContent.length / 3;
         try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
             var out = device.getOutputStream();
-            out.write(("PATCH /api/v1/sync/uploads/" + slow + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nFieldbook-Device-Id: " + phone.id
-                    + "\r\nUpload-Offset: 0"
-                    + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + slowContent.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.write(slowContent, 0, firstPart);
-            out.flush();
-            for (int i = 0; i < 200 && offsetOf(slow) < firstPart; i++) {
-                Thread.sleep(50);
-            }
+            sendFirstPart(device, slow, slowContent, firstPart);
             assertThat(offsetOf(slow)).as("the slow upload has begun").isEqualTo(firstPart);
 
             JsonNode done = expect(chunk(quick, 0, quickContent), 200).body();
@@ -555,17 +546,7 @@ class SyncTest {
         UUID photo = announcePhoto(content, DAY.plusDays(26));
         int part = content.length / 2;
         try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
-            var out = device.getOutputStream();
-            out.write(("PATCH /api/v1/sync/uploads/" + photo + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nFieldbook-Device-Id: " + phone.id
-                    + "\r\nUpload-Offset: 0"
-                    + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + content.length
-                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.write(content, 0, part);
-            out.flush();
-            for (int i = 0; i < 200 && offsetOf(photo) < part; i++) {
-                Thread.sleep(50);
-            }
+            sendFirstPart(device, photo, content, part);
         }
         for (int i = 0; i < 200 && !log.getAll().contains("went away"); i++) {
             Thread.sleep(50);
@@ -768,6 +749,24 @@ class SyncTest {
         announce.put("entity", "Photo");
         assertThat(phone.push(announce).path("outcome").asString()).isEqualTo("APPLIED");
         return photo;
+    }
+
+    /**
+     * Starts the phone's upload of the whole photo on a connection of its own, sends only its first
+     * {@code part} bytes, and waits until the server has them.
+     */
+    private void sendFirstPart(java.net.Socket device, UUID photo, byte[] content, int part) throws Exception {
+        var out = device.getOutputStream();
+        out.write(("PATCH /api/v1/sync/uploads/" + photo + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nAuthorization: Bearer " + token(worker.api()) + "\r\nFieldbook-Device-Id: " + phone.id
+                + "\r\nUpload-Offset: 0"
+                + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + content.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(content, 0, part);
+        out.flush();
+        for (int i = 0; i < 200 && offsetOf(photo) < part; i++) {
+            Thread.sleep(50);
+        }
     }
 
     private long offsetOf(UUID photo) {
