@@ -237,7 +237,9 @@ class SyncUnderFaultsTest {
 
     /** Syncs every device, faults off, until nothing waits anywhere; then once more so all pull the last state. */
     private void settle(List<Device> devices) {
-        for (int attempt = 0; attempt < 40; attempt++) {
+        // a change or photo put off during the faults waits for its retry time (backoff), up to a few minutes
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (System.nanoTime() < deadline) {
             boolean done = true;
             for (Device device : devices) {
                 device.collectOperations();
@@ -248,7 +250,7 @@ class SyncUnderFaultsTest {
             if (done) {
                 break;
             }
-            sleep(300);
+            sleep(500);
         }
         for (Device device : devices) {
             // a busy answer (503 with Retry-After) may still meet one sync of a server just started again
