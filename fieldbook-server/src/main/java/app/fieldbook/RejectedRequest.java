@@ -2,6 +2,7 @@ package app.fieldbook;
 
 import java.net.URI;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -26,6 +27,16 @@ public class RejectedRequest extends ErrorResponseException {
     public static RejectedRequest notFound(String what, Object id) {
         return new RejectedRequest(HttpStatus.NOT_FOUND, "not-found", what + " not found",
                 "No " + what.toLowerCase() + " " + id + " is visible to you.");
+    }
+
+    /**
+     * 503 {@code server-busy} with {@code Retry-After}: overload, answered instead of crashed into; both clients
+     * send the request again after the seconds it names.
+     */
+    public static RejectedRequest busy(String detail) {
+        RejectedRequest busy = new RejectedRequest(HttpStatus.SERVICE_UNAVAILABLE, "server-busy", "Server busy", detail);
+        busy.getHeaders().set(HttpHeaders.RETRY_AFTER, ServerBusy.RETRY_AFTER_SECONDS);
+        return busy;
     }
 
     public static RejectedRequest staleVersion(String what, long given, long current) {

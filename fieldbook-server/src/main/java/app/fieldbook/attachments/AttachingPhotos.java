@@ -57,11 +57,12 @@ class AttachingPhotos {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final AttachmentSettings settings;
+    private final UploadAdmission admission;
     private final Clock clock;
 
     AttachingPhotos(ReportPhotos photos, PhotoStore store, MakingThumbnails makingThumbnails, Reports reports,
             ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings,
-            Clock clock) {
+            UploadAdmission admission, Clock clock) {
         this.photos = photos;
         this.store = store;
         this.makingThumbnails = makingThumbnails;
@@ -69,12 +70,13 @@ class AttachingPhotos {
         this.events = events;
         this.transactions = transactions;
         this.settings = settings;
+        this.admission = admission;
         this.clock = clock;
     }
 
     Attached attach(UUID reportId, Details details, InputStream content, Actor actor) throws IOException {
         requireEditable(reportId, actor);
-        Staged staged = stage(content);
+        Staged staged = admission.admitted(() -> stage(content));
         try {
             String sha256 = staged.sha256();
             long size = staged.size();

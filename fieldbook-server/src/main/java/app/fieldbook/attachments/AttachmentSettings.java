@@ -17,6 +17,10 @@ import org.springframework.util.unit.DataSize;
  * @param thumbnailThreads the platform threads making thumbnails in the background
  * @param thumbnailSweep how often the thumbnail job looks for due photos it was not told about (stored
  *     before a restart, or by another node)
+ * @param concurrentUploads how many uploads' bodies are read at once ({@link UploadAdmission}); the rest
+ *     wait their turn. A phone on a slow network holds its turn while its bytes trickle in, so this is set
+ *     well above the processors
+ * @param uploadQueueWait how long an upload waits for its turn before it is answered 503 with Retry-After
  */
 @ConfigurationProperties("fieldbook.attachments")
 record AttachmentSettings(
@@ -25,11 +29,16 @@ record AttachmentSettings(
         @DefaultValue("./data/photos") Path directory,
         @DefaultValue("320") int thumbnailSize,
         @DefaultValue("1") int thumbnailThreads,
-        @DefaultValue("PT30S") Duration thumbnailSweep) {
+        @DefaultValue("PT30S") Duration thumbnailSweep,
+        @DefaultValue("16") int concurrentUploads,
+        @DefaultValue("PT30S") Duration uploadQueueWait) {
 
     AttachmentSettings {
         if (thumbnailThreads < 1) {
             throw new IllegalArgumentException("fieldbook.attachments.thumbnail-threads must be at least 1");
+        }
+        if (concurrentUploads < 1) {
+            throw new IllegalArgumentException("fieldbook.attachments.concurrent-uploads must be at least 1");
         }
     }
 

@@ -2,6 +2,7 @@ package app.fieldbook.sync;
 
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.attachments.Photos;
+import app.fieldbook.attachments.UploadAdmission;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PhotoReceipt;
@@ -48,11 +49,13 @@ class PhotoUploads {
     private final Path directory;
     private final SyncSettings settings;
     private final Clock clock;
+    private final UploadAdmission admission;
     private final KeyedLocks<UUID> uploading = new KeyedLocks<>();
 
     PhotoUploads(Photos photos, @Value("${fieldbook.sync.upload-directory:./data/uploads}") Path directory,
-            SyncSettings settings, Clock clock) throws IOException {
+            SyncSettings settings, Clock clock, UploadAdmission admission) throws IOException {
         this.photos = photos;
+        this.admission = admission;
         this.directory = directory.toAbsolutePath().normalize();
         this.settings = settings;
         this.clock = clock;
@@ -116,23 +119,15 @@ class PhotoUploads {
             throw tooLong(photo);
         }
         FileTime modified = existed ? Files.getLastModifiedTime(partial) : null;
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); OutputStream out = Channels.newOutputStream(channel)) {
-            long written = copyAtMost(body, out, room);
-            channel.force(true);
-            if (written > room || body.read() != -1) {
-                // a body longer than it said, or of no declared length: put the partial upload back as it was
-                channel.truncate(have);
-                channel.force(true);
-                throw tooLong(photo);
-            }
-        } catch (RejectedRequest tooLong) {
+        try {
+            admission.admitted(() -> appendChunk(partial, body, have, room, photo));
+        } catch (RejectedRequest refused) {
             if (modified == null) {
                 Files.deleteIfExists(partial);
             } else {
                 Files.setLastModifiedTime(partial, modified);
             }
-            throw tooLong;
+            throw refused;
         }
         if (Files.size(partial) < photo.sizeBytes()) {
             return state(photo);
@@ -147,6 +142,23 @@ class PhotoUploads {
             }
             throw refused;
         }
+    }
+
+    /** Appends the body to the partial upload and forces it to disk; one longer than its room is taken back. */
+    private static Void appendChunk(Path partial, InputStream body, long have, long room, Photo photo)
+            throws IOException {
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND); OutputStream out = Channels.newOutputStream(channel)) {
+            long written = copyAtMost(body, out, room);
+            channel.force(true);
+            if (written > room || body.read() != -1) {
+                // a body longer than it said, or of no declared length: put the partial upload back as it was
+                channel.truncate(have);
+                channel.force(true);
+                throw tooLong(photo);
+            }
+        }
+        return null;
     }
 
     private static RejectedRequest tooLong(Photo photo) {
