@@ -29,12 +29,13 @@ import java.time.Duration;
  * @param rushPhotos photos per submission
  * @param rushMultipart whether REST uploads are multipart forms (as a browser sends them, and as the
  *     server before issue 9 took them) instead of the photo as the request body
+ * @param rushWarmUp how long a few phones submit reports with photos before the rush, not counted
  * @param diskDirectory where the raw disk bandwidth is measured: on the server's photo file system
  */
 record LoadSettings(String url, String adminLogin, String adminPassword, String password, int devices, int pushBatch,
         Duration pushWarmUp, Duration pushWindow, int downloadReports, int seedBatch, int pullLimit, int downloads,
         Path results, long serverPid, String database, int rushUsers, String rushVia, int rushPhotos,
-        boolean rushMultipart, Path diskDirectory) {
+        boolean rushMultipart, Duration rushWarmUp, Path diskDirectory) {
 
     static LoadSettings fromSystemProperties() {
         LoadSettings settings = new LoadSettings(
@@ -57,6 +58,7 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
                 text("fieldbook.load.rush.via", "rest"),
                 number("fieldbook.load.rush.photos", 3),
                 Boolean.parseBoolean(text("fieldbook.load.rush.multipart", "false")),
+                Duration.ofSeconds(number("fieldbook.load.rush.warmup-seconds", 20)),
                 Path.of(text("fieldbook.load.disk-directory", System.getProperty("java.io.tmpdir"))));
         if (!settings.url.matches("https?://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/?")) {
             throw new IllegalArgumentException("fieldbook.url must be a loopback address, not " + settings.url);

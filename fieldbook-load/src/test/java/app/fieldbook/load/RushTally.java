@@ -107,7 +107,7 @@ final class RushTally {
         return List.copyOf(acknowledged);
     }
 
-    String summary(String machine, long averagePhotoBytes, String check) {
+    String summary(String machine, String warmUp, long averagePhotoBytes, String check) {
         double seconds = Math.max(1e-9, (lastEnd.get() - firstStart.get()) / 1e9);
         int failed = failures.values().stream().mapToInt(AtomicInteger::get).sum();
         StringBuilder probeLines = new StringBuilder();
@@ -118,6 +118,7 @@ final class RushTally {
                 p99 <= 3 s, 0 errors, 0 lost; probes p99 < 200 ms)
                   phones                  %d via %s%s, %d photos each (JPEG %d x %d, about %.2f MB, each distinct)
                   machine                 %s
+                  warm-up                 %s
                   submissions             %d acknowledged, %d failed%s
                   rush wall time          %.1f s (first submission started to last ended)
                   submissions/s           %.1f
@@ -128,7 +129,7 @@ final class RushTally {
                 %s""",
                 settings.rushUsers(), settings.rushVia(), settings.rushMultipart() ? " (REST uploads multipart)" : "",
                 settings.rushPhotos(), RushPhotos.WIDTH, RushPhotos.HEIGHT,
-                averagePhotoBytes / 1e6, machine, submissions.size(), failed,
+                averagePhotoBytes / 1e6, machine, warmUp, submissions.size(), failed,
                 failures.isEmpty() ? "" : " " + new TreeMap<>(Map.copyOf(failures)), seconds,
                 submissions.size() / seconds, percentiles(submissions), percentiles(uploads), uploads.size(),
                 photoBytes.get() / 1e6, photoBytes.get() / 1e6 / seconds, probeLines,
