@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param failuresPerAddress failed sign-ins from one client address within {@code failureWindow} before it is throttled
  * @param failureWindow the window in which failed sign-ins are counted
  * @param firstAdministrator the account created on first start when no administrator exists
+ * @param passwordCheckThreads the platform threads that check passwords ({@link PasswordChecks}); 0 for one
+ *     per processor
+ * @param passwordCheckWait how long a sign-in waits for a password check before it is answered 503
  */
 @ConfigurationProperties("fieldbook.identity")
 record IdentitySettings(
@@ -28,7 +31,9 @@ record IdentitySettings(
         @DefaultValue("5") int failuresPerLogin,
         @DefaultValue("50") int failuresPerAddress,
         @DefaultValue("15m") Duration failureWindow,
-        @DefaultValue FirstAdministrator firstAdministrator) {
+        @DefaultValue FirstAdministrator firstAdministrator,
+        @DefaultValue("0") int passwordCheckThreads,
+        @DefaultValue("PT20S") Duration passwordCheckWait) {
 
     /** Created on start when both are set and no administrator exists yet. */
     record FirstAdministrator(String login, String password, @DefaultValue("Administrator") String name, String email) {
