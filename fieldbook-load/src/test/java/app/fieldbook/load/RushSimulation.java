@@ -9,6 +9,7 @@ import static io.gatling.javaapi.core.CoreDsl.exitBlockOnFail;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The 4:30 PM rush (issue 9): {@code rush.users} field workers submit the day's report with
  * {@code rush.photos} photos at once. Each virtual user is one worker's phone: it signs in, waits until
  * every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
- * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. Through the REST API (the
+ * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. The phones' sign-ins are spread
+ * before the rush (20 a second), as real phones signed in long before it. Through the REST API (the
  * photo as the request body, or as a multipart form with {@code rush.multipart}), through sync (one push with the report, the photo announcements and the
  * submission, then a resumable upload per photo), or half each way ({@code rush.via}). Meanwhile a probe
  * asks for {@code /actuator/health} and a report list. Afterwards every acknowledged report and photo is
@@ -56,6 +58,7 @@ public class RushSimulation extends Simulation {
     private final AtomicLong photoSequence = new AtomicLong();
     private final String warmUp = new RushWarmUp(settings, photos, photoSequence).run(world);
     private static final int SIGN_IN_TRIES = 10;
+    private static final Duration SIGN_IN_SPACING = Duration.ofMillis(50);
 
     {
         List<Map<String, Object>> workers = world.workerRecords();
@@ -64,14 +67,17 @@ public class RushSimulation extends Simulation {
             case "sync" -> 0;
             default -> workers.size() / 2;
         };
+        // phones were signed in long before 4:30 PM: their sign-ins (each a deliberately slow password hash)
+        // are spread out before the rush instead of falling on the server all at once
+        Duration signingIn = SIGN_IN_SPACING.multipliedBy(workers.size());
         List<PopulationBuilder> populations = new ArrayList<>();
         if (viaRest > 0) {
             populations.add(phones("rush through the REST API", workers.subList(0, viaRest), restSubmission())
-                    .injectOpen(atOnceUsers(viaRest)));
+                    .injectOpen(rampUsers(viaRest).during(signingIn)));
         }
         if (viaRest < workers.size()) {
             populations.add(phones("rush through sync", workers.subList(viaRest, workers.size()), syncSubmission())
-                    .injectOpen(atOnceUsers(workers.size() - viaRest)));
+                    .injectOpen(rampUsers(workers.size() - viaRest).during(signingIn)));
         }
         populations.add(probe().injectOpen(atOnceUsers(1)));
         setUp(populations).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
