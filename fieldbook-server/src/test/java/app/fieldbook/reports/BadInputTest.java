@@ -60,6 +60,36 @@ class BadInputTest {
     }
 
     @Test
+    void aDateOutsideTheCalendarPeopleUseIsRefusedHoweverItIsWritten() {
+        for (String date : List.of("+99999-01-01", "99999-01-01", "-0001-01-01", "0000-01-01", "1899-12-31")) {
+            Api.Answer answer = worker.api().sendJson("POST", "/api/v1/reports",
+                    "{\"siteId\":\"" + site + "\",\"date\":\"" + date + "\"}");
+            assertThat(answer.status()).as(date + ": " + answer).isEqualTo(400);
+            assertThat(answer.problemType()).endsWith("/invalid-request");
+        }
+    }
+
+    @Test
+    void aNulCharacterInTextIsInvalidInputNotAConflict() {
+        Api.Answer created = worker.api().sendJson("POST", "/api/v1/reports", "{\"siteId\":\"" + site
+                + "\",\"date\":\"2026-06-02\",\"content\":{\"notes\":\"before\\u0000after\"}}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(400);
+        assertThat(created.problemType()).endsWith("/invalid-request");
+        assertThat(created.body().toString()).contains("content.notes");
+
+        Api.Answer edited = worker.api().sendJson("PUT", "/api/v1/reports/" + report,
+                "{\"version\":1,\"content\":{\"crew\":[{\"trade\":\"St\\u0000eel\",\"headcount\":2,\"hours\":8}]}}");
+        assertThat(edited.status()).as(edited.toString()).isEqualTo(400);
+    }
+
+    @Test
+    void anEncodedSlashInAPathIsAProblemAnswerNotTheContainersPage() {
+        Api.Answer answer = worker.api().get("/api/v1/reports/abc%2Fdef");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.isProblem()).as(answer.contentType()).isTrue();
+    }
+
+    @Test
     void fieldsOfTheWrongTypeAreRefused() {
         Api.Answer answer = worker.api().sendJson("POST", "/api/v1/reports",
                 "{\"siteId\":\"" + site + "\",\"date\":\"yesterday\"}");
