@@ -1,5 +1,6 @@
 package app.fieldbook.client;
 
+import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictState;
 import app.fieldbook.protocol.OperationOutcome;
@@ -31,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -104,11 +104,7 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+    public static final JsonMapper MAPPER = SyncApi.jsonMapper();
 
     private final HttpServer http;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);

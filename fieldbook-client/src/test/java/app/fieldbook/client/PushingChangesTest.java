@@ -8,15 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.fieldbook.client.LoopbackServer.Fault;
 import app.fieldbook.client.SyncSummary.Interruption;
+import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.Report;
-import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -473,7 +474,7 @@ class PushingChangesTest extends SignedInDeviceTest {
     }
 
     private LocalStore store() {
-        return LocalStore.open(directory.resolve("client.db"), FieldbookClient.jsonMapper());
+        return LocalStore.open(directory.resolve("client.db"), SyncApi.jsonMapper());
     }
 
     private Path photoFile() throws Exception {
