@@ -36,12 +36,7 @@ final class Invocation {
         return root().stdin();
     }
 
-    /** Opens the client on the chosen store with the server it already knows; the caller closes it. */
-    FieldbookClient open() {
-        return open(null);
-    }
-
-    /** Opens the client on the chosen store; {@code server} only when the command sets it. */
+    /** Opens the client on the chosen store; {@code server} only when the command sets it (null: the store's). The caller closes it. */
     FieldbookClient open(URI server) {
         return root().open(server);
     }
