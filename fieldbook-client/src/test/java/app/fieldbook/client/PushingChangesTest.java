@@ -154,7 +154,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         LocalReport healthy = client.createReport(HARBOUR.id(), DAY, content("Healthy"));
         LocalReport later = client.createReport(NORTH.id(), DAY.plusDays(1), content("Later"));
         server.failingBatches(batch -> batch.stream()
-                .anyMatch(op -> op.get("entityId").asString().equals(poison.id().toString())) ? 500 : 0);
+                .anyMatch(op -> op.entityId().equals(poison.id())) ? 500 : 0);
 
         SyncSummary summary = client.sync();
 
@@ -180,7 +180,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         PhotoUpload photo = client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
         client.submitReport(report.id());
         server.failingBatches(batch -> batch.stream()
-                .anyMatch(op -> op.get("entityId").asString().equals(photo.photoId().toString())) ? 500 : 0);
+                .anyMatch(op -> op.entityId().equals(photo.photoId())) ? 500 : 0);
 
         client.sync();
 
@@ -221,7 +221,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         LocalReport invalid = client.createReport(NORTH.id(), DAY, content("Invalid"));
         LocalReport valid = client.createReport(HARBOUR.id(), DAY, content("Valid"));
         server.failingBatches(batch -> batch.stream()
-                .anyMatch(op -> op.get("entityId").asString().equals(invalid.id().toString())) ? 400 : 0);
+                .anyMatch(op -> op.entityId().equals(invalid.id())) ? 400 : 0);
 
         SyncSummary summary = client.sync();
 
