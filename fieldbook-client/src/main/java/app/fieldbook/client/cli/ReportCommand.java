@@ -16,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "report", description = "Write, edit, submit and list daily reports (works offline).",
         synopsisSubcommandLabel = "COMMAND", subcommands = {ReportCommand.New.class, ReportCommand.Edit.class, ReportCommand.Submit.class,
@@ -85,15 +84,15 @@ final class ReportCommand extends CommandGroup {
     @Command(name = "edit", description = "Change sections of a draft or returned report.")
     static final class Edit extends ClientCommand {
 
-        @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
-        private String id;
+        @Mixin
+        private ReportId report;
 
         @Mixin
         private ContentOptions content;
 
         @Override
         int run(FieldbookClient client) {
-            UUID reportId = reportId(invocation.commandLine(), client, id);
+            UUID reportId = report.in(client);
             LocalReport current = client.report(reportId).orElseThrow();
             LocalReport edited = client.editReport(reportId, content.over(current.content()));
             invocation.out().println((edited.waitingChanges() > current.waitingChanges()
@@ -105,12 +104,12 @@ final class ReportCommand extends CommandGroup {
     @Command(name = "submit", description = "Submit a draft or returned report to the site's manager.")
     static final class Submit extends ClientCommand {
 
-        @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
-        private String id;
+        @Mixin
+        private ReportId report;
 
         @Override
         int run(FieldbookClient client) {
-            LocalReport submitted = client.submitReport(reportId(invocation.commandLine(), client, id));
+            LocalReport submitted = client.submitReport(report.in(client));
             invocation.out().println("Submitted " + describe(submitted, client)
                     + "; it reaches the server with the next sync.");
             return 0;
@@ -120,12 +119,12 @@ final class ReportCommand extends CommandGroup {
     @Command(name = "delete", description = "Delete a draft report.")
     static final class Delete extends ClientCommand {
 
-        @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
-        private String id;
+        @Mixin
+        private ReportId report;
 
         @Override
         int run(FieldbookClient client) {
-            UUID reportId = reportId(invocation.commandLine(), client, id);
+            UUID reportId = report.in(client);
             String shown = ShortIds.known(client).of(reportId);
             client.deleteDraft(reportId);
             invocation.out().println("Deleted draft " + shown + ".");
