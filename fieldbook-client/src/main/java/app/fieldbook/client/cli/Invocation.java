@@ -10,9 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What the {@code fieldbook} commands that do the work share, mixed in with {@code @Mixin}: the command
- * line they print to and report usage errors against, standard input, and the client on the store chosen
- * with {@code --store}.
+ * What the {@code fieldbook} commands that do the work share, mixed in by {@link ClientCommand}: the
+ * command line they print to and report usage errors against, standard input, and the client on the store
+ * chosen with {@code --store}.
  */
 @Command
 final class Invocation {
