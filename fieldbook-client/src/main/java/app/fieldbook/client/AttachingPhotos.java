@@ -1,5 +1,7 @@
 package app.fieldbook.client;
 
+import app.fieldbook.client.replica.Replica;
+import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.client.store.StoredUpload;
@@ -21,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -34,13 +37,25 @@ final class AttachingPhotos {
     private final LocalStore store;
     private final EditingReports reports;
     private final ReportFieldValues values;
+    private final Replica replica;
     private final Clock clock;
 
-    AttachingPhotos(LocalStore store, EditingReports reports, ReportFieldValues values, Clock clock) {
+    AttachingPhotos(LocalStore store, EditingReports reports, ReportFieldValues values, Replica replica, Clock clock) {
         this.store = store;
         this.reports = reports;
         this.values = values;
+        this.replica = replica;
         this.clock = clock;
+    }
+
+    /** Deletes the device's copy of a photo the server refused; false when there is no such photo. */
+    boolean discardRefused(UUID photoId) {
+        return store.inTransaction(() -> {
+            Optional<StoredUpload> upload = store.uploads().find(photoId)
+                    .filter(found -> found.stage() == StoredUpload.Stage.FAILED);
+            upload.ifPresent(replica::discardUpload);
+            return upload.isPresent();
+        });
     }
 
     StoredUpload attach(UUID reportId, Path file, PhotoDetails details) {

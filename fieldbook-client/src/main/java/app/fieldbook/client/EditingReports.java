@@ -1,5 +1,7 @@
 package app.fieldbook.client;
 
+import app.fieldbook.client.replica.Replica;
+import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;

@@ -6,7 +6,7 @@ package app.fieldbook.client;
  */
 public final class SyncInterrupted extends FieldbookException {
 
-    SyncInterrupted(InterruptedException cause) {
+    public SyncInterrupted(InterruptedException cause) {
         super("The sync was interrupted.", cause);
     }
 }

@@ -1,12 +1,20 @@
 package app.fieldbook.client;
 
+import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.protocol.Conflict;
+import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.ConflictState;
+import app.fieldbook.protocol.FieldChange;
+import app.fieldbook.protocol.Operation;
+import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.OperationOutcome;
 import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.PhotoReceipt;
 import app.fieldbook.protocol.PullResponse;
+import app.fieldbook.protocol.PushRequest;
 import app.fieldbook.protocol.PushResponse;
+import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.protocol.UploadStart;
 import app.fieldbook.protocol.UploadState;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -31,7 +39,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -104,11 +111,7 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+    public static final JsonMapper MAPPER = SyncApi.jsonMapper();
 
     private final HttpServer http;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -118,15 +121,13 @@ public final class LoopbackServer implements AutoCloseable {
     private final Map<UUID, Long> versions = new HashMap<>();
     private final Map<UUID, UUID> mergedInto = new HashMap<>();
     private final Deque<PullResponse> pages = new ArrayDeque<>();
-    private final Map<UUID, Announced> announced = new HashMap<>();
+    /** The photos announced by their creation, as the device will have to start their upload. */
+    private final Map<UUID, UploadStart> announced = new HashMap<>();
     private final Map<UUID, ByteArrayOutputStream> uploads = new HashMap<>();
-    private volatile Function<JsonNode, OperationResult> decisions = this::applied;
-    private volatile Function<List<JsonNode>, Integer> batchFailures = batch -> 0;
+    private volatile Function<Operation, OperationResult> decisions = this::applied;
+    private volatile Function<List<Operation>, Integer> batchFailures = batch -> 0;
     private volatile List<Conflict> openConflicts = List.of();
     private volatile boolean acceptsUploadBytes = true;
-
-    private record Announced(String sha256, long size) {
-    }
 
     public LoopbackServer() {
         try {
@@ -152,13 +153,13 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     /** Decides each new operation (replays still get their recorded result). */
-    public LoopbackServer deciding(Function<JsonNode, OperationResult> decisions) {
+    public LoopbackServer deciding(Function<Operation, OperationResult> decisions) {
         this.decisions = decisions;
         return this;
     }
 
     /** Fails whole push requests with the returned status (0: answer normally), by their operations. */
-    public LoopbackServer failingBatches(Function<List<JsonNode>, Integer> batchFailures) {
+    public LoopbackServer failingBatches(Function<List<Operation>, Integer> batchFailures) {
         this.batchFailures = batchFailures;
         return this;
     }
@@ -223,23 +224,21 @@ public final class LoopbackServer implements AutoCloseable {
     // The default model
 
     /** Applies an operation: the entity's version goes up by one; a merged create answers the server's id. */
-    private OperationResult applied(JsonNode operation) {
-        UUID operationId = UUID.fromString(operation.get("operationId").asString());
-        UUID entityId = UUID.fromString(operation.get("entityId").asString());
-        UUID target = mergedInto.getOrDefault(entityId, entityId);
+    private OperationResult applied(Operation operation) {
+        UUID target = mergedInto.getOrDefault(operation.entityId(), operation.entityId());
         long version = versions.merge(target, 1L, Long::sum);
-        if ("Photo".equals(operation.get("entity").asString()) && "CREATE".equals(operation.get("kind").asString())) {
-            JsonNode changes = operation.get("changes");
-            announced.put(target, new Announced(changes.get("sha256").get("value").asString(),
-                    changes.get("size").get("value").asLong()));
+        if (SyncProtocol.PHOTO.equals(operation.entity()) && operation.kind() == OperationKind.CREATE) {
+            Map<String, FieldChange> changes = operation.changes();
+            announced.put(target, new UploadStart(target, (String) changes.get("sha256").value(),
+                    ((Number) changes.get("size").value()).longValue()));
         }
-        return new OperationResult(operationId, OperationOutcome.APPLIED, 200, target, version, List.of(), null, null);
+        return new OperationResult(operation.operationId(), OperationOutcome.APPLIED, 200, target, version, List.of(),
+                null, null);
     }
 
-    public static OperationResult rejected(JsonNode operation, int status, String type) {
-        return new OperationResult(UUID.fromString(operation.get("operationId").asString()), OperationOutcome.REJECTED,
-                status, UUID.fromString(operation.get("entityId").asString()), operation.get("baseVersion").asLong(),
-                List.of(), "https://fieldbook.app/problems/" + type, "Refused: " + type);
+    public static OperationResult rejected(Operation operation, int status, String type) {
+        return new OperationResult(operation.operationId(), OperationOutcome.REJECTED, status, operation.entityId(),
+                operation.baseVersion(), List.of(), "https://fieldbook.app/problems/" + type, "Refused: " + type);
     }
 
     // Serving
@@ -307,11 +306,11 @@ public final class LoopbackServer implements AutoCloseable {
             if (!LOGIN.equals(request.get("login").asString()) || !PASSWORD.equals(request.get("password").asString())) {
                 return Response.problem(401, "sign-in-refused", Map.of());
             }
-            return Response.json(201, Map.of("token", TOKEN, "expiresAt", "2099-01-01T00:00:00Z", "user",
-                    Map.of("id", USER_ID.toString(), "login", LOGIN, "name", "Walter Worker", "role", "WORKER")));
+            return Response.json(201, new SyncApi.TokenIssued(TOKEN, OffsetDateTime.parse("2099-01-01T00:00:00Z"),
+                    new Account(USER_ID, LOGIN, "Walter Worker", "WORKER")));
         }
         if (method.equals("POST") && path.equals("/api/v1/sync/push")) {
-            return push(MAPPER.readTree(body));
+            return push(MAPPER.readValue(body, PushRequest.class));
         }
         if (method.equals("POST") && path.equals("/api/v1/sync/pull")) {
             synchronized (this) {
@@ -325,15 +324,15 @@ public final class LoopbackServer implements AutoCloseable {
         }
         if (method.equals("POST") && path.startsWith("/api/v1/sync/conflicts/")) {
             UUID id = UUID.fromString(path.split("/")[5]);
-            JsonNode resolution = MAPPER.readTree(body);
+            ConflictResolution resolution = MAPPER.readValue(body, ConflictResolution.class);
             Conflict open = openConflicts.stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
             if (open == null) {
                 return Response.problem(404, "not-found", Map.of());
             }
-            Object value = switch (resolution.get("choice").asString()) {
-                case "SERVER" -> open.serverValue();
-                case "CLIENT" -> open.clientValue();
-                default -> MAPPER.treeToValue(resolution.get("value"), Object.class);
+            Object value = switch (resolution.choice()) {
+                case SERVER -> open.serverValue();
+                case CLIENT -> open.clientValue();
+                case VALUE -> resolution.value();
             };
             return Response.json(200, new Conflict(open.id(), open.entity(), open.entityId(), open.siteId(),
                     open.field(), open.serverValue(), open.serverChangedBy(), open.serverChangedAt(),
@@ -347,9 +346,8 @@ public final class LoopbackServer implements AutoCloseable {
         return Response.problem(404, "not-found", Map.of());
     }
 
-    private synchronized Response push(JsonNode request) {
-        List<JsonNode> operations = new ArrayList<>();
-        request.get("operations").forEach(operations::add);
+    private synchronized Response push(PushRequest request) {
+        List<Operation> operations = request.operations();
         int failure = batchFailures.apply(operations);
         if (failure == 400) {
             return Response.problem(400, "invalid-request", Map.of("errors",
@@ -359,15 +357,14 @@ public final class LoopbackServer implements AutoCloseable {
             return Response.problem(failure, "test", Map.of());
         }
         List<OperationResult> results = new ArrayList<>();
-        for (JsonNode operation : operations) {
-            UUID operationId = UUID.fromString(operation.get("operationId").asString());
-            OperationResult result = recorded.get(operationId);
+        for (Operation operation : operations) {
+            OperationResult result = recorded.get(operation.operationId());
             if (result == null) {
                 result = decisions.apply(operation);
                 if (result == null) {
                     continue;
                 }
-                recorded.put(operationId, result);
+                recorded.put(operation.operationId(), result);
             }
             results.add(result);
         }
@@ -377,13 +374,13 @@ public final class LoopbackServer implements AutoCloseable {
     private synchronized Response upload(String method, String path, Map<String, String> headers, byte[] body) {
         UUID photoId;
         if (method.equals("POST")) {
-            JsonNode start = MAPPER.readTree(body);
-            photoId = UUID.fromString(start.get("photoId").asString());
-            Announced photo = announced.get(photoId);
+            UploadStart start = MAPPER.readValue(body, UploadStart.class);
+            photoId = start.photoId();
+            UploadStart photo = announced.get(photoId);
             if (photo == null) {
                 return Response.problem(404, "not-found", Map.of());
             }
-            if (!photo.sha256().equals(start.get("sha256").asString()) || photo.size() != start.get("size").asLong()) {
+            if (!photo.sha256().equals(start.sha256()) || photo.size() != start.size()) {
                 return Response.problem(409, "upload-mismatch", Map.of());
             }
             return Response.json(200, state(photoId));
@@ -417,7 +414,7 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     private UploadState state(UUID photoId) {
-        Announced photo = announced.get(photoId);
+        UploadStart photo = announced.get(photoId);
         ByteArrayOutputStream have = uploads.get(photoId);
         long offset = have == null ? 0 : have.size();
         PhotoReceipt receipt = offset == photo.size()

@@ -115,7 +115,7 @@ class PullingChangesTest extends SignedInDeviceTest {
         LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
         client.sync();
         client.editReport(mine.id(), content("Poured deck 4, mine"));
-        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
+        server.deciding(operation -> new OperationResult(operation.operationId(),
                 OperationOutcome.APPLIED, 200, mine.id(), 3, List.of(), null, null));
         server.failingBatches(batch -> 500);
         server.page(page("c-3", false, List.of(report(mine.id(), NORTH, DAY, ReportStatus.DRAFT, "Theirs", 2)),
@@ -227,7 +227,7 @@ class PullingChangesTest extends SignedInDeviceTest {
         LocalReport mine = client.createReport(NORTH.id(), DAY, content("Poured deck 4"));
         client.sync();
         client.editReport(mine.id(), content("Poured deck 4, mine"));
-        server.deciding(operation -> new OperationResult(UUID.fromString(operation.get("operationId").asString()),
+        server.deciding(operation -> new OperationResult(operation.operationId(),
                 OperationOutcome.CONFLICT, 409, mine.id(), 3, List.of(UUID.randomUUID()), null, null));
         for (int i = 0; i < Backoff.STANDARD.attemptsPerCall(); i++) {
             server.failNext("/api/v1/sync/push", LoopbackServer.Fault.dropAnswer());

@@ -8,15 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.fieldbook.client.LoopbackServer.Fault;
 import app.fieldbook.client.SyncSummary.Interruption;
+import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.Report;
-import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +154,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         LocalReport healthy = client.createReport(HARBOUR.id(), DAY, content("Healthy"));
         LocalReport later = client.createReport(NORTH.id(), DAY.plusDays(1), content("Later"));
         server.failingBatches(batch -> batch.stream()
-                .anyMatch(op -> op.get("entityId").asString().equals(poison.id().toString())) ? 500 : 0);
+                .anyMatch(op -> op.entityId().equals(poison.id())) ? 500 : 0);
 
         SyncSummary summary = client.sync();
 
@@ -179,7 +180,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         PhotoUpload photo = client.attachPhoto(report.id(), photoFile(), PhotoDetails.captioned("Deck"));
         client.submitReport(report.id());
         server.failingBatches(batch -> batch.stream()
-                .anyMatch(op -> op.get("entityId").asString().equals(photo.photoId().toString())) ? 500 : 0);
+                .anyMatch(op -> op.entityId().equals(photo.photoId())) ? 500 : 0);
 
         client.sync();
 
@@ -220,7 +221,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         LocalReport invalid = client.createReport(NORTH.id(), DAY, content("Invalid"));
         LocalReport valid = client.createReport(HARBOUR.id(), DAY, content("Valid"));
         server.failingBatches(batch -> batch.stream()
-                .anyMatch(op -> op.get("entityId").asString().equals(invalid.id().toString())) ? 400 : 0);
+                .anyMatch(op -> op.entityId().equals(invalid.id())) ? 400 : 0);
 
         SyncSummary summary = client.sync();
 
@@ -473,7 +474,7 @@ class PushingChangesTest extends SignedInDeviceTest {
     }
 
     private LocalStore store() {
-        return LocalStore.open(directory.resolve("client.db"), FieldbookClient.jsonMapper());
+        return LocalStore.open(directory.resolve("client.db"), SyncApi.jsonMapper());
     }
 
     private Path photoFile() throws Exception {

@@ -13,10 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -29,34 +27,29 @@ import tools.jackson.databind.json.JsonMapper;
 final class ConflictsCommand extends CommandGroup {
 
     @Command(name = "list", description = "List the open conflicts (from the server when online).")
-    static final class ListConflicts implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class ListConflicts extends ClientCommand {
 
         @Override
-        public Integer call() {
+        int run(FieldbookClient client) {
             PrintWriter out = invocation.out();
-            try (FieldbookClient client = invocation.open()) {
-                List<Conflict> open;
-                try {
-                    open = client.refreshConflicts();
-                } catch (ServerUnreachable offline) {
-                    open = client.conflicts();
-                    invocation.err().println("fieldbook: offline; showing the conflicts of the last sync.");
-                }
-                if (open.isEmpty()) {
-                    out.println("No open conflicts.");
-                }
-                ShortIds ids = ShortIds.known(client);
-                for (Conflict conflict : open) {
-                    out.println(ids.of(conflict.id()) + "  " + conflict.entity() + " "
-                            + ids.of(conflict.entityId()) + "  " + conflict.field());
-                    out.println("    server: " + conflict.serverValue() + "  ("
-                            + who(client, ids, conflict.serverChangedBy()) + ", " + conflict.serverChangedAt() + ")");
-                    out.println("    client: " + conflict.clientValue() + "  ("
-                            + who(client, ids, conflict.clientChangedBy()) + ", " + conflict.clientChangedAt() + ")");
-                }
+            List<Conflict> open;
+            try {
+                open = client.refreshConflicts();
+            } catch (ServerUnreachable offline) {
+                open = client.conflicts();
+                invocation.err().println("fieldbook: offline; showing the conflicts of the last sync.");
+            }
+            if (open.isEmpty()) {
+                out.println("No open conflicts.");
+            }
+            ShortIds ids = ShortIds.known(client);
+            for (Conflict conflict : open) {
+                out.println(ids.of(conflict.id()) + "  " + conflict.entity() + " "
+                        + ids.of(conflict.entityId()) + "  " + conflict.field());
+                out.println("    server: " + conflict.serverValue() + "  ("
+                        + who(client, ids, conflict.serverChangedBy()) + ", " + conflict.serverChangedAt() + ")");
+                out.println("    client: " + conflict.clientValue() + "  ("
+                        + who(client, ids, conflict.clientChangedBy()) + ", " + conflict.clientChangedAt() + ")");
             }
             return 0;
         }
@@ -67,10 +60,7 @@ final class ConflictsCommand extends CommandGroup {
     }
 
     @Command(name = "resolve", description = "Resolve a conflict: keep the server's value, take the client's, or write a new one.")
-    static final class Resolve implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class Resolve extends ClientCommand {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The conflict's id (or its first characters).")
         private String id;
@@ -91,20 +81,18 @@ final class ConflictsCommand extends CommandGroup {
         }
 
         @Override
-        public Integer call() {
-            try (FieldbookClient client = invocation.open()) {
-                List<Conflict> known = client.conflicts();
-                ShortIds ids = ShortIds.known(client);
-                UUID conflictId = ShortIds.resolve(invocation.commandLine(), id, known.stream().map(Conflict::id).toList(),
-                        "conflict");
-                Conflict conflict = known.stream().filter(c -> c.id().equals(conflictId)).findFirst().orElseThrow();
-                ConflictResolution resolution = choosing.server ? new ConflictResolution(Choice.SERVER, null)
-                        : choosing.client ? new ConflictResolution(Choice.CLIENT, null)
-                        : new ConflictResolution(Choice.VALUE, value(conflict.field(), choosing.value));
-                Conflict resolved = client.resolveConflict(conflictId, resolution);
-                invocation.out().println("Resolved " + ids.of(resolved.id()) + " (" + resolved.field()
-                        + " = " + resolved.resolvedValue() + "); the report updates with the next sync.");
-            }
+        int run(FieldbookClient client) {
+            List<Conflict> known = client.conflicts();
+            ShortIds ids = ShortIds.known(client);
+            UUID conflictId = ShortIds.resolve(invocation.commandLine(), id, known.stream().map(Conflict::id).toList(),
+                    "conflict");
+            Conflict conflict = known.stream().filter(c -> c.id().equals(conflictId)).findFirst().orElseThrow();
+            ConflictResolution resolution = choosing.server ? new ConflictResolution(Choice.SERVER, null)
+                    : choosing.client ? new ConflictResolution(Choice.CLIENT, null)
+                    : new ConflictResolution(Choice.VALUE, value(conflict.field(), choosing.value));
+            Conflict resolved = client.resolveConflict(conflictId, resolution);
+            invocation.out().println("Resolved " + ids.of(resolved.id()) + " (" + resolved.field()
+                    + " = " + resolved.resolvedValue() + "); the report updates with the next sync.");
             return 0;
         }
 

@@ -10,9 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What the {@code fieldbook} commands that do the work share, mixed in with {@code @Mixin}: the command
- * line they print to and report usage errors against, standard input, and the client on the store chosen
- * with {@code --store}.
+ * What the {@code fieldbook} commands that do the work share, mixed in by {@link ClientCommand}: the
+ * command line they print to and report usage errors against, standard input, and the client on the store
+ * chosen with {@code --store}.
  */
 @Command
 final class Invocation {
@@ -36,12 +36,7 @@ final class Invocation {
         return root().stdin();
     }
 
-    /** Opens the client on the chosen store with the server it already knows; the caller closes it. */
-    FieldbookClient open() {
-        return open(null);
-    }
-
-    /** Opens the client on the chosen store; {@code server} only when the command sets it. */
+    /** Opens the client on the chosen store; {@code server} only when the command sets it (null: the store's). The caller closes it. */
     FieldbookClient open(URI server) {
         return root().open(server);
     }

@@ -9,17 +9,12 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 @Command(name = "login", description = "Sign in to a Fieldbook server and keep a token on this device.")
-final class LoginCommand implements Callable<Integer> {
-
-    @Mixin
-    private Invocation invocation;
+final class LoginCommand extends ClientCommand {
 
     @Option(names = "--server", paramLabel = "URL",
             description = "The server's address, e.g. https://fieldbook.example.com (needed the first time).")
@@ -32,24 +27,31 @@ final class LoginCommand implements Callable<Integer> {
     private boolean passwordStdin;
 
     @Override
-    public Integer call() throws IOException {
+    void checkArguments() {
         if (server != null && !("http".equalsIgnoreCase(server.getScheme()) || "https".equalsIgnoreCase(server.getScheme()))
                 || server != null && server.getHost() == null) {
             throw new ParameterException(invocation.commandLine(),
                     "'" + server + "' is not a server address (expected http://host or https://host)");
         }
-        try (FieldbookClient client = invocation.open(server)) {
-            if (client.server().isEmpty()) {
-                throw new ParameterException(invocation.commandLine(), "Give the server's address with --server URL");
-            }
-            char[] password = password();
-            try {
-                Account account = client.signIn(user, password);
-                invocation.out().println("Signed in to " + client.server().orElseThrow() + " as "
-                        + account.name() + " (" + account.role() + "). Run 'fieldbook sync' to download your sites.");
-            } finally {
-                Arrays.fill(password, ' ');
-            }
+    }
+
+    @Override
+    URI server() {
+        return server;
+    }
+
+    @Override
+    int run(FieldbookClient client) throws IOException {
+        if (client.server().isEmpty()) {
+            throw new ParameterException(invocation.commandLine(), "Give the server's address with --server URL");
+        }
+        char[] password = password();
+        try {
+            Account account = client.signIn(user, password);
+            invocation.out().println("Signed in to " + client.server().orElseThrow() + " as "
+                    + account.name() + " (" + account.role() + "). Run 'fieldbook sync' to download your sites.");
+        } finally {
+            Arrays.fill(password, ' ');
         }
         return 0;
     }

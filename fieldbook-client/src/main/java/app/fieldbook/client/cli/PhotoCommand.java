@@ -12,10 +12,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -26,10 +24,7 @@ import picocli.CommandLine.TypeConversionException;
 final class PhotoCommand extends CommandGroup {
 
     @Command(name = "add", description = "Attach a photo to a draft or returned report; it uploads with the next sync.")
-    static final class Add implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class Add extends ClientCommand {
 
         @Parameters(index = "0", paramLabel = "REPORT_ID", description = "The report's id (or its first characters).")
         private String reportId;
@@ -51,70 +46,62 @@ final class PhotoCommand extends CommandGroup {
         private Double longitude;
 
         @Override
-        public Integer call() throws IOException {
+        void checkArguments() {
             if (!Files.isRegularFile(file)) {
                 throw new ParameterException(invocation.commandLine(), "No such file: " + file);
             }
             if ((latitude == null) != (longitude == null)) {
                 throw new ParameterException(invocation.commandLine(), "Give both --latitude and --longitude, or neither");
             }
+        }
+
+        @Override
+        int run(FieldbookClient client) throws IOException {
             OffsetDateTime taken = takenAt != null ? takenAt
                     : Files.getLastModifiedTime(file).toInstant().atZone(ZoneId.systemDefault()).toOffsetDateTime();
-            try (FieldbookClient client = invocation.open()) {
-                UUID report = ReportCommand.reportId(invocation.commandLine(), client, reportId);
-                PhotoUpload upload = client.attachPhoto(report, file, new PhotoDetails(caption, taken, latitude, longitude));
-                ShortIds ids = ShortIds.known(client);
-                invocation.out().println("Attached photo " + ids.of(upload.photoId()) + " ("
-                        + upload.size() + " bytes) to report " + ids.of(report) + "; it uploads with the next sync.");
-            }
+            UUID report = ReportCommand.reportId(invocation.commandLine(), client, reportId);
+            PhotoUpload upload = client.attachPhoto(report, file, new PhotoDetails(caption, taken, latitude, longitude));
+            ShortIds ids = ShortIds.known(client);
+            invocation.out().println("Attached photo " + ids.of(upload.photoId()) + " ("
+                    + upload.size() + " bytes) to report " + ids.of(report) + "; it uploads with the next sync.");
             return 0;
         }
     }
 
     @Command(name = "list", description = "List the photos attached on this device and their uploads.")
-    static final class ListUploads implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class ListUploads extends ClientCommand {
 
         @Override
-        public Integer call() {
+        int run(FieldbookClient client) {
             PrintWriter out = invocation.out();
-            try (FieldbookClient client = invocation.open()) {
-                List<PhotoUpload> uploads = client.photoUploads();
-                if (uploads.isEmpty()) {
-                    out.println("No photos attached on this device.");
-                }
-                ShortIds ids = ShortIds.known(client);
-                for (PhotoUpload upload : uploads) {
-                    out.println(ids.of(upload.photoId()) + "  report " + ids.of(upload.reportId()) + "  "
-                            + upload.state() + "  " + upload.uploaded() + "/" + upload.size() + " bytes"
-                            + (upload.error() == null ? "" : "  " + upload.error()));
-                }
+            List<PhotoUpload> uploads = client.photoUploads();
+            if (uploads.isEmpty()) {
+                out.println("No photos attached on this device.");
+            }
+            ShortIds ids = ShortIds.known(client);
+            for (PhotoUpload upload : uploads) {
+                out.println(ids.of(upload.photoId()) + "  report " + ids.of(upload.reportId()) + "  "
+                        + upload.state() + "  " + upload.uploaded() + "/" + upload.size() + " bytes"
+                        + (upload.error() == null ? "" : "  " + upload.error()));
             }
             return 0;
         }
     }
 
     @Command(name = "discard", description = "Delete this device's copy of a photo the server refused.")
-    static final class Discard implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class Discard extends ClientCommand {
 
         @Parameters(index = "0", paramLabel = "PHOTO_ID", description = "The photo's id (or its first characters).")
         private String photoId;
 
         @Override
-        public Integer call() {
-            try (FieldbookClient client = invocation.open()) {
-                List<UUID> refused = client.photoUploads().stream()
-                        .filter(upload -> upload.state() == PhotoUpload.State.FAILED).map(PhotoUpload::photoId).toList();
-                UUID id = ShortIds.resolve(invocation.commandLine(), photoId, refused, "refused photo");
-                String shown = ShortIds.known(client).of(id);
-                client.discardFailedPhoto(id);
-                invocation.out().println("Discarded the copy of photo " + shown + ".");
-            }
+        int run(FieldbookClient client) {
+            List<UUID> refused = client.photoUploads().stream()
+                    .filter(upload -> upload.state() == PhotoUpload.State.FAILED).map(PhotoUpload::photoId).toList();
+            UUID id = ShortIds.resolve(invocation.commandLine(), photoId, refused, "refused photo");
+            String shown = ShortIds.known(client).of(id);
+            client.discardFailedPhoto(id);
+            invocation.out().println("Discarded the copy of photo " + shown + ".");
             return 0;
         }
     }

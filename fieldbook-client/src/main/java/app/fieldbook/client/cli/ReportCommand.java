@@ -10,14 +10,12 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "report", description = "Write, edit, submit and list daily reports (works offline).",
         synopsisSubcommandLabel = "COMMAND", subcommands = {ReportCommand.New.class, ReportCommand.Edit.class, ReportCommand.Submit.class,
@@ -37,10 +35,7 @@ final class ReportCommand extends CommandGroup {
     }
 
     @Command(name = "new", description = "Start a draft report for a site and day.")
-    static final class New implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class New extends ClientCommand {
 
         @Option(names = "--site", required = true, paramLabel = "SITE",
                 description = "The site's code or id (or its first characters).")
@@ -54,16 +49,14 @@ final class ReportCommand extends CommandGroup {
         private ContentOptions content;
 
         @Override
-        public Integer call() {
-            try (FieldbookClient client = invocation.open()) {
-                if (client.account().isEmpty()) {
-                    throw new NotSignedIn("Not signed in on this device.");
-                }
-                UUID siteId = siteId(client);
-                LocalReport created = client.createReport(siteId, date, content.over(ReportContent.empty()));
-                invocation.out().println("Created draft " + describe(created, client)
-                        + "\nFull id: " + created.id());
+        int run(FieldbookClient client) {
+            if (client.account().isEmpty()) {
+                throw new NotSignedIn("Not signed in on this device.");
             }
+            UUID siteId = siteId(client);
+            LocalReport created = client.createReport(siteId, date, content.over(ReportContent.empty()));
+            invocation.out().println("Created draft " + describe(created, client)
+                    + "\nFull id: " + created.id());
             return 0;
         }
 
@@ -89,98 +82,78 @@ final class ReportCommand extends CommandGroup {
     }
 
     @Command(name = "edit", description = "Change sections of a draft or returned report.")
-    static final class Edit implements Callable<Integer> {
+    static final class Edit extends ClientCommand {
 
         @Mixin
-        private Invocation invocation;
-
-        @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
-        private String id;
+        private ReportId report;
 
         @Mixin
         private ContentOptions content;
 
         @Override
-        public Integer call() {
-            try (FieldbookClient client = invocation.open()) {
-                UUID reportId = reportId(invocation.commandLine(), client, id);
-                LocalReport current = client.report(reportId).orElseThrow();
-                LocalReport edited = client.editReport(reportId, content.over(current.content()));
-                invocation.out().println((edited.waitingChanges() > current.waitingChanges()
-                        ? "Saved " : "Nothing changed in ") + describe(edited, client));
-            }
+        int run(FieldbookClient client) {
+            UUID reportId = report.in(client);
+            LocalReport current = client.report(reportId).orElseThrow();
+            LocalReport edited = client.editReport(reportId, content.over(current.content()));
+            invocation.out().println((edited.waitingChanges() > current.waitingChanges()
+                    ? "Saved " : "Nothing changed in ") + describe(edited, client));
             return 0;
         }
     }
 
     @Command(name = "submit", description = "Submit a draft or returned report to the site's manager.")
-    static final class Submit implements Callable<Integer> {
+    static final class Submit extends ClientCommand {
 
         @Mixin
-        private Invocation invocation;
-
-        @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
-        private String id;
+        private ReportId report;
 
         @Override
-        public Integer call() {
-            try (FieldbookClient client = invocation.open()) {
-                LocalReport submitted = client.submitReport(reportId(invocation.commandLine(), client, id));
-                invocation.out().println("Submitted " + describe(submitted, client)
-                        + "; it reaches the server with the next sync.");
-            }
+        int run(FieldbookClient client) {
+            LocalReport submitted = client.submitReport(report.in(client));
+            invocation.out().println("Submitted " + describe(submitted, client)
+                    + "; it reaches the server with the next sync.");
             return 0;
         }
     }
 
     @Command(name = "delete", description = "Delete a draft report.")
-    static final class Delete implements Callable<Integer> {
+    static final class Delete extends ClientCommand {
 
         @Mixin
-        private Invocation invocation;
-
-        @Parameters(index = "0", paramLabel = "ID", description = "The report's id (or its first characters).")
-        private String id;
+        private ReportId report;
 
         @Override
-        public Integer call() {
-            try (FieldbookClient client = invocation.open()) {
-                UUID reportId = reportId(invocation.commandLine(), client, id);
-                String shown = ShortIds.known(client).of(reportId);
-                client.deleteDraft(reportId);
-                invocation.out().println("Deleted draft " + shown + ".");
-            }
+        int run(FieldbookClient client) {
+            UUID reportId = report.in(client);
+            String shown = ShortIds.known(client).of(reportId);
+            client.deleteDraft(reportId);
+            invocation.out().println("Deleted draft " + shown + ".");
             return 0;
         }
     }
 
     @Command(name = "list", description = "List the reports on this device, newest day first.")
-    static final class ListReports implements Callable<Integer> {
-
-        @Mixin
-        private Invocation invocation;
+    static final class ListReports extends ClientCommand {
 
         @Override
-        public Integer call() {
+        int run(FieldbookClient client) {
             PrintWriter out = invocation.out();
-            try (FieldbookClient client = invocation.open()) {
-                List<LocalReport> reports = client.reports();
-                if (reports.isEmpty()) {
-                    out.println("No reports on this device.");
-                    return 0;
-                }
-                Map<UUID, String> codes = client.sites().stream()
-                        .collect(Collectors.toMap(SiteReference::id, SiteReference::code));
-                ShortIds ids = ShortIds.known(client);
-                int width = reports.stream().mapToInt(local -> ids.of(local.id()).length()).max().orElse(0);
-                String row = "%-" + width + "s  %-10s  %-10s  %-9s  %s%n";
-                out.printf(row, "ID", "DATE", "SITE", "STATUS", "SYNC");
-                for (LocalReport local : reports) {
-                    out.printf(row, ids.of(local.id()), local.date(),
-                            codes.getOrDefault(local.siteId(), ids.of(local.siteId())), local.status(),
-                            local.synced() ? "synced" : local.waitingChanges() + " change(s) waiting"
-                                    + (local.serverCopy() == null ? "" : ", newer server copy"));
-                }
+            List<LocalReport> reports = client.reports();
+            if (reports.isEmpty()) {
+                out.println("No reports on this device.");
+                return 0;
+            }
+            Map<UUID, String> codes = client.sites().stream()
+                    .collect(Collectors.toMap(SiteReference::id, SiteReference::code));
+            ShortIds ids = ShortIds.known(client);
+            int width = reports.stream().mapToInt(local -> ids.of(local.id()).length()).max().orElse(0);
+            String row = "%-" + width + "s  %-10s  %-10s  %-9s  %s%n";
+            out.printf(row, "ID", "DATE", "SITE", "STATUS", "SYNC");
+            for (LocalReport local : reports) {
+                out.printf(row, ids.of(local.id()), local.date(),
+                        codes.getOrDefault(local.siteId(), ids.of(local.siteId())), local.status(),
+                        local.synced() ? "synced" : local.waitingChanges() + " change(s) waiting"
+                                + (local.serverCopy() == null ? "" : ", newer server copy"));
             }
             return 0;
         }

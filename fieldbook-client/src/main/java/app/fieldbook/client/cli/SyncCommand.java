@@ -3,9 +3,7 @@ package app.fieldbook.client.cli;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.SyncSummary;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "sync", description = "Send this device's changes and photos, and fetch what changed on the server.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
@@ -13,43 +11,38 @@ import picocli.CommandLine.Mixin;
                 "1:Failed: not signed in, client too old, or the server refused the sync.",
                 "2:Bad usage.",
                 "3:Incomplete: changes or photos still wait (server unreachable, busy, or failing); sync again later."})
-final class SyncCommand implements Callable<Integer> {
+final class SyncCommand extends ClientCommand {
 
     /** The exit code of a sync that left changes or photos waiting, or stopped early: run it again later. */
     static final int INCOMPLETE = 3;
 
-    @Mixin
-    private Invocation invocation;
-
     @Override
-    public Integer call() {
+    int run(FieldbookClient client) {
         PrintWriter out = invocation.out();
         PrintWriter err = invocation.err();
-        try (FieldbookClient client = invocation.open()) {
-            SyncSummary summary = client.sync(new ProgressBar(err, ShortIds.known(client)));
-            out.println(describe(summary));
-            if (summary.rejected() > 0) {
-                err.println("fieldbook: the server refused " + summary.rejected()
-                        + " change(s); see 'fieldbook status'.");
-            }
-            if (summary.complete()) {
-                return 0;
-            }
-            Backlog backlog = Backlog.of(client);
-            if (summary.interruption() != SyncSummary.Interruption.NONE) {
-                err.println("fieldbook: sync stopped: " + summary.detail()
-                        + (summary.retryAt() == null ? "" : " The server asked to wait until " + summary.retryAt() + ".")
-                        + " Your changes stay on this device.");
-            }
-            if (!backlog.isEmpty()) {
-                err.println("fieldbook: " + (summary.interruption() == SyncSummary.Interruption.NONE
-                        ? "sync incomplete: " : "") + backlog.count() + " still wait on this device:");
-                backlog.changeReasons().forEach(line -> err.println("  " + line));
-                backlog.photoReasons().forEach(line -> err.println("  " + line));
-                err.println("fieldbook: run 'fieldbook sync' again later; see 'fieldbook status'.");
-            }
-            return INCOMPLETE;
+        SyncSummary summary = client.sync(new ProgressBar(err, ShortIds.known(client)));
+        out.println(describe(summary));
+        if (summary.rejected() > 0) {
+            err.println("fieldbook: the server refused " + summary.rejected()
+                    + " change(s); see 'fieldbook status'.");
         }
+        if (summary.complete()) {
+            return 0;
+        }
+        Backlog backlog = Backlog.of(client);
+        if (summary.interruption() != SyncSummary.Interruption.NONE) {
+            err.println("fieldbook: sync stopped: " + summary.detail()
+                    + (summary.retryAt() == null ? "" : " The server asked to wait until " + summary.retryAt() + ".")
+                    + " Your changes stay on this device.");
+        }
+        if (!backlog.isEmpty()) {
+            err.println("fieldbook: " + (summary.interruption() == SyncSummary.Interruption.NONE
+                    ? "sync incomplete: " : "") + backlog.count() + " still wait on this device:");
+            backlog.changeReasons().forEach(line -> err.println("  " + line));
+            backlog.photoReasons().forEach(line -> err.println("  " + line));
+            err.println("fieldbook: run 'fieldbook sync' again later; see 'fieldbook status'.");
+        }
+        return INCOMPLETE;
     }
 
     static String describe(SyncSummary summary) {

@@ -24,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LocalStore implements AutoCloseable {
 
-    private final Path file;
     private final Path photoDirectory;
     private final Connection connection;
     private final JsonMapper json;
@@ -42,7 +41,6 @@ public final class LocalStore implements AutoCloseable {
     private final RejectedChanges rejectedChanges;
 
     private LocalStore(Path file, Connection connection, JsonMapper json) {
-        this.file = file;
         this.photoDirectory = photoDirectoryOf(file);
         this.connection = connection;
         this.json = json;
@@ -107,11 +105,6 @@ public final class LocalStore implements AutoCloseable {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".photos");
-    }
-
-    /** The database file. */
-    public Path file() {
-        return file;
     }
 
     /** Where the copies of photos waiting for upload are kept. */
@@ -180,12 +173,12 @@ public final class LocalStore implements AutoCloseable {
     }
 
     /** The schema version of the open file. */
-    public int schemaVersion() {
+    int schemaVersion() {
         return inTransaction(() -> queryOne("PRAGMA user_version", row -> row.getInt(1)).orElse(0));
     }
 
     /** Reads a pragma such as {@code journal_mode} or {@code foreign_keys}. */
-    public String pragma(String name) {
+    String pragma(String name) {
         if (!name.matches("[a-z_]+")) {
             throw new IllegalArgumentException("Not a pragma name: " + name);
         }

@@ -1,9 +1,11 @@
-package app.fieldbook.client;
+package app.fieldbook.client.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import app.fieldbook.client.LoopbackServer;
 import app.fieldbook.client.LoopbackServer.Fault;
+import app.fieldbook.client.TestClock;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +31,7 @@ class SyncApiTest {
     }
 
     private SyncApi api(URI uri) {
-        return new SyncApi(uri, http, FieldbookClient.jsonMapper(), Duration.ofSeconds(10), "test/1", clock,
+        return new SyncApi(uri, http, SyncApi.jsonMapper(), Duration.ofSeconds(10), "test/1", clock,
                 () -> Optional.of(LoopbackServer.TOKEN), () -> deviceId);
     }
 

@@ -1,5 +1,7 @@
-package app.fieldbook.client;
+package app.fieldbook.client.http;
 
+import app.fieldbook.client.Account;
+import app.fieldbook.client.SyncInterrupted;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.PullRequest;
@@ -20,10 +22,10 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,13 +41,13 @@ import tools.jackson.databind.json.JsonMapper;
  * The Fieldbook server's token and sync endpoints over HTTP. Every call either returns the parsed
  * answer or throws {@link RequestFailed}; it never retries by itself.
  */
-final class SyncApi {
+public final class SyncApi {
 
     private static final String JSON = "application/json";
     /** Names the device on upload requests: the server takes a photo's content only from the device that announced it. */
-    static final String DEVICE_ID = "Fieldbook-Device-Id";
+    public static final String DEVICE_ID = "Fieldbook-Device-Id";
 
-    record TokenIssued(String token, OffsetDateTime expiresAt, Account user) {
+    public record TokenIssued(String token, OffsetDateTime expiresAt, Account user) {
     }
 
     private final String base;
@@ -56,7 +59,7 @@ final class SyncApi {
     private final Supplier<Optional<String>> token;
     private final Supplier<UUID> deviceId;
 
-    SyncApi(URI server, HttpClient http, JsonMapper json, Duration timeout, String userAgent, Clock clock,
+    public SyncApi(URI server, HttpClient http, JsonMapper json, Duration timeout, String userAgent, Clock clock,
             Supplier<Optional<String>> token, Supplier<UUID> deviceId) {
         this.base = server.toString().replaceFirst("/+$", "");
         this.http = http;
@@ -68,41 +71,50 @@ final class SyncApi {
         this.deviceId = deviceId;
     }
 
-    TokenIssued issueToken(String login, String password, String label) {
+    /** The JSON mapping the client uses on the wire and in the store. */
+    public static JsonMapper jsonMapper() {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
+    }
+
+    public TokenIssued issueToken(String login, String password, String label) {
         return exchange("Sign-in", post("/api/v1/auth/tokens", Map.of("login", login, "password", password,
                 "label", label), false), TokenIssued.class);
     }
 
     /** Pushes a {@link app.fieldbook.protocol.PushRequest}, given as JSON so that operations sent before go out byte for byte as first sent. */
-    PushResponse push(JsonNode request) {
+    public PushResponse push(JsonNode request) {
         return exchange("Push", post("/api/v1/sync/push", request, true), PushResponse.class);
     }
 
-    PullResponse pull(PullRequest request) {
+    public PullResponse pull(PullRequest request) {
         return exchange("Pull", post("/api/v1/sync/pull", request, true), PullResponse.class);
     }
 
-    List<Conflict> openConflicts() {
+    public List<Conflict> openConflicts() {
         return exchange("Conflicts", request("/api/v1/sync/conflicts", true).GET(), new TypeReference<>() {
         });
     }
 
-    Conflict resolve(UUID conflictId, ConflictResolution resolution) {
+    public Conflict resolve(UUID conflictId, ConflictResolution resolution) {
         return exchange("Resolution", post("/api/v1/sync/conflicts/" + conflictId + "/resolution", resolution, true),
                 Conflict.class);
     }
 
-    UploadState startUpload(UploadStart start) {
+    public UploadState startUpload(UploadStart start) {
         return exchange("Upload", post("/api/v1/sync/uploads", start, true)
                 .header(DEVICE_ID, deviceId.get().toString()), UploadState.class);
     }
 
-    UploadState uploadState(UUID photoId) {
+    public UploadState uploadState(UUID photoId) {
         return exchange("Upload", request("/api/v1/sync/uploads/" + photoId, true).GET(), UploadState.class);
     }
 
     /** Sends {@code length} bytes of {@code bytes} as the content from {@code offset} on. */
-    UploadState sendChunk(UUID photoId, long offset, byte[] bytes, int length) {
+    public UploadState sendChunk(UUID photoId, long offset, byte[] bytes, int length) {
         HttpRequest.Builder request = request("/api/v1/sync/uploads/" + photoId, true)
                 .header("Upload-Offset", Long.toString(offset))
                 .header(DEVICE_ID, deviceId.get().toString())
@@ -165,7 +177,7 @@ final class SyncApi {
     }
 
     /** Reads Retry-After: seconds, or an HTTP date; never negative. Unreadable values are ignored. */
-    Duration retryAfter(String value) {
+    public Duration retryAfter(String value) {
         String text = value.trim();
         try {
             if (text.matches("\\d{1,9}")) {

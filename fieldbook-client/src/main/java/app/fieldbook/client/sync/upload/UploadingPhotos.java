@@ -1,7 +1,15 @@
-package app.fieldbook.client;
+package app.fieldbook.client.sync.upload;
 
+import app.fieldbook.client.Backoff;
+import app.fieldbook.client.PhotoUpload;
+import app.fieldbook.client.SyncProgress;
+import app.fieldbook.client.http.RequestFailed;
+import app.fieldbook.client.http.Retrying;
+import app.fieldbook.client.http.SyncApi;
+import app.fieldbook.client.replica.Replica;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.StoredUpload;
+import app.fieldbook.client.sync.SyncTally;
 import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.protocol.UploadStart;
@@ -30,7 +38,7 @@ import java.util.random.RandomGenerator;
  * out of the queue, keeping the copy for the person, and withdraws the pending photo from the server. A hash mismatch (the server starts over) is tried
  * again at the next syncs, then counts as a refusal.
  */
-final class UploadingPhotos {
+public final class UploadingPhotos {
 
     private static final int MAX_STALLS = 3;
     private static final Set<Integer> REFUSED_FOR_GOOD = Set.of(400, 403, 404, 409, 410, 413, 415, 422);
@@ -45,7 +53,7 @@ final class UploadingPhotos {
     private final Clock clock;
     private final int chunkSize;
 
-    UploadingPhotos(LocalStore store, SyncApi api, Replica replica, Retrying retrying, Backoff backoff,
+    public UploadingPhotos(LocalStore store, SyncApi api, Replica replica, Retrying retrying, Backoff backoff,
             RandomGenerator random, Clock clock, int chunkSize) {
         this.store = store;
         this.api = api;
@@ -57,7 +65,7 @@ final class UploadingPhotos {
         this.chunkSize = chunkSize;
     }
 
-    void uploadAll(SyncTally tally, SyncProgress progress) {
+    public void uploadAll(SyncTally tally, SyncProgress progress) {
         for (StoredUpload upload : store.uploads().due(clock.instant())) {
             upload(upload, tally, progress);
         }

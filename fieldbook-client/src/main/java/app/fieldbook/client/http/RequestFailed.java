@@ -1,4 +1,4 @@
-package app.fieldbook.client;
+package app.fieldbook.client.http;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -7,9 +7,9 @@ import java.util.Optional;
  * A request to the server that brought no usable answer: the server could not be reached, the exchange
  * broke off (the server may or may not have acted on it), or the server answered with an error.
  */
-final class RequestFailed extends RuntimeException {
+public final class RequestFailed extends RuntimeException {
 
-    enum Kind {
+    public enum Kind {
         /** No connection could be made: nothing reached the server. */
         UNREACHABLE,
         /** The connection broke or timed out after the request may have reached the server. */
@@ -31,17 +31,17 @@ final class RequestFailed extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
-    static RequestFailed unreachable(String request, Throwable cause) {
+    public static RequestFailed unreachable(String request, Throwable cause) {
         return new RequestFailed(request + ": server unreachable (" + describe(cause) + ")", Kind.UNREACHABLE, 0, null,
                 null, cause);
     }
 
-    static RequestFailed interrupted(String request, Throwable cause) {
+    public static RequestFailed interrupted(String request, Throwable cause) {
         return new RequestFailed(request + ": connection lost (" + describe(cause) + ")", Kind.INTERRUPTED, 0, null,
                 null, cause);
     }
 
-    static RequestFailed answered(String request, Problem problem, Duration retryAfter) {
+    public static RequestFailed answered(String request, Problem problem, Duration retryAfter) {
         return new RequestFailed(request + ": " + problem.status() + " " + problem.describe(), Kind.ANSWERED,
                 problem.status(), problem, retryAfter, null);
     }
@@ -50,36 +50,36 @@ final class RequestFailed extends RuntimeException {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
-    Kind kind() {
+    public Kind kind() {
         return kind;
     }
 
     /** The HTTP status, 0 when there was no answer. */
-    int status() {
+    public int status() {
         return status;
     }
 
     /** The problem answered, null when there was no answer. */
-    Problem problem() {
+    public Problem problem() {
         return problem;
     }
 
-    Optional<Duration> retryAfter() {
+    public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
 
     /** The server as a whole asks the device to slow down or come back later (429, 503). */
-    boolean serverBusy() {
+    public boolean serverBusy() {
         return status == 429 || status == 503;
     }
 
     /** Worth trying again: no answer, or an answer that says "not now" (408, 429, 5xx). */
-    boolean transientFailure() {
+    public boolean transientFailure() {
         return kind != Kind.ANSWERED || status == 408 || status == 429 || status >= 500;
     }
 
     /** What to tell a person. */
-    String describe() {
+    public String describe() {
         return switch (kind) {
             case UNREACHABLE -> "The server cannot be reached.";
             case INTERRUPTED -> "The connection to the server was lost.";

@@ -1,4 +1,4 @@
-package app.fieldbook.client;
+package app.fieldbook.client.replica;
 
 import static app.fieldbook.protocol.ReportFields.CREW;
 import static app.fieldbook.protocol.ReportFields.DATE;
@@ -34,15 +34,15 @@ import tools.jackson.databind.node.ObjectNode;
  * A report as a flat set of field values keyed by the names of {@code ReportFields}, in the JSON form
  * operations carry: the shape the outbox stores changes in and the server compares bases in.
  */
-final class ReportFieldValues {
+public final class ReportFieldValues {
 
     private final JsonMapper json;
 
-    ReportFieldValues(JsonMapper json) {
+    public ReportFieldValues(JsonMapper json) {
         this.json = json;
     }
 
-    ObjectNode of(UUID siteId, LocalDate date, ReportStatus status, String returnComment, ReportContent content) {
+    public ObjectNode of(UUID siteId, LocalDate date, ReportStatus status, String returnComment, ReportContent content) {
         ObjectNode fields = json.createObjectNode();
         fields.put(SITE_ID, siteId.toString());
         fields.put(DATE, date.toString());
@@ -51,13 +51,13 @@ final class ReportFieldValues {
         return withContent(fields, content);
     }
 
-    ObjectNode of(Report report) {
+    public ObjectNode of(Report report) {
         return of(report.siteId(), report.date(), report.status(), report.returnComment(),
                 report.content() == null ? ReportContent.empty() : report.content());
     }
 
     /** The fields a report gets from the server when its creation is applied, before the created values. */
-    ObjectNode created() {
+    public ObjectNode created() {
         ObjectNode fields = json.createObjectNode();
         fields.put(STATUS, ReportStatus.DRAFT.name());
         fields.set(RETURN_COMMENT, NullNode.getInstance());
@@ -65,7 +65,7 @@ final class ReportFieldValues {
     }
 
     /** A copy of {@code fields} with the content replaced. */
-    ObjectNode withContent(ObjectNode fields, ReportContent content) {
+    public ObjectNode withContent(ObjectNode fields, ReportContent content) {
         ObjectNode copy = fields.deepCopy();
         copy.set(WEATHER_CONDITIONS, node(content.weather().conditions()));
         copy.set(WEATHER_TEMPERATURE, node(content.weather().temperatureCelsius()));
@@ -79,7 +79,7 @@ final class ReportFieldValues {
     }
 
     /** The fields of {@code names} whose values differ between {@code from} and {@code to}, with the values of {@code to}. */
-    ObjectNode changed(ObjectNode from, ObjectNode to, Collection<String> names) {
+    public ObjectNode changed(ObjectNode from, ObjectNode to, Collection<String> names) {
         ObjectNode changes = json.createObjectNode();
         for (String name : names) {
             JsonNode value = to.get(name) == null ? NullNode.getInstance() : to.get(name);
@@ -91,7 +91,7 @@ final class ReportFieldValues {
     }
 
     /** A copy of {@code fields} with {@code changes} written over it. */
-    ObjectNode applied(ObjectNode fields, ObjectNode changes) {
+    public ObjectNode applied(ObjectNode fields, ObjectNode changes) {
         ObjectNode copy = fields.deepCopy();
         for (Map.Entry<String, JsonNode> change : changes.properties()) {
             copy.set(change.getKey(), change.getValue());
@@ -99,7 +99,7 @@ final class ReportFieldValues {
         return copy;
     }
 
-    ReportContent content(ObjectNode fields) {
+    public ReportContent content(ObjectNode fields) {
         return new ReportContent(
                 new Weather(text(fields, WEATHER_CONDITIONS), decimal(fields, WEATHER_TEMPERATURE)),
                 crew(fields),
@@ -110,17 +110,17 @@ final class ReportFieldValues {
                 text(fields, NOTES));
     }
 
-    ReportStatus status(ObjectNode fields) {
+    public ReportStatus status(ObjectNode fields) {
         String status = text(fields, STATUS);
         return status == null ? ReportStatus.DRAFT : ReportStatus.valueOf(status);
     }
 
-    String returnComment(ObjectNode fields) {
+    public String returnComment(ObjectNode fields) {
         return text(fields, RETURN_COMMENT);
     }
 
     /** Equal as JSON values, numbers compared by value ({@code 18} is {@code 18.0}); absent is null. */
-    static boolean same(JsonNode left, JsonNode right) {
+    public static boolean same(JsonNode left, JsonNode right) {
         JsonNode a = left == null ? NullNode.getInstance() : left;
         JsonNode b = right == null ? NullNode.getInstance() : right;
         return a.equals((x, y) -> x.isNumber() && y.isNumber()
@@ -128,7 +128,7 @@ final class ReportFieldValues {
                 : x.equals(y) ? 0 : 1, b);
     }
 
-    JsonNode node(Object value) {
+    public JsonNode node(Object value) {
         return value == null ? NullNode.getInstance() : json.valueToTree(value);
     }
 

@@ -1,29 +1,27 @@
-package app.fieldbook.client;
+package app.fieldbook.client.sync.push;
 
+import app.fieldbook.client.Backoff;
+import app.fieldbook.client.http.RequestFailed;
+import app.fieldbook.client.http.Retrying;
+import app.fieldbook.client.http.SyncApi;
+import app.fieldbook.client.replica.Replica;
+import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.OutboxEntry;
-import app.fieldbook.client.store.StoredReport;
-import app.fieldbook.protocol.FieldChange;
-import app.fieldbook.protocol.Operation;
-import app.fieldbook.protocol.OperationKind;
+import app.fieldbook.client.sync.SyncTally;
 import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.PushResponse;
-import app.fieldbook.protocol.SyncProtocol;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -40,36 +38,37 @@ import tools.jackson.databind.node.ObjectNode;
  * refused for good when the server said it is invalid, else postponed with backoff while the rest
  * flows. Failures of the server as a whole (unreachable, busy, 401, 426) end the push.
  */
-final class Pushing {
+public final class Pushing {
 
     private static final int MAX_ROUNDS = 10_000;
 
     private final LocalStore store;
     private final SyncApi api;
-    private final Replica replica;
+    private final RecordingAnswers answers;
+    private final FrozenOperations operations;
     private final Retrying retrying;
     private final Backoff backoff;
     private final RandomGenerator random;
     private final Clock clock;
-    private final JsonMapper json;
     private final Supplier<ObjectNode> envelope;
     private final int batchSize;
 
-    Pushing(LocalStore store, SyncApi api, Replica replica, Retrying retrying, Backoff backoff, RandomGenerator random,
-            Clock clock, JsonMapper json, Supplier<ObjectNode> envelope, int batchSize) {
+    public Pushing(LocalStore store, SyncApi api, Replica replica, ReportFieldValues values, Retrying retrying,
+            Backoff backoff, RandomGenerator random, Clock clock, JsonMapper json, Supplier<ObjectNode> envelope,
+            int batchSize) {
         this.store = store;
         this.api = api;
-        this.replica = replica;
+        this.answers = new RecordingAnswers(store, values, replica);
+        this.operations = new FrozenOperations(store, json);
         this.retrying = retrying;
         this.backoff = backoff;
         this.random = random;
         this.clock = clock;
-        this.json = json;
         this.envelope = envelope;
         this.batchSize = batchSize;
     }
 
-    void pushAll(SyncTally tally) {
+    public void pushAll(SyncTally tally) {
         Set<Long> postponed = new HashSet<>();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             List<OutboxEntry> batch = store.outbox().sendable(clock.instant(), postponed, batchSize);
@@ -82,7 +81,7 @@ final class Pushing {
 
     private void send(List<OutboxEntry> batch, SyncTally tally, Set<Long> postponed) {
         ObjectNode request = envelope.get();
-        request.set("operations", prepared(batch));
+        request.set("operations", operations.prepared(batch));
         PushResponse response;
         try {
             response = retrying.call(() -> api.push(request));
@@ -100,7 +99,7 @@ final class Pushing {
             if (refusedForGood(failure)) {
                 store.inTransaction(() -> {
                     store.outbox().remove(entry.seq());
-                    replica.rejected(entry, failure.status(), failure.problem().type(), failure.problem().describe());
+                    answers.rejected(entry, failure.status(), failure.problem().type(), failure.problem().describe());
                 });
                 tally.rejected++;
             } else {
@@ -111,44 +110,6 @@ final class Pushing {
             return;
         }
         acknowledge(batch, response, tally, postponed);
-    }
-
-    /** The operations of the batch as sent: frozen bodies for those sent before, new ones frozen now. */
-    private ArrayNode prepared(List<OutboxEntry> batch) {
-        return store.inTransaction(() -> {
-            ArrayNode operations = json.createArrayNode();
-            for (OutboxEntry listed : batch) {
-                OutboxEntry entry = store.outbox().find(listed.operationId()).orElseThrow();
-                String body = entry.sent() ? entry.sentJson() : json.writeValueAsString(operation(entry));
-                store.outbox().sending(entry.seq(), body);
-                operations.add(json.readTree(body));
-            }
-            return operations;
-        });
-    }
-
-    /**
-     * The operation for a change about to be sent the first time: the base version and each field's base
-     * come from the record's last acknowledged copy (none for a creation).
-     */
-    private Operation operation(OutboxEntry entry) {
-        long baseVersion = 0;
-        JsonNode bases = null;
-        if (entry.kind() != OperationKind.CREATE && SyncProtocol.REPORT.equals(entry.entity())) {
-            Optional<StoredReport> report = store.reports().find(entry.entityId());
-            baseVersion = report.map(StoredReport::version).orElse(0L);
-            bases = report.map(StoredReport::base).orElse(null);
-        }
-        if (entry.kind() != OperationKind.CREATE && SyncProtocol.PHOTO.equals(entry.entity())) {
-            baseVersion = store.photos().find(entry.entityId()).map(photo -> photo.photo().version()).orElse(0L);
-        }
-        Map<String, FieldChange> changes = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> change : entry.changes().properties()) {
-            JsonNode base = bases == null ? null : bases.get(change.getKey());
-            changes.put(change.getKey(), new FieldChange(base, change.getValue()));
-        }
-        return new Operation(entry.operationId(), entry.entity(), entry.entityId(), entry.kind(), baseVersion, changes,
-                entry.madeAt());
     }
 
     private void acknowledge(List<OutboxEntry> batch, PushResponse response, SyncTally tally, Set<Long> postponed) {
@@ -172,15 +133,15 @@ final class Pushing {
                 store.outbox().remove(entry.seq());
                 switch (result.outcome()) {
                     case APPLIED -> {
-                        replica.accepted(entry, result);
+                        answers.accepted(entry, result);
                         tally.applied++;
                     }
                     case CONFLICT -> {
-                        replica.accepted(entry, result);
+                        answers.accepted(entry, result);
                         tally.conflicted++;
                     }
                     case REJECTED -> {
-                        replica.rejected(entry, result.status(), result.problemType(),
+                        answers.rejected(entry, result.status(), result.problemType(),
                                 result.detail() == null ? "Refused by the server." : result.detail());
                         tally.rejected++;
                     }

@@ -1,7 +1,9 @@
-package app.fieldbook.client;
+package app.fieldbook.client.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.fieldbook.client.TestDevices;
+import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportFields;
@@ -17,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 class ReportFieldValuesTest {
 
-    private final JsonMapper json = FieldbookClient.jsonMapper();
+    private final JsonMapper json = SyncApi.jsonMapper();
     private final ReportFieldValues values = new ReportFieldValues(json);
 
     @Test

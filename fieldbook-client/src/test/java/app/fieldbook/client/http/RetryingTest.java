@@ -1,8 +1,11 @@
-package app.fieldbook.client;
+package app.fieldbook.client.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.fieldbook.client.Backoff;
+import app.fieldbook.client.TestClock;
+import app.fieldbook.client.TestDevices;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -78,7 +81,7 @@ class RetryingTest {
     }
 
     private static RequestFailed answered(int status, Duration retryAfter) {
-        return RequestFailed.answered("Push", Problem.read(status, new byte[0], FieldbookClient.jsonMapper()),
+        return RequestFailed.answered("Push", Problem.read(status, new byte[0], SyncApi.jsonMapper()),
                 retryAfter);
     }
 }

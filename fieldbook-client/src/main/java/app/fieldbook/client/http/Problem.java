@@ -1,4 +1,4 @@
-package app.fieldbook.client;
+package app.fieldbook.client.http;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
  * An RFC 9457 problem the server answered with: its stable {@code type}, {@code title}, {@code detail}
  * and extension properties (such as {@code minimumClientVersion}, {@code offset} or {@code errors}).
  */
-record Problem(String type, String title, int status, String detail, ObjectNode body) {
+public record Problem(String type, String title, int status, String detail, ObjectNode body) {
 
     /** Reads an error answer; a body that is not a JSON object gives a problem with only the status. */
-    static Problem read(int status, byte[] content, JsonMapper json) {
+    public static Problem read(int status, byte[] content, JsonMapper json) {
         ObjectNode body;
         try {
             body = content.length > 0 && json.readTree(content) instanceof ObjectNode object ? object
@@ -31,21 +31,21 @@ record Problem(String type, String title, int status, String detail, ObjectNode 
         return value == null || value.isNull() ? null : value.asString();
     }
 
-    boolean typeEndsWith(String suffix) {
+    public boolean typeEndsWith(String suffix) {
         return type != null && type.endsWith(suffix);
     }
 
-    Optional<String> property(String name) {
+    public Optional<String> property(String name) {
         return Optional.ofNullable(text(body, name));
     }
 
-    Optional<Long> longProperty(String name) {
+    public Optional<Long> longProperty(String name) {
         JsonNode value = body.get(name);
         return value != null && value.isNumber() ? Optional.of(value.longValue()) : Optional.empty();
     }
 
     /** The fields named in the {@code errors} list of an invalid-request answer. */
-    List<String> errorFields() {
+    public List<String> errorFields() {
         List<String> fields = new ArrayList<>();
         JsonNode errors = body.get("errors");
         if (errors != null && errors.isArray()) {
@@ -59,7 +59,7 @@ record Problem(String type, String title, int status, String detail, ObjectNode 
     }
 
     /** A one-line description for people: the detail, else the title, else the status. */
-    String describe() {
+    public String describe() {
         if (detail != null && !detail.isBlank()) {
             return detail;
         }

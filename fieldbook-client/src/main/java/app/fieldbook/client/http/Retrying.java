@@ -1,5 +1,8 @@
-package app.fieldbook.client;
+package app.fieldbook.client.http;
 
+import app.fieldbook.client.Backoff;
+import app.fieldbook.client.Sleeper;
+import app.fieldbook.client.SyncInterrupted;
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -10,19 +13,19 @@ import java.util.random.RandomGenerator;
  * when it gives one. A failure that is not transient, or a server asking for a longer wait than
  * {@link Backoff#longestWait()}, is thrown at once.
  */
-final class Retrying {
+public final class Retrying {
 
     private final Backoff backoff;
     private final Sleeper sleeper;
     private final RandomGenerator random;
 
-    Retrying(Backoff backoff, Sleeper sleeper, RandomGenerator random) {
+    public Retrying(Backoff backoff, Sleeper sleeper, RandomGenerator random) {
         this.backoff = backoff;
         this.sleeper = sleeper;
         this.random = random;
     }
 
-    <T> T call(Supplier<T> request) {
+    public <T> T call(Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();
