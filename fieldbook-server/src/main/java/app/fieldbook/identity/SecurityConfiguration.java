@@ -28,6 +28,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -47,6 +48,8 @@ class SecurityConfiguration {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final String ARGON2 = "argon2@SpringSecurity_v5_8";
+    static final String PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), "
+            + "interest-cohort=()";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -85,6 +88,11 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.disable())
                 .headers(headers -> {
                     headers.frameOptions(frame -> frame.deny());
+                    headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN));
+                    // the app may use the camera and the location (a photo's place); nothing else
+                    headers.permissionsPolicyHeader(permissions -> permissions.policy(PERMISSIONS_POLICY));
+                    // Strict-Transport-Security stays Spring Security's: sent on requests over TLS (behind a
+                    // proxy, with the prod profile's forwarded headers), one year, subdomains included
                     headerWriters.orderedStream().forEach(headers::addHeaderWriter);
                 })
                 .addFilterBefore(new CredentialFilter(credentials, settings, clock), AuthorizationFilter.class)
