@@ -96,7 +96,8 @@ class ReportPhotos {
      */
     int thumbnailSettled(String sha256, boolean made) {
         return jdbc.sql("""
-                UPDATE photos SET has_thumbnail = :made, thumbnail_due = FALSE WHERE sha256 = :sha256 AND thumbnail_due""")
+                UPDATE photos SET has_thumbnail = :made, thumbnail_due = FALSE
+                 WHERE sha256 = :sha256 AND thumbnail_due""")
                 .param("made", made).param("sha256", sha256).update();
     }
 
