@@ -23,12 +23,15 @@ class ReportPhotos {
     }
 
     Optional<ReportPhoto> findById(UUID id) {
-        return jdbc.sql("SELECT * FROM photos WHERE id = ?").param(id).query(this::row).optional();
+        return jdbc.sql("""
+                SELECT * FROM photos WHERE id = :id""")
+                .param("id", id).query(this::row).optional();
     }
 
     List<ReportPhoto> ofReport(UUID reportId) {
-        return jdbc.sql("SELECT * FROM photos WHERE report_id = ? ORDER BY created_at, id").param(reportId)
-                .query(this::row).list();
+        return jdbc.sql("""
+                SELECT * FROM photos WHERE report_id = :reportId ORDER BY created_at, id""")
+                .param("reportId", reportId).query(this::row).list();
     }
 
     void insert(ReportPhoto photo) {
@@ -36,21 +39,30 @@ class ReportPhotos {
                 INSERT INTO photos (id, report_id, sha256, content_type, size_bytes, caption, taken_at, latitude,
                     longitude, has_thumbnail, thumbnail_due, uploaded_by, announced_by_device, version, created_at,
                     state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:id, :reportId, :sha256, :contentType, :sizeBytes, :caption, :takenAt, :latitude,
+                    :longitude, :hasThumbnail, :thumbnailDue, :uploadedBy, :announcedByDevice, :version, :createdAt,
+                    :state)
                 """)
-                .params(photo.id(), photo.reportId(), photo.sha256(),
-                        photo.type() == null ? null : photo.type().mediaType, photo.sizeBytes(), photo.caption(),
-                        photo.takenAt(), photo.latitude(), photo.longitude(), photo.hasThumbnail(), photo.thumbnailDue(),
-                        photo.uploadedBy(), photo.announcedByDevice(), photo.version(), photo.createdAt(),
-                        photo.pending() ? "PENDING" : "STORED")
+                .param("id", photo.id()).param("reportId", photo.reportId()).param("sha256", photo.sha256())
+                .param("contentType", photo.type() == null ? null : photo.type().mediaType)
+                .param("sizeBytes", photo.sizeBytes()).param("caption", photo.caption())
+                .param("takenAt", photo.takenAt()).param("latitude", photo.latitude())
+                .param("longitude", photo.longitude()).param("hasThumbnail", photo.hasThumbnail())
+                .param("thumbnailDue", photo.thumbnailDue()).param("uploadedBy", photo.uploadedBy())
+                .param("announcedByDevice", photo.announcedByDevice()).param("version", photo.version())
+                .param("createdAt", photo.createdAt()).param("state", photo.pending() ? "PENDING" : "STORED")
                 .update();
     }
 
     /** Marks a pending photo as stored, with the type its content turned out to have. */
     boolean markStored(UUID id, PhotoType type, boolean hasThumbnail, boolean thumbnailDue) {
-        return jdbc.sql("UPDATE photos SET state = 'STORED', content_type = ?, has_thumbnail = ?, thumbnail_due = ?, "
-                        + "version = version + 1 WHERE id = ? AND state = 'PENDING'")
-                .params(type.mediaType, hasThumbnail, thumbnailDue, id).update() == 1;
+        return jdbc.sql("""
+                UPDATE photos SET state = 'STORED', content_type = :contentType, has_thumbnail = :hasThumbnail,
+                       thumbnail_due = :thumbnailDue, version = version + 1
+                 WHERE id = :id AND state = 'PENDING'""")
+                .param("contentType", type.mediaType).param("hasThumbnail", hasThumbnail)
+                .param("thumbnailDue", thumbnailDue).param("id", id)
+                .update() == 1;
     }
 
     /** A photo content whose thumbnail is due: its key and type. */
@@ -59,9 +71,13 @@ class ReportPhotos {
 
     /** Stored photos whose thumbnails are due, the oldest first, one entry per content. */
     List<DueThumbnail> dueThumbnails(int limit) {
-        return jdbc.sql("SELECT sha256, content_type, MIN(created_at) AS since FROM photos "
-                        + "WHERE thumbnail_due AND state = 'STORED' GROUP BY sha256, content_type ORDER BY since LIMIT ?")
-                .param(limit)
+        return jdbc.sql("""
+                SELECT sha256, content_type, MIN(created_at) AS since FROM photos
+                 WHERE thumbnail_due AND state = 'STORED'
+                 GROUP BY sha256, content_type
+                 ORDER BY since
+                 LIMIT :limit""")
+                .param("limit", limit)
                 .query((rs, n) -> new DueThumbnail(rs.getString("sha256"),
                         PhotoType.ofMediaType(rs.getString("content_type"))))
                 .list();
@@ -69,7 +85,9 @@ class ReportPhotos {
 
     /** The photos with this content whose thumbnails are due: their ids and their reports' ids. */
     List<ReportPhoto> dueWithContent(String sha256) {
-        return jdbc.sql("SELECT * FROM photos WHERE sha256 = ? AND thumbnail_due").param(sha256).query(this::row).list();
+        return jdbc.sql("""
+                SELECT * FROM photos WHERE sha256 = :sha256 AND thumbnail_due""")
+                .param("sha256", sha256).query(this::row).list();
     }
 
     /**
@@ -77,23 +95,31 @@ class ReportPhotos {
      * decoded). Not a change of the photos' data, so their versions stay.
      */
     int thumbnailSettled(String sha256, boolean made) {
-        return jdbc.sql("UPDATE photos SET has_thumbnail = ?, thumbnail_due = FALSE WHERE sha256 = ? AND thumbnail_due")
-                .params(made, sha256).update();
+        return jdbc.sql("""
+                UPDATE photos SET has_thumbnail = :made, thumbnail_due = FALSE
+                 WHERE sha256 = :sha256 AND thumbnail_due""")
+                .param("made", made).param("sha256", sha256).update();
     }
 
     List<ReportPhoto> findByIds(java.util.Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT * FROM photos WHERE id IN (:ids)").param("ids", List.copyOf(ids)).query(this::row).list();
+        return jdbc.sql("""
+                SELECT * FROM photos WHERE id IN (:ids)""")
+                .param("ids", List.copyOf(ids)).query(this::row).list();
     }
 
     boolean delete(UUID id, long expectedVersion) {
-        return jdbc.sql("DELETE FROM photos WHERE id = ? AND version = ?").params(id, expectedVersion).update() == 1;
+        return jdbc.sql("""
+                DELETE FROM photos WHERE id = :id AND version = :expectedVersion""")
+                .param("id", id).param("expectedVersion", expectedVersion).update() == 1;
     }
 
     int deleteOfReport(UUID reportId) {
-        return jdbc.sql("DELETE FROM photos WHERE report_id = ?").param(reportId).update();
+        return jdbc.sql("""
+                DELETE FROM photos WHERE report_id = :reportId""")
+                .param("reportId", reportId).update();
     }
 
     private ReportPhoto row(ResultSet rs, int n) throws SQLException {

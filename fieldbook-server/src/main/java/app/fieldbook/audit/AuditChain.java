@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +12,9 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -41,11 +42,11 @@ class AuditChain {
     }
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate batches;
+    private final NamedParameterJdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    AuditChain(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate transactions, Clock clock) {
+    AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.transactions = transactions;
@@ -79,18 +80,23 @@ class AuditChain {
             OffsetDateTime now = OffsetDateTime.now(clock);
             long position = last.position();
             String hash = last.hash();
-            List<Object[]> links = new ArrayList<>(pending.size());
-            List<Object[]> dequeued = new ArrayList<>(pending.size());
-            for (AuditEvent event : pending) {
+            SqlParameterSource[] links = new SqlParameterSource[pending.size()];
+            SqlParameterSource[] dequeued = new SqlParameterSource[pending.size()];
+            for (int i = 0; i < pending.size(); i++) {
+                AuditEvent event = pending.get(i);
                 position++;
                 String next = hash(hash, event);
-                links.add(new Object[] {position, event.id(), hash, next, now});
-                dequeued.add(new Object[] {event.occurredAt(), event.id()});
+                links[i] = new MapSqlParameterSource().addValue("position", position).addValue("eventId", event.id())
+                        .addValue("previousHash", hash).addValue("hash", next).addValue("linkedAt", now);
+                dequeued[i] = new MapSqlParameterSource().addValue("occurredAt", event.occurredAt())
+                        .addValue("eventId", event.id());
                 hash = next;
             }
-            batches.batchUpdate("INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at) "
-                    + "VALUES (?, ?, ?, ?, ?)", links);
-            batches.batchUpdate("DELETE FROM audit_unlinked WHERE occurred_at = ? AND event_id = ?", dequeued);
+            batches.batchUpdate("""
+                    INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at)
+                    VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""", links);
+            batches.batchUpdate("""
+                    DELETE FROM audit_unlinked WHERE occurred_at = :occurredAt AND event_id = :eventId""", dequeued);
             return pending.size();
         });
         return linked == null ? 0 : linked;
@@ -105,8 +111,8 @@ class AuditChain {
         while (true) {
             List<Object[]> links = jdbc.sql("""
                     SELECT c.position, c.previous_hash, c.hash, c.event_id FROM audit_chain c
-                     WHERE c.position > ? ORDER BY c.position LIMIT 1000
-                    """).param(from)
+                     WHERE c.position > :from ORDER BY c.position LIMIT 1000
+                    """).param("from", from)
                     .query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getObject(4, UUID.class)})
                     .list();
@@ -129,8 +135,9 @@ class AuditChain {
                 if (!expectedPrevious.equals(link[1])) {
                     return broken(checked, unlinked, position, "link " + position + " does not follow link " + (position - 1));
                 }
-                Optional<AuditEvent> event = jdbc.sql("SELECT * FROM audit_events WHERE id = ?").param(link[3])
-                        .query(AuditEvents::row).optional();
+                Optional<AuditEvent> event = jdbc.sql("""
+                        SELECT * FROM audit_events WHERE id = :id""")
+                        .param("id", link[3]).query(AuditEvents::row).optional();
                 if (event.isEmpty()) {
                     return broken(checked, unlinked, position, "the event of link " + position + " is missing");
                 }

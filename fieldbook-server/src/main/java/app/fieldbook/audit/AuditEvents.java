@@ -2,13 +2,11 @@ package app.fieldbook.audit;
 
 import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.identity.Actor;
-import app.fieldbook.sites.DataScope;
+import app.fieldbook.sites.ScopedQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -48,17 +46,20 @@ class AuditEvents {
      * the events of their sites (events tied to no site are not theirs to see).
      */
     List<AuditEvent> page(Filter filter, Actor actor, int page, int size) {
-        Query query = query(filter, actor);
-        return jdbc.sql("SELECT * FROM audit_events e WHERE " + query.where
-                        + " ORDER BY e.occurred_at DESC, e.id LIMIT :limit OFFSET :offset")
-                .params(query.parameters).param("limit", size).param("offset", (long) page * size)
+        return query(filter, actor)
+                .statement(jdbc, """
+                        SELECT * FROM audit_events e""", """
+                         ORDER BY e.occurred_at DESC, e.id
+                         LIMIT :limit OFFSET :offset""")
+                .param("limit", size).param("offset", (long) page * size)
                 .query(AuditEvents::row).list();
     }
 
     long count(Filter filter, Actor actor) {
-        Query query = query(filter, actor);
-        return jdbc.sql("SELECT COUNT(*) FROM audit_events e WHERE " + query.where)
-                .params(query.parameters).query(Long.class).single();
+        return query(filter, actor)
+                .statement(jdbc, """
+                        SELECT COUNT(*) FROM audit_events e""")
+                .query(Long.class).single();
     }
 
     static AuditEvent row(ResultSet rs, int n) throws SQLException {
@@ -76,38 +77,14 @@ class AuditEvents {
                 rs.getString("client_address"));
     }
 
-    private record Query(String where, Map<String, Object> parameters) {
-    }
-
-    private static Query query(Filter filter, Actor actor) {
-        DataScope scope = DataScope.of(actor);
-        StringBuilder where = new StringBuilder(scope.seesEverySite() ? "1 = 1"
-                : "e.site_id IS NOT NULL AND " + scope.sitePredicate("e.site_id"));
-        Map<String, Object> parameters = new HashMap<>(scope.parameters());
-        if (filter.entityType() != null) {
-            where.append(" AND e.entity_type = :entityType");
-            parameters.put("entityType", filter.entityType());
-        }
-        if (filter.entityId() != null) {
-            where.append(" AND e.entity_id = :entityId");
-            parameters.put("entityId", filter.entityId());
-        }
-        if (filter.actorId() != null) {
-            where.append(" AND e.actor_id = :actorId");
-            parameters.put("actorId", filter.actorId());
-        }
-        if (filter.siteId() != null) {
-            where.append(" AND e.site_id = :siteId");
-            parameters.put("siteId", filter.siteId());
-        }
-        if (filter.from() != null) {
-            where.append(" AND e.occurred_at >= :from");
-            parameters.put("from", filter.from());
-        }
-        if (filter.to() != null) {
-            where.append(" AND e.occurred_at < :to");
-            parameters.put("to", filter.to());
-        }
-        return new Query(where.toString(), parameters);
+    /** Events tied to no site match no site scope, so only those who see every site see them. */
+    private static ScopedQuery query(Filter filter, Actor actor) {
+        return ScopedQuery.of(actor, "e.site_id")
+                .filter("e.entity_type = :entityType", filter.entityType())
+                .filter("e.entity_id = :entityId", filter.entityId())
+                .filter("e.actor_id = :actorId", filter.actorId())
+                .filter("e.site_id = :siteId", filter.siteId())
+                .filter("e.occurred_at >= :from", filter.from())
+                .filter("e.occurred_at < :to", filter.to());
     }
 }

@@ -37,9 +37,10 @@ class Credentials {
             OffsetDateTime expiresAt) {
         jdbc.sql("""
                 INSERT INTO credentials (id, user_id, kind, secret_hash, label, created_at, last_used_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:id, :userId, :kind, :secretHash, :label, :now, :now, :expiresAt)
                 """)
-                .params(id, userId, kind.name(), secretHash, label, now, now, expiresAt)
+                .param("id", id).param("userId", userId).param("kind", kind.name()).param("secretHash", secretHash)
+                .param("label", label).param("now", now).param("expiresAt", expiresAt)
                 .update();
     }
 
@@ -48,9 +49,10 @@ class Credentials {
         return jdbc.sql("""
                 SELECT c.id, c.kind, c.last_used_at, u.id AS user_id, u.login, u.name, u.role
                   FROM credentials c JOIN users u ON u.id = c.user_id
-                 WHERE c.secret_hash = ? AND c.revoked_at IS NULL AND c.expires_at > ? AND u.active = TRUE
+                 WHERE c.secret_hash = :secretHash AND c.revoked_at IS NULL AND c.expires_at > :now
+                   AND u.active = TRUE
                 """)
-                .params(secretHash, now)
+                .param("secretHash", secretHash).param("now", now)
                 .query((rs, n) -> new Live(
                         rs.getObject("id", UUID.class),
                         Kind.valueOf(rs.getString("kind")),
@@ -61,23 +63,29 @@ class Credentials {
     }
 
     void touch(UUID id, OffsetDateTime now) {
-        jdbc.sql("UPDATE credentials SET last_used_at = ? WHERE id = ?").params(now, id).update();
+        jdbc.sql("""
+                UPDATE credentials SET last_used_at = :now WHERE id = :id""")
+                .param("now", now).param("id", id).update();
     }
 
     boolean revoke(UUID id, OffsetDateTime now) {
-        return jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-                .params(now, id).update() == 1;
+        return jdbc.sql("""
+                UPDATE credentials SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL""")
+                .param("now", now).param("id", id).update() == 1;
     }
 
     int revokeAllOf(UUID userId, OffsetDateTime now) {
-        return jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-                .params(now, userId).update();
+        return jdbc.sql("""
+                UPDATE credentials SET revoked_at = :now WHERE user_id = :userId AND revoked_at IS NULL""")
+                .param("now", now).param("userId", userId).update();
     }
 
     /** Deletes the credentials that ended a week ago or earlier; answers how many. */
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     int forgetEnded() {
         OffsetDateTime ended = OffsetDateTime.now(clock).minus(KEPT_AFTER_END);
-        return jdbc.sql("DELETE FROM credentials WHERE expires_at < ? OR revoked_at < ?").params(ended, ended).update();
+        return jdbc.sql("""
+                DELETE FROM credentials WHERE expires_at < :ended OR revoked_at < :ended""")
+                .param("ended", ended).update();
     }
 }

@@ -34,26 +34,34 @@ class LoginThrottle {
     }
 
     void recordFailure(String login, String address) {
-        jdbc.sql("INSERT INTO login_failures (id, login, client_address, failed_at) VALUES (?, ?, ?, ?)")
-                .params(UUID.randomUUID(), login, address, OffsetDateTime.now(clock))
+        jdbc.sql("""
+                INSERT INTO login_failures (id, login, client_address, failed_at)
+                VALUES (:id, :login, :address, :failedAt)""")
+                .param("id", UUID.randomUUID()).param("login", login).param("address", address)
+                .param("failedAt", OffsetDateTime.now(clock))
                 .update();
     }
 
     void clearFailures(String login) {
-        jdbc.sql("DELETE FROM login_failures WHERE login = ?").param(login).update();
+        jdbc.sql("""
+                DELETE FROM login_failures WHERE login = :login""")
+                .param("login", login).update();
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     void forgetOldFailures() {
-        jdbc.sql("DELETE FROM login_failures WHERE failed_at < ?")
-                .param(OffsetDateTime.now(clock).minus(settings.failureWindow()).minusDays(1))
+        jdbc.sql("""
+                DELETE FROM login_failures WHERE failed_at < :before""")
+                .param("before", OffsetDateTime.now(clock).minus(settings.failureWindow()).minusDays(1))
                 .update();
     }
 
     private long waitFor(String column, String value, OffsetDateTime since, int allowed) {
-        var failures = jdbc.sql("SELECT failed_at FROM login_failures WHERE " + column + " = ? AND failed_at > ? "
-                        + "ORDER BY failed_at DESC")
-                .params(value, since)
+        var failures = jdbc.sql("""
+                SELECT failed_at FROM login_failures
+                 WHERE %s = :value AND failed_at > :since
+                 ORDER BY failed_at DESC""".formatted(column))
+                .param("value", value).param("since", since)
                 .query(OffsetDateTime.class)
                 .list();
         if (failures.size() < allowed) {

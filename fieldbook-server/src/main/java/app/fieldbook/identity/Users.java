@@ -32,7 +32,9 @@ class Users {
     }
 
     Optional<User> findById(UUID id) {
-        return jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(ROW).optional();
+        return jdbc.sql("""
+                SELECT * FROM users WHERE id = :id""")
+                .param("id", id).query(ROW).optional();
     }
 
     /** The accounts with these ids that exist, in no particular order. */
@@ -44,7 +46,9 @@ class Users {
     }
 
     Optional<User> findByLogin(String login) {
-        return jdbc.sql("SELECT * FROM users WHERE login = ?").param(login).query(ROW).optional();
+        return jdbc.sql("""
+                SELECT * FROM users WHERE login = :login""")
+                .param("login", login).query(ROW).optional();
     }
 
     boolean anyActiveAdministrator() {
@@ -53,8 +57,9 @@ class Users {
     }
 
     List<User> page(int page, int size) {
-        return jdbc.sql("SELECT * FROM users ORDER BY login LIMIT ? OFFSET ?")
-                .param(size).param((long) page * size).query(ROW).list();
+        return jdbc.sql("""
+                SELECT * FROM users ORDER BY login LIMIT :limit OFFSET :offset""")
+                .param("limit", size).param("offset", (long) page * size).query(ROW).list();
     }
 
     long count() {

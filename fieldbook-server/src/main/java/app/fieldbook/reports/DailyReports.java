@@ -7,7 +7,7 @@ import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.Weather;
-import app.fieldbook.sites.DataScope;
+import app.fieldbook.sites.ScopedQuery;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,13 +22,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
 
-/** The daily reports and their crew rows. Every read for a person goes through {@link DataScope}. */
+/** The daily reports and their crew rows. Every read for a person goes through {@link ScopedQuery}. */
 @Repository
 class DailyReports {
 
@@ -40,13 +42,14 @@ class DailyReports {
             id, site_id, report_date, author_id, status, weather_conditions, temperature_celsius, work_performed,
             delays, safety_incidents, materials, notes, return_comment, submitted_at, decided_at, decided_by, version,
             created_at, updated_at, updated_by""";
-    private static final String CREW = "INSERT INTO report_crew (report_id, position, trade, company, headcount, hours) "
-            + "VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String CREW = """
+            INSERT INTO report_crew (report_id, position, trade, company, headcount, hours)
+            VALUES (:reportId, :position, :trade, :company, :headcount, :hours)""";
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate batches;
+    private final NamedParameterJdbcTemplate batches;
 
-    DailyReports(JdbcClient jdbc, JdbcTemplate batches) {
+    DailyReports(JdbcClient jdbc, NamedParameterJdbcTemplate batches) {
         this.jdbc = jdbc;
         this.batches = batches;
     }
@@ -72,13 +75,13 @@ class DailyReports {
     }
 
     private Optional<DailyReport> query(UUID id, Actor actor) {
-        DataScope scope = DataScope.of(actor);
-        return jdbc.sql("""
+        return ScopedQuery.of(actor, "r.site_id")
+                .where("r.id = :id", id)
+                .statement(jdbc, """
                         SELECT r.*, c.position AS crew_position, c.trade AS crew_trade, c.company AS crew_company,
                                c.headcount AS crew_headcount, c.hours AS crew_hours
-                          FROM daily_reports r LEFT JOIN report_crew c ON c.report_id = r.id
-                         WHERE r.id = :id AND\s""" + scope.sitePredicate("r.site_id") + " ORDER BY c.position")
-                .param("id", id).params(scope.parameters())
+                          FROM daily_reports r LEFT JOIN report_crew c ON c.report_id = r.id""", """
+                         ORDER BY c.position""")
                 .query(oneWithCrew());
     }
 
@@ -86,10 +89,10 @@ class DailyReports {
         if (ids.isEmpty()) {
             return List.of();
         }
-        DataScope scope = DataScope.of(actor);
-        return withCrew(jdbc.sql("SELECT * FROM daily_reports r WHERE r.id IN (:ids) AND "
-                        + scope.sitePredicate("r.site_id"))
-                .param("ids", List.copyOf(ids)).params(scope.parameters())
+        return withCrew(ScopedQuery.of(actor, "r.site_id")
+                .where("r.id IN (:ids)", List.copyOf(ids))
+                .statement(jdbc, """
+                        SELECT * FROM daily_reports r""")
                 .query(this::header).list());
     }
 
@@ -98,36 +101,42 @@ class DailyReports {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        DataScope scope = DataScope.of(actor);
-        return Set.copyOf(jdbc.sql("SELECT r.id FROM daily_reports r WHERE r.id IN (:ids) AND "
-                        + scope.sitePredicate("r.site_id"))
-                .param("ids", List.copyOf(ids)).params(scope.parameters())
+        return Set.copyOf(ScopedQuery.of(actor, "r.site_id")
+                .where("r.id IN (:ids)", List.copyOf(ids))
+                .statement(jdbc, """
+                        SELECT r.id FROM daily_reports r""")
                 .query(UUID.class).list());
     }
 
     /** The site of a report regardless of scope; only to record a refused access, never to answer. */
     Optional<UUID> siteOf(UUID id) {
-        return jdbc.sql("SELECT site_id FROM daily_reports WHERE id = ?").param(id).query(UUID.class).optional();
+        return jdbc.sql("""
+                SELECT site_id FROM daily_reports WHERE id = :id""")
+                .param("id", id).query(UUID.class).optional();
     }
 
     Optional<UUID> findIdOf(UUID siteId, LocalDate date, UUID authorId) {
-        return jdbc.sql("SELECT id FROM daily_reports WHERE site_id = ? AND report_date = ? AND author_id = ?")
-                .params(siteId, date, authorId).query(UUID.class).optional();
+        return jdbc.sql("""
+                SELECT id FROM daily_reports WHERE site_id = :siteId AND report_date = :date AND author_id = :authorId""")
+                .param("siteId", siteId).param("date", date).param("authorId", authorId)
+                .query(UUID.class).optional();
     }
 
     List<DailyReport> page(Filter filter, Actor actor, int page, int size) {
-        Query query = query(filter, actor);
-        List<DailyReport> headers = jdbc.sql("SELECT * FROM daily_reports r WHERE " + query.where
-                        + " ORDER BY r.report_date DESC, r.site_id, r.id LIMIT :limit OFFSET :offset")
-                .params(query.parameters).param("limit", size).param("offset", (long) page * size)
-                .query(this::header).list();
-        return withCrew(headers);
+        return withCrew(query(filter, actor)
+                .statement(jdbc, """
+                        SELECT * FROM daily_reports r""", """
+                         ORDER BY r.report_date DESC, r.site_id, r.id
+                         LIMIT :limit OFFSET :offset""")
+                .param("limit", size).param("offset", (long) page * size)
+                .query(this::header).list());
     }
 
     long count(Filter filter, Actor actor) {
-        Query query = query(filter, actor);
-        return jdbc.sql("SELECT COUNT(*) FROM daily_reports r WHERE " + query.where)
-                .params(query.parameters).query(Long.class).single();
+        return query(filter, actor)
+                .statement(jdbc, """
+                        SELECT COUNT(*) FROM daily_reports r""")
+                .query(Long.class).single();
     }
 
     void insert(DailyReport report) {
@@ -146,16 +155,18 @@ class DailyReports {
      * nothing written) otherwise. A taken id or natural key fails with a duplicate key, as for {@link #insert}.
      */
     boolean insertOnVisibleSite(DailyReport report, Actor author) {
-        DataScope scope = DataScope.of(author);
         // a NULL parameter in a SELECT list has no type in PostgreSQL: the nullable non-text columns are cast
-        boolean inserted = jdbc.sql("INSERT INTO daily_reports (" + COLUMNS + """
-                ) SELECT :id, s.id, :date, :authorId, :status, :conditions, CAST(:temperature AS NUMERIC(5, 1)),
-                    :workPerformed, :delays, :safetyIncidents, :materials, :notes, :returnComment,
-                    CAST(:submittedAt AS TIMESTAMP WITH TIME ZONE), CAST(:decidedAt AS TIMESTAMP WITH TIME ZONE),
-                    CAST(:decidedBy AS UUID), :version, :createdAt, :updatedAt, CAST(:updatedBy AS UUID)
-                  FROM sites s
-                 WHERE s.id = :siteId AND\s""" + scope.sitePredicate("s.id"))
-                .params(columns(report)).params(scope.parameters())
+        Map<String, Object> columns = columns(report);
+        columns.remove("siteId");
+        boolean inserted = ScopedQuery.of(author, "s.id")
+                .where("s.id = :siteId", report.siteId())
+                .statement(jdbc, "INSERT INTO daily_reports (" + COLUMNS + """
+                        ) SELECT :id, s.id, :date, :authorId, :status, :conditions, CAST(:temperature AS NUMERIC(5, 1)),
+                            :workPerformed, :delays, :safetyIncidents, :materials, :notes, :returnComment,
+                            CAST(:submittedAt AS TIMESTAMP WITH TIME ZONE), CAST(:decidedAt AS TIMESTAMP WITH TIME ZONE),
+                            CAST(:decidedBy AS UUID), :version, :createdAt, :updatedAt, CAST(:updatedBy AS UUID)
+                          FROM sites s""")
+                .params(columns)
                 .update() == 1;
         if (inserted) {
             writeCrew(report);
@@ -180,7 +191,7 @@ class DailyReports {
                 .update() == 1;
         forget(report.id());
         if (updated && !sameCrew(report.content().crew(), before.content().crew())) {
-            jdbc.sql("DELETE FROM report_crew WHERE report_id = ?").param(report.id()).update();
+            deleteCrew(report.id());
             writeCrew(report);
         }
         return updated;
@@ -188,39 +199,20 @@ class DailyReports {
 
     boolean delete(UUID id, long expectedVersion) {
         forget(id);
-        jdbc.sql("DELETE FROM report_crew WHERE report_id = ?").param(id).update();
-        return jdbc.sql("DELETE FROM daily_reports WHERE id = ? AND version = ?").params(id, expectedVersion)
+        deleteCrew(id);
+        return jdbc.sql("""
+                DELETE FROM daily_reports WHERE id = :id AND version = :expectedVersion""")
+                .param("id", id).param("expectedVersion", expectedVersion)
                 .update() == 1;
     }
 
-    private record Query(String where, Map<String, Object> parameters) {
-    }
-
-    private static Query query(Filter filter, Actor actor) {
-        DataScope scope = DataScope.of(actor);
-        StringBuilder where = new StringBuilder(scope.sitePredicate("r.site_id"));
-        Map<String, Object> parameters = new HashMap<>(scope.parameters());
-        if (filter.siteId() != null) {
-            where.append(" AND r.site_id = :siteId");
-            parameters.put("siteId", filter.siteId());
-        }
-        if (filter.from() != null) {
-            where.append(" AND r.report_date >= :from");
-            parameters.put("from", filter.from());
-        }
-        if (filter.to() != null) {
-            where.append(" AND r.report_date <= :to");
-            parameters.put("to", filter.to());
-        }
-        if (filter.status() != null) {
-            where.append(" AND r.status = :status");
-            parameters.put("status", filter.status().name());
-        }
-        if (filter.authorId() != null) {
-            where.append(" AND r.author_id = :authorId");
-            parameters.put("authorId", filter.authorId());
-        }
-        return new Query(where.toString(), parameters);
+    private static ScopedQuery query(Filter filter, Actor actor) {
+        return ScopedQuery.of(actor, "r.site_id")
+                .filter("r.site_id = :siteId", filter.siteId())
+                .filter("r.report_date >= :from", filter.from())
+                .filter("r.report_date <= :to", filter.to())
+                .filter("r.status = :status", filter.status())
+                .filter("r.author_id = :authorId", filter.authorId());
     }
 
     private static Map<String, Object> columns(DailyReport report) {
@@ -312,12 +304,24 @@ class DailyReports {
         if (crew.isEmpty()) {
             return;
         }
-        List<Object[]> rows = new ArrayList<>(crew.size());
+        SqlParameterSource[] rows = new SqlParameterSource[crew.size()];
         for (int position = 0; position < crew.size(); position++) {
             CrewRow row = crew.get(position);
-            rows.add(new Object[] {report.id(), position, row.trade(), row.company(), row.headcount(), row.hours()});
+            rows[position] = new MapSqlParameterSource()
+                    .addValue("reportId", report.id())
+                    .addValue("position", position)
+                    .addValue("trade", row.trade())
+                    .addValue("company", row.company())
+                    .addValue("headcount", row.headcount())
+                    .addValue("hours", row.hours());
         }
         batches.batchUpdate(CREW, rows);
+    }
+
+    private void deleteCrew(UUID reportId) {
+        jdbc.sql("""
+                DELETE FROM report_crew WHERE report_id = :reportId""")
+                .param("reportId", reportId).update();
     }
 
     /** Reads one report from rows of the report joined with its crew rows, in crew order. */
@@ -343,7 +347,8 @@ class DailyReports {
             return headers;
         }
         Map<UUID, List<CrewRow>> crewByReport = new HashMap<>();
-        jdbc.sql("SELECT * FROM report_crew WHERE report_id IN (:ids) ORDER BY report_id, position")
+        jdbc.sql("""
+                SELECT * FROM report_crew WHERE report_id IN (:ids) ORDER BY report_id, position""")
                 .param("ids", headers.stream().map(DailyReport::id).toList())
                 .query(rs -> {
                     crewByReport.computeIfAbsent(rs.getObject("report_id", UUID.class), id -> new ArrayList<>())

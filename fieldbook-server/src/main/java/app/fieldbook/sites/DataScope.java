@@ -9,12 +9,7 @@ import java.util.regex.Pattern;
  * the query itself and never by filtering in memory. A field worker sees the sites assigned to them, a
  * manager the sites of their portfolios (both through the {@code site_access} view); executives and
  * administrators see every site. Which actions a role may take on those sites is decided elsewhere.
- *
- * <pre>{@code
- * DataScope scope = DataScope.of(actor);
- * jdbc.sql("SELECT * FROM daily_reports r WHERE " + scope.sitePredicate("r.site_id"))
- *     .params(scope.parameters()) ...
- * }</pre>
+ * Reads use it through {@link ScopedQuery}, which starts every {@code WHERE} clause with its predicate.
  */
 public final class DataScope {
 

@@ -23,7 +23,9 @@ class Portfolios {
     }
 
     Optional<Portfolio> findById(UUID id) {
-        return jdbc.sql("SELECT * FROM portfolios WHERE id = ?").param(id).query(this::row).optional()
+        return jdbc.sql("""
+                SELECT * FROM portfolios WHERE id = :id""")
+                .param("id", id).query(this::row).optional()
                 .map(this::withSites);
     }
 
@@ -34,7 +36,10 @@ class Portfolios {
             case MANAGER -> "p.id IN (SELECT portfolio_id FROM portfolio_assignments WHERE user_id = :userId)";
             case WORKER -> "1 = 0";
         };
-        var query = jdbc.sql("SELECT * FROM portfolios p WHERE " + where + " ORDER BY p.name");
+        var query = jdbc.sql("""
+                SELECT * FROM portfolios p
+                 WHERE %s
+                 ORDER BY p.name""".formatted(where));
         if (actor.role() == Role.MANAGER) {
             query = query.param("userId", actor.id());
         }
@@ -45,23 +50,33 @@ class Portfolios {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT id FROM portfolios WHERE id IN (:ids)").param("ids", ids).query(UUID.class).list();
+        return jdbc.sql("""
+                SELECT id FROM portfolios WHERE id IN (:ids)""")
+                .param("ids", ids).query(UUID.class).list();
     }
 
     void insert(Portfolio portfolio) {
-        jdbc.sql("INSERT INTO portfolios (id, name, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-                .params(portfolio.id(), portfolio.name(), portfolio.version(), portfolio.createdAt(),
-                        portfolio.updatedAt())
+        jdbc.sql("""
+                INSERT INTO portfolios (id, name, version, created_at, updated_at)
+                VALUES (:id, :name, :version, :createdAt, :updatedAt)""")
+                .param("id", portfolio.id()).param("name", portfolio.name()).param("version", portfolio.version())
+                .param("createdAt", portfolio.createdAt()).param("updatedAt", portfolio.updatedAt())
                 .update();
         writeSites(portfolio);
     }
 
     boolean update(Portfolio portfolio, long expectedVersion) {
-        boolean updated = jdbc.sql("UPDATE portfolios SET name = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?")
-                .params(portfolio.name(), portfolio.version(), portfolio.updatedAt(), portfolio.id(), expectedVersion)
+        boolean updated = jdbc.sql("""
+                UPDATE portfolios SET name = :name, version = :version, updated_at = :updatedAt
+                 WHERE id = :id AND version = :expectedVersion""")
+                .param("name", portfolio.name()).param("version", portfolio.version())
+                .param("updatedAt", portfolio.updatedAt()).param("id", portfolio.id())
+                .param("expectedVersion", expectedVersion)
                 .update() == 1;
         if (updated) {
-            jdbc.sql("DELETE FROM portfolio_sites WHERE portfolio_id = ?").param(portfolio.id()).update();
+            jdbc.sql("""
+                    DELETE FROM portfolio_sites WHERE portfolio_id = :portfolioId""")
+                    .param("portfolioId", portfolio.id()).update();
             writeSites(portfolio);
         }
         return updated;
@@ -69,8 +84,9 @@ class Portfolios {
 
     private void writeSites(Portfolio portfolio) {
         for (UUID siteId : portfolio.siteIds()) {
-            jdbc.sql("INSERT INTO portfolio_sites (portfolio_id, site_id) VALUES (?, ?)")
-                    .params(portfolio.id(), siteId).update();
+            jdbc.sql("""
+                    INSERT INTO portfolio_sites (portfolio_id, site_id) VALUES (:portfolioId, :siteId)""")
+                    .param("portfolioId", portfolio.id()).param("siteId", siteId).update();
         }
     }
 
@@ -80,8 +96,9 @@ class Portfolios {
     }
 
     private Portfolio withSites(Row row) {
-        List<UUID> siteIds = jdbc.sql("SELECT site_id FROM portfolio_sites WHERE portfolio_id = ?")
-                .param(row.id()).query(UUID.class).list();
+        List<UUID> siteIds = jdbc.sql("""
+                SELECT site_id FROM portfolio_sites WHERE portfolio_id = :portfolioId""")
+                .param("portfolioId", row.id()).query(UUID.class).list();
         return new Portfolio(row.id(), row.name(), siteIds, row.version(), row.createdAt(), row.updatedAt());
     }
 }

@@ -2,14 +2,16 @@ package app.fieldbook.sites;
 
 import app.fieldbook.identity.Actor;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The sites, in table {@code sites}. Reads that answer a person are scoped by {@link DataScope}. */
+/** The sites, in table {@code sites}. Reads that answer a person are scoped by {@link ScopedQuery}. */
 @Repository
 public class Sites {
 
@@ -33,65 +35,92 @@ public class Sites {
 
     /** The site, if it exists and the person may see it. */
     public Optional<Site> findVisible(UUID id, Actor actor) {
-        DataScope scope = DataScope.of(actor);
-        return jdbc.sql("SELECT * FROM sites s WHERE s.id = :id AND " + scope.sitePredicate("s.id"))
-                .param("id", id).params(scope.parameters())
+        return ScopedQuery.of(actor, "s.id")
+                .where("s.id = :id", id)
+                .statement(jdbc, """
+                        SELECT * FROM sites s""")
                 .query(ROW).optional();
     }
 
     /** The sites the person may see, ordered by code. */
     public List<Site> listVisible(Actor actor, int page, int size) {
-        DataScope scope = DataScope.of(actor);
-        return jdbc.sql("SELECT * FROM sites s WHERE " + scope.sitePredicate("s.id")
-                        + " ORDER BY s.code LIMIT :limit OFFSET :offset")
-                .params(scope.parameters()).param("limit", size).param("offset", (long) page * size)
+        return ScopedQuery.of(actor, "s.id")
+                .statement(jdbc, """
+                        SELECT * FROM sites s""", """
+                         ORDER BY s.code
+                         LIMIT :limit OFFSET :offset""")
+                .param("limit", size).param("offset", (long) page * size)
                 .query(ROW).list();
     }
 
     public long countVisible(Actor actor) {
-        DataScope scope = DataScope.of(actor);
-        return jdbc.sql("SELECT COUNT(*) FROM sites s WHERE " + scope.sitePredicate("s.id"))
-                .params(scope.parameters()).query(Long.class).single();
+        return ScopedQuery.of(actor, "s.id")
+                .statement(jdbc, """
+                        SELECT COUNT(*) FROM sites s""")
+                .query(Long.class).single();
     }
 
     /** Whether a site with this id exists at all; for telling 404 "not in scope" from "no such site" in audit. */
     public boolean exists(UUID id) {
-        return jdbc.sql("SELECT COUNT(*) FROM sites WHERE id = ?").param(id).query(Long.class).single() > 0;
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM sites WHERE id = :id""")
+                .param("id", id).query(Long.class).single() > 0;
     }
 
     Optional<Site> findById(UUID id) {
-        return jdbc.sql("SELECT * FROM sites WHERE id = ?").param(id).query(ROW).optional();
+        return jdbc.sql("""
+                SELECT * FROM sites WHERE id = :id""")
+                .param("id", id).query(ROW).optional();
     }
 
     Optional<Site> findByCode(String code) {
-        return jdbc.sql("SELECT * FROM sites WHERE code = ?").param(code).query(ROW).optional();
+        return jdbc.sql("""
+                SELECT * FROM sites WHERE code = :code""")
+                .param("code", code).query(ROW).optional();
     }
 
     List<UUID> existingIds(List<UUID> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("SELECT id FROM sites WHERE id IN (:ids)").param("ids", ids).query(UUID.class).list();
+        return jdbc.sql("""
+                SELECT id FROM sites WHERE id IN (:ids)""")
+                .param("ids", ids).query(UUID.class).list();
     }
 
     void insert(Site site) {
         jdbc.sql("""
                 INSERT INTO sites (id, code, name, timezone, address, latitude, longitude, version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:id, :code, :name, :timezone, :address, :latitude, :longitude, :version, :createdAt, :updatedAt)
                 """)
-                .params(site.id(), site.code(), site.name(), site.timezone(), site.address(), site.latitude(),
-                        site.longitude(), site.version(), site.createdAt(), site.updatedAt())
+                .params(columns(site))
                 .update();
     }
 
     boolean update(Site site, long expectedVersion) {
+        Map<String, Object> columns = columns(site);
+        columns.put("expectedVersion", expectedVersion);
         return jdbc.sql("""
-                UPDATE sites SET code = ?, name = ?, timezone = ?, address = ?, latitude = ?, longitude = ?,
-                       version = ?, updated_at = ?
-                 WHERE id = ? AND version = ?
+                UPDATE sites SET code = :code, name = :name, timezone = :timezone, address = :address,
+                       latitude = :latitude, longitude = :longitude, version = :version, updated_at = :updatedAt
+                 WHERE id = :id AND version = :expectedVersion
                 """)
-                .params(site.code(), site.name(), site.timezone(), site.address(), site.latitude(), site.longitude(),
-                        site.version(), site.updatedAt(), site.id(), expectedVersion)
+                .params(columns)
                 .update() == 1;
+    }
+
+    private static Map<String, Object> columns(Site site) {
+        Map<String, Object> columns = new HashMap<>();
+        columns.put("id", site.id());
+        columns.put("code", site.code());
+        columns.put("name", site.name());
+        columns.put("timezone", site.timezone());
+        columns.put("address", site.address());
+        columns.put("latitude", site.latitude());
+        columns.put("longitude", site.longitude());
+        columns.put("version", site.version());
+        columns.put("createdAt", site.createdAt());
+        columns.put("updatedAt", site.updatedAt());
+        return columns;
     }
 }

@@ -1,17 +1,14 @@
 package app.fieldbook.sync;
 
 import app.fieldbook.identity.Actor;
-import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictState;
-import app.fieldbook.sites.DataScope;
+import app.fieldbook.sites.ScopedQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,30 +61,39 @@ class Conflicts {
     }
 
     Optional<Row> findVisible(UUID id, Actor actor) {
-        Query query = visibleTo(actor);
-        return jdbc.sql("SELECT * FROM sync_conflicts c WHERE c.id = :id AND " + query.where)
-                .param("id", id).params(query.parameters).query(this::row).optional();
+        return visibleTo(actor)
+                .where("c.id = :id", id)
+                .statement(jdbc, """
+                        SELECT * FROM sync_conflicts c""")
+                .query(this::row).optional();
     }
 
     List<Row> findVisible(Collection<UUID> ids, Actor actor) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        Query query = visibleTo(actor);
-        return jdbc.sql("SELECT * FROM sync_conflicts c WHERE c.id IN (:ids) AND " + query.where)
-                .param("ids", List.copyOf(ids)).params(query.parameters).query(this::row).list();
+        return visibleTo(actor)
+                .where("c.id IN (:ids)", List.copyOf(ids))
+                .statement(jdbc, """
+                        SELECT * FROM sync_conflicts c""")
+                .query(this::row).list();
     }
 
     List<Row> open(Actor actor, int limit) {
-        Query query = visibleTo(actor);
-        return jdbc.sql("SELECT * FROM sync_conflicts c WHERE c.state = 'OPEN' AND " + query.where
-                        + " ORDER BY c.created_at, c.id LIMIT :limit")
-                .params(query.parameters).param("limit", limit).query(this::row).list();
+        return visibleTo(actor)
+                .where("c.state = 'OPEN'")
+                .statement(jdbc, """
+                        SELECT * FROM sync_conflicts c""", """
+                         ORDER BY c.created_at, c.id
+                         LIMIT :limit""")
+                .param("limit", limit)
+                .query(this::row).list();
     }
 
     List<Row> openOf(UUID entityId) {
-        return jdbc.sql("SELECT * FROM sync_conflicts WHERE entity_id = ? AND state = 'OPEN' ORDER BY created_at, id")
-                .param(entityId).query(this::row).list();
+        return jdbc.sql("""
+                SELECT * FROM sync_conflicts WHERE entity_id = :entityId AND state = 'OPEN' ORDER BY created_at, id""")
+                .param("entityId", entityId).query(this::row).list();
     }
 
     Conflict toWire(Row row) {
@@ -105,20 +111,14 @@ class Conflicts {
         return stored == null ? null : json.readValue(stored, Object.class);
     }
 
-    private record Query(String where, Map<String, Object> parameters) {
-    }
-
-    private static Query visibleTo(Actor actor) {
-        DataScope scope = DataScope.of(actor);
-        Map<String, Object> parameters = new HashMap<>(scope.parameters());
-        String where = scope.sitePredicate("c.site_id");
-        if (actor.is(Role.WORKER)) {
-            where += " AND c.author_id = :me";
-            parameters.put("me", actor.id());
-        } else if (actor.is(Role.ADMINISTRATOR)) {
-            where = "1 = 0";
-        }
-        return new Query(where, parameters);
+    /** A worker sees the conflicts of their own records, an administrator none. */
+    private static ScopedQuery visibleTo(Actor actor) {
+        ScopedQuery query = ScopedQuery.of(actor, "c.site_id");
+        return switch (actor.role()) {
+            case WORKER -> query.where("c.author_id = :me", actor.id());
+            case ADMINISTRATOR -> query.where("1 = 0");
+            case MANAGER, EXECUTIVE -> query;
+        };
     }
 
     private Row row(ResultSet rs, int n) throws SQLException {

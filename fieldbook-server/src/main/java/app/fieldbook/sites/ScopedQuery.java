@@ -1,0 +1,138 @@
+package app.fieldbook.sites;
+
+import app.fieldbook.identity.Actor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The {@code WHERE} clause of a read made for one person: the site scope of {@link DataScope} first, then
+ * the conditions the read adds, each binding its value to the one named parameter it holds. Every read
+ * that answers a person goes through it, so scope cannot be left out and filters are written one way.
+ * Conditions are code constants; a value only ever reaches the database as a parameter, never as SQL
+ * text. Instances are immutable: each condition answers a new query, so a common part can be shared.
+ *
+ * <pre>{@code
+ * ScopedQuery query = ScopedQuery.of(actor, "r.site_id")
+ *         .filter("r.status = :status", filter.status())
+ *         .filter("r.report_date >= :from", filter.from());
+ * query.statement(jdbc, """
+ *         SELECT * FROM daily_reports r""", """
+ *         ORDER BY r.report_date DESC
+ *         LIMIT :limit""")
+ *     .param("limit", 50)
+ *     .query(ROW).list();
+ * }</pre>
+ */
+public final class ScopedQuery {
+
+    private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z][a-zA-Z0-9]*)\\b");
+
+    private final List<String> conditions;
+    private final Map<String, Object> parameters;
+
+    private ScopedQuery(List<String> conditions, Map<String, Object> parameters) {
+        this.conditions = conditions;
+        this.parameters = parameters;
+    }
+
+    /**
+     * The rows whose site, in {@code siteColumn}, the person may see.
+     *
+     * @param siteColumn the (optionally qualified) column holding the site id; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference
+     */
+    public static ScopedQuery of(Actor actor, String siteColumn) {
+        DataScope scope = DataScope.of(actor);
+        return new ScopedQuery(List.of(scope.sitePredicate(siteColumn)), Map.copyOf(scope.parameters()));
+    }
+
+    /**
+     * This query, also requiring {@code condition}, which holds no parameter.
+     *
+     * @throws IllegalArgumentException if the condition holds a named parameter
+     */
+    public ScopedQuery where(String condition) {
+        if (!parametersOf(condition).isEmpty()) {
+            throw new IllegalArgumentException("A condition without a value holds no parameter: " + condition);
+        }
+        return with(condition, Map.of());
+    }
+
+    /**
+     * This query, also requiring {@code condition}, which holds exactly one named parameter, bound to
+     * {@code value}. An enum is bound as its name.
+     *
+     * @throws IllegalArgumentException if the condition holds no parameter or more than one, if the parameter
+     *     is bound already, or if the value is null (use {@link #filter} for an optional one)
+     */
+    public ScopedQuery where(String condition, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("No value for " + condition);
+        }
+        Set<String> names = parametersOf(condition);
+        if (names.size() != 1) {
+            throw new IllegalArgumentException("A condition with a value holds one parameter: " + condition);
+        }
+        String name = names.iterator().next();
+        if (parameters.containsKey(name)) {
+            throw new IllegalArgumentException("Parameter :" + name + " is bound already");
+        }
+        return with(condition, Map.of(name, value instanceof Enum<?> constant ? constant.name() : value));
+    }
+
+    /** This query, also requiring {@code condition} if {@code value} is given; unchanged if it is null. */
+    public ScopedQuery filter(String condition, Object value) {
+        return value == null ? this : where(condition, value);
+    }
+
+    /** The conditions, joined with {@code AND}, to follow {@code WHERE}. */
+    public String where() {
+        return String.join("\n   AND ", conditions);
+    }
+
+    /** The named parameters of {@link #where()}. */
+    public Map<String, Object> parameters() {
+        return parameters;
+    }
+
+    /**
+     * The statement {@code select WHERE conditions}, its parameters bound. Bind those of {@code select} on
+     * the answer.
+     */
+    public JdbcClient.StatementSpec statement(JdbcClient jdbc, String select) {
+        return statement(jdbc, select, "");
+    }
+
+    /**
+     * The statement {@code select WHERE conditions rest} (where {@code rest} is typically {@code ORDER BY}
+     * and {@code LIMIT}), its parameters bound. Bind those of {@code select} and {@code rest} on the answer.
+     */
+    public JdbcClient.StatementSpec statement(JdbcClient jdbc, String select, String rest) {
+        return jdbc.sql(sql(select, rest)).params(parameters);
+    }
+
+    /** The text of {@link #statement(JdbcClient, String, String)}. */
+    String sql(String select, String rest) {
+        return select.strip() + "\n WHERE " + where() + (rest.isBlank() ? "" : "\n" + rest.strip());
+    }
+
+    private ScopedQuery with(String condition, Map<String, Object> more) {
+        List<String> moreConditions = new ArrayList<>(conditions);
+        moreConditions.add(condition.strip());
+        Map<String, Object> moreParameters = new HashMap<>(parameters);
+        moreParameters.putAll(more);
+        return new ScopedQuery(List.copyOf(moreConditions), Map.copyOf(moreParameters));
+    }
+
+    private static Set<String> parametersOf(String condition) {
+        Matcher matcher = PARAMETER.matcher(condition);
+        return matcher.results().map(result -> result.group(1)).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,89 @@
+package app.fieldbook.sites;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The builder's statements run on the database (H2, and PostgreSQL in the {@code postgres} run). */
+@FullStackTest
+class ScopedQueryDatabaseTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    UUID north;
+    UUID south;
+    Fixtures world;
+
+    @BeforeEach
+    void world() {
+        world = new Fixtures(port);
+        north = UUID.fromString(world.site());
+        south = UUID.fromString(world.site());
+    }
+
+    private static Actor actor(Person person, Role role) {
+        return new Actor(UUID.fromString(person.id()), person.login(), person.login(), role);
+    }
+
+    /** The ids among this test's two sites that the query answers. */
+    private List<UUID> sitesOf(ScopedQuery query) {
+        return query.where("s.id IN (:ids)", List.of(north, south))
+                .statement(jdbc, """
+                        SELECT s.id FROM sites s""", """
+                         ORDER BY s.code""")
+                .query(UUID.class).list();
+    }
+
+    @Test
+    void eachRoleSeesTheSitesOfItsScope() {
+        Actor worker = actor(world.worker(north.toString()), Role.WORKER);
+        Actor manager = actor(world.manager(world.portfolio(south.toString())), Role.MANAGER);
+        Actor executive = actor(world.executive(), Role.EXECUTIVE);
+        Actor administrator = actor(world.administrator(), Role.ADMINISTRATOR);
+        Actor unassigned = actor(world.worker(), Role.WORKER);
+
+        assertThat(sitesOf(ScopedQuery.of(worker, "s.id"))).containsExactly(north);
+        assertThat(sitesOf(ScopedQuery.of(manager, "s.id"))).containsExactly(south);
+        assertThat(sitesOf(ScopedQuery.of(executive, "s.id"))).containsExactly(north, south);
+        assertThat(sitesOf(ScopedQuery.of(administrator, "s.id"))).containsExactly(north, south);
+        assertThat(sitesOf(ScopedQuery.of(unassigned, "s.id"))).isEmpty();
+    }
+
+    @Test
+    void filtersNarrowTheScopeAndAMissingOneIsLeftOut() {
+        Actor worker = actor(world.worker(north.toString(), south.toString()), Role.WORKER);
+        String southCode = jdbc.sql("""
+                SELECT code FROM sites WHERE id = :id""").param("id", south).query(String.class).single();
+
+        assertThat(sitesOf(ScopedQuery.of(worker, "s.id").filter("s.code = :code", southCode)))
+                .containsExactly(south);
+        assertThat(sitesOf(ScopedQuery.of(worker, "s.id").filter("s.code = :code", southCode)
+                .filter("s.id = :site", north))).isEmpty();
+        assertThat(sitesOf(ScopedQuery.of(worker, "s.id").filter("s.code = :code", null)))
+                .containsExactly(north, south);
+    }
+
+    @Test
+    void aHostileFilterValueIsOnlyComparedNeverRun() {
+        Actor executive = actor(world.executive(), Role.EXECUTIVE);
+        for (String hostile : List.of("x' OR '1' = '1", "x'); DELETE FROM sites; --", ":scopeUserId")) {
+            assertThat(sitesOf(ScopedQuery.of(executive, "s.id").filter("s.code = :code", hostile))).isEmpty();
+        }
+        assertThat(sitesOf(ScopedQuery.of(executive, "s.id"))).containsExactly(north, south);
+    }
+}
