@@ -10,7 +10,7 @@ import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
 import app.fieldbook.InsertsAtCommit;
-import app.fieldbook.identity.UserChanged;
+import app.fieldbook.identity.UserEvent.UserEdited;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +174,7 @@ class AuditTrailTest {
         UUID user = UUID.randomUUID();
         long before = eventCount();
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
-            publisher.publishEvent(new UserChanged("UPDATED", user, Map.of("name", "A"), Map.of("name", "B")));
+            publisher.publishEvent(new UserEdited(null, user, Map.of("name", "A"), Map.of("name", "B")));
             assertThat(eventCount()).as("queued until the commit").isEqualTo(before);
             inserts.flush();
             assertThat(eventCount()).isEqualTo(before + 1);
@@ -185,7 +185,7 @@ class AuditTrailTest {
 
     @Test
     void aChangeEventOutsideATransactionIsRefusedRatherThanAuditedApart() {
-        assertThatThrownBy(() -> publisher.publishEvent(new UserChanged("UPDATED", UUID.randomUUID(), Map.of(),
+        assertThatThrownBy(() -> publisher.publishEvent(new UserEdited(null, UUID.randomUUID(), Map.of(),
                 Map.of("name", "B")))).isInstanceOf(IllegalTransactionStateException.class);
     }
 
