@@ -2,7 +2,10 @@ package app.fieldbook.attachments;
 
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
-import app.fieldbook.reports.ReportDeleted;
+import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
+import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
+import app.fieldbook.attachments.PhotoEvent.PhotoStored;
+import app.fieldbook.reports.ReportEvent.ReportDeleted;
 import app.fieldbook.reports.Reports;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +28,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -125,8 +130,7 @@ class AttachingPhotos {
                 details.latitude(), details.longitude(), false, false, actor.id(), deviceId, 1,
                 OffsetDateTime.now(clock), true);
         photos.insert(photo);
-        events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
-                photo.auditedFields()));
+        events.publishEvent(new PhotoAttached(actor, photo.id(), reportId, report.siteId(), photo.auditedFields()));
         return photo;
     }
 
@@ -157,7 +161,7 @@ class AttachingPhotos {
             Reports.Reference report = reports.readable(photo.reportId(), actor);
             photos.markStored(photoId, type, thumbnail.made(), thumbnail.due());
             ReportPhoto stored = photos.findById(photoId).orElseThrow();
-            events.publishEvent(new PhotoChanged("STORED", photoId, photo.reportId(), report.siteId(),
+            events.publishEvent(new PhotoStored(actor, photoId, photo.reportId(), report.siteId(),
                     photo.auditedFields(), stored.auditedFields()));
             return stored;
         });
@@ -234,17 +238,21 @@ class AttachingPhotos {
             if (!photos.delete(photoId, version)) {
                 throw RejectedRequest.staleVersion("Photo", version, version + 1);
             }
-            events.publishEvent(new PhotoChanged("DELETED", photoId, photo.reportId(), report.siteId(),
-                    photo.auditedFields(), Map.of()));
+            events.publishEvent(new PhotoRemoved(actor, photoId, photo.reportId(), report.siteId(),
+                    photo.auditedFields()));
         });
     }
 
-    /** Removes the photos of a report that is being deleted, in the same transaction. */
+    /**
+     * Removes the photos of a report that is being deleted, in the same transaction, before the report's row
+     * goes and before anything else hears of the deletion.
+     */
     @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void removeInSameTransactionWhenReportDeleted(ReportDeleted deleted) {
         for (ReportPhoto photo : photos.ofReport(deleted.reportId())) {
-            events.publishEvent(new PhotoChanged("DELETED", photo.id(), photo.reportId(), deleted.siteId(),
-                    photo.auditedFields(), Map.of()));
+            events.publishEvent(new PhotoRemoved(deleted.actor(), photo.id(), photo.reportId(), deleted.siteId(),
+                    photo.auditedFields()));
         }
         photos.deleteOfReport(deleted.reportId());
     }
@@ -266,8 +274,7 @@ class AttachingPhotos {
                 type, size, details.caption(), details.takenAt(), details.latitude(), details.longitude(),
                 thumbnail.made(), thumbnail.due(), actor.id(), null, 1, OffsetDateTime.now(clock), false);
         photos.insert(photo);
-        events.publishEvent(new PhotoChanged("CREATED", photo.id(), reportId, report.siteId(), Map.of(),
-                photo.auditedFields()));
+        events.publishEvent(new PhotoAttached(actor, photo.id(), reportId, report.siteId(), photo.auditedFields()));
         return new Attached(photo, true);
     }
 

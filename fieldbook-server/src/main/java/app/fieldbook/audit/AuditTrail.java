@@ -1,18 +1,38 @@
 package app.fieldbook.audit;
 
 import app.fieldbook.AppendedIds;
-import app.fieldbook.attachments.PhotoChanged;
+import app.fieldbook.attachments.PhotoEvent;
+import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
+import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
+import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.identity.AccessDenied;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.SignInFailed;
 import app.fieldbook.identity.SignedIn;
 import app.fieldbook.identity.SignedOut;
-import app.fieldbook.identity.UserChanged;
-import app.fieldbook.reports.ReportChanged;
-import app.fieldbook.sites.AssignmentsChanged;
-import app.fieldbook.sites.PortfolioChanged;
-import app.fieldbook.sites.SiteChanged;
-import app.fieldbook.sync.ConflictRecorded;
+import app.fieldbook.identity.UserEvent;
+import app.fieldbook.identity.UserEvent.PasswordChanged;
+import app.fieldbook.identity.UserEvent.UserCreated;
+import app.fieldbook.identity.UserEvent.UserDisabled;
+import app.fieldbook.identity.UserEvent.UserEdited;
+import app.fieldbook.reports.ReportEvent;
+import app.fieldbook.reports.ReportEvent.ReportApproved;
+import app.fieldbook.reports.ReportEvent.ReportCreated;
+import app.fieldbook.reports.ReportEvent.ReportDeleted;
+import app.fieldbook.reports.ReportEvent.ReportEdited;
+import app.fieldbook.reports.ReportEvent.ReportReopened;
+import app.fieldbook.reports.ReportEvent.ReportReturned;
+import app.fieldbook.reports.ReportEvent.ReportSubmitted;
+import app.fieldbook.sites.AssignmentEvent;
+import app.fieldbook.sites.PortfolioEvent;
+import app.fieldbook.sites.PortfolioEvent.PortfolioCreated;
+import app.fieldbook.sites.PortfolioEvent.PortfolioEdited;
+import app.fieldbook.sites.SiteEvent;
+import app.fieldbook.sites.SiteEvent.SiteCreated;
+import app.fieldbook.sites.SiteEvent.SiteEdited;
+import app.fieldbook.sync.ConflictEvent;
+import app.fieldbook.sync.ConflictEvent.ConflictRecorded;
+import app.fieldbook.sync.ConflictEvent.ConflictResolved;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -30,8 +50,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes the audit trail. A change is recorded by a synchronous listener that joins the transaction
- * of the change ({@link Propagation#MANDATORY}): the event commits with the change or not at all. A
+ * Writes the audit trail. A change is recorded by a synchronous listener, one per family of events, that
+ * joins the transaction of the change ({@link Propagation#MANDATORY}): the event commits with the change
+ * or not at all. The action stored for each event is the audit trail's own name for it. A
  * refused access is recorded after the refused request's transaction ends, in a transaction of its
  * own, because that request's work is rolled back.
  */
@@ -50,51 +71,80 @@ class AuditTrail {
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(UserChanged change) {
-        record(Actor.current().orElse(null), null, "USER_" + change.action(), "User", change.userId(), null,
-                change.before(), change.after());
+    void recordInSameTransaction(UserEvent event) {
+        String action = switch (event) {
+            case UserCreated created -> "USER_CREATED";
+            case UserEdited edited -> "USER_UPDATED";
+            case UserDisabled disabled -> "USER_DISABLED";
+            case PasswordChanged changed -> "USER_PASSWORD_CHANGED";
+        };
+        record(event.actor(), null, action, "User", event.userId(), null, event.before(), event.after());
     }
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(SiteChanged change) {
-        record(Actor.current().orElse(null), null, "SITE_" + change.action(), "Site", change.siteId(),
-                change.siteId(), change.before(), change.after());
+    void recordInSameTransaction(SiteEvent event) {
+        String action = switch (event) {
+            case SiteCreated created -> "SITE_CREATED";
+            case SiteEdited edited -> "SITE_UPDATED";
+        };
+        record(event.actor(), null, action, "Site", event.siteId(), event.siteId(), event.before(), event.after());
     }
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(PortfolioChanged change) {
-        record(Actor.current().orElse(null), null, "PORTFOLIO_" + change.action(), "Portfolio", change.portfolioId(),
-                null, change.before(), change.after());
+    void recordInSameTransaction(PortfolioEvent event) {
+        String action = switch (event) {
+            case PortfolioCreated created -> "PORTFOLIO_CREATED";
+            case PortfolioEdited edited -> "PORTFOLIO_UPDATED";
+        };
+        record(event.actor(), null, action, "Portfolio", event.portfolioId(), null, event.before(), event.after());
+    }
+
+    /** Replacing a worker's sites and a manager's portfolios are one action, told apart by the changed field. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(AssignmentEvent event) {
+        record(event.actor(), null, "ASSIGNMENTS_CHANGED", "User", event.userId(), null, event.before(),
+                event.after());
     }
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(AssignmentsChanged change) {
-        record(Actor.current().orElse(null), null, "ASSIGNMENTS_CHANGED", "User", change.userId(), null,
-                change.before(), change.after());
+    void recordInSameTransaction(ReportEvent event) {
+        String action = switch (event) {
+            case ReportCreated created -> "REPORT_CREATED";
+            case ReportEdited edited -> "REPORT_UPDATED";
+            case ReportSubmitted submitted -> "REPORT_SUBMITTED";
+            case ReportReturned returned -> "REPORT_RETURNED";
+            case ReportApproved approved -> "REPORT_APPROVED";
+            case ReportReopened reopened -> "REPORT_REOPENED";
+            case ReportDeleted deleted -> "REPORT_DELETED";
+        };
+        record(event.actor(), null, action, "DailyReport", event.reportId(), event.siteId(), event.before(),
+                event.after());
     }
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(ReportChanged change) {
-        record(Actor.current().orElse(null), null, "REPORT_" + change.action(), "DailyReport", change.reportId(),
-                change.siteId(), change.before(), change.after());
+    void recordInSameTransaction(PhotoEvent event) {
+        String action = switch (event) {
+            case PhotoAttached attached -> "PHOTO_CREATED";
+            case PhotoStored stored -> "PHOTO_STORED";
+            case PhotoRemoved removed -> "PHOTO_DELETED";
+        };
+        record(event.actor(), null, action, "Photo", event.photoId(), event.siteId(), event.before(), event.after());
     }
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(PhotoChanged change) {
-        record(Actor.current().orElse(null), null, "PHOTO_" + change.action(), "Photo", change.photoId(),
-                change.siteId(), change.before(), change.after());
-    }
-
-    @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(ConflictRecorded change) {
-        record(Actor.current().orElse(null), null, "CONFLICT_" + change.action(), "Conflict", change.conflictId(),
-                change.siteId(), change.before(), change.after());
+    void recordInSameTransaction(ConflictEvent event) {
+        String action = switch (event) {
+            case ConflictRecorded recorded -> "CONFLICT_RECORDED";
+            case ConflictResolved resolved -> "CONFLICT_RESOLVED";
+        };
+        record(event.actor(), null, action, "Conflict", event.conflictId(), event.siteId(), event.before(),
+                event.after());
     }
 
     @EventListener

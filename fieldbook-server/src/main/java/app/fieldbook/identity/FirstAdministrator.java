@@ -43,7 +43,7 @@ class FirstAdministrator implements ApplicationRunner {
         }
         String email = first.email() == null || first.email().isBlank() ? first.login() + "@localhost" : first.email();
         administration.create(new UserAdministration.NewAccount(null, first.login(), first.name(), email,
-                Role.ADMINISTRATOR, first.password()));
+                Role.ADMINISTRATOR, first.password()), null);
         log.info("Created the first administrator {}", first.login());
     }
 }

@@ -1,9 +1,12 @@
 package app.fieldbook.identity;
 
 import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.UserEvent.PasswordChanged;
+import app.fieldbook.identity.UserEvent.UserCreated;
+import app.fieldbook.identity.UserEvent.UserDisabled;
+import app.fieldbook.identity.UserEvent.UserEdited;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -12,7 +15,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Creating, changing and disabling accounts. Every change publishes {@link UserChanged} inside its
+ * Creating, changing and disabling accounts. Every change publishes its {@link UserEvent} inside its
  * transaction; disabling an account revokes all its sessions and tokens in the same transaction.
  */
 @Service
@@ -41,8 +44,9 @@ class UserAdministration {
         this.clock = clock;
     }
 
+    /** Creates an account; {@code actor} is the administrator, or {@code null} for the first administrator. */
     @Transactional
-    public User create(NewAccount account) {
+    public User create(NewAccount account, Actor actor) {
         if (users.findByLogin(account.login()).isPresent()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "login-taken", "Login taken",
                     "Another account already has the login " + account.login() + ".");
@@ -56,7 +60,7 @@ class UserAdministration {
                 account.email(), account.role(), account.password() == null ? null : passwords.encode(account.password()),
                 true, 1, now, now);
         users.insert(user);
-        events.publishEvent(new UserChanged("CREATED", user.id(), Map.of(), user.auditedFields()));
+        events.publishEvent(new UserCreated(actor, user.id(), user.auditedFields()));
         return user;
     }
 
@@ -76,24 +80,23 @@ class UserAdministration {
         write(before, after);
         if (before.active() && !after.active()) {
             credentials.revokeAllOf(id, OffsetDateTime.now(clock));
-            events.publishEvent(new UserChanged("DISABLED", id, before.auditedFields(), after.auditedFields()));
+            events.publishEvent(new UserDisabled(actor, id, before.auditedFields(), after.auditedFields()));
         } else {
-            events.publishEvent(new UserChanged("UPDATED", id, before.auditedFields(), after.auditedFields()));
+            events.publishEvent(new UserEdited(actor, id, before.auditedFields(), after.auditedFields()));
         }
         return after;
     }
 
     /** Sets a new password and ends every session and token of the account. */
     @Transactional
-    public User setPassword(UUID id, String password) {
+    public User setPassword(UUID id, String password, Actor actor) {
         User before = users.findById(id).orElseThrow(() -> RejectedRequest.notFound("User", id));
         User after = new User(before.id(), before.login(), before.name(), before.email(), before.role(),
                 passwords.encode(password), before.active(), before.version() + 1, before.createdAt(),
                 OffsetDateTime.now(clock));
         write(before, after);
         credentials.revokeAllOf(id, OffsetDateTime.now(clock));
-        events.publishEvent(new UserChanged("PASSWORD_CHANGED", id, Map.of("password", "(hidden)"),
-                Map.of("password", "(changed)")));
+        events.publishEvent(new PasswordChanged(actor, id));
         return after;
     }
 

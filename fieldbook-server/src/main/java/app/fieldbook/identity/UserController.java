@@ -81,9 +81,9 @@ class UserController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    UserView create(@Valid @RequestBody NewUser body) {
+    UserView create(@Valid @RequestBody NewUser body, @AuthenticationPrincipal Actor actor) {
         return UserView.of(administration.create(new UserAdministration.NewAccount(body.id(), body.login(), body.name(),
-                body.email(), body.role(), body.password())));
+                body.email(), body.role(), body.password()), actor));
     }
 
     @PutMapping("/{id}")
@@ -93,7 +93,8 @@ class UserController {
     }
 
     @PutMapping("/{id}/password")
-    UserView setPassword(@PathVariable UUID id, @Valid @RequestBody NewPassword body) {
-        return UserView.of(administration.setPassword(id, body.password()));
+    UserView setPassword(@PathVariable UUID id, @Valid @RequestBody NewPassword body,
+            @AuthenticationPrincipal Actor actor) {
+        return UserView.of(administration.setPassword(id, body.password(), actor));
     }
 }

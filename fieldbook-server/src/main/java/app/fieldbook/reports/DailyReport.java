@@ -7,11 +7,18 @@ import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.reports.ReportEvent.ReportApproved;
+import app.fieldbook.reports.ReportEvent.ReportDeleted;
+import app.fieldbook.reports.ReportEvent.ReportEdited;
+import app.fieldbook.reports.ReportEvent.ReportReopened;
+import app.fieldbook.reports.ReportEvent.ReportReturned;
+import app.fieldbook.reports.ReportEvent.ReportSubmitted;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 
@@ -19,7 +26,7 @@ import org.springframework.http.HttpStatus;
  * A field worker's report of one site and one day, and the rules of its life cycle: only the author
  * edits a draft or returned report; submitting a submitted report again changes nothing; a manager
  * returns or approves a submitted report; an approved report is read-only until a manager reopens it.
- * Every change yields a new instance with the next version.
+ * Every transition yields the next state, with the next version, and the event that says what happened.
  */
 record DailyReport(
         UUID id,
@@ -51,66 +58,99 @@ record DailyReport(
                 updatedBy);
     }
 
-    DailyReport edit(Actor actor, ReportContent newContent, OffsetDateTime now) {
+    /** What a transition made: the report as it is now, and the event saying what happened, if anything did. */
+    record Transition(DailyReport report, Optional<ReportEvent> event) {
+    }
+
+    /** Makes the event of a transition from who made it, the report, and its audited fields before and after. */
+    @FunctionalInterface
+    private interface EventOf {
+        ReportEvent of(Actor actor, UUID reportId, UUID siteId, Map<String, Object> before, Map<String, Object> after);
+    }
+
+    Transition edit(Actor actor, ReportContent newContent, OffsetDateTime now) {
         requireAuthor(actor, "edit");
         if (status != ReportStatus.DRAFT && status != ReportStatus.RETURNED) {
             throw notAllowedIn("edited");
         }
-        return new DailyReport(id, siteId, date, authorId, status, newContent, returnComment, submittedAt, decidedAt,
-                decidedBy, version + 1, createdAt, now, actor.id());
+        return next(ReportEdited::new, actor, now, status, newContent, returnComment, submittedAt, decidedAt,
+                decidedBy);
     }
 
     /** Submits the report; a report that is already submitted stays as it is. */
-    DailyReport submit(Actor actor, OffsetDateTime now) {
+    Transition submit(Actor actor, OffsetDateTime now) {
         requireAuthor(actor, "submit");
         return switch (status) {
-            case SUBMITTED -> this;
-            case DRAFT, RETURNED -> new DailyReport(id, siteId, date, authorId, ReportStatus.SUBMITTED, content,
-                    returnComment, now, null, null, version + 1, createdAt, now, actor.id());
+            case SUBMITTED -> unchanged();
+            case DRAFT, RETURNED -> next(ReportSubmitted::new, actor, now, ReportStatus.SUBMITTED, content,
+                    returnComment, now, null, null);
             case APPROVED -> throw notAllowedIn("submitted");
         };
     }
 
-    DailyReport returnToAuthor(Actor manager, String comment, OffsetDateTime now) {
+    Transition returnToAuthor(Actor manager, String comment, OffsetDateTime now) {
         requireManager(manager, "return");
         if (status != ReportStatus.SUBMITTED) {
             throw notAllowedIn("returned");
         }
-        return new DailyReport(id, siteId, date, authorId, ReportStatus.RETURNED, content, comment, submittedAt, now,
-                manager.id(), version + 1, createdAt, now, manager.id());
+        return next(ReportReturned::new, manager, now, ReportStatus.RETURNED, content, comment, submittedAt, now,
+                manager.id());
     }
 
     /** Approves a submitted report; an approved report stays as it is. */
-    DailyReport approve(Actor manager, OffsetDateTime now) {
+    Transition approve(Actor manager, OffsetDateTime now) {
         requireManager(manager, "approve");
         return switch (status) {
-            case APPROVED -> this;
-            case SUBMITTED -> new DailyReport(id, siteId, date, authorId, ReportStatus.APPROVED, content, null,
-                    submittedAt, now, manager.id(), version + 1, createdAt, now, manager.id());
+            case APPROVED -> unchanged();
+            case SUBMITTED -> next(ReportApproved::new, manager, now, ReportStatus.APPROVED, content, null,
+                    submittedAt, now, manager.id());
             case DRAFT, RETURNED -> throw notAllowedIn("approved");
         };
     }
 
     /** Makes an approved report editable by its author again, saying why. */
-    DailyReport reopen(Actor manager, String comment, OffsetDateTime now) {
+    Transition reopen(Actor manager, String comment, OffsetDateTime now) {
         requireManager(manager, "reopen");
         if (status != ReportStatus.APPROVED) {
             throw notAllowedIn("reopened");
         }
-        return new DailyReport(id, siteId, date, authorId, ReportStatus.RETURNED, content, comment, submittedAt, now,
-                manager.id(), version + 1, createdAt, now, manager.id());
+        return next(ReportReopened::new, manager, now, ReportStatus.RETURNED, content, comment, submittedAt, now,
+                manager.id());
+    }
+
+    /**
+     * Moves the report to the status a device or a conflict resolution asks for, by the transition that
+     * reaches it from here: submitting, approving, or returning (reopening, when it is approved), with the
+     * comment "Returned" when none is given. No transition leads back to draft.
+     */
+    Transition moveTo(ReportStatus target, Actor actor, String comment, OffsetDateTime now) {
+        String reason = comment == null || comment.isBlank() ? "Returned" : comment;
+        return switch (target) {
+            case SUBMITTED -> submit(actor, now);
+            case APPROVED -> approve(actor, now);
+            case RETURNED -> status == ReportStatus.APPROVED ? reopen(actor, reason, now)
+                    : returnToAuthor(actor, reason, now);
+            case DRAFT -> throw new RejectedRequest(HttpStatus.CONFLICT, "report-status", "Not a transition",
+                    "A report never goes back to draft; a manager returns it instead.");
+        };
     }
 
     /**
      * Writes the content chosen when a sync conflict is resolved: by the author while the report is
      * editable, or by a manager of the site in any status (the manager settles what the report says).
      */
-    DailyReport resolve(Actor actor, ReportContent newContent, OffsetDateTime now) {
+    Transition resolve(Actor actor, ReportContent newContent, OffsetDateTime now) {
         if (actor.is(Role.MANAGER)) {
-            return new DailyReport(id, siteId, date, authorId, status, newContent, returnComment, submittedAt,
-                    decidedAt, decidedBy, version + 1, createdAt, now, actor.id());
+            return next(ReportEdited::new, actor, now, status, newContent, returnComment, submittedAt, decidedAt,
+                    decidedBy);
         }
         return edit(actor, newContent, now);
+    }
+
+    /** Deletes a draft of the author's; the event says what it held. */
+    ReportDeleted delete(Actor actor) {
+        requireDeletableBy(actor);
+        return new ReportDeleted(actor, id, siteId, auditedFields());
     }
 
     void requireDeletableBy(Actor actor) {
@@ -146,6 +186,19 @@ record DailyReport(
         fields.put("notes", content.notes());
         fields.put("returnComment", returnComment);
         return fields;
+    }
+
+    /** The next state of this report, with the next version, changed by {@code actor} at {@code now}. */
+    private Transition next(EventOf event, Actor actor, OffsetDateTime now, ReportStatus nextStatus,
+            ReportContent nextContent, String nextReturnComment, OffsetDateTime nextSubmittedAt,
+            OffsetDateTime nextDecidedAt, UUID nextDecidedBy) {
+        DailyReport next = new DailyReport(id, siteId, date, authorId, nextStatus, nextContent, nextReturnComment,
+                nextSubmittedAt, nextDecidedAt, nextDecidedBy, version + 1, createdAt, now, actor.id());
+        return new Transition(next, Optional.of(event.of(actor, id, siteId, auditedFields(), next.auditedFields())));
+    }
+
+    private Transition unchanged() {
+        return new Transition(this, Optional.empty());
     }
 
     private static String describe(CrewRow row) {

@@ -7,12 +7,14 @@ import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.NewReport;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.reports.ReportEvent.ReportCreated;
+import app.fieldbook.reports.ReportEvent.ReportDeleted;
 import app.fieldbook.sites.Sites;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -20,8 +22,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Filing and reviewing daily reports. Each method is one transaction: it reads the report within the
- * caller's scope, applies a rule of {@link DailyReport}, writes with an optimistic version check and
- * publishes {@link ReportChanged} inside the transaction. A report outside the caller's scope answers
+ * caller's scope, applies a transition of {@link DailyReport}, writes with an optimistic version check and
+ * publishes the transition's {@link ReportEvent} inside the transaction. A decision made over HTTP (submit,
+ * return, approve, reopen) applies to the report as it is; a change from sync names the version its merge
+ * read, and is refused as stale if the report moved on since. A report outside the caller's scope answers
  * 404 and the refusal is recorded.
  */
 @Service
@@ -85,8 +89,7 @@ class DailyReporting {
             });
             reports.insert(report);
         }
-        events.publishEvent(new ReportChanged("CREATED", report.id(), report.siteId(), report.version(), Map.of(),
-                report.auditedFields()));
+        events.publishEvent(new ReportCreated(author, report.id(), report.siteId(), report.auditedFields()));
         return new Created(report, true);
     }
 
@@ -106,78 +109,72 @@ class DailyReporting {
 
     @Transactional
     DailyReport edit(UUID id, long version, ReportContent content, Actor actor) {
-        return change(id, version, actor, "UPDATED", report -> report.edit(actor, content, now()));
+        return change(id, version, actor, report -> report.edit(actor, content, now()));
     }
 
     @Transactional
     DailyReport submit(UUID id, Actor actor) {
-        return change(id, null, actor, "SUBMITTED", report -> report.submit(actor, now()));
+        return change(id, null, actor, report -> report.submit(actor, now()));
     }
 
     @Transactional
     DailyReport returnToAuthor(UUID id, String comment, Actor actor) {
-        return change(id, null, actor, "RETURNED", report -> report.returnToAuthor(actor, comment, now()));
+        return change(id, null, actor, report -> report.returnToAuthor(actor, comment, now()));
     }
 
     @Transactional
     DailyReport approve(UUID id, Actor actor) {
-        return change(id, null, actor, "APPROVED", report -> report.approve(actor, now()));
+        return change(id, null, actor, report -> report.approve(actor, now()));
     }
 
     @Transactional
     DailyReport reopen(UUID id, String comment, Actor actor) {
-        return change(id, null, actor, "REOPENED", report -> report.reopen(actor, comment, now()));
+        return change(id, null, actor, report -> report.reopen(actor, comment, now()));
     }
 
+    /** Moves the report at {@code version} to {@code target} by {@link DailyReport#moveTo}. */
     @Transactional
     DailyReport transition(UUID id, long version, ReportStatus target, String comment, Actor actor) {
-        String reason = comment == null || comment.isBlank() ? "Returned" : comment;
-        return switch (target) {
-            case SUBMITTED -> change(id, version, actor, "SUBMITTED", report -> report.submit(actor, now()));
-            case APPROVED -> change(id, version, actor, "APPROVED", report -> report.approve(actor, now()));
-            case RETURNED -> change(id, version, actor, "RETURNED", report -> report.status() == ReportStatus.APPROVED
-                    ? report.reopen(actor, reason, now()) : report.returnToAuthor(actor, reason, now()));
-            case DRAFT -> throw new RejectedRequest(HttpStatus.CONFLICT, "report-status", "Not a transition",
-                    "A report never goes back to draft; a manager returns it instead.");
-        };
+        return change(id, version, actor, report -> report.moveTo(target, actor, comment, now()));
     }
 
     @Transactional
     DailyReport resolve(UUID id, long version, ReportContent content, Actor actor) {
-        return change(id, version, actor, "UPDATED", report -> report.resolve(actor, content, now()));
+        return change(id, version, actor, report -> report.resolve(actor, content, now()));
     }
 
     @Transactional
     void delete(UUID id, long version, Actor actor) {
         DailyReport report = visible(id, actor);
-        report.requireDeletableBy(actor);
+        ReportDeleted deleted = report.delete(actor);
         if (report.version() != version) {
             throw RejectedRequest.staleVersion("Report", version, report.version());
         }
-        events.publishEvent(new ReportDeleted(id, report.siteId()));
+        events.publishEvent(deleted);
         if (!reports.delete(id, version)) {
             throw RejectedRequest.staleVersion("Report", version, version + 1);
         }
-        events.publishEvent(new ReportChanged("DELETED", id, report.siteId(), version + 1, report.auditedFields(),
-                Map.of()));
     }
 
-    private DailyReport change(UUID id, Long expectedVersion, Actor actor, String action,
-            UnaryOperator<DailyReport> rule) {
+    /**
+     * Applies a transition to the report as the caller may see it, at {@code expectedVersion} when one is
+     * given, writes its next state and publishes its event; a transition that changes nothing writes nothing.
+     */
+    private DailyReport change(UUID id, Long expectedVersion, Actor actor,
+            Function<DailyReport, DailyReport.Transition> transition) {
         DailyReport before = visible(id, actor);
         if (expectedVersion != null && before.version() != expectedVersion) {
             throw RejectedRequest.staleVersion("Report", expectedVersion, before.version());
         }
-        DailyReport after = rule.apply(before);
-        if (after == before) {
+        DailyReport.Transition made = transition.apply(before);
+        if (made.event().isEmpty()) {
             return before;
         }
-        if (!reports.update(after, before)) {
+        if (!reports.update(made.report(), before)) {
             throw RejectedRequest.staleVersion("Report", before.version(), before.version() + 1);
         }
-        events.publishEvent(new ReportChanged(action, id, after.siteId(), after.version(), before.auditedFields(),
-                after.auditedFields()));
-        return after;
+        events.publishEvent(made.event().get());
+        return made.report();
     }
 
     private DailyReport visible(UUID id, Actor actor) {

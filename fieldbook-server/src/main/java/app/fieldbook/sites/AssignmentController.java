@@ -1,6 +1,7 @@
 package app.fieldbook.sites;
 
 import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.UserDirectory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -8,6 +9,7 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -47,14 +49,16 @@ class AssignmentController {
     }
 
     @PutMapping("/sites")
-    UserAssignments assignSites(@PathVariable UUID userId, @Valid @RequestBody SiteList body) {
-        administration.assignSites(userId, body.siteIds());
+    UserAssignments assignSites(@PathVariable UUID userId, @Valid @RequestBody SiteList body,
+            @AuthenticationPrincipal Actor actor) {
+        administration.assignSites(userId, body.siteIds(), actor);
         return get(userId);
     }
 
     @PutMapping("/portfolios")
-    UserAssignments assignPortfolios(@PathVariable UUID userId, @Valid @RequestBody PortfolioList body) {
-        administration.assignPortfolios(userId, body.portfolioIds());
+    UserAssignments assignPortfolios(@PathVariable UUID userId, @Valid @RequestBody PortfolioList body,
+            @AuthenticationPrincipal Actor actor) {
+        administration.assignPortfolios(userId, body.portfolioIds(), actor);
         return get(userId);
     }
 }

@@ -68,13 +68,15 @@ class PortfolioController {
     @PostMapping
     @PreAuthorize("hasRole('ADMINISTRATOR')")
     @ResponseStatus(HttpStatus.CREATED)
-    PortfolioView create(@Valid @RequestBody NewPortfolio body) {
-        return PortfolioView.of(administration.createPortfolio(body.id(), body.name(), body.siteIds()));
+    PortfolioView create(@Valid @RequestBody NewPortfolio body, @AuthenticationPrincipal Actor actor) {
+        return PortfolioView.of(administration.createPortfolio(body.id(), body.name(), body.siteIds(), actor));
     }
 
     @PutMapping("/{id}")
     @PreAuthorize("hasRole('ADMINISTRATOR')")
-    PortfolioView change(@PathVariable UUID id, @Valid @RequestBody PortfolioChange body) {
-        return PortfolioView.of(administration.changePortfolio(id, body.version(), body.name(), body.siteIds()));
+    PortfolioView change(@PathVariable UUID id, @Valid @RequestBody PortfolioChange body,
+            @AuthenticationPrincipal Actor actor) {
+        return PortfolioView.of(administration.changePortfolio(id, body.version(), body.name(), body.siteIds(),
+                actor));
     }
 }

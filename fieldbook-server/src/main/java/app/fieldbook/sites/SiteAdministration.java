@@ -4,12 +4,17 @@ import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
 import app.fieldbook.identity.UserDirectory;
+import app.fieldbook.sites.AssignmentEvent.PortfoliosAssigned;
+import app.fieldbook.sites.AssignmentEvent.SitesAssigned;
+import app.fieldbook.sites.PortfolioEvent.PortfolioCreated;
+import app.fieldbook.sites.PortfolioEvent.PortfolioEdited;
+import app.fieldbook.sites.SiteEvent.SiteCreated;
+import app.fieldbook.sites.SiteEvent.SiteEdited;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -17,8 +22,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Creating and changing sites and portfolios, and assigning people to them. Every change checks its
- * references before writing and publishes its event inside the transaction.
+ * Creating and changing sites and portfolios, and assigning people to them, by an administrator. Every
+ * change checks its references before writing and publishes its event inside the transaction.
  */
 @Service
 public class SiteAdministration {
@@ -46,7 +51,7 @@ public class SiteAdministration {
     }
 
     @Transactional
-    public Site createSite(UUID id, SiteFields fields) {
+    public Site createSite(UUID id, SiteFields fields, Actor actor) {
         if (sites.findByCode(fields.code()).isPresent()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "site-code-taken", "Site code taken",
                     "Another site already has the code " + fields.code() + ".");
@@ -58,12 +63,12 @@ public class SiteAdministration {
         Site site = new Site(id == null ? UUID.randomUUID() : id, fields.code(), fields.name(), fields.timezone(),
                 fields.address(), fields.latitude(), fields.longitude(), 1, now, now);
         sites.insert(site);
-        events.publishEvent(new SiteChanged("CREATED", site.id(), Map.of(), site.auditedFields()));
+        events.publishEvent(new SiteCreated(actor, site.id(), site.auditedFields()));
         return site;
     }
 
     @Transactional
-    public Site changeSite(UUID id, long version, SiteFields fields) {
+    public Site changeSite(UUID id, long version, SiteFields fields, Actor actor) {
         Site before = sites.findById(id).orElseThrow(() -> RejectedRequest.notFound("Site", id));
         if (before.version() != version) {
             throw RejectedRequest.staleVersion("Site", version, before.version());
@@ -77,22 +82,22 @@ public class SiteAdministration {
         if (!sites.update(after, version)) {
             throw RejectedRequest.staleVersion("Site", version, version + 1);
         }
-        events.publishEvent(new SiteChanged("UPDATED", id, before.auditedFields(), after.auditedFields()));
+        events.publishEvent(new SiteEdited(actor, id, before.auditedFields(), after.auditedFields()));
         return after;
     }
 
     @Transactional
-    Portfolio createPortfolio(UUID id, String name, List<UUID> siteIds) {
+    Portfolio createPortfolio(UUID id, String name, List<UUID> siteIds, Actor actor) {
         requireSites(siteIds);
         OffsetDateTime now = OffsetDateTime.now(clock);
         Portfolio portfolio = new Portfolio(id == null ? UUID.randomUUID() : id, name, distinct(siteIds), 1, now, now);
         portfolios.insert(portfolio);
-        events.publishEvent(new PortfolioChanged("CREATED", portfolio.id(), Map.of(), portfolio.auditedFields()));
+        events.publishEvent(new PortfolioCreated(actor, portfolio.id(), portfolio.auditedFields()));
         return portfolio;
     }
 
     @Transactional
-    Portfolio changePortfolio(UUID id, long version, String name, List<UUID> siteIds) {
+    Portfolio changePortfolio(UUID id, long version, String name, List<UUID> siteIds, Actor actor) {
         Portfolio before = portfolios.findById(id).orElseThrow(() -> RejectedRequest.notFound("Portfolio", id));
         if (before.version() != version) {
             throw RejectedRequest.staleVersion("Portfolio", version, before.version());
@@ -103,26 +108,25 @@ public class SiteAdministration {
         if (!portfolios.update(after, version)) {
             throw RejectedRequest.staleVersion("Portfolio", version, version + 1);
         }
-        events.publishEvent(new PortfolioChanged("UPDATED", id, before.auditedFields(), after.auditedFields()));
+        events.publishEvent(new PortfolioEdited(actor, id, before.auditedFields(), after.auditedFields()));
         return after;
     }
 
     /** Replaces the sites of a field worker. */
     @Transactional
-    List<UUID> assignSites(UUID userId, List<UUID> siteIds) {
+    List<UUID> assignSites(UUID userId, List<UUID> siteIds, Actor actor) {
         requireRole(userId, Role.WORKER, "Only field workers are assigned to sites; assign managers to portfolios.");
         requireSites(siteIds);
         List<UUID> before = assignments.sitesOf(userId);
         List<UUID> after = distinct(siteIds).stream().sorted().toList();
         assignments.replaceSites(userId, after);
-        events.publishEvent(new AssignmentsChanged(userId, Map.of("siteIds", strings(before)),
-                Map.of("siteIds", strings(after))));
+        events.publishEvent(new SitesAssigned(actor, userId, before, after));
         return after;
     }
 
     /** Replaces the portfolios of a manager. */
     @Transactional
-    List<UUID> assignPortfolios(UUID userId, List<UUID> portfolioIds) {
+    List<UUID> assignPortfolios(UUID userId, List<UUID> portfolioIds, Actor actor) {
         requireRole(userId, Role.MANAGER, "Only managers are assigned to portfolios; assign field workers to sites.");
         List<UUID> wanted = distinct(portfolioIds);
         List<UUID> existing = portfolios.existingIds(wanted);
@@ -133,8 +137,7 @@ public class SiteAdministration {
         List<UUID> before = assignments.portfoliosOf(userId);
         List<UUID> after = wanted.stream().sorted().toList();
         assignments.replacePortfolios(userId, after);
-        events.publishEvent(new AssignmentsChanged(userId, Map.of("portfolioIds", strings(before)),
-                Map.of("portfolioIds", strings(after))));
+        events.publishEvent(new PortfoliosAssigned(actor, userId, before, after));
         return after;
     }
 
@@ -162,9 +165,5 @@ public class SiteAdministration {
     private static UUID missing(List<UUID> wanted, List<UUID> existing) {
         var found = new HashSet<>(existing);
         return wanted.stream().filter(id -> !found.contains(id)).findFirst().orElseThrow();
-    }
-
-    private static List<String> strings(List<UUID> ids) {
-        return ids.stream().map(UUID::toString).toList();
     }
 }

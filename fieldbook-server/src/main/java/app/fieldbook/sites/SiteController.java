@@ -98,17 +98,17 @@ class SiteController {
     @PostMapping
     @PreAuthorize("hasRole('ADMINISTRATOR')")
     @ResponseStatus(HttpStatus.CREATED)
-    Site create(@Valid @RequestBody SiteInput body) {
-        return administration.createSite(body.id(), body.fields());
+    Site create(@Valid @RequestBody SiteInput body, @AuthenticationPrincipal Actor actor) {
+        return administration.createSite(body.id(), body.fields(), actor);
     }
 
     @PutMapping("/{id}")
     @PreAuthorize("hasRole('ADMINISTRATOR')")
-    Site change(@PathVariable UUID id, @Valid @RequestBody SiteInput body) {
+    Site change(@PathVariable UUID id, @Valid @RequestBody SiteInput body, @AuthenticationPrincipal Actor actor) {
         if (body.version() == null) {
             throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                     "version is required: the version of the site you changed.");
         }
-        return administration.changeSite(id, body.version(), body.fields());
+        return administration.changeSite(id, body.version(), body.fields(), actor);
     }
 }

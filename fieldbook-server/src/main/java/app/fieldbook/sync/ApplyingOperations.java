@@ -18,6 +18,7 @@ import app.fieldbook.attachments.Photos;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sites.Sites;
+import app.fieldbook.sync.ConflictEvent.ConflictRecorded;
 import app.fieldbook.sync.merge.Change;
 import app.fieldbook.sync.merge.Merge;
 import app.fieldbook.sync.merge.ServerRecord;
@@ -436,12 +437,8 @@ class ApplyingOperations {
                     server == null ? null : server.updatedAt(), conflicts.write(field.getValue().clientValue()),
                     actor.id(), deviceId, operation.madeAt(), operation.operationId(),
                     ConflictState.OPEN, null, null, null, 1, now));
-            Map<String, Object> recorded = new LinkedHashMap<>();
-            recorded.put("field", fieldName);
-            recorded.put("serverValue", field.getValue().serverValue());
-            recorded.put("clientValue", field.getValue().clientValue());
-            events.publishEvent(new ConflictRecorded("RECORDED", id, SyncProtocol.REPORT, entityId, siteId, Map.of(),
-                    recorded));
+            events.publishEvent(new ConflictRecorded(actor, id, entityId, siteId, fieldName,
+                    field.getValue().serverValue(), field.getValue().clientValue()));
             ids.add(id);
         }
         return ids;

@@ -2,11 +2,21 @@ package app.fieldbook.sync;
 
 import app.fieldbook.AppendedIds;
 import app.fieldbook.InsertsAtCommit;
-import app.fieldbook.attachments.PhotoChanged;
+import app.fieldbook.attachments.PhotoEvent;
+import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
+import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
+import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.attachments.ThumbnailMade;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.SyncProtocol;
-import app.fieldbook.reports.ReportChanged;
+import app.fieldbook.reports.ReportEvent;
+import app.fieldbook.reports.ReportEvent.ReportApproved;
+import app.fieldbook.reports.ReportEvent.ReportCreated;
+import app.fieldbook.reports.ReportEvent.ReportDeleted;
+import app.fieldbook.reports.ReportEvent.ReportEdited;
+import app.fieldbook.reports.ReportEvent.ReportReopened;
+import app.fieldbook.reports.ReportEvent.ReportReturned;
+import app.fieldbook.reports.ReportEvent.ReportSubmitted;
 import app.fieldbook.sites.DataScope;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -59,14 +69,28 @@ class ChangeFeed {
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(ReportChanged change) {
-        record(SyncProtocol.REPORT, change.reportId(), change.siteId(), change.action().equals("DELETED"));
+    void recordInSameTransaction(ReportEvent event) {
+        boolean deleted = switch (event) {
+            case ReportDeleted gone -> true;
+            case ReportCreated created -> false;
+            case ReportEdited edited -> false;
+            case ReportSubmitted submitted -> false;
+            case ReportReturned returned -> false;
+            case ReportApproved approved -> false;
+            case ReportReopened reopened -> false;
+        };
+        record(SyncProtocol.REPORT, event.reportId(), event.siteId(), deleted);
     }
 
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(PhotoChanged change) {
-        record(SyncProtocol.PHOTO, change.photoId(), change.siteId(), change.action().equals("DELETED"));
+    void recordInSameTransaction(PhotoEvent event) {
+        boolean deleted = switch (event) {
+            case PhotoRemoved gone -> true;
+            case PhotoAttached attached -> false;
+            case PhotoStored stored -> false;
+        };
+        record(SyncProtocol.PHOTO, event.photoId(), event.siteId(), deleted);
     }
 
     /** A thumbnail made later is no edit, but devices that pulled the photo without it need it again. */
@@ -76,10 +100,11 @@ class ChangeFeed {
         record(SyncProtocol.PHOTO, made.photoId(), made.siteId(), false);
     }
 
+    /** A conflict is never deleted: a resolved one stays, resolved, for every device of its site. */
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
-    void recordInSameTransaction(ConflictRecorded change) {
-        record(SyncProtocol.CONFLICT, change.conflictId(), change.siteId(), false);
+    void recordInSameTransaction(ConflictEvent event) {
+        record(SyncProtocol.CONFLICT, event.conflictId(), event.siteId(), false);
     }
 
     /**

@@ -9,9 +9,9 @@ import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.reports.Reports;
+import app.fieldbook.sync.ConflictEvent.ConflictResolved;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,11 +71,8 @@ class ResolvingConflicts {
         if (!conflicts.resolve(conflictId, conflict.version(), conflicts.write(chosen), actor.id(), now)) {
             throw RejectedRequest.staleVersion("Conflict", conflict.version(), conflict.version() + 1);
         }
-        Map<String, Object> after = new LinkedHashMap<>();
-        after.put("choice", resolution.choice().name());
-        after.put("value", chosen);
-        events.publishEvent(new ConflictRecorded("RESOLVED", conflictId, conflict.entity(), conflict.entityId(),
-                conflict.siteId(), Map.of("state", "OPEN"), after));
+        events.publishEvent(new ConflictResolved(actor, conflictId, conflict.entityId(), conflict.siteId(),
+                resolution.choice(), chosen));
         return conflicts.findVisible(conflictId, actor).map(conflicts::toWire).orElseThrow();
     }
 

@@ -9,8 +9,11 @@ import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
-import app.fieldbook.InsertsAtCommit;
-import app.fieldbook.identity.UserChanged;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
+import app.fieldbook.identity.UserEvent.UserEdited;
+import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.reports.Reports;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,7 @@ class AuditTrailTest {
     TransactionTemplate transactions;
 
     @Autowired
-    InsertsAtCommit inserts;
+    Reports reports;
 
     @Autowired
     AuditChain chain;
@@ -170,22 +173,27 @@ class AuditTrailTest {
     }
 
     @Test
-    void theAuditRowIsWrittenInTheTransactionOfTheChange() {
-        UUID user = UUID.randomUUID();
-        long before = eventCount();
+    void aChangeAndItsAuditRowCommitTogetherOrNotAtAll() {
+        String report = draft(worker, site, DAY.plusDays(7));
+        UUID id = UUID.fromString(report);
+        Actor author = new Actor(UUID.fromString(worker.id()), worker.login(), worker.login(), Role.WORKER);
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
-            publisher.publishEvent(new UserChanged("UPDATED", user, Map.of("name", "A"), Map.of("name", "B")));
-            assertThat(eventCount()).as("queued until the commit").isEqualTo(before);
-            inserts.flush();
-            assertThat(eventCount()).isEqualTo(before + 1);
+            reports.edit(id, 1, new ReportContent(null, null, "Rolled back", null, null, null, null), author);
             throw new IllegalStateException("the change fails after its event");
         })).isInstanceOf(IllegalStateException.class);
-        assertThat(eventCount()).isEqualTo(before);
+        assertThat(reports.findVisible(id, author).orElseThrow().version()).isEqualTo(1);
+        assertThat(eventsOf("DailyReport", report)).extracting(e -> e.path("action").asString())
+                .containsExactly("REPORT_CREATED");
+
+        reports.edit(id, 1, new ReportContent(null, null, "Kept", null, null, null, null), author);
+        assertThat(eventsOf("DailyReport", report)).extracting(e -> e.path("action").asString())
+                .as("the audit row is there as soon as the change is committed")
+                .containsExactlyInAnyOrder("REPORT_CREATED", "REPORT_UPDATED");
     }
 
     @Test
     void aChangeEventOutsideATransactionIsRefusedRatherThanAuditedApart() {
-        assertThatThrownBy(() -> publisher.publishEvent(new UserChanged("UPDATED", UUID.randomUUID(), Map.of(),
+        assertThatThrownBy(() -> publisher.publishEvent(new UserEdited(null, UUID.randomUUID(), Map.of(),
                 Map.of("name", "B")))).isInstanceOf(IllegalTransactionStateException.class);
     }
 
@@ -227,8 +235,24 @@ class AuditTrailTest {
 
     @Test
     void theAuditTrailCannotBeChangedThroughTheApi() {
-        assertThat(world.admin().delete("/api/v1/audit/events").status()).isIn(404, 405);
-        assertThat(world.admin().put("/api/v1/audit/events", Map.of()).status()).isIn(404, 405);
+        String report = draft(worker, site, DAY.plusDays(8));
+        JsonNode created = eventsOf("DailyReport", report).getFirst();
+        String id = created.path("id").asString();
+        Map<String, Object> forged = Map.of("id", id, "action", "REPORT_FORGED", "actorLogin", "mallory",
+                "entityType", "DailyReport", "entityId", report);
+        List<String> paths = List.of("/api/v1/audit/events", "/api/v1/audit/events/" + id,
+                "/api/v1/audit/verification");
+        for (String path : paths) {
+            for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+                assertThat(world.admin().send(method, path, forged, Map.of()).status()).as(method + " " + path)
+                        .isBetween(400, 499);
+            }
+        }
+        assertThat(eventsOf("DailyReport", report)).singleElement().isEqualTo(created);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'REPORT_FORGED' OR actor_login = :login")
+                .param("login", "mallory").query(Long.class).single()).isZero();
+        assertThat(expect(world.admin().get("/api/v1/audit/verification"), 200).body().path("intact").asBoolean())
+                .isTrue();
     }
 
     private List<JsonNode> eventsOf(String entityType, String entityId) {
