@@ -64,6 +64,10 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "spring.datasource.url", prepare(url, user, password),
                 "spring.datasource.username", user,
                 "spring.datasource.password", password,
+                // a run caches many application contexts, each with its own pool: idle ones keep one
+                // connection, not twenty, so that together they stay below PostgreSQL's max_connections
+                "spring.datasource.hikari.minimum-idle", "1",
+                "spring.datasource.hikari.idle-timeout", "10000",
                 "fieldbook.attachments.directory", photoDirectory(),
                 "fieldbook.sync.upload-directory", photoDirectory());
     }
