@@ -13,6 +13,7 @@ import app.fieldbook.sites.AssignmentsChanged;
 import app.fieldbook.sites.PortfolioChanged;
 import app.fieldbook.sites.SiteChanged;
 import app.fieldbook.sync.ConflictRecorded;
+import app.fieldbook.sync.DeviceDataLost;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -95,6 +96,17 @@ class AuditTrail {
     void recordInSameTransaction(ConflictRecorded change) {
         record(Actor.current().orElse(null), null, "CONFLICT_" + change.action(), "Conflict", change.conflictId(),
                 change.siteId(), change.before(), change.after());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(DeviceDataLost lost) {
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("userId", lost.userId().toString());
+        after.put("changes", lost.changes());
+        after.put("photos", lost.photos());
+        after.put("lastReportedAt", lost.lastReportedAt() == null ? null : lost.lastReportedAt().toString());
+        record(Actor.current().orElse(null), null, "DEVICE_DATA_LOST", "Device", lost.deviceId(), null, Map.of(), after);
     }
 
     @EventListener

@@ -3,6 +3,7 @@ package app.fieldbook.sync;
 import app.fieldbook.protocol.DeviceStatus;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,6 +19,40 @@ class Devices {
     Devices(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+    }
+
+    /** What a device last said was waiting on it, and who used it. */
+    record Waiting(UUID userId, int changes, int photos, OffsetDateTime reportedAt) {
+    }
+
+    Optional<Waiting> waiting(UUID deviceId) {
+        return jdbc.sql("SELECT user_id, outbox_depth, pending_photos, last_seen_at FROM sync_devices WHERE device_id = ?")
+                .param(deviceId)
+                .query((rs, row) -> new Waiting(rs.getObject("user_id", UUID.class), rs.getInt("outbox_depth"),
+                        rs.getInt("pending_photos"), rs.getObject("last_seen_at", OffsetDateTime.class)))
+                .optional();
+    }
+
+    /**
+     * Forgets what {@code waiting} said was waiting on the device, if nothing changed it meanwhile; answers
+     * whether this call did (of two concurrent calls, one does).
+     */
+    boolean forget(UUID deviceId, Waiting waiting) {
+        return jdbc.sql("UPDATE sync_devices SET outbox_depth = 0, pending_photos = 0 "
+                        + "WHERE device_id = ? AND outbox_depth = ? AND pending_photos = ?")
+                .params(deviceId, waiting.changes(), waiting.photos())
+                .update() == 1;
+    }
+
+    /**
+     * Takes {@code count} answered operations off the outbox depth the device reported with them: each
+     * answer is final, so the device no longer holds them once it has the answer.
+     */
+    void answered(UUID deviceId, int count) {
+        jdbc.sql("UPDATE sync_devices SET outbox_depth = CASE WHEN outbox_depth > ? THEN outbox_depth - ? ELSE 0 END "
+                        + "WHERE device_id = ?")
+                .params(count, count, deviceId)
+                .update();
     }
 
     void report(UUID deviceId, UUID userId, int protocolVersion, String clientVersion, DeviceStatus status,
