@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A device whose data was deleted (a browser evicting the app's storage) comes back empty while the server
- * knows it had changes or photos waiting: it is told what was lost, once, and the loss is logged and audited.
+ * knows it had changes or photos waiting: it is told what was lost until it pulls with a cursor (it stored the
+ * notice), and the loss is logged and audited once.
  */
 @FullStackTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -51,7 +52,7 @@ class DeviceDataLossTest {
     }
 
     @Test
-    void aDeviceThatComesBackEmptyWhileChangesAndAPhotoWaitedIsToldOnceAndTheLossIsLoggedAndAudited(
+    void aDeviceThatComesBackEmptyWhileChangesAndAPhotoWaitedIsToldUntilItHasACursorAndTheLossIsLoggedAndAuditedOnce(
             CapturedOutput output) {
         UUID report = UUID.randomUUID();
         Map<String, Object> create = operation("DailyReport", report, Map.of(
@@ -65,7 +66,11 @@ class DeviceDataLossTest {
         assertThat(empty.path("lostOnDevice").path("changes").asInt()).isEqualTo(2);
         assertThat(empty.path("lostOnDevice").path("photos").asInt()).isEqualTo(1);
         assertThat(empty.path("lostOnDevice").path("lastReportedAt").asString()).isNotBlank();
-        assertThat(pull(null, 0, 0).path("lostOnDevice").isNull()).as("told once").isTrue();
+        JsonNode again = pull(null, 0, 0);
+        assertThat(again.path("lostOnDevice")).as("told again while the device has no cursor")
+                .isEqualTo(empty.path("lostOnDevice"));
+        assertThat(pull(again.path("cursor").asString(), 0, 0).path("lostOnDevice").isNull()).isTrue();
+        assertThat(pull(null, 0, 0).path("lostOnDevice").isNull()).as("not after it pulled with a cursor").isTrue();
 
         assertThat(output.getOut()).contains("WARN").contains("Device " + device + " came back empty: 2 changes and 1 photos");
         Map<String, Object> audited = jdbc.sql("SELECT * FROM audit_events WHERE action = 'DEVICE_DATA_LOST' AND entity_id = ?")
