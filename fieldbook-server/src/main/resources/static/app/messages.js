@@ -33,7 +33,7 @@ const en = {
   'banner.neverSynced': 'not synced yet',
   'banner.administration': 'administration works with the server directly and needs the network',
   'lost.title': 'Data on this device was lost',
-  'lost.message': 'The browser deleted Fieldbook’s data on this device before it reached the server: {what} waiting here (last reported at {time}) are gone.',
+  'lost.message': 'The browser deleted Fieldbook’s data on this device before it reached the server. Lost: {what}, last reported at {time}.',
   'lost.changes': { one: '{count} change', other: '{count} changes' },
   'lost.photos': { one: '{count} photo', other: '{count} photos' },
   'lost.and': ' and ',

@@ -54,6 +54,11 @@ function db() {
       opened?.then((database) => database.close());
       opened = null;
     },
+    terminated() {
+      // The browser closed the connection (it evicted the site's storage, or the user cleared it): the next
+      // call opens the database again instead of failing on the closed connection.
+      opened = null;
+    },
   });
   return opened;
 }
