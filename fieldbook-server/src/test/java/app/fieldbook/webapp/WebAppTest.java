@@ -246,7 +246,8 @@ class WebAppTest {
                     .param(java.util.UUID.fromString(device)).query(Integer.class).single())
                     .as("the device reported the change waiting").isOne();
 
-            // what a browser does when it evicts the site's storage: cookies stay, the rest goes
+            // what a browser does when it evicts the storage of a site nobody has open: cookies stay, the rest goes
+            page.navigate("about:blank");
             com.google.gson.JsonObject eviction = new com.google.gson.JsonObject();
             eviction.addProperty("origin", base());
             eviction.addProperty("storageTypes", "indexeddb,cache_storage,service_workers,local_storage");
@@ -257,7 +258,7 @@ class WebAppTest {
             page.locator("form").getByText("Sign in").click();
             Locator lost = page.getByTestId("data-lost");
             assertThat(lost).containsText("Data on this device was lost");
-            assertThat(lost).containsText("1 change waiting here");
+            assertThat(lost).containsText("Lost: 1 change, last reported at");
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("data-lost-phone.png")));
             assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'DEVICE_DATA_LOST' AND entity_id = ?")
                     .param(device).query(Long.class).single()).isOne();
@@ -288,6 +289,10 @@ class WebAppTest {
             // failed sends put the change off for half a minute or more: only a sync asked for (the connection
             // returning, "Sync now", Background Sync) sends it sooner
             page.navigate(base() + "/#/outbox");
+            assertThat(page.locator("main")).containsText("Fieldbook uses");
+            boolean persisted = (Boolean) page.evaluate("() => navigator.storage.persisted()");
+            // the warning when the browser refused persistent storage, and only then
+            assertThat(page.getByTestId("not-persisted")).hasCount(persisted ? 0 : 1);
             for (int attempt = 0; attempt < 6; attempt++) {
                 page.getByTestId("sync-now").click();
                 assertThat(page.getByTestId("sync-now")).isEnabled();
@@ -303,7 +308,7 @@ class WebAppTest {
                         request.onsuccess = () => resolve(request.result);
                       });
                       db.close();
-                      return Math.min(...all.map((entry) => entry.nextAttemptAt));
+                      return Math.min(...all.filter((entry) => entry.attempts > 0).map((entry) => entry.nextAttemptAt));
                     }""")).doubleValue();
             assertThat(putOffUntil - ((Number) page.evaluate("() => Date.now()")).doubleValue()).isGreaterThan(30_000);
             page.unroute("**/api/v1/sync/push", broken);
