@@ -33,6 +33,28 @@ self.addEventListener('message', (event) => {
   }
 });
 
+// Background Sync: the outbox lives in the page's sync engine, so the worker asks the open pages to sync
+// and waits for their answer; with no page open, the app syncs when it is next opened. A failed sync makes
+// the browser fire the event again later.
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'fieldbook-outbox') {
+    event.waitUntil(syncOpenPages());
+  }
+});
+
+async function syncOpenPages() {
+  const pages = await self.clients.matchAll({ type: 'window' });
+  const answers = await Promise.all(pages.map((page) => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (message) => resolve(message.data);
+    page.postMessage('sync', [channel.port2]);
+    setTimeout(() => resolve('no answer'), 60_000);
+  })));
+  if (pages.length && !answers.includes('synced')) {
+    throw new Error('The pages could not sync: ' + answers.join(', '));
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);

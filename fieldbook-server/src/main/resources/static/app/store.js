@@ -54,6 +54,11 @@ function db() {
       opened?.then((database) => database.close());
       opened = null;
     },
+    terminated() {
+      // The browser closed the connection (it evicted the site's storage, or the user cleared it): the next
+      // call opens the database again instead of failing on the closed connection.
+      opened = null;
+    },
   });
   return opened;
 }
@@ -76,16 +81,24 @@ export async function setMeta(key, value) {
   changedHere();
 }
 
-/** The id of this installation, made once. */
+const DEVICE_COOKIE = 'fieldbook-device';
+
+/**
+ * The id of this installation, made once. It is also kept in a cookie, which a browser does not delete
+ * when it evicts the site's storage (IndexedDB): a device that comes back empty keeps its id, so that the
+ * server can tell it what was lost (docs/sync-protocol.md, "Devices that lost their data").
+ */
 export async function deviceId() {
   const database = await db();
   const tx = database.transaction('meta', 'readwrite');
   let id = await tx.store.get('deviceId');
   if (!id) {
-    id = uuid();
+    id = document.cookie.match(/(?:^|;\s*)fieldbook-device=([0-9a-f-]{36})/)?.[1] ?? uuid();
     await tx.store.put(id, 'deviceId');
   }
   await tx.done;
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${DEVICE_COOKIE}=${id}; Max-Age=34560000; Path=/; SameSite=Strict${secure}`;
   return id;
 }
 
@@ -380,8 +393,12 @@ export async function signedIn(person) {
   await setMeta('account', person);
 }
 
-/** Removes every Fieldbook record from this device (sign-out); other tabs reload. */
+/**
+ * Removes every Fieldbook record from this device (sign-out) and its id: signing in again starts a new
+ * device with nothing waiting. Other tabs reload.
+ */
 export async function clear() {
+  document.cookie = `${DEVICE_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
   const database = await db();
   database.close();
   opened = null;
@@ -821,6 +838,10 @@ export async function pulled(page) {
   }
   if (page.cursor) {
     await tx.objectStore('meta').put(page.cursor, 'cursor');
+  }
+  if (page.lostOnDevice) {
+    // Told once by the server: kept until the person has read it.
+    await tx.objectStore('meta').put(page.lostOnDevice, 'lostOnDevice');
   }
   await tx.done;
   changedHere();

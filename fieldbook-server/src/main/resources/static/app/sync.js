@@ -5,14 +5,15 @@
 import { append, request, Refused, Unreachable } from './api.js';
 import { t } from './messages.js';
 import * as store from './store.js';
+import { APP_VERSION } from './version.js';
 
-export const APP_VERSION = '0.1.0';
 const PROTOCOL_VERSION = 1;
 const BATCH = 100;
 const PAGE = 500;
 const PERIOD = 30_000;
 const AFTER_CHANGE = 1_500;
 const CHUNK = 256 * 1024;
+const BACKGROUND_SYNC = 'fieldbook-outbox';
 
 /** Tells listeners ('change' events) how syncing goes: see {@link SyncEngine#state}. */
 export class SyncEngine extends EventTarget {
@@ -50,9 +51,11 @@ export class SyncEngine extends EventTarget {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.syncNow(), AFTER_CHANGE);
     });
+    // Background Sync (where the browser has it): the Service Worker's 'sync' event asks the open pages to
+    // sync, and hears on the port whether it worked (else the browser tries again later).
     navigator.serviceWorker?.addEventListener?.('message', (event) => {
       if (event.data === 'sync') {
-        this.syncNow();
+        this.syncNow({ retry: true }).then(() => event.ports[0]?.postMessage(this.state.lastError ? 'failed' : 'synced'));
       }
     });
     this.syncNow({ retry: true });
@@ -86,11 +89,10 @@ export class SyncEngine extends EventTarget {
   async #run() {
     this.#set({ running: true });
     try {
-      const envelope = await this.#envelope();
-      await this.#push(envelope);
+      await this.#push();
       await this.#upload();
-      await this.#pull(envelope);
-      await this.#push(await this.#envelope());
+      await this.#pull();
+      await this.#push();
       await this.#upload();
       const now = new Date().toISOString();
       await store.setMeta('lastSyncAt', now);
@@ -114,6 +116,7 @@ export class SyncEngine extends EventTarget {
     }
   }
 
+  /** The envelope of a call, with what waits on the device at that moment (the server keeps the latest). */
   async #envelope() {
     return {
       protocolVersion: PROTOCOL_VERSION,
@@ -124,14 +127,14 @@ export class SyncEngine extends EventTarget {
   }
 
   /** Sends the outbox in rounds until nothing more can be sent now. */
-  async #push(envelope) {
+  async #push() {
     const skip = new Set();
     for (let round = 0; round < 1000; round++) {
       const batch = await store.sendable(BATCH, skip);
       if (batch.length === 0) {
         return;
       }
-      await this.#send(envelope, batch, skip);
+      await this.#send(await this.#envelope(), batch, skip);
     }
   }
 
@@ -208,11 +211,11 @@ export class SyncEngine extends EventTarget {
   }
 
   /** Pulls pages while the server says there is more; each page and its cursor are stored together. */
-  async #pull(envelope) {
+  async #pull() {
     for (let page = 0; page < 10_000; page++) {
       const cursor = (await store.meta('cursor')) ?? null;
       const answer = await request('POST', '/api/v1/sync/pull', {
-        ...envelope, cursor, limit: PAGE, knownSiteIds: await store.knownSiteIds(),
+        ...(await this.#envelope()), cursor, limit: PAGE, knownSiteIds: await store.knownSiteIds(),
       });
       await store.pulled(answer);
       if (!answer.more || !answer.cursor || answer.cursor === cursor) {
@@ -222,13 +225,28 @@ export class SyncEngine extends EventTarget {
   }
 
   async #count() {
-    this.#set({ waiting: await store.outboxDepth(), photos: (await store.photosWaiting()).length });
+    const waiting = await store.outboxDepth();
+    const photos = (await store.photosWaiting()).length;
+    this.#set({ waiting, photos });
+    if (waiting || photos) {
+      askForBackgroundSync();
+    }
   }
 
   #set(changes) {
     Object.assign(this.state, changes);
     this.dispatchEvent(new Event('change'));
   }
+}
+
+/**
+ * Asks the browser to fire the Service Worker's 'sync' event once it has a connection (Background Sync,
+ * Chromium only): a page in the background then still syncs. Never relied on: the engine syncs by itself.
+ */
+function askForBackgroundSync() {
+  navigator.serviceWorker?.getRegistration?.()
+    .then((registration) => registration?.sync?.register(BACKGROUND_SYNC))
+    .catch(() => null);
 }
 
 function describe(failure) {

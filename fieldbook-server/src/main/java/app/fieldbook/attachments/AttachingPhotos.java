@@ -187,6 +187,10 @@ class AttachingPhotos {
         return photos.findById(photoId).map(ReportPhoto::pending).orElse(false);
     }
 
+    int awaitingContentFrom(UUID deviceId) {
+        return photos.countPendingAnnouncedBy(deviceId);
+    }
+
     /**
      * The photo if this person on this device may send its content: the user who announced it, from the
      * device that announced it (any device of theirs for a photo announced before devices were recorded).

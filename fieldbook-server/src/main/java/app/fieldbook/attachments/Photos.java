@@ -74,6 +74,11 @@ public class Photos {
         return attaching.awaitsContent(photoId);
     }
 
+    /** How many photos announced from this device still wait for their content (for housekeeping, unscoped). */
+    public int awaitingContentFrom(UUID deviceId) {
+        return attaching.awaitingContentFrom(deviceId);
+    }
+
     /** The largest photo accepted, in bytes. */
     public long maxBytes() {
         return attaching.settingsMaxBytes();

@@ -34,6 +34,11 @@ class ReportPhotos {
                 .param("reportId", reportId).query(this::row).list();
     }
 
+    int countPendingAnnouncedBy(UUID deviceId) {
+        return jdbc.sql("SELECT COUNT(*) FROM photos WHERE announced_by_device = ? AND state = 'PENDING'")
+                .param(deviceId).query(Integer.class).single();
+    }
+
     void insert(ReportPhoto photo) {
         jdbc.sql("""
                 INSERT INTO photos (id, report_id, sha256, content_type, size_bytes, caption, taken_at, latitude,

@@ -33,6 +33,7 @@ import app.fieldbook.sites.SiteEvent.SiteEdited;
 import app.fieldbook.sync.ConflictEvent;
 import app.fieldbook.sync.ConflictEvent.ConflictRecorded;
 import app.fieldbook.sync.ConflictEvent.ConflictResolved;
+import app.fieldbook.sync.DeviceDataLost;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -145,6 +146,17 @@ class AuditTrail {
         };
         record(event.actor(), null, action, "Conflict", event.conflictId(), event.siteId(), event.before(),
                 event.after());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(DeviceDataLost lost) {
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("userId", lost.userId().toString());
+        after.put("changes", lost.changes());
+        after.put("photos", lost.photos());
+        after.put("lastReportedAt", lost.lastReportedAt() == null ? null : lost.lastReportedAt().toString());
+        record(Actor.current().orElse(null), null, "DEVICE_DATA_LOST", "Device", lost.deviceId(), null, Map.of(), after);
     }
 
     @EventListener

@@ -1,8 +1,10 @@
 package app.fieldbook.sync;
 
 import app.fieldbook.protocol.DeviceStatus;
+import app.fieldbook.protocol.LostOnDevice;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,6 +20,56 @@ class Devices {
     Devices(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+    }
+
+    /**
+     * What a device last said was waiting on it, who used it, and what it was told it lost if it has not
+     * acknowledged that yet (null otherwise).
+     */
+    record Waiting(UUID userId, int changes, int photos, OffsetDateTime reportedAt, LostOnDevice lost) {
+    }
+
+    Optional<Waiting> waiting(UUID deviceId) {
+        return jdbc.sql("SELECT user_id, outbox_depth, pending_photos, last_seen_at, lost_changes, lost_photos, "
+                        + "lost_reported_at FROM sync_devices WHERE device_id = ?")
+                .param(deviceId)
+                .query((rs, row) -> new Waiting(rs.getObject("user_id", UUID.class), rs.getInt("outbox_depth"),
+                        rs.getInt("pending_photos"), rs.getObject("last_seen_at", OffsetDateTime.class),
+                        rs.getObject("lost_changes") == null ? null : new LostOnDevice(rs.getInt("lost_changes"),
+                                rs.getInt("lost_photos"), rs.getObject("lost_reported_at", OffsetDateTime.class))))
+                .optional();
+    }
+
+    /**
+     * Records that the device lost what {@code waiting} said was waiting on it, if nothing changed the row
+     * meanwhile; answers whether this call did (of two concurrent calls, one does).
+     */
+    boolean lost(UUID deviceId, Waiting waiting, LostOnDevice lost) {
+        return jdbc.sql("UPDATE sync_devices SET outbox_depth = 0, pending_photos = 0, lost_changes = ?, "
+                        + "lost_photos = ?, lost_reported_at = ? "
+                        + "WHERE device_id = ? AND outbox_depth = ? AND pending_photos = ? AND lost_changes IS NULL")
+                .params(lost.changes(), lost.photos(), lost.lastReportedAt(), deviceId, waiting.changes(),
+                        waiting.photos())
+                .update() == 1;
+    }
+
+    /** Forgets what the device was told it lost: it pulled with a cursor, so it stored the notice. */
+    void lossAcknowledged(UUID deviceId) {
+        jdbc.sql("UPDATE sync_devices SET lost_changes = NULL, lost_photos = NULL, lost_reported_at = NULL "
+                        + "WHERE device_id = ? AND lost_changes IS NOT NULL")
+                .param(deviceId)
+                .update();
+    }
+
+    /**
+     * Takes {@code count} answered operations off the outbox depth the device reported with them: each
+     * answer is final, so the device no longer holds them once it has the answer.
+     */
+    void answered(UUID deviceId, int count) {
+        jdbc.sql("UPDATE sync_devices SET outbox_depth = CASE WHEN outbox_depth > ? THEN outbox_depth - ? ELSE 0 END "
+                        + "WHERE device_id = ?")
+                .params(count, count, deviceId)
+                .update();
     }
 
     void report(UUID deviceId, UUID userId, int protocolVersion, String clientVersion, DeviceStatus status,

@@ -4,6 +4,7 @@ import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
+import app.fieldbook.protocol.LostOnDevice;
 import app.fieldbook.protocol.PullRequest;
 import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.PushResponse;
@@ -15,6 +16,7 @@ import jakarta.validation.Valid;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -43,10 +45,12 @@ class SyncController {
     private final Devices devices;
     private final SyncSettings settings;
     private final PhotoUploads uploads;
+    private final DetectingDataLoss dataLoss;
 
     SyncController(ApplyingOperations applying, PullingChanges pulling, ResolvingConflicts resolving, Devices devices,
-            SyncSettings settings, PhotoUploads uploads) {
+            SyncSettings settings, PhotoUploads uploads, DetectingDataLoss dataLoss) {
         this.uploads = uploads;
+        this.dataLoss = dataLoss;
         this.applying = applying;
         this.pulling = pulling;
         this.resolving = resolving;
@@ -59,16 +63,20 @@ class SyncController {
         admit(request.protocolVersion(), request.clientVersion());
         devices.report(request.deviceId(), actor.id(), request.protocolVersion(), request.clientVersion(),
                 request.device(), true);
-        return new PushResponse(applying.push(request, actor));
+        PushResponse answer = new PushResponse(applying.push(request, actor));
+        devices.answered(request.deviceId(), answer.results().size());
+        return answer;
     }
 
     @PostMapping("/pull")
     PullResponse pull(@Valid @RequestBody PullRequest request, @AuthenticationPrincipal Actor actor) {
         admit(request.protocolVersion(), request.clientVersion());
+        Optional<LostOnDevice> lost = dataLoss.check(request, actor);
         devices.report(request.deviceId(), actor.id(), request.protocolVersion(), request.clientVersion(),
                 request.device(), false);
         try {
-            return pulling.pull(request, actor);
+            PullResponse answer = pulling.pull(request, actor);
+            return lost.map(answer::withLostOnDevice).orElse(answer);
         } catch (IllegalArgumentException badCursor) {
             throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-cursor", "Invalid cursor",
                     badCursor.getMessage() + ". Start again with an empty cursor.");

@@ -25,6 +25,8 @@ import org.webjars.WebJarVersionLocator;
  * The files of the web app's shell, found by following {@code index.html}: its links and scripts, the
  * manifest's icons, the import map, and every module imported from there on. The Service Worker keeps
  * exactly these files for use without a network, under a version that changes whenever one of them does.
+ * One of them is written by the server: {@code /app/version.js}, the app's version
+ * ({@code fieldbook.webapp.version}), which the app reports when it syncs.
  */
 final class AppShell {
 
@@ -33,6 +35,9 @@ final class AppShell {
     private static final Pattern MAPPING = Pattern.compile("\"([^\"]+)\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern LINK = Pattern.compile("(?:src|href)=\"(/[^\"]*)\"");
     private static final Pattern MANIFEST_ICON = Pattern.compile("\"src\"\\s*:\\s*\"(/[^\"]+)\"");
+    /** The module the server writes, with the app's version. */
+    static final String VERSION_MODULE = "/app/version.js";
+    private static final Pattern APP_VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,40}");
     private static final Pattern IMPORT = Pattern.compile("(?:\\bfrom|\\bimport)\\s*\\(?\\s*[\"']([^\"'\\s]+)[\"']");
 
     private final ClassLoader classLoader;
@@ -41,9 +46,16 @@ final class AppShell {
     private final Map<String, String> imports = new LinkedHashMap<>();
     private final List<String> files;
     private final String version;
+    private final String versionModule;
 
-    AppShell(ClassLoader classLoader) {
+    AppShell(ClassLoader classLoader, String appVersion) {
+        if (!APP_VERSION.matcher(appVersion).matches()) {
+            throw new IllegalArgumentException("fieldbook.webapp.version must be 1 to 40 letters, digits and . + -, not "
+                    + appVersion);
+        }
         this.classLoader = classLoader;
+        this.versionModule = "// Written by the server (fieldbook.webapp.version): the version this app reports when it syncs.\n"
+                + "export const APP_VERSION = '" + appVersion + "';\n";
         String index = text("/").orElseThrow(() -> new IllegalStateException("static/index.html is missing"));
         Matcher map = IMPORT_MAP.matcher(index);
         if (!map.find()) {
@@ -68,6 +80,11 @@ final class AppShell {
     /** The paths of the shell's files, {@code /} (the page itself) first. */
     List<String> files() {
         return files;
+    }
+
+    /** The content of {@link #VERSION_MODULE}. */
+    String versionModule() {
+        return versionModule;
     }
 
     /** A digest of every file of the shell: a new version of any of them is a new version of the app. */
@@ -142,6 +159,9 @@ final class AppShell {
 
     /** The content the server sends for a path: a static file, or a file of a WebJar named without its version. */
     private Optional<byte[]> bytes(String path) {
+        if (path.equals(VERSION_MODULE)) {
+            return Optional.of(versionModule.getBytes(StandardCharsets.UTF_8));
+        }
         String resource;
         if (path.equals("/")) {
             resource = "static/index.html";

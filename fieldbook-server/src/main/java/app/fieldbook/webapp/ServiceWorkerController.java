@@ -12,14 +12,17 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Serves the Service Worker ({@code /sw.js}) with the shell's files and version written in, so that a
- * new version of any file makes the browser install the new worker, which then keeps the new files.
+ * new version of any file makes the browser install the new worker, which then keeps the new files; and
+ * the app's version module ({@code /app/version.js}).
  */
 @RestController
 class ServiceWorkerController {
 
     private final String script;
+    private final String versionModule;
 
     ServiceWorkerController(AppShell shell) throws IOException {
+        this.versionModule = shell.versionModule();
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("webapp/sw.js")) {
             if (in == null) {
                 throw new IllegalStateException("webapp/sw.js is missing");
@@ -37,5 +40,13 @@ class ServiceWorkerController {
                 .contentType(MediaType.parseMediaType("text/javascript;charset=UTF-8"))
                 .cacheControl(CacheControl.noCache())
                 .body(script);
+    }
+
+    @GetMapping(path = AppShell.VERSION_MODULE)
+    ResponseEntity<String> versionModule() {
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("text/javascript;charset=UTF-8"))
+                .cacheControl(CacheControl.noCache())
+                .body(versionModule);
     }
 }

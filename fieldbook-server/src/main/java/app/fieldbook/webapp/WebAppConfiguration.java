@@ -17,8 +17,8 @@ class WebAppConfiguration {
     static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
 
     @Bean
-    AppShell appShell() {
-        return new AppShell(WebAppConfiguration.class.getClassLoader());
+    AppShell appShell(WebAppSettings settings) {
+        return new AppShell(WebAppConfiguration.class.getClassLoader(), settings.version());
     }
 
     @Bean

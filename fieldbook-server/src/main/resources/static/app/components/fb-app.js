@@ -3,6 +3,7 @@ import { request, Unreachable } from '../api.js';
 import { t, formatMoment } from '../messages.js';
 import * as store from '../store.js';
 import { SyncEngine } from '../sync.js';
+import { APP_VERSION } from '../version.js';
 import './fb-sign-in.js';
 import './fb-sites.js';
 import './fb-report.js';
@@ -29,6 +30,8 @@ class FbApp extends LitElement {
     updateReady: { state: true },
     conflicts: { state: true },
     ready: { state: true },
+    lost: { state: true },
+    updatedFrom: { state: true },
   };
 
   constructor() {
@@ -57,9 +60,10 @@ class FbApp extends LitElement {
         this.notice = null;
       }
     });
-    this.engine.addEventListener("too-old", () => this.activateNewVersion());
+    this.engine.addEventListener('too-old', () => this.activateNewVersion());
     store.onChange(async () => {
       this.conflicts = (await store.openConflicts()).length;
+      this.lost = await store.meta('lostOnDevice');
       const account = await store.account();
       if (account?.id !== this.account?.id) {
         this.account = account;
@@ -67,6 +71,13 @@ class FbApp extends LitElement {
     });
     this.account = await store.account();
     this.conflicts = this.account ? (await store.openConflicts()).length : 0;
+    this.lost = await store.meta('lostOnDevice');
+    const updated = await store.meta('updatedFrom');
+    if (updated) {
+      // Said once, by the version that took over.
+      this.updatedFrom = updated.version !== APP_VERSION ? updated : null;
+      await store.setMeta('updatedFrom', null);
+    }
     this.ready = true;
     this.engine.start();
     this.registerServiceWorker();
@@ -85,12 +96,27 @@ class FbApp extends LitElement {
     const watch = (worker) => worker?.addEventListener('statechange', () => {
       if (worker.state === 'installed' && navigator.serviceWorker.controller) {
         this.updateReady = true;
+        if (this.updateRequested) {
+          worker.postMessage('activate-new-version');
+        }
       }
     });
     if (this.registration.waiting && navigator.serviceWorker.controller) {
       this.updateReady = true;
     }
     this.registration.addEventListener('updatefound', () => watch(this.registration.installing));
+    // A page left open looks for a new version whenever the connection returns or it is looked at again.
+    const lookForUpdate = () => this.registration.update().catch(() => null);
+    addEventListener('online', lookForUpdate);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') {
+        lookForUpdate();
+      }
+    });
+    if (this.updateRequested) {
+      // The server refused this version before the worker was registered.
+      this.activateNewVersion();
+    }
     let reloading = false;
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       if (this.updateRequested && !reloading) {
@@ -100,13 +126,19 @@ class FbApp extends LitElement {
     });
   }
 
-  /** Lets a new version of the app take over; the outbox is in IndexedDB and stays as it is. */
-  activateNewVersion() {
-    this.updateRequested = true;
+  /**
+   * Lets a new version of the app take over (fetching it first when the server refused this one); the
+   * outbox is in IndexedDB and stays as it is.
+   */
+  async activateNewVersion() {
+    if (!this.updateRequested) {
+      this.updateRequested = true;
+      await store.setMeta('updatedFrom', { version: APP_VERSION, tooOld: this.sync.tooOld });
+    }
     if (this.registration?.waiting) {
       this.registration.waiting.postMessage('activate-new-version');
     } else {
-      this.registration?.update();
+      this.registration?.update().catch(() => null);
     }
   }
 
@@ -179,6 +211,7 @@ class FbApp extends LitElement {
         </nav>
       </header>
       ${this.banner()}
+      ${this.lostOnDevice()}
       ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : ''}
       <main id="main" tabindex="-1">${this.screen()}</main>`;
   }
@@ -197,9 +230,29 @@ class FbApp extends LitElement {
         </p>
         ${s.signInNeeded ? html`<p class="warning">${t('banner.signInAgain')}
           <button type="button" @click=${() => this.reauthenticate()}>${t('signIn.submit')}</button></p>` : ''}
-        ${s.tooOld ? html`<p class="warning">${t('app.update.tooOld')}</p>` : ''}
+        ${s.tooOld ? html`<p class="warning" data-testid="too-old">${t('app.update.tooOld', { version: APP_VERSION })}</p>` : ''}
+        ${this.updatedFrom ? html`<p class="info" data-testid="updated">${t(this.updatedFrom.tooOld ? 'app.update.doneTooOld' : 'app.update.done',
+          { from: this.updatedFrom.version, version: APP_VERSION })}
+          <button type="button" @click=${() => { this.updatedFrom = null; }}>${t('app.update.dismiss')}</button></p>` : ''}
         ${this.updateReady ? html`<p class="info">${t('app.update.ready')}
           <button type="button" @click=${() => this.activateNewVersion()}>${t('app.update.now')}</button></p>` : ''}
+      </section>`;
+  }
+
+  /** What the browser deleted from this device before it reached the server, as the server told it. */
+  lostOnDevice() {
+    const lost = this.lost;
+    if (!lost) {
+      return '';
+    }
+    const what = [lost.changes ? t('lost.changes', { count: lost.changes }) : '',
+      lost.photos ? t('lost.photos', { count: lost.photos }) : ''].filter(Boolean).join(t('lost.and'));
+    return html`
+      <section class="notice lost" role="alert" data-testid="data-lost">
+        <h2>${t('lost.title')}</h2>
+        <p>${t('lost.message', { what, time: formatMoment(lost.lastReportedAt) })}</p>
+        <p>${t('lost.advice')}</p>
+        <button type="button" @click=${() => store.setMeta('lostOnDevice', null)}>${t('lost.dismiss')}</button>
       </section>`;
   }
 

@@ -7,7 +7,7 @@ import { focusHeading } from './screen.js';
 
 const PAGE = 50;
 const EXPORT_LIMIT = 50_000;
-const ENTITY_TYPES = ['DailyReport', 'Photo', 'Conflict', 'User', 'Site', 'Portfolio', 'Request'];
+const ENTITY_TYPES = ['DailyReport', 'Photo', 'Conflict', 'User', 'Site', 'Portfolio', 'Device', 'Request'];
 const COLUMNS = ['occurredAt', 'actorLogin', 'actorId', 'action', 'entityType', 'entityId', 'siteId', 'site', 'changes',
   'requestId', 'clientAddress'];
 

@@ -1,6 +1,7 @@
 package app.fieldbook.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The shell the Service Worker keeps, and its hash in the Content-Security-Policy, without a server. */
 class AppShellTest {
 
-    private final AppShell shell = new AppShell(AppShellTest.class.getClassLoader());
+    private final AppShell shell = new AppShell(AppShellTest.class.getClassLoader(), "0.1.0");
 
     @Test
     void theShellHoldsThePageItsModulesAndEveryLibraryModuleTheyImport() {
@@ -29,6 +30,17 @@ class AppShellTest {
                 "/webjars/idb/build/index.js", "/webjars/idb/build/wrap-idb-value.js");
         assertThat(shell.files()).doesNotHaveDuplicates().noneMatch(path -> path.contains("/development/"));
         assertThat(shell.version()).hasSize(16);
+    }
+
+    @Test
+    void theAppsVersionIsAModuleOfTheShellAndANewVersionIsANewShell() {
+        assertThat(shell.files()).contains(AppShell.VERSION_MODULE);
+        assertThat(shell.versionModule()).contains("export const APP_VERSION = '0.1.0';");
+        AppShell next = new AppShell(AppShellTest.class.getClassLoader(), "0.2.0");
+        assertThat(next.versionModule()).contains("'0.2.0'");
+        assertThat(next.version()).isNotEqualTo(shell.version());
+        assertThatThrownBy(() -> new AppShell(AppShellTest.class.getClassLoader(), "1.0';alert(1);'"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

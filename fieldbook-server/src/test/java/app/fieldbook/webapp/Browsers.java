@@ -4,6 +4,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ViewportSize;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ final class Browsers implements AutoCloseable {
 
     Browsers() {
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        // a first sync of the demo data takes far more than Playwright's 5 s on a busy machine
+        PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
     }
 
     Path newProfile() throws IOException {

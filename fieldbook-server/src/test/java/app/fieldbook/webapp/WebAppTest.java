@@ -31,9 +31,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 
@@ -52,6 +54,9 @@ class WebAppTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @BeforeAll
     static void startBrowsers() {
@@ -220,6 +225,112 @@ class WebAppTest {
         }
         assertThat(as("walter").get("/api/v1/reports/" + draft).body().path("content").path("safetyIncidents").asString())
                 .isEqualTo("None. Toolbox talk on ladders.");
+    }
+
+    @Test
+    void aDeviceWhoseDataTheBrowserEvictedWhileAChangeWaitedIsToldWhatWasLost() throws Exception {
+        String warehouse = siteId("N-02");
+        String draft = as("walter").get("/api/v1/reports?size=50&status=DRAFT&siteId=" + warehouse).body()
+                .path("items").get(0).path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + draft);
+            page.getByText("Add a crew row").click();
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.navigate(base() + "/#/outbox");
+            assertThat(page.getByTestId("outbox")).containsText("Held");
+            page.getByTestId("sync-now").click();
+            assertThat(page.getByTestId("sync-now")).isEnabled();
+            String device = (String) page.evaluate("() => document.cookie.match(/fieldbook-device=([^;]+)/)[1]");
+            assertThat(jdbc.sql("SELECT outbox_depth FROM sync_devices WHERE device_id = ?")
+                    .param(java.util.UUID.fromString(device)).query(Integer.class).single())
+                    .as("the device reported the change waiting").isOne();
+
+            // what a browser does when it evicts the storage of a site nobody has open: cookies stay, the rest goes
+            page.navigate("about:blank");
+            com.google.gson.JsonObject eviction = new com.google.gson.JsonObject();
+            eviction.addProperty("origin", base());
+            eviction.addProperty("storageTypes", "indexeddb,cache_storage,service_workers,local_storage");
+            browser.newCDPSession(page).send("Storage.clearDataForOrigin", eviction);
+            page.navigate(base() + "/");
+            page.locator("#login").fill("walter");
+            page.locator("#password").fill(PASSWORD);
+            page.locator("form").getByText("Sign in").click();
+            Locator lost = page.getByTestId("data-lost");
+            assertThat(lost).containsText("Data on this device was lost");
+            assertThat(lost).containsText("Lost: 1 change, last reported at");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("data-lost-phone.png")));
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'DEVICE_DATA_LOST' AND entity_id = ?")
+                    .param(device).query(Long.class).single()).isOne();
+
+            lost.getByText("I understand").click();
+            assertThat(lost).hasCount(0);
+            page.reload();
+            assertThat(page.getByTestId("sync-status")).containsText("last synced");
+            assertThat(lost).hasCount(0);
+        }
+    }
+
+    @Test
+    void whileAChangeWaitsTheAppAsksForBackgroundSyncWhoseEventMakesThePageSendItAtOnce() throws Exception {
+        String warehouse = siteId("N-02");
+        String draft = as("walter").get("/api/v1/reports?size=50&status=DRAFT&siteId=" + warehouse).body()
+                .path("items").get(0).path("id").asString();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            java.util.function.Consumer<com.microsoft.playwright.Route> broken = com.microsoft.playwright.Route::abort;
+            page.route("**/api/v1/sync/push", broken);
+            page.navigate(base() + "/#/reports/" + draft);
+            page.locator("#workPerformed").fill("Sent by Background Sync.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.waitForFunction("async () => (await (await navigator.serviceWorker.ready).sync.getTags())"
+                    + ".includes('fieldbook-outbox')");
+
+            // failed sends put the change off for half a minute or more: only a sync asked for (the connection
+            // returning, "Sync now", Background Sync) sends it sooner
+            page.navigate(base() + "/#/outbox");
+            assertThat(page.locator("main")).containsText("Fieldbook uses");
+            boolean persisted = (Boolean) page.evaluate("() => navigator.storage.persisted()");
+            // the warning when the browser refused persistent storage, and only then
+            assertThat(page.getByTestId("not-persisted")).hasCount(persisted ? 0 : 1);
+            for (int attempt = 0; attempt < 6; attempt++) {
+                page.getByTestId("sync-now").click();
+                assertThat(page.getByTestId("sync-now")).isEnabled();
+            }
+            double putOffUntil = ((Number) page.evaluate("""
+                    async () => {
+                      const db = await new Promise((resolve) => {
+                        const request = indexedDB.open('fieldbook');
+                        request.onsuccess = () => resolve(request.result);
+                      });
+                      const all = await new Promise((resolve) => {
+                        const request = db.transaction('outbox').objectStore('outbox').getAll();
+                        request.onsuccess = () => resolve(request.result);
+                      });
+                      db.close();
+                      return Math.min(...all.filter((entry) => entry.attempts > 0).map((entry) => entry.nextAttemptAt));
+                    }""")).doubleValue();
+            assertThat(putOffUntil - ((Number) page.evaluate("() => Date.now()")).doubleValue()).isGreaterThan(30_000);
+            page.unroute("**/api/v1/sync/push", broken);
+
+            com.microsoft.playwright.CDPSession devtools = browser.newCDPSession(page);
+            List<String> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+            devtools.on("ServiceWorker.workerRegistrationUpdated", event -> event.getAsJsonArray("registrations")
+                    .forEach(registration -> registrations.add(
+                            registration.getAsJsonObject().get("registrationId").getAsString())));
+            devtools.send("ServiceWorker.enable");
+            page.waitForCondition(() -> !registrations.isEmpty());
+            com.google.gson.JsonObject sync = new com.google.gson.JsonObject();
+            sync.addProperty("origin", base());
+            sync.addProperty("registrationId", registrations.getFirst());
+            sync.addProperty("tag", "fieldbook-outbox");
+            sync.addProperty("lastChance", false);
+            devtools.send("ServiceWorker.dispatchSyncEvent", sync);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            assertThat(((Number) page.evaluate("() => Date.now()")).doubleValue()).isLessThan(putOffUntil);
+        }
+        assertThat(as("walter").get("/api/v1/reports/" + draft).body().path("content").path("workPerformed").asString())
+                .isEqualTo("Sent by Background Sync.");
     }
 
     @Test
