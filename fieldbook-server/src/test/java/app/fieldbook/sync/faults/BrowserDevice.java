@@ -72,6 +72,7 @@ final class BrowserDevice implements AutoCloseable {
     int reloads;
     int kills;
     int interruptedWhileSyncing;
+    final AtomicInteger uploadChunks = new AtomicInteger();
     /** The scenario's bookkeeping, as for its Java devices: values typed, and syncs still to lose push answers. */
     int counter;
     int deafFor = -1;
@@ -98,6 +99,9 @@ final class BrowserDevice implements AutoCloseable {
         context.onRequest(request -> {
             if (request.url().contains("/api/v1/sync/")) {
                 syncRequests.incrementAndGet();
+                if (request.method().equals("PATCH")) {
+                    uploadChunks.incrementAndGet();
+                }
             }
         });
         page = Browsers.page(context);

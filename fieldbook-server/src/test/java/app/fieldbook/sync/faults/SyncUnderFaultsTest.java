@@ -210,8 +210,9 @@ class SyncUnderFaultsTest {
             }
             for (BrowserDevice browser : browsers) {
                 System.out.printf("%s: reloaded %d times and killed %d times after a sync's first request, %d of them "
-                        + "while the sync still ran%n", browser.name(), browser.reloads, browser.kills,
-                        browser.interruptedWhileSyncing);
+                        + "while the sync still ran; %d photos attached, %d upload chunks sent%n", browser.name(),
+                        browser.reloads, browser.kills, browser.interruptedWhileSyncing, browser.photosAttached.size(),
+                        browser.uploadChunks.get());
             }
             assertThat(networks.stream().mapToInt(FaultyProxy::faultsInjected).sum()).as("faults were injected")
                     .isPositive();
@@ -308,7 +309,7 @@ class SyncUnderFaultsTest {
         } else if (dice >= 8 && dice < 10) {
             browser.submit(random.nextDouble());
         } else if (dice >= 10) {
-            browser.attachPhoto(random.nextDouble(), noise(200 + random.nextInt(400), random.nextLong()),
+            browser.attachPhoto(random.nextDouble(), noise(400 + random.nextInt(600), random.nextLong()),
                     "photo of " + browser.name());
         }
         if (dice < 4 || (dice < 8 && done == null)) {
