@@ -45,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // a machine shared by several builds may take minutes to start it
-        awaitHealthy(Duration.ofMinutes(3));
+        awaitHealthy(Duration.ofMinutes(5));
     }
 
     /** Kills the server without letting it finish anything, like a power cut of its process. */
