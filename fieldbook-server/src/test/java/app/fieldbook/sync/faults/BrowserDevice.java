@@ -43,8 +43,8 @@ final class BrowserDevice implements AutoCloseable {
         }
     }
 
-    /** An entry of the app's outbox. */
-    record Waiting(UUID operationId, String kind, String entity, String entityId) {
+    /** An entry of the app's outbox, with what the app noted of its attempts (for a failure's message). */
+    record Waiting(UUID operationId, String kind, String entity, String entityId, String attempts) {
     }
 
     /**
@@ -297,7 +297,9 @@ final class BrowserDevice implements AutoCloseable {
         for (Object item : (List<?>) stored.get("outbox")) {
             Map<?, ?> entry = (Map<?, ?>) item;
             outbox.add(new Waiting(UUID.fromString((String) entry.get("operationId")), (String) entry.get("kind"),
-                    (String) entry.get("entity"), (String) entry.get("entityId")));
+                    (String) entry.get("entity"), (String) entry.get("entityId"), "attempts " + entry.get("attempts")
+                    + ", next at " + entry.get("nextAttemptAt") + ", sent " + (entry.get("sent") != null) + ", held "
+                    + entry.get("held") + ", last error " + entry.get("lastError")));
         }
         List<String> refused = new ArrayList<>();
         for (Object item : (List<?>) stored.get("rejected")) {
