@@ -1,50 +1,59 @@
 package app.fieldbook.webapp;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ViewportSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
  * Debian's Chromium driven by Playwright: each profile is a fresh user data directory, so that a test
- * starts with an empty IndexedDB and no Service Worker, and can close the browser and open the same
- * profile again.
+ * starts with an empty IndexedDB and no Service Worker, and can close the browser (or kill it) and open
+ * the same profile again. One instance is one Playwright driver: its objects may be used by one thread
+ * at a time.
  */
-final class Browsers implements AutoCloseable {
+public final class Browsers implements AutoCloseable {
 
-    static final ViewportSize PHONE = new ViewportSize(390, 844);
-    static final ViewportSize DESKTOP = new ViewportSize(1280, 800);
+    public static final ViewportSize PHONE = new ViewportSize(390, 844);
+    public static final ViewportSize DESKTOP = new ViewportSize(1280, 800);
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
     private final Playwright playwright;
     private final List<Path> profiles = new ArrayList<>();
     private final List<String> pageErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    Browsers() {
+    public Browsers() {
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         // a first sync of the demo data takes far more than Playwright's 5 s on a busy machine
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
     }
 
-    Path newProfile() throws IOException {
+    public Path newProfile() throws IOException {
         Path profile = Files.createTempDirectory("fieldbook-browser-");
         profiles.add(profile);
         return profile;
     }
 
     /** Opens Chromium on {@code profile} with one page of the given size. */
-    BrowserContext open(Path profile, ViewportSize size) {
+    public BrowserContext open(Path profile, ViewportSize size) {
         BrowserContext context = playwright.chromium().launchPersistentContext(profile,
                 new BrowserType.LaunchPersistentContextOptions()
                         .setExecutablePath(CHROMIUM)
@@ -66,14 +75,69 @@ final class Browsers implements AutoCloseable {
     }
 
     /** Errors the pages threw and Content-Security-Policy violations they reported, since the last call. */
-    List<String> takePageErrors() {
+    public List<String> takePageErrors() {
         List<String> errors = List.copyOf(pageErrors);
         pageErrors.clear();
         return errors;
     }
 
-    static Page page(BrowserContext context) {
+    public static Page page(BrowserContext context) {
         return context.pages().isEmpty() ? context.newPage() : context.pages().getFirst();
+    }
+
+    /**
+     * Kills the Chromium of {@code profile} the hard way ({@code kill -9} of the browser process and all of
+     * its processes at once), as a crash or the system would: nothing is written on the way out.
+     */
+    public static void kill(Path profile) {
+        String dataDirectory = "--user-data-dir=" + profile;
+        List<ProcessHandle> browser = ProcessHandle.current().descendants()
+                .filter(process -> process.info().arguments().map(Arrays::asList)
+                        .filter(arguments -> arguments.contains(dataDirectory)
+                                && arguments.stream().noneMatch(argument -> argument.startsWith("--type=")))
+                        .isPresent())
+                .toList();
+        if (browser.isEmpty()) {
+            throw new IllegalStateException("No Chromium runs on " + profile);
+        }
+        List<ProcessHandle> all = new ArrayList<>(browser);
+        browser.forEach(process -> process.descendants().forEach(all::add));
+        all.forEach(ProcessHandle::destroyForcibly);
+        // the browser process must be gone before its profile is opened again (its lock names it)
+        for (ProcessHandle process : browser) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Chromium on " + profile + " did not end", e);
+            }
+        }
+    }
+
+    /** Signs in through the app's form at {@code base} and waits for the first sync and the Service Worker. */
+    public static Page signIn(BrowserContext browser, String base, String login, String password) {
+        Page page = page(browser);
+        page.navigate(base + "/");
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.getByTestId("sync-status")).containsText("last synced",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        waitForServiceWorker(page);
+        return page;
+    }
+
+    /**
+     * Waits until the Service Worker has the shell and controls the page. A page that was loaded while the
+     * first worker installed (sign-in reloads at once) is controlled from its next load.
+     */
+    private static void waitForServiceWorker(Page page) {
+        page.waitForFunction("async () => { await navigator.serviceWorker.ready; return true; }");
+        if (!(Boolean) page.evaluate("() => navigator.serviceWorker.controller !== null")) {
+            page.reload();
+            page.waitForFunction("() => navigator.serviceWorker.controller !== null");
+        }
+        assertThat(page.getByTestId("sync-status")).containsText("last synced",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     }
 
     @Override

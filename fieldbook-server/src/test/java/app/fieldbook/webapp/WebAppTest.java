@@ -90,30 +90,8 @@ class WebAppTest {
         throw new AssertionError("no site " + code);
     }
 
-    /** Signs in through the app's form and waits for the first sync and the Service Worker. */
     private Page signIn(BrowserContext browser, String login) {
-        Page page = Browsers.page(browser);
-        page.navigate(base() + "/");
-        page.locator("#login").fill(login);
-        page.locator("#password").fill(PASSWORD);
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                new Page.GetByRoleOptions().setName("Sign in")).click();
-        assertThat(page.getByTestId("sync-status")).containsText("last synced");
-        waitForServiceWorker(page);
-        return page;
-    }
-
-    /**
-     * Waits until the Service Worker has the shell and controls the page. A page that was loaded while the
-     * first worker installed (sign-in reloads at once) is controlled from its next load.
-     */
-    private static void waitForServiceWorker(Page page) {
-        page.waitForFunction("async () => { await navigator.serviceWorker.ready; return true; }");
-        if (!(Boolean) page.evaluate("() => navigator.serviceWorker.controller !== null")) {
-            page.reload();
-            page.waitForFunction("() => navigator.serviceWorker.controller !== null");
-        }
-        assertThat(page.getByTestId("sync-status")).containsText("last synced");
+        return Browsers.signIn(browser, base(), login, PASSWORD);
     }
 
     private static Locator site(Page page, String code) {

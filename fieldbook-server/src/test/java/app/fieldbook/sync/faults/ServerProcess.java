@@ -1,10 +1,13 @@
 package app.fieldbook.sync.faults;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +44,8 @@ final class ServerProcess implements AutoCloseable {
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        awaitHealthy(Duration.ofSeconds(90));
+        // a machine shared by several builds may take minutes to start it
+        awaitHealthy(Duration.ofMinutes(5));
     }
 
     /** Kills the server without letting it finish anything, like a power cut of its process. */
@@ -57,7 +61,7 @@ final class ServerProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("The server process ended; see " + log);
+                throw new IllegalStateException("The server process ended; the end of its log:\n" + tail(log));
             }
             try {
                 HttpResponse<Void> health = http.send(HttpRequest.newBuilder(
@@ -71,7 +75,18 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("The server did not become healthy within " + limit + "; see " + log);
+        throw new IllegalStateException("The server did not become healthy within " + limit + "; the end of its log:\n"
+                + tail(log));
+    }
+
+    /** The last lines of the log (the test's temporary directory goes when it ends). */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | UncheckedIOException unreadable) {
+            return "(" + log + " unreadable: " + unreadable + ")";
+        }
     }
 
     @Override
