@@ -29,6 +29,7 @@ const en = {
   'banner.waiting': { one: '{count} change on this device', other: '{count} changes on this device' },
   'banner.photos': { one: '{count} photo to upload', other: '{count} photos to upload' },
   'banner.allSynced': 'All changes synced',
+  'banner.counting': 'Saving on this device…',
   'banner.lastSync': 'last synced {time}',
   'banner.neverSynced': 'not synced yet',
   'banner.administration': 'administration works with the server directly and needs the network',

@@ -21,8 +21,9 @@ export class SyncEngine extends EventTarget {
     super();
     this.state = {
       online: navigator.onLine, running: false, lastSyncAt: null, lastError: null, signInNeeded: false,
-      tooOld: false, waiting: 0, photos: 0,
+      tooOld: false, waiting: 0, photos: 0, counted: false,
     };
+    this.counts = 0;
     this.running = null;
     this.timer = null;
   }
@@ -47,6 +48,8 @@ export class SyncEngine extends EventTarget {
       }
     }, PERIOD);
     store.onChange(() => {
+      // Until the new count is in, the banner must not say 'All changes synced' from the old one.
+      this.#set({ counted: false });
       this.#count();
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.syncNow(), AFTER_CHANGE);
@@ -225,9 +228,13 @@ export class SyncEngine extends EventTarget {
   }
 
   async #count() {
+    const mine = ++this.counts;
     const waiting = await store.outboxDepth();
     const photos = (await store.photosWaiting()).length;
-    this.#set({ waiting, photos });
+    if (mine !== this.counts) {
+      return; // a later count, started after a later change, tells the truth
+    }
+    this.#set({ waiting, photos, counted: true });
     if (waiting || photos) {
       askForBackgroundSync();
     }

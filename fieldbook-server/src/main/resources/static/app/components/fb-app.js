@@ -225,7 +225,7 @@ class FbApp extends LitElement {
           <span class="dot" aria-hidden="true"></span>
           <strong>${s.running ? t('banner.syncing') : online ? t('banner.online') : t('banner.offline')}</strong>
           · <span data-testid="waiting">${s.waiting || s.photos ? [s.waiting ? t('banner.waiting', { count: s.waiting }) : '',
-            s.photos ? t('banner.photos', { count: s.photos }) : ''].filter(Boolean).join(', ') : t('banner.allSynced')}</span>
+            s.photos ? t('banner.photos', { count: s.photos }) : ''].filter(Boolean).join(', ') : s.counted ? t('banner.allSynced') : t('banner.counting')}</span>
           · <span>${s.lastSyncAt ? t('banner.lastSync', { time: formatMoment(s.lastSyncAt) }) : t('banner.neverSynced')}</span>
         </p>
         ${s.signInNeeded ? html`<p class="warning">${t('banner.signInAgain')}
