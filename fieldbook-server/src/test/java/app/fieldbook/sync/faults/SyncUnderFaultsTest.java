@@ -121,7 +121,7 @@ class SyncUnderFaultsTest {
         int port = freePort();
         Map<String, Object> properties = new LinkedHashMap<>(database());
         properties.put("fieldbook.attachments.directory", dir.resolve("photos"));
-        properties.put("fieldbook.sync.upload-directory", dir.resolve("uploads"));
+        properties.put("fieldbook.attachments.upload-directory", dir.resolve("uploads"));
         try (ServerProcess server = new ServerProcess(port, properties, dir.resolve("server.log"))) {
             server.start();
             Fixtures world = new Fixtures(port);
