@@ -132,16 +132,9 @@ class PhotoUploads {
         if (Files.size(partial) < photo.sizeBytes()) {
             return state(photo);
         }
-        try {
-            Photo stored = photos.receive(photoId, partial, actor);
-            Files.deleteIfExists(partial);
-            return state(stored);
-        } catch (RejectedRequest refused) {
-            if (refused.getBody().getType() != null && refused.getBody().getType().toString().endsWith("/hash-mismatch")) {
-                Files.deleteIfExists(partial);
-            }
-            throw refused;
-        }
+        Photo stored = photos.receive(photoId, partial, actor);
+        Files.deleteIfExists(partial);
+        return state(stored);
     }
 
     /** Appends the body to the partial upload and forces it to disk; one longer than its room is taken back. */
