@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -131,6 +132,22 @@ class MaliciousUploadTest {
         assertThat(worker.api().get("/api/v1/sync/uploads/" + photo).body().path("offset").asLong())
                 .as("the refused content is gone; the device starts again from byte 0").isZero();
         assertNothingStored(upload, files);
+    }
+
+    @Test
+    void aWellFormedPhotoSentUnderATraversingNameIsStoredUnderItsHashAndTheNameIsNeverUsed() throws Exception {
+        byte[] jpeg = Images.jpeg(32, 24);
+        String key = sha256(jpeg);
+        Api.Answer stored = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", jpeg,
+                "../../../../../../tmp/fieldbook-evil.jpg", Map.of("caption", "../../../etc/passwd")), 201);
+        assertThat(stored.body().path("caption").asString()).isEqualTo("../../../etc/passwd");
+        assertThat(photoFiles()).anyMatch(file -> file.getFileName().toString().equals(key))
+                .noneMatch(file -> file.getFileName().toString().contains("evil"));
+        assertThat(Path.of("/tmp/fieldbook-evil.jpg")).doesNotExist();
+        HttpResponse<byte[]> content = worker.api().get("/api/v1/photos/" + stored.id() + "/content").raw();
+        assertThat(content.headers().firstValue("Content-Disposition").orElseThrow())
+                .isEqualTo("inline; filename=\"" + stored.id() + ".jpg\"");
+        assertThat(content.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     }
 
     private void assertRefused(Api.Answer answer, Refusal expected) {

@@ -39,9 +39,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * store's directory while its SHA-256 and size are computed, inspected ({@link #inspect}: its type by its
  * leading bytes, its container from first byte to last, the pixel size it declares), stored (one fsync,
  * then a rename), and only then recorded in one transaction with its audit event; the answer is sent after
- * that commit. A refused upload is deleted before it was ever visible in the store. Nothing decodes the
- * image on this path: its thumbnail is made afterwards by {@link MakingThumbnails}. Reading a photo is allowed exactly when reading
- * its report is.
+ * that commit. A refused upload is deleted and never becomes visible in the store. Nothing decodes the
+ * image on this path: its thumbnail is made afterwards by {@link MakingThumbnails}. Reading a photo is
+ * allowed exactly when reading its report is.
  */
 @Service
 class AttachingPhotos {

@@ -37,7 +37,8 @@ import org.springframework.stereotype.Service;
  * the server has checked the whole content against the announced SHA-256 and stored it. Each received
  * chunk is forced to disk before its new offset is answered, so an acknowledged byte is never lost.
  * Only the person and device that announced a photo send its content; anyone else is refused before a
- * byte is written, and a refused chunk leaves the partial upload as it was.
+ * byte is written, and a refused chunk leaves the partial upload as it was. Complete content that the
+ * photo's checks refuse is deleted, and the upload starts again from offset 0.
  */
 @Service
 class PhotoUploads {
