@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
@@ -72,11 +71,7 @@ class ServerBusy extends OncePerRequestFilter {
     }
 
     private static ProblemDetail problem() {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The server is too busy to take this request now. Send it again after the seconds in the "
-                        + "Retry-After header.");
-        problem.setType(URI.create(RejectedRequest.TYPE_BASE + "server-busy"));
-        problem.setTitle("Server busy");
-        return problem;
+        return RejectedRequest.busy("The server is too busy to take this request now. Send it again after the "
+                + "seconds in the Retry-After header.").getBody();
     }
 }

@@ -45,7 +45,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "spring.datasource.username", "sa",
                 "spring.datasource.password", "",
                 "fieldbook.attachments.directory", photoDirectory(),
-                "fieldbook.sync.upload-directory", photoDirectory());
+                "fieldbook.attachments.upload-directory", photoDirectory());
     }
 
     /**
@@ -69,7 +69,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "spring.datasource.hikari.minimum-idle", "1",
                 "spring.datasource.hikari.idle-timeout", "10000",
                 "fieldbook.attachments.directory", photoDirectory(),
-                "fieldbook.sync.upload-directory", photoDirectory());
+                "fieldbook.attachments.upload-directory", photoDirectory());
     }
 
     /**

@@ -37,7 +37,7 @@ final class Api {
                 .warmUp(settings.baseUrl() + "/actuator/health")
                 .acceptHeader("application/json")
                 .contentTypeHeader("application/json")
-                .userAgentHeader("fieldbook-load/" + SyncJson.CLIENT_VERSION);
+                .userAgentHeader("fieldbook-load/" + SyncRequests.CLIENT_VERSION);
     }
 
     /** Signs in the login in session attribute {@code login}; saves {@code token} and {@code userId}. */
@@ -81,7 +81,7 @@ final class Api {
     static HttpRequestActionBuilder pull(int limit) {
         return http("pull").post("/api/v1/sync/pull")
                 .header("Authorization", "Bearer #{token}")
-                .body(StringBody(SyncJson.pullTemplate(limit)))
+                .body(StringBody(SyncRequests.pullTemplate(limit)))
                 .check(
                         status().is(200),
                         regex("\"cursor\":\"([^\"]*)\"").saveAs("cursor"),

@@ -1,5 +1,6 @@
 package app.fieldbook.load;
 
+import app.fieldbook.protocol.Operation;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -36,16 +37,16 @@ final class Archive {
 
     /** Push number {@code push} (from 0) of the worker: reports {@code push * batch} on, spread over the sites. */
     String push(String login, int push, int batch) {
-        List<String> operations = new ArrayList<>(batch);
+        List<Operation> operations = new ArrayList<>(batch);
         int from = push * batch;
         int to = Math.min(from + batch, reportsPerWorker);
         for (int n = from; n < to; n++) {
             UUID site = siteIds.get(n % siteIds.size());
             LocalDate day = FIRST_DAY.plusDays(n / siteIds.size());
-            operations.add(SyncJson.create(derived("archive-operation/" + login + "/" + n),
+            operations.add(SyncRequests.create(derived("archive-operation/" + login + "/" + n),
                     derived("archive-report/" + login + "/" + n), site, day, n));
         }
-        return SyncJson.push(deviceOf(login), operations);
+        return SyncRequests.push(deviceOf(login), operations);
     }
 
     /** Operations in push number {@code push}. */

@@ -1,5 +1,6 @@
 package app.fieldbook.load;
 
+import app.fieldbook.protocol.Operation;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,23 +58,23 @@ final class Device {
      */
     String nextPush(int batch) {
         int editCount = Math.min(batch / 2, known.size());
-        List<String> operations = new ArrayList<>(batch);
+        List<Operation> operations = new ArrayList<>(batch);
         List<Sent> inFlight = new ArrayList<>(batch);
         for (int i = 0; i < editCount; i++) {
             Known report = known.get(nextToEdit);
             nextToEdit = (nextToEdit + 1) % known.size();
             String notes = "Checked on site, round " + (++edits) + ".";
-            operations.add(SyncJson.editNotes(UUID.randomUUID(), report.id, report.version, report.notes, notes));
+            operations.add(SyncRequests.editNotes(UUID.randomUUID(), report.id, report.version, report.notes, notes));
             inFlight.add(new Sent(report.id, report, notes));
         }
         for (int i = editCount; i < batch; i++) {
             UUID reportId = UUID.randomUUID();
-            operations.add(SyncJson.create(UUID.randomUUID(), reportId, siteId, nextDate, i));
+            operations.add(SyncRequests.create(UUID.randomUUID(), reportId, siteId, nextDate, i));
             nextDate = nextDate.plusDays(1);
             inFlight.add(new Sent(reportId, null, null));
         }
         sent = inFlight;
-        return SyncJson.push(id, operations);
+        return SyncRequests.push(id, operations);
     }
 
     /**

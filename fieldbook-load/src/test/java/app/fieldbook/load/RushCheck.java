@@ -1,7 +1,5 @@
 package app.fieldbook.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * After the rush: every acknowledged report must be in the database, submitted, with its photos, and every
@@ -67,14 +67,14 @@ final class RushCheck {
     private void check(RushTally.Acknowledged submission, Queue<String> lost, AtomicInteger photos) {
         try {
             JsonNode report = getJson(submission.token(), "/api/v1/reports/" + submission.reportId());
-            if (report == null || !"SUBMITTED".equals(report.path("status").asText())) {
+            if (report == null || !"SUBMITTED".equals(report.path("status").asString())) {
                 lost.add("report " + submission.reportId() + (report == null ? " missing" : " is "
-                        + report.path("status").asText()));
+                        + report.path("status").asString()));
             }
             for (RushPhotos.Photo photo : submission.photos()) {
                 photos.incrementAndGet();
                 JsonNode recorded = getJson(submission.token(), "/api/v1/photos/" + photo.id());
-                if (recorded == null || !photo.sha256().equals(recorded.path("sha256").asText())
+                if (recorded == null || !photo.sha256().equals(recorded.path("sha256").asString())
                         || recorded.path("pending").asBoolean() || recorded.path("sizeBytes").asLong() != photo.size()) {
                     lost.add("photo " + photo.id() + " recorded as " + recorded);
                     continue;

@@ -17,6 +17,7 @@ import static io.gatling.javaapi.http.HttpDsl.ByteArrayBodyPart;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
+import app.fieldbook.protocol.Operation;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
@@ -180,18 +181,18 @@ public class RushSimulation extends Simulation {
     private ChainBuilder syncSubmission() {
         return exec(session -> {
                     UUID reportId = UUID.fromString(session.getString("reportId"));
-                    List<String> operations = new ArrayList<>();
-                    operations.add(SyncJson.createComplete(UUID.randomUUID(), reportId,
+                    List<Operation> operations = new ArrayList<>();
+                    operations.add(SyncRequests.createComplete(UUID.randomUUID(), reportId,
                             UUID.fromString(session.getString("pushSiteId")), LocalDate.parse(session.getString("date")),
                             (int) (photoSequence.get() % 97)));
                     List<RushPhotos.Photo> own = session.getList("photos");
                     for (int i = 0; i < own.size(); i++) {
-                        operations.add(SyncJson.announcePhoto(UUID.randomUUID(), own.get(i).id(), reportId,
+                        operations.add(SyncRequests.announcePhoto(UUID.randomUUID(), own.get(i).id(), reportId,
                                 own.get(i).sha256(), own.get(i).size(), i));
                     }
-                    operations.add(SyncJson.submit(UUID.randomUUID(), reportId, 1));
+                    operations.add(SyncRequests.submit(UUID.randomUUID(), reportId, 1));
                     UUID deviceId = UUID.randomUUID();
-                    return session.set("body", SyncJson.push(deviceId, operations)).set("deviceId", deviceId.toString())
+                    return session.set("body", SyncRequests.push(deviceId, operations)).set("deviceId", deviceId.toString())
                             .set("operations", operations.size());
                 })
                 .exec(Api.push("sync push").check(status().saveAs("httpStatus")))

@@ -1,7 +1,6 @@
 package app.fieldbook.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import app.fieldbook.protocol.Operation;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Before the rush, a few phones submit reports with photos for {@code rush.warmup-seconds}, through REST
@@ -81,12 +82,12 @@ final class RushWarmUp {
 
     private Void submitUntil(Map<String, Object> phone, String password, boolean viaSync, long until) throws Exception {
         JsonNode signedIn = signIn((String) phone.get("login"), password);
-        String token = signedIn.path("token").asText();
+        String token = signedIn.path("token").asString();
         String siteId = (String) phone.get("pushSiteId");
         JsonNode newest = send("GET", "/api/v1/reports?siteId=" + siteId + "&authorId="
-                + signedIn.path("user").path("id").asText() + "&size=1",
+                + signedIn.path("user").path("id").asString() + "&size=1",
                 token, null, null, 200).path("items").path(0);
-        LocalDate date = newest.isMissingNode() ? LocalDate.of(1900, 1, 1) : LocalDate.parse(newest.path("date").asText());
+        LocalDate date = newest.isMissingNode() ? LocalDate.of(1900, 1, 1) : LocalDate.parse(newest.path("date").asString());
         UUID deviceId = UUID.randomUUID();
         while (System.nanoTime() < until) {
             date = date.plusDays(1);
@@ -119,15 +120,15 @@ final class RushWarmUp {
 
     private void submitBySync(String token, UUID deviceId, UUID siteId, UUID reportId, LocalDate date,
             List<RushPhotos.Photo> own) throws IOException, InterruptedException {
-        List<String> operations = new ArrayList<>();
-        operations.add(SyncJson.createComplete(UUID.randomUUID(), reportId, siteId, date, 0));
+        List<Operation> operations = new ArrayList<>();
+        operations.add(SyncRequests.createComplete(UUID.randomUUID(), reportId, siteId, date, 0));
         for (int i = 0; i < own.size(); i++) {
-            operations.add(SyncJson.announcePhoto(UUID.randomUUID(), own.get(i).id(), reportId, own.get(i).sha256(),
+            operations.add(SyncRequests.announcePhoto(UUID.randomUUID(), own.get(i).id(), reportId, own.get(i).sha256(),
                     own.get(i).size(), i));
         }
-        operations.add(SyncJson.submit(UUID.randomUUID(), reportId, 1));
+        operations.add(SyncRequests.submit(UUID.randomUUID(), reportId, 1));
         send("POST", "/api/v1/sync/push", token, "application/json",
-                HttpRequest.BodyPublishers.ofString(SyncJson.push(deviceId, operations)), 200);
+                HttpRequest.BodyPublishers.ofString(SyncRequests.push(deviceId, operations)), 200);
         for (RushPhotos.Photo photo : own) {
             HttpRequest upload = HttpRequest.newBuilder(URI.create(settings.url() + "/api/v1/sync/uploads/" + photo.id()))
                     .header("Authorization", "Bearer " + token)

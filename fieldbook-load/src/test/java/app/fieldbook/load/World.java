@@ -1,7 +1,5 @@
 package app.fieldbook.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The sites and people a load run works with, created through the HTTP API by an administrator unless
@@ -109,7 +109,7 @@ final class World {
             this.settings = settings;
             JsonNode answer = send("POST", "/api/v1/auth/tokens", Map.of("login", settings.adminLogin(),
                     "password", settings.adminPassword(), "label", "load test", "lifetimeDays", 1), null, 201);
-            this.token = answer.path("token").asText();
+            this.token = answer.path("token").asString();
         }
 
         Map<String, UUID> sites() {
@@ -128,7 +128,7 @@ final class World {
 
         UUID portfolio(String name, List<UUID> siteIds) {
             for (JsonNode portfolio : send("GET", "/api/v1/portfolios", null, token, 200)) {
-                if (name.equals(portfolio.path("name").asText())) {
+                if (name.equals(portfolio.path("name").asString())) {
                     return id(portfolio);
                 }
             }
@@ -149,7 +149,7 @@ final class World {
             Map<String, UUID> found = new HashMap<>();
             for (int page = 0; page < MAX_PAGES; page++) {
                 JsonNode answer = send("GET", path + "?page=" + page + "&size=" + PAGE, null, token, 200);
-                answer.path("items").forEach(item -> found.put(item.path(key).asText(), id(item)));
+                answer.path("items").forEach(item -> found.put(item.path(key).asString(), id(item)));
                 if ((long) (page + 1) * PAGE >= answer.path("total").asLong()) {
                     break;
                 }
@@ -158,7 +158,7 @@ final class World {
         }
 
         private static UUID id(JsonNode node) {
-            return UUID.fromString(node.path("id").asText());
+            return UUID.fromString(node.path("id").asString());
         }
 
         private JsonNode send(String method, String path, Object body, String bearer, int expected) {

@@ -21,6 +21,9 @@ import org.springframework.util.unit.DataSize;
  *     wait their turn. A phone on a slow network holds its turn while its bytes trickle in, so this is set
  *     well above the processors
  * @param uploadQueueWait how long an upload waits for its turn before it is answered 503 with Retry-After
+ * @param uploadDirectory where partial resumable uploads ({@link PhotoUploads}) are kept until complete
+ * @param abandonedUploadAfter how long a partial upload may stand still before it is deleted (the device
+ *     still has the photo and sends it again from the start if it comes back)
  */
 @ConfigurationProperties("fieldbook.attachments")
 record AttachmentSettings(
@@ -31,7 +34,9 @@ record AttachmentSettings(
         @DefaultValue("1") int thumbnailThreads,
         @DefaultValue("PT30S") Duration thumbnailSweep,
         @DefaultValue("16") int concurrentUploads,
-        @DefaultValue("PT30S") Duration uploadQueueWait) {
+        @DefaultValue("PT30S") Duration uploadQueueWait,
+        @DefaultValue("./data/uploads") Path uploadDirectory,
+        @DefaultValue("7d") Duration abandonedUploadAfter) {
 
     AttachmentSettings {
         if (thumbnailThreads < 1) {

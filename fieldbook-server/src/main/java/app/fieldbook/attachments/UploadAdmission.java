@@ -17,11 +17,11 @@ import org.springframework.stereotype.Component;
  * nothing, and its device sends it again later.
  */
 @Component
-public class UploadAdmission {
+class UploadAdmission {
 
     /** Work that reads an upload's body. */
     @FunctionalInterface
-    public interface BodyWork<T> {
+    interface BodyWork<T> {
         T run() throws IOException;
     }
 
@@ -38,7 +38,7 @@ public class UploadAdmission {
      *
      * @throws RejectedRequest 503 {@code server-busy} with {@code Retry-After} when no turn came within the wait
      */
-    public <T> T admitted(BodyWork<T> work) throws IOException {
+    <T> T admitted(BodyWork<T> work) throws IOException {
         boolean admitted;
         try {
             admitted = permits.tryAcquire(settings.uploadQueueWait().toMillis(), TimeUnit.MILLISECONDS);

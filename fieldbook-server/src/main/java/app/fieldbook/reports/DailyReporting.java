@@ -47,50 +47,60 @@ class DailyReporting {
     record Created(DailyReport report, boolean created) {
     }
 
+    /**
+     * Creates a draft, after looking up what could stand in its way, each answered with a precise problem: a
+     * site not assigned to the author, a taken id, or the author's report of that site and day. The same
+     * create sent again answers the report it made, as not new.
+     */
     @Transactional
     Created create(NewReport request, Actor author) {
-        return create(request, author, false);
+        DailyReport report = draft(request, author);
+        if (sites.findVisible(request.siteId(), author).isEmpty()) {
+            throw unknownSite(request.siteId(), author);
+        }
+        if (request.id() != null && reports.siteOf(request.id()).isPresent()) {
+            var existing = reports.findVisible(request.id(), author);
+            if (existing.isPresent() && isSameCreate(existing.get(), request, author)) {
+                return new Created(existing.get(), false);
+            }
+            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
+                    "A different report already has the id " + request.id() + ".");
+        }
+        reports.findIdOf(request.siteId(), request.date(), author.id()).ifPresent(other -> {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "report-exists", "Report exists",
+                    "You already have a report for this site on " + request.date() + ".",
+                    Map.of("reportId", other));
+        });
+        reports.insert(report);
+        return new Created(created(report, author), true);
     }
 
     /**
-     * Creates a draft. With {@code onKeys}, the database checks in the insert itself that the author may
-     * see the site, and its keys refuse a taken id or a second report of the author's for that site and
-     * day with a duplicate key (which rolls the transaction back); without it, each is looked up first and
-     * answered with a precise problem.
+     * Creates a draft without looking anything up: the insert itself checks that the author may see the
+     * site, and the keys refuse a taken id or a second report of the author's for that site and day with a
+     * duplicate key, which rolls the transaction back.
      */
     @Transactional
-    Created create(NewReport request, Actor author, boolean onKeys) {
+    DailyReport createOnKeys(NewReport request, Actor author) {
+        DailyReport report = draft(request, author);
+        if (!reports.insertOnVisibleSite(report, author)) {
+            throw unknownSite(request.siteId(), author);
+        }
+        return created(report, author);
+    }
+
+    private DailyReport draft(NewReport request, Actor author) {
         if (!author.is(Role.WORKER)) {
             throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-worker", "Only field workers file reports",
                     "Daily reports are written by field workers.");
         }
-        DailyReport report = DailyReport.draft(request.id() == null ? UUID.randomUUID() : request.id(),
+        return DailyReport.draft(request.id() == null ? UUID.randomUUID() : request.id(),
                 request.siteId(), request.date(), author, request.content(), now());
-        if (onKeys) {
-            if (!reports.insertOnVisibleSite(report, author)) {
-                throw unknownSite(request.siteId(), author);
-            }
-        } else {
-            if (sites.findVisible(request.siteId(), author).isEmpty()) {
-                throw unknownSite(request.siteId(), author);
-            }
-            if (request.id() != null && reports.siteOf(request.id()).isPresent()) {
-                var existing = reports.findVisible(request.id(), author);
-                if (existing.isPresent() && isSameCreate(existing.get(), request, author)) {
-                    return new Created(existing.get(), false);
-                }
-                throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
-                        "A different report already has the id " + request.id() + ".");
-            }
-            reports.findIdOf(request.siteId(), request.date(), author.id()).ifPresent(other -> {
-                throw new RejectedRequest(HttpStatus.CONFLICT, "report-exists", "Report exists",
-                        "You already have a report for this site on " + request.date() + ".",
-                        Map.of("reportId", other));
-            });
-            reports.insert(report);
-        }
+    }
+
+    private DailyReport created(DailyReport report, Actor author) {
         events.publishEvent(new ReportCreated(author, report.id(), report.siteId(), report.auditedFields()));
-        return new Created(report, true);
+        return report;
     }
 
     private RejectedRequest unknownSite(UUID siteId, Actor author) {

@@ -1,6 +1,5 @@
 package app.fieldbook.reports;
 
-import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.NewReport;
 import app.fieldbook.protocol.Report;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -59,6 +57,15 @@ public class Reports {
         return reports.siteOf(reportId);
     }
 
+    /**
+     * Whether a report has this id, whoever may see it: an id is taken everywhere, so a create with the id
+     * of a report the caller cannot see is refused as taken (the refusal tells no more than that).
+     */
+    @Transactional(readOnly = true)
+    public boolean isTaken(UUID reportId) {
+        return reports.siteOf(reportId).isPresent();
+    }
+
     /** The id of the author's report of that site and day, if there is one (the natural key of a report). */
     @Transactional(readOnly = true)
     public Optional<UUID> findIdOf(UUID siteId, LocalDate date, UUID authorId) {
@@ -66,36 +73,17 @@ public class Reports {
     }
 
     /**
-     * Creates a draft with the given id, after looking up what could stand in its way.
-     *
-     * @throws app.fieldbook.RejectedRequest 403 unless the author is a field worker, 422 for a site not
-     *     assigned to them, 409 if the id is taken or the author has a report for that site and day
-     */
-    @Transactional
-    public Report create(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
-        return created(reporting.create(new NewReport(id, siteId, date, content), author, false), id);
-    }
-
-    /**
      * Creates a draft with the given id, leaving it to the database's keys to refuse a taken id or a second
-     * report of the author's for that site and day: the fast way when the caller has looked up the id and
-     * expects neither. The refusal is a {@link org.springframework.dao.DuplicateKeyException} that rolls
-     * back the transaction; the caller may then look again and use {@link #create}.
+     * report of the author's for that site and day, so that the usual create, of a new report, costs no
+     * look-up. The refusal is a {@link org.springframework.dao.DuplicateKeyException} that rolls back the
+     * transaction; the caller may then look up the report in the way and decide.
      *
      * @throws app.fieldbook.RejectedRequest 403 unless the author is a field worker, 422 for a site not
      *     assigned to them
      */
     @Transactional
-    public Report createOnKeys(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
-        return created(reporting.create(new NewReport(id, siteId, date, content), author, true), id);
-    }
-
-    private static Report created(DailyReporting.Created created, UUID id) {
-        if (!created.created()) {
-            throw new RejectedRequest(HttpStatus.CONFLICT, "id-taken", "Id taken",
-                    "The report " + id + " exists already.");
-        }
-        return created.report().toWire();
+    public Report create(UUID id, UUID siteId, LocalDate date, ReportContent content, Actor author) {
+        return reporting.createOnKeys(new NewReport(id, siteId, date, content), author).toWire();
     }
 
     /** Replaces the content, by the author of a draft or returned report, at the given version. */

@@ -1,6 +1,7 @@
 package app.fieldbook.sync;
 
 import app.fieldbook.RejectedRequest;
+import app.fieldbook.attachments.PhotoUploads;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
@@ -11,6 +12,9 @@ import app.fieldbook.protocol.PushResponse;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.protocol.UploadStart;
 import app.fieldbook.protocol.UploadState;
+import app.fieldbook.sync.conflicts.ResolvingConflicts;
+import app.fieldbook.sync.pull.PullingChanges;
+import app.fieldbook.sync.push.PushingOperations;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.io.IOException;
@@ -39,7 +43,7 @@ class SyncController {
     /** The header of upload requests that names the device sending them (the {@code deviceId} of its pushes). */
     static final String DEVICE_ID = "Fieldbook-Device-Id";
 
-    private final ApplyingOperations applying;
+    private final PushingOperations pushing;
     private final PullingChanges pulling;
     private final ResolvingConflicts resolving;
     private final Devices devices;
@@ -47,11 +51,11 @@ class SyncController {
     private final PhotoUploads uploads;
     private final DetectingDataLoss dataLoss;
 
-    SyncController(ApplyingOperations applying, PullingChanges pulling, ResolvingConflicts resolving, Devices devices,
+    SyncController(PushingOperations pushing, PullingChanges pulling, ResolvingConflicts resolving, Devices devices,
             SyncSettings settings, PhotoUploads uploads, DetectingDataLoss dataLoss) {
         this.uploads = uploads;
         this.dataLoss = dataLoss;
-        this.applying = applying;
+        this.pushing = pushing;
         this.pulling = pulling;
         this.resolving = resolving;
         this.devices = devices;
@@ -63,7 +67,7 @@ class SyncController {
         admit(request.protocolVersion(), request.clientVersion());
         devices.report(request.deviceId(), actor.id(), request.protocolVersion(), request.clientVersion(),
                 request.device(), true);
-        PushResponse answer = new PushResponse(applying.push(request, actor));
+        PushResponse answer = new PushResponse(pushing.push(request.deviceId(), request.operations(), actor));
         devices.answered(request.deviceId(), answer.results().size());
         return answer;
     }

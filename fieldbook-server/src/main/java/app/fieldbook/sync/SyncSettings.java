@@ -10,13 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minimumClientVersion the oldest client version accepted; older clients are told to update (426)
  * @param minimumProtocolVersion the oldest protocol version accepted
  * @param sequenceInterval how often committed changes get their feed positions when nobody pulls
- * @param abandonedUploadAfter how long a partial photo upload may stand still before it is deleted (the
- *     device still has the photo and sends it again from the start if it comes back)
  */
 @ConfigurationProperties("fieldbook.sync")
 record SyncSettings(
         @DefaultValue("0.1.0") String minimumClientVersion,
         @DefaultValue("1") int minimumProtocolVersion,
-        @DefaultValue("500ms") Duration sequenceInterval,
-        @DefaultValue("7d") Duration abandonedUploadAfter) {
+        @DefaultValue("500ms") Duration sequenceInterval) {
 }

@@ -68,7 +68,7 @@ class SyncedPhotoContentTest {
         Api.Answer stored = send(photo, jpeg);
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.body().path("receipt").path("sha256").asString()).isEqualTo(sha256(jpeg));
-        Path uploads = Path.of(environment.getProperty("fieldbook.sync.upload-directory"));
+        Path uploads = Path.of(environment.getProperty("fieldbook.attachments.upload-directory"));
         assertThat(Files.exists(uploads.resolve(photo + ".part"))).isFalse();
         assertThat(expect(worker.api().get("/api/v1/photos/" + photo + "/content"), 200).raw().body()).isEqualTo(jpeg);
         for (int attempt = 0; attempt < 600

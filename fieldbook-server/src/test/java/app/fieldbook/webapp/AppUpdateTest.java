@@ -145,7 +145,7 @@ class AppUpdateTest {
                 "--spring.datasource.url=jdbc:h2:file:" + data.resolve("fieldbook")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
                 "--fieldbook.attachments.directory=" + data.resolve("photos"),
-                "--fieldbook.sync.upload-directory=" + data.resolve("uploads"),
+                "--fieldbook.attachments.upload-directory=" + data.resolve("uploads"),
                 "--fieldbook.webapp.version=" + appVersion,
                 "--fieldbook.sync.minimum-client-version=" + minimumClientVersion);
     }

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The person's changes go through the app's store module, as its screens make them: each is written to
  * IndexedDB together with its outbox entry, and the app's sync engine sends it. A sync can be interrupted
  * by reloading the page or killing the browser ({@code kill -9}) after it sent its first request; the
- * browser is then opened again on the same profile.
+ * browser is then opened again on the same profile. A browser killed within half a minute of signing in
+ * may not have written its session cookie to disk yet (Chromium writes cookies out in batches): the app
+ * then says the session has ended, and the device signs in again as its person would, from the banner.
  *
  * <p>One thread at a time may use a device (its Playwright driver is its own).
  */
@@ -36,10 +38,10 @@ final class BrowserDevice implements AutoCloseable {
     enum Interruption { NONE, RELOAD, KILL }
 
     /** The outcome of one sync as the app's engine saw it, and what still waits on the device. */
-    record Outcome(boolean ended, String lastError, int waiting, int photos) {
+    record Outcome(boolean ended, String lastError, boolean signInNeeded, int waiting, int photos) {
 
         boolean complete() {
-            return ended && lastError == null && waiting == 0 && photos == 0;
+            return ended && lastError == null && !signInNeeded && waiting == 0 && photos == 0;
         }
     }
 
@@ -72,6 +74,7 @@ final class BrowserDevice implements AutoCloseable {
     int reloads;
     int kills;
     int interruptedWhileSyncing;
+    int signedInAgain;
     final AtomicInteger uploadChunks = new AtomicInteger();
     /** The scenario's bookkeeping, as for its Java devices: values typed, and syncs still to lose push answers. */
     int counter;
@@ -250,6 +253,14 @@ final class BrowserDevice implements AutoCloseable {
      * change put off after a failure waits for its time, the pull goes on), and answers how that ended.
      */
     Outcome syncNow() {
+        Outcome outcome = syncOnce();
+        if (outcome.signInNeeded() && signInAgain()) {
+            outcome = syncOnce();
+        }
+        return outcome;
+    }
+
+    private Outcome syncOnce() {
         Map<?, ?> outcome = (Map<?, ?>) page.evaluate("""
                 async (limit) => {
                   let timer;
@@ -265,10 +276,31 @@ final class BrowserDevice implements AutoCloseable {
                   clearTimeout(timer);
                   const store = await import('/app/store.js');
                   return { ended: engine !== null, lastError: engine ? engine.state.lastError ?? null : null,
-                    waiting: await store.outboxDepth(), photos: (await store.photosWaiting()).length };
+                    signInNeeded: engine ? engine.state.signInNeeded : false, waiting: await store.outboxDepth(), photos: (await store.photosWaiting()).length };
                 }""", SYNC_LIMIT_MILLIS);
         return new Outcome((Boolean) outcome.get("ended"), (String) outcome.get("lastError"),
-                ((Number) outcome.get("waiting")).intValue(), ((Number) outcome.get("photos")).intValue());
+                (Boolean) outcome.get("signInNeeded"), ((Number) outcome.get("waiting")).intValue(), ((Number) outcome.get("photos")).intValue());
+    }
+
+    /**
+     * Signs in again as the person does when the banner says the session has ended: its button, then the
+     * password (the login is filled in); the app reloads once signed in. False when the sign-in did not go
+     * through (its request met a fault): the next sync shows the banner again.
+     */
+    private boolean signInAgain() {
+        try {
+            page.locator(".banner .warning button").click();
+            page.locator("fb-sign-in #password").fill(Fixtures.PASSWORD);
+            // the app reloads once signed in: a mark on this page's window tells the new page from the old
+            page.evaluate("() => { window.beforeSigningInAgain = true; }");
+            page.locator("fb-sign-in button[type=submit]").click();
+            page.waitForFunction("() => !window.beforeSigningInAgain && !!document.querySelector('fb-app')?.engine",
+                    null, new Page.WaitForFunctionOptions().setTimeout(20_000));
+            signedInAgain++;
+            return true;
+        } catch (TimeoutError notThrough) {
+            return false;
+        }
     }
 
     /** What the app holds, read from IndexedDB directly (in one transaction), not through the app's code. */

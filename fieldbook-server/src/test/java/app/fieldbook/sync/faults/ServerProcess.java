@@ -48,6 +48,28 @@ final class ServerProcess implements AutoCloseable {
         awaitHealthy(Duration.ofMinutes(5));
     }
 
+    /**
+     * The server's threads, virtual ones included, as {@code jcmd Thread.dump_to_file} writes them: what a
+     * request that does not end waits for.
+     */
+    String threadDump() {
+        try {
+            Path dump = Files.createTempFile(log.getParent(), "threads", ".txt");
+            Files.delete(dump);
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process dumping = new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.dump_to_file",
+                    dump.toString()).redirectErrorStream(true).start();
+            String said = new String(dumping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dumping.waitFor(1, java.util.concurrent.TimeUnit.MINUTES);
+            return Files.exists(dump) ? Files.readString(dump) : "(no thread dump: " + said + ")";
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
+    }
+
     /** Kills the server without letting it finish anything, like a power cut of its process. */
     void kill() throws InterruptedException {
         if (process != null) {

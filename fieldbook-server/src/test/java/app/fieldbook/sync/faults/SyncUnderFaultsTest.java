@@ -88,11 +88,8 @@ class SyncUnderFaultsTest {
     private static final int DEVICES = Integer.getInteger("fieldbook.faults.devices", 6);
     private static final int ROUNDS = Integer.getInteger("fieldbook.faults.rounds", 6);
     private static final int ACTIONS = Integer.getInteger("fieldbook.faults.actions", 4);
-    /**
-     * Browsers running the web app, each of a worker who also has Java devices. None unless asked for, until
-     * the browser that stops delivering its pushes on PostgreSQL (docs/sync-faults.md) is found and fixed.
-     */
-    private static final int BROWSERS = Integer.getInteger("fieldbook.faults.browsers", 0);
+    /** Browsers running the web app, each of a worker who also has Java devices. */
+    private static final int BROWSERS = Integer.getInteger("fieldbook.faults.browsers", 2);
     private static final long SEED = Long.getLong("fieldbook.faults.seed", 20261124L);
     /** Delay 30 % of answers by up to 150 ms; cut 8 % of answers and 8 % of requests with a body; reset 30 % of cuts; replay 10 % of connections. */
     private static final FaultyProxy.Faults FAULTS = new FaultyProxy.Faults(0.3, Duration.ofMillis(150), 0.08, 0.08,
@@ -124,7 +121,7 @@ class SyncUnderFaultsTest {
         int port = freePort();
         Map<String, Object> properties = new LinkedHashMap<>(database());
         properties.put("fieldbook.attachments.directory", dir.resolve("photos"));
-        properties.put("fieldbook.sync.upload-directory", dir.resolve("uploads"));
+        properties.put("fieldbook.attachments.upload-directory", dir.resolve("uploads"));
         try (ServerProcess server = new ServerProcess(port, properties, dir.resolve("server.log"))) {
             server.start();
             Fixtures world = new Fixtures(port);
@@ -205,7 +202,15 @@ class SyncUnderFaultsTest {
                 network.losePushAnswers(false);
             }
             long settling = System.nanoTime();
-            settle(devices);
+            if (!settle(devices)) {
+                // what held them up, for the failure below: the server's threads (virtual ones too) and the
+                // database's sessions with what they wait for
+                System.out.println(server.threadDump());
+                try (Connection db = connect(properties)) {
+                    System.out.println(databaseSessions(db));
+                }
+            }
+            checkSettled(devices);
             System.out.printf("settling took %d ms%n", (System.nanoTime() - settling) / 1_000_000);
             for (int i = 0; i < networks.size(); i++) {
                 System.out.printf("network of %s %d: %s%n", i < DEVICES ? "device" : "browser", i,
@@ -213,9 +218,10 @@ class SyncUnderFaultsTest {
             }
             for (BrowserDevice browser : browsers) {
                 System.out.printf("%s: reloaded %d times and killed %d times after a sync's first request, %d of them "
-                        + "while the sync still ran; %d photos attached, %d upload chunks sent%n", browser.name(),
-                        browser.reloads, browser.kills, browser.interruptedWhileSyncing, browser.photosAttached.size(),
-                        browser.uploadChunks.get());
+                        + "while the sync still ran; signed in again %d times (a session cookie lost with a kill); "
+                        + "%d photos attached, %d upload chunks sent%n", browser.name(),
+                        browser.reloads, browser.kills, browser.interruptedWhileSyncing, browser.signedInAgain,
+                        browser.photosAttached.size(), browser.uploadChunks.get());
             }
             assertThat(networks.stream().mapToInt(FaultyProxy::faultsInjected).sum()).as("faults were injected")
                     .isPositive();
@@ -372,10 +378,10 @@ class SyncUnderFaultsTest {
     }
 
     /**
-     * Syncs every device and browser, faults off, until nothing waits anywhere; then once more so all pull
-     * the last state.
+     * Syncs every device and browser, faults off, until nothing waits anywhere; answers whether that came
+     * within the time.
      */
-    private void settle(List<Device> devices) {
+    private boolean settle(List<Device> devices) {
         // a change or photo put off during the faults waits for its retry time (backoff), up to a few minutes
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
@@ -391,10 +397,15 @@ class SyncUnderFaultsTest {
                 done &= browser.syncNow().complete();
             }
             if (done) {
-                break;
+                return true;
             }
             sleep(500);
         }
+        return false;
+    }
+
+    /** Syncs every device and browser once more, so all pull the last state, and checks nothing waits. */
+    private void checkSettled(List<Device> devices) {
         for (Device device : devices) {
             // a busy answer (503 with Retry-After) may still meet one sync of a server just started again
             SyncSummary last = device.client.sync();
@@ -912,6 +923,25 @@ class SyncUnderFaultsTest {
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE",
                 "spring.datasource.username", "sa",
                 "spring.datasource.password", "");
+    }
+
+    /** The database's sessions, on PostgreSQL with what each waits for (an idle transaction that holds a lock). */
+    private static String databaseSessions(Connection db) throws SQLException {
+        if (!TestDatabase.isPostgres()) {
+            return "(database sessions: PostgreSQL only)";
+        }
+        StringBuilder sessions = new StringBuilder("database sessions:\n");
+        try (var rows = db.createStatement().executeQuery("""
+                SELECT pid, state, now() - xact_start, wait_event_type, wait_event, pg_blocking_pids(pid),
+                       left(query, 300)
+                  FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()""")) {
+            while (rows.next()) {
+                sessions.append(String.format("  %s %s, in its transaction for %s, waiting for %s/%s, blocked by %s: %s%n",
+                        rows.getInt(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+                        rows.getString(6), rows.getString(7)));
+            }
+        }
+        return sessions.toString();
     }
 
     private static Connection connect(Map<String, Object> properties) throws SQLException {

@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.push;
 
 import app.fieldbook.InsertsAtCommit;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.merge;
 
 import static app.fieldbook.protocol.ReportFields.CREW;
 import static app.fieldbook.protocol.ReportFields.DATE;
@@ -35,18 +35,18 @@ import java.util.function.Function;
  * values are {@code equals} whatever JSON shape they arrived in ({@code 14.50} and {@code 14.5}, an
  * empty string and null).
  */
-final class ReportFieldValues {
+public final class ReportFieldValues {
 
-    static final Set<String> TEXT = Set.of(WEATHER_CONDITIONS, WORK_PERFORMED, DELAYS, SAFETY_INCIDENTS, MATERIALS,
+    private static final Set<String> TEXT = Set.of(WEATHER_CONDITIONS, WORK_PERFORMED, DELAYS, SAFETY_INCIDENTS, MATERIALS,
             NOTES, RETURN_COMMENT);
-    static final Set<String> KNOWN = Set.of(SITE_ID, DATE, STATUS, RETURN_COMMENT, WEATHER_CONDITIONS,
+    private static final Set<String> KNOWN = Set.of(SITE_ID, DATE, STATUS, RETURN_COMMENT, WEATHER_CONDITIONS,
             WEATHER_TEMPERATURE, CREW, WORK_PERFORMED, DELAYS, SAFETY_INCIDENTS, MATERIALS, NOTES);
 
     private ReportFieldValues() {
     }
 
     /** Every field of the report, canonical. */
-    static Map<String, Object> of(Report report) {
+    public static Map<String, Object> of(Report report) {
         Map<String, Object> fields = new HashMap<>();
         ReportContent content = report.content();
         fields.put(SITE_ID, report.siteId().toString());
@@ -69,7 +69,7 @@ final class ReportFieldValues {
      *
      * @throws IllegalArgumentException if the field is unknown or the value has the wrong shape
      */
-    static Object canonical(String field, Object value) {
+    public static Object canonical(String field, Object value) {
         if (!KNOWN.contains(field)) {
             throw new IllegalArgumentException("unknown field " + field);
         }
@@ -87,7 +87,7 @@ final class ReportFieldValues {
     }
 
     /** The content of {@code current} with the given canonical field values written over it. */
-    static ReportContent content(Map<String, Object> current, Map<String, Object> writes) {
+    public static ReportContent content(Map<String, Object> current, Map<String, Object> writes) {
         Map<String, Object> fields = new HashMap<>(current);
         fields.putAll(writes);
         return new ReportContent(
@@ -101,7 +101,7 @@ final class ReportFieldValues {
     }
 
     /** The fields of an empty report, canonical. */
-    static Map<String, Object> empty() {
+    public static Map<String, Object> empty() {
         Map<String, Object> fields = new HashMap<>();
         for (String field : KNOWN) {
             fields.put(field, null);

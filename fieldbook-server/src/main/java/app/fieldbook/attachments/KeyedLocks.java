@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.attachments;
 
 import java.time.Duration;
 import java.util.Optional;

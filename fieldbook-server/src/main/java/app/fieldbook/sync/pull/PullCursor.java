@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.pull;
 
 import java.util.UUID;
 

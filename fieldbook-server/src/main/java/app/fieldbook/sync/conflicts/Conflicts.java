@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.conflicts;
 
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Conflict;
@@ -20,10 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * author of its record and to the managers and executives who see its site.
  */
 @Repository
-class Conflicts {
+public class Conflicts {
 
     /** A conflict as stored, with its values as JSON text. */
-    record Row(UUID id, String entity, UUID entityId, UUID siteId, UUID authorId, String field, String serverValue,
+    public record Row(UUID id, String entity, UUID entityId, UUID siteId, UUID authorId, String field, String serverValue,
             UUID serverChangedBy, OffsetDateTime serverChangedAt, String clientValue, UUID clientChangedBy,
             UUID clientDeviceId, OffsetDateTime clientChangedAt, UUID operationId, ConflictState state,
             String resolvedValue, UUID resolvedBy, OffsetDateTime resolvedAt, long version, OffsetDateTime createdAt) {
@@ -68,7 +68,7 @@ class Conflicts {
                 .query(this::row).optional();
     }
 
-    List<Row> findVisible(Collection<UUID> ids, Actor actor) {
+    public List<Row> findVisible(Collection<UUID> ids, Actor actor) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -96,7 +96,7 @@ class Conflicts {
                 .param("entityId", entityId).query(this::row).list();
     }
 
-    Conflict toWire(Row row) {
+    public Conflict toWire(Row row) {
         return new Conflict(row.id(), row.entity(), row.entityId(), row.siteId(), row.field(), value(row.serverValue()),
                 row.serverChangedBy(), row.serverChangedAt(), value(row.clientValue()), row.clientChangedBy(),
                 row.clientDeviceId(), row.clientChangedAt(), row.state(), value(row.resolvedValue()), row.resolvedBy(),

@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.conflicts;
 
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
@@ -10,6 +10,7 @@ import app.fieldbook.protocol.ReportFields;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sync.ConflictEvent.ConflictResolved;
+import app.fieldbook.sync.merge.ReportFieldValues;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
  * so it is versioned, audited and reaches every device through the change feed.
  */
 @Service
-class ResolvingConflicts {
+public class ResolvingConflicts {
 
     private final Conflicts conflicts;
     private final Reports reports;
@@ -40,12 +41,12 @@ class ResolvingConflicts {
         this.clock = clock;
     }
 
-    List<Conflict> open(Actor actor) {
+    public List<Conflict> open(Actor actor) {
         return conflicts.open(actor, 500).stream().map(conflicts::toWire).toList();
     }
 
     @Transactional
-    Conflict resolve(UUID conflictId, ConflictResolution resolution, Actor actor) {
+    public Conflict resolve(UUID conflictId, ConflictResolution resolution, Actor actor) {
         Conflicts.Row conflict = conflicts.findVisible(conflictId, actor)
                 .orElseThrow(() -> RejectedRequest.notFound("Conflict", conflictId));
         if (conflict.state() == ConflictState.RESOLVED) {

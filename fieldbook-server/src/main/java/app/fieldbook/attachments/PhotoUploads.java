@@ -1,8 +1,6 @@
-package app.fieldbook.sync;
+package app.fieldbook.attachments;
 
 import app.fieldbook.RejectedRequest;
-import app.fieldbook.attachments.Photos;
-import app.fieldbook.attachments.UploadAdmission;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PhotoReceipt;
@@ -26,7 +24,6 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -38,32 +35,33 @@ import org.springframework.stereotype.Service;
  * chunk is forced to disk before its new offset is answered, so an acknowledged byte is never lost.
  * Only the person and device that announced a photo send its content; anyone else is refused before a
  * byte is written, and a refused chunk leaves the partial upload as it was. Complete content that the
- * photo's checks refuse is deleted, and the upload starts again from offset 0.
+ * photo's checks refuse is deleted, and the upload starts again from offset 0. The sync protocol serves it
+ * ({@code /api/v1/sync/uploads}); partial uploads live in {@code fieldbook.attachments.upload-directory}.
  */
 @Service
-class PhotoUploads {
+public class PhotoUploads {
 
     private static final String PARTIAL = ".part";
     private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
     private final Photos photos;
     private final Path directory;
-    private final SyncSettings settings;
+    private final AttachmentSettings settings;
     private final Clock clock;
     private final UploadAdmission admission;
     private final KeyedLocks<UUID> uploading = new KeyedLocks<>();
 
-    PhotoUploads(Photos photos, @Value("${fieldbook.sync.upload-directory:./data/uploads}") Path directory,
-            SyncSettings settings, Clock clock, UploadAdmission admission) throws IOException {
+    PhotoUploads(Photos photos, AttachmentSettings settings, Clock clock, UploadAdmission admission)
+            throws IOException {
         this.photos = photos;
         this.admission = admission;
-        this.directory = directory.toAbsolutePath().normalize();
+        this.directory = settings.uploadDirectory().toAbsolutePath().normalize();
         this.settings = settings;
         this.clock = clock;
         Files.createDirectories(this.directory);
     }
 
-    UploadState start(UploadStart start, UUID deviceId, Actor actor) throws IOException {
+    public UploadState start(UploadStart start, UUID deviceId, Actor actor) throws IOException {
         Photo photo = photos.uploadable(start.photoId(), deviceId, actor);
         if (!photo.sha256().equals(start.sha256()) || photo.sizeBytes() != start.size()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "upload-mismatch", "Not the announced photo",
@@ -72,7 +70,7 @@ class PhotoUploads {
         return state(photo);
     }
 
-    UploadState state(UUID photoId, Actor actor) throws IOException {
+    public UploadState state(UUID photoId, Actor actor) throws IOException {
         return state(photos.readable(photoId, actor));
     }
 
@@ -84,7 +82,7 @@ class PhotoUploads {
      * bytes the server has so far, and the device asks again. A chunk whose declared {@code length} (-1 when
      * unknown) goes past the announced size is refused before it is read.
      */
-    UploadState append(UUID photoId, UUID deviceId, long offset, long length, InputStream body, Actor actor)
+    public UploadState append(UUID photoId, UUID deviceId, long offset, long length, InputStream body, Actor actor)
             throws IOException {
         Photo photo = photos.uploadable(photoId, deviceId, actor);
         if (!photo.pending()) {
@@ -178,7 +176,7 @@ class PhotoUploads {
      * @return how many partial uploads were deleted
      */
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
-    int forgetAbandoned() throws IOException {
+    public int forgetAbandoned() throws IOException {
         Instant stale = clock.instant().minus(settings.abandonedUploadAfter());
         int forgotten = 0;
         try (DirectoryStream<Path> partials = Files.newDirectoryStream(directory, "*" + PARTIAL)) {

@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.attachments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

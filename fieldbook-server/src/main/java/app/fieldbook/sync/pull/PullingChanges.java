@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.pull;
 
 import app.fieldbook.attachments.Photos;
 import app.fieldbook.identity.Actor;
@@ -13,6 +13,7 @@ import app.fieldbook.protocol.SiteReference;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sites.Sites;
+import app.fieldbook.sync.conflicts.Conflicts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -36,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link PullCursor}).
  */
 @Service
-class PullingChanges {
+public class PullingChanges {
 
     private static final int MAX_SITES = 10_000;
     /** The order in which sites are caught up on; a cursor's site says where the round got to. */
@@ -65,7 +66,7 @@ class PullingChanges {
         this.snapshot.setReadOnly(true);
     }
 
-    PullResponse pull(PullRequest request, Actor actor) {
+    public PullResponse pull(PullRequest request, Actor actor) {
         feed.sequence();
         return snapshot.execute(status -> answer(request, actor));
     }

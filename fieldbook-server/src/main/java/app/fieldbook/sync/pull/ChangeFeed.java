@@ -1,4 +1,4 @@
-package app.fieldbook.sync;
+package app.fieldbook.sync.pull;
 
 import app.fieldbook.AppendedIds;
 import app.fieldbook.InsertsAtCommit;
@@ -10,6 +10,7 @@ import app.fieldbook.attachments.ThumbnailMade;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.reports.ReportEvent;
+import app.fieldbook.sync.ConflictEvent;
 import app.fieldbook.reports.ReportEvent.ReportApproved;
 import app.fieldbook.reports.ReportEvent.ReportCreated;
 import app.fieldbook.reports.ReportEvent.ReportDeleted;
@@ -42,7 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * interleave.
  */
 @Component
-class ChangeFeed {
+public class ChangeFeed {
 
     /** A positioned row of the feed. */
     record Entry(long position, String entity, UUID entityId, UUID siteId, boolean deleted) {
@@ -111,7 +112,7 @@ class ChangeFeed {
      * Queues the change for the sequencer, and a deletion also as a tombstone; both are written when the
      * transaction commits.
      */
-    void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
+    public void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         inserts.add("INSERT INTO sync_changes (id, entity, entity_id, site_id, deleted, recorded_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted, now);
@@ -122,7 +123,7 @@ class ChangeFeed {
     }
 
     /** The site a record was on when it was last deleted, if it was deleted. */
-    Optional<UUID> siteOfDeleted(UUID entityId) {
+    public Optional<UUID> siteOfDeleted(UUID entityId) {
         return jdbc.sql("SELECT site_id FROM sync_tombstones WHERE entity_id = ? ORDER BY deleted_at DESC, id DESC "
                         + "LIMIT 1")
                 .param(entityId).query(UUID.class).optional();
