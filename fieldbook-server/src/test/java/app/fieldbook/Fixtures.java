@@ -61,6 +61,16 @@ public final class Fixtures {
         return manager;
     }
 
+    /** Makes the person a manager of these portfolios, as an administrator would when a worker is promoted. */
+    public void promoteToManager(Person person, String... portfolioIds) {
+        Api.Answer account = expect(admin.get("/api/v1/users/" + person.id()), 200);
+        expect(admin.put("/api/v1/users/" + person.id(), Map.of("version", account.version(),
+                "name", account.body().path("name").asString(), "email", account.body().path("email").asString(),
+                "role", "MANAGER", "active", true)), 200);
+        expect(admin.put("/api/v1/users/" + person.id() + "/portfolios", Map.of("portfolioIds", List.of(portfolioIds))),
+                200);
+    }
+
     public Person executive() {
         return person("EXECUTIVE");
     }

@@ -23,7 +23,20 @@ public final class Images {
         return encode("png", width, height);
     }
 
-    /** The leading box of a HEIC file: enough for type detection, not decodable. */
+    /**
+     * The smallest well-formed HEIC container: its file type box, an empty {@code meta} box and a few bytes
+     * of media data. Enough for the server's checks; not decodable (the server never decodes HEIC).
+     */
+    public static byte[] heic() {
+        java.nio.ByteBuffer heic = java.nio.ByteBuffer.allocate(24 + 12 + 16);
+        heic.putInt(24).put("ftypheic".getBytes(StandardCharsets.ISO_8859_1)).putInt(0)
+                .put("mif1heic".getBytes(StandardCharsets.ISO_8859_1));
+        heic.putInt(12).put("meta".getBytes(StandardCharsets.ISO_8859_1)).putInt(0);
+        heic.putInt(16).put("mdat".getBytes(StandardCharsets.ISO_8859_1)).putLong(0x0123456789ABCDEFL);
+        return heic.array();
+    }
+
+    /** The leading box of a HEIC file followed by zeros: it starts like a HEIC and is not one. */
     public static byte[] heicHeader() {
         byte[] bytes = new byte[64];
         byte[] box = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.ISO_8859_1);
@@ -31,15 +44,28 @@ public final class Images {
         return bytes;
     }
 
-    /** A PNG whose header declares {@code width} x {@code height} pixels, with a few bytes of image data. */
+    /**
+     * A well-formed PNG whose header declares {@code width} x {@code height} pixels, with a few bytes of
+     * image data: what a decompression bomb looks like before it is decoded.
+     */
     public static byte[] pngDeclaring(int width, int height) {
-        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 25 + 12 + 12 + 12);
-        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        png.putInt(13).put("IHDR".getBytes(StandardCharsets.ISO_8859_1)).putInt(width).putInt(height)
-                .put(new byte[] {8, 2, 0, 0, 0}).putInt(0);
-        png.putInt(0).put("IDAT".getBytes(StandardCharsets.ISO_8859_1)).putInt(0);
-        png.putInt(0).put("IEND".getBytes(StandardCharsets.ISO_8859_1)).putInt(0xAE426082);
-        return java.util.Arrays.copyOf(png.array(), png.position());
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put(new byte[] {8, 2, 0, 0, 0});
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        png.writeBytes(pngChunk("IHDR", header.array()));
+        png.writeBytes(pngChunk("IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00}));
+        png.writeBytes(pngChunk("IEND", new byte[0]));
+        return png.toByteArray();
+    }
+
+    /** A PNG chunk: length, type, data and the CRC of type and data. */
+    public static byte[] pngChunk(String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(StandardCharsets.ISO_8859_1));
+        crc.update(data);
+        return java.nio.ByteBuffer.allocate(12 + data.length).putInt(data.length)
+                .put(type.getBytes(StandardCharsets.ISO_8859_1)).put(data).putInt((int) crc.getValue()).array();
     }
 
     /** A small real JPEG whose frame header (SOF) is changed to declare {@code width} x {@code height} pixels. */

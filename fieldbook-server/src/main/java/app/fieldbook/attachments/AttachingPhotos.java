@@ -36,11 +36,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Attaching photos to reports and reading them back. An upload is streamed once to a staging file in the
- * store's directory while its SHA-256 and size are computed, checked by its leading bytes and by the pixel
- * size its header declares, stored (one fsync, then a rename), and only then recorded in one transaction
- * with its audit event; the answer is sent after that commit. Nothing decodes the image on this path: its
- * thumbnail is made afterwards by {@link MakingThumbnails}. Reading a photo is allowed exactly when reading
- * its report is.
+ * store's directory while its SHA-256 and size are computed, inspected ({@link #inspect}: its type by its
+ * leading bytes, its container from first byte to last, the pixel size it declares), stored (one fsync,
+ * then a rename), and only then recorded in one transaction with its audit event; the answer is sent after
+ * that commit. A refused upload is deleted and never becomes visible in the store. Nothing decodes the
+ * image on this path: its thumbnail is made afterwards by {@link MakingThumbnails}. Reading a photo is
+ * allowed exactly when reading its report is.
  */
 @Service
 class AttachingPhotos {
@@ -85,8 +86,7 @@ class AttachingPhotos {
         try {
             String sha256 = staged.sha256();
             long size = staged.size();
-            PhotoType type = detect(staged.file());
-            requireDecodableSize(staged.file(), type);
+            PhotoType type = inspect(staged.file());
             store.put(sha256, staged.file());
             Thumbnail thumbnail = thumbnailOf(sha256, type);
             Attached attached = transactions.execute(status -> record(reportId, details, actor, sha256, type, size,
@@ -135,10 +135,11 @@ class AttachingPhotos {
     }
 
     /**
-     * Takes the content of a pending photo: checks its SHA-256 against the announced one, its type by its
-     * leading bytes and its pixel size by its header, stores it (moving the file into the store, not copying
-     * it, when both are on one file system), and marks the photo stored, in one transaction with its audit
-     * event. Once stored, the file is gone from {@code content}.
+     * Takes the content of a pending photo: checks its SHA-256 against the announced one, {@linkplain #inspect
+     * inspects} it, stores it (moving the file into the store, not copying it, when both are on one file
+     * system), and marks the photo stored, in one transaction with its audit event. Once stored, the file is
+     * gone from {@code content}; content that is refused is deleted (the photo stays pending, and the device
+     * must send it again from the start).
      */
     ReportPhoto receive(UUID photoId, Path content, Actor actor) throws IOException {
         ReportPhoto photo = readable(photoId, actor);
@@ -149,12 +150,17 @@ class AttachingPhotos {
             throw notUploader("Only the person who announced a photo sends its content.");
         }
         String sha256 = sha256Of(content);
-        if (!sha256.equals(photo.sha256())) {
-            throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "hash-mismatch", "Content does not match",
-                    "The uploaded content does not have the announced SHA-256; upload it again from the start.");
+        PhotoType type;
+        try {
+            if (!sha256.equals(photo.sha256())) {
+                throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "hash-mismatch", "Content does not match",
+                        "The uploaded content does not have the announced SHA-256; upload it again from the start.");
+            }
+            type = inspect(content);
+        } catch (RejectedRequest refused) {
+            Files.deleteIfExists(content);
+            throw refused;
         }
-        PhotoType type = detect(content);
-        requireDecodableSize(content, type);
         store.put(sha256, content);
         Thumbnail thumbnail = thumbnailOf(sha256, type);
         ReportPhoto received = transactions.execute(status -> {
@@ -331,23 +337,30 @@ class AttachingPhotos {
         return new Staged(staged, HexFormat.of().formatHex(digest.digest()), total);
     }
 
-    private PhotoType detect(Path staged) throws IOException {
+    /**
+     * The one inspection of an upload before it is stored, reading the file but decoding nothing: its type
+     * by its leading bytes (415 {@code unsupported-photo-type}), its container from first byte to last
+     * ({@link PhotoStructure}; 422 {@code malformed-photo}: truncated, garbage after a valid header, a
+     * polyglot), and the pixels it declares (422 {@code too-many-pixels}, so that nothing ever decodes an
+     * image too large for it).
+     */
+    private PhotoType inspect(Path staged) throws IOException {
         byte[] head = new byte[PhotoType.HEAD_LENGTH];
         int length;
         try (InputStream in = Files.newInputStream(staged)) {
             length = in.readNBytes(head, 0, head.length);
         }
-        return PhotoType.detect(head, length).orElseThrow(() -> new RejectedRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-photo-type", "Not a supported photo",
+        PhotoType type = PhotoType.detect(head, length).orElseThrow(() -> new RejectedRequest(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-photo-type", "Not a supported photo",
                 "The file's content is not a JPEG, PNG, WebP or HEIC/HEIF image."));
-    }
-
-    /**
-     * Refuses an image whose header declares more pixels than the limit, before anything decodes it (a few
-     * bytes read, whatever the image's size).
-     */
-    private void requireDecodableSize(Path staged, PhotoType type) throws IOException {
-        Optional<PixelSize> size = PixelSize.of(staged, type);
+        Optional<PixelSize> size;
+        try {
+            size = PhotoStructure.read(staged, type);
+        } catch (MalformedImage malformed) {
+            throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "malformed-photo", "Not a well-formed photo",
+                    "The file starts like a " + type.mediaType + " image but is not one: " + malformed.getMessage()
+                            + ".");
+        }
         if (size.isPresent() && size.get().pixels() > settings.maxPixels()) {
             throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-pixels", "Image too large",
                     "The image declares " + size.get().width() + " x " + size.get().height() + " pixels; a photo may "
@@ -355,6 +368,7 @@ class AttachingPhotos {
                     Map.of("width", size.get().width(), "height", size.get().height(),
                             "maxPixels", settings.maxPixels()));
         }
+        return type;
     }
 
     /** Where a photo's thumbnail stands when it is recorded: made already (same content), due, or never. */

@@ -61,7 +61,7 @@ class PhotoController {
     /**
      * The app's upload: the request body is the photo itself, streamed once to the store (no multipart
      * parsing, no copy in the container's temporary directory); what is said about it goes in the query.
-     * The claimed content type is not trusted: the content is checked by its leading bytes.
+     * The claimed content type is not trusted: the content is inspected (its leading bytes, its whole container).
      */
     @PostMapping(path = "/api/v1/reports/{reportId}/photos", consumes = {MediaType.IMAGE_JPEG_VALUE,
             MediaType.IMAGE_PNG_VALUE, "image/webp", "image/heic", "image/heif", MediaType.APPLICATION_OCTET_STREAM_VALUE})

@@ -34,7 +34,8 @@ import org.springframework.stereotype.Service;
  * the server has checked the whole content against the announced SHA-256 and stored it. Each received
  * chunk is forced to disk before its new offset is answered, so an acknowledged byte is never lost.
  * Only the person and device that announced a photo send its content; anyone else is refused before a
- * byte is written, and a refused chunk leaves the partial upload as it was. The sync protocol serves it
+ * byte is written, and a refused chunk leaves the partial upload as it was. Complete content that the
+ * photo's checks refuse is deleted, and the upload starts again from offset 0. The sync protocol serves it
  * ({@code /api/v1/sync/uploads}); partial uploads live in {@code fieldbook.attachments.upload-directory}.
  */
 @Service
@@ -130,16 +131,9 @@ public class PhotoUploads {
         if (Files.size(partial) < photo.sizeBytes()) {
             return state(photo);
         }
-        try {
-            Photo stored = photos.receive(photoId, partial, actor);
-            Files.deleteIfExists(partial);
-            return state(stored);
-        } catch (RejectedRequest refused) {
-            if (refused.getBody().getType() != null && refused.getBody().getType().toString().endsWith("/hash-mismatch")) {
-                Files.deleteIfExists(partial);
-            }
-            throw refused;
-        }
+        Photo stored = photos.receive(photoId, partial, actor);
+        Files.deleteIfExists(partial);
+        return state(stored);
     }
 
     /** Appends the body to the partial upload and forces it to disk; one longer than its room is taken back. */

@@ -48,7 +48,12 @@ public class Photos {
 
     /**
      * Takes the complete content of a pending photo from a file, checking it against the announced
-     * SHA-256 and by its leading bytes. Returns once the content is durable and the photo is stored.
+     * SHA-256 and inspecting it as an upload is (its type, its whole container, its declared pixels).
+     * Returns once the content is durable and the photo is stored.
+     *
+     * @throws app.fieldbook.RejectedRequest 422 {@code hash-mismatch}, {@code malformed-photo} or
+     *     {@code too-many-pixels}, or 415 {@code unsupported-photo-type}; the file is then deleted and the photo
+     *     stays pending
      */
     public Photo receive(UUID photoId, Path content, Actor actor) throws IOException {
         return attaching.receive(photoId, content, actor).toWire();

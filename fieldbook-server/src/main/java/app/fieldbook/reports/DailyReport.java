@@ -25,7 +25,9 @@ import org.springframework.http.HttpStatus;
 /**
  * A field worker's report of one site and one day, and the rules of its life cycle: only the author
  * edits a draft or returned report; submitting a submitted report again changes nothing; a manager
- * returns or approves a submitted report; an approved report is read-only until a manager reopens it.
+ * returns or approves a submitted report; an approved report is read-only until a manager reopens it. Nobody
+ * decides on a report they wrote (segregation of duties): its author may not return, approve or reopen it,
+ * whatever their role is now (a worker who became the site's manager, say).
  * Every transition yields the next state, with the next version, and the event that says what happened.
  */
 record DailyReport(
@@ -90,6 +92,7 @@ record DailyReport(
 
     Transition returnToAuthor(Actor manager, String comment, OffsetDateTime now) {
         requireManager(manager, "return");
+        requireNotAuthor(manager, "return");
         if (status != ReportStatus.SUBMITTED) {
             throw notAllowedIn("returned");
         }
@@ -100,6 +103,7 @@ record DailyReport(
     /** Approves a submitted report; an approved report stays as it is. */
     Transition approve(Actor manager, OffsetDateTime now) {
         requireManager(manager, "approve");
+        requireNotAuthor(manager, "approve");
         return switch (status) {
             case APPROVED -> unchanged();
             case SUBMITTED -> next(ReportApproved::new, manager, now, ReportStatus.APPROVED, content, null,
@@ -111,6 +115,7 @@ record DailyReport(
     /** Makes an approved report editable by its author again, saying why. */
     Transition reopen(Actor manager, String comment, OffsetDateTime now) {
         requireManager(manager, "reopen");
+        requireNotAuthor(manager, "reopen");
         if (status != ReportStatus.APPROVED) {
             throw notAllowedIn("reopened");
         }
@@ -210,6 +215,14 @@ record DailyReport(
         if (!actor.id().equals(authorId)) {
             throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-author", "Only the author may " + action,
                     "Only the author of a daily report may " + action + " it.");
+        }
+    }
+
+    /** Segregation of duties: a decision on a report is never its author's, whatever their role is now. */
+    private void requireNotAuthor(Actor manager, String action) {
+        if (manager.id().equals(authorId)) {
+            throw new RejectedRequest(HttpStatus.FORBIDDEN, "own-report", "Not on your own report",
+                    "Nobody may " + action + " a daily report they wrote; another manager of the site decides on it.");
         }
     }
 

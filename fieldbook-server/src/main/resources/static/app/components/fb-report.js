@@ -515,7 +515,9 @@ class FbReport extends Screen {
   }
 
   review() {
-    if (this.account.role !== 'MANAGER' || this.record?.fields.status !== 'SUBMITTED') {
+    // nobody decides on a report they wrote, whatever their role is now (the server refuses it: own-report)
+    if (this.account.role !== 'MANAGER' || this.record?.fields.status !== 'SUBMITTED'
+        || this.record.authorId === this.account.id) {
       return '';
     }
     const at = this.queue.indexOf(this.record.id);

@@ -117,7 +117,7 @@ class PhotoTest {
 
     @Test
     void heicIsAcceptedByItsContentButHasNoThumbnail() {
-        Api.Answer uploaded = worker.api().upload("/api/v1/reports/" + report + "/photos", Images.heicHeader(),
+        Api.Answer uploaded = worker.api().upload("/api/v1/reports/" + report + "/photos", Images.heic(),
                 "photo.jpg", Map.of());
         expect(uploaded, 201);
         assertThat(uploaded.body().path("contentType").asString()).isEqualTo("image/heic");

@@ -95,6 +95,20 @@ class DailyReportTest {
     }
 
     @Test
+    void theAuthorNeverDecidesOnTheirOwnReportEvenAfterBecomingAManager() {
+        Actor promoted = new Actor(author.id(), author.login(), author.name(), Role.MANAGER);
+        DailyReport submitted = draft.submit(author, NOW).report();
+        assertRefused(() -> submitted.approve(promoted, NOW), 403, "own-report");
+        assertRefused(() -> submitted.returnToAuthor(promoted, "x", NOW), 403, "own-report");
+        assertRefused(() -> submitted.moveTo(ReportStatus.APPROVED, promoted, null, NOW), 403, "own-report");
+        assertRefused(() -> submitted.moveTo(ReportStatus.RETURNED, promoted, null, NOW), 403, "own-report");
+        DailyReport approved = submitted.approve(manager, NOW).report();
+        assertRefused(() -> approved.approve(promoted, NOW), 403, "own-report");
+        assertRefused(() -> approved.reopen(promoted, "x", NOW), 403, "own-report");
+        assertRefused(() -> approved.moveTo(ReportStatus.RETURNED, promoted, null, NOW), 403, "own-report");
+    }
+
+    @Test
     void onlyTheAuthorDeletesAndOnlyADraft() {
         draft.requireDeletableBy(author);
         assertRefused(() -> draft.requireDeletableBy(colleague), 403);
@@ -159,6 +173,13 @@ class DailyReportTest {
     private static void assertRefused(Runnable change, int status) {
         assertThatThrownBy(change::run).isInstanceOfSatisfying(RejectedRequest.class,
                 rejected -> assertThat(rejected.getStatusCode().value()).isEqualTo(status));
+    }
+
+    private static void assertRefused(Runnable change, int status, String problemType) {
+        assertThatThrownBy(change::run).isInstanceOfSatisfying(RejectedRequest.class, rejected -> {
+            assertThat(rejected.getStatusCode().value()).isEqualTo(status);
+            assertThat(rejected.getBody().getType()).hasToString(RejectedRequest.TYPE_BASE + problemType);
+        });
     }
 
     private static ReportContent content(String work) {

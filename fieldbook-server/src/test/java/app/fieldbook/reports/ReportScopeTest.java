@@ -113,6 +113,34 @@ class ReportScopeTest {
     }
 
     @Test
+    void aWorkerPromotedToManagerCannotApproveReturnOrReopenTheirOwnReport() {
+        String portfolio = world.portfolio(northSite);
+        world.promoteToManager(northWorker, portfolio);
+        Map<String, Object> stored = row(northReport);
+        long events = auditEventsOf(northReport);
+        for (Api.Answer refused : List.of(northWorker.api().post("/api/v1/reports/" + northReport + "/approve"),
+                northWorker.api().post("/api/v1/reports/" + northReport + "/return", Map.of("comment", "Mine")))) {
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.isProblem()).isTrue();
+            assertThat(refused.problemType()).endsWith("/own-report");
+        }
+        assertThat(row(northReport)).isEqualTo(stored);
+        assertThat(auditEventsOf(northReport)).isEqualTo(events);
+
+        expect(northManager.api().post("/api/v1/reports/" + northReport + "/approve"), 200);
+        Api.Answer reopen = northWorker.api().post("/api/v1/reports/" + northReport + "/reopen",
+                Map.of("comment", "Mine"));
+        assertThat(reopen.status()).isEqualTo(403);
+        assertThat(reopen.problemType()).endsWith("/own-report");
+        assertThat(northManager.api().get("/api/v1/reports/" + northReport).body().path("status").asString())
+                .isEqualTo("APPROVED");
+
+        String colleagues = draft(secondNorthWorker, northSite, DAY);
+        expect(secondNorthWorker.api().post("/api/v1/reports/" + colleagues + "/submit"), 200);
+        expect(northWorker.api().post("/api/v1/reports/" + colleagues + "/approve"), 200);
+    }
+
+    @Test
     void managerReadsAndApprovesReportsOfTheirPortfolioOnly() {
         assertThat(idsOf(northManager.api().get("/api/v1/reports?size=500")))
                 .contains(northReport).doesNotContain(southReport);
@@ -193,6 +221,11 @@ class ReportScopeTest {
     private List<String> idsOf(Api.Answer page) {
         expect(page, 200);
         return page.body().path("items").valueStream().map(item -> item.path("id").asString()).toList();
+    }
+
+    private long auditEventsOf(String reportId) {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE entity_id = ?").param(reportId).query(Long.class)
+                .single();
     }
 
     private long reportCount() {

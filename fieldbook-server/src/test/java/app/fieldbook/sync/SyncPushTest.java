@@ -290,6 +290,28 @@ class SyncPushTest {
     }
 
     @Test
+    void aWorkerPromotedToManagerCannotApproveOrReturnTheirOwnReportBySync() {
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(8), "Mine")).path("entityId").asString();
+        phone.push(phone.update(report, 1, Map.of("status", edit("DRAFT", "SUBMITTED"))));
+        world.promoteToManager(worker, world.portfolio(site));
+        long events = jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE entity_id = ?").param(report)
+                .query(Long.class).single();
+        JsonNode approve = phone.push(phone.update(report, 2, Map.of("status", edit("SUBMITTED", "APPROVED"))));
+        JsonNode giveBack = tablet.push(tablet.update(report, 2, Map.of("status", edit("SUBMITTED", "RETURNED"),
+                "returnComment", edit(null, "Mine"))));
+        for (JsonNode refused : List.of(approve, giveBack)) {
+            assertThat(refused.path("outcome").asString()).isEqualTo("REJECTED");
+            assertThat(refused.path("status").asInt()).isEqualTo(403);
+            assertThat(refused.path("problemType").asString()).endsWith("/own-report");
+        }
+        JsonNode stored = worker.api().get("/api/v1/reports/" + report).body();
+        assertThat(stored.path("status").asString()).isEqualTo("SUBMITTED");
+        assertThat(stored.path("version").asLong()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE entity_id = ?").param(report)
+                .query(Long.class).single()).isEqualTo(events);
+    }
+
+    @Test
     void anOldClientIsToldToUpdateAndTheDeviceStatusIsKept() {
         Map<String, Object> push = phone.request(List.of());
         push.put("clientVersion", "0.0.9");

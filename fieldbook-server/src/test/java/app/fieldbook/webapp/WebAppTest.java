@@ -141,6 +141,57 @@ class WebAppTest {
     }
 
     @Test
+    void aManagerWhoWroteAReportAsAFieldWorkerIsOfferedNoDecisionOnIt() throws Exception {
+        Api admin = as("admin");
+        String site = as("maria").get("/api/v1/sites?size=100").body().path("items").get(0).path("id").asString();
+        String portfolio = as("maria").get("/api/v1/portfolios").body().get(0).path("id").asString();
+        String promoted = workerOf(admin, site, "promoted");
+        String colleague = workerOf(admin, site, "colleague");
+        String own = submittedReport(promoted, site, "Own report of a future manager.");
+        String others = submittedReport(colleague, site, "A colleague's report.");
+        JsonNode account = admin.get("/api/v1/users/" + promoted).body();
+        assertThat(admin.put("/api/v1/users/" + promoted, Map.of("version", account.path("version").asLong(),
+                "name", account.path("name").asString(), "email", account.path("email").asString(),
+                "role", "MANAGER", "active", true)).status()).isEqualTo(200);
+        assertThat(admin.put("/api/v1/users/" + promoted + "/portfolios", Map.of("portfolioIds", List.of(portfolio)))
+                .status()).isEqualTo(200);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, account.path("login").asString());
+            page.navigate(base() + "/#/reports/" + others);
+            assertThat(page.locator("main")).containsText("A colleague's report.");
+            assertThat(page.locator("#decide-heading")).isVisible();
+            page.navigate(base() + "/#/reports/" + own);
+            assertThat(page.locator("main")).containsText("Own report of a future manager.");
+            assertThat(page.locator("section.decide")).hasCount(0);
+        }
+        // decided by the site's manager, so that no report of this test waits in anyone's review queue
+        for (String report : List.of(own, others)) {
+            assertThat(as("maria").post("/api/v1/reports/" + report + "/approve").status()).isEqualTo(200);
+        }
+    }
+
+    /** A new field worker of the site, made by the administrator; answers their id. */
+    private String workerOf(Api admin, String site, String name) {
+        String login = name + "-" + System.nanoTime();
+        Api.Answer created = admin.post("/api/v1/users", Map.of("login", login, "name", "Test " + name,
+                "email", login + "@test.fieldbook.app", "role", "WORKER", "password", PASSWORD));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(admin.put("/api/v1/users/" + created.id() + "/sites", Map.of("siteIds", List.of(site))).status())
+                .isEqualTo(200);
+        return created.id();
+    }
+
+    private String submittedReport(String workerId, String site, String work) {
+        String login = as("admin").get("/api/v1/users/" + workerId).body().path("login").asString();
+        Api worker = as(login);
+        Api.Answer created = worker.post("/api/v1/reports", Map.of("siteId", site, "date", "2023-01-02",
+                "content", Map.of("workPerformed", work)));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(worker.post("/api/v1/reports/" + created.id() + "/submit").status()).isEqualTo(200);
+        return created.id();
+    }
+
+    @Test
     void aWorkerSeesOnlyTheirSitesAndNotAnotherSitesReportEvenByItsAddress() throws Exception {
         String walterReport = as("walter").get("/api/v1/reports?size=50").body().path("items").get(0).path("id").asString();
         String north = siteId("N-01");
