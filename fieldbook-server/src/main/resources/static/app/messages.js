@@ -247,7 +247,7 @@ const en = {
   'users.email': 'E-mail',
   'users.role': 'Role',
   'users.password': 'Password',
-  'users.passwordRule': 'At least 12 characters.',
+  'users.passwordRule': 'At least 12 characters, not a common password, and not containing the login or the name.',
   'users.passwordEnds': 'Setting a new password signs the person out everywhere.',
   'users.mayUse': 'May sign in',
   'users.newPassword': 'New password',

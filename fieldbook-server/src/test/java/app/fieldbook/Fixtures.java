@@ -26,7 +26,7 @@ public final class Fixtures {
 
     public Fixtures(int port) {
         this.anonymous = Api.anonymous(port);
-        this.admin = anonymous.signIn("test-admin", "test-admin-password");
+        this.admin = anonymous.signIn("test-admin", "granite-kettle-orbit");
     }
 
     public Api admin() {

@@ -39,13 +39,13 @@ class OverloadTest {
 
     @Test
     void requestsThatCannotGetADatabaseConnectionAreAnsweredBusyWithRetryAfter() throws Exception {
-        Api admin = Api.anonymous(port).signIn("test-admin", "test-admin-password");
+        Api admin = Api.anonymous(port).signIn("test-admin", "granite-kettle-orbit");
         try (Connection taken = dataSource.getConnection(); Connection alsoTaken = dataSource.getConnection()) {
             Api.Answer authenticated = admin.get("/api/v1/auth/me");
             assertBusy(authenticated);
 
             Api.Answer signIn = Api.anonymous(port).post("/api/v1/auth/tokens",
-                    Map.of("login", "test-admin", "password", "test-admin-password"));
+                    Map.of("login", "test-admin", "password", "granite-kettle-orbit"));
             assertBusy(signIn);
         }
         assertThat(admin.get("/api/v1/auth/me").status()).isEqualTo(200);
@@ -66,7 +66,7 @@ class OverloadTest {
             HeldPasswordCheck.release();
         }
         assertThat(signIn.get(20, TimeUnit.SECONDS).status()).isEqualTo(401);
-        assertThat(Api.anonymous(port).signIn("test-admin", "test-admin-password").token()).isNotBlank();
+        assertThat(Api.anonymous(port).signIn("test-admin", "granite-kettle-orbit").token()).isNotBlank();
     }
 
     /** The application's password encoder, except that checking {@link #PASSWORD} waits until released. */

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param url the server, loopback only: {@code http://127.0.0.1:PORT}
  * @param adminLogin an administrator, who creates the sites and people of the {@link World}
  * @param adminPassword that administrator's password
- * @param password the password given to every account the load test creates (12 characters or more)
+ * @param password the password given to every account the load test creates; it must pass the server's password
+ *     policy, so it contains neither a login nor a word of a name such as "Load Worker 01"
  * @param devices devices pushing at once, one field worker each
  * @param pushBatch operations per push
  * @param pushWarmUp how long devices push before the measured window opens
@@ -41,8 +42,8 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
         LoadSettings settings = new LoadSettings(
                 text("fieldbook.url", "http://127.0.0.1:8080"),
                 text("fieldbook.admin.login", "load-admin"),
-                text("fieldbook.admin.password", "load-admin-password"),
-                text("fieldbook.load.password", "load-test-password"),
+                text("fieldbook.admin.password", "harbour-signal-ember"),
+                text("fieldbook.load.password", "quarry-lantern-meadow"),
                 number("fieldbook.load.devices", 20),
                 number("fieldbook.load.push.batch", 100),
                 Duration.ofSeconds(number("fieldbook.load.push.warmup-seconds", 20)),

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * Production has no default accounts. On start, when no active administrator exists and
  * {@code fieldbook.identity.first-administrator.login} and {@code .password} are given (for example as
  * environment variables {@code FIELDBOOK_IDENTITY_FIRSTADMINISTRATOR_LOGIN} and {@code _PASSWORD}),
- * that administrator is created. Once one exists, the settings are ignored.
+ * that administrator is created. Once one exists, the settings are ignored. A password that the
+ * {@link PasswordPolicy} refuses stops the start with the rule it breaks.
  */
 @Component
 class FirstAdministrator implements ApplicationRunner {
@@ -19,11 +20,14 @@ class FirstAdministrator implements ApplicationRunner {
 
     private final Users users;
     private final UserAdministration administration;
+    private final PasswordPolicy policy;
     private final IdentitySettings settings;
 
-    FirstAdministrator(Users users, UserAdministration administration, IdentitySettings settings) {
+    FirstAdministrator(Users users, UserAdministration administration, PasswordPolicy policy,
+            IdentitySettings settings) {
         this.users = users;
         this.administration = administration;
+        this.policy = policy;
         this.settings = settings;
     }
 
@@ -38,9 +42,10 @@ class FirstAdministrator implements ApplicationRunner {
                     + "(environment FIELDBOOK_IDENTITY_FIRSTADMINISTRATOR_LOGIN and _PASSWORD) and restart to create one.");
             return;
         }
-        if (first.password().length() < 12) {
-            throw new IllegalStateException("The first administrator's password must have at least 12 characters.");
-        }
+        policy.refusal(first.password(), first.login(), first.name()).ifPresent(reason -> {
+            throw new IllegalStateException("The first administrator's password (fieldbook.identity.first-administrator"
+                    + ".password) is not accepted: it " + reason + ".");
+        });
         String email = first.email() == null || first.email().isBlank() ? first.login() + "@localhost" : first.email();
         administration.create(new UserAdministration.NewAccount(null, first.login(), first.name(), email,
                 Role.ADMINISTRATOR, first.password()), null);

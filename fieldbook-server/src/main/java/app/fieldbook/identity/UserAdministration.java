@@ -7,6 +7,8 @@ import app.fieldbook.identity.UserEvent.UserDisabled;
 import app.fieldbook.identity.UserEvent.UserEdited;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -16,7 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Creating, changing and disabling accounts. Every change publishes its {@link UserEvent} inside its
- * transaction; disabling an account revokes all its sessions and tokens in the same transaction.
+ * transaction; disabling an account revokes all its sessions and tokens in the same transaction. A password that
+ * the {@link PasswordPolicy} refuses is answered 400 with a field error on {@code password}, and nothing is
+ * written.
  */
 @Service
 class UserAdministration {
@@ -32,14 +36,16 @@ class UserAdministration {
     private final Users users;
     private final Credentials credentials;
     private final PasswordEncoder passwords;
+    private final PasswordPolicy policy;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    UserAdministration(Users users, Credentials credentials, PasswordEncoder passwords,
+    UserAdministration(Users users, Credentials credentials, PasswordEncoder passwords, PasswordPolicy policy,
             ApplicationEventPublisher events, Clock clock) {
         this.users = users;
         this.credentials = credentials;
         this.passwords = passwords;
+        this.policy = policy;
         this.events = events;
         this.clock = clock;
     }
@@ -47,6 +53,7 @@ class UserAdministration {
     /** Creates an account; {@code actor} is the administrator, or {@code null} for the first administrator. */
     @Transactional
     public User create(NewAccount account, Actor actor) {
+        requireAllowed(account.password(), account.login(), account.name());
         if (users.findByLogin(account.login()).isPresent()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "login-taken", "Login taken",
                     "Another account already has the login " + account.login() + ".");
@@ -57,7 +64,7 @@ class UserAdministration {
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
         User user = new User(account.id() == null ? UUID.randomUUID() : account.id(), account.login(), account.name(),
-                account.email(), account.role(), account.password() == null ? null : passwords.encode(account.password()),
+                account.email(), account.role(), passwords.encode(account.password()),
                 true, 1, now, now);
         users.insert(user);
         events.publishEvent(new UserCreated(actor, user.id(), user.auditedFields()));
@@ -91,6 +98,7 @@ class UserAdministration {
     @Transactional
     public User setPassword(UUID id, String password, Actor actor) {
         User before = users.findById(id).orElseThrow(() -> RejectedRequest.notFound("User", id));
+        requireAllowed(password, before.login(), before.name());
         User after = new User(before.id(), before.login(), before.name(), before.email(), before.role(),
                 passwords.encode(password), before.active(), before.version() + 1, before.createdAt(),
                 OffsetDateTime.now(clock));
@@ -98,6 +106,18 @@ class UserAdministration {
         credentials.revokeAllOf(id, OffsetDateTime.now(clock));
         events.publishEvent(new PasswordChanged(actor, id));
         return after;
+    }
+
+    private void requireAllowed(String password, String login, String name) {
+        policy.refusal(password, login, name).ifPresent(reason -> {
+            throw new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                    "The password is not accepted; its field error says which rule it breaks.",
+                    Map.of("errors", List.of(new FieldError("password", reason))));
+        });
+    }
+
+    /** A field error of the problem, in the shape of those of Bean Validation. */
+    private record FieldError(String field, String message) {
     }
 
     private void write(User before, User after) {

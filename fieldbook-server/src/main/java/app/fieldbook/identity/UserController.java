@@ -31,6 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
 @PreAuthorize("hasRole('ADMINISTRATOR')")
 class UserController {
 
+    /** The length rule at the edge; the other rules of a password are the {@link PasswordPolicy}'s. */
+    private static final String PASSWORD_LENGTH = "must have at least 12 and at most 200 characters";
+
     record UserView(UUID id, String login, String name, String email, Role role, boolean active, long version,
             OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
@@ -46,7 +49,7 @@ class UserController {
             @NotBlank @Size(max = 200) String name,
             @NotBlank @Email @Size(max = 320) String email,
             @NotNull Role role,
-            @NotBlank @Size(min = 12, max = 200, message = "must be 12 to 200 characters") String password) {
+            @NotBlank @Size(min = 12, max = 200, message = PASSWORD_LENGTH) String password) {
     }
 
     record UserChange(
@@ -57,7 +60,7 @@ class UserController {
             @NotNull Boolean active) {
     }
 
-    record NewPassword(@NotBlank @Size(min = 12, max = 200, message = "must be 12 to 200 characters") String password) {
+    record NewPassword(@NotBlank @Size(min = 12, max = 200, message = PASSWORD_LENGTH) String password) {
     }
 
     private final Users users;

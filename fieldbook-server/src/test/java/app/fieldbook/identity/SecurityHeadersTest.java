@@ -19,7 +19,7 @@ class SecurityHeadersTest {
     @Test
     void answersCarryReferrerAndPermissionsPoliciesNosniffAndNoFraming() {
         Api anonymous = Api.anonymous(port);
-        Api admin = anonymous.signIn("test-admin", "test-admin-password");
+        Api admin = anonymous.signIn("test-admin", "granite-kettle-orbit");
         for (Api.Answer answer : List.of(anonymous.get("/"), anonymous.get("/api/v1/reports"), admin.get("/api/v1/sites"))) {
             HttpHeaders headers = answer.raw().headers();
             assertThat(headers.firstValue("Referrer-Policy")).as(answer.raw().uri().toString()).contains("same-origin");

@@ -661,6 +661,11 @@ class WebAppTest {
             page.locator("#user-name").fill("Edgar East");
             page.locator("#user-email").fill("edgar@demo.fieldbook.app");
             page.locator("#user-role").selectOption("MANAGER");
+            int usersBefore = as("admin").get("/api/v1/users").body().path("total").asInt();
+            page.locator("#user-password").fill("edgar-at-the-east-depot");
+            page.getByText("Create user").click();
+            assertThat(page.getByTestId("error")).containsText("password: must not contain the login");
+            assertThat(as("admin").get("/api/v1/users").body().path("total").asInt()).isEqualTo(usersBefore);
             page.locator("#user-password").fill("a long first password");
             page.getByText("Create user").click();
             assertThat(page.locator("h1")).hasText("Edgar East");
