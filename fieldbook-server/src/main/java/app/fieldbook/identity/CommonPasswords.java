@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bundled list of common and breached passwords ({@code common-passwords.txt.gz} beside this class; source,
- * licence and selection in docs/adr/0010-common-password-list.md), lower-cased, read once at start. The
+ * licence and selection in docs/adr/0011-common-password-list.md), lower-cased, read once at start. The
  * entries are held as one sorted block of ASCII bytes with the offset of each entry, about 2 MB for the 139,973
  * entries, where a set of strings would take about four times as much.
  */
