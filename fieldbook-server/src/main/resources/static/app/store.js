@@ -358,6 +358,21 @@ export async function uploadProgress(photoId, offset, error = null) {
   changedHere();
 }
 
+/**
+ * The server refused the photo's content for good (not a photo it accepts, say): it is not sent again,
+ * and the device keeps its copy, which the person can still save elsewhere.
+ */
+export async function photoRefused(photoId, detail) {
+  const database = await db();
+  const tx = database.transaction('photos', 'readwrite');
+  const photo = await tx.store.get(photoId);
+  if (photo) {
+    await tx.store.put({ ...photo, refused: detail, lastError: detail });
+  }
+  await tx.done;
+  changedHere();
+}
+
 /** The server holds the photo (its receipt): only now the device's copy goes; the thumbnail stays. */
 export async function uploaded(photoId, receipt) {
   const database = await db();

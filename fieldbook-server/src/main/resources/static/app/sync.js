@@ -191,6 +191,7 @@ export class SyncEngine extends EventTarget {
     const device = { 'Fieldbook-Device-Id': await store.deviceId() };
     let state = await request('POST', '/api/v1/sync/uploads', { photoId: photo.id, sha256: photo.sha256, size: photo.size },
       device);
+    let mismatches = 0;
     for (let chunks = 0; !state.receipt && chunks < 100_000; chunks++) {
       await store.uploadProgress(photo.id, state.offset);
       const bytes = photo.blob.slice(state.offset, Math.min(photo.size, state.offset + CHUNK));
@@ -199,9 +200,15 @@ export class SyncEngine extends EventTarget {
       } catch (failure) {
         if (failure instanceof Refused && failure.status === 409 && Number.isInteger(failure.problem.offset)) {
           state = { offset: failure.problem.offset };
-        } else if (failure instanceof Refused && failure.status === 422) {
+        } else if (failure instanceof Refused && failure.status === 422
+            && String(failure.problem.type || '').endsWith('/hash-mismatch') && ++mismatches <= 2) {
+          // bytes damaged on the way: the server dropped them, send the photo again from its start
           await store.uploadProgress(photo.id, 0, describe(failure));
           state = await request('GET', path, undefined, device);
+        } else if (failure instanceof Refused && [403, 404, 413, 415, 422].includes(failure.status)) {
+          // the server will never take this content: no more tries; the device keeps its copy
+          await store.photoRefused(photo.id, describe(failure));
+          return;
         } else {
           await store.uploadProgress(photo.id, state.offset, describe(failure));
           throw failure;

@@ -831,6 +831,45 @@ class WebAppTest {
     }
 
     @Test
+    void aPhotoWhoseContentTheServerRefusesIsNotSentAgain() throws Exception {
+        String north = siteId("N-01");
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
+            browser.onRequest(request -> {
+                if (request.method().equals("PATCH") && request.url().contains("/api/v1/sync/uploads/")) {
+                    chunks.incrementAndGet();
+                }
+            });
+            // a JPEG's start followed by garbage, as a device whose photo went wrong would hold it
+            Map<?, ?> photo = (Map<?, ?>) page.evaluate("""
+                    async (siteId) => {
+                      const store = await import('/app/store.js');
+                      const me = await store.account();
+                      const id = crypto.randomUUID();
+                      await store.saveReport({ id, siteId, date: '2024-06-03' }, { workPerformed: 'Fencing.' }, me);
+                      const bytes = new Uint8Array(4096).map((_, i) => (i * 31 + 7) % 251);
+                      bytes.set([0xFF, 0xD8, 0xFF, 0xE0], 0);
+                      const digest = await crypto.subtle.digest('SHA-256', bytes);
+                      const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+                      const blob = new Blob([bytes], { type: 'image/jpeg' });
+                      const photoId = await store.addPhoto(id, { sha256, size: bytes.length,
+                        takenAt: new Date().toISOString(), blob, thumb: blob }, 'Gate', me);
+                      const engine = document.querySelector('fb-app').engine;
+                      await engine.syncNow();
+                      await engine.syncNow();
+                      const held = (await store.photosOf(id)).find((p) => p.id === photoId);
+                      return { photoId, refused: held.refused ?? null, copy: !!held.blob };
+                    }""", north);
+            assertThat((String) photo.get("refused")).as("the photo is marked refused").contains("422");
+            assertThat(photo.get("copy")).as("the device keeps its copy").isEqualTo(true);
+            assertThat(chunks.get()).as("upload requests for content the server refuses").isLessThanOrEqualTo(2);
+            JsonNode onServer = as("walter").get("/api/v1/photos/" + photo.get("photoId")).body();
+            assertThat(onServer.path("pending").asBoolean()).as("the server stored nothing").isTrue();
+        }
+    }
+
+    @Test
     void aSubmissionIsNotSentWhileAPhotoAttachedBeforeItWaitsToBeAnnounced() throws Exception {
         String north = siteId("N-01");
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
