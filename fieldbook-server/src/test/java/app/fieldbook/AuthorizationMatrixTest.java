@@ -228,6 +228,10 @@ class AuthorizationMatrixTest {
                 Api.Answer answer = row.request().apply(call);
                 softly.assertThat(answer.status()).as("%s as %s: %s", row.endpoint(), caller, answer)
                         .isEqualTo(expected);
+                if (expected == 401) {
+                    softly.assertThat(answer.problemType()).as("%s as %s: unauthenticated", row.endpoint(), caller)
+                            .endsWith("/unauthenticated");
+                }
                 if (expected == 404) {
                     softly.assertThat(answer.problemType()).as("%s as %s: out of scope", row.endpoint(), caller)
                             .endsWith("/not-found");
