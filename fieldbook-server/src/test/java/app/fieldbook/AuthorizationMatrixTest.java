@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.DynamicTest;
@@ -124,13 +126,13 @@ class AuthorizationMatrixTest {
                     c -> c.get(c.path(c.world.submittedReport))),
             row("PUT", "/api/v1/reports/{id}", "401 200 404 403 404 403 403 401 401 401",
                     c -> {
-                        Record draft = c.world.draft();
+                        Versioned draft = c.world.draft();
                         return c.put(c.path(draft.id()), Map.of("version", draft.version(),
                                 "content", Fixtures.content("Edited")));
                     }),
             row("DELETE", "/api/v1/reports/{id}", "401 204 404 403 404 403 403 401 401 401",
                     c -> {
-                        Record draft = c.world.draft();
+                        Versioned draft = c.world.draft();
                         return c.delete(c.path(draft.id()) + "?version=" + draft.version());
                     }),
             row("POST", "/api/v1/reports/{id}/submit", "401 200 404 403 404 403 403 401 401 401",
@@ -159,7 +161,7 @@ class AuthorizationMatrixTest {
                     c -> c.get(c.path(c.world.photo))),
             row("DELETE", "/api/v1/photos/{id}", "401 204 404 403 403 403 403 401 401 401",
                     c -> {
-                        Record photo = c.world.photoOnDraft();
+                        Versioned photo = c.world.photoOnDraft();
                         return c.delete(c.path(photo.id()) + "?version=" + photo.version());
                     }),
 
@@ -303,7 +305,7 @@ class AuthorizationMatrixTest {
     }
 
     /** A record to act on: its id and version. */
-    record Record(String id, long version) {
+    record Versioned(String id, long version) {
     }
 
     /**
@@ -377,7 +379,7 @@ class AuthorizationMatrixTest {
                     "application/offset+octet-stream", headers));
         }
 
-        private Api.Answer guarded(java.util.function.Supplier<Api.Answer> request) {
+        private Api.Answer guarded(Supplier<Api.Answer> request) {
             if (database == null) {
                 return request.get();
             }
@@ -401,7 +403,7 @@ class AuthorizationMatrixTest {
         private final JdbcClient jdbc;
         private final AtomicInteger days = new AtomicInteger();
         private final Map<Caller, Api> callers = new EnumMap<>(Caller.class);
-        private final Map<Api, Person> people = new java.util.IdentityHashMap<>();
+        private final Map<Api, Person> people = new IdentityHashMap<>();
         final String ownSite;
         final String otherSite;
         final String ownPortfolio;
@@ -440,7 +442,7 @@ class AuthorizationMatrixTest {
             callers.put(Caller.REVOKED_TOKEN, revoked(fixtures.worker(ownSite)));
             callers.put(Caller.EXPIRED_TOKEN, expired(fixtures.worker(ownSite)));
 
-            Record report = draft();
+            Versioned report = draft();
             photo = created(worker.api().postBytes("/api/v1/reports/" + report.id() + "/photos", JPEG,
                     MediaType.IMAGE_JPEG_VALUE));
             expect(worker.api().post("/api/v1/reports/" + report.id() + "/submit"), 200);
@@ -467,10 +469,10 @@ class AuthorizationMatrixTest {
             return FIRST_DAY.plusDays(days.incrementAndGet());
         }
 
-        Record draft() {
+        Versioned draft() {
             JsonNode report = expect(worker.api().post("/api/v1/reports", Fixtures.report(ownSite, nextDay())), 201)
                     .body();
-            return new Record(report.path("id").asString(), report.path("version").asLong());
+            return new Versioned(report.path("id").asString(), report.path("version").asLong());
         }
 
         String submitted() {
@@ -485,10 +487,10 @@ class AuthorizationMatrixTest {
             return report;
         }
 
-        Record photoOnDraft() {
+        Versioned photoOnDraft() {
             JsonNode photo = expect(worker.api().postBytes("/api/v1/reports/" + draft().id() + "/photos", JPEG,
                     MediaType.IMAGE_JPEG_VALUE), 201).body();
-            return new Record(photo.path("id").asString(), photo.path("version").asLong());
+            return new Versioned(photo.path("id").asString(), photo.path("version").asLong());
         }
 
         /** A conflict of the worker's two devices over the work performed on a report of their own site. */
