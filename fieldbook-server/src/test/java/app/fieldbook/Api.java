@@ -135,6 +135,13 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
     }
 
+    /** Sends {@code content} as the body of any method, with the given content type and headers. */
+    public Answer sendBytes(String method, String path, byte[] content, String contentType, Map<String, String> headers) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("Content-Type", contentType);
+        return exchange(request(path, all).method(method, HttpRequest.BodyPublishers.ofByteArray(content)));
+    }
+
     private HttpRequest.Builder request(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (token != null) {
