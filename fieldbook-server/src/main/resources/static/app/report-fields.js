@@ -1,4 +1,4 @@
-// A daily report as the flat set of fields the sync protocol speaks (fieldbook-protocol ReportFields):
+// A daily report as the flat set of fields the sync protocol speaks (fieldbook-protocol ReportField):
 // text fields as strings or null, the temperature as a number, the crew as the whole list of rows.
 
 export const CONTENT = ['weather.conditions', 'weather.temperatureCelsius', 'crew', 'workPerformed', 'delays',

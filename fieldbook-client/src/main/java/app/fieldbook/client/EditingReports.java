@@ -10,10 +10,9 @@ import app.fieldbook.client.store.StoredUpload;
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.ReportContent;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
-import app.fieldbook.protocol.Weather;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -61,10 +60,10 @@ final class EditingReports {
             OffsetDateTime now = OffsetDateTime.now(clock);
             ObjectNode fields = values.of(siteId, date, ReportStatus.DRAFT, null, written);
             ObjectNode changes = fields.objectNode();
-            changes.set(ReportFields.SITE_ID, fields.get(ReportFields.SITE_ID));
-            changes.set(ReportFields.DATE, fields.get(ReportFields.DATE));
-            for (String name : ReportFields.CONTENT) {
-                changes.set(name, fields.get(name));
+            for (ReportField field : ReportField.values()) {
+                if (field.writtenBy() == ReportField.WrittenBy.CREATION || field.isContent()) {
+                    changes.set(field.wireName(), fields.get(field.wireName()));
+                }
             }
             store.outbox().append(UUID.randomUUID(), SyncProtocol.REPORT, id, OperationKind.CREATE, changes, null, now);
             StoredReport report = new StoredReport(id, siteId, date, author.id(), fields, null, 0, null, false, now);
@@ -80,7 +79,7 @@ final class EditingReports {
         return store.inTransaction(() -> {
             StoredReport report = editable(id);
             ObjectNode fields = values.withContent(report.fields(), written);
-            ObjectNode changes = values.changed(report.fields(), fields, ReportFields.CONTENT);
+            ObjectNode changes = values.changed(report.fields(), fields, ReportField.contentNames());
             if (changes.isEmpty()) {
                 return report;
             }
@@ -97,7 +96,7 @@ final class EditingReports {
         return store.inTransaction(() -> {
             StoredReport report = editable(id);
             ObjectNode changes = report.fields().objectNode();
-            changes.put(ReportFields.STATUS, ReportStatus.SUBMITTED.name());
+            changes.put(ReportField.STATUS.wireName(), ReportStatus.SUBMITTED.name());
             OffsetDateTime now = OffsetDateTime.now(clock);
             store.outbox().append(UUID.randomUUID(), SyncProtocol.REPORT, id, OperationKind.UPDATE, changes, null, now);
             StoredReport submitted = report.withFields(values.applied(report.fields(), changes), now);
@@ -148,16 +147,19 @@ final class EditingReports {
      * and {@code CrewRow}), so that a person hears of it while writing, not after a sync.
      */
     static void requireValid(ReportContent content) {
-        Weather weather = content.weather();
-        requireLength("The weather conditions", weather.conditions(), 200);
-        BigDecimal temperature = weather.temperatureCelsius();
+        for (ReportField field : ReportField.content()) {
+            if (field.kind() == ReportField.Kind.TEXT) {
+                requireLength("The " + field.label(), (String) field.valueIn(content), field.maxLength());
+            }
+        }
+        BigDecimal temperature = content.weather().temperatureCelsius();
         if (temperature != null && (temperature.compareTo(new BigDecimal("-90")) < 0
                 || temperature.compareTo(new BigDecimal("70")) > 0 || temperature.stripTrailingZeros().scale() > 1)) {
             throw new ChangeRefused("The temperature must be between -90 and 70 °C, with at most one decimal: "
                     + temperature.toPlainString() + ".");
         }
-        if (content.crew().size() > 200) {
-            throw new ChangeRefused("A report has at most 200 crew rows.");
+        if (content.crew().size() > ReportField.CREW.maxLength()) {
+            throw new ChangeRefused("A report has at most " + ReportField.CREW.maxLength() + " crew rows.");
         }
         for (CrewRow row : content.crew()) {
             if (row.trade() == null || row.trade().isBlank() || row.trade().length() > 100) {
@@ -174,11 +176,6 @@ final class EditingReports {
                         + " must be a number from 0 with at most 6 digits and 2 decimals.");
             }
         }
-        requireLength("The work performed", content.workPerformed(), 20_000);
-        requireLength("The delays", content.delays(), 20_000);
-        requireLength("The safety incidents", content.safetyIncidents(), 20_000);
-        requireLength("The materials", content.materials(), 20_000);
-        requireLength("The notes", content.notes(), 20_000);
     }
 
     private static void requireLength(String what, String text, int max) {

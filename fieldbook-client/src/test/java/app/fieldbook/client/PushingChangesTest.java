@@ -16,7 +16,7 @@ import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.PullResponse;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
 import java.nio.file.Files;
@@ -123,7 +123,7 @@ class PushingChangesTest extends SignedInDeviceTest {
         assertThat(rejected.entityId()).isEqualTo(report.id());
         assertThat(rejected.status()).isEqualTo(409);
         assertThat(rejected.problemType()).endsWith("/report-status");
-        assertThat(rejected.changes()).containsEntry(ReportFields.WORK_PERFORMED, "Poured deck 5");
+        assertThat(rejected.changes()).containsEntry(ReportField.WORK_PERFORMED.wireName(), "Poured deck 5");
         assertThat(client.state().rejectedChanges()).isEqualTo(1);
 
         client.sync();

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.Weather;
 import java.math.BigDecimal;
@@ -36,14 +36,14 @@ class WritingReportsOfflineTest extends SignedInDeviceTest {
         assertThat(create.get("entityId").asString()).isEqualTo(report.id().toString());
         assertThat(create.get("baseVersion").asLong()).isZero();
         assertThat(create.get("changes").propertyNames()).containsExactlyInAnyOrderElementsOf(
-                concat(List.of(ReportFields.SITE_ID, ReportFields.DATE), ReportFields.CONTENT));
+                concat(List.of(ReportField.SITE_ID.wireName(), ReportField.DATE.wireName()), ReportField.contentNames()));
         create.get("changes").forEach(change -> assertThat(change.get("base").isNull()).isTrue());
         JsonNode changes = create.get("changes");
-        assertThat(changes.get(ReportFields.SITE_ID).get("value").asString()).isEqualTo(NORTH.id().toString());
-        assertThat(changes.get(ReportFields.DATE).get("value").asString()).isEqualTo("2025-06-02");
-        assertThat(changes.get(ReportFields.WEATHER_TEMPERATURE).get("value").decimalValue()).isEqualByComparingTo("18.5");
-        assertThat(changes.get(ReportFields.CREW).get("value").get(0).get("headcount").asInt()).isEqualTo(6);
-        assertThat(changes.get(ReportFields.DELAYS).get("value").isNull()).isTrue();
+        assertThat(changes.get(ReportField.SITE_ID.wireName()).get("value").asString()).isEqualTo(NORTH.id().toString());
+        assertThat(changes.get(ReportField.DATE.wireName()).get("value").asString()).isEqualTo("2025-06-02");
+        assertThat(changes.get(ReportField.WEATHER_TEMPERATURE.wireName()).get("value").decimalValue()).isEqualByComparingTo("18.5");
+        assertThat(changes.get(ReportField.CREW.wireName()).get("value").get(0).get("headcount").asInt()).isEqualTo(6);
+        assertThat(changes.get(ReportField.DELAYS.wireName()).get("value").isNull()).isTrue();
         assertThat(create.get("madeAt").asString()).startsWith("2025-06-02T16:30");
         assertThat(client.report(report.id()).orElseThrow().version()).isEqualTo(1);
         assertThat(client.report(report.id()).orElseThrow().synced()).isTrue();
@@ -63,11 +63,11 @@ class WritingReportsOfflineTest extends SignedInDeviceTest {
         assertThat(update.get("kind").asString()).isEqualTo("UPDATE");
         assertThat(update.get("baseVersion").asLong()).isEqualTo(1);
         assertThat(update.get("changes").propertyNames())
-                .containsExactlyInAnyOrder(ReportFields.WORK_PERFORMED, ReportFields.NOTES);
-        assertThat(update.get("changes").get(ReportFields.WORK_PERFORMED).get("base").asString()).isEqualTo("Poured deck 4");
-        assertThat(update.get("changes").get(ReportFields.WORK_PERFORMED).get("value").asString())
+                .containsExactlyInAnyOrder(ReportField.WORK_PERFORMED.wireName(), ReportField.NOTES.wireName());
+        assertThat(update.get("changes").get(ReportField.WORK_PERFORMED.wireName()).get("base").asString()).isEqualTo("Poured deck 4");
+        assertThat(update.get("changes").get(ReportField.WORK_PERFORMED.wireName()).get("value").asString())
                 .isEqualTo("Poured deck 4 and 5");
-        assertThat(update.get("changes").get(ReportFields.NOTES).get("base").isNull()).isTrue();
+        assertThat(update.get("changes").get(ReportField.NOTES.wireName()).get("base").isNull()).isTrue();
         assertThat(client.report(report.id()).orElseThrow().version()).isEqualTo(2);
     }
 
@@ -85,7 +85,7 @@ class WritingReportsOfflineTest extends SignedInDeviceTest {
         JsonNode update = pushes.get(1).json().get("operations").get(0);
         assertThat(update.get("kind").asString()).isEqualTo("UPDATE");
         assertThat(update.get("baseVersion").asLong()).isEqualTo(1);
-        assertThat(update.get("changes").get(ReportFields.WORK_PERFORMED).get("base").asString())
+        assertThat(update.get("changes").get(ReportField.WORK_PERFORMED.wireName()).get("base").asString())
                 .isEqualTo("Poured deck 4");
         assertThat(client.state().outboxDepth()).isZero();
     }
@@ -99,7 +99,7 @@ class WritingReportsOfflineTest extends SignedInDeviceTest {
         client.sync();
 
         assertThat(submitted.status()).isEqualTo(ReportStatus.SUBMITTED);
-        JsonNode status = server.pushedOperations().getLast().get("changes").get(ReportFields.STATUS);
+        JsonNode status = server.pushedOperations().getLast().get("changes").get(ReportField.STATUS.wireName());
         assertThat(status.get("base").asString()).isEqualTo("DRAFT");
         assertThat(status.get("value").asString()).isEqualTo("SUBMITTED");
     }

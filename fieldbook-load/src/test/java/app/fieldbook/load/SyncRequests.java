@@ -7,7 +7,7 @@ import app.fieldbook.protocol.Operation;
 import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.PullRequest;
 import app.fieldbook.protocol.PushRequest;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
 import java.math.BigDecimal;
@@ -68,9 +68,9 @@ final class SyncRequests {
     /** The creation of a draft report with every section filled: {@link #create}'s, delays, safety and notes. */
     static Operation createComplete(UUID operationId, UUID reportId, UUID siteId, LocalDate date, int variant) {
         Map<String, FieldChange> changes = content(siteId, date, variant);
-        changes.put(ReportFields.DELAYS, created("Concrete truck 40 minutes late; pour started 09:10."));
-        changes.put(ReportFields.SAFETY_INCIDENTS, created("None. Toolbox talk on working at height."));
-        changes.put(ReportFields.NOTES, created("Photos of the east edge and the stair core attached."));
+        changes.put(ReportField.DELAYS.wireName(), created("Concrete truck 40 minutes late; pour started 09:10."));
+        changes.put(ReportField.SAFETY_INCIDENTS.wireName(), created("None. Toolbox talk on working at height."));
+        changes.put(ReportField.NOTES.wireName(), created("Photos of the east edge and the stair core attached."));
         return new Operation(operationId, SyncProtocol.REPORT, reportId, OperationKind.CREATE, 0, changes, now());
     }
 
@@ -90,27 +90,27 @@ final class SyncRequests {
     /** The submission of a draft report the device created at {@code baseVersion}. */
     static Operation submit(UUID operationId, UUID reportId, long baseVersion) {
         return new Operation(operationId, SyncProtocol.REPORT, reportId, OperationKind.UPDATE, baseVersion,
-                Map.of(ReportFields.STATUS, new FieldChange(ReportStatus.DRAFT, ReportStatus.SUBMITTED)), now());
+                Map.of(ReportField.STATUS.wireName(), new FieldChange(ReportStatus.DRAFT, ReportStatus.SUBMITTED)), now());
     }
 
     /** An edit of the notes of a report the device knows at {@code baseVersion} with {@code baseNotes}. */
     static Operation editNotes(UUID operationId, UUID reportId, long baseVersion, String baseNotes, String notes) {
         return new Operation(operationId, SyncProtocol.REPORT, reportId, OperationKind.UPDATE, baseVersion,
-                Map.of(ReportFields.NOTES, new FieldChange(baseNotes, notes)), now());
+                Map.of(ReportField.NOTES.wireName(), new FieldChange(baseNotes, notes)), now());
     }
 
     private static Map<String, FieldChange> content(UUID siteId, LocalDate date, int variant) {
         int headcount = 2 + variant % 5;
         Map<String, FieldChange> changes = new LinkedHashMap<>();
-        changes.put(ReportFields.SITE_ID, created(siteId));
-        changes.put(ReportFields.DATE, created(date));
-        changes.put(ReportFields.WEATHER_CONDITIONS, created(WEATHER[variant % WEATHER.length]));
-        changes.put(ReportFields.WEATHER_TEMPERATURE, created(new BigDecimal((variant % 30 - 5) + ".5")));
-        changes.put(ReportFields.CREW, created(List.of(
+        changes.put(ReportField.SITE_ID.wireName(), created(siteId));
+        changes.put(ReportField.DATE.wireName(), created(date));
+        changes.put(ReportField.WEATHER_CONDITIONS.wireName(), created(WEATHER[variant % WEATHER.length]));
+        changes.put(ReportField.WEATHER_TEMPERATURE.wireName(), created(new BigDecimal((variant % 30 - 5) + ".5")));
+        changes.put(ReportField.CREW.wireName(), created(List.of(
                 new CrewRow("Concrete", "Beton Nord GmbH", headcount, BigDecimal.valueOf(8L * headcount)),
                 new CrewRow("Carpentry", "Holzbau Weber", 2, BigDecimal.valueOf(16)))));
-        changes.put(ReportFields.WORK_PERFORMED, created(WORK[variant % WORK.length]));
-        changes.put(ReportFields.MATERIALS, created((10 + variant % 20) + " m3 C30/37 concrete, 2 t rebar"));
+        changes.put(ReportField.WORK_PERFORMED.wireName(), created(WORK[variant % WORK.length]));
+        changes.put(ReportField.MATERIALS.wireName(), created((10 + variant % 20) + " m3 C30/37 concrete, 2 t rebar"));
         return changes;
     }
 

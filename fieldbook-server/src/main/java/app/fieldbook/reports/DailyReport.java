@@ -6,6 +6,7 @@ import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.reports.ReportEvent.ReportApproved;
 import app.fieldbook.reports.ReportEvent.ReportDeleted;
@@ -13,6 +14,7 @@ import app.fieldbook.reports.ReportEvent.ReportEdited;
 import app.fieldbook.reports.ReportEvent.ReportReopened;
 import app.fieldbook.reports.ReportEvent.ReportReturned;
 import app.fieldbook.reports.ReportEvent.ReportSubmitted;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -54,10 +56,10 @@ record DailyReport(
 
     /** The same report with these crew rows, as read from storage. */
     DailyReport withCrew(List<CrewRow> crew) {
-        return new DailyReport(id, siteId, date, authorId, status, new ReportContent(content.weather(), crew,
-                content.workPerformed(), content.delays(), content.safetyIncidents(), content.materials(),
-                content.notes()), returnComment, submittedAt, decidedAt, decidedBy, version, createdAt, updatedAt,
-                updatedBy);
+        ReportContent withCrew = ReportField.contentOf(
+                field -> field == ReportField.CREW ? crew : field.valueIn(content));
+        return new DailyReport(id, siteId, date, authorId, status, withCrew, returnComment, submittedAt, decidedAt,
+                decidedBy, version, createdAt, updatedAt, updatedBy);
     }
 
     /** What a transition made: the report as it is now, and the event saying what happened, if anything did. */
@@ -174,23 +176,28 @@ record DailyReport(
                 version, createdAt, updatedAt, updatedBy);
     }
 
+    /** Every field of the report, by its wire name, as the audit trail shows it. */
     Map<String, Object> auditedFields() {
+        Report report = toWire();
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("siteId", siteId.toString());
-        fields.put("date", date.toString());
-        fields.put("authorId", authorId.toString());
-        fields.put("status", status.name());
-        fields.put("weather.conditions", content.weather().conditions());
-        fields.put("weather.temperatureCelsius", content.weather().temperatureCelsius() == null ? null
-                : content.weather().temperatureCelsius().stripTrailingZeros().toPlainString());
-        fields.put("crew", content.crew().stream().map(DailyReport::describe).toList());
-        fields.put("workPerformed", content.workPerformed());
-        fields.put("delays", content.delays());
-        fields.put("safetyIncidents", content.safetyIncidents());
-        fields.put("materials", content.materials());
-        fields.put("notes", content.notes());
-        fields.put("returnComment", returnComment);
+        for (ReportField field : ReportField.values()) {
+            fields.put(field.wireName(), audited(field, field.valueIn(report)));
+        }
         return fields;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object audited(ReportField field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (field.kind()) {
+            case ID, DATE -> value.toString();
+            case STATUS -> ((ReportStatus) value).name();
+            case TEXT -> value;
+            case NUMBER -> ((BigDecimal) value).stripTrailingZeros().toPlainString();
+            case CREW -> ((List<CrewRow>) value).stream().map(DailyReport::describe).toList();
+        };
     }
 
     /** The next state of this report, with the next version, changed by {@code actor} at {@code now}. */

@@ -4,17 +4,19 @@ import app.fieldbook.PerTransaction;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.CrewRow;
-import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.Report;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
-import app.fieldbook.protocol.Weather;
 import app.fieldbook.sites.ScopedQuery;
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -38,10 +43,27 @@ class DailyReports {
     record Filter(UUID siteId, LocalDate from, LocalDate to, ReportStatus status, UUID authorId) {
     }
 
-    private static final String COLUMNS = """
-            id, site_id, report_date, author_id, status, weather_conditions, temperature_celsius, work_performed,
-            delays, safety_incidents, materials, notes, return_comment, submitted_at, decided_at, decided_by, version,
-            created_at, updated_at, updated_by""";
+    /** The report's fields that have a column of {@code daily_reports} (all but the crew). */
+    private static final List<ReportField> STORED = Arrays.stream(ReportField.values())
+            .filter(field -> field.column().isPresent()).toList();
+    /** The columns that are not fields of a report but of its record: identity, version, times of change. */
+    static final List<String> RECORD_COLUMNS = List.of("id", "submitted_at", "decided_at", "decided_by",
+            "version", "created_at", "updated_at", "updated_by");
+    /** Every column a report is written to; each is bound as a parameter of the same name. */
+    private static final List<String> COLUMNS = Stream.concat(RECORD_COLUMNS.stream(),
+            STORED.stream().map(DailyReports::column)).toList();
+    private static final String INSERT = "INSERT INTO daily_reports (" + String.join(", ", COLUMNS) + ")\n VALUES ("
+            + COLUMNS.stream().map(column -> ":" + column).collect(Collectors.joining(", ")) + ")";
+    /** The insert of {@link #insertOnVisibleSite}, to be followed by the scope's conditions on the site. */
+    private static final String INSERT_ON_SITE = "INSERT INTO daily_reports (" + String.join(", ", COLUMNS)
+            + ")\n SELECT " + COLUMNS.stream().map(DailyReports::selected).collect(Collectors.joining(", "))
+            + "\n FROM sites s";
+    /** Writes what may change after creation, if the version is still the one read. */
+    private static final String UPDATE = "UPDATE daily_reports SET " + Stream.concat(
+            STORED.stream().filter(ReportField::isUpdatable).map(DailyReports::column),
+            Stream.of("submitted_at", "decided_at", "decided_by", "version", "updated_at", "updated_by"))
+            .map(column -> column + " = :" + column).collect(Collectors.joining(", "))
+            + "\n WHERE id = :id AND version = :expectedVersion";
     private static final String CREW = """
             INSERT INTO report_crew (report_id, position, trade, company, headcount, hours)
             VALUES (:reportId, :position, :trade, :company, :headcount, :hours)""";
@@ -140,11 +162,7 @@ class DailyReports {
     }
 
     void insert(DailyReport report) {
-        jdbc.sql("INSERT INTO daily_reports (" + COLUMNS + """
-                ) VALUES (:id, :siteId, :date, :authorId, :status, :conditions, :temperature, :workPerformed, :delays,
-                    :safetyIncidents, :materials, :notes, :returnComment, :submittedAt, :decidedAt, :decidedBy,
-                    :version, :createdAt, :updatedAt, :updatedBy)
-                """)
+        jdbc.sql(INSERT)
                 .params(columns(report))
                 .update();
         writeCrew(report);
@@ -155,18 +173,10 @@ class DailyReports {
      * nothing written) otherwise. A taken id or natural key fails with a duplicate key, as for {@link #insert}.
      */
     boolean insertOnVisibleSite(DailyReport report, Actor author) {
-        // a NULL parameter in a SELECT list has no type in PostgreSQL: the nullable non-text columns are cast
-        Map<String, Object> columns = columns(report);
-        columns.remove("siteId");
         boolean inserted = ScopedQuery.of(author, "s.id")
                 .where("s.id = :siteId", report.siteId())
-                .statement(jdbc, "INSERT INTO daily_reports (" + COLUMNS + """
-                        ) SELECT :id, s.id, :date, :authorId, :status, :conditions, CAST(:temperature AS NUMERIC(5, 1)),
-                            :workPerformed, :delays, :safetyIncidents, :materials, :notes, :returnComment,
-                            CAST(:submittedAt AS TIMESTAMP WITH TIME ZONE), CAST(:decidedAt AS TIMESTAMP WITH TIME ZONE),
-                            CAST(:decidedBy AS UUID), :version, :createdAt, :updatedAt, CAST(:updatedBy AS UUID)
-                          FROM sites s""")
-                .params(columns)
+                .statement(jdbc, INSERT_ON_SITE)
+                .params(columns(report))
                 .update() == 1;
         if (inserted) {
             writeCrew(report);
@@ -178,15 +188,7 @@ class DailyReports {
     boolean update(DailyReport report, DailyReport before) {
         Map<String, Object> columns = columns(report);
         columns.put("expectedVersion", before.version());
-        boolean updated = jdbc.sql("""
-                UPDATE daily_reports SET status = :status, weather_conditions = :conditions,
-                    temperature_celsius = :temperature, work_performed = :workPerformed, delays = :delays,
-                    safety_incidents = :safetyIncidents, materials = :materials, notes = :notes,
-                    return_comment = :returnComment, submitted_at = :submittedAt, decided_at = :decidedAt,
-                    decided_by = :decidedBy, version = :version, updated_at = :updatedAt,
-                    updated_by = :updatedBy
-                 WHERE id = :id AND version = :expectedVersion
-                """)
+        boolean updated = jdbc.sql(UPDATE)
                 .params(columns)
                 .update() == 1;
         forget(report.id());
@@ -215,29 +217,45 @@ class DailyReports {
                 .filter("r.author_id = :authorId", filter.authorId());
     }
 
+    /**
+     * What the insert on a visible site selects for a column: the site found, or the parameter. A NULL
+     * parameter in a SELECT list has no type in PostgreSQL, so the nullable columns that are not text are
+     * cast (numbers are bound with their type, see {@link #columns}).
+     */
+    private static String selected(String column) {
+        return switch (column) {
+            case "site_id" -> "s.id";
+            case "submitted_at", "decided_at" -> "CAST(:" + column + " AS TIMESTAMP WITH TIME ZONE)";
+            case "decided_by", "updated_by" -> "CAST(:" + column + " AS UUID)";
+            default -> ":" + column;
+        };
+    }
+
+    /** Each column's value, keyed by the column's name. */
     private static Map<String, Object> columns(DailyReport report) {
         Map<String, Object> columns = new HashMap<>();
         columns.put("id", report.id());
-        columns.put("siteId", report.siteId());
-        columns.put("date", report.date());
-        columns.put("authorId", report.authorId());
-        columns.put("status", report.status().name());
-        columns.put("conditions", report.content().weather().conditions());
-        columns.put("temperature", report.content().weather().temperatureCelsius());
-        columns.put("workPerformed", report.content().workPerformed());
-        columns.put("delays", report.content().delays());
-        columns.put("safetyIncidents", report.content().safetyIncidents());
-        columns.put("materials", report.content().materials());
-        columns.put("notes", report.content().notes());
-        columns.put("returnComment", report.returnComment());
-        columns.put("submittedAt", report.submittedAt());
-        columns.put("decidedAt", report.decidedAt());
-        columns.put("decidedBy", report.decidedBy());
+        columns.put("submitted_at", report.submittedAt());
+        columns.put("decided_at", report.decidedAt());
+        columns.put("decided_by", report.decidedBy());
         columns.put("version", report.version());
-        columns.put("createdAt", report.createdAt());
-        columns.put("updatedAt", report.updatedAt());
-        columns.put("updatedBy", report.updatedBy());
+        columns.put("created_at", report.createdAt());
+        columns.put("updated_at", report.updatedAt());
+        columns.put("updated_by", report.updatedBy());
+        Report wire = report.toWire();
+        for (ReportField field : STORED) {
+            Object value = field.valueIn(wire);
+            columns.put(column(field), switch (field.kind()) {
+                case STATUS -> ((ReportStatus) value).name();
+                case NUMBER -> new SqlParameterValue(Types.NUMERIC, value);
+                case ID, DATE, TEXT, CREW -> value;
+            });
+        }
         return columns;
+    }
+
+    private static String column(ReportField field) {
+        return field.column().orElseThrow();
     }
 
     private void forget(UUID id) {
@@ -360,17 +378,26 @@ class DailyReports {
     }
 
     private DailyReport header(ResultSet rs, int n) throws SQLException {
-        BigDecimal temperature = rs.getBigDecimal("temperature_celsius");
+        Map<ReportField, Object> fields = new EnumMap<>(ReportField.class);
+        for (ReportField field : STORED) {
+            String column = column(field);
+            fields.put(field, switch (field.kind()) {
+                case ID -> rs.getObject(column, UUID.class);
+                case DATE -> rs.getObject(column, LocalDate.class);
+                case STATUS -> ReportStatus.valueOf(rs.getString(column));
+                case TEXT -> rs.getString(column);
+                case NUMBER -> rs.getBigDecimal(column);
+                case CREW -> throw new IllegalStateException("the crew has its own table");
+            });
+        }
         return new DailyReport(
                 rs.getObject("id", UUID.class),
-                rs.getObject("site_id", UUID.class),
-                rs.getObject("report_date", LocalDate.class),
-                rs.getObject("author_id", UUID.class),
-                ReportStatus.valueOf(rs.getString("status")),
-                new ReportContent(new Weather(rs.getString("weather_conditions"), temperature), List.of(),
-                        rs.getString("work_performed"), rs.getString("delays"), rs.getString("safety_incidents"),
-                        rs.getString("materials"), rs.getString("notes")),
-                rs.getString("return_comment"),
+                (UUID) fields.get(ReportField.SITE_ID),
+                (LocalDate) fields.get(ReportField.DATE),
+                (UUID) fields.get(ReportField.AUTHOR_ID),
+                (ReportStatus) fields.get(ReportField.STATUS),
+                ReportField.contentOf(fields::get),
+                (String) fields.get(ReportField.RETURN_COMMENT),
                 rs.getObject("submitted_at", OffsetDateTime.class),
                 rs.getObject("decided_at", OffsetDateTime.class),
                 rs.getObject("decided_by", UUID.class),

@@ -6,7 +6,7 @@ import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.ConflictResolution.Choice;
 import app.fieldbook.protocol.CrewRow;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -97,14 +97,14 @@ final class ConflictsCommand extends CommandGroup {
         }
 
         private Object value(String field, String text) {
-            if (ReportFields.WEATHER_TEMPERATURE.equals(field)) {
+            if (ReportField.WEATHER_TEMPERATURE.wireName().equals(field)) {
                 try {
                     return new BigDecimal(text.trim());
                 } catch (NumberFormatException e) {
                     throw new ParameterException(invocation.commandLine(), "'" + text + "' is not a temperature");
                 }
             }
-            if (ReportFields.CREW.equals(field)) {
+            if (ReportField.CREW.wireName().equals(field)) {
                 try {
                     return Arrays.asList(JsonMapper.builder().build().readValue(text, CrewRow[].class));
                 } catch (JacksonException e) {

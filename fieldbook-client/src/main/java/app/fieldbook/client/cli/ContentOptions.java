@@ -2,9 +2,11 @@ package app.fieldbook.client.cli;
 
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
-import app.fieldbook.protocol.Weather;
+import app.fieldbook.protocol.ReportField;
 import java.math.BigDecimal;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -40,22 +42,22 @@ final class ContentOptions {
 
     /** {@code content} with the given sections replaced. */
     ReportContent over(ReportContent content) {
-        Weather before = content.weather();
-        return new ReportContent(
-                new Weather(pick(weather, before.conditions()), temperature != null ? temperature : before.temperatureCelsius()),
-                crew != null ? crew : content.crew(),
-                pick(work, content.workPerformed()),
-                pick(delays, content.delays()),
-                pick(safety, content.safetyIncidents()),
-                pick(materials, content.materials()),
-                pick(notes, content.notes()));
-    }
-
-    private static String pick(String given, String before) {
-        if (given == null) {
-            return before;
-        }
-        return given.isBlank() ? null : given;
+        Map<ReportField, Object> given = new EnumMap<>(ReportField.class);
+        given.put(ReportField.WEATHER_CONDITIONS, weather);
+        given.put(ReportField.WEATHER_TEMPERATURE, temperature);
+        given.put(ReportField.CREW, crew);
+        given.put(ReportField.WORK_PERFORMED, work);
+        given.put(ReportField.DELAYS, delays);
+        given.put(ReportField.SAFETY_INCIDENTS, safety);
+        given.put(ReportField.MATERIALS, materials);
+        given.put(ReportField.NOTES, notes);
+        return ReportField.contentOf(field -> {
+            Object value = given.get(field);
+            if (value == null) {
+                return field.valueIn(content);
+            }
+            return value instanceof String text && text.isBlank() ? null : value;
+        });
     }
 
     static final class Temperature implements ITypeConverter<BigDecimal> {

@@ -1,23 +1,10 @@
 package app.fieldbook.client.replica;
 
-import static app.fieldbook.protocol.ReportFields.CREW;
-import static app.fieldbook.protocol.ReportFields.DATE;
-import static app.fieldbook.protocol.ReportFields.DELAYS;
-import static app.fieldbook.protocol.ReportFields.MATERIALS;
-import static app.fieldbook.protocol.ReportFields.NOTES;
-import static app.fieldbook.protocol.ReportFields.RETURN_COMMENT;
-import static app.fieldbook.protocol.ReportFields.SAFETY_INCIDENTS;
-import static app.fieldbook.protocol.ReportFields.SITE_ID;
-import static app.fieldbook.protocol.ReportFields.STATUS;
-import static app.fieldbook.protocol.ReportFields.WEATHER_CONDITIONS;
-import static app.fieldbook.protocol.ReportFields.WEATHER_TEMPERATURE;
-import static app.fieldbook.protocol.ReportFields.WORK_PERFORMED;
-
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
-import app.fieldbook.protocol.Weather;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -31,8 +18,9 @@ import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A report as a flat set of field values keyed by the names of {@code ReportFields}, in the JSON form
- * operations carry: the shape the outbox stores changes in and the server compares bases in.
+ * A report as a flat set of field values keyed by the wire names of the {@link ReportField}s an operation
+ * carries, in the JSON form operations carry: the shape the outbox stores changes in and the server
+ * compares bases in.
  */
 public final class ReportFieldValues {
 
@@ -43,38 +31,38 @@ public final class ReportFieldValues {
     }
 
     public ObjectNode of(UUID siteId, LocalDate date, ReportStatus status, String returnComment, ReportContent content) {
-        ObjectNode fields = json.createObjectNode();
-        fields.put(SITE_ID, siteId.toString());
-        fields.put(DATE, date.toString());
-        fields.put(STATUS, status.name());
-        fields.set(RETURN_COMMENT, node(returnComment));
-        return withContent(fields, content);
+        return of(new Report(null, siteId, date, null, status, content, returnComment, null, null, null, 0, null, null,
+                null));
     }
 
     public ObjectNode of(Report report) {
-        return of(report.siteId(), report.date(), report.status(), report.returnComment(),
-                report.content() == null ? ReportContent.empty() : report.content());
+        Report complete = report.content() != null ? report : new Report(report.id(), report.siteId(), report.date(),
+                report.authorId(), report.status(), ReportContent.empty(), report.returnComment(),
+                report.submittedAt(), report.decidedAt(), report.decidedBy(), report.version(), report.createdAt(),
+                report.updatedAt(), report.updatedBy());
+        ObjectNode fields = json.createObjectNode();
+        for (ReportField field : ReportField.values()) {
+            if (field.isSynced()) {
+                fields.set(field.wireName(), node(field, field.valueIn(complete)));
+            }
+        }
+        return fields;
     }
 
     /** The fields a report gets from the server when its creation is applied, before the created values. */
     public ObjectNode created() {
         ObjectNode fields = json.createObjectNode();
-        fields.put(STATUS, ReportStatus.DRAFT.name());
-        fields.set(RETURN_COMMENT, NullNode.getInstance());
+        fields.put(ReportField.STATUS.wireName(), ReportStatus.DRAFT.name());
+        fields.set(ReportField.RETURN_COMMENT.wireName(), NullNode.getInstance());
         return fields;
     }
 
     /** A copy of {@code fields} with the content replaced. */
     public ObjectNode withContent(ObjectNode fields, ReportContent content) {
         ObjectNode copy = fields.deepCopy();
-        copy.set(WEATHER_CONDITIONS, node(content.weather().conditions()));
-        copy.set(WEATHER_TEMPERATURE, node(content.weather().temperatureCelsius()));
-        copy.set(CREW, json.valueToTree(content.crew()));
-        copy.set(WORK_PERFORMED, node(content.workPerformed()));
-        copy.set(DELAYS, node(content.delays()));
-        copy.set(SAFETY_INCIDENTS, node(content.safetyIncidents()));
-        copy.set(MATERIALS, node(content.materials()));
-        copy.set(NOTES, node(content.notes()));
+        for (ReportField field : ReportField.content()) {
+            copy.set(field.wireName(), node(field, field.valueIn(content)));
+        }
         return copy;
     }
 
@@ -100,23 +88,20 @@ public final class ReportFieldValues {
     }
 
     public ReportContent content(ObjectNode fields) {
-        return new ReportContent(
-                new Weather(text(fields, WEATHER_CONDITIONS), decimal(fields, WEATHER_TEMPERATURE)),
-                crew(fields),
-                text(fields, WORK_PERFORMED),
-                text(fields, DELAYS),
-                text(fields, SAFETY_INCIDENTS),
-                text(fields, MATERIALS),
-                text(fields, NOTES));
+        return ReportField.contentOf(field -> switch (field.kind()) {
+            case NUMBER -> decimal(fields, field.wireName());
+            case CREW -> crew(fields);
+            case ID, DATE, STATUS, TEXT -> text(fields, field.wireName());
+        });
     }
 
     public ReportStatus status(ObjectNode fields) {
-        String status = text(fields, STATUS);
+        String status = text(fields, ReportField.STATUS.wireName());
         return status == null ? ReportStatus.DRAFT : ReportStatus.valueOf(status);
     }
 
     public String returnComment(ObjectNode fields) {
-        return text(fields, RETURN_COMMENT);
+        return text(fields, ReportField.RETURN_COMMENT.wireName());
     }
 
     /** Equal as JSON values, numbers compared by value ({@code 18} is {@code 18.0}); absent is null. */
@@ -132,6 +117,14 @@ public final class ReportFieldValues {
         return value == null ? NullNode.getInstance() : json.valueToTree(value);
     }
 
+    /** A field's value as operations carry it: ids, dates and statuses as their text, the rest as JSON. */
+    private JsonNode node(ReportField field, Object value) {
+        return switch (field.kind()) {
+            case ID, DATE, STATUS -> node(value == null ? null : value.toString());
+            case TEXT, NUMBER, CREW -> node(value);
+        };
+    }
+
     private static String text(ObjectNode fields, String name) {
         JsonNode value = fields.get(name);
         return value == null || value.isNull() ? null : value.asString();
@@ -143,7 +136,7 @@ public final class ReportFieldValues {
     }
 
     private List<CrewRow> crew(ObjectNode fields) {
-        JsonNode value = fields.get(CREW);
+        JsonNode value = fields.get(ReportField.CREW.wireName());
         return value == null || value.isNull() ? List.of() : Arrays.asList(json.treeToValue(value, CrewRow[].class));
     }
 }

@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A daily report as the device holds it.
  *
  * @param fields what the device shows: the last acknowledged fields with the waiting changes applied,
- *     keyed by the names of {@code ReportFields}
+ *     keyed by the names of {@code ReportField}
  * @param base the fields as the server last acknowledged them, which waiting changes are based on; null
  *     while the server has not acknowledged the report's creation
  * @param version the server version {@code base} belongs to; 0 before the creation is acknowledged

@@ -6,7 +6,7 @@ import app.fieldbook.client.TestDevices;
 import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.ReportContent;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.Weather;
 import java.math.BigDecimal;
@@ -41,7 +41,7 @@ class ReportFieldValuesTest {
         ObjectNode after = values.withContent(json.createObjectNode(),
                 new ReportContent(new Weather(null, new BigDecimal("18.0")), null, null, null, null, null, null));
 
-        assertThat(values.changed(before, after, ReportFields.CONTENT)).isEmpty();
+        assertThat(values.changed(before, after, ReportField.contentNames())).isEmpty();
     }
 
     @Test
@@ -50,9 +50,9 @@ class ReportFieldValuesTest {
         ReportContent second = new ReportContent(first.weather(), List.of(), "Deck 4", null, null, "Rebar 2t", "New");
 
         ObjectNode changes = values.changed(values.withContent(json.createObjectNode(), first),
-                values.withContent(json.createObjectNode(), second), ReportFields.CONTENT);
+                values.withContent(json.createObjectNode(), second), ReportField.contentNames());
 
-        assertThat(changes.propertyNames()).containsExactlyInAnyOrder(ReportFields.CREW, ReportFields.NOTES);
-        assertThat(changes.get(ReportFields.CREW).isEmpty()).isTrue();
+        assertThat(changes.propertyNames()).containsExactlyInAnyOrder(ReportField.CREW.wireName(), ReportField.NOTES.wireName());
+        assertThat(changes.get(ReportField.CREW.wireName()).isEmpty()).isTrue();
     }
 }

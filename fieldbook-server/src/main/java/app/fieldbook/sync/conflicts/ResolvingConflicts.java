@@ -6,7 +6,7 @@ import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.ConflictState;
 import app.fieldbook.protocol.Report;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sync.ConflictEvent.ConflictResolved;
@@ -97,10 +97,10 @@ public class ResolvingConflicts {
         if (java.util.Objects.equals(value, fields.get(field))) {
             return value;
         }
-        if (ReportFields.CONTENT.contains(field)) {
+        if (ReportField.contentNames().contains(field)) {
             reports.resolve(report.id(), report.version(),
                     ReportFieldValues.content(fields, java.util.Collections.singletonMap(field, value)), actor);
-        } else if (field.equals(ReportFields.STATUS) && value != null) {
+        } else if (field.equals(ReportField.STATUS.wireName()) && value != null) {
             reports.transition(report.id(), report.version(), ReportStatus.valueOf((String) value), null, actor);
         } else {
             throw new RejectedRequest(HttpStatus.CONFLICT, "not-resolvable", "Cannot take this value",

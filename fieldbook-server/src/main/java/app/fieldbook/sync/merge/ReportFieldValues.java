@@ -1,46 +1,31 @@
 package app.fieldbook.sync.merge;
 
-import static app.fieldbook.protocol.ReportFields.CREW;
-import static app.fieldbook.protocol.ReportFields.DATE;
-import static app.fieldbook.protocol.ReportFields.DELAYS;
-import static app.fieldbook.protocol.ReportFields.MATERIALS;
-import static app.fieldbook.protocol.ReportFields.NOTES;
-import static app.fieldbook.protocol.ReportFields.RETURN_COMMENT;
-import static app.fieldbook.protocol.ReportFields.SAFETY_INCIDENTS;
-import static app.fieldbook.protocol.ReportFields.SITE_ID;
-import static app.fieldbook.protocol.ReportFields.STATUS;
-import static app.fieldbook.protocol.ReportFields.WEATHER_CONDITIONS;
-import static app.fieldbook.protocol.ReportFields.WEATHER_TEMPERATURE;
-import static app.fieldbook.protocol.ReportFields.WORK_PERFORMED;
-
 import app.fieldbook.protocol.CrewRow;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
-import app.fieldbook.protocol.Weather;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The fields of a daily report as sync sees them: one canonical value per field, so that two equal
- * values are {@code equals} whatever JSON shape they arrived in ({@code 14.50} and {@code 14.5}, an
- * empty string and null).
+ * The fields of a daily report as sync sees them ({@link ReportField}s an operation may carry): one
+ * canonical value per field, so that two equal values are {@code equals} whatever JSON shape they arrived
+ * in ({@code 14.50} and {@code 14.5}, an empty string and null).
  */
 public final class ReportFieldValues {
 
-    private static final Set<String> TEXT = Set.of(WEATHER_CONDITIONS, WORK_PERFORMED, DELAYS, SAFETY_INCIDENTS, MATERIALS,
-            NOTES, RETURN_COMMENT);
-    private static final Set<String> KNOWN = Set.of(SITE_ID, DATE, STATUS, RETURN_COMMENT, WEATHER_CONDITIONS,
-            WEATHER_TEMPERATURE, CREW, WORK_PERFORMED, DELAYS, SAFETY_INCIDENTS, MATERIALS, NOTES);
+    private static final List<ReportField> SYNCED = Arrays.stream(ReportField.values())
+            .filter(ReportField::isSynced).toList();
 
     private ReportFieldValues() {
     }
@@ -48,19 +33,9 @@ public final class ReportFieldValues {
     /** Every field of the report, canonical. */
     public static Map<String, Object> of(Report report) {
         Map<String, Object> fields = new HashMap<>();
-        ReportContent content = report.content();
-        fields.put(SITE_ID, report.siteId().toString());
-        fields.put(DATE, report.date().toString());
-        fields.put(STATUS, report.status().name());
-        fields.put(RETURN_COMMENT, text(report.returnComment()));
-        fields.put(WEATHER_CONDITIONS, text(content.weather().conditions()));
-        fields.put(WEATHER_TEMPERATURE, number(content.weather().temperatureCelsius()));
-        fields.put(CREW, crew(content.crew()));
-        fields.put(WORK_PERFORMED, text(content.workPerformed()));
-        fields.put(DELAYS, text(content.delays()));
-        fields.put(SAFETY_INCIDENTS, text(content.safetyIncidents()));
-        fields.put(MATERIALS, text(content.materials()));
-        fields.put(NOTES, text(content.notes()));
+        for (ReportField field : SYNCED) {
+            fields.put(field.wireName(), canonicalOf(field, field.valueIn(report)));
+        }
         return fields;
     }
 
@@ -69,20 +44,19 @@ public final class ReportFieldValues {
      *
      * @throws IllegalArgumentException if the field is unknown or the value has the wrong shape
      */
-    public static Object canonical(String field, Object value) {
-        if (!KNOWN.contains(field)) {
-            throw new IllegalArgumentException("unknown field " + field);
-        }
+    public static Object canonical(String name, Object value) {
+        ReportField field = ReportField.named(name).filter(ReportField::isSynced)
+                .orElseThrow(() -> new IllegalArgumentException("unknown field " + name));
         if (value == null) {
             return null;
         }
-        return switch (field) {
-            case SITE_ID -> parsed(field, string(field, value), UUID::fromString, "a UUID").toString();
-            case DATE -> parsed(field, string(field, value), LocalDate::parse, "a date (YYYY-MM-DD)").toString();
-            case STATUS -> parsed(field, string(field, value), ReportStatus::valueOf, "a report status").name();
-            case WEATHER_TEMPERATURE -> number(decimal(field, value));
+        return switch (field.kind()) {
+            case ID -> parsed(name, string(name, value), UUID::fromString, "a UUID").toString();
+            case DATE -> parsed(name, string(name, value), LocalDate::parse, "a date (YYYY-MM-DD)").toString();
+            case STATUS -> parsed(name, string(name, value), ReportStatus::valueOf, "a report status").name();
+            case NUMBER -> number(decimal(name, value));
             case CREW -> crewOf(value);
-            default -> text(string(field, value));
+            case TEXT -> text(string(name, value));
         };
     }
 
@@ -90,24 +64,34 @@ public final class ReportFieldValues {
     public static ReportContent content(Map<String, Object> current, Map<String, Object> writes) {
         Map<String, Object> fields = new HashMap<>(current);
         fields.putAll(writes);
-        return new ReportContent(
-                new Weather((String) fields.get(WEATHER_CONDITIONS), (BigDecimal) fields.get(WEATHER_TEMPERATURE)),
-                rows(fields.get(CREW)),
-                (String) fields.get(WORK_PERFORMED),
-                (String) fields.get(DELAYS),
-                (String) fields.get(SAFETY_INCIDENTS),
-                (String) fields.get(MATERIALS),
-                (String) fields.get(NOTES));
+        return ReportField.contentOf(field -> {
+            Object value = fields.get(field.wireName());
+            return field.kind() == ReportField.Kind.CREW ? rows(value) : value;
+        });
     }
 
     /** The fields of an empty report, canonical. */
     public static Map<String, Object> empty() {
         Map<String, Object> fields = new HashMap<>();
-        for (String field : KNOWN) {
-            fields.put(field, null);
+        for (ReportField field : SYNCED) {
+            fields.put(field.wireName(), field.kind() == ReportField.Kind.CREW ? List.of() : null);
         }
-        fields.put(CREW, List.of());
         return fields;
+    }
+
+    /** The canonical form of a field's value as a {@link Report} holds it. */
+    @SuppressWarnings("unchecked")
+    private static Object canonicalOf(ReportField field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (field.kind()) {
+            case ID, DATE -> value.toString();
+            case STATUS -> ((ReportStatus) value).name();
+            case TEXT -> text((String) value);
+            case NUMBER -> number((BigDecimal) value);
+            case CREW -> crew((List<CrewRow>) value);
+        };
     }
 
     private static String text(String value) {

@@ -8,7 +8,7 @@ import app.fieldbook.protocol.OperationOutcome;
 import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.Report;
 import app.fieldbook.protocol.ReportContent;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.reports.Reports;
@@ -68,8 +68,8 @@ class ApplyingReportOperation {
             throw idTaken(entityId);
         }
         if (create && current.isEmpty()) {
-            UUID siteId = UUID.fromString(ReportEdits.required(fields, ReportFields.SITE_ID));
-            LocalDate date = LocalDate.parse(ReportEdits.required(fields, ReportFields.DATE));
+            UUID siteId = UUID.fromString(ReportEdits.required(fields, ReportField.SITE_ID.wireName()));
+            LocalDate date = LocalDate.parse(ReportEdits.required(fields, ReportField.DATE.wireName()));
             Optional<UUID> sameDay = firstAttempt ? Optional.empty() : reports.findIdOf(siteId, date, actor.id());
             if (sameDay.isPresent()) {
                 entityId = sameDay.get();
@@ -94,7 +94,7 @@ class ApplyingReportOperation {
         ServerRecord server = current
                 .map(report -> ServerRecord.of(report.version(), ReportFieldValues.of(report),
                         report.status() == ReportStatus.SUBMITTED || report.status() == ReportStatus.APPROVED,
-                        Set.copyOf(ReportFields.CONTENT)))
+                        Set.copyOf(ReportField.contentNames())))
                 .orElse(ServerRecord.absent());
         Merge merge = Merge.decide(server, new Change(Change.Kind.valueOf(operation.kind().name()),
                 operation.baseVersion(), fields));
@@ -123,12 +123,12 @@ class ApplyingReportOperation {
     }
 
     private Report create(UUID id, Map<String, Object> writes, Actor actor) {
-        Object status = writes.get(ReportFields.STATUS);
+        Object status = writes.get(ReportField.STATUS.wireName());
         if (status != null && !status.equals("DRAFT") && !status.equals("SUBMITTED")) {
             throw new IllegalArgumentException("a new report is a draft or submitted, not " + status);
         }
-        UUID siteId = UUID.fromString((String) writes.get(ReportFields.SITE_ID));
-        LocalDate date = LocalDate.parse((String) writes.get(ReportFields.DATE));
+        UUID siteId = UUID.fromString((String) writes.get(ReportField.SITE_ID.wireName()));
+        LocalDate date = LocalDate.parse((String) writes.get(ReportField.DATE.wireName()));
         ReportContent content = ReportFieldValues.content(ReportFieldValues.empty(), writes);
         Report created = reports.create(id, siteId, date, content, actor);
         return "SUBMITTED".equals(status)
@@ -138,16 +138,16 @@ class ApplyingReportOperation {
 
     private Report update(Report current, Map<String, Object> writes, Actor actor) {
         Map<String, Object> content = new LinkedHashMap<>(writes);
-        content.keySet().retainAll(ReportFields.CONTENT);
+        content.keySet().retainAll(ReportField.contentNames());
         Report report = current;
         if (!content.isEmpty()) {
             report = reports.edit(report.id(), report.version(), ReportFieldValues.content(ReportFieldValues.of(report),
                     content), actor);
         }
-        Object status = writes.get(ReportFields.STATUS);
+        Object status = writes.get(ReportField.STATUS.wireName());
         if (status != null) {
             report = reports.transition(report.id(), report.version(), ReportStatus.valueOf((String) status),
-                    (String) writes.get(ReportFields.RETURN_COMMENT), actor);
+                    (String) writes.get(ReportField.RETURN_COMMENT.wireName()), actor);
         }
         return report;
     }
@@ -158,8 +158,8 @@ class ApplyingReportOperation {
      */
     private static boolean isSameReport(Report report, Map<String, Change.Edit> fields, Actor actor) {
         return report.authorId().equals(actor.id())
-                && report.siteId().toString().equals(ReportEdits.required(fields, ReportFields.SITE_ID))
-                && report.date().toString().equals(ReportEdits.required(fields, ReportFields.DATE));
+                && report.siteId().toString().equals(ReportEdits.required(fields, ReportField.SITE_ID.wireName()))
+                && report.date().toString().equals(ReportEdits.required(fields, ReportField.DATE.wireName()));
     }
 
     private static RejectedRequest idTaken(UUID id) {

@@ -4,21 +4,15 @@ import app.fieldbook.RejectedRequest;
 import app.fieldbook.protocol.FieldChange;
 import app.fieldbook.protocol.Operation;
 import app.fieldbook.protocol.OperationKind;
-import app.fieldbook.protocol.ReportFields;
+import app.fieldbook.protocol.ReportField;
 import app.fieldbook.sync.merge.Change;
 import app.fieldbook.sync.merge.ReportFieldValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 
 /** The field changes of an operation on a report, decoded to the canonical values the merge compares. */
 final class ReportEdits {
-
-    private static final Set<String> UPDATABLE = Set.of(ReportFields.STATUS, ReportFields.RETURN_COMMENT,
-            ReportFields.WEATHER_CONDITIONS, ReportFields.WEATHER_TEMPERATURE, ReportFields.CREW,
-            ReportFields.WORK_PERFORMED, ReportFields.DELAYS, ReportFields.SAFETY_INCIDENTS, ReportFields.MATERIALS,
-            ReportFields.NOTES);
 
     private ReportEdits() {
     }
@@ -33,7 +27,7 @@ final class ReportEdits {
         Map<String, Change.Edit> fields = new LinkedHashMap<>();
         for (Map.Entry<String, FieldChange> entry : operation.changes().entrySet()) {
             String field = entry.getKey();
-            if (operation.kind() == OperationKind.UPDATE && !UPDATABLE.contains(field)) {
+            if (operation.kind() == OperationKind.UPDATE && !isUpdatable(field)) {
                 throw new RejectedRequest(HttpStatus.FORBIDDEN,
                         "field-not-writable", "Field not writable", "The field " + field
                                 + " of a report cannot be changed after it was created.");
@@ -46,6 +40,10 @@ final class ReportEdits {
             throw new IllegalArgumentException("a delete carries no field changes");
         }
         return fields;
+    }
+
+    private static boolean isUpdatable(String field) {
+        return ReportField.named(field).filter(ReportField::isUpdatable).isPresent();
     }
 
     /** The new value of a field a create must set; an {@link IllegalArgumentException} if it does not. */
