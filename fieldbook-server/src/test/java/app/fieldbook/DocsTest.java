@@ -36,7 +36,7 @@ class DocsTest {
     /** Names in backticks that are not Fieldbook's types: libraries', and words that look like one. */
     private static final Set<String> NOT_OURS = Set.of(
             "Administrator", "DataIntegrityViolationException", "DelegatingPasswordEncoder", "DuplicateKeyException",
-            "HttpClient", "HttpOnly", "JdbcClient", "OffsetDateTime", "Password1234", "Propagation", "RowMapper", "Secure",
+            "HttpClient", "HttpOnly", "JdbcClient", "OffsetDateTime", "Propagation", "RowMapper", "Secure",
             "SessionCreationPolicy");
 
     private static final Pattern DECLARATION = Pattern.compile("\\b(?:class|interface|record|enum)\\s+([A-Z]\\w*)");
