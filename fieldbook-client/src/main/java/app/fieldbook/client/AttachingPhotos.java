@@ -52,7 +52,7 @@ final class AttachingPhotos {
     boolean discardRefused(UUID photoId) {
         return store.inTransaction(() -> {
             Optional<StoredUpload> upload = store.uploads().find(photoId)
-                    .filter(found -> found.stage() == StoredUpload.Stage.FAILED);
+                    .filter(found -> found.state() == PhotoUpload.State.FAILED);
             upload.ifPresent(replica::discardUpload);
             return upload.isPresent();
         });
@@ -89,7 +89,7 @@ final class AttachingPhotos {
                         said.latitude(), said.longitude(), false, 0, now, true);
                 store.photos().save(new StoredPhoto(photo, null, null));
                 StoredUpload upload = new StoredUpload(photoId, reportId, sha256, size, copy.getFileName().toString(), 0,
-                        null, StoredUpload.Stage.WAITING, 0, null, null, now);
+                        null, PhotoUpload.State.WAITING, 0, null, null, now);
                 store.uploads().add(upload);
                 ObjectNode changes = store.json().createObjectNode();
                 changes.put("reportId", reportId.toString());

@@ -2,31 +2,25 @@ package app.fieldbook.client;
 
 import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
-import app.fieldbook.client.store.StoredRejection;
 import app.fieldbook.client.store.StoredReport;
 import app.fieldbook.client.store.StoredUpload;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The store's records as the application sees them: reports, photo uploads, waiting and refused changes. */
+/** The store's records as the application sees them: reports, photo uploads and waiting changes. */
 final class DeviceRecords {
 
     private final LocalStore store;
     private final ReportFieldValues values;
-    private final JsonMapper json;
     private final Clock clock;
 
-    DeviceRecords(LocalStore store, ReportFieldValues values, JsonMapper json, Clock clock) {
+    DeviceRecords(LocalStore store, ReportFieldValues values, Clock clock) {
         this.store = store;
         this.values = values;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -51,26 +45,14 @@ final class DeviceRecords {
 
     PhotoUpload upload(StoredUpload upload) {
         return new PhotoUpload(upload.photoId(), upload.reportId(), upload.sha256(), upload.size(), upload.uploaded(),
-                PhotoUpload.State.valueOf(upload.stage().name()), upload.lastError(), upload.attachedAt(),
-                upload.stage() == StoredUpload.Stage.WAITING ? later(upload.nextAttemptAt()) : null);
+                upload.state(), upload.lastError(), upload.attachedAt(),
+                upload.state() == PhotoUpload.State.WAITING ? later(upload.nextAttemptAt()) : null);
     }
 
     List<WaitingChange> waitingChanges() {
         return store.outbox().all().stream().map(entry -> new WaitingChange(entry.operationId(), entry.entity(),
                 entry.entityId(), entry.kind(), entry.madeAt(), entry.attempts(), entry.lastError(),
                 later(entry.nextAttemptAt()))).toList();
-    }
-
-    List<RejectedChange> rejectedChanges() {
-        return store.rejectedChanges().all().stream().map(this::rejected).toList();
-    }
-
-    private RejectedChange rejected(StoredRejection rejection) {
-        Map<String, Object> changes = json.convertValue(rejection.changes(), new TypeReference<>() {
-        });
-        return new RejectedChange(rejection.operationId(), rejection.entity(), rejection.entityId(), rejection.kind(),
-                changes, rejection.madeAt(), rejection.status(), rejection.problemType(), rejection.detail(),
-                rejection.rejectedAt());
     }
 
     /** {@code time} when it is still ahead, else null (the next sync). */

@@ -5,7 +5,6 @@ import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.client.replica.Replica;
 import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
-import app.fieldbook.client.store.StoredUpload;
 import app.fieldbook.client.sync.SyncRequests;
 import app.fieldbook.client.sync.Syncing;
 import app.fieldbook.client.sync.pull.Pulling;
@@ -76,7 +75,7 @@ public final class FieldbookClient implements AutoCloseable {
         Retrying retrying = new Retrying(builder.backoff, builder.sleeper, builder.random);
         ReportFieldValues values = new ReportFieldValues(json);
         this.replica = new Replica(store, values, clock);
-        this.records = new DeviceRecords(store, values, json, clock);
+        this.records = new DeviceRecords(store, values, clock);
         this.editing = new EditingReports(store, values, replica, clock, session::requireAccount);
         this.attaching = new AttachingPhotos(store, editing, values, replica, clock);
         this.conflicts = new ResolvingConflicts(store, api, retrying, session, failures);
@@ -263,8 +262,8 @@ public final class FieldbookClient implements AutoCloseable {
                 signedIn(),
                 store.outbox().count(),
                 store.outbox().oldestMadeAt().orElse(null),
-                store.uploads().count(StoredUpload.Stage.WAITING),
-                store.uploads().count(StoredUpload.Stage.FAILED),
+                store.uploads().count(PhotoUpload.State.WAITING),
+                store.uploads().count(PhotoUpload.State.FAILED),
                 store.rejectedChanges().count(),
                 store.conflicts().open().size(),
                 store.device().lastSyncAt().orElse(null),
@@ -283,7 +282,7 @@ public final class FieldbookClient implements AutoCloseable {
 
     /** The changes the server refused for good, the latest first, until dismissed. */
     public List<RejectedChange> rejectedChanges() {
-        return records.rejectedChanges();
+        return store.rejectedChanges().all();
     }
 
     public boolean dismissRejectedChange(UUID operationId) {
@@ -430,7 +429,7 @@ public final class FieldbookClient implements AutoCloseable {
         /**
          * Opens the store (creating it when missing).
          *
-         * @throws app.fieldbook.client.store.StoreFailed the file cannot be opened or is from a newer client
+         * @throws StoreFailed the file cannot be opened or is from a newer client
          * @throws ChangeRefused a server change refused while changes for the previous server wait
          */
         public FieldbookClient open() {

@@ -3,7 +3,6 @@ package app.fieldbook.client;
 import app.fieldbook.client.http.RequestFailed;
 import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.client.store.LocalStore;
-import app.fieldbook.client.store.StoredUpload;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +112,7 @@ final class Session {
     }
 
     private static void requireNothingWaiting(LocalStore store, JsonMapper json, String what) {
-        int waiting = store.outbox().count() + store.uploads().count(StoredUpload.Stage.WAITING);
+        int waiting = store.outbox().count() + store.uploads().count(PhotoUpload.State.WAITING);
         if (waiting > 0) {
             String owner = store.device().accountJson().map(text -> json.readValue(text, Account.class).login())
                     .orElse("the previous person");

@@ -3,7 +3,6 @@ package app.fieldbook.client.cli;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.FieldbookException;
 import app.fieldbook.client.NotSignedIn;
-import app.fieldbook.client.store.StoreFailed;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -80,8 +79,7 @@ public final class FieldbookCommand extends CommandGroup {
         if (failure instanceof NotSignedIn) {
             return failure.getMessage() + " Run: fieldbook login --server URL --user NAME";
         }
-        if (failure instanceof FieldbookException || failure instanceof StoreFailed
-                || failure instanceof UncheckedIOException) {
+        if (failure instanceof FieldbookException || failure instanceof UncheckedIOException) {
             return failure.getMessage();
         }
         return "unexpected error: " + failure;

@@ -3,7 +3,6 @@ package app.fieldbook.client.replica;
 import app.fieldbook.client.store.LocalStore;
 import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
-import app.fieldbook.client.store.StoredRejection;
 import app.fieldbook.client.store.StoredReport;
 import app.fieldbook.client.store.StoredUpload;
 import app.fieldbook.protocol.Photo;
@@ -115,7 +114,7 @@ public final class Replica {
     }
 
     private void releaseUpload(StoredUpload upload, boolean keepCopies, String reason) {
-        switch (upload.stage()) {
+        switch (upload.state()) {
             case WAITING -> {
                 if (keepCopies) {
                     store.uploads().fail(upload.photoId(), reason);
@@ -155,9 +154,7 @@ public final class Replica {
     }
 
     public void keepRejection(OutboxEntry entry, int status, String problemType, String detail) {
-        store.rejectedChanges().add(new StoredRejection(entry.operationId(), entry.entity(), entry.entityId(),
-                entry.kind(), entry.changes(), entry.madeAt(), status, problemType, detail,
-                OffsetDateTime.now(clock)));
+        store.rejectedChanges().add(entry, status, problemType, detail, OffsetDateTime.now(clock));
     }
 
     /** Deletes copies of photos no upload needs any more (left by a crash between commit and delete). */

@@ -1,5 +1,6 @@
 package app.fieldbook.client.store;
 
+import app.fieldbook.client.StoreFailed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import tools.jackson.databind.json.JsonMapper;
@@ -189,13 +191,13 @@ public final class LocalStore implements AutoCloseable {
      * Runs {@code work} in a transaction: commits when it returns, rolls back when it throws. Joins the
      * transaction the calling thread already has open; other threads wait.
      */
-    public <T> T inTransaction(Work<T> work) {
+    public <T> T inTransaction(Callable<T> work) {
         lock.lock();
         try {
             if (depth > 0) {
                 depth++;
                 try {
-                    return work.run();
+                    return work.call();
                 } catch (Exception failure) {
                     throw unchecked(failure);
                 } finally {
@@ -205,7 +207,7 @@ public final class LocalStore implements AutoCloseable {
             depth = 1;
             try {
                 connection.setAutoCommit(false);
-                T result = work.run();
+                T result = work.call();
                 connection.commit();
                 return result;
             } catch (Exception failure) {
@@ -230,7 +232,7 @@ public final class LocalStore implements AutoCloseable {
         return new StoreFailed("Local store: " + failure.getMessage(), failure);
     }
 
-    /** Runs {@code work} in a transaction (see {@link #inTransaction(Work)}). */
+    /** Runs {@code work} in a transaction (see {@link #inTransaction(Callable)}). */
     public void inTransaction(VoidWork work) {
         inTransaction(() -> {
             work.run();
@@ -305,12 +307,6 @@ public final class LocalStore implements AutoCloseable {
             statement.setObject(i + 1, argument == null ? null : Columns.value(argument));
         }
         return statement;
-    }
-
-    /** Work on the store that returns a value. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run() throws Exception;
     }
 
     /** Work on the store that returns nothing. */

@@ -1,6 +1,6 @@
 package app.fieldbook.client.store;
 
-import app.fieldbook.client.store.StoredUpload.Stage;
+import app.fieldbook.client.PhotoUpload.State;
 import app.fieldbook.protocol.PhotoReceipt;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +23,7 @@ public final class PhotoUploads {
         store.inTransaction(() -> store.update("""
                 INSERT INTO photo_upload (photo_id, report_id, sha256, size, file, uploaded, state, attached_at)
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?)""", upload.photoId(), upload.reportId(), upload.sha256(), upload.size(),
-                upload.file(), Stage.WAITING, upload.attachedAt()));
+                upload.file(), State.WAITING, upload.attachedAt()));
     }
 
     public Optional<StoredUpload> find(UUID photoId) {
@@ -55,8 +55,8 @@ public final class PhotoUploads {
                 ORDER BY u.attached_at, u.photo_id""", this::read, now));
     }
 
-    public int count(Stage stage) {
-        return store.inTransaction(() -> (int) store.count("SELECT count(*) FROM photo_upload WHERE state = ?", stage));
+    public int count(State state) {
+        return store.inTransaction(() -> (int) store.count("SELECT count(*) FROM photo_upload WHERE state = ?", state));
     }
 
     /** The file names of the copies the store must keep. */
@@ -131,7 +131,7 @@ public final class PhotoUploads {
                 row.getString("file"),
                 row.getLong("uploaded"),
                 receipt == null ? null : store.json().readValue(receipt, PhotoReceipt.class),
-                Stage.valueOf(row.getString("state")),
+                State.valueOf(row.getString("state")),
                 row.getInt("attempts"),
                 Columns.instant(row, "next_attempt_at"),
                 row.getString("last_error"),

@@ -1,5 +1,6 @@
 package app.fieldbook.client.store;
 
+import app.fieldbook.client.StoreFailed;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package app.fieldbook.client.store;
 
+import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.protocol.PhotoReceipt;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,19 +21,9 @@ public record StoredUpload(
         String file,
         long uploaded,
         PhotoReceipt receipt,
-        Stage stage,
+        PhotoUpload.State state,
         int attempts,
         Instant nextAttemptAt,
         String lastError,
         OffsetDateTime attachedAt) {
-
-    /** Where an upload stands. */
-    public enum Stage {
-        /** The device holds the copy and will upload it. */
-        WAITING,
-        /** The server holds the verified photo; the copy is gone. */
-        UPLOADED,
-        /** Refused for good; the copy is kept until someone discards it. */
-        FAILED
-    }
 }

@@ -1,7 +1,7 @@
 package app.fieldbook.client.sync;
 
 import app.fieldbook.client.store.LocalStore;
-import app.fieldbook.client.store.StoredUpload;
+import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.client.sync.pull.Pulling;
 import app.fieldbook.protocol.DeviceStatus;
 import app.fieldbook.protocol.PullRequest;
@@ -44,7 +44,7 @@ public final class SyncRequests {
 
     private DeviceStatus status() {
         return store.inTransaction(() -> new DeviceStatus(store.outbox().count(),
-                store.outbox().oldestMadeAt().orElse(null), store.uploads().count(StoredUpload.Stage.WAITING),
+                store.outbox().oldestMadeAt().orElse(null), store.uploads().count(PhotoUpload.State.WAITING),
                 appVersion));
     }
 }

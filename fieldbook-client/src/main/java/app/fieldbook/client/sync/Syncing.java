@@ -1,11 +1,11 @@
 package app.fieldbook.client.sync;
 
+import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.client.SyncProgress;
 import app.fieldbook.client.SyncSummary;
 import app.fieldbook.client.SyncSummary.Interruption;
 import app.fieldbook.client.http.RequestFailed;
 import app.fieldbook.client.store.LocalStore;
-import app.fieldbook.client.store.StoredUpload;
 import app.fieldbook.client.sync.pull.Pulling;
 import app.fieldbook.client.sync.push.Pushing;
 import app.fieldbook.client.sync.upload.UploadingPhotos;
@@ -108,6 +108,6 @@ public final class Syncing {
     }
 
     private SyncSummary summary(SyncTally tally) {
-        return tally.summary(store.outbox().count(), store.uploads().count(StoredUpload.Stage.WAITING));
+        return tally.summary(store.outbox().count(), store.uploads().count(PhotoUpload.State.WAITING));
     }
 }

@@ -3,6 +3,7 @@ package app.fieldbook.client.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.fieldbook.client.StoreFailed;
 import app.fieldbook.protocol.OperationKind;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
-package app.fieldbook.client.store;
+package app.fieldbook.client;
 
 /** The local store could not be opened, read or written; the transaction in progress was rolled back. */
-public class StoreFailed extends RuntimeException {
+public final class StoreFailed extends FieldbookException {
 
     public StoreFailed(String message, Throwable cause) {
         super(message, cause);
