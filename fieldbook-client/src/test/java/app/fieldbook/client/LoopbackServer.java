@@ -55,6 +55,8 @@ public final class LoopbackServer implements AutoCloseable {
     public static final String PASSWORD = "fieldbook-demo";
     public static final UUID USER_ID = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
     public static final String TOKEN = "token-of-walter";
+    private static final String PROBLEMS = "https://fieldbook.app/problems/";
+    private static final String PROBLEM_JSON = "application/problem+json";
 
     /** A request as the server received it. */
     public record Received(String method, String path, Map<String, String> headers, byte[] body) {
@@ -83,23 +85,13 @@ public final class LoopbackServer implements AutoCloseable {
         record DropAnswer() implements Fault {
         }
 
-        static Fault status(int status) {
-            return new Answer(status, Map.of("type", "https://fieldbook.app/problems/test", "title", "Test fault",
-                    "status", status, "detail", "Injected by the test"), Map.of());
-        }
-
+        /** Answers with this status and a header (such as {@code Retry-After}). */
         static Fault status(int status, String header, String value) {
-            return new Answer(status, Map.of("type", "https://fieldbook.app/problems/test", "title", "Test fault",
-                    "status", status), Map.of(header, value));
+            return new Answer(status, LoopbackServer.problem(status, "test", "Test fault", Map.of()), Map.of(header, value));
         }
 
         static Fault problem(int status, String type, Map<String, Object> properties) {
-            Map<String, Object> problem = new LinkedHashMap<>(properties);
-            problem.put("type", "https://fieldbook.app/problems/" + type);
-            problem.put("title", type);
-            problem.put("status", status);
-            problem.putIfAbsent("detail", "Refused: " + type);
-            return new Answer(status, problem, Map.of());
+            return new Answer(status, refusal(status, type, properties), Map.of());
         }
 
         static Fault drop() {
@@ -238,7 +230,27 @@ public final class LoopbackServer implements AutoCloseable {
 
     public static OperationResult rejected(Operation operation, int status, String type) {
         return new OperationResult(operation.operationId(), OperationOutcome.REJECTED, status, operation.entityId(),
-                operation.baseVersion(), List.of(), "https://fieldbook.app/problems/" + type, "Refused: " + type);
+                operation.baseVersion(), List.of(), PROBLEMS + type, refusedDetail(type));
+    }
+
+    /** An RFC 9457 problem as the server writes one: a stable type, a title, the status, and extension properties. */
+    private static Map<String, Object> problem(int status, String type, String title, Map<String, Object> properties) {
+        Map<String, Object> problem = new LinkedHashMap<>(properties);
+        problem.put("type", PROBLEMS + type);
+        problem.put("title", title);
+        problem.put("status", status);
+        return problem;
+    }
+
+    /** The problem of a refusal: titled by its type, with a detail unless {@code properties} has one. */
+    private static Map<String, Object> refusal(int status, String type, Map<String, Object> properties) {
+        Map<String, Object> refusal = problem(status, type, type, properties);
+        refusal.putIfAbsent("detail", refusedDetail(type));
+        return refusal;
+    }
+
+    private static String refusedDetail(String type) {
+        return "Refused: " + type;
     }
 
     // Serving
@@ -260,7 +272,7 @@ public final class LoopbackServer implements AutoCloseable {
             }
             if (fault instanceof Fault.Answer answer) {
                 answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-                send(exchange, answer.status(), "application/problem+json", MAPPER.writeValueAsBytes(answer.problem()));
+                send(exchange, answer.status(), PROBLEM_JSON, MAPPER.writeValueAsBytes(answer.problem()));
                 return;
             }
             if (!path.equals("/api/v1/auth/tokens") && !("Bearer " + TOKEN).equals(headers.get("authorization"))) {
@@ -286,8 +298,7 @@ public final class LoopbackServer implements AutoCloseable {
         }
 
         static Response problem(int status, String type, Map<String, Object> properties) {
-            Fault.Answer answer = (Fault.Answer) Fault.problem(status, type, properties);
-            return new Response(status, "application/problem+json", MAPPER.writeValueAsBytes(answer.problem()));
+            return new Response(status, PROBLEM_JSON, MAPPER.writeValueAsBytes(refusal(status, type, properties)));
         }
     }
 
@@ -302,8 +313,8 @@ public final class LoopbackServer implements AutoCloseable {
 
     private Response route(String method, String path, Map<String, String> headers, byte[] body) {
         if (method.equals("POST") && path.equals("/api/v1/auth/tokens")) {
-            JsonNode request = MAPPER.readTree(body);
-            if (!LOGIN.equals(request.get("login").asString()) || !PASSWORD.equals(request.get("password").asString())) {
+            SyncApi.TokenRequest request = MAPPER.readValue(body, SyncApi.TokenRequest.class);
+            if (!LOGIN.equals(request.login()) || !PASSWORD.equals(request.password())) {
                 return Response.problem(401, "sign-in-refused", Map.of());
             }
             return Response.json(201, new SyncApi.TokenIssued(TOKEN, OffsetDateTime.parse("2099-01-01T00:00:00Z"),
@@ -393,8 +404,8 @@ public final class LoopbackServer implements AutoCloseable {
             return Response.json(200, state(photoId));
         }
         ByteArrayOutputStream have = uploads.computeIfAbsent(photoId, id -> new ByteArrayOutputStream());
-        long offset = Long.parseLong(headers.get("upload-offset"));
-        if (!"application/offset+octet-stream".equals(headers.get("content-type"))) {
+        long offset = Long.parseLong(headers.get(SyncApi.UPLOAD_OFFSET.toLowerCase()));
+        if (!SyncApi.CHUNK.equals(headers.get("content-type"))) {
             return Response.problem(415, "unsupported-media-type", Map.of());
         }
         if (offset != have.size()) {
@@ -434,8 +445,8 @@ public final class LoopbackServer implements AutoCloseable {
 
     private void problem(HttpExchange exchange, int status, String type, Map<String, Object> properties)
             throws IOException {
-        Fault.Answer answer = (Fault.Answer) Fault.problem(status, type, properties);
-        send(exchange, status, "application/problem+json", MAPPER.writeValueAsBytes(answer.problem()));
+        Response refused = Response.problem(status, type, properties);
+        send(exchange, status, refused.contentType(), refused.body());
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {

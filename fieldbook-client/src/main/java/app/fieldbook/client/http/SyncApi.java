@@ -27,7 +27,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -46,6 +45,14 @@ public final class SyncApi {
     private static final String JSON = "application/json";
     /** Names the device on upload requests: the server takes a photo's content only from the device that announced it. */
     public static final String DEVICE_ID = "Fieldbook-Device-Id";
+    /** Where a chunk of a photo's content starts; the server answers 409 with its offset when they differ. */
+    public static final String UPLOAD_OFFSET = "Upload-Offset";
+    /** The content type of a chunk of a photo's content. */
+    public static final String CHUNK = "application/offset+octet-stream";
+
+    /** Asks for a bearer token; {@code label} names the device in the person's list of sign-ins. */
+    public record TokenRequest(String login, String password, String label) {
+    }
 
     public record TokenIssued(String token, OffsetDateTime expiresAt, Account user) {
     }
@@ -81,8 +88,7 @@ public final class SyncApi {
     }
 
     public TokenIssued issueToken(String login, String password, String label) {
-        return exchange("Sign-in", post("/api/v1/auth/tokens", Map.of("login", login, "password", password,
-                "label", label), false), TokenIssued.class);
+        return exchange("Sign-in", post("/api/v1/auth/tokens", new TokenRequest(login, password, label), false), TokenIssued.class);
     }
 
     /** Pushes a {@link app.fieldbook.protocol.PushRequest}, given as JSON so that operations sent before go out byte for byte as first sent. */
@@ -116,9 +122,9 @@ public final class SyncApi {
     /** Sends {@code length} bytes of {@code bytes} as the content from {@code offset} on. */
     public UploadState sendChunk(UUID photoId, long offset, byte[] bytes, int length) {
         HttpRequest.Builder request = request("/api/v1/sync/uploads/" + photoId, true)
-                .header("Upload-Offset", Long.toString(offset))
+                .header(UPLOAD_OFFSET, Long.toString(offset))
                 .header(DEVICE_ID, deviceId.get().toString())
-                .header("Content-Type", "application/offset+octet-stream")
+                .header("Content-Type", CHUNK)
                 .method("PATCH", BodyPublishers.ofByteArray(bytes, 0, length));
         return exchange("Upload", request, UploadState.class);
     }
