@@ -60,14 +60,9 @@ final class ContentOptions {
         });
     }
 
-    static final class Temperature implements ITypeConverter<BigDecimal> {
-        @Override
-        public BigDecimal convert(String value) {
-            try {
-                return new BigDecimal(value.trim());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not a temperature (a number such as 18.5)");
-            }
+    static final class Temperature extends ParsedValue<BigDecimal> {
+        Temperature() {
+            super(BigDecimal::new, "a temperature (a number such as 18.5)");
         }
     }
 

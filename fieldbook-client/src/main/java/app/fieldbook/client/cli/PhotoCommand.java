@@ -9,15 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "photo", description = "Attach photos to reports and see their uploads.",
         synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.ListUploads.class, PhotoCommand.Discard.class})
@@ -106,14 +103,9 @@ final class PhotoCommand extends CommandGroup {
         }
     }
 
-    static final class OffsetTime implements ITypeConverter<OffsetDateTime> {
-        @Override
-        public OffsetDateTime convert(String value) {
-            try {
-                return OffsetDateTime.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + value + "' is not a time with offset (2025-06-02T14:30:00+02:00)");
-            }
+    static final class OffsetTime extends ParsedValue<OffsetDateTime> {
+        OffsetTime() {
+            super(OffsetDateTime::parse, "a time with offset (2025-06-02T14:30:00+02:00)");
         }
     }
 }
