@@ -4,7 +4,6 @@ import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictState;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Conflicts as last pulled or fetched: both values of a field two people changed. */
@@ -24,11 +23,6 @@ public final class Conflicts {
                 conflict.id(), conflict.entityId(), conflict.siteId(),
                 conflict.state() == null ? ConflictState.OPEN : conflict.state(),
                 store.json().writeValueAsString(conflict)));
-    }
-
-    public Optional<Conflict> find(UUID id) {
-        return store.inTransaction(() -> store.queryOne("SELECT conflict_json FROM conflict WHERE id = ?",
-                row -> store.json().readValue(row.getString(1), Conflict.class), id));
     }
 
     /** The open conflicts, in the order they arose. */

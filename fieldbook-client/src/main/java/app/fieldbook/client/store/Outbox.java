@@ -140,7 +140,7 @@ public final class Outbox {
     }
 
     /** The earliest retry time of a postponed change, if any waits for one. */
-    public Optional<Instant> nextAttemptAt() {
+    Optional<Instant> nextAttemptAt() {
         return store.inTransaction(() -> store.queryOne(
                 "SELECT min(next_attempt_at) AS next_attempt_at FROM outbox WHERE next_attempt_at IS NOT NULL",
                 row -> Columns.instant(row, "next_attempt_at")));
