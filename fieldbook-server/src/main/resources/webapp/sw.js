@@ -4,16 +4,45 @@ const VERSION = '__VERSION__';
 const SHELL = ['__SHELL__'];
 const CACHE = 'fieldbook-shell-' + VERSION;
 
+// A phone in the field installs over whatever signal it has: each file of the shell is tried a few times,
+// and the files kept by a failed install of this version are not fetched again by the next one (the page
+// registers the worker again each time it opens). The install succeeds only with every file.
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'no-cache' })));
+    await Promise.all(SHELL.map(async (path) => {
+      if (!(await cache.match(path))) {
+        await cache.put(path, await fetchWithRetries(path));
+      }
+    }));
     const first = !(await self.registration.active);
     if (first) {
       await self.skipWaiting();
     }
   })());
 });
+
+// A file of the shell, read to its end (an answer cut in its body is tried again too); a refusal (4xx) is not.
+async function fetchWithRetries(path) {
+  for (let attempt = 1; ; attempt++) {
+    let status;
+    try {
+      const response = await fetch(new Request(path, { cache: 'no-cache' }));
+      status = response.status;
+      if (response.ok) {
+        return new Response(await response.blob(), { status, headers: response.headers });
+      }
+    } catch (failure) {
+      if (attempt === 4) {
+        throw failure;
+      }
+    }
+    if (status && (status < 500 || attempt === 4)) {
+      throw new Error(`${path}: ${status}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  }
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {

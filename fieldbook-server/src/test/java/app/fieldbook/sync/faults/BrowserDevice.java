@@ -75,6 +75,7 @@ final class BrowserDevice implements AutoCloseable {
     int kills;
     int interruptedWhileSyncing;
     int signedInAgain;
+    int failedLoads;
     final AtomicInteger uploadChunks = new AtomicInteger();
     /** The scenario's bookkeeping, as for its Java devices: values typed, and syncs still to lose push answers. */
     int counter;
@@ -232,7 +233,7 @@ final class BrowserDevice implements AutoCloseable {
             }
             if (interruption == Interruption.RELOAD) {
                 reloads++;
-                page.reload(new Page.ReloadOptions().setTimeout(60_000));
+                loadApp(() -> page.reload(new Page.ReloadOptions().setTimeout(60_000)));
             } else {
                 kills++;
                 Browsers.kill(profile);
@@ -242,10 +243,45 @@ final class BrowserDevice implements AutoCloseable {
                     // the browser is dead: nothing to close
                 }
                 open();
-                page.navigate(base + "/", new Page.NavigateOptions().setTimeout(60_000));
+                loadApp(() -> page.navigate(base + "/", new Page.NavigateOptions().setTimeout(60_000)));
             }
         }
         return syncNow();
+    }
+
+    /**
+     * Loads the app as its person would: when the page does not come up (a browser killed soon after it
+     * installed the app can come back without its Service Worker, and then loads the app's files through the
+     * faulty network, where one of them is almost surely cut), reload. The errors of a load that failed are
+     * the network's, not the app's: they are printed and kept out of the app's errors. From the third try
+     * on, the network's faults are off for the load, as when the person waits for a better signal.
+     */
+    private void loadApp(Runnable load) {
+        for (int attempt = 1; ; attempt++) {
+            FaultyProxy.Faults faults = network.faults();
+            if (attempt >= 3) {
+                network.faults(FaultyProxy.Faults.none());
+            }
+            try {
+                if (attempt == 1) {
+                    load.run();
+                } else {
+                    page.navigate(base + "/", new Page.NavigateOptions().setTimeout(60_000));
+                }
+                page.waitForFunction("() => !!document.querySelector('fb-app')?.engine", null,
+                        new Page.WaitForFunctionOptions().setTimeout(20_000));
+                return;
+            } catch (PlaywrightException notUp) {
+                if (attempt == 5) {
+                    throw notUp;
+                }
+                failedLoads++;
+                System.out.printf("%s: the app did not come up (try %d): %s; errors of that load: %s%n", name(),
+                        attempt, notUp.getMessage().lines().findFirst().orElse(""), browsers.takePageErrors());
+            } finally {
+                network.faults(faults);
+            }
+        }
     }
 
     /**

@@ -92,6 +92,10 @@ public final class FaultyProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    public Faults faults() {
+        return faults;
+    }
+
     public void faults(Faults faults) {
         this.faults = faults;
     }

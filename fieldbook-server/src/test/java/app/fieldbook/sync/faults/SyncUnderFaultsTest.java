@@ -88,12 +88,8 @@ class SyncUnderFaultsTest {
     private static final int DEVICES = Integer.getInteger("fieldbook.faults.devices", 6);
     private static final int ROUNDS = Integer.getInteger("fieldbook.faults.rounds", 6);
     private static final int ACTIONS = Integer.getInteger("fieldbook.faults.actions", 4);
-    /**
-     * Browsers running the web app, each of a worker who also has Java devices. None unless asked for: a
-     * browser killed mid-run can come back without its Service Worker and then cannot load the app through
-     * the faulty network (docs/sync-faults.md), which the scenario does not handle yet.
-     */
-    private static final int BROWSERS = Integer.getInteger("fieldbook.faults.browsers", 0);
+    /** Browsers running the web app, each of a worker who also has Java devices. */
+    private static final int BROWSERS = Integer.getInteger("fieldbook.faults.browsers", 2);
     private static final long SEED = Long.getLong("fieldbook.faults.seed", 20261124L);
     /** Delay 30 % of answers by up to 150 ms; cut 8 % of answers and 8 % of requests with a body; reset 30 % of cuts; replay 10 % of connections. */
     private static final FaultyProxy.Faults FAULTS = new FaultyProxy.Faults(0.3, Duration.ofMillis(150), 0.08, 0.08,
@@ -223,9 +219,10 @@ class SyncUnderFaultsTest {
             for (BrowserDevice browser : browsers) {
                 System.out.printf("%s: reloaded %d times and killed %d times after a sync's first request, %d of them "
                         + "while the sync still ran; signed in again %d times (a session cookie lost with a kill); "
+                        + "opened the app again %d times (it did not come up through the faults); "
                         + "%d photos attached, %d upload chunks sent%n", browser.name(),
                         browser.reloads, browser.kills, browser.interruptedWhileSyncing, browser.signedInAgain,
-                        browser.photosAttached.size(), browser.uploadChunks.get());
+                        browser.failedLoads, browser.photosAttached.size(), browser.uploadChunks.get());
             }
             assertThat(networks.stream().mapToInt(FaultyProxy::faultsInjected).sum()).as("faults were injected")
                     .isPositive();
