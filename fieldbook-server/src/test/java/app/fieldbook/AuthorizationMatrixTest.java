@@ -43,7 +43,8 @@ import tools.jackson.databind.JsonNode;
  * each kind of caller gets. The endpoints are read from the application's own handler mappings, so an
  * endpoint added without a row (or a row left behind by a removed endpoint) fails the build. Every
  * request is sent with real ids of records in the scope the row is about; a write that is refused must
- * leave the database as it was (only its {@code ACCESS_DENIED} audit event may be added).
+ * leave the database as it was (only its {@code ACCESS_DENIED} or {@code CREDENTIAL_REFUSED} audit event
+ * may be added).
  *
  * <p>To add a row: write the method, the path template as the controller declares it (and the media
  * type when the endpoint declares {@code consumes}), the ten statuses in the order of {@link Caller},

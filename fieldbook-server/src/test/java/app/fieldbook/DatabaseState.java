@@ -13,8 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * What the application has stored, as one comparable text: the row count and a SHA-256 of the rows of each
  * main table, so that a test can show a refused request wrote nothing. Left out is what moves on its own
  * or is meant to be written by a refusal: a credential's {@code last_used_at}, a photo's thumbnail flags
- * (a background job), the audit chain's links (linked in the background), {@code ACCESS_DENIED} audit
- * events, and where a change of the sync feed stands (the sequencer moves it from {@code sync_changes}
+ * (a background job), the audit chain's links (linked in the background), {@code ACCESS_DENIED} and
+ * {@code CREDENTIAL_REFUSED} audit events, and where a change of the sync feed stands (the sequencer moves it from {@code sync_changes}
  * into {@code sync_feed}).
  */
 final class DatabaseState {
@@ -35,7 +35,8 @@ final class DatabaseState {
         TABLES.put("report_crew", "SELECT * FROM report_crew");
         TABLES.put("photos", "SELECT id, report_id, sha256, content_type, size_bytes, caption, taken_at, latitude,"
                 + " longitude, uploaded_by, version, created_at FROM photos");
-        TABLES.put("audit_events", "SELECT * FROM audit_events WHERE action <> 'ACCESS_DENIED'");
+        TABLES.put("audit_events", "SELECT * FROM audit_events"
+                + " WHERE action NOT IN ('ACCESS_DENIED', 'CREDENTIAL_REFUSED')");
         TABLES.put("sync_operations", "SELECT * FROM sync_operations");
         TABLES.put("sync_conflicts", "SELECT * FROM sync_conflicts");
         TABLES.put("sync_devices", "SELECT * FROM sync_devices");

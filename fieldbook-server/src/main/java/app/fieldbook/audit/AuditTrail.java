@@ -7,6 +7,7 @@ import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
 import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.identity.AccessDenied;
 import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.CredentialRefused;
 import app.fieldbook.identity.SignInFailed;
 import app.fieldbook.identity.SignedIn;
 import app.fieldbook.identity.SignedOut;
@@ -178,6 +179,15 @@ class AuditTrail {
     void recordInSameTransaction(SignInFailed failure) {
         record(null, failure.login(), "SIGN_IN_FAILED", "User", null, null, Map.of(),
                 Map.of("reason", failure.reason()));
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMPLETION, fallbackExecution = true)
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    void recordInOwnTransaction(CredentialRefused refused) {
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("credential", refused.kind());
+        after.put("reason", refused.reason());
+        record(null, refused.login(), "CREDENTIAL_REFUSED", "User", refused.userId(), null, Map.of(), after);
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMPLETION, fallbackExecution = true)

@@ -21,6 +21,7 @@ final class CredentialFilter extends OncePerRequestFilter {
 
     static final String SESSION_COOKIE = "FIELDBOOK_SESSION";
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+    private static final String REFUSED_SECRET = CredentialFilter.class.getName() + ".refusedSecret";
 
     private final Credentials credentials;
     private final IdentitySettings settings;
@@ -35,16 +36,27 @@ final class CredentialFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        presentedSecret(request)
-                .flatMap(secret -> credentials.findLive(Secrets.hash(secret), OffsetDateTime.now(clock)))
-                .filter(this::notIdle)
-                .ifPresent(live -> {
-                    touch(live);
-                    var context = SecurityContextHolder.createEmptyContext();
-                    context.setAuthentication(new CredentialAuthentication(live.actor(), live.id(), live.kind()));
-                    SecurityContextHolder.setContext(context);
-                });
+        presentedSecret(request).ifPresent(secret -> {
+            String secretHash = Secrets.hash(secret);
+            credentials.findLive(secretHash, OffsetDateTime.now(clock))
+                    .filter(this::notIdle)
+                    .ifPresentOrElse(live -> {
+                        touch(live);
+                        var context = SecurityContextHolder.createEmptyContext();
+                        context.setAuthentication(new CredentialAuthentication(live.actor(), live.id(), live.kind()));
+                        SecurityContextHolder.setContext(context);
+                    }, () -> request.setAttribute(REFUSED_SECRET, secretHash));
+        });
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Why the credential this request presented authenticates nobody, if it presented one; asked only when
+     * the request is answered 401 (a page's files with an ended session's cookie write nothing).
+     */
+    Optional<CredentialRefused> refusal(HttpServletRequest request) {
+        return Optional.ofNullable((String) request.getAttribute(REFUSED_SECRET))
+                .map(secretHash -> credentials.refusal(secretHash, OffsetDateTime.now(clock)));
     }
 
     static boolean carriesBearerToken(HttpServletRequest request) {

@@ -62,6 +62,26 @@ class Credentials {
                 .optional();
     }
 
+    /**
+     * Why a presented secret authenticates nobody, for the audit trail: {@code unknown} (no such credential,
+     * or deleted a week after it ended), {@code revoked}, {@code expired} or {@code account disabled}.
+     */
+    CredentialRefused refusal(String secretHash, OffsetDateTime now) {
+        return jdbc.sql("""
+                SELECT c.kind, c.revoked_at, c.expires_at, u.id AS user_id, u.login, u.active
+                  FROM credentials c JOIN users u ON u.id = c.user_id
+                 WHERE c.secret_hash = :secretHash
+                """)
+                .param("secretHash", secretHash)
+                .query((rs, n) -> new CredentialRefused(rs.getString("kind"),
+                        rs.getObject("revoked_at", OffsetDateTime.class) != null ? "revoked"
+                                : !rs.getObject("expires_at", OffsetDateTime.class).isAfter(now) ? "expired"
+                                : !rs.getBoolean("active") ? "account disabled" : "idle",
+                        rs.getObject("user_id", UUID.class), rs.getString("login")))
+                .optional()
+                .orElse(new CredentialRefused(null, "unknown", null, null));
+    }
+
     void touch(UUID id, OffsetDateTime now) {
         jdbc.sql("""
                 UPDATE credentials SET last_used_at = :now WHERE id = :id""")

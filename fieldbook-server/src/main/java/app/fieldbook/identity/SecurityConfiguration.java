@@ -76,6 +76,7 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentitySettings settings, Clock clock,
             ApplicationEventPublisher events, ObjectProvider<HeaderWriter> headerWriters) throws Exception {
+        CredentialFilter credentialFilter = new CredentialFilter(credentials, settings, clock);
         RequestMatcher cookieAuthenticatedWrite = request -> !SAFE_METHODS.contains(request.getMethod())
                 && !CredentialFilter.carriesBearerToken(request)
                 && hasSessionCookie(request);
@@ -95,7 +96,7 @@ class SecurityConfiguration {
                     // proxy, with the prod profile's forwarded headers), one year, subdomains included
                     headerWriters.orderedStream().forEach(headers::addHeaderWriter);
                 })
-                .addFilterBefore(new CredentialFilter(credentials, settings, clock), AuthorizationFilter.class)
+                .addFilterBefore(credentialFilter, AuthorizationFilter.class)
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()
@@ -104,9 +105,11 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/**").hasRole(Role.ADMINISTRATOR.name())
                         .anyRequest().permitAll())
                 .exceptionHandling(exceptions -> exceptions
-                        .authenticationEntryPoint((request, response, e) -> problem(response, HttpStatus.UNAUTHORIZED,
-                                "unauthenticated", "Authentication required",
-                                "Sign in, or send a valid bearer token."))
+                        .authenticationEntryPoint((request, response, e) -> {
+                            credentialFilter.refusal(request).ifPresent(events::publishEvent);
+                            problem(response, HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required",
+                                    "Sign in, or send a valid bearer token.");
+                        })
                         .accessDeniedHandler((request, response, e) -> {
                             boolean csrf = e instanceof CsrfException;
                             events.publishEvent(new AccessDenied(Actor.current().orElse(null),

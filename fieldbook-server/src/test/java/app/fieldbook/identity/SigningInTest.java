@@ -8,6 +8,8 @@ import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
 import java.net.URI;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -92,6 +94,120 @@ class SigningInTest {
                 .isEqualTo(204);
         assertThat(new Browser().withCookie("FIELDBOOK_SESSION", session).send("GET", "/api/v1/auth/me", null, null)
                 .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aWebSessionUnusedForLongerThanTheIdleTimeoutEndsAndTheRefusalIsAudited() throws Exception {
+        Person worker = world.worker(site);
+        String used = signInBrowser(worker);
+        String idle = signInBrowser(worker);
+        OffsetDateTime now = OffsetDateTime.now();
+        // the default idle timeout is 2 hours
+        setLastUsed(used, now.minusHours(2).plusMinutes(5));
+        setLastUsed(idle, now.minusHours(2).minusMinutes(1));
+
+        assertThat(me(used).statusCode()).isEqualTo(200);
+        assertThat(lastUsed(used)).as("a request keeps the session alive").isAfter(now.minusMinutes(5));
+        assertThat(me(idle).statusCode()).isEqualTo(401);
+        assertThat(refusals(worker)).containsExactly("SESSION idle");
+    }
+
+    @Test
+    void aWebSessionEndsTwelveHoursAfterSignInEvenWhileItIsUsed() throws Exception {
+        Person worker = world.worker(site);
+        String session = signInBrowser(worker);
+        assertThat(jdbc.sql("SELECT created_at, expires_at FROM credentials WHERE secret_hash = ?")
+                .param(Secrets.hash(session))
+                .query((rs, n) -> Duration.between(rs.getObject(1, OffsetDateTime.class), rs.getObject(2, OffsetDateTime.class)))
+                .single()).isEqualTo(Duration.ofHours(12));
+
+        // twelve hours later, used a minute ago
+        jdbc.sql("UPDATE credentials SET expires_at = ?, last_used_at = ? WHERE secret_hash = ?")
+                .params(OffsetDateTime.now().minusSeconds(1), OffsetDateTime.now().minusMinutes(1), Secrets.hash(session))
+                .update();
+        assertThat(me(session).statusCode()).isEqualTo(401);
+        assertThat(refusals(worker)).containsExactly("SESSION expired");
+    }
+
+    @Test
+    void everyRefusedCredentialIsAuditedWithItsReasonButNeverItsSecret() throws Exception {
+        Person worker = world.worker(site);
+        Api revoked = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        expect(revoked.delete("/api/v1/auth/tokens/current"), 204);
+        assertThat(revoked.get("/api/v1/reports").status()).isEqualTo(401);
+        String unknown = "not-a-token-" + java.util.UUID.randomUUID();
+        long before = refusalsOfNobody();
+        assertThat(world.anonymous().withToken(unknown).get("/api/v1/auth/me").status()).isEqualTo(401);
+        String session = signInBrowser(worker);
+        expect(world.admin().put("/api/v1/users/" + worker.id(), Map.of("version",
+                expect(world.admin().get("/api/v1/users/" + worker.id()), 200).version(), "name", "Gone",
+                "email", worker.login() + "@test.fieldbook.app", "role", "WORKER", "active", false)), 200);
+        assertThat(me(session).statusCode()).isEqualTo(401);
+
+        assertThat(refusals(worker)).containsExactly(
+                "TOKEN revoked",
+                "SESSION revoked");
+        assertThat(refusalsOfNobody()).isEqualTo(before + 1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE changes LIKE ? OR changes LIKE ? OR changes LIKE ?")
+                .params("%" + revoked.token() + "%", "%" + unknown + "%", "%" + session + "%").query(Long.class).single())
+                .as("secrets in the audit trail").isZero();
+    }
+
+    @Test
+    void aPageFileAskedForWithAnEndedSessionsCookieIsServedAndAuditsNothing() throws Exception {
+        Person worker = world.worker(site);
+        String session = signInBrowser(worker);
+        jdbc.sql("UPDATE credentials SET revoked_at = ? WHERE secret_hash = ?")
+                .params(OffsetDateTime.now(), Secrets.hash(session)).update();
+        HttpResponse<String> file = new Browser().withCookie("FIELDBOOK_SESSION", session)
+                .send("GET", "/app/main.js", null, null);
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(refusals(worker)).isEmpty();
+    }
+
+    private String signInBrowser(Person worker) throws Exception {
+        Browser browser = new Browser();
+        assertThat(browser.send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + worker.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null)
+                .statusCode()).isEqualTo(200);
+        return browser.cookie("FIELDBOOK_SESSION");
+    }
+
+    private HttpResponse<String> me(String session) throws Exception {
+        return new Browser().withCookie("FIELDBOOK_SESSION", session).send("GET", "/api/v1/auth/me", null, null);
+    }
+
+    private void setLastUsed(String session, OffsetDateTime when) {
+        jdbc.sql("UPDATE credentials SET last_used_at = ? WHERE secret_hash = ?").params(when, Secrets.hash(session))
+                .update();
+    }
+
+    private OffsetDateTime lastUsed(String session) {
+        return jdbc.sql("SELECT last_used_at FROM credentials WHERE secret_hash = ?").param(Secrets.hash(session))
+                .query(OffsetDateTime.class).single();
+    }
+
+    /** The audit trail's refused credentials of this person, oldest first: what each recorded. */
+    private List<String> refusals(Person worker) {
+        return jdbc.sql("""
+                SELECT changes FROM audit_events
+                 WHERE action = 'CREDENTIAL_REFUSED' AND entity_id = ? ORDER BY occurred_at, id""")
+                .param(worker.id()).query(String.class).list().stream()
+                .map(changes -> after(changes, "credential") + " " + after(changes, "reason"))
+                .toList();
+    }
+
+    private static String after(String changes, String field) {
+        java.util.regex.Matcher value = java.util.regex.Pattern
+                .compile("\"" + field + "\":\\{[^}]*\"after\":\"([^\"]*)\"").matcher(changes);
+        return value.find() ? value.group(1) : "(none in " + changes + ")";
+    }
+
+    private long refusalsOfNobody() {
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM audit_events
+                 WHERE action = 'CREDENTIAL_REFUSED' AND entity_id IS NULL AND changes LIKE '%unknown%'""")
+                .query(Long.class).single();
     }
 
     @Test
