@@ -237,7 +237,8 @@ export class SyncEngine extends EventTarget {
   async #count() {
     const mine = ++this.counts;
     const waiting = await store.outboxDepth();
-    const photos = (await store.photosWaiting()).length;
+    // a photo whose content the server refused for good waits for nothing: the outbox shows it with the reason
+    const photos = (await store.photosWaiting()).filter((photo) => !photo.refused).length;
     if (mine !== this.counts) {
       return; // a later count, started after a later change, tells the truth
     }

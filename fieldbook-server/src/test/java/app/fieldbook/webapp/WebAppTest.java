@@ -864,6 +864,8 @@ class WebAppTest {
             assertThat((String) photo.get("refused")).as("the photo is marked refused").contains("422");
             assertThat(photo.get("copy")).as("the device keeps its copy").isEqualTo(true);
             assertThat(chunks.get()).as("upload requests for content the server refuses").isLessThanOrEqualTo(2);
+            // a refused photo waits for nothing: the banner does not count it
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
             JsonNode onServer = as("walter").get("/api/v1/photos/" + photo.get("photoId")).body();
             assertThat(onServer.path("pending").asBoolean()).as("the server stored nothing").isTrue();
         }
