@@ -160,8 +160,8 @@ class XssCorpusTest {
             corpus.sites.add(site(admin, i));
         }
         for (int i = 0; i < n; i++) {
-            corpus.portfolios.add(admin.post("/api/v1/portfolios", Map.of("name", PAYLOADS.get(i),
-                    "siteIds", List.of(corpus.sites.get(i)))).id());
+            corpus.portfolios.add(expect(admin.post("/api/v1/portfolios", Map.of("name", PAYLOADS.get(i),
+                    "siteIds", List.of(corpus.sites.get(i)))), 201).id());
         }
         for (int i = 0; i < n; i++) {
             corpus.people.add(person(admin, i));
@@ -183,11 +183,11 @@ class XssCorpusTest {
         corpus.day = today.getDayOfMonth() > 1 ? today.minusDays(1) : today;
         Api a = as("xss-worker-a");
         Api b = as("xss-worker-b");
-        Api maria = as("xss-manager");
+        Api reviewer = as("xss-manager");
         for (int i = 0; i < n; i++) {
             String returned = report(a, i);
             expect(a.post("/api/v1/reports/" + returned + "/submit"), 200);
-            expect(maria.post("/api/v1/reports/" + returned + "/return", Map.of("comment", PAYLOADS.get(i))), 200);
+            expect(reviewer.post("/api/v1/reports/" + returned + "/return", Map.of("comment", PAYLOADS.get(i))), 200);
             conflict(a, returned, PAYLOADS.get((i + 1) % n));
             corpus.returned.add(returned);
             String submitted = report(b, i);
