@@ -185,11 +185,13 @@ class AuditChain {
 
     /**
      * The first linking with a key: the events still queued from before (written without a seal) are linked
-     * the old way, and the chain records, signed, that every later link is keyed. Refused when the head file
-     * shows the chain was keyed before: then the record was removed from the database.
+     * the old way, and the chain records, signed, that every later link is keyed. Refused when the chain has
+     * links and the head file shows it was keyed before: then the record was removed from the database, and
+     * recording it anew would let the removed links pass as unkeyed ones. An empty chain (a new database, or
+     * tables emptied, which the heads already show) is keyed from its start.
      */
     private Optional<Keying> keyFromHere() {
-        if (heads.any()) {
+        if (heads.any() && head().isPresent()) {
             log.error("The record of where the audit chain's keyed links begin (audit_keying) is gone, though the"
                     + " head file {} shows the chain was keyed: the database was tampered with. No event is linked"
                     + " until it is restored; the chain's verification reports it.", heads.file());
