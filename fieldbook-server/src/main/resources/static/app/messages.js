@@ -298,6 +298,7 @@ const en = {
   'audit.verify': 'Verify the chain',
   'audit.intact': 'The chain is intact: {linked} events checked, {unlinked} not yet linked. No event was altered or removed.',
   'audit.broken': 'The chain is broken at position {position}: {problem}',
+  'audit.tampered': 'The audit trail was tampered with: {problem}',
   'audit.count': { one: '{count} event', other: '{count} events' },
   'audit.events': 'Events',
   'audit.when': 'When',

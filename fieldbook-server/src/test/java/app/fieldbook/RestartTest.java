@@ -47,7 +47,9 @@ class RestartTest {
                 "--spring.profiles.active=test",
                 "--spring.datasource.url=jdbc:h2:file:" + data.resolve("fieldbook")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
-                "--fieldbook.attachments.directory=" + data.resolve("photos"));
+                "--fieldbook.attachments.directory=" + data.resolve("photos"),
+                "--fieldbook.audit.key-file=" + data.resolve("audit.key"),
+                "--fieldbook.audit.head-file=" + data.resolve("audit-heads.log"));
     }
 
     private static int port(ConfigurableApplicationContext context) {

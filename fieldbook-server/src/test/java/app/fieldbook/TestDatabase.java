@@ -26,6 +26,11 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
 
     private static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/fieldbook_test";
     private static String postgresUrl;
+    /**
+     * One audit key for the whole test JVM, made by the first server that starts: the application contexts of
+     * a PostgreSQL run share one database, and so one chain and its key.
+     */
+    private static final java.nio.file.Path AUDIT_KEY = auditKey();
 
     public static boolean isPostgres() {
         return "postgres".equals(System.getProperty("fieldbook.test.database"));
@@ -45,7 +50,9 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "spring.datasource.username", "sa",
                 "spring.datasource.password", "",
                 "fieldbook.attachments.directory", photoDirectory(),
-                "fieldbook.attachments.upload-directory", photoDirectory());
+                "fieldbook.attachments.upload-directory", photoDirectory(),
+                "fieldbook.audit.key-file", AUDIT_KEY.toString(),
+                "fieldbook.audit.head-file", headFile());
     }
 
     /**
@@ -69,7 +76,9 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "spring.datasource.hikari.minimum-idle", "1",
                 "spring.datasource.hikari.idle-timeout", "10000",
                 "fieldbook.attachments.directory", photoDirectory(),
-                "fieldbook.attachments.upload-directory", photoDirectory());
+                "fieldbook.attachments.upload-directory", photoDirectory(),
+                "fieldbook.audit.key-file", AUDIT_KEY.toString(),
+                "fieldbook.audit.head-file", headFile());
     }
 
     /**
@@ -111,6 +120,26 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         }
         postgresUrl = url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
         return postgresUrl;
+    }
+
+    /**
+     * A head file of its own for each application context: on H2 each context has its own chain; on PostgreSQL
+     * they share one, whose heads each context's file holds a part of.
+     */
+    private static String headFile() {
+        try {
+            return Files.createTempDirectory("fieldbook-audit-").resolve("audit-heads.log").toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.nio.file.Path auditKey() {
+        try {
+            return Files.createTempDirectory("fieldbook-audit-key-").resolve("audit.key");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String photoDirectory() {

@@ -3,12 +3,20 @@ package app.fieldbook.audit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -21,10 +29,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Links committed audit events into a hash chain, and checks it. Link N stores
- * {@code SHA-256(hash of link N-1 | canonical fields of event N)}; changing, removing or reordering any
- * linked event breaks every later link. Linking runs shortly after events commit, in their own
- * transaction; when two nodes link at once, one loses on the position key and retries next round.
+ * Links committed audit events into a chain keyed with a secret the database does not hold, and checks
+ * it (ADR 0005, ADR 0013). Link N stores {@code HMAC-SHA-256(key, N | hash of link N-1 | time | fields of
+ * event N)}: changing, removing or reordering any linked event or link breaks the chain from there on, and
+ * nobody without the key can recompute it. Links made before the chain had a key stay plain
+ * {@code SHA-256(hash of link N-1 | event N)}, up to the position {@code audit_keying} records. Only events
+ * sealed by the server are linked. The head of the chain is written to a file outside the database
+ * ({@link AuditHeads}), so that removing the last links is found too. Linking runs shortly after events
+ * commit, in its own transaction; when two nodes link at once, one loses on the position key and retries
+ * next round.
  */
 @Component
 class AuditChain {
@@ -33,24 +46,45 @@ class AuditChain {
     private static final int BATCH = 500;
     private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
 
-    /** Result of a check of the whole chain. */
+    /**
+     * Result of a check of the whole chain.
+     *
+     * @param firstBrokenPosition the first link that is missing, changed or out of place; null when the
+     *     chain is intact or the problem is an event outside it
+     * @param problem what is wrong there, for a person
+     * @param eventId the event concerned when the problem is an event outside the chain (written into the
+     *     database directly, or taken out of the queue before it was linked)
+     */
     record Verification(boolean intact, long linkedEvents, long unlinkedEvents, Long firstBrokenPosition,
-            String problem) {
+            String problem, UUID eventId) {
     }
 
     private record Link(long position, String hash) {
+    }
+
+    /** Every link after {@code keyedAfter} is keyed with the key named {@code keyId}. */
+    private record Keying(long keyedAfter, String keyId, Instant recordedAt, String mac) {
+    }
+
+    private record Stored(long position, String previousHash, String hash, Instant linkedAt, AuditEvent event,
+            String seal) {
     }
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final AuditKey key;
+    private final AuditHeads heads;
 
-    AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock) {
+    AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock,
+            AuditKey key, AuditHeads heads) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.transactions = transactions;
         this.clock = clock;
+        this.key = key;
+        this.heads = heads;
     }
 
     @Scheduled(fixedDelayString = "${fieldbook.audit.link-interval:PT1S}")
@@ -63,97 +97,329 @@ class AuditChain {
         } catch (DataIntegrityViolationException e) {
             log.debug("Another node linked audit events at the same time; retrying next round");
         }
+        if (!heads.any()) {
+            recordHead();
+        }
     }
 
-    /** Links up to one batch of unlinked events; returns how many. */
+    /**
+     * Writes the head of the chain to the head file when the chain is keyed and has grown since. A chain that
+     * no longer extends the head written last (links removed or rewritten) is not written down as if it
+     * were good: that is logged, and the verifier names the break.
+     */
+    @Scheduled(fixedDelayString = "${fieldbook.audit.head-interval:PT1M}",
+            initialDelayString = "${fieldbook.audit.head-interval:PT1M}")
+    void recordHead() {
+        if (keying().isEmpty()) {
+            return;
+        }
+        Link head = head().orElse(new Link(0, GENESIS));
+        Optional<AuditHeads.Head> last = heads.latest();
+        if (last.isPresent()) {
+            String now = last.get().position() == 0 ? GENESIS : jdbc.sql("SELECT hash FROM audit_chain WHERE position = ?")
+                    .param(last.get().position()).query(String.class).optional().orElse(null);
+            if (!last.get().hash().equals(now)) {
+                log.error("The audit chain no longer extends the head written at {} (link {}): links were removed or"
+                        + " rewritten in the database. Its head is not written; the chain's verification names the"
+                        + " break.", last.get().recordedAt(), last.get().position());
+                return;
+            }
+        }
+        heads.record(head.position(), head.hash());
+    }
+
+    /**
+     * Links up to one batch of queued events; returns how many queue rows it took. An event without a valid
+     * seal was not written by the server: it leaves the queue unlinked, and the verifier names it.
+     */
     int linkBatch() {
-        Integer linked = transactions.execute(status -> {
-            List<AuditEvent> pending = jdbc.sql("""
-                    SELECT e.* FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+        Integer taken = transactions.execute(status -> {
+            Optional<Keying> keying = keying().or(this::keyFromHere);
+            if (keying.isEmpty()) {
+                return 0;
+            }
+            List<Stored> pending = jdbc.sql("""
+                    SELECT e.*, c.position FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+                      LEFT JOIN audit_chain c ON c.event_id = e.id
                      ORDER BY u.occurred_at, u.event_id
                      LIMIT :batch
-                    """).param("batch", BATCH).query(AuditEvents::row).list();
+                    """).param("batch", BATCH).query((rs, n) -> new Stored(rs.getLong("position"), null, null, null,
+                            AuditEvents.row(rs, n), rs.getString("seal"))).list();
             if (pending.isEmpty()) {
                 return 0;
             }
             Link last = head().orElse(new Link(0, GENESIS));
-            OffsetDateTime now = OffsetDateTime.now(clock);
+            OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
             long position = last.position();
             String hash = last.hash();
-            SqlParameterSource[] links = new SqlParameterSource[pending.size()];
+            List<SqlParameterSource> links = new ArrayList<>();
             SqlParameterSource[] dequeued = new SqlParameterSource[pending.size()];
             for (int i = 0; i < pending.size(); i++) {
-                AuditEvent event = pending.get(i);
-                position++;
-                String next = hash(hash, event);
-                links[i] = new MapSqlParameterSource().addValue("position", position).addValue("eventId", event.id())
-                        .addValue("previousHash", hash).addValue("hash", next).addValue("linkedAt", now);
+                AuditEvent event = pending.get(i).event();
                 dequeued[i] = new MapSqlParameterSource().addValue("occurredAt", event.occurredAt())
                         .addValue("eventId", event.id());
+                if (pending.get(i).position() > 0) {
+                    continue;
+                }
+                if (!AuditKey.same(key.seal(event), pending.get(i).seal())) {
+                    log.error("Audit event {} has no valid seal: it was not written by the server but into the database"
+                            + " directly. It is not linked; the chain's verification names it.", event.id());
+                    continue;
+                }
+                position++;
+                String next = key.link(position, hash, now.toInstant(), event);
+                links.add(new MapSqlParameterSource().addValue("position", position).addValue("eventId", event.id())
+                        .addValue("previousHash", hash).addValue("hash", next).addValue("linkedAt", now));
                 hash = next;
             }
             batches.batchUpdate("""
                     INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at)
-                    VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""", links);
+                    VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""",
+                    links.toArray(SqlParameterSource[]::new));
             batches.batchUpdate("""
                     DELETE FROM audit_unlinked WHERE occurred_at = :occurredAt AND event_id = :eventId""", dequeued);
             return pending.size();
         });
-        return linked == null ? 0 : linked;
+        return taken == null ? 0 : taken;
     }
 
-    /** Recomputes every link from the events as stored now. */
+    /**
+     * The first linking with a key: the events still queued from before (written without a seal) are linked
+     * the old way, and the chain records, signed, that every later link is keyed. Refused when the chain has
+     * links and the head file shows it was keyed before: then the record was removed from the database, and
+     * recording it anew would let the removed links pass as unkeyed ones. An empty chain (a new database, or
+     * tables emptied, which the heads already show) is keyed from its start.
+     */
+    private Optional<Keying> keyFromHere() {
+        if (heads.any() && head().isPresent()) {
+            log.error("The record of where the audit chain's keyed links begin (audit_keying) is gone, though the"
+                    + " head file {} shows the chain was keyed: the database was tampered with. No event is linked"
+                    + " until it is restored; the chain's verification reports it.", heads.file());
+            return Optional.empty();
+        }
+        List<AuditEvent> unsealed = jdbc.sql("""
+                SELECT e.* FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+                 WHERE e.seal IS NULL AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+                 ORDER BY u.occurred_at, u.event_id
+                """).query(AuditEvents::row).list();
+        Link last = head().orElse(new Link(0, GENESIS));
+        OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
+        long position = last.position();
+        String hash = last.hash();
+        for (AuditEvent event : unsealed) {
+            position++;
+            String next = hash(hash, event);
+            jdbc.sql("""
+                    INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at)
+                    VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""")
+                    .param("position", position).param("eventId", event.id()).param("previousHash", hash)
+                    .param("hash", next).param("linkedAt", now).update();
+            jdbc.sql("DELETE FROM audit_unlinked WHERE occurred_at = :occurredAt AND event_id = :eventId")
+                    .param("occurredAt", event.occurredAt()).param("eventId", event.id()).update();
+            hash = next;
+        }
+        Keying keying = new Keying(position, key.id(), now.toInstant(), key.keying(position));
+        jdbc.sql("""
+                INSERT INTO audit_keying (id, keyed_after, key_id, recorded_at, mac)
+                VALUES (1, :keyedAfter, :keyId, :recordedAt, :mac)""")
+                .param("keyedAfter", keying.keyedAfter()).param("keyId", keying.keyId()).param("recordedAt", now)
+                .param("mac", keying.mac()).update();
+        log.info("The audit chain is keyed from link {} on (key {}); the {} links before stay SHA-256", position + 1,
+                key.id(), position);
+        return Optional.of(keying);
+    }
+
+    /**
+     * Recomputes every link from the events as stored now, checks it against the heads written outside the
+     * database, and looks for events outside the chain. Names the first problem found.
+     */
     Verification verify() {
         long unlinked = jdbc.sql("SELECT COUNT(*) FROM audit_unlinked").query(Long.class).single();
-        String expectedPrevious = GENESIS;
-        long checked = 0;
+        Checker check = new Checker(unlinked);
+        List<AuditHeads.Head> written = heads.read();
+        for (AuditHeads.Head head : written) {
+            if (!head.signed()) {
+                return check.broken(head.position() < 0 ? null : head.position(), "line " + head.line()
+                        + " of the head file " + heads.file() + " is not signed with the chain's key: the file was"
+                        + " edited");
+            }
+        }
+        Map<Long, List<AuditHeads.Head>> headsAt = written.stream()
+                .collect(Collectors.groupingBy(AuditHeads.Head::position));
+        Optional<AuditHeads.Head> longest = written.stream().max(Comparator.comparingLong(AuditHeads.Head::position));
+        Optional<Link> head = head();
+        if (head.isEmpty() && longest.isPresent() && longest.get().position() > 0) {
+            return check.broken(1L, "the chain is empty, but the head file recorded " + longest.get().position()
+                    + " links at " + longest.get().recordedAt() + ": the audit tables were emptied");
+        }
+        Optional<Keying> keying = keying();
+        if (keying.isEmpty()) {
+            if (head.isPresent() || !written.isEmpty()) {
+                return check.broken(1L, "the record of where the keyed links begin (audit_keying) is missing: it was"
+                        + " deleted in the database");
+            }
+            return check.intact();
+        }
+        long keyedAfter = keying.get().keyedAfter();
+        if (!keying.get().keyId().equals(key.id())) {
+            return check.broken(keyedAfter + 1, "the chain is keyed with key " + keying.get().keyId()
+                    + ", but this server holds key " + key.id());
+        }
+        if (!AuditKey.same(key.keying(keyedAfter), keying.get().mac())) {
+            return check.broken(keyedAfter + 1, "the record of where the keyed links begin (audit_keying) was"
+                    + " changed: its signature does not hold");
+        }
         long from = 0;
         while (true) {
-            List<Object[]> links = jdbc.sql("""
-                    SELECT c.position, c.previous_hash, c.hash, c.event_id FROM audit_chain c
+            List<Stored> links = jdbc.sql("""
+                    SELECT c.position, c.previous_hash, c.hash, c.linked_at, c.event_id, e.*
+                      FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
                      WHERE c.position > :from ORDER BY c.position LIMIT 1000
-                    """).param("from", from)
-                    .query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, UUID.class)})
-                    .list();
+                    """).param("from", from).query(AuditChain::stored).list();
             if (links.isEmpty()) {
-                long astray = jdbc.sql("""
-                        SELECT (SELECT COUNT(*) FROM audit_events) - (SELECT COUNT(*) FROM audit_unlinked)
-                             - (SELECT COUNT(*) FROM audit_chain)
-                        """).query(Long.class).single();
-                if (astray != 0) {
-                    return broken(checked, unlinked, checked + 1, "the number of events does not match the chain "
-                            + "and the queue: events or links were removed");
-                }
-                return new Verification(true, checked, unlinked, null, null);
+                break;
             }
-            for (Object[] link : links) {
-                long position = (Long) link[0];
-                if (position != checked + 1) {
-                    return broken(checked, unlinked, checked + 1, "link " + (checked + 1) + " is missing");
+            for (Stored link : links) {
+                Verification broken = check.link(link, keyedAfter, headsAt.getOrDefault(link.position(), List.of()));
+                if (broken != null) {
+                    return broken;
                 }
-                if (!expectedPrevious.equals(link[1])) {
-                    return broken(checked, unlinked, position, "link " + position + " does not follow link " + (position - 1));
-                }
-                Optional<AuditEvent> event = jdbc.sql("""
-                        SELECT * FROM audit_events WHERE id = :id""")
-                        .param("id", link[3]).query(AuditEvents::row).optional();
-                if (event.isEmpty()) {
-                    return broken(checked, unlinked, position, "the event of link " + position + " is missing");
-                }
-                String recomputed = hash(expectedPrevious, event.get());
-                if (!recomputed.equals(link[2])) {
-                    return broken(checked, unlinked, position, "the event of link " + position + " was changed");
-                }
-                expectedPrevious = recomputed;
-                checked++;
-                from = position;
+                from = link.position();
             }
+        }
+        if (longest.isPresent() && longest.get().position() > check.checked) {
+            return check.broken(check.checked + 1, "the chain ends at link " + check.checked + ", but the head file"
+                    + " recorded link " + longest.get().position() + " at " + longest.get().recordedAt()
+                    + ": the last events and their links were removed");
+        }
+        if (keyedAfter > check.checked) {
+            return check.broken(check.checked + 1, "the chain ends at link " + check.checked
+                    + ", before link " + keyedAfter + " where the keyed links begin: the last links were removed");
+        }
+        return outside(check);
+    }
+
+    /** Events that are not in the chain and not honestly waiting for it. */
+    private Verification outside(Checker check) {
+        Optional<UUID> vanished = jdbc.sql("""
+                SELECT u.event_id FROM audit_unlinked u
+                 WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.id = u.event_id)
+                 ORDER BY u.occurred_at, u.event_id LIMIT 1""").query(UUID.class).optional();
+        if (vanished.isPresent()) {
+            return check.outside(vanished.get(), "event " + vanished.get() + " was removed while it waited to be"
+                    + " linked (its place in the queue is left)");
+        }
+        for (Stored queued : jdbc.sql("""
+                SELECT e.* FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+                 WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+                 ORDER BY u.occurred_at, u.event_id""").query(AuditChain::unlinked).list()) {
+            if (!AuditKey.same(key.seal(queued.event()), queued.seal())) {
+                return check.outside(queued.event().id(), forged(queued.event(), "waits in the queue"));
+            }
+        }
+        Optional<Stored> astray = jdbc.sql("""
+                SELECT e.* FROM audit_events e
+                 WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+                   AND NOT EXISTS (SELECT 1 FROM audit_unlinked u WHERE u.event_id = e.id)
+                 ORDER BY e.occurred_at, e.id LIMIT 1""").query(AuditChain::unlinked).optional();
+        if (astray.isPresent()) {
+            AuditEvent event = astray.get().event();
+            if (AuditKey.same(key.seal(event), astray.get().seal())) {
+                return check.outside(event.id(), "event " + event.id() + " is neither linked nor waiting to be"
+                        + " linked: it was taken out of the queue before it was linked");
+            }
+            return check.outside(event.id(), forged(event, "is neither linked nor waiting to be linked"));
+        }
+        return check.intact();
+    }
+
+    private static String forged(AuditEvent event, String where) {
+        return "event " + event.id() + " (" + event.action() + " at " + event.occurredAt().toInstant() + ") " + where
+                + " and has no valid seal: it was not written by the server but inserted into the database directly"
+                + " (forged)";
+    }
+
+    /** Walks the chain link by link and knows how far it got. */
+    private final class Checker {
+
+        private final long unlinked;
+        private long checked;
+        private String expectedPrevious = GENESIS;
+
+        Checker(long unlinked) {
+            this.unlinked = unlinked;
+        }
+
+        /** Checks the next link; answers the problem, or null when it holds. */
+        Verification link(Stored link, long keyedAfter, List<AuditHeads.Head> headsHere) {
+            long position = link.position();
+            if (position != checked + 1) {
+                return broken(checked + 1, "link " + (checked + 1) + " is missing");
+            }
+            if (!expectedPrevious.equals(link.previousHash())) {
+                return broken(position, "link " + position + " does not follow link " + (position - 1)
+                        + ": links were removed, reordered or rewritten");
+            }
+            AuditEvent event = link.event();
+            if (event == null) {
+                return broken(position, "the event of link " + position + " is missing");
+            }
+            String legacy = hash(expectedPrevious, event);
+            if (position <= keyedAfter) {
+                if (!legacy.equals(link.hash())) {
+                    return broken(position, "the event of link " + position + " was changed");
+                }
+            } else {
+                if (!AuditKey.same(key.seal(event), link.seal())) {
+                    return broken(position, "the event of link " + position + " was changed: "
+                            + (link.seal() == null ? "it has no seal" : "its seal does not hold"));
+                }
+                if (!AuditKey.same(key.link(position, expectedPrevious, link.linkedAt(), event), link.hash())) {
+                    return broken(position, legacy.equals(link.hash())
+                            ? "link " + position + " is not keyed, though every link after " + keyedAfter
+                                    + " must be: the chain was recomputed without the key"
+                            : "link " + position + " was changed: its hash does not hold under the key");
+                }
+            }
+            for (AuditHeads.Head head : headsHere) {
+                if (!head.hash().equals(link.hash())) {
+                    return broken(position, "link " + position + " differs from the head recorded at "
+                            + head.recordedAt() + ": the chain was rewritten from here");
+                }
+            }
+            expectedPrevious = link.hash();
+            checked++;
+            return null;
+        }
+
+        Verification broken(Long position, String problem) {
+            return new Verification(false, checked, unlinked, position, problem, null);
+        }
+
+        Verification outside(UUID event, String problem) {
+            return new Verification(false, checked, unlinked, null, problem, event);
+        }
+
+        Verification intact() {
+            return new Verification(true, checked, unlinked, null, null, null);
         }
     }
 
-    private static Verification broken(long checked, long unlinked, long position, String problem) {
-        return new Verification(false, checked, unlinked, position, problem);
+    private static Stored stored(ResultSet rs, int n) throws SQLException {
+        return new Stored(rs.getLong("position"), rs.getString("previous_hash"), rs.getString("hash"),
+                rs.getObject("linked_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("id", UUID.class) == null ? null : AuditEvents.row(rs, n), rs.getString("seal"));
+    }
+
+    private static Stored unlinked(ResultSet rs, int n) throws SQLException {
+        return new Stored(0, null, null, null, AuditEvents.row(rs, n), rs.getString("seal"));
+    }
+
+    private Optional<Keying> keying() {
+        return jdbc.sql("SELECT keyed_after, key_id, recorded_at, mac FROM audit_keying WHERE id = 1")
+                .query((rs, n) -> new Keying(rs.getLong(1), rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4)))
+                .optional();
     }
 
     private Optional<Link> head() {

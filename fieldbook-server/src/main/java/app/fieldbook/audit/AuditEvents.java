@@ -22,21 +22,26 @@ class AuditEvents {
 
     private final JdbcClient jdbc;
     private final InsertsAtCommit inserts;
+    private final AuditKey key;
 
-    AuditEvents(JdbcClient jdbc, InsertsAtCommit inserts) {
+    AuditEvents(JdbcClient jdbc, InsertsAtCommit inserts, AuditKey key) {
         this.jdbc = jdbc;
         this.inserts = inserts;
+        this.key = key;
     }
 
-    /** Queues the event and its place in the queue of events to link; both are written at commit. */
+    /**
+     * Queues the event, sealed with the chain's key, and its place in the queue of events to link; both are
+     * written at commit. The linker links only events whose seal holds.
+     */
     void insert(AuditEvent event) {
         inserts.add("""
                 INSERT INTO audit_events (id, occurred_at, actor_id, actor_login, action, entity_type, entity_id,
-                    site_id, changes, request_id, client_address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    site_id, changes, request_id, client_address, seal)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 event.id(), event.occurredAt(), event.actorId(), event.actorLogin(), event.action(),
                 event.entityType(), event.entityId(), event.siteId(), event.changes(), event.requestId(),
-                event.clientAddress());
+                event.clientAddress(), key.seal(event));
         inserts.add("INSERT INTO audit_unlinked (event_id, occurred_at) VALUES (?, ?)", event.id(),
                 event.occurredAt());
     }

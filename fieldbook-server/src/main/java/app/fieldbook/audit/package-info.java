@@ -1,7 +1,9 @@
 /**
  * The audit trail: who did what, when, from where, to which record, with the values before and after.
  * Listens to the other modules' change events and writes each one in the transaction of the change;
- * links every event into a SHA-256 hash chain that a verifier can check. Exposes only its query API.
+ * seals every event and links it into a chain keyed with a secret the database does not hold, whose head is
+ * written to a file outside the database, so that a verifier finds any change made to the trail in the
+ * database. Exposes only its query API.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Audit")
 package app.fieldbook.audit;

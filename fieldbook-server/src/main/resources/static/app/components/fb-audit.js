@@ -215,7 +215,9 @@ class FbAudit extends OnlineScreen {
     }
     return result.intact
       ? html`<p class="verified ok" role="status" data-testid="verification">✓ ${t('audit.intact', { linked: result.linkedEvents, unlinked: result.unlinkedEvents })}</p>`
-      : html`<p class="verified broken" role="alert" data-testid="verification">✕ ${t('audit.broken', { position: result.firstBrokenPosition ?? '?', problem: result.problem ?? '' })}</p>`;
+      : html`<p class="verified broken" role="alert" data-testid="verification">✕ ${result.firstBrokenPosition == null
+        ? t('audit.tampered', { problem: result.problem ?? '' })
+        : t('audit.broken', { position: result.firstBrokenPosition, problem: result.problem ?? '' })}</p>`;
   }
 }
 

@@ -38,4 +38,18 @@ class AuditChangesTest {
                 event.clientAddress());
         assertThat(AuditChain.hash(AuditChain.GENESIS, altered)).isNotEqualTo(hash);
     }
+
+    @Test
+    void theKeyedEncodingTellsANullFieldFromTheTextNullAndFieldsFromTheirSeparators() {
+        AuditEvent event = new AuditEvent(UUID.randomUUID(), OffsetDateTime.parse("2026-01-01T00:00:00Z"), null,
+                null, "SIGNED_IN", "User", "a|b", null, null, null, null);
+        AuditEvent textNull = new AuditEvent(event.id(), event.occurredAt(), null, "null", event.action(),
+                event.entityType(), event.entityId(), null, null, null, null);
+        AuditEvent shifted = new AuditEvent(event.id(), event.occurredAt(), null, null, event.action(),
+                event.entityType(), "a", null, "b", null, null);
+        assertThat(textNull.canonical()).as("the unkeyed chain's form could not tell them apart")
+                .isEqualTo(event.canonical());
+        assertThat(textNull.encoded()).isNotEqualTo(event.encoded());
+        assertThat(shifted.encoded()).isNotEqualTo(event.encoded());
+    }
 }

@@ -191,6 +191,8 @@ class AppUpdateTest {
                 "--spring.datasource.url=jdbc:h2:file:" + data.resolve("fieldbook")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
                 "--fieldbook.attachments.directory=" + data.resolve("photos"),
+                "--fieldbook.audit.key-file=" + data.resolve("audit.key"),
+                "--fieldbook.audit.head-file=" + data.resolve("audit-heads.log"),
                 "--fieldbook.attachments.upload-directory=" + data.resolve("uploads"),
                 "--fieldbook.webapp.version=" + appVersion,
                 "--fieldbook.sync.minimum-client-version=" + minimumClientVersion);

@@ -27,6 +27,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -691,6 +692,21 @@ class WebAppTest {
             String csv = Files.readString(download.path());
             assertThat(csv.lines().findFirst().orElseThrow()).startsWith("occurredAt,actorLogin,actorId,action,entityType");
             assertThat(csv).contains("SITE_CREATED", "E-01", "East Depot").doesNotContain("USER_CREATED");
+            page.getByTestId("verify").click();
+            assertThat(page.getByTestId("verification")).containsText("The chain is intact");
+
+            UUID forged = UUID.randomUUID();
+            jdbc.sql("""
+                    INSERT INTO audit_events (id, occurred_at, actor_login, action, entity_type)
+                    VALUES (?, CURRENT_TIMESTAMP, 'mallory', 'REPORT_APPROVED', 'DailyReport')""").param(forged).update();
+            try {
+                page.getByTestId("verify").click();
+                assertThat(page.getByTestId("verification")).containsText("The audit trail was tampered with: event "
+                        + forged);
+                assertThat(page.getByTestId("verification")).containsText("forged");
+            } finally {
+                jdbc.sql("DELETE FROM audit_events WHERE id = ?").param(forged).update();
+            }
             page.getByTestId("verify").click();
             assertThat(page.getByTestId("verification")).containsText("The chain is intact");
         }

@@ -923,7 +923,9 @@ class SyncUnderFaultsTest {
                 "spring.datasource.url", "jdbc:h2:file:" + dir.resolve("fieldbook")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE",
                 "spring.datasource.username", "sa",
-                "spring.datasource.password", "");
+                "spring.datasource.password", "",
+                "fieldbook.audit.key-file", dir.resolve("audit.key"),
+                "fieldbook.audit.head-file", dir.resolve("audit-heads.log"));
     }
 
     /** The database's sessions, on PostgreSQL with what each waits for (an idle transaction that holds a lock). */

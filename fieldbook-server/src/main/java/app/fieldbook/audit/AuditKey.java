@@ -1,0 +1,148 @@
+package app.fieldbook.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The secret key of the audit chain, kept in a file outside the database ({@code fieldbook.audit.key-file}):
+ * whoever can write to the database but cannot read this file cannot make a link, a seal or a head that
+ * the verifier accepts. The file holds 32 random bytes in Base64. It is made on the first start when it
+ * is absent, readable by the server's user only; when the chain already records a key, the server refuses
+ * to start without that very key rather than continue the chain with another one.
+ */
+@Component
+class AuditKey {
+
+    private static final int BYTES = 32;
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final Logger log = LoggerFactory.getLogger(AuditKey.class);
+
+    private final SecretKeySpec key;
+    private final String id;
+
+    AuditKey(AuditSettings settings, JdbcClient jdbc) {
+        Path file = settings.keyFile().toAbsolutePath();
+        Optional<String> recorded = jdbc.sql("SELECT key_id FROM audit_keying").query(String.class).optional();
+        if (Files.notExists(file) && recorded.isPresent()) {
+            throw new IllegalStateException("The audit chain is keyed with key " + recorded.get()
+                    + ", but the key file " + file + " does not exist. Restore it from the backup (see"
+                    + " docs/operations.md, Audit chain); without it the chain cannot be checked or continued.");
+        }
+        this.key = new SecretKeySpec(readOrCreate(file), ALGORITHM);
+        this.id = mac("fieldbook audit key id").substring(0, 16);
+        if (recorded.isPresent() && !recorded.get().equals(id)) {
+            throw new IllegalStateException("The audit chain is keyed with key " + recorded.get() + ", but the key file "
+                    + file + " holds key " + id + ". Put back the key file the chain was made with (see"
+                    + " docs/operations.md, Audit chain).");
+        }
+    }
+
+    /** A short name of the key that gives nothing of it away, stored with the chain to tell keys apart. */
+    String id() {
+        return id;
+    }
+
+    /** The seal of an event: made when the server writes it, so an event written into the database directly has none. */
+    String seal(AuditEvent event) {
+        return mac("event|" + event.encoded());
+    }
+
+    /** The hash of a keyed link: it covers its position, the link before, when it was made and its event. */
+    String link(long position, String previousHash, Instant linkedAt, AuditEvent event) {
+        return mac("link|" + position + "|" + previousHash + "|" + linkedAt + "|" + event.encoded());
+    }
+
+    /** The signature of a head written to the head file. */
+    String head(long position, String hash, Instant recordedAt) {
+        return mac("head|" + position + "|" + hash + "|" + recordedAt);
+    }
+
+    /** The signature of the record that every link after {@code keyedAfter} is keyed with this key. */
+    String keying(long keyedAfter) {
+        return mac("keyed-after|" + keyedAfter + "|" + id);
+    }
+
+    /** Whether two MACs are equal, compared in constant time; a missing one equals nothing. */
+    static boolean same(String expected, String actual) {
+        return expected != null && actual != null && MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), actual.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String mac(String text) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] readOrCreate(Path file) {
+        try {
+            if (Files.notExists(file)) {
+                create(file);
+            }
+            warnIfOthersMayRead(file);
+            byte[] bytes = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            if (bytes.length < BYTES) {
+                throw new IllegalStateException("The audit key file " + file + " holds " + bytes.length
+                        + " bytes; it needs at least " + BYTES);
+            }
+            return bytes;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("Cannot read the audit key file " + file, e);
+        }
+    }
+
+    private static void create(Path file) throws IOException {
+        byte[] bytes = new byte[BYTES];
+        new SecureRandom().nextBytes(bytes);
+        Files.createDirectories(file.getParent());
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] ownerOnly = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        try (var channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SYNC), ownerOnly)) {
+            channel.write(ByteBuffer.wrap((Base64.getEncoder().encodeToString(bytes) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            log.warn("Made a new audit chain key in {}. Back it up apart from the database (docs/operations.md)", file);
+        } catch (FileAlreadyExistsException e) {
+            log.info("Another node made the audit key file {} at the same time; using it", file);
+        }
+    }
+
+    private static void warnIfOthersMayRead(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            log.warn("The audit key file {} may be read by others ({}); make it readable by the server's user only",
+                    file, PosixFilePermissions.toString(permissions));
+        }
+    }
+}
