@@ -283,15 +283,18 @@ def main():
                                  timeout=args.target_seconds, stdin=subprocess.DEVNULL)
             log, finished = run.stdout, True
         except subprocess.TimeoutExpired as late:
-            log, finished = (late.stdout or b"").decode() if isinstance(late.stdout, bytes) else (late.stdout or ""), False
+            # what it printed until then comes as bytes, text=True notwithstanding
+            output = late.stdout or b""
+            log, finished = output.decode(errors="replace") if isinstance(output, bytes) else output, False
         with open(os.path.join(args.out, name + ".log"), "w") as out:
             out.write(log)
         injectable = sorted(set(re.findall(r"parameter '([^']+)' is vulnerable", log)))
         if "identified the following injection point" in log and not injectable:
             injectable = ["(see log)"]
+        critical = re.findall(r"\[CRITICAL\] (.*)", log)
         verdict = ("INJECTABLE " + ", ".join(injectable) if injectable
                    else "clean" if finished and "all tested parameters do not appear to be injectable" in log
-                   else "clean (no parameter left to test)" if finished
+                   else "NOT TESTED: " + (critical[0] if critical else "sqlmap ended early") if finished
                    else f"stopped after {args.target_seconds} s")
         results.append((name, login, status, count_marks(text), round(time.monotonic() - begin), verdict))
         print(f"{name}: as {login} (baseline {status}), {count_marks(text)} points, "
@@ -302,7 +305,8 @@ def main():
              f"{round(time.monotonic() - started)} s"]
     lines += [f"  {r[0]}: as {r[1]} (baseline {r[2]}), {r[3]} points, {r[4]} s: {r[5]}" for r in results]
     injectable = [r for r in results if r[5].startswith("INJECTABLE")]
-    lines.append(f"{len(injectable)} operations with an injectable parameter")
+    untested = [r for r in results if r[5].startswith("NOT TESTED")]
+    lines.append(f"{len(injectable)} operations with an injectable parameter, {len(untested)} not tested")
     with open(os.path.join(args.out, "summary.txt"), "w") as out:
         out.write("\n".join(lines) + "\n")
     print("\n".join([lines[0], lines[-1]]))

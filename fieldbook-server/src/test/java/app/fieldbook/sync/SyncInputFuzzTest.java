@@ -10,6 +10,7 @@ import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
 import app.fieldbook.Images;
 import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,8 +47,6 @@ class SyncInputFuzzTest {
 
     @BeforeEach
     void world() {
-        // the server is this test's own, over loopback: not the outbound connection Jazzer's detector looks for
-        BugDetectors.allowNetworkConnections((host, port) -> host.equals("127.0.0.1") || host.equals("localhost"));
         if (worker == null || !worker.api().base().endsWith(":" + port)) {
             Fixtures world = new Fixtures(port);
             site = world.site();
@@ -62,7 +61,10 @@ class SyncInputFuzzTest {
     void aPushIsAnsweredPerOperationOrRefused(byte[] input) {
         String body = new String(input, StandardCharsets.UTF_8).replace("{site}", site)
                 .replace("{device}", phone.id.toString());
-        Api.Answer answer = worker.api().sendJson("POST", "/api/v1/sync/push", body);
+        Api.Answer answer;
+        try (SilentCloseable loopback = overLoopback()) {
+            answer = worker.api().sendJson("POST", "/api/v1/sync/push", body);
+        }
         assertAnsweredOrRefused(answer);
         if (answer.status() == 200) {
             JsonNode results = answer.body().path("results");
@@ -73,6 +75,12 @@ class SyncInputFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void uploadHeadersAreReadOrRefused(byte[] input) throws Exception {
+        try (SilentCloseable loopback = overLoopback()) {
+            appendAfterAnnouncing(input);
+        }
+    }
+
+    private void appendAfterAnnouncing(byte[] input) throws Exception {
         UUID photo = announcePhoto();
         expect(phone.api.send("POST", "/api/v1/sync/uploads", Map.of("photoId", photo.toString(),
                 "sha256", sha256(PHOTO), "size", PHOTO.length), Map.of("Fieldbook-Device-Id", phone.id.toString())),
@@ -126,5 +134,13 @@ class SyncInputFuzzTest {
 
     private static String sha256(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    /**
+     * Lets this test's requests to its own server over loopback through Jazzer's detector of outbound
+     * connections (set on each input: fuzzing starts the detector after the test's set-up).
+     */
+    private static SilentCloseable overLoopback() {
+        return BugDetectors.allowNetworkConnections((host, port) -> host.equals("127.0.0.1") || host.equals("localhost"));
     }
 }
