@@ -244,6 +244,8 @@ def main():
     parser.add_argument("--risk", default="2")
     parser.add_argument("--technique", default="BEUSTQ")
     parser.add_argument("--target-seconds", type=int, default=600, help="time bound of one operation")
+    parser.add_argument("--budget-seconds", type=int, default=0,
+                        help="time bound of the whole sweep, shared out among the operations still to run (0: none)")
     parser.add_argument("--only", default="", help="a regular expression: only operations 'METHOD path' it finds")
     parser.add_argument("--list", action="store_true", help="write the request files and list them; run no sqlmap")
     args = parser.parse_args()
@@ -258,10 +260,14 @@ def main():
 
     results = []
     started = time.monotonic()
-    for number, (method, path, filled, query, headers, body, content) in enumerate(
-            targets(server, spec, tokens, ids, device), 1):
-        if args.only and not re.search(args.only, f"{method} {path}"):
-            continue
+    operations = [operation for operation in targets(server, spec, tokens, ids, device)
+                  if not args.only or re.search(args.only, f"{operation[0]} {operation[1]}")]
+    for number, (method, path, filled, query, headers, body, content) in enumerate(operations, 1):
+        bound = args.target_seconds
+        if args.budget_seconds:
+            left = args.budget_seconds - (time.monotonic() - started)
+            # up to twice an even share of what is left: what a quick operation leaves goes to the rest
+            bound = int(max(10, min(bound, left, 2 * left / (len(operations) - number + 1))))
         login, status = choose_token(server, tokens, method, filled, query, headers, body, content)
         name = f"{number:02d}-{method}-{re.sub('[^A-Za-z0-9]+', '-', path).strip('-')}"
         request = os.path.join(args.out, name + ".req")
@@ -280,7 +286,7 @@ def main():
         begin = time.monotonic()
         try:
             run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                 timeout=args.target_seconds, stdin=subprocess.DEVNULL)
+                                 timeout=bound, stdin=subprocess.DEVNULL)
             log, finished = run.stdout, True
         except subprocess.TimeoutExpired as late:
             # what it printed until then comes as bytes, text=True notwithstanding
@@ -295,7 +301,7 @@ def main():
         verdict = ("INJECTABLE " + ", ".join(injectable) if injectable
                    else "clean" if finished and "all tested parameters do not appear to be injectable" in log
                    else "NOT TESTED: " + (critical[0] if critical else "sqlmap ended early") if finished
-                   else f"stopped after {args.target_seconds} s")
+                   else f"stopped after {bound} s")
         results.append((name, login, status, count_marks(text), round(time.monotonic() - begin), verdict))
         print(f"{name}: as {login} (baseline {status}), {count_marks(text)} points, "
               f"{results[-1][4]} s: {verdict}", flush=True)
