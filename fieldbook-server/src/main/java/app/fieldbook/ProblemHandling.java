@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -95,6 +96,12 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         }
         return ResponseEntity.badRequest().body(invalid("The request body is not a multipart form that can be read.",
                 List.of()));
+    }
+
+    /** A query string or form the container cannot split into parameters (one with no name: {@code ?=x}). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> handleUnreadableParameters(InvalidParameterException ex) {
+        return ResponseEntity.badRequest().body(invalid("The parameters of the request cannot be read.", List.of()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
