@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -23,6 +24,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
@@ -79,6 +81,27 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         problem.setType(URI.create(RejectedRequest.TYPE_BASE + "upload-too-large"));
         problem.setTitle("Upload too large");
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+    }
+
+    /**
+     * A multipart body that cannot be parsed (no boundary, a part that never ends) is bad input, 400; one
+     * cut off because its client went away is answered as in {@link #handleUnexpected}, and one too large
+     * by {@link #handleMaxUploadSizeExceededException}.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> handleUnreadableMultipart(MultipartException ex, HttpServletRequest request)
+            throws Exception {
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            return handleUnexpected(ex, request);
+        }
+        return ResponseEntity.badRequest().body(invalid("The request body is not a multipart form that can be read.",
+                List.of()));
+    }
+
+    /** A query string or form the container cannot split into parameters (one with no name: {@code ?=x}). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> handleUnreadableParameters(InvalidParameterException ex) {
+        return ResponseEntity.badRequest().body(invalid("The parameters of the request cannot be read.", List.of()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -153,6 +153,20 @@ class BadInputTest {
     }
 
     @Test
+    void aMultipartBodyThatCannotBeParsedIsRefusedNotAServerError() {
+        String photos = "/api/v1/reports/" + report + "/photos";
+        Api.Answer noBoundary = worker.api().postBytes(photos, new byte[0], "multipart/form-data");
+        Api.Answer brokenParts = worker.api().postBytes(photos,
+                "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno closing boundary".getBytes(),
+                "multipart/form-data; boundary=b");
+        for (Api.Answer answer : List.of(noBoundary, brokenParts)) {
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(answer.isProblem()).isTrue();
+            assertThat(answer.problemType()).endsWith("/invalid-request");
+        }
+    }
+
+    @Test
     void badQueryParametersAreRefused() {
         assertThat(worker.api().get("/api/v1/reports?status=LOST").status()).isEqualTo(400);
         assertThat(worker.api().get("/api/v1/reports?size=100000").status()).isEqualTo(400);
