@@ -46,10 +46,12 @@ import tools.jackson.databind.JsonNode;
  * show as text. Fields whose validation refuses a payload (a site's code, a login) must refuse it as a
  * problem and store nothing.
  *
- * <p>An application context of its own (no demo data): the corpus fills every list, which other browser
- * tests count.
+ * <p>An application context of its own (no demo data; the property only sets it apart from the context that
+ * the {@code @FullStackTest} classes share, whose records would be counted here): the corpus fills every
+ * list, which other tests count.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "fieldbook.test.context=xss-corpus")
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
