@@ -23,11 +23,12 @@ import org.springframework.test.context.TestPropertySource;
  * A server whose database connections are all taken answers 503 with Retry-After within the pool's short
  * wait, never 500: on a request whose credential lookup cannot get a connection, and on one whose handler
  * cannot. A sign-in checks its password (slow by design) on a thread of its own, holding no connection.
- * Its own application context, with a pool of two connections (Flyway needs both at start-up).
+ * Its own application context, with a pool of three connections (Flyway needs them all at start-up on
+ * PostgreSQL: its lock, the migration, the after-migrate script).
  */
 @FullStackTest
 @Import(OverloadTest.HeldPasswordCheck.class)
-@TestPropertySource(properties = {"spring.datasource.hikari.maximum-pool-size=2",
+@TestPropertySource(properties = {"spring.datasource.hikari.maximum-pool-size=3",
         "spring.datasource.hikari.connection-timeout=250"})
 class OverloadTest {
 
@@ -40,7 +41,8 @@ class OverloadTest {
     @Test
     void requestsThatCannotGetADatabaseConnectionAreAnsweredBusyWithRetryAfter() throws Exception {
         Api admin = Api.anonymous(port).signIn("test-admin", "granite-kettle-orbit");
-        try (Connection taken = dataSource.getConnection(); Connection alsoTaken = dataSource.getConnection()) {
+        try (Connection taken = dataSource.getConnection(); Connection alsoTaken = dataSource.getConnection();
+                Connection lastOne = dataSource.getConnection()) {
             Api.Answer authenticated = admin.get("/api/v1/auth/me");
             assertBusy(authenticated);
 
@@ -59,8 +61,10 @@ class OverloadTest {
         try {
             assertThat(HeldPasswordCheck.started.await(20, TimeUnit.SECONDS)).as("the password check began").isTrue();
             assertThat(HeldPasswordCheck.onVirtualThread).as("checked on a virtual thread's carrier").isFalse();
-            try (Connection one = dataSource.getConnection(); Connection two = dataSource.getConnection()) {
-                assertThat(one.isValid(1) && two.isValid(1)).as("every connection is free meanwhile").isTrue();
+            try (Connection one = dataSource.getConnection(); Connection two = dataSource.getConnection();
+                    Connection three = dataSource.getConnection()) {
+                assertThat(one.isValid(1) && two.isValid(1) && three.isValid(1)).as("every connection is free meanwhile")
+                        .isTrue();
             }
         } finally {
             HeldPasswordCheck.release();
