@@ -106,6 +106,10 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException ex) {
+        if (StrictParameters.NUL_REFUSED.equals(ex.getMostSpecificCause().getMessage())) {
+            return ResponseEntity.badRequest().body(invalid("A parameter holds a NUL character.",
+                    List.of(new FieldProblem(ex.getName(), StrictParameters.NUL_REFUSED))));
+        }
         return ResponseEntity.badRequest().body(invalid("A parameter has the wrong type.",
                 List.of(new FieldProblem(ex.getName(), "cannot be read as " + simpleName(ex.getRequiredType())))));
     }

@@ -117,9 +117,11 @@ class AuthenticationController {
     }
 
     private ResponseCookie sessionCookie(String value, Duration maxAge, HttpServletRequest request) {
-        return ResponseCookie.from(CredentialFilter.SESSION_COOKIE, value)
+        boolean secure = settings.secureCookies() || request.isSecure();
+        String name = secure ? CredentialFilter.SECURE_SESSION_COOKIE : CredentialFilter.SESSION_COOKIE;
+        return ResponseCookie.from(name, value)
                 .httpOnly(true)
-                .secure(settings.secureCookies() || request.isSecure())
+                .secure(secure)
                 .sameSite("Lax")
                 .path("/")
                 .maxAge(maxAge)

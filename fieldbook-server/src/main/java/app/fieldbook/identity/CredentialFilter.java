@@ -19,7 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class CredentialFilter extends OncePerRequestFilter {
 
+    /** The session cookie where the browser came over plain HTTP (development, the demo on loopback). */
     static final String SESSION_COOKIE = "FIELDBOOK_SESSION";
+    /** The session cookie over TLS: the prefix makes browsers keep it Secure, host-only and for the path /. */
+    static final String SECURE_SESSION_COOKIE = "__Host-" + SESSION_COOKIE;
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final String REFUSED_SECRET = CredentialFilter.class.getName() + ".refusedSecret";
 
@@ -68,10 +71,27 @@ final class CredentialFilter extends OncePerRequestFilter {
         if (carriesBearerToken(request)) {
             return Optional.of(request.getHeader("Authorization").substring(7).trim()).filter(s -> !s.isEmpty());
         }
+        return sessionCookie(request, SECURE_SESSION_COOKIE).or(() -> sessionCookie(request, SESSION_COOKIE));
+    }
+
+    /** Whether the request carries a session cookie, whatever its value (a write with one needs its CSRF token). */
+    static boolean carriesSessionCookie(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {
-                if (SESSION_COOKIE.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
+                if (SESSION_COOKIE.equals(cookie.getName()) || SECURE_SESSION_COOKIE.equals(cookie.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Optional<String> sessionCookie(HttpServletRequest request, String name) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (name.equals(cookie.getName()) && !cookie.getValue().isBlank()) {
                     return Optional.of(cookie.getValue());
                 }
             }

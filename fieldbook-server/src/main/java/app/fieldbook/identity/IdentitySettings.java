@@ -13,7 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxTokenLifetime longest lifetime a bearer token may be given
  * @param secureCookies mark the session cookie Secure even when the request did not arrive over TLS
  *     (set it behind a proxy that terminates TLS)
- * @param failuresPerLogin failed sign-ins of one login within {@code failureWindow} before it is throttled
+ * @param failuresPerLoginAndAddress failed sign-ins of one login from one client address within
+ *     {@code failureWindow} before that login is throttled from that address
+ * @param failuresPerLogin failed sign-ins of one login from all addresses together within {@code failureWindow}
+ *     before it is throttled everywhere (a cap on guessing spread over many addresses)
  * @param failuresPerAddress failed sign-ins from one client address within {@code failureWindow} before it is throttled
  * @param failureWindow the window in which failed sign-ins are counted
  * @param firstAdministrator the account created on first start when no administrator exists
@@ -28,7 +31,8 @@ record IdentitySettings(
         @DefaultValue("90d") Duration tokenLifetime,
         @DefaultValue("365d") Duration maxTokenLifetime,
         @DefaultValue("false") boolean secureCookies,
-        @DefaultValue("5") int failuresPerLogin,
+        @DefaultValue("5") int failuresPerLoginAndAddress,
+        @DefaultValue("100") int failuresPerLogin,
         @DefaultValue("50") int failuresPerAddress,
         @DefaultValue("15m") Duration failureWindow,
         @DefaultValue FirstAdministrator firstAdministrator,

@@ -8,9 +8,12 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Slows down password guessing: a login, or a client address, with too many failed sign-ins within the
- * window is refused until the oldest failure leaves the window. Kept in the database so that every node
- * behind a load balancer counts the same failures.
+ * Slows down password guessing: a login from one client address, a client address, or a login from all
+ * addresses together with too many failed sign-ins within the window is refused until the oldest failure
+ * leaves the window. The tight limit is per login <em>and</em> address, so that someone who knows a login
+ * cannot keep its person out by failing on purpose from elsewhere; the loose limit per login caps guessing
+ * spread over many addresses. Kept in the database so that every node behind a load balancer counts the same
+ * failures.
  */
 @Component
 class LoginThrottle {
@@ -28,9 +31,19 @@ class LoginThrottle {
     /** Seconds until this login from this address may try again; zero when it may try now. */
     long secondsUntilAllowed(String login, String address) {
         OffsetDateTime since = OffsetDateTime.now(clock).minus(settings.failureWindow());
-        long byLogin = waitFor("login", login, since, settings.failuresPerLogin());
-        long byAddress = waitFor("client_address", address, since, settings.failuresPerAddress());
-        return Math.max(byLogin, byAddress);
+        long byLoginAndAddress = waitFor("""
+                SELECT failed_at FROM login_failures
+                 WHERE login = :login AND client_address = :address AND failed_at > :since
+                 ORDER BY failed_at DESC""", login, address, since, settings.failuresPerLoginAndAddress());
+        long byAddress = waitFor("""
+                SELECT failed_at FROM login_failures
+                 WHERE client_address = :address AND failed_at > :since
+                 ORDER BY failed_at DESC""", login, address, since, settings.failuresPerAddress());
+        long byLogin = waitFor("""
+                SELECT failed_at FROM login_failures
+                 WHERE login = :login AND failed_at > :since
+                 ORDER BY failed_at DESC""", login, address, since, settings.failuresPerLogin());
+        return Math.max(byLoginAndAddress, Math.max(byAddress, byLogin));
     }
 
     void recordFailure(String login, String address) {
@@ -56,12 +69,8 @@ class LoginThrottle {
                 .update();
     }
 
-    private long waitFor(String column, String value, OffsetDateTime since, int allowed) {
-        var failures = jdbc.sql("""
-                SELECT failed_at FROM login_failures
-                 WHERE %s = :value AND failed_at > :since
-                 ORDER BY failed_at DESC""".formatted(column))
-                .param("value", value).param("since", since)
+    private long waitFor(String sql, String login, String address, OffsetDateTime since, int allowed) {
+        var failures = jdbc.sql(sql).param("login", login).param("address", address).param("since", since)
                 .query(OffsetDateTime.class)
                 .list();
         if (failures.size() < allowed) {

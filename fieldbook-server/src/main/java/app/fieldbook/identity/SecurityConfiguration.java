@@ -79,7 +79,7 @@ class SecurityConfiguration {
         CredentialFilter credentialFilter = new CredentialFilter(credentials, settings, clock);
         RequestMatcher cookieAuthenticatedWrite = request -> !SAFE_METHODS.contains(request.getMethod())
                 && !CredentialFilter.carriesBearerToken(request)
-                && hasSessionCookie(request);
+                && CredentialFilter.carriesSessionCookie(request);
         http
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(cookieAuthenticatedWrite))
@@ -137,18 +137,6 @@ class SecurityConfiguration {
             }
             chain.doFilter(request, response);
         }
-    }
-
-    private static boolean hasSessionCookie(HttpServletRequest request) {
-        if (request.getCookies() == null) {
-            return false;
-        }
-        for (var cookie : request.getCookies()) {
-            if (CredentialFilter.SESSION_COOKIE.equals(cookie.getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void problem(HttpServletResponse response, HttpStatus status, String type, String title,

@@ -7,6 +7,7 @@ import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
+import app.fieldbook.Images;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,19 @@ class BadInputTest {
         Api.Answer edited = worker.api().sendJson("PUT", "/api/v1/reports/" + report,
                 "{\"version\":1,\"content\":{\"crew\":[{\"trade\":\"St\\u0000eel\",\"headcount\":2,\"hours\":8}]}}");
         assertThat(edited.status()).as(edited.toString()).isEqualTo(400);
+    }
+
+    @Test
+    void aNulCharacterInAParameterIsInvalidInputNotAConflict() {
+        String photos = "/api/v1/reports/" + report + "/photos?id=" + UUID.randomUUID();
+        Api.Answer raw = worker.api().postBytes(photos + "&caption=before%00after", Images.jpeg(64, 48), "image/jpeg");
+        Api.Answer form = worker.api().upload(photos, Images.jpeg(64, 48), "photo.jpg",
+                Map.of("caption", "before\0after"));
+        for (Api.Answer answer : List.of(raw, form)) {
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(answer.problemType()).endsWith("/invalid-request");
+        }
+        assertThat(raw.body().toString()).contains("caption");
     }
 
     @Test
