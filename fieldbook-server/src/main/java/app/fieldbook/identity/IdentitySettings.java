@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param passwordCheckThreads the platform threads that check passwords ({@link PasswordChecks}); 0 for one
  *     per processor
  * @param passwordCheckWait how long a sign-in waits for a password check before it is answered 503
+ * @param metricsToken the token a Prometheus server scrapes {@code /actuator/prometheus} with (at least 32
+ *     characters; see {@link MetricsScrape}); none by default, and then only administrators read the metrics
  */
 @ConfigurationProperties("fieldbook.identity")
 record IdentitySettings(
@@ -37,7 +39,8 @@ record IdentitySettings(
         @DefaultValue("15m") Duration failureWindow,
         @DefaultValue FirstAdministrator firstAdministrator,
         @DefaultValue("0") int passwordCheckThreads,
-        @DefaultValue("PT20S") Duration passwordCheckWait) {
+        @DefaultValue("PT20S") Duration passwordCheckWait,
+        String metricsToken) {
 
     /** Created on start when both are set and no administrator exists yet. */
     record FirstAdministrator(String login, String password, @DefaultValue("Administrator") String name, String email) {

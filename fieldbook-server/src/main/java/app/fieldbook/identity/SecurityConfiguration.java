@@ -97,11 +97,13 @@ class SecurityConfiguration {
                     headerWriters.orderedStream().forEach(headers::addHeaderWriter);
                 })
                 .addFilterBefore(credentialFilter, AuthorizationFilter.class)
+                .addFilterAfter(new MetricsScrape(settings.metricsToken()), CredentialFilter.class)
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
+                        .requestMatchers(MetricsScrape.PATH).hasAnyRole(Role.ADMINISTRATOR.name(), MetricsScrape.ROLE)
                         .requestMatchers("/actuator/**").hasRole(Role.ADMINISTRATOR.name())
                         .anyRequest().permitAll())
                 .exceptionHandling(exceptions -> exceptions
