@@ -85,6 +85,11 @@ class AuthenticationController {
             signingIn.signOut(current.credentialId(), current.getPrincipal(), "session");
         }
         response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie("", Duration.ZERO, request).toString());
+        if (settings.secureCookies() || request.isSecure()) {
+            // a plain cookie from before TLS (or before the prefix) goes too
+            response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(CredentialFilter.SESSION_COOKIE, "")
+                    .httpOnly(true).secure(true).sameSite("Lax").path("/").maxAge(Duration.ZERO).build().toString());
+        }
         return ResponseEntity.noContent().build();
     }
 

@@ -39,6 +39,11 @@ final class CredentialFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (MetricsScrape.isScraper(SecurityContextHolder.getContext().getAuthentication())) {
+            // authenticated by its own token, without the database
+            chain.doFilter(request, response);
+            return;
+        }
         presentedSecret(request).ifPresent(secret -> {
             String secretHash = Secrets.hash(secret);
             credentials.findLive(secretHash, OffsetDateTime.now(clock))
@@ -71,7 +76,14 @@ final class CredentialFilter extends OncePerRequestFilter {
         if (carriesBearerToken(request)) {
             return Optional.of(request.getHeader("Authorization").substring(7).trim()).filter(s -> !s.isEmpty());
         }
-        return sessionCookie(request, SECURE_SESSION_COOKIE).or(() -> sessionCookie(request, SESSION_COOKIE));
+        // over TLS only the __Host- cookie counts: a plain one could have been planted by a sibling subdomain
+        return secureCookies(request) ? sessionCookie(request, SECURE_SESSION_COOKIE)
+                : sessionCookie(request, SESSION_COOKIE);
+    }
+
+    /** Whether the session cookie is the {@code __Host-} one: over TLS, or always where the settings say so. */
+    boolean secureCookies(HttpServletRequest request) {
+        return settings.secureCookies() || request.isSecure();
     }
 
     /** Whether the request carries a session cookie, whatever its value (a write with one needs its CSRF token). */

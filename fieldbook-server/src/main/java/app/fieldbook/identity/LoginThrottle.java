@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
  * addresses together with too many failed sign-ins within the window is refused until the oldest failure
  * leaves the window. The tight limit is per login <em>and</em> address, so that someone who knows a login
  * cannot keep its person out by failing on purpose from elsewhere; the loose limit per login caps guessing
- * spread over many addresses. Kept in the database so that every node behind a load balancer counts the same
- * failures.
+ * spread over many addresses. An IPv6 address counts as its /64 network, which one host or one customer line
+ * usually holds whole (counted one by one, a single host would be countless addresses). Kept in the database
+ * so that every node behind a load balancer counts the same failures.
  */
 @Component
 class LoginThrottle {
@@ -29,7 +30,8 @@ class LoginThrottle {
     }
 
     /** Seconds until this login from this address may try again; zero when it may try now. */
-    long secondsUntilAllowed(String login, String address) {
+    long secondsUntilAllowed(String login, String clientAddress) {
+        String address = counted(clientAddress);
         OffsetDateTime since = OffsetDateTime.now(clock).minus(settings.failureWindow());
         long byLoginAndAddress = waitFor("""
                 SELECT failed_at FROM login_failures
@@ -46,7 +48,8 @@ class LoginThrottle {
         return Math.max(byLoginAndAddress, Math.max(byAddress, byLogin));
     }
 
-    void recordFailure(String login, String address) {
+    void recordFailure(String login, String clientAddress) {
+        String address = counted(clientAddress);
         jdbc.sql("""
                 INSERT INTO login_failures (id, login, client_address, failed_at)
                 VALUES (:id, :login, :address, :failedAt)""")
@@ -67,6 +70,27 @@ class LoginThrottle {
                 DELETE FROM login_failures WHERE failed_at < :before""")
                 .param("before", OffsetDateTime.now(clock).minus(settings.failureWindow()).minusDays(1))
                 .update();
+    }
+
+    /** The address as failures are counted by: an IPv6 address as its /64 network, any other as it is. */
+    static String counted(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            // a literal (the container's remote address always is one): no name is looked up
+            byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            StringBuilder network = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return network.append(":/64").toString();
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return address;
+        }
     }
 
     private long waitFor(String sql, String login, String address, OffsetDateTime since, int allowed) {

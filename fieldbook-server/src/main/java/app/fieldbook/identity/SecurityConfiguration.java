@@ -96,8 +96,10 @@ class SecurityConfiguration {
                     // proxy, with the prod profile's forwarded headers), one year, subdomains included
                     headerWriters.orderedStream().forEach(headers::addHeaderWriter);
                 })
+                // filters of one order keep the order they were added in: the scraper's token is checked first,
+                // without the database, so that metrics still come while the pool is exhausted
+                .addFilterBefore(new MetricsScrape(settings.metricsToken()), AuthorizationFilter.class)
                 .addFilterBefore(credentialFilter, AuthorizationFilter.class)
-                .addFilterAfter(new MetricsScrape(settings.metricsToken()), CredentialFilter.class)
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()

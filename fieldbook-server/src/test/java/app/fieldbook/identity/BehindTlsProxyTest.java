@@ -84,4 +84,51 @@ class BehindTlsProxyTest {
                 "password", Fixtures.PASSWORD), Map.of("X-Forwarded-For", "198.51.100.20"));
         assertThat(person.status()).as("the person's own address: " + person).isEqualTo(201);
     }
+
+    @Test
+    void overTlsOnlyTheHostOnlyCookieCountsAndSigningOutEndsBoth() {
+        Map<String, String> login = Map.of("login", "test-admin", "password", "granite-kettle-orbit");
+        String plain = cookieValue(Api.anonymous(port).post("/api/v1/auth/session", login), "FIELDBOOK_SESSION=");
+        assertThat(Api.anonymous(port).send("GET", "/api/v1/auth/me", null, Map.of("Cookie", "FIELDBOOK_SESSION="
+                + plain)).status()).as("the plain cookie over plain HTTP").isEqualTo(200);
+        Api.Answer planted = Api.anonymous(port).send("GET", "/api/v1/auth/me", null,
+                Map.of("Cookie", "FIELDBOOK_SESSION=" + plain, "X-Forwarded-Proto", "https"));
+        assertThat(planted.status()).as("a plain cookie over TLS, which a sibling subdomain could have set")
+                .isEqualTo(401);
+
+        Api.Answer opened = Api.anonymous(port).send("POST", "/api/v1/auth/session", login, OVER_TLS);
+        String secure = cookieValue(opened, "__Host-FIELDBOOK_SESSION=");
+        Api.Answer signedOut = Api.anonymous(port).send("DELETE", "/api/v1/auth/session", null, Map.of("Cookie",
+                "__Host-FIELDBOOK_SESSION=" + secure + "; XSRF-TOKEN=csrf-token-of-this-test", "X-Forwarded-Proto",
+                "https", "X-XSRF-TOKEN", "csrf-token-of-this-test"));
+        assertThat(signedOut.status()).as(signedOut.toString()).isEqualTo(204);
+        List<String> cleared = signedOut.raw().headers().allValues("Set-Cookie");
+        assertThat(cleared).anySatisfy(c -> assertThat(c).startsWith("__Host-FIELDBOOK_SESSION=;").contains("Max-Age=0"));
+        assertThat(cleared).anySatisfy(c -> assertThat(c).startsWith("FIELDBOOK_SESSION=;").contains("Max-Age=0"));
+    }
+
+    private static String cookieValue(Api.Answer answer, String prefix) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        String cookie = answer.raw().headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(prefix))
+                .findFirst().orElseThrow();
+        return cookie.substring(prefix.length(), cookie.indexOf(';'));
+    }
+
+    @Test
+    void anIpv6AddressCountsAsItsNetworkSoOneHostCannotGuessFromCountlessAddresses() {
+        assertThat(LoginThrottle.counted("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(LoginThrottle.counted("2001:db8:1:2::1")).isEqualTo(LoginThrottle.counted("2001:db8:1:2:ffff::9"));
+        assertThat(LoginThrottle.counted("2001:db8:1:3::1")).isNotEqualTo(LoginThrottle.counted("2001:db8:1:2::1"));
+        assertThat(LoginThrottle.counted("203.0.113.7")).isEqualTo("203.0.113.7");
+
+        Fixtures world = new Fixtures(port);
+        Person worker = world.worker(world.site());
+        for (int attempt = 0; attempt < 5; attempt++) {
+            world.anonymous().send("POST", "/api/v1/auth/tokens", Map.of("login", worker.login(), "password",
+                    "guess number " + attempt), Map.of("X-Forwarded-For", "2001:db8:77:1::" + (attempt + 1)));
+        }
+        assertThat(world.anonymous().send("POST", "/api/v1/auth/tokens", Map.of("login", worker.login(),
+                "password", Fixtures.PASSWORD), Map.of("X-Forwarded-For", "2001:db8:77:1::99")).status())
+                .as("another address of the same network").isEqualTo(429);
+    }
 }
