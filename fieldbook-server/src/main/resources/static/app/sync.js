@@ -69,8 +69,9 @@ export class SyncEngine extends EventTarget {
     if (!this.running) {
       this.running = (async () => {
         const account = await store.account();
-        if (!account || account.role === 'ADMINISTRATOR') {
-          // Administrators have nothing to sync: their screens work on the server directly.
+        if (!account || account.role === 'ADMINISTRATOR' || account.enrolmentRequired) {
+          // Administrators have nothing to sync: their screens work on the server directly. A person who
+          // must enrol a second factor first gets nothing from the server until they have.
           return;
         }
         if (!navigator.onLine) {
@@ -105,6 +106,10 @@ export class SyncEngine extends EventTarget {
         this.#set({ online: false, lastError: 'error.offline' });
       } else if (failure instanceof Refused && failure.status === 401) {
         this.#set({ online: true, signInNeeded: true, lastError: null });
+      } else if (failure instanceof Refused && (failure.problem.type || '').endsWith('/second-factor-enrolment-required')) {
+        // The person's role now requires a second factor: the app takes them to enrolling one.
+        this.#set({ online: true, lastError: null });
+        await store.signedIn({ ...(await store.account()), enrolmentRequired: true });
       } else if (failure instanceof Refused && failure.status === 426) {
         this.#set({ online: true, tooOld: true });
         this.dispatchEvent(new Event('too-old'));
@@ -205,7 +210,8 @@ export class SyncEngine extends EventTarget {
           // bytes damaged on the way: the server dropped them, send the photo again from its start
           await store.uploadProgress(photo.id, 0, describe(failure));
           state = await request('GET', path, undefined, device);
-        } else if (failure instanceof Refused && [403, 404, 413, 415, 422].includes(failure.status)) {
+        } else if (failure instanceof Refused && [403, 404, 413, 415, 422].includes(failure.status)
+            && !String(failure.problem.type || '').endsWith('/second-factor-enrolment-required')) {
           // the server will never take this content: no more tries; the device keeps its copy
           await store.photoRefused(photo.id, describe(failure));
           return;

@@ -80,6 +80,21 @@ class AuthorizationMatrixTest {
                     c -> c.withFreshToken().delete(c.path())),
             row("GET", "/api/v1/auth/me", "401 200 200 200 200 200 200 401 401 401",
                     c -> c.get(c.path())),
+            // the second step of a web sign-in, by a person with a second factor (a recovery code per caller)
+            row("POST", "/api/v1/auth/session/second-factor", "200 200 200 200 200 200 200 200 200 200",
+                    c -> c.post(c.path(), c.world.secondStep())),
+
+            // the caller's own second factor: enrolled, renewed and removed again, in this order
+            row("GET", "/api/v1/auth/second-factor", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.get(c.path())),
+            row("POST", "/api/v1/auth/second-factor/totp", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.post(c.path(), null)),
+            row("POST", "/api/v1/auth/second-factor/totp/confirmation", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.confirmTotp(c.path())),
+            row("POST", "/api/v1/auth/second-factor/recovery-codes", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.post(c.path(), Map.of("password", Fixtures.PASSWORD))),
+            row("POST", "/api/v1/auth/second-factor/removal", "401 204 204 204 204 204 204 401 401 401",
+                    c -> c.post(c.path(), Map.of("password", Fixtures.PASSWORD))),
 
             // administration
             row("GET", "/api/v1/users", "401 403 403 403 403 403 200 401 401 401",
@@ -360,6 +375,16 @@ class AuthorizationMatrixTest {
             return guarded(() -> api.delete(path));
         }
 
+        /** Starts enrolling an authenticator app and confirms it with the app's code, as the caller. */
+        Api.Answer confirmTotp(String path) {
+            return guarded(() -> {
+                Api.Answer started = api.post("/api/v1/auth/second-factor/totp");
+                String code = started.status() == 200
+                        ? new AuthenticatorApp(started.body().path("key").asString()).nextCode() : "123456";
+                return api.post(path, Map.of("code", code));
+            });
+        }
+
         Api.Answer send(String method, String path, Object body, Map<String, String> headers) {
             return guarded(() -> api.send(method, path, body, headers));
         }
@@ -414,6 +439,8 @@ class AuthorizationMatrixTest {
         final Person subjectWorker;
         final Person subjectManager;
         final Person signer;
+        private final Person twoStep;
+        private final java.util.Deque<String> recoveryCodes = new java.util.ArrayDeque<>();
         final Device device;
         final String submittedReport;
         final String photo;
@@ -431,6 +458,11 @@ class AuthorizationMatrixTest {
             subjectWorker = fixtures.worker(otherSite);
             subjectManager = fixtures.manager(subjectPortfolio);
             signer = fixtures.worker(ownSite);
+            twoStep = fixtures.worker(ownSite);
+            AuthenticatorApp app = new AuthenticatorApp(expect(twoStep.api().post("/api/v1/auth/second-factor/totp"), 200)
+                    .body().path("key").asString());
+            expect(twoStep.api().post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())),
+                    200).body().path("recoveryCodes").forEach(code -> recoveryCodes.add(code.asString()));
             device = new Device(worker.api(), ownSite);
             callers.put(Caller.ANONYMOUS, fixtures.anonymous());
             add(Caller.WORKER_OWN_SITE, worker);
@@ -464,6 +496,14 @@ class AuthorizationMatrixTest {
 
         Map<String, Object> signIn() {
             return Map.of("login", signer.login(), "password", Fixtures.PASSWORD);
+        }
+
+        /** The challenge of a password sign-in of a person with a second factor, and one of their recovery codes. */
+        Map<String, Object> secondStep() {
+            Api.Answer first = fixtures.anonymous().post("/api/v1/auth/session", Map.of("login", twoStep.login(),
+                    "password", Fixtures.PASSWORD));
+            assertThat(first.problemType()).as(first.toString()).endsWith("/second-factor-required");
+            return Map.of("challenge", first.body().path("challenge").asString(), "recoveryCode", recoveryCodes.pop());
         }
 
         LocalDate nextDay() {

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code CREDENTIAL_REFUSED} audit events, and where a change of the sync feed stands (the sequencer moves it from {@code sync_changes}
  * into {@code sync_feed}).
  */
-final class DatabaseState {
+public final class DatabaseState {
 
     private static final Map<String, String> TABLES = new java.util.LinkedHashMap<>();
 
@@ -26,6 +26,9 @@ final class DatabaseState {
         TABLES.put("credentials", "SELECT id, user_id, kind, secret_hash, label, created_at, expires_at, revoked_at"
                 + " FROM credentials");
         TABLES.put("login_failures", "SELECT * FROM login_failures");
+        TABLES.put("totp_factors", "SELECT * FROM totp_factors");
+        TABLES.put("recovery_codes", "SELECT * FROM recovery_codes");
+        TABLES.put("sign_in_challenges", "SELECT * FROM sign_in_challenges");
         TABLES.put("sites", "SELECT * FROM sites");
         TABLES.put("portfolios", "SELECT * FROM portfolios");
         TABLES.put("portfolio_sites", "SELECT * FROM portfolio_sites");
@@ -48,12 +51,12 @@ final class DatabaseState {
 
     private final JdbcClient jdbc;
 
-    DatabaseState(JdbcClient jdbc) {
+    public DatabaseState(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
     /** One line per table: its name, row count and the SHA-256 of its rows in a stable order. */
-    String checksum() {
+    public String checksum() {
         StringBuilder state = new StringBuilder();
         TABLES.forEach((table, query) -> {
             List<String> rows = new ArrayList<>();

@@ -25,8 +25,21 @@ public final class Fixtures {
     private final String run = Long.toString(System.nanoTime() % 1_000_000_000L, 36).toUpperCase();
 
     public Fixtures(int port) {
+        this(port, Api.anonymous(port).signIn("test-admin", "granite-kettle-orbit"));
+    }
+
+    /** A world built by this administrator's client (one who signed in with a second factor, say). */
+    public Fixtures(int port, Api admin) {
         this.anonymous = Api.anonymous(port);
-        this.admin = anonymous.signIn("test-admin", "granite-kettle-orbit");
+        this.admin = admin;
+    }
+
+    /** A person created as the administrator, not yet signed in (one whose role needs a second factor, say). */
+    public Person account(String role) {
+        String login = role.toLowerCase() + "-" + run.toLowerCase() + "-" + SEQUENCE.incrementAndGet();
+        String id = created(admin.post("/api/v1/users", Map.of("login", login, "name", "Test " + login,
+                "email", login + "@test.fieldbook.app", "role", role, "password", PASSWORD)));
+        return new Person(id, login, null);
     }
 
     public Api admin() {

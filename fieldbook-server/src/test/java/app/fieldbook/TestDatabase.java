@@ -31,6 +31,8 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
      * a PostgreSQL run share one database, and so one chain and its key.
      */
     private static final java.nio.file.Path AUDIT_KEY = auditKey();
+    /** One second-factor key for the whole test JVM, for the same reason. */
+    private static final java.nio.file.Path SECOND_FACTOR_KEY = AUDIT_KEY.resolveSibling("second-factor.key");
 
     public static boolean isPostgres() {
         return "postgres".equals(System.getProperty("fieldbook.test.database"));
@@ -52,6 +54,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "fieldbook.attachments.directory", photoDirectory(),
                 "fieldbook.attachments.upload-directory", photoDirectory(),
                 "fieldbook.audit.key-file", AUDIT_KEY.toString(),
+                "fieldbook.identity.second-factor.key-file", SECOND_FACTOR_KEY.toString(),
                 "fieldbook.audit.head-file", headFile());
     }
 
@@ -78,6 +81,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "fieldbook.attachments.directory", photoDirectory(),
                 "fieldbook.attachments.upload-directory", photoDirectory(),
                 "fieldbook.audit.key-file", AUDIT_KEY.toString(),
+                "fieldbook.identity.second-factor.key-file", SECOND_FACTOR_KEY.toString(),
                 "fieldbook.audit.head-file", headFile());
     }
 

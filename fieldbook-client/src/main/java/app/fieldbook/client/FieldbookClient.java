@@ -106,10 +106,23 @@ public final class FieldbookClient implements AutoCloseable {
      * name); otherwise the previous person's data is forgotten.
      *
      * @throws SignInRefused wrong login or password, or throttled after too many failures
+     * @throws SecondFactorRequired the account has a second factor: sign in with its code
      * @throws ServerUnreachable no connection to the server
      */
     public Account signIn(String login, char[] password) {
-        return session.signIn(api, login, password, "Fieldbook client " + version.full() + ", device "
+        return signIn(login, password, null);
+    }
+
+    /**
+     * Signs in with the code of the person's second factor beside the password: the authenticator app's
+     * current six digits, or one of their recovery codes (each works once).
+     *
+     * @throws SignInRefused wrong login, password or code, throttled after too many failures, or the person's
+     *     role requires a second factor they have not enrolled yet (in the web app)
+     * @throws ServerUnreachable no connection to the server
+     */
+    public Account signIn(String login, char[] password, String code) {
+        return session.signIn(api, login, password, code, "Fieldbook client " + version.full() + ", device "
                 + store.device().id().toString().substring(0, 8));
     }
 

@@ -29,7 +29,7 @@ final class Session {
         this.failures = failures;
     }
 
-    Account signIn(SyncApi api, String login, char[] password, String label) {
+    Account signIn(SyncApi api, String login, char[] password, String code, String label) {
         requireServer();
         Optional<Account> previous = account();
         if (previous.isPresent() && !previous.get().login().equalsIgnoreCase(login)) {
@@ -37,8 +37,18 @@ final class Session {
         }
         SyncApi.TokenIssued issued;
         try {
-            issued = api.issueToken(login, new String(password), label);
+            issued = api.issueToken(login, new String(password), label, code);
         } catch (RequestFailed failure) {
+            if (failure.status() == 401 && failure.problem().typeEndsWith("/second-factor-required")) {
+                throw new SecondFactorRequired("This account has a second factor: give the code of your"
+                        + " authenticator app, or one of your recovery codes.");
+            }
+            if (failure.status() == 401 && failure.problem().typeEndsWith("/second-factor-refused")) {
+                throw new SignInRefused("The code is wrong or was used before.", null);
+            }
+            if (failure.status() == 403 && failure.problem().typeEndsWith("/second-factor-enrolment-required")) {
+                throw new SignInRefused(failure.problem().describe(), null);
+            }
             if (failure.status() == 401) {
                 throw new SignInRefused("Wrong login or password.", null);
             }

@@ -55,6 +55,7 @@ public final class LoopbackServer implements AutoCloseable {
     public static final String PASSWORD = "fieldbook-demo";
     public static final UUID USER_ID = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
     public static final String TOKEN = "token-of-walter";
+    private volatile String secondFactorCode;
     private static final String PROBLEMS = "https://fieldbook.app/problems/";
     private static final String PROBLEM_JSON = "application/problem+json";
 
@@ -130,6 +131,15 @@ public final class LoopbackServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", this::handle);
         http.start();
+    }
+
+    /**
+     * From now on the account has a second factor whose one valid code (as the app's code or as a recovery
+     * code) is {@code code}: a token request without a code is answered 401 {@code second-factor-required}, one
+     * with another code 401 {@code second-factor-refused}, as the Fieldbook server does.
+     */
+    public void requireSecondFactor(String code) {
+        secondFactorCode = code;
     }
 
     public URI uri() {
@@ -317,8 +327,16 @@ public final class LoopbackServer implements AutoCloseable {
             if (!LOGIN.equals(request.login()) || !PASSWORD.equals(request.password())) {
                 return Response.problem(401, "sign-in-refused", Map.of());
             }
+            if (secondFactorCode != null) {
+                if (request.code() == null && request.recoveryCode() == null) {
+                    return Response.problem(401, "second-factor-required", Map.of());
+                }
+                if (!secondFactorCode.equals(request.code()) && !secondFactorCode.equals(request.recoveryCode())) {
+                    return Response.problem(401, "second-factor-refused", Map.of());
+                }
+            }
             return Response.json(201, new SyncApi.TokenIssued(TOKEN, OffsetDateTime.parse("2099-01-01T00:00:00Z"),
-                    new Account(USER_ID, LOGIN, "Walter Worker", "WORKER")));
+                    new Account(USER_ID, LOGIN, "Walter Worker", "WORKER"), null));
         }
         if (method.equals("POST") && path.equals("/api/v1/sync/push")) {
             return push(MAPPER.readValue(body, PushRequest.class));

@@ -57,6 +57,22 @@ class SigningInTest {
     }
 
     @Test
+    void anAccountWithASecondFactorSignsInOnlyWithItsCode() {
+        server.requireSecondFactor("492039");
+        try (FieldbookClient client = TestDevices.device(directory, server, clock).open()) {
+            assertThatThrownBy(() -> client.signIn(LoopbackServer.LOGIN, LoopbackServer.PASSWORD.toCharArray()))
+                    .isInstanceOf(SecondFactorRequired.class).hasMessageContaining("authenticator app");
+            assertThatThrownBy(() -> client.signIn(LoopbackServer.LOGIN, LoopbackServer.PASSWORD.toCharArray(),
+                    "111111")).isInstanceOf(SignInRefused.class).hasMessage("The code is wrong or was used before.");
+            assertThat(client.signedIn()).isFalse();
+            client.signIn(LoopbackServer.LOGIN, LoopbackServer.PASSWORD.toCharArray(), " 492039 ");
+            assertThat(client.signedIn()).isTrue();
+        }
+        assertThat(server.received("POST", "/api/v1/auth/tokens").getLast().json().path("code").asString())
+                .isEqualTo("492039");
+    }
+
+    @Test
     void aThrottledSignInSaysHowLongToWaitAndIsNotRetried() {
         server.failNext("/api/v1/auth/tokens", Fault.status(429, "Retry-After", "120"));
         try (FieldbookClient client = TestDevices.device(directory, server, clock).open()) {

@@ -8,6 +8,11 @@ import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.identity.AccessDenied;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.CredentialRefused;
+import app.fieldbook.identity.SecondFactorEvent;
+import app.fieldbook.identity.SecondFactorEvent.RecoveryCodeUsed;
+import app.fieldbook.identity.SecondFactorEvent.RecoveryCodesRegenerated;
+import app.fieldbook.identity.SecondFactorEvent.SecondFactorEnrolled;
+import app.fieldbook.identity.SecondFactorEvent.SecondFactorRemoved;
 import app.fieldbook.identity.SignInFailed;
 import app.fieldbook.identity.SignedIn;
 import app.fieldbook.identity.SignedOut;
@@ -172,6 +177,30 @@ class AuditTrail {
     void recordInSameTransaction(SignedOut signedOut) {
         record(signedOut.actor(), null, "SIGNED_OUT", "User", signedOut.actor().id(), null, Map.of(),
                 Map.of("method", signedOut.method()));
+    }
+
+    /** Never a key or a code: what happened, with the method, the proof given, or the recovery codes left. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void recordInSameTransaction(SecondFactorEvent event) {
+        Map<String, Object> after = new LinkedHashMap<>();
+        String action = switch (event) {
+            case SecondFactorEnrolled enrolled -> {
+                after.put("method", enrolled.method());
+                yield "SECOND_FACTOR_ENROLLED";
+            }
+            case SecondFactorRemoved removed -> {
+                after.put("method", removed.method());
+                after.put("proof", removed.proof());
+                yield "SECOND_FACTOR_REMOVED";
+            }
+            case RecoveryCodesRegenerated regenerated -> "RECOVERY_CODES_REGENERATED";
+            case RecoveryCodeUsed used -> {
+                after.put("recoveryCodesLeft", used.left());
+                yield "RECOVERY_CODE_USED";
+            }
+        };
+        record(event.actor(), null, action, "User", event.actor().id(), null, Map.of(), after);
     }
 
     @EventListener

@@ -16,6 +16,7 @@ import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Profile;
@@ -38,10 +39,14 @@ class DemoData {
 
     private final JsonMapper json;
     private final UserDirectory users;
+    private final String secondFactorRequiredFor;
 
-    DemoData(JsonMapper json, UserDirectory users) {
+    DemoData(JsonMapper json, UserDirectory users,
+            @Value("${fieldbook.identity.second-factor.required-for:MANAGER,EXECUTIVE,ADMINISTRATOR}")
+            String secondFactorRequiredFor) {
         this.json = json;
         this.users = users;
+        this.secondFactorRequiredFor = secondFactorRequiredFor;
     }
 
     @EventListener
@@ -66,8 +71,13 @@ class DemoData {
                    admin   administrator          exec    executive
                    maria   manager, North         walter  field worker, N-01 and N-02
                    wendy   field worker, S-01
+                 {}
                 ================================================================
-                """, port, port, PASSWORD);
+                """, port, port, PASSWORD, secondFactorRequiredFor.isBlank()
+                ? "Second factor: NOT required in the demo (application-demo.yml); by default managers,\n"
+                        + " executives and administrators must enrol one (Security) before anything else."
+                : "Second factor: required for " + secondFactorRequiredFor + "; they enrol one (Security)\n"
+                        + " at their first sign-in.");
     }
 
     private void create(DemoApi admin, int port) throws Exception {

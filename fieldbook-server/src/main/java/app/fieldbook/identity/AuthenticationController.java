@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -25,7 +26,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Sign in and out: web sessions (an HttpOnly cookie) and bearer tokens for the Java client. */
+/**
+ * Sign in and out: web sessions (an HttpOnly cookie) and bearer tokens for the Java client. A person with a
+ * second factor signs in to the web app in two steps (the password answers 401 {@code second-factor-required}
+ * with a challenge, which {@code POST /session/second-factor} takes with a code), and asks for a bearer token
+ * with the code in the same request.
+ */
 @RestController
 @RequestMapping("/api/v1/auth")
 class AuthenticationController {
@@ -33,25 +39,42 @@ class AuthenticationController {
     record SignIn(@NotBlank @Size(max = 100) String login, @NotBlank @Size(max = 200) String password) {
     }
 
+    /** {@code code}: the authenticator app's current code, or {@code recoveryCode}: an unused recovery code. */
+    record SecondStep(
+            @NotBlank @Size(max = 100) String challenge,
+            @Size(max = 20) String code,
+            @Size(max = 40) String recoveryCode) {
+    }
+
     record TokenRequest(
             @NotBlank @Size(max = 100) String login,
             @NotBlank @Size(max = 200) String password,
             @Size(max = 100) String label,
-            @Min(1) @Max(365) Integer lifetimeDays) {
+            @Min(1) @Max(365) Integer lifetimeDays,
+            @Size(max = 20) String code,
+            @Size(max = 40) String recoveryCode) {
     }
 
-    record SessionOpened(Actor user, OffsetDateTime expiresAt) {
+    /**
+     * {@code secondFactorEnrolmentRequired}: the session reaches only enrolment until a second factor is
+     * enrolled; {@code recoveryCodesLeft}: when a recovery code was used, how many are still unused.
+     */
+    record SessionOpened(Actor user, OffsetDateTime expiresAt, boolean secondFactorEnrolmentRequired,
+            Integer recoveryCodesLeft) {
     }
 
-    record TokenIssued(String token, OffsetDateTime expiresAt, Actor user) {
+    record TokenIssued(String token, OffsetDateTime expiresAt, Actor user, Integer recoveryCodesLeft) {
     }
 
     private final SigningIn signingIn;
+    private final SecondFactors secondFactors;
     private final IdentitySettings settings;
     private final Clock clock;
 
-    AuthenticationController(SigningIn signingIn, IdentitySettings settings, Clock clock) {
+    AuthenticationController(SigningIn signingIn, SecondFactors secondFactors, IdentitySettings settings,
+            Clock clock) {
         this.signingIn = signingIn;
+        this.secondFactors = secondFactors;
         this.settings = settings;
         this.clock = clock;
     }
@@ -63,16 +86,55 @@ class AuthenticationController {
     @PostMapping("/session")
     ResponseEntity<?> openSession(@Valid @RequestBody SignIn body, HttpServletRequest request,
             HttpServletResponse response) {
+        endPreviousSession();
+        return sessionAnswer(signingIn.openSession(body.login(), body.password(), request.getRemoteAddr()), request,
+                response);
+    }
+
+    /**
+     * The second step of a web sign-in: the challenge the password was answered with, and a code. A wrong code
+     * is answered 401 {@code second-factor-refused} and the challenge stays usable until it expires.
+     */
+    @PostMapping("/session/second-factor")
+    ResponseEntity<?> completeSession(@Valid @RequestBody SecondStep body, HttpServletRequest request,
+            HttpServletResponse response) {
+        endPreviousSession();
+        return sessionAnswer(signingIn.completeSession(body.challenge(),
+                new SecondFactors.Proof(null, body.code(), body.recoveryCode()), request.getRemoteAddr()), request,
+                response);
+    }
+
+    private void endPreviousSession() {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof CredentialAuthentication previous
                 && previous.kind() == Credentials.Kind.SESSION) {
             signingIn.signOut(previous.credentialId(), previous.getPrincipal(), "session replaced");
         }
-        return switch (signingIn.openSession(body.login(), body.password(), request.getRemoteAddr())) {
+    }
+
+    private ResponseEntity<?> sessionAnswer(SigningIn.Outcome outcome, HttpServletRequest request,
+            HttpServletResponse response) {
+        return switch (outcome) {
             case SigningIn.Granted granted -> {
                 response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie(granted.secret(),
                         Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), request).toString());
-                yield ResponseEntity.ok(new SessionOpened(granted.actor(), granted.expiresAt()));
+                yield ResponseEntity.ok(new SessionOpened(granted.actor(), granted.expiresAt(),
+                        secondFactors.enrolmentRequired(granted.actor()), granted.recoveryCodesLeft()));
             }
+            case SigningIn.SecondStepNeeded second -> {
+                ProblemDetail problem = problem(HttpStatus.UNAUTHORIZED, "second-factor-required",
+                        "Second factor required", "Enter the code of your authenticator app, or a recovery code.");
+                problem.setProperty("challenge", second.challenge());
+                problem.setProperty("expiresAt", second.expiresAt());
+                problem.setProperty("methods", List.of("totp", "recovery-code"));
+                yield ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
+            }
+            case SigningIn.SecondFactorNeeded needed -> ResponseEntity.badRequest().body(problem(
+                    HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "Send code or recoveryCode."));
+            case SigningIn.SecondFactorRefused wrong -> secondFactorRefused();
+            case SigningIn.ChallengeEnded ended -> ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem(
+                    HttpStatus.UNAUTHORIZED, "sign-in-challenge-ended", "Sign in again",
+                    "This sign-in has expired or was completed already. Enter your password again."));
+            case SigningIn.EnrolmentRequired required -> throw new IllegalStateException("not for a web session");
             case SigningIn.Refused refused -> refused();
             case SigningIn.Throttled throttled -> throttled(throttled.retryAfterSeconds());
         };
@@ -98,9 +160,23 @@ class AuthenticationController {
     ResponseEntity<?> issueToken(@Valid @RequestBody TokenRequest body, HttpServletRequest request) {
         Duration lifetime = body.lifetimeDays() == null ? null : Duration.ofDays(body.lifetimeDays());
         String label = body.label() == null || body.label().isBlank() ? "bearer token" : body.label();
-        return switch (signingIn.issueToken(body.login(), body.password(), request.getRemoteAddr(), label, lifetime)) {
+        return switch (signingIn.issueToken(body.login(), body.password(),
+                new SecondFactors.Proof(null, body.code(), body.recoveryCode()), request.getRemoteAddr(), label,
+                lifetime)) {
             case SigningIn.Granted granted -> ResponseEntity.status(HttpStatus.CREATED)
-                    .body(new TokenIssued(granted.secret(), granted.expiresAt(), granted.actor()));
+                    .body(new TokenIssued(granted.secret(), granted.expiresAt(), granted.actor(),
+                            granted.recoveryCodesLeft()));
+            case SigningIn.SecondFactorNeeded needed -> ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem(
+                    HttpStatus.UNAUTHORIZED, "second-factor-required", "Second factor required",
+                    "This account has a second factor: send the authenticator app's current code as code, or a "
+                            + "recovery code as recoveryCode, with the password."));
+            case SigningIn.SecondFactorRefused wrong -> secondFactorRefused();
+            case SigningIn.EnrolmentRequired required -> ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem(
+                    HttpStatus.FORBIDDEN, "second-factor-enrolment-required", "Second factor required",
+                    "Your role requires a second factor: enrol one in the web app first (Security), then sign in "
+                            + "here with its code."));
+            case SigningIn.SecondStepNeeded second -> throw new IllegalStateException("not for a bearer token");
+            case SigningIn.ChallengeEnded ended -> throw new IllegalStateException("not for a bearer token");
             case SigningIn.Refused refused -> refused();
             case SigningIn.Throttled throttled -> throttled(throttled.retryAfterSeconds());
         };
@@ -131,6 +207,19 @@ class AuthenticationController {
                 .path("/")
                 .maxAge(maxAge)
                 .build();
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("https://fieldbook.app/problems/" + type));
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> secondFactorRefused() {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem(HttpStatus.UNAUTHORIZED,
+                "second-factor-refused", "Wrong code", "The code is wrong or was used before. Enter the code "
+                        + "your authenticator app shows now, or an unused recovery code."));
     }
 
     private static ResponseEntity<ProblemDetail> refused() {

@@ -11,12 +11,14 @@ final class CredentialAuthentication extends AbstractAuthenticationToken {
     private final Actor actor;
     private final UUID credentialId;
     private final Credentials.Kind kind;
+    private final boolean enrolmentOnly;
 
-    CredentialAuthentication(Actor actor, UUID credentialId, Credentials.Kind kind) {
+    CredentialAuthentication(Actor actor, UUID credentialId, Credentials.Kind kind, boolean enrolmentOnly) {
         super(List.of(new SimpleGrantedAuthority(actor.role().authority())));
         this.actor = actor;
         this.credentialId = credentialId;
         this.kind = kind;
+        this.enrolmentOnly = enrolmentOnly;
         setAuthenticated(true);
     }
 
@@ -41,5 +43,13 @@ final class CredentialAuthentication extends AbstractAuthenticationToken {
 
     Credentials.Kind kind() {
         return kind;
+    }
+
+    /**
+     * The person's role requires a second factor and they have none: the request may only reach signing in and
+     * out and enrolling a second factor ({@code /api/v1/auth/...}).
+     */
+    boolean enrolmentOnly() {
+        return enrolmentOnly;
     }
 }

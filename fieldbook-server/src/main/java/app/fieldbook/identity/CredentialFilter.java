@@ -15,7 +15,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a request by its bearer token ({@code Authorization: Bearer ...}) or its session cookie.
- * Each request looks the credential up, so a revoked credential or a disabled account stops at once.
+ * Each request looks the credential up, so a revoked credential or a disabled account stops at once. A
+ * person whose role requires a second factor they have not enrolled is authenticated for enrolment only
+ * ({@link CredentialAuthentication#enrolmentOnly()}); asked on every request, so enrolling takes effect at once.
  */
 final class CredentialFilter extends OncePerRequestFilter {
 
@@ -27,11 +29,13 @@ final class CredentialFilter extends OncePerRequestFilter {
     private static final String REFUSED_SECRET = CredentialFilter.class.getName() + ".refusedSecret";
 
     private final Credentials credentials;
+    private final SecondFactors secondFactors;
     private final IdentitySettings settings;
     private final Clock clock;
 
-    CredentialFilter(Credentials credentials, IdentitySettings settings, Clock clock) {
+    CredentialFilter(Credentials credentials, SecondFactors secondFactors, IdentitySettings settings, Clock clock) {
         this.credentials = credentials;
+        this.secondFactors = secondFactors;
         this.settings = settings;
         this.clock = clock;
     }
@@ -51,7 +55,8 @@ final class CredentialFilter extends OncePerRequestFilter {
                     .ifPresentOrElse(live -> {
                         touch(live);
                         var context = SecurityContextHolder.createEmptyContext();
-                        context.setAuthentication(new CredentialAuthentication(live.actor(), live.id(), live.kind()));
+                        context.setAuthentication(new CredentialAuthentication(live.actor(), live.id(), live.kind(),
+                                secondFactors.enrolmentRequired(live.actor())));
                         SecurityContextHolder.setContext(context);
                     }, () -> request.setAttribute(REFUSED_SECRET, secretHash));
         });

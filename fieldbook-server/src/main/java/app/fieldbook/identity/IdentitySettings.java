@@ -1,6 +1,8 @@
 package app.fieldbook.identity;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -25,6 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param passwordCheckWait how long a sign-in waits for a password check before it is answered 503
  * @param metricsToken the token a Prometheus server scrapes {@code /actuator/prometheus} with (at least 32
  *     characters; see {@link MetricsScrape}); none by default, and then only administrators read the metrics
+ * @param secondFactor the second factor at sign-in (ADR 0015)
  */
 @ConfigurationProperties("fieldbook.identity")
 record IdentitySettings(
@@ -40,7 +43,8 @@ record IdentitySettings(
         @DefaultValue FirstAdministrator firstAdministrator,
         @DefaultValue("0") int passwordCheckThreads,
         @DefaultValue("PT20S") Duration passwordCheckWait,
-        String metricsToken) {
+        String metricsToken,
+        @DefaultValue SecondFactor secondFactor) {
 
     /** Created on start when both are set and no administrator exists yet. */
     record FirstAdministrator(String login, String password, @DefaultValue("Administrator") String name, String email) {
@@ -48,5 +52,23 @@ record IdentitySettings(
         boolean isGiven() {
             return login != null && !login.isBlank() && password != null && !password.isBlank();
         }
+    }
+
+    /**
+     * The second factor ({@link SecondFactors}).
+     *
+     * @param requiredFor the roles that must have one: a person of these roles without one can only enrol one
+     *     (their web session reaches nothing else, and no bearer token is issued to them). Empty for nobody
+     * @param challengeLifetime how long the second step of a sign-in may follow its password
+     * @param keyFile the file, outside the database, holding the key under which authenticator keys are stored
+     *     encrypted; made on the first start when absent (readable by the server's user only). Every node must
+     *     use the same key
+     * @param issuer the name the authenticator app shows for the key
+     */
+    record SecondFactor(
+            @DefaultValue({"MANAGER", "EXECUTIVE", "ADMINISTRATOR"}) Set<Role> requiredFor,
+            @DefaultValue("5m") Duration challengeLifetime,
+            @DefaultValue("./data/second-factor.key") Path keyFile,
+            @DefaultValue("Fieldbook") String issuer) {
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -74,9 +75,10 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, Credentials credentials, IdentitySettings settings, Clock clock,
-            ApplicationEventPublisher events, ObjectProvider<HeaderWriter> headerWriters) throws Exception {
-        CredentialFilter credentialFilter = new CredentialFilter(credentials, settings, clock);
+    SecurityFilterChain api(HttpSecurity http, Credentials credentials, SecondFactors secondFactors,
+            IdentitySettings settings, Clock clock, ApplicationEventPublisher events,
+            ObjectProvider<HeaderWriter> headerWriters) throws Exception {
+        CredentialFilter credentialFilter = new CredentialFilter(credentials, secondFactors, settings, clock);
         RequestMatcher cookieAuthenticatedWrite = request -> !SAFE_METHODS.contains(request.getMethod())
                 && !CredentialFilter.carriesBearerToken(request)
                 && CredentialFilter.carriesSessionCookie(request);
@@ -100,9 +102,12 @@ class SecurityConfiguration {
                 // without the database, so that metrics still come while the pool is exhausted
                 .addFilterBefore(new MetricsScrape(settings.metricsToken()), AuthorizationFilter.class)
                 .addFilterBefore(credentialFilter, AuthorizationFilter.class)
+                // after the credential filter (filters of one order keep the order they were added in)
+                .addFilterBefore(new EnrolmentGate(events), AuthorizationFilter.class)
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/session/second-factor",
+                                "/api/v1/auth/tokens").permitAll()
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers(MetricsScrape.PATH).hasAnyRole(Role.ADMINISTRATOR.name(), MetricsScrape.ROLE)
@@ -128,6 +133,42 @@ class SecurityConfiguration {
                             }
                         }));
         return http.build();
+    }
+
+    /**
+     * Answers 403 {@code second-factor-enrolment-required} to a person who must enrol a second factor first
+     * ({@link CredentialAuthentication#enrolmentOnly()}), on every request that needs authentication except
+     * those of signing in and out and enrolling ({@code /api/v1/auth/...}). The web app's files stay public.
+     */
+    private static final class EnrolmentGate extends OncePerRequestFilter {
+
+        private final ApplicationEventPublisher events;
+
+        EnrolmentGate(ApplicationEventPublisher events) {
+            this.events = events;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (SecurityContextHolder.getContext().getAuthentication() instanceof CredentialAuthentication current
+                    && current.enrolmentOnly() && gated(request.getRequestURI())) {
+                events.publishEvent(new AccessDenied(current.getPrincipal(),
+                        request.getMethod() + " " + request.getRequestURI(), null, null,
+                        "second factor required but not enrolled"));
+                problem(response, HttpStatus.FORBIDDEN, "second-factor-enrolment-required",
+                        "Second factor required", "Your role requires a second factor. Enrol one under Security "
+                                + "in the web app (an authenticator app); until then only that is open to you.");
+                return;
+            }
+            chain.doFilter(request, response);
+        }
+
+        private static boolean gated(String path) {
+            return path.startsWith("/api/") && !path.startsWith("/api/v1/auth/")
+                    || path.startsWith("/actuator/") && !path.startsWith("/actuator/health")
+                    && !path.equals("/actuator/info");
+        }
     }
 
     /** Makes sure the browser has the XSRF-TOKEN cookie before its first write, e.g. right after sign-in. */

@@ -1,6 +1,7 @@
 /**
  * People and how they prove who they are: users and roles, web sessions and bearer tokens, password
- * storage, login throttling and the first administrator. Other modules see the signed-in {@link
+ * storage, the second factor (an authenticator app and recovery codes), login throttling and the first
+ * administrator. Other modules see the signed-in {@link
  * app.fieldbook.identity.Actor} and the events this module publishes.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Identity")

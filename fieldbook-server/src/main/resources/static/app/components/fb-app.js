@@ -16,6 +16,7 @@ import './fb-help.js';
 import './fb-admin.js';
 import './fb-audit.js';
 import './fb-site-photos.js';
+import './fb-security.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -32,6 +33,7 @@ class FbApp extends LitElement {
     ready: { state: true },
     lost: { state: true },
     updatedFrom: { state: true },
+    recoveryCodesLeft: { state: true },
   };
 
   constructor() {
@@ -65,8 +67,11 @@ class FbApp extends LitElement {
       this.conflicts = (await store.openConflicts()).length;
       this.lost = await store.meta('lostOnDevice');
       const account = await store.account();
-      if (account?.id !== this.account?.id) {
+      if (account?.id !== this.account?.id || account?.enrolmentRequired !== this.account?.enrolmentRequired) {
         this.account = account;
+        if (account?.enrolmentRequired) {
+          location.hash = '#/security';
+        }
       }
     });
     this.account = await store.account();
@@ -77,6 +82,12 @@ class FbApp extends LitElement {
       // Said once, by the version that took over.
       this.updatedFrom = updated.version !== APP_VERSION ? updated : null;
       await store.setMeta('updatedFrom', null);
+    }
+    const left = await store.meta('recoveryCodesLeft');
+    if (left !== undefined && left !== null) {
+      // Said once, after a sign-in with a recovery code.
+      this.recoveryCodesLeft = left;
+      await store.setMeta('recoveryCodesLeft', null);
     }
     this.ready = true;
     this.engine.start();
@@ -171,6 +182,17 @@ class FbApp extends LitElement {
     if (!this.account) {
       return html`<main id="main"><fb-sign-in></fb-sign-in></main>`;
     }
+    if (this.account.enrolmentRequired) {
+      // Until a second factor is enrolled the server answers nothing else: no navigation, no sync.
+      return html`
+        <header class="top">
+          <span class="brand"><img src="/app/icons/icon-192.png" alt="" width="32" height="32">${t('app.name')}</span>
+          <nav aria-label=${t('nav.main')}>
+            <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
+          </nav>
+        </header>
+        <main id="main" tabindex="-1"><fb-security .account=${this.account}></fb-security></main>`;
+    }
     const role = this.account.role;
     const link = (href, name, label) => html`<a href=${href} aria-current=${this.route.name === name ? 'page' : 'false'}>${label}</a>`;
     if (role === 'ADMINISTRATOR') {
@@ -184,6 +206,7 @@ class FbApp extends LitElement {
             ${link('#/admin/portfolios', 'portfolios', t('nav.portfolios'))}
             ${link('#/audit', 'audit', t('nav.audit'))}
             ${link('#/help', 'help', t('nav.help'))}
+            ${link('#/security', 'security', t('nav.security'))}
             <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
           </nav>
         </header>
@@ -191,6 +214,7 @@ class FbApp extends LitElement {
           <p role="status" data-testid="sync-status"><span class="dot" aria-hidden="true"></span>
             <strong>${navigator.onLine ? t('banner.online') : t('banner.offline')}</strong> · ${t('banner.administration')}</p>
         </section>
+        ${this.recoveryNotice()}
         <main id="main" tabindex="-1">${this.screen()}</main>`;
     }
     return html`
@@ -207,13 +231,28 @@ class FbApp extends LitElement {
             ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
           ${link('#/audit', 'audit', t('nav.audit'))}
           <a href="#/help" aria-current=${this.route.name === 'help' ? 'page' : 'false'}>${t('nav.help')}</a>
+          ${link('#/security', 'security', t('nav.security'))}
           <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
         </nav>
       </header>
       ${this.banner()}
       ${this.lostOnDevice()}
       ${this.notice ? html`<p class="notice" role="alert">${this.notice}</p>` : ''}
+      ${this.recoveryNotice()}
       <main id="main" tabindex="-1">${this.screen()}</main>`;
+  }
+
+  /** After a sign-in with a recovery code: how many are left, and where to make new ones. */
+  recoveryNotice() {
+    if (this.recoveryCodesLeft === undefined || this.recoveryCodesLeft === null) {
+      return '';
+    }
+    return html`
+      <section class="notice lost" role="status" data-testid="recovery-codes-left">
+        <p>${t('security.usedRecoveryCode', { count: this.recoveryCodesLeft })}
+          <a href="#/security">${t('nav.security')}</a></p>
+        <button type="button" @click=${() => { this.recoveryCodesLeft = null; }}>${t('lost.dismiss')}</button>
+      </section>`;
   }
 
   banner() {
@@ -265,6 +304,9 @@ class FbApp extends LitElement {
     const me = this.account;
     if (r.name === 'audit') {
       return html`<fb-audit .account=${me}></fb-audit>`;
+    }
+    if (r.name === 'security') {
+      return html`<fb-security .account=${me}></fb-security>`;
     }
     if (me.role === 'ADMINISTRATOR') {
       return this.administration(r);
@@ -356,7 +398,8 @@ function parse(hash) {
     return parts[2] ? { name: parts[1] === 'sites' ? 'admin-site' : 'portfolio', id: parts[2] } : { name: list };
   }
   if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
-    || parts[0] === 'dashboard' || parts[0] === 'help' || parts[0] === 'audit' || parts[0] === 'users') {
+    || parts[0] === 'dashboard' || parts[0] === 'help' || parts[0] === 'audit' || parts[0] === 'users'
+    || parts[0] === 'security') {
     return { name: parts[0] };
   }
   return { name: 'home' };

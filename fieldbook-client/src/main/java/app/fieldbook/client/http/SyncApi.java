@@ -50,11 +50,15 @@ public final class SyncApi {
     /** The content type of a chunk of a photo's content. */
     public static final String CHUNK = "application/offset+octet-stream";
 
-    /** Asks for a bearer token; {@code label} names the device in the person's list of sign-ins. */
-    public record TokenRequest(String login, String password, String label) {
+    /**
+     * Asks for a bearer token; {@code label} names the device in the person's list of sign-ins. A person with a
+     * second factor sends its current {@code code}, or a {@code recoveryCode}; null otherwise.
+     */
+    public record TokenRequest(String login, String password, String label, String code, String recoveryCode) {
     }
 
-    public record TokenIssued(String token, OffsetDateTime expiresAt, Account user) {
+    /** {@code recoveryCodesLeft}: when a recovery code was used, how many are still unused. */
+    public record TokenIssued(String token, OffsetDateTime expiresAt, Account user, Integer recoveryCodesLeft) {
     }
 
     private final String base;
@@ -87,8 +91,15 @@ public final class SyncApi {
                 .build();
     }
 
-    public TokenIssued issueToken(String login, String password, String label) {
-        return exchange("Sign-in", post("/api/v1/auth/tokens", new TokenRequest(login, password, label), false), TokenIssued.class);
+    /**
+     * Asks for a bearer token. {@code code}, when given, is sent as the authenticator app's code when it is six
+     * digits and as a recovery code otherwise.
+     */
+    public TokenIssued issueToken(String login, String password, String label, String code) {
+        String trimmed = code == null || code.isBlank() ? null : code.strip();
+        boolean appCode = trimmed != null && trimmed.matches("[0-9]{6}");
+        return exchange("Sign-in", post("/api/v1/auth/tokens", new TokenRequest(login, password, label,
+                appCode ? trimmed : null, appCode ? null : trimmed), false), TokenIssued.class);
     }
 
     /** Pushes a {@link app.fieldbook.protocol.PushRequest}, given as JSON so that operations sent before go out byte for byte as first sent. */

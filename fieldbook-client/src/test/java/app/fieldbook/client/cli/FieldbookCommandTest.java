@@ -146,6 +146,47 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void loginAsksForTheSecondFactorsCodeWhenTheServerNeedsItOnTheLineAfterThePassword() {
+        server.requireSecondFactor("492039");
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n492039\n", "login", "--server",
+                server.uri().toString(), "--user", LoopbackServer.LOGIN, "--password-stdin")).as(err).isZero();
+        assertThat(out).contains("Signed in to");
+        var requests = server.received("POST", "/api/v1/auth/tokens");
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).json().hasNonNull("code")).isFalse();
+        assertThat(requests.get(1).json().path("code").asString()).isEqualTo("492039");
+    }
+
+    @Test
+    void loginTakesTheCodeOrARecoveryCodeAsAnOptionForScripts() {
+        server.requireSecondFactor("ABCD-EFGH-IJKL-MNOP");
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", server.uri().toString(),
+                "--user", LoopbackServer.LOGIN, "--password-stdin", "--code", "ABCD-EFGH-IJKL-MNOP")).as(err).isZero();
+        var requests = server.received("POST", "/api/v1/auth/tokens");
+        assertThat(requests).hasSize(1);
+        assertThat(requests.getFirst().json().path("recoveryCode").asString()).isEqualTo("ABCD-EFGH-IJKL-MNOP");
+        assertThat(requests.getFirst().json().hasNonNull("code")).isFalse();
+    }
+
+    @Test
+    void aWrongCodeIsRefusedAndNoTokenIsKept() {
+        server.requireSecondFactor("492039");
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", server.uri().toString(),
+                "--user", LoopbackServer.LOGIN, "--password-stdin", "--code", "111111")).isNotZero();
+        assertThat(err).contains("The code is wrong or was used before.");
+        assertThat(fieldbook("sync")).isNotZero();
+        assertThat(err).contains("Not signed in");
+    }
+
+    @Test
+    void withoutACodeOnStandardInputLoginSaysHowToGiveOne() {
+        server.requireSecondFactor("492039");
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", server.uri().toString(),
+                "--user", LoopbackServer.LOGIN, "--password-stdin")).isNotZero();
+        assertThat(err).contains("--code CODE");
+    }
+
+    @Test
     void aBadDateIsAUsageErrorOnOneLine() {
         assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-13-01")).isEqualTo(2);
 

@@ -1,0 +1,158 @@
+package app.fieldbook.webapp;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.AuthenticatorApp;
+import app.fieldbook.Fixtures;
+import app.fieldbook.TestDatabase;
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ViewportSize;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The second factor in the web app, in Chromium, with the requirement on for managers and executives (the
+ * test administrator, who builds the world through the API, is left out of it): a manager without one is
+ * taken straight to enrolling an authenticator app, sees the recovery codes once, then signs in with the
+ * app's code (computed here from the key the screen showed) or a recovery code. Axe runs on each screen.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+@ActiveProfiles("test")
+@TestPropertySource(properties = "fieldbook.identity.second-factor.required-for=MANAGER,EXECUTIVE")
+class SecondFactorWebAppTest {
+
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
+    private static Browsers browsers;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowsers() {
+        browsers = new Browsers();
+    }
+
+    @AfterAll
+    static void closeBrowsers() throws Exception {
+        browsers.close();
+    }
+
+    @AfterEach
+    void pagesRanWithoutErrorsOrPolicyViolations() {
+        assertThat(browsers.takePageErrors()).isEmpty();
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    @Test
+    void aManagerIsTakenToEnrolmentThenSignsInWithTheAppsCodeOrARecoveryCode() throws Exception {
+        Fixtures world = new Fixtures(port);
+        String site = world.site();
+        Fixtures.Person manager = world.account("MANAGER");
+        Api.Answer assigned = world.admin().put("/api/v1/users/" + manager.id() + "/portfolios",
+                java.util.Map.of("portfolioIds", List.of(world.portfolio(site))));
+        assertThat(assigned.status()).isEqualTo(200);
+        List<String> problems = new ArrayList<>();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.page(browser);
+            page.navigate(base() + "/");
+            signInWithPassword(page, manager.login());
+            assertThat(page.getByTestId("enrolment-required")).isVisible();
+            assertThat(page.locator("nav a[href='#/review']")).hasCount(0);
+            check(page, "security-enrol", Browsers.PHONE, problems);
+
+            page.getByTestId("start-totp").click();
+            String key = page.getByTestId("totp-key").textContent().replace(" ", "");
+            assertThat(page.getByTestId("totp-link")).hasAttribute("href",
+                    java.util.regex.Pattern.compile("^otpauth://totp/Fieldbook:.*secret=" + key + ".*"));
+            AuthenticatorApp app = new AuthenticatorApp(key);
+            check(page, "security-key", Browsers.PHONE, problems);
+            page.locator("#totp-code").fill(app.nextCode());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm")).click();
+            assertThat(page.getByTestId("recovery-codes").locator("li")).hasCount(10);
+            List<String> codes = page.getByTestId("recovery-codes").locator("li").allTextContents().stream()
+                    .map(String::strip).toList();
+            check(page, "security-recovery-codes", Browsers.PHONE, problems);
+            page.getByTestId("codes-saved").click();
+            assertThat(page.getByTestId("sync-status")).containsText("last synced");
+            assertThat(page.locator("nav a[href='#/review']")).isVisible();
+
+            signOut(page);
+            signInWithPassword(page, manager.login());
+            assertThat(page.locator("#code")).isFocused();
+            check(page, "sign-in-code", Browsers.PHONE, problems);
+            page.locator("#code").fill(wrong(app));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            assertThat(page.locator(".sign-in .error")).containsText("wrong");
+            page.locator("#code").fill(app.nextCode());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            assertThat(page.getByTestId("sync-status")).containsText("last synced");
+
+            signOut(page);
+            signInWithPassword(page, manager.login());
+            page.getByText("Use a recovery code instead").click();
+            page.locator("#recovery-code").fill(codes.get(0));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+            assertThat(page.getByTestId("recovery-codes-left")).containsText("9 are left");
+
+            page.navigate(base() + "/#/security");
+            assertThat(page.getByTestId("totp-enrolled")).isVisible();
+            assertThat(page.getByTestId("codes-left")).hasText("9 recovery codes left.");
+            page.locator("#remove-password").fill(Fixtures.PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove the app")).click();
+            assertThat(page.getByTestId("error")).containsText("last one");
+            check(page, "security", Browsers.PHONE, problems);
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private void signInWithPassword(Page page, String login) {
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(Fixtures.PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    }
+
+    private static void signOut(Page page) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+        assertThat(page.locator("#login")).isVisible();
+    }
+
+    private static String wrong(AuthenticatorApp app) {
+        long step = AuthenticatorApp.currentStep();
+        List<String> valid = List.of(app.code(step - 1), app.code(step), app.code(step + 1), app.code(step + 2));
+        return valid.contains("000000") ? "999999" : "000000";
+    }
+
+    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
+    private static void check(Page page, String screen, ViewportSize size, List<String> problems) throws Exception {
+        page.waitForLoadState();
+        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
+            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
+                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
+                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + "-phone.png")));
+    }
+}
