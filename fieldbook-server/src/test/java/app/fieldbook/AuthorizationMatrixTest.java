@@ -184,6 +184,8 @@ class AuthorizationMatrixTest {
             // audit trail
             row("GET", "/api/v1/audit/events", "401 403 403 200 200 200 200 401 401 401",
                     c -> c.get(c.path() + "?siteId=" + c.world.ownSite)),
+            row("GET", "/api/v1/audit/reads", "401 403 403 200 200 200 200 401 401 401",
+                    c -> c.get(c.path() + "?siteId=" + c.world.ownSite)),
             row("GET", "/api/v1/audit/verification", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.get(c.path())),
 

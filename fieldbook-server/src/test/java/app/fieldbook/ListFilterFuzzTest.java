@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The query strings of the lists (reports by site, dates, status and author; audit events by entity, actor,
- * site and time; pages of users and sites) are untrusted input: whatever query string arrives, the answer
- * is the page (200) or a refusal (400, problem+json), never a server error. The input is the query string
+ * The query strings of the lists (reports by site, dates, status and author; audit events and reads by
+ * entity, actor, site and time; pages of users and sites) are untrusted input: whatever query string
+ * arrives, the answer is the page (200) or a refusal (400, problem+json), never a server error. The input is the query string
  * as sent, bytes that cannot stand in a URL percent-encoded; {@code {site}} stands for this world's site.
  * Inputs in {@code ListFilterFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1} fuzzes.
  */
@@ -47,6 +47,7 @@ class ListFilterFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void auditFiltersAreReadOrRefused(byte[] query) {
         assertAnsweredOrRefused(world.admin(), "/api/v1/audit/events", query);
+        assertAnsweredOrRefused(world.admin(), "/api/v1/audit/reads", query);
     }
 
     @FuzzTest(maxDuration = "60s")

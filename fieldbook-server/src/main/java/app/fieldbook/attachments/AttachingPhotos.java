@@ -218,9 +218,17 @@ class AttachingPhotos {
 
     /** The photo if the person may read its report; 404 otherwise. */
     ReportPhoto readable(UUID photoId, Actor actor) {
+        return readableOnSite(photoId, actor).photo();
+    }
+
+    /** A photo the person may read, and the site of its report. */
+    record Readable(ReportPhoto photo, UUID siteId) {
+    }
+
+    /** The photo if the person may read its report, with the report's site; 404 otherwise. */
+    Readable readableOnSite(UUID photoId, Actor actor) {
         ReportPhoto photo = photos.findById(photoId).orElseThrow(() -> RejectedRequest.notFound("Photo", photoId));
-        reports.readable(photo.reportId(), actor);
-        return photo;
+        return new Readable(photo, reports.readable(photo.reportId(), actor).siteId());
     }
 
     InputStream content(ReportPhoto photo) throws IOException {

@@ -2,6 +2,7 @@ package app.fieldbook.attachments;
 
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.RecordsRead;
 import app.fieldbook.protocol.Photo;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.CacheControl;
@@ -38,9 +40,11 @@ import org.springframework.web.multipart.MultipartFile;
 class PhotoController {
 
     private final AttachingPhotos attaching;
+    private final ApplicationEventPublisher events;
 
-    PhotoController(AttachingPhotos attaching) {
+    PhotoController(AttachingPhotos attaching, ApplicationEventPublisher events) {
         this.attaching = attaching;
+        this.events = events;
     }
 
     /** The browser form's upload: the photo is the multipart part {@code file}. */
@@ -108,21 +112,26 @@ class PhotoController {
     @GetMapping("/api/v1/photos/{id}/content")
     ResponseEntity<InputStreamResource> content(@PathVariable UUID id, @AuthenticationPrincipal Actor actor)
             throws IOException {
-        ReportPhoto photo = attaching.readable(id, actor);
-        return image(attaching.content(photo), MediaType.parseMediaType(photo.type().mediaType), photo.sizeBytes(),
+        AttachingPhotos.Readable readable = attaching.readableOnSite(id, actor);
+        ReportPhoto photo = readable.photo();
+        InputStream content = attaching.content(photo);
+        read(actor, RecordsRead.Access.DOWNLOADED, readable);
+        return image(content, MediaType.parseMediaType(photo.type().mediaType), photo.sizeBytes(),
                 photo.id() + "." + photo.type().extension, photo.sha256());
     }
 
     @GetMapping("/api/v1/photos/{id}/thumbnail")
     ResponseEntity<InputStreamResource> thumbnail(@PathVariable UUID id, @AuthenticationPrincipal Actor actor)
             throws IOException {
-        ReportPhoto photo = attaching.readable(id, actor);
+        AttachingPhotos.Readable readable = attaching.readableOnSite(id, actor);
+        ReportPhoto photo = readable.photo();
         if (photo.thumbnailDue()) {
             throw thumbnailPending();
         }
         InputStream thumbnail = attaching.thumbnail(photo).orElseThrow(() -> new RejectedRequest(HttpStatus.NOT_FOUND,
                 "no-thumbnail", "No thumbnail", photo.pending() ? "The photo's content has not arrived yet."
                         : "No thumbnail can be made of this " + photo.type().mediaType + " photo."));
+        read(actor, RecordsRead.Access.PREVIEWED, readable);
         return image(thumbnail, MediaType.IMAGE_JPEG, -1, photo.id() + "-thumbnail.jpg", photo.sha256() + "-thumb");
     }
 
@@ -131,6 +140,12 @@ class PhotoController {
     ResponseEntity<Void> remove(@PathVariable UUID id, @RequestParam long version, @AuthenticationPrincipal Actor actor) {
         attaching.remove(id, version, actor);
         return ResponseEntity.noContent().build();
+    }
+
+    /** Tells the read-access log who was given which photo, once it is about to be sent. */
+    private void read(Actor actor, RecordsRead.Access access, AttachingPhotos.Readable readable) {
+        events.publishEvent(new RecordsRead(actor, access, "Photo",
+                List.of(new RecordsRead.Item(readable.photo().id(), readable.siteId()))));
     }
 
     /** 404 with Retry-After: the thumbnail will exist shortly; a page shows a placeholder until then. */

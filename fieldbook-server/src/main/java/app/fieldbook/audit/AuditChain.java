@@ -76,9 +76,11 @@ class AuditChain {
     private final Clock clock;
     private final AuditKey key;
     private final AuditHeads heads;
+    private final ReadIndex reads;
 
     AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock,
-            AuditKey key, AuditHeads heads) {
+            AuditKey key, AuditHeads heads, ReadIndex reads) {
+        this.reads = reads;
         this.jdbc = jdbc;
         this.batches = batches;
         this.transactions = transactions;
@@ -231,7 +233,8 @@ class AuditChain {
 
     /**
      * Recomputes every link from the events as stored now, checks it against the heads written outside the
-     * database, and looks for events outside the chain. Names the first problem found.
+     * database, looks for events outside the chain, and checks the index of records read against the ids
+     * sealed in the read events. Names the first problem found.
      */
     Verification verify() {
         long unlinked = jdbc.sql("SELECT COUNT(*) FROM audit_unlinked").query(Long.class).single();
@@ -329,6 +332,12 @@ class AuditChain {
                         + " linked: it was taken out of the queue before it was linked");
             }
             return check.outside(event.id(), forged(event, "is neither linked nor waiting to be linked"));
+        }
+        ReadIndex.Check index = reads.check();
+        if (!index.matches()) {
+            return check.broken(null, "the index of records read (audit_reads) does not match the ids sealed in the"
+                    + " read events (" + index.indexed() + " entries against " + index.sealed() + "): entries were"
+                    + " removed, added or changed in the database");
         }
         return check.intact();
     }

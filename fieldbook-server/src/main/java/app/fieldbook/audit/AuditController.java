@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -18,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reading the audit trail, scoped like the data: managers see the events of their sites, executives and
- * administrators all events. There is no endpoint that changes or deletes an event.
+ * Reading the audit trail and the read-access log, scoped like the data: managers see the events of their
+ * sites, executives and administrators all events. There is no endpoint that changes or deletes an event.
  */
 @RestController
 @RequestMapping("/api/v1/audit")
@@ -30,13 +31,20 @@ class AuditController {
             String clientAddress) {
     }
 
+    /** An entry of the read-access log: who was given which records of one site to read, how, when, from where. */
+    record ReadView(UUID id, OffsetDateTime occurredAt, UUID actorId, String actorLogin, String action,
+            String entityType, UUID siteId, List<String> ids, String requestId, String clientAddress) {
+    }
+
     private final AuditEvents events;
     private final AuditChain chain;
+    private final ReadIndex reads;
 
     private final JsonMapper json;
 
-    AuditController(AuditEvents events, AuditChain chain, JsonMapper json) {
+    AuditController(AuditEvents events, AuditChain chain, ReadIndex reads, JsonMapper json) {
         this.events = events;
+        this.reads = reads;
         this.chain = chain;
         this.json = json;
     }
@@ -58,6 +66,26 @@ class AuditController {
     }
 
     /**
+     * The read-access log (when it is on: docs/security.md): who was given which reports and photos to read,
+     * newest first, scoped like the audit trail. {@code entityId} finds the reads of one record.
+     */
+    @GetMapping("/reads")
+    @PreAuthorize("hasAnyRole('MANAGER', 'EXECUTIVE', 'ADMINISTRATOR')")
+    Page<ReadView> reads(@AuthenticationPrincipal Actor actor,
+            @RequestParam(required = false) @Size(max = 40) String entityType,
+            @RequestParam(required = false) @Size(max = 64) String entityId,
+            @RequestParam(required = false) UUID actorId,
+            @RequestParam(required = false) UUID siteId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) OffsetDateTime to,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+        var filter = new AuditEvents.Filter(entityType, entityId, actorId, siteId, from, to);
+        return new Page<>(events.readPage(filter, actor, page, size).stream().map(this::readView).toList(), page,
+                size, events.readCount(filter, actor));
+    }
+
+    /**
      * Links what is pending and writes the head outside the database, then recomputes the whole chain and
      * checks it against every head written before.
      */
@@ -67,6 +95,11 @@ class AuditController {
         chain.linkPending();
         chain.recordHead();
         return chain.verify();
+    }
+
+    private ReadView readView(AuditEvent event) {
+        return new ReadView(event.id(), event.occurredAt(), event.actorId(), event.actorLogin(), event.action(),
+                event.entityType(), event.siteId(), reads.idsOf(event), event.requestId(), event.clientAddress());
     }
 
     private EventView view(AuditEvent event) {

@@ -67,6 +67,27 @@ class AuditEvents {
                 .query(Long.class).single();
     }
 
+    /**
+     * Read events (the read-access log) the person may see, newest first, scoped like {@link #page}; with
+     * an entity id, those that read that record.
+     */
+    List<AuditEvent> readPage(Filter filter, Actor actor, int page, int size) {
+        return readQuery(filter, actor)
+                .statement(jdbc, """
+                        SELECT * FROM audit_events e""", """
+                         ORDER BY e.occurred_at DESC, e.id
+                         LIMIT :limit OFFSET :offset""")
+                .param("limit", size).param("offset", (long) page * size)
+                .query(AuditEvents::row).list();
+    }
+
+    long readCount(Filter filter, Actor actor) {
+        return readQuery(filter, actor)
+                .statement(jdbc, """
+                        SELECT COUNT(*) FROM audit_events e""")
+                .query(Long.class).single();
+    }
+
     static AuditEvent row(ResultSet rs, int n) throws SQLException {
         return new AuditEvent(
                 rs.getObject("id", UUID.class),
@@ -82,11 +103,27 @@ class AuditEvents {
                 rs.getString("client_address"));
     }
 
-    /** Events tied to no site match no site scope, so only those who see every site see them. */
+    /**
+     * The changes and other events, without the reads, which have a log of their own. Events tied to no
+     * site match no site scope, so only those who see every site see them.
+     */
     private static ScopedQuery query(Filter filter, Actor actor) {
         return ScopedQuery.of(actor, "e.site_id")
+                .where("e.action NOT IN (:readActions)", ReadAccessLog.ACTIONS)
                 .filter("e.entity_type = :entityType", filter.entityType())
                 .filter("e.entity_id = :entityId", filter.entityId())
+                .filter("e.actor_id = :actorId", filter.actorId())
+                .filter("e.site_id = :siteId", filter.siteId())
+                .filter("e.occurred_at >= :from", filter.from())
+                .filter("e.occurred_at < :to", filter.to());
+    }
+
+    private static ScopedQuery readQuery(Filter filter, Actor actor) {
+        return ScopedQuery.of(actor, "e.site_id")
+                .where("e.action IN (:readActions)", ReadAccessLog.ACTIONS)
+                .filter("e.entity_type = :entityType", filter.entityType())
+                .filter("EXISTS (SELECT 1 FROM audit_reads r WHERE r.entity_id = :entityId AND r.event_id = e.id)",
+                        filter.entityId())
                 .filter("e.actor_id = :actorId", filter.actorId())
                 .filter("e.site_id = :siteId", filter.siteId())
                 .filter("e.occurred_at >= :from", filter.from())

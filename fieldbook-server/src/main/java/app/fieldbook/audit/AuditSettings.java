@@ -2,6 +2,8 @@ package app.fieldbook.audit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.Period;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,11 +16,37 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param headFile the append-only file outside the database to which the signed head of the chain is
  *     written, so that links removed from the end are found
  * @param headInterval how often the head is written to the head file when the chain has grown
+ * @param retention how long audit events (read-access entries included) are kept at the least. The server
+ *     deletes none, ever, and no purge touches them; this is the period a retention policy outside the
+ *     server (an archive, a backup rotation) must keep them for. Below {@link #MINIMUM_RETENTION} (seven
+ *     years, counted in calendar terms) the server refuses to start
+ * @param readAccess whether reads are logged (who read which report or photo, who exported what); unset,
+ *     it follows {@code fieldbook.compliance.mode}: on when regulated, off when standard
  */
 @ConfigurationProperties("fieldbook.audit")
 record AuditSettings(
         @DefaultValue("PT1S") Duration linkInterval,
         @DefaultValue("./data/audit.key") Path keyFile,
         @DefaultValue("./data/audit-heads.log") Path headFile,
-        @DefaultValue("PT1M") Duration headInterval) {
+        @DefaultValue("PT1M") Duration headInterval,
+        @DefaultValue("P7Y") Period retention,
+        Boolean readAccess) {
+
+    /** The shortest retention accepted: seven years (SOX-style retention; HIPAA asks for six). */
+    static final Period MINIMUM_RETENTION = Period.ofYears(7);
+
+    /** Refuses a retention shorter than {@link #MINIMUM_RETENTION}, so that the server does not start with one. */
+    AuditSettings {
+        LocalDate from = LocalDate.of(2000, 1, 1);
+        if (retention == null || from.plus(retention).isBefore(from.plus(MINIMUM_RETENTION))) {
+            throw new IllegalArgumentException("fieldbook.audit.retention is " + retention + ", but audit events"
+                    + " must be kept at least 7 years (P7Y): set it to P7Y or longer, or leave it unset"
+                    + " (docs/operations.md, Audit retention)");
+        }
+    }
+
+    /** Whether reads are logged: as set, or else as the compliance mode says. */
+    boolean logsReads(ComplianceSettings compliance) {
+        return readAccess != null ? readAccess : compliance.mode() == ComplianceSettings.Mode.REGULATED;
+    }
 }

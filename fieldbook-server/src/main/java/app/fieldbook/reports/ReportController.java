@@ -1,6 +1,7 @@
 package app.fieldbook.reports;
 
 import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.RecordsRead;
 import app.fieldbook.protocol.NewReport;
 import app.fieldbook.protocol.Page;
 import app.fieldbook.protocol.Report;
@@ -13,7 +14,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -39,10 +42,12 @@ class ReportController {
 
     private final DailyReporting reporting;
     private final DailyReports reports;
+    private final ApplicationEventPublisher events;
 
-    ReportController(DailyReporting reporting, DailyReports reports) {
+    ReportController(DailyReporting reporting, DailyReports reports, ApplicationEventPublisher events) {
         this.reporting = reporting;
         this.reports = reports;
+        this.events = events;
     }
 
     @GetMapping
@@ -55,8 +60,11 @@ class ReportController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         var filter = new DailyReports.Filter(siteId, from, to, status, authorId);
-        return new Page<>(reports.page(filter, actor, page, size).stream().map(DailyReport::toWire).toList(), page,
-                size, reports.count(filter, actor));
+        List<DailyReport> found = reports.page(filter, actor, page, size);
+        Page<Report> answer = new Page<>(found.stream().map(DailyReport::toWire).toList(), page, size,
+                reports.count(filter, actor));
+        read(actor, RecordsRead.Access.LISTED, found);
+        return answer;
     }
 
     /** Creates a draft; replaying the same create with the same client id answers the existing report. */
@@ -72,7 +80,9 @@ class ReportController {
 
     @GetMapping("/{id}")
     Report get(@PathVariable UUID id, @AuthenticationPrincipal Actor actor) {
-        return reporting.read(id, actor).toWire();
+        DailyReport report = reporting.read(id, actor);
+        read(actor, RecordsRead.Access.VIEWED, List.of(report));
+        return report.toWire();
     }
 
     @PutMapping("/{id}")
@@ -109,5 +119,13 @@ class ReportController {
         String comment = body == null || body.comment() == null || body.comment().isBlank() ? "Reopened"
                 : body.comment();
         return reporting.reopen(id, comment, actor).toWire();
+    }
+
+    /** Tells the read-access log who was given which reports, once the read has succeeded. */
+    private void read(Actor actor, RecordsRead.Access access, List<DailyReport> given) {
+        if (!given.isEmpty()) {
+            events.publishEvent(new RecordsRead(actor, access, "DailyReport",
+                    given.stream().map(report -> new RecordsRead.Item(report.id(), report.siteId())).toList()));
+        }
     }
 }

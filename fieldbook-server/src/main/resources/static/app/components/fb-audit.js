@@ -10,11 +10,14 @@ const EXPORT_LIMIT = 50_000;
 const ENTITY_TYPES = ['DailyReport', 'Photo', 'Conflict', 'User', 'Site', 'Portfolio', 'Device', 'Request'];
 const COLUMNS = ['occurredAt', 'actorLogin', 'actorId', 'action', 'entityType', 'entityId', 'siteId', 'site', 'changes',
   'requestId', 'clientAddress'];
+const READ_COLUMNS = ['occurredAt', 'actorLogin', 'actorId', 'action', 'entityType', 'siteId', 'site', 'ids', 'requestId',
+  'clientAddress'];
 
 /**
  * The audit trail (administrators see all of it, executives too, managers the events of their sites): filters
  * by entity, person, site and time, pages of events, an export of every matching event to CSV, and, for
- * administrators, a check of the whole hash chain.
+ * administrators, a check of the whole hash chain. A choice shows either the changes or the read-access log
+ * (who was given which reports and photos to read), with the same filters.
  */
 class FbAudit extends OnlineScreen {
   static properties = {
@@ -26,11 +29,13 @@ class FbAudit extends OnlineScreen {
     people: { state: true },
     sites: { state: true },
     verification: { state: true },
+    log: { state: true },
   };
 
   constructor() {
     super();
     this.filter = {};
+    this.log = 'changes';
     this.page = 0;
     this.people = [];
     this.sites = [];
@@ -68,7 +73,7 @@ class FbAudit extends OnlineScreen {
         parameters.set(name, value);
       }
     }
-    return `/api/v1/audit/events?${parameters}`;
+    return `/api/v1/audit/${this.log === 'reads' ? 'reads' : 'events'}?${parameters}`;
   }
 
   async show(page) {
@@ -90,6 +95,12 @@ class FbAudit extends OnlineScreen {
       from: values.from ? new Date(`${values.from}T00:00`).toISOString() : null,
       to: values.to ? new Date(new Date(`${values.to}T00:00`).getTime() + 86_400_000 - 1).toISOString() : null,
     };
+    await this.show(0);
+  }
+
+  async chooseLog(event) {
+    this.log = event.target.value;
+    this.events = null;
     await this.show(0);
   }
 
@@ -116,16 +127,17 @@ class FbAudit extends OnlineScreen {
     if (!rows) {
       return;
     }
-    const lines = [COLUMNS.join(',')];
+    const columns = this.log === 'reads' ? READ_COLUMNS : COLUMNS;
+    const lines = [columns.join(',')];
     for (const event of rows) {
       const values = { ...event, site: event.siteId ? codes.get(event.siteId) ?? '' : '',
-        changes: event.changes == null ? '' : JSON.stringify(event.changes) };
-      lines.push(COLUMNS.map((column) => csvCell(values[column])).join(','));
+        changes: event.changes == null ? '' : JSON.stringify(event.changes), ids: (event.ids ?? []).join(' ') };
+      lines.push(columns.map((column) => csvCell(values[column])).join(','));
     }
     const url = URL.createObjectURL(new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }));
     const link = document.createElement('a');
     link.href = url;
-    link.download = `fieldbook-audit-${new Date().toISOString().slice(0, 10)}.csv`;
+    link.download = `fieldbook-${this.log === 'reads' ? 'reads' : 'audit'}-${new Date().toISOString().slice(0, 10)}.csv`;
     document.body.append(link);
     link.click();
     link.remove();
@@ -143,9 +155,15 @@ class FbAudit extends OnlineScreen {
   render() {
     const codes = new Map(this.sites.map((site) => [site.id, site.code]));
     const pages = Math.max(1, Math.ceil((this.total ?? 0) / PAGE));
+    const reads = this.log === 'reads';
     return html`
       <h1 tabindex="-1">${t('audit.title')}</h1>
-      <p class="lead">${t(this.account?.role === 'MANAGER' ? 'audit.leadManager' : 'audit.lead')}</p>
+      <p class="lead">${t(reads ? 'audit.leadReads' : this.account?.role === 'MANAGER' ? 'audit.leadManager' : 'audit.lead')}</p>
+      <fieldset class="choices log-choice" data-testid="audit-log" @change=${(e) => this.chooseLog(e)}>
+        <legend>${t('audit.log')}</legend>
+        <label class="check"><input type="radio" name="log" value="changes" .checked=${!reads}> ${t('audit.changesLog')}</label>
+        <label class="check"><input type="radio" name="log" value="reads" .checked=${reads}> ${t('audit.readsLog')}</label>
+      </fieldset>
       <form class="section filters" @submit=${(e) => this.applyFilter(e)} data-testid="audit-filter">
         <div class="pair">
           <div><label for="audit-type">${t('audit.entityType')}</label>
@@ -181,13 +199,13 @@ class FbAudit extends OnlineScreen {
       ${this.verificationResult()}
       ${this.feedback()}
       ${!this.events ? html`<p>${t('app.loading')}</p>` : html`
-        <p role="status" data-testid="audit-count">${t('audit.count', { count: this.total ?? 0 })}</p>
+        <p role="status" data-testid="audit-count">${t(reads ? 'audit.readCount' : 'audit.count', { count: this.total ?? 0 })}</p>
         <div class="grid-scroll" tabindex="0" role="region" aria-label=${t('audit.events')}>
           <table class="audit" data-testid="audit-events">
             <thead><tr>
               <th scope="col">${t('audit.when')}</th><th scope="col">${t('audit.who')}</th>
               <th scope="col">${t('audit.action')}</th><th scope="col">${t('audit.what')}</th>
-              <th scope="col">${t('audit.site')}</th><th scope="col">${t('audit.changes')}</th>
+              <th scope="col">${t('audit.site')}</th><th scope="col">${t(reads ? 'audit.records' : 'audit.changes')}</th>
             </tr></thead>
             <tbody>
               ${this.events.map((event) => html`<tr>
@@ -196,7 +214,7 @@ class FbAudit extends OnlineScreen {
                 <td><code>${event.action}</code></td>
                 <td>${entityName(event.entityType)}${event.entityId ? html` <span class="muted id">${event.entityId.slice(0, 8)}</span>` : ''}</td>
                 <td>${event.siteId ? codes.get(event.siteId) ?? '' : ''}</td>
-                <td class="changes">${changesText(event.changes)}</td>
+                <td class="changes">${reads ? idsText(event.ids) : changesText(event.changes)}</td>
               </tr>`)}
             </tbody>
           </table>
@@ -247,6 +265,13 @@ function changesText(changes) {
       ? `${name}: ${short(value.after)}` : `${name}: ${short(value.before)} → ${short(value.after)}`;
   });
   return parts.slice(0, 6).join('; ') + (parts.length > 6 ? ' …' : '');
+}
+
+/** The records a read gave, in a few words: how many, and the start of each id. */
+function idsText(ids) {
+  const all = ids ?? [];
+  const shown = all.slice(0, 6).map((id) => id.slice(0, 8)).join(' ');
+  return `${t('audit.recordCount', { count: all.length })}: ${shown}${all.length > 6 ? ' …' : ''}`;
 }
 
 /** One CSV cell: quoted when needed, and a leading = + - @ made inert, so that a spreadsheet never runs it. */

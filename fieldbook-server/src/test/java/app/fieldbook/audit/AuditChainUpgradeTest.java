@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A database whose chain was made before the chain had a key (schema V7, plain SHA-256 links, events still
@@ -111,12 +112,13 @@ class AuditChainUpgradeTest {
         Clock clock = Clock.systemUTC();
         return new AuditChain(jdbc, new NamedParameterJdbcTemplate(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), clock, key,
-                new AuditHeads(settings(), key, clock));
+                new AuditHeads(settings(), key, clock), new ReadIndex(jdbc, JsonMapper.builder().build(),
+                        new DataSourceTransactionManager(dataSource)));
     }
 
     private AuditSettings settings() {
         return new AuditSettings(Duration.ofSeconds(1), directory.resolve("audit.key"),
-                directory.resolve("audit-heads.log"), Duration.ofMinutes(1));
+                directory.resolve("audit-heads.log"), Duration.ofMinutes(1), AuditSettings.MINIMUM_RETENTION, null);
     }
 
     private static AuditEvent event(int n) {

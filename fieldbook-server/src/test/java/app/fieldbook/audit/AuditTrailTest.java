@@ -255,6 +255,18 @@ class AuditTrailTest {
                 .isTrue();
     }
 
+    @Test
+    void readsAreNotLoggedInTheStandardMode() {
+        String report = draft(worker, site, DAY.plusDays(9));
+        expect(manager.api().get("/api/v1/reports/" + report), 200);
+        expect(manager.api().get("/api/v1/reports?siteId=" + site), 200);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE actor_id = :actor AND action IN (:reads)")
+                .param("actor", UUID.fromString(manager.id())).param("reads", ReadAccessLog.ACTIONS).query(Long.class)
+                .single()).isZero();
+        assertThat(expect(world.admin().get("/api/v1/audit/reads?entityId=" + report), 200).body().path("total")
+                .asLong()).isZero();
+    }
+
     private List<JsonNode> eventsOf(String entityType, String entityId) {
         return expect(world.admin().get("/api/v1/audit/events?size=500&entityType=" + entityType + "&entityId="
                 + entityId), 200).body().path("items").valueStream().toList();

@@ -44,7 +44,8 @@ import tools.jackson.databind.JsonNode;
  * The web app in Debian's Chromium against the real server with its demo data: what each person sees,
  * writing a report with no network, accessibility, and the screenshots in docs/screenshots.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "fieldbook.audit.read-access=true")
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles({"test", "demo"})
 class WebAppTest {
@@ -695,6 +696,19 @@ class WebAppTest {
             page.getByTestId("verify").click();
             assertThat(page.getByTestId("verification")).containsText("The chain is intact");
 
+            String walterReport = as("walter").get("/api/v1/reports?size=1").body().path("items").get(0).path("id")
+                    .asString();
+            page.getByTestId("audit-log").getByText("Reads").check();
+            page.locator("#audit-type").selectOption("");
+            page.locator("#audit-entity").fill(walterReport);
+            page.getByText("Show events").click();
+            assertThat(page.getByTestId("audit-count")).hasText(as("admin").get("/api/v1/audit/reads?entityId="
+                    + walterReport).body().path("total").asInt() + " reads");
+            assertThat(page.getByTestId("audit-events")).containsText("LISTED");
+            assertThat(page.getByTestId("audit-events")).containsText("walter");
+            page.getByTestId("audit-log").getByText("Changes").check();
+            assertThat(page.getByTestId("audit-events")).not().containsText("LISTED");
+
             UUID forged = UUID.randomUUID();
             jdbc.sql("""
                     INSERT INTO audit_events (id, occurred_at, actor_login, action, entity_type)
@@ -1130,6 +1144,9 @@ class WebAppTest {
                 page.getByTestId("verify").click();
                 assertThat(page.getByTestId("verification")).containsText("The chain is intact");
                 check(page, "audit", size, problems);
+                page.getByTestId("audit-log").getByText("Reads").check();
+                assertThat(page.getByTestId("audit-count")).containsText("read");
+                check(page, "audit-reads", size, problems);
             }
         }
         assertThat(problems).isEmpty();

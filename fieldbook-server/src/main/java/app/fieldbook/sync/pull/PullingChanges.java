@@ -2,6 +2,7 @@ package app.fieldbook.sync.pull;
 
 import app.fieldbook.attachments.Photos;
 import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.RecordsRead;
 import app.fieldbook.identity.UserDirectory;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.Deletion;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -50,9 +52,11 @@ public class PullingChanges {
     private final UserDirectory people;
     private final Photos photos;
     private final TransactionTemplate snapshot;
+    private final ApplicationEventPublisher events;
 
     PullingChanges(ChangeFeed feed, Reports reports, Conflicts conflicts, Sites sites, UserDirectory people,
-            Photos photos, PlatformTransactionManager transactions) {
+            Photos photos, PlatformTransactionManager transactions, ApplicationEventPublisher events) {
+        this.events = events;
         this.photos = photos;
         this.feed = feed;
         this.reports = reports;
@@ -66,9 +70,18 @@ public class PullingChanges {
         this.snapshot.setReadOnly(true);
     }
 
+    /**
+     * The answer to a pull; the reports it delivers are told to the read-access log once its snapshot has
+     * ended.
+     */
     public PullResponse pull(PullRequest request, Actor actor) {
         feed.sequence();
-        return snapshot.execute(status -> answer(request, actor));
+        PullResponse answer = snapshot.execute(status -> answer(request, actor));
+        if (answer != null && !answer.reports().isEmpty()) {
+            events.publishEvent(new RecordsRead(actor, RecordsRead.Access.PULLED, "DailyReport", answer.reports()
+                    .stream().map(report -> new RecordsRead.Item(report.id(), report.siteId())).toList()));
+        }
+        return answer;
     }
 
     private PullResponse answer(PullRequest request, Actor actor) {
