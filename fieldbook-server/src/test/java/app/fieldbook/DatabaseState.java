@@ -26,6 +26,9 @@ final class DatabaseState {
         TABLES.put("credentials", "SELECT id, user_id, kind, secret_hash, label, created_at, expires_at, revoked_at"
                 + " FROM credentials");
         TABLES.put("login_failures", "SELECT * FROM login_failures");
+        TABLES.put("passkey_user_handles", "SELECT * FROM passkey_user_handles");
+        TABLES.put("passkeys", "SELECT * FROM passkeys");
+        TABLES.put("passkey_challenges", "SELECT * FROM passkey_challenges");
         TABLES.put("sites", "SELECT * FROM sites");
         TABLES.put("portfolios", "SELECT * FROM portfolios");
         TABLES.put("portfolio_sites", "SELECT * FROM portfolio_sites");

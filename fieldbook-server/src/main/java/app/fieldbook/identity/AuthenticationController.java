@@ -117,13 +117,7 @@ class AuthenticationController {
     }
 
     private ResponseCookie sessionCookie(String value, Duration maxAge, HttpServletRequest request) {
-        return ResponseCookie.from(CredentialFilter.SESSION_COOKIE, value)
-                .httpOnly(true)
-                .secure(settings.secureCookies() || request.isSecure())
-                .sameSite("Lax")
-                .path("/")
-                .maxAge(maxAge)
-                .build();
+        return SessionCookie.of(value, maxAge, settings, request);
     }
 
     private static ResponseEntity<ProblemDetail> refused() {

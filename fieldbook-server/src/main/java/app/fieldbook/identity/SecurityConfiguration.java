@@ -100,6 +100,8 @@ class SecurityConfiguration {
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/tokens").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/passkey-session/options",
+                                "/api/v1/auth/passkey-session").permitAll()
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers("/actuator/**").hasRole(Role.ADMINISTRATOR.name())
