@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { t } from '../messages.js';
 import * as store from '../store.js';
 import { Screen, focusHeading } from './screen.js';
+import './fb-passkeys.js';
 
 const STEPS = { WORKER: 4, MANAGER: 4, EXECUTIVE: 3, ADMINISTRATOR: 4 };
 
@@ -23,7 +24,8 @@ class FbHelp extends Screen {
       <h1 tabindex="-1">${t('help.title')}</h1>
       <ol class="guide">${steps.map((step) => html`<li>${step}</li>`)}</ol>
       <p>${t(role === 'ADMINISTRATOR' ? 'help.online' : 'help.offline')}</p>
-      <p>${t('help.signOut')}</p>`;
+      <p>${t('help.signOut')}</p>
+      <fb-passkeys></fb-passkeys>`;
   }
 }
 
