@@ -96,6 +96,23 @@ class AuthorizationMatrixTest {
             row("POST", "/api/v1/auth/second-factor/removal", "401 204 204 204 204 204 204 401 401 401",
                     c -> c.post(c.path(), Map.of("password", Fixtures.PASSWORD))),
 
+            // passkeys: registered, listed and removed by their owner; signing in with one is open to anyone
+            row("POST", "/api/v1/auth/passkeys/registration-options", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.post(c.path(), null)),
+            row("POST", "/api/v1/auth/passkeys", "401 201 201 201 201 201 201 401 401 401",
+                    c -> {
+                        Map<String, Object> registration = c.newPasskey();
+                        return c.post(c.path(), registration);
+                    }),
+            row("GET", "/api/v1/auth/passkeys", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.get(c.path())),
+            row("DELETE", "/api/v1/auth/passkeys/{id}", "401 204 204 204 204 204 204 401 401 401",
+                    c -> c.delete(c.path(c.ownPasskey()))),
+            row("POST", "/api/v1/auth/passkey-session/options", "200 200 200 200 200 200 200 200 200 200",
+                    c -> c.post(c.path(), null)),
+            row("POST", "/api/v1/auth/passkey-session", "200 200 200 200 200 200 200 200 200 200",
+                    c -> c.post(c.path(), c.world.passkeySignIn())),
+
             // administration
             row("GET", "/api/v1/users", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.get(c.path())),
@@ -355,6 +372,27 @@ class AuthorizationMatrixTest {
             return path;
         }
 
+        /**
+         * A new passkey of the caller, answering registration options the caller got; a caller who may not ask
+         * for them answers someone else's.
+         */
+        Map<String, Object> newPasskey() {
+            Api.Answer options = api.post("/api/v1/auth/passkeys/registration-options");
+            JsonNode answered = options.status() == 200 ? options.body()
+                    : expect(world.signer.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+            return Map.of("label", "Matrix key", "credential", new SoftwareAuthenticator(api.base()).register(answered));
+        }
+
+        /** A passkey of the caller's own, registered now; the signer's for a caller who cannot register one. */
+        String ownPasskey() {
+            Api.Answer options = api.post("/api/v1/auth/passkeys/registration-options");
+            if (options.status() != 200) {
+                return world.signerPasskey;
+            }
+            return created(api.post("/api/v1/auth/passkeys", Map.of("label", "Matrix key",
+                    "credential", new SoftwareAuthenticator(api.base()).register(options.body()))));
+        }
+
         /** Sends with a token of its own for a caller whose token the request ends. */
         Call withFreshToken() {
             api = world.freshTokenFor(api);
@@ -447,6 +485,8 @@ class AuthorizationMatrixTest {
         final String submittedReport;
         final String photo;
         final String startedUpload;
+        final SoftwareAuthenticator signerKey;
+        final String signerPasskey;
 
         World(Fixtures fixtures, JdbcClient jdbc) {
             this.fixtures = fixtures;
@@ -484,6 +524,10 @@ class AuthorizationMatrixTest {
             submittedReport = report.id();
             awaitThumbnail();
             startedUpload = startedUploadOfAnnouncedPhoto();
+            signerKey = new SoftwareAuthenticator(fixtures.anonymous().base());
+            JsonNode options = expect(signer.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+            signerPasskey = created(signer.api().post("/api/v1/auth/passkeys",
+                    Map.of("label", "Signer's key", "credential", signerKey.register(options))));
         }
 
         Api api(Caller caller) {
@@ -506,6 +550,12 @@ class AuthorizationMatrixTest {
                     "password", Fixtures.PASSWORD));
             assertThat(first.problemType()).as(first.toString()).endsWith("/second-factor-required");
             return Map.of("challenge", first.body().path("challenge").asString(), "recoveryCode", recoveryCodes.pop());
+        }
+
+        /** A sign-in with the signer's passkey, answering fresh options. */
+        Map<String, Object> passkeySignIn() {
+            return signerKey.signIn(expect(fixtures.anonymous().post("/api/v1/auth/passkey-session/options"), 200)
+                    .body());
         }
 
         LocalDate nextDay() {

@@ -29,6 +29,9 @@ public final class DatabaseState {
         TABLES.put("totp_factors", "SELECT * FROM totp_factors");
         TABLES.put("recovery_codes", "SELECT * FROM recovery_codes");
         TABLES.put("sign_in_challenges", "SELECT * FROM sign_in_challenges");
+        TABLES.put("passkey_user_handles", "SELECT * FROM passkey_user_handles");
+        TABLES.put("passkeys", "SELECT * FROM passkeys");
+        TABLES.put("passkey_challenges", "SELECT * FROM passkey_challenges");
         TABLES.put("sites", "SELECT * FROM sites");
         TABLES.put("portfolios", "SELECT * FROM portfolios");
         TABLES.put("portfolio_sites", "SELECT * FROM portfolio_sites");

@@ -17,6 +17,8 @@ import app.fieldbook.identity.SignInFailed;
 import app.fieldbook.identity.SignedIn;
 import app.fieldbook.identity.SignedOut;
 import app.fieldbook.identity.UserEvent;
+import app.fieldbook.identity.UserEvent.PasskeyRegistered;
+import app.fieldbook.identity.UserEvent.PasskeyRemoved;
 import app.fieldbook.identity.UserEvent.PasswordChanged;
 import app.fieldbook.identity.UserEvent.UserCreated;
 import app.fieldbook.identity.UserEvent.UserDisabled;
@@ -84,6 +86,8 @@ class AuditTrail {
             case UserEdited edited -> "USER_UPDATED";
             case UserDisabled disabled -> "USER_DISABLED";
             case PasswordChanged changed -> "USER_PASSWORD_CHANGED";
+            case PasskeyRegistered registered -> "USER_PASSKEY_REGISTERED";
+            case PasskeyRemoved removed -> "USER_PASSKEY_REMOVED";
         };
         record(event.actor(), null, action, "User", event.userId(), null, event.before(), event.after());
     }

@@ -198,15 +198,7 @@ class AuthenticationController {
     }
 
     private ResponseCookie sessionCookie(String value, Duration maxAge, HttpServletRequest request) {
-        boolean secure = settings.secureCookies() || request.isSecure();
-        String name = secure ? CredentialFilter.SECURE_SESSION_COOKIE : CredentialFilter.SESSION_COOKIE;
-        return ResponseCookie.from(name, value)
-                .httpOnly(true)
-                .secure(secure)
-                .sameSite("Lax")
-                .path("/")
-                .maxAge(maxAge)
-                .build();
+        return SessionCookie.of(value, maxAge, settings, request);
     }
 
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

@@ -108,6 +108,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/session/second-factor",
                                 "/api/v1/auth/tokens").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/auth/passkey-session/options",
+                                "/api/v1/auth/passkey-session").permitAll()
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers(MetricsScrape.PATH).hasAnyRole(Role.ADMINISTRATOR.name(), MetricsScrape.ROLE)

@@ -52,4 +52,32 @@ public sealed interface UserEvent {
             return Map.of("password", "(changed)");
         }
     }
+
+    /** A person registered a passkey under a label. */
+    record PasskeyRegistered(Actor actor, UUID userId, UUID passkeyId, String label) implements UserEvent {
+
+        @Override
+        public Map<String, Object> before() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> after() {
+            return Map.of("passkey", passkeyId.toString(), "passkeyLabel", label);
+        }
+    }
+
+    /** A person removed one of their passkeys; it signs in no more. */
+    record PasskeyRemoved(Actor actor, UUID userId, UUID passkeyId, String label) implements UserEvent {
+
+        @Override
+        public Map<String, Object> before() {
+            return Map.of("passkey", passkeyId.toString(), "passkeyLabel", label);
+        }
+
+        @Override
+        public Map<String, Object> after() {
+            return Map.of();
+        }
+    }
 }

@@ -4,11 +4,13 @@ import { t } from '../messages.js';
 import * as store from '../store.js';
 import { OnlineScreen } from './online-screen.js';
 import { focusHeading } from './screen.js';
+import './fb-passkeys.js';
 
 /**
  * The signed-in person's own second factor: setting up an authenticator app (its key and link, then the
  * first code), the recovery codes (shown once, to copy or download), new recovery codes, and removing the
- * app. A person whose role requires a second factor and who has none is brought here and nowhere else.
+ * app; and the person's passkeys ({@code <fb-passkeys>}). A person whose role requires a second factor and
+ * who has none is brought here and nowhere else (a passkey does not stand in for the app there: ADR 0016).
  * No QR code: the key is typed into the app or the otpauth link opened on the phone (ADR 0015).
  */
 class FbSecurity extends OnlineScreen {
@@ -50,7 +52,7 @@ class FbSecurity extends OnlineScreen {
             <button type="button" class="primary" data-testid="start-totp" ?disabled=${this.busy}
               @click=${this.start}>${t('security.start')}</button>`}
         </section>
-        ${/* PASSKEYS: the lead adds <fb-passkeys></fb-passkeys> here when the passkeys branch is merged */ ''}`}`;
+        <fb-passkeys></fb-passkeys>`}`;
   }
 
   confirming() {

@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { request, Refused, Unreachable } from '../api.js';
 import { t } from '../messages.js';
 import * as store from '../store.js';
+import { cancelled, passkeysSupported, signInWithPasskey } from '../passkeys.js';
 import { Screen } from './screen.js';
 
 /**
@@ -40,7 +41,11 @@ class FbSignIn extends Screen {
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
         <button class="primary" type="submit" ?disabled=${this.working}>
           ${this.working ? t('signIn.working') : t('signIn.submit')}</button>
-      </form>`;
+      </form>
+      ${passkeysSupported() ? html`
+        <p class="or muted">${t('signIn.or')}</p>
+        <button type="button" class="passkey-sign-in" ?disabled=${this.working}
+          @click=${() => this.withPasskey()}>${t('signIn.passkey')}</button>` : ''}`;
   }
 
   secondStep() {
@@ -144,6 +149,40 @@ class FbSignIn extends Screen {
         this.error = t('signIn.refused');
       } else if (failure instanceof Refused && failure.status === 429) {
         this.error = t('signIn.throttled', { seconds: failure.retryAfter || 60 });
+      } else {
+        this.error = t('signIn.failed', { detail: failure.message });
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+
+  /** Signs in with a passkey of this device: no login, no password (docs/api.md, "Passkeys"). */
+  async withPasskey() {
+    this.working = true;
+    this.error = null;
+    try {
+      const previous = await store.account();
+      const session = await signInWithPasskey();
+      const person = session.user;
+      if (previous && previous.id !== person.id) {
+        if (await store.outboxDepth() > 0) {
+          await request('DELETE', '/api/v1/auth/session').catch(() => null);
+          this.error = t('signIn.otherUserWaiting', { name: previous.name });
+          return;
+        }
+        await store.clear();
+      }
+      await store.signedIn({ id: person.id, login: person.login, name: person.name, role: person.role });
+      location.hash = '#/';
+      location.reload();
+    } catch (failure) {
+      if (cancelled(failure)) {
+        this.error = null;
+      } else if (failure instanceof Unreachable) {
+        this.error = t('signIn.offline');
+      } else if (failure instanceof Refused && failure.status === 401) {
+        this.error = t('signIn.passkeyRefused');
       } else {
         this.error = t('signIn.failed', { detail: failure.message });
       }

@@ -240,7 +240,7 @@ class AppUpdateTest {
         page.navigate(base() + "/");
         page.locator("#login").fill("walter");
         page.locator("#password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
         assertThat(page.getByTestId("sync-status")).containsText("last synced");
         page.waitForFunction("async () => { await navigator.serviceWorker.ready; return true; }");
         if (!(Boolean) page.evaluate("() => navigator.serviceWorker.controller !== null")) {

@@ -119,7 +119,7 @@ public final class Browsers implements AutoCloseable {
         page.navigate(base + "/");
         page.locator("#login").fill(login);
         page.locator("#password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
         assertThat(page.getByTestId("sync-status")).containsText("last synced",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         waitForServiceWorker(page);

@@ -129,7 +129,7 @@ class SecondFactorWebAppTest {
     private void signInWithPassword(Page page, String login) {
         page.locator("#login").fill(login);
         page.locator("#password").fill(Fixtures.PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
     }
 
     private static void signOut(Page page) {

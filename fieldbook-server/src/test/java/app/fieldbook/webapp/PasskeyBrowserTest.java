@@ -1,0 +1,167 @@
+package app.fieldbook.webapp;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Passkeys in Debian's Chromium with a virtual authenticator of the DevTools protocol (CTAP2, built in,
+ * discoverable credentials, the person verified): added on the Security screen, then signing in with no
+ * password in a fresh browser that holds the same passkey, and refused there once it was removed.
+ */
+@FullStackTest
+class PasskeyBrowserTest {
+
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
+    private static Browsers browsers;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @BeforeAll
+    static void startBrowsers() {
+        browsers = new Browsers();
+    }
+
+    @AfterAll
+    static void closeBrowsers() throws Exception {
+        browsers.close();
+    }
+
+    @AfterEach
+    void pagesRanWithoutErrorsOrPolicyViolations() {
+        assertThat(browsers.takePageErrors()).isEmpty();
+    }
+
+    /** localhost, not 127.0.0.1: a relying party id must be a domain, and localhost is a secure context. */
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    @Test
+    void aPasskeyAddedOnTheHelpScreenSignsInAFreshBrowserWithoutAPasswordUntilItIsRemoved() throws Exception {
+        Fixtures world = new Fixtures(port);
+        Person worker = world.worker(world.site());
+        List<String> problems = new ArrayList<>();
+        JsonArray passkeys;
+
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.signIn(browser, base(), worker.login(), Fixtures.PASSWORD);
+            CDPSession authenticator = browser.newCDPSession(page);
+            String id = addAuthenticator(authenticator);
+            page.navigate(base() + "/#/security");
+            assertThat(page.getByTestId("passkeys")).containsText("You have no passkeys yet.");
+            page.locator("#passkey-label").fill("Work phone");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey on this device")).click();
+            assertThat(page.getByTestId("confirmed")).containsText("Passkey “Work phone” added.");
+            assertThat(page.locator("li.passkey")).hasCount(1);
+            assertThat(page.locator("li.passkey")).containsText("not used yet");
+            page.locator("#passkeys-title").scrollIntoViewIfNeeded();
+            check(page, "passkeys-phone", problems);
+            passkeys = authenticator.send("WebAuthn.getCredentials", param("authenticatorId", id))
+                    .getAsJsonArray("credentials");
+            assertThat(passkeys).hasSize(1);
+            page.setViewportSize(Browsers.DESKTOP.width, Browsers.DESKTOP.height);
+            check(page, "passkeys-desktop", problems);
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM passkeys WHERE user_id = ?").param(UUID.fromString(worker.id()))
+                .query(Long.class).single()).isOne();
+
+        try (BrowserContext fresh = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.page(fresh);
+            holding(fresh.newCDPSession(page), passkeys);
+            page.navigate(base() + "/");
+            check(page, "sign-in-passkey-phone", problems);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey")).click();
+            assertThat(page.getByTestId("sync-status")).containsText("last synced");
+            Object me = page.evaluate("async () => (await (await fetch('/api/v1/auth/me')).json()).login");
+            assertThat(me).isEqualTo(worker.login());
+
+            page.navigate(base() + "/#/security");
+            assertThat(page.locator("li.passkey")).not().containsText("not used yet");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove passkey Work phone")).click();
+            assertThat(page.getByTestId("confirmed")).containsText("Passkey “Work phone” removed.");
+            assertThat(page.locator("li.passkey")).hasCount(0);
+        }
+
+        try (BrowserContext fresh = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.page(fresh);
+            holding(fresh.newCDPSession(page), passkeys);
+            page.navigate(base() + "/");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey")).click();
+            assertThat(page.locator(".sign-in .error")).containsText("This passkey was not accepted.");
+            assertThat(page.locator("#login")).isVisible();
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** A virtual authenticator in the page's browser, as a phone's built-in one with a fingerprint set up. */
+    private static String addAuthenticator(CDPSession cdp) {
+        cdp.send("WebAuthn.enable");
+        JsonObject options = new JsonObject();
+        options.addProperty("protocol", "ctap2");
+        options.addProperty("transport", "internal");
+        options.addProperty("hasResidentKey", true);
+        options.addProperty("hasUserVerification", true);
+        options.addProperty("isUserVerified", true);
+        options.addProperty("automaticPresenceSimulation", true);
+        JsonObject request = new JsonObject();
+        request.add("options", options);
+        return cdp.send("WebAuthn.addVirtualAuthenticator", request).get("authenticatorId").getAsString();
+    }
+
+    /** The same passkeys in another browser (a passkey synced to it, or the same phone's new browser). */
+    private static void holding(CDPSession cdp, JsonArray credentials) {
+        String id = addAuthenticator(cdp);
+        for (var credential : credentials) {
+            JsonObject request = param("authenticatorId", id);
+            request.add("credential", credential);
+            cdp.send("WebAuthn.addCredential", request);
+        }
+    }
+
+    private static JsonObject param(String name, String value) {
+        JsonObject object = new JsonObject();
+        object.addProperty(name, value);
+        return object;
+    }
+
+    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
+    private static void check(Page page, String screen, List<String> problems) throws Exception {
+        page.waitForLoadState();
+        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
+            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
+                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
+                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + ".png")).setFullPage(true));
+    }
+}
