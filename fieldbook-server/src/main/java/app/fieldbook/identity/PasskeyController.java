@@ -43,15 +43,17 @@ class PasskeyController {
     private final RegisteringPasskeys registering;
     private final SigningInWithPasskey signingIn;
     private final SigningIn sessions;
+    private final SecondFactors secondFactors;
     private final PasskeyRelyingParty relyingParty;
     private final IdentitySettings settings;
     private final Clock clock;
 
     PasskeyController(RegisteringPasskeys registering, SigningInWithPasskey signingIn, SigningIn sessions,
-            PasskeyRelyingParty relyingParty, IdentitySettings settings, Clock clock) {
+            SecondFactors secondFactors, PasskeyRelyingParty relyingParty, IdentitySettings settings, Clock clock) {
         this.registering = registering;
         this.signingIn = signingIn;
         this.sessions = sessions;
+        this.secondFactors = secondFactors;
         this.relyingParty = relyingParty;
         this.settings = settings;
         this.clock = clock;
@@ -101,14 +103,18 @@ class PasskeyController {
                 && previous.kind() == Credentials.Kind.SESSION) {
             sessions.signOut(previous.credentialId(), previous.getPrincipal(), "session replaced");
         }
-        return switch (signingIn.openSession(assertion, relyingParty.of(request))) {
+        SigningIn.Outcome outcome = signingIn.openSession(assertion, relyingParty.of(request));
+        return switch (outcome) {
             case SigningIn.Granted granted -> {
                 response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.of(granted.secret(),
                         Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), settings, request).toString());
-                yield ResponseEntity.ok(new AuthenticationController.SessionOpened(granted.actor(), granted.expiresAt()));
+                yield ResponseEntity.ok(new AuthenticationController.SessionOpened(granted.actor(), granted.expiresAt(),
+                        secondFactors.enrolmentRequired(granted.actor()), null));
             }
             case SigningIn.Refused refused -> refused();
             case SigningIn.Throttled throttled -> refused();
+            // the outcomes of a password's second step never come from a passkey, which is both factors
+            default -> throw new IllegalStateException("A passkey sign-in came to " + outcome);
         };
     }
 

@@ -110,7 +110,7 @@ class SigningInWithPasskey {
         credentials.insert(id, user.id(), Credentials.Kind.SESSION, Secrets.hash(secret), SESSION_LABEL, now, expiresAt);
         Actor actor = user.asActor();
         events.publishEvent(new SignedIn(actor, "passkey"));
-        return new SigningIn.Granted(actor, id, secret, expiresAt);
+        return new SigningIn.Granted(actor, id, secret, expiresAt, null);
     }
 
     private SigningIn.Outcome refused(String login, String reason) {
