@@ -28,7 +28,7 @@ class ModularityTest {
 
     /** What may live in the root package, outside every module: the application and what all modules share. */
     private static final List<String> ROOT_PACKAGE = List.of("AppendedIds", "FieldbookApplication",
-            "InsertsAtCommit", "PerTransaction", "ProblemHandling", "RejectedRequest", "ServerBusy", "StrictJson",
+            "InsertsAtCommit", "KeyFile", "PerTransaction", "ProblemHandling", "RejectedRequest", "ServerBusy", "StrictJson",
             "StrictParameters");
 
     /** The server's own classes, without the tests. */

@@ -45,10 +45,11 @@ class SqlFromConstantsTest {
     /**
      * Values chosen among literals by code, never taken from input: file name to the names that hold them.
      * {@code Portfolios} picks its condition by the person's role; {@code Devices} writes the time of a push or
-     * of a pull.
+     * of a pull; {@code AuditEvents} takes the conditions of the log asked for from its enum's literals.
      */
     private static final Map<String, Set<String>> CHOSEN = Map.of(
             "Portfolios.java", Set.of("where"),
+            "AuditEvents.java", Set.of("log.actions", "log.entity"),
             "Devices.java", Set.of("stamp"));
 
     private static final Pattern SITE_PREDICATE = Pattern.compile("\\w+\\.sitePredicate\\(\"[\\w.]+\"\\)");

@@ -61,8 +61,8 @@ class AuditController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         var filter = new AuditEvents.Filter(entityType, entityId, actorId, siteId, from, to);
-        return new Page<>(events.page(filter, actor, page, size).stream().map(this::view).toList(), page, size,
-                events.count(filter, actor));
+        return new Page<>(events.page(AuditEvents.Log.CHANGES, filter, actor, page, size).stream().map(this::view).toList(), page, size,
+                events.count(AuditEvents.Log.CHANGES, filter, actor));
     }
 
     /**
@@ -81,8 +81,8 @@ class AuditController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         var filter = new AuditEvents.Filter(entityType, entityId, actorId, siteId, from, to);
-        return new Page<>(events.readPage(filter, actor, page, size).stream().map(this::readView).toList(), page,
-                size, events.readCount(filter, actor));
+        return new Page<>(events.page(AuditEvents.Log.READS, filter, actor, page, size).stream().map(this::readView).toList(), page,
+                size, events.count(AuditEvents.Log.READS, filter, actor));
     }
 
     /**

@@ -47,11 +47,11 @@ class AuditEvents {
     }
 
     /**
-     * Events the person may see, newest first. Executives and administrators see every event; managers
-     * the events of their sites (events tied to no site are not theirs to see).
+     * Events of {@code log} the person may see, newest first. Executives and administrators see every event;
+     * managers the events of their sites (events tied to no site are not theirs to see).
      */
-    List<AuditEvent> page(Filter filter, Actor actor, int page, int size) {
-        return query(filter, actor)
+    List<AuditEvent> page(Log log, Filter filter, Actor actor, int page, int size) {
+        return query(log, filter, actor)
                 .statement(jdbc, """
                         SELECT * FROM audit_events e""", """
                          ORDER BY e.occurred_at DESC, e.id
@@ -60,29 +60,8 @@ class AuditEvents {
                 .query(AuditEvents::row).list();
     }
 
-    long count(Filter filter, Actor actor) {
-        return query(filter, actor)
-                .statement(jdbc, """
-                        SELECT COUNT(*) FROM audit_events e""")
-                .query(Long.class).single();
-    }
-
-    /**
-     * Read events (the read-access log) the person may see, newest first, scoped like {@link #page}; with
-     * an entity id, those that read that record.
-     */
-    List<AuditEvent> readPage(Filter filter, Actor actor, int page, int size) {
-        return readQuery(filter, actor)
-                .statement(jdbc, """
-                        SELECT * FROM audit_events e""", """
-                         ORDER BY e.occurred_at DESC, e.id
-                         LIMIT :limit OFFSET :offset""")
-                .param("limit", size).param("offset", (long) page * size)
-                .query(AuditEvents::row).list();
-    }
-
-    long readCount(Filter filter, Actor actor) {
-        return readQuery(filter, actor)
+    long count(Log log, Filter filter, Actor actor) {
+        return query(log, filter, actor)
                 .statement(jdbc, """
                         SELECT COUNT(*) FROM audit_events e""")
                 .query(Long.class).single();
@@ -104,26 +83,29 @@ class AuditEvents {
     }
 
     /**
-     * The changes and other events, without the reads, which have a log of their own. Events tied to no
-     * site match no site scope, so only those who see every site see them.
+     * The two logs kept in the audit trail: the changes (and every other event), and the reads (the
+     * read-access log), whose entity filter finds the reads that named a record.
      */
-    private static ScopedQuery query(Filter filter, Actor actor) {
-        return ScopedQuery.of(actor, "e.site_id")
-                .where("e.action NOT IN (:readActions)", ReadAccessLog.ACTIONS)
-                .filter("e.entity_type = :entityType", filter.entityType())
-                .filter("e.entity_id = :entityId", filter.entityId())
-                .filter("e.actor_id = :actorId", filter.actorId())
-                .filter("e.site_id = :siteId", filter.siteId())
-                .filter("e.occurred_at >= :from", filter.from())
-                .filter("e.occurred_at < :to", filter.to());
+    enum Log {
+        CHANGES("e.action NOT IN (:readActions)", "e.entity_id = :entityId"),
+        READS("e.action IN (:readActions)",
+                "EXISTS (SELECT 1 FROM audit_reads r WHERE r.entity_id = :entityId AND r.event_id = e.id)");
+
+        private final String actions;
+        private final String entity;
+
+        Log(String actions, String entity) {
+            this.actions = actions;
+            this.entity = entity;
+        }
     }
 
-    private static ScopedQuery readQuery(Filter filter, Actor actor) {
+    /** Events tied to no site match no site scope, so only those who see every site see them. */
+    private static ScopedQuery query(Log log, Filter filter, Actor actor) {
         return ScopedQuery.of(actor, "e.site_id")
-                .where("e.action IN (:readActions)", ReadAccessLog.ACTIONS)
+                .where(log.actions, ReadAccessLog.ACTIONS)
                 .filter("e.entity_type = :entityType", filter.entityType())
-                .filter("EXISTS (SELECT 1 FROM audit_reads r WHERE r.entity_id = :entityId AND r.event_id = e.id)",
-                        filter.entityId())
+                .filter(log.entity, filter.entityId())
                 .filter("e.actor_id = :actorId", filter.actorId())
                 .filter("e.site_id = :siteId", filter.siteId())
                 .filter("e.occurred_at >= :from", filter.from())

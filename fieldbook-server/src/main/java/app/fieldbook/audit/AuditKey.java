@@ -1,27 +1,16 @@
 package app.fieldbook.audit;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import app.fieldbook.KeyFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -37,7 +26,6 @@ class AuditKey {
 
     private static final int BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
-    private static final Logger log = LoggerFactory.getLogger(AuditKey.class);
 
     private final SecretKeySpec key;
     private final String id;
@@ -50,7 +38,7 @@ class AuditKey {
                     + ", but the key file " + file + " does not exist. Restore it from the backup (see"
                     + " docs/operations.md, Audit chain); without it the chain cannot be checked or continued.");
         }
-        this.key = new SecretKeySpec(readOrCreate(file), ALGORITHM);
+        this.key = new SecretKeySpec(KeyFile.readOrCreate(file, "audit chain", BYTES), ALGORITHM);
         this.id = mac("fieldbook audit key id").substring(0, 16);
         if (recorded.isPresent() && !recorded.get().equals(id)) {
             throw new IllegalStateException("The audit chain is keyed with key " + recorded.get() + ", but the key file "
@@ -97,52 +85,6 @@ class AuditKey {
             return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] readOrCreate(Path file) {
-        try {
-            if (Files.notExists(file)) {
-                create(file);
-            }
-            warnIfOthersMayRead(file);
-            byte[] bytes = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-            if (bytes.length < BYTES) {
-                throw new IllegalStateException("The audit key file " + file + " holds " + bytes.length
-                        + " bytes; it needs at least " + BYTES);
-            }
-            return bytes;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("Cannot read the audit key file " + file, e);
-        }
-    }
-
-    private static void create(Path file) throws IOException {
-        byte[] bytes = new byte[BYTES];
-        new SecureRandom().nextBytes(bytes);
-        Files.createDirectories(file.getParent());
-        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] ownerOnly = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
-        try (var channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.SYNC), ownerOnly)) {
-            channel.write(ByteBuffer.wrap((Base64.getEncoder().encodeToString(bytes) + "\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
-            log.warn("Made a new audit chain key in {}. Back it up apart from the database (docs/operations.md)", file);
-        } catch (FileAlreadyExistsException e) {
-            log.info("Another node made the audit key file {} at the same time; using it", file);
-        }
-    }
-
-    private static void warnIfOthersMayRead(Path file) throws IOException {
-        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return;
-        }
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            log.warn("The audit key file {} may be read by others ({}); make it readable by the server's user only",
-                    file, PosixFilePermissions.toString(permissions));
         }
     }
 }
