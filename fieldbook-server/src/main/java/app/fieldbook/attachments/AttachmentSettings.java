@@ -24,6 +24,8 @@ import org.springframework.util.unit.DataSize;
  * @param uploadDirectory where partial resumable uploads ({@link PhotoUploads}) are kept until complete
  * @param abandonedUploadAfter how long a partial upload may stand still before it is deleted (the device
  *     still has the photo and sends it again from the start if it comes back)
+ * @param minimumFreeSpace the free space the photo store's volume must keep for the server to be ready
+ *     ({@link PhotoStorageHealthIndicator}); below it, load balancers send no new work here
  */
 @ConfigurationProperties("fieldbook.attachments")
 record AttachmentSettings(
@@ -36,7 +38,8 @@ record AttachmentSettings(
         @DefaultValue("16") int concurrentUploads,
         @DefaultValue("PT30S") Duration uploadQueueWait,
         @DefaultValue("./data/uploads") Path uploadDirectory,
-        @DefaultValue("7d") Duration abandonedUploadAfter) {
+        @DefaultValue("7d") Duration abandonedUploadAfter,
+        @DefaultValue("500MB") DataSize minimumFreeSpace) {
 
     AttachmentSettings {
         if (thumbnailThreads < 1) {
