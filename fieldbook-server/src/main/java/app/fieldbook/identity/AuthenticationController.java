@@ -37,6 +37,10 @@ import org.springframework.web.bind.annotation.RestController;
 class AuthenticationController {
 
     record SignIn(@NotBlank @Size(max = 100) String login, @NotBlank @Size(max = 200) String password) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password");
+        }
     }
 
     /** {@code code}: the authenticator app's current code, or {@code recoveryCode}: an unused recovery code. */
@@ -44,6 +48,10 @@ class AuthenticationController {
             @NotBlank @Size(max = 100) String challenge,
             @Size(max = 20) String code,
             @Size(max = 40) String recoveryCode) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "challenge", "code", "recoveryCode");
+        }
     }
 
     record TokenRequest(
@@ -53,6 +61,10 @@ class AuthenticationController {
             @Min(1) @Max(365) Integer lifetimeDays,
             @Size(max = 20) String code,
             @Size(max = 40) String recoveryCode) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password", "code", "recoveryCode");
+        }
     }
 
     /**
@@ -64,6 +76,10 @@ class AuthenticationController {
     }
 
     record TokenIssued(String token, OffsetDateTime expiresAt, Actor user, Integer recoveryCodesLeft) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "token");
+        }
     }
 
     private final SigningIn signingIn;

@@ -45,9 +45,19 @@ record IdentitySettings(
         @DefaultValue("PT20S") Duration passwordCheckWait,
         String metricsToken,
         @DefaultValue SecondFactor secondFactor) {
+    @Override
+    public String toString() {
+        return Redacted.of(this, "metricsToken");
+    }
+
 
     /** Created on start when both are set and no administrator exists yet. */
     record FirstAdministrator(String login, String password, @DefaultValue("Administrator") String name, String email) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password");
+        }
+
 
         boolean isGiven() {
             return login != null && !login.isBlank() && password != null && !password.isBlank();

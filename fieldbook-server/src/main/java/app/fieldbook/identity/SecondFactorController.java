@@ -24,10 +24,19 @@ import org.springframework.web.bind.annotation.RestController;
 class SecondFactorController {
 
     record Confirmation(@NotBlank @Size(max = 20) String code) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "code");
+        }
     }
 
     /** One of them: the password, the app's current code, or an unused recovery code. */
     record Proof(@Size(max = 200) String password, @Size(max = 20) String code, @Size(max = 40) String recoveryCode) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password", "code", "recoveryCode");
+        }
+
 
         SecondFactors.Proof checked() {
             if (blank(password) && blank(code) && blank(recoveryCode)) {
@@ -45,6 +54,10 @@ class SecondFactorController {
 
     /** The codes, shown only in this answer. */
     record RecoveryCodesIssued(List<String> recoveryCodes) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "recoveryCodes");
+        }
     }
 
     private final SecondFactors secondFactors;

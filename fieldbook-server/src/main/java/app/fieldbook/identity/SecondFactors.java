@@ -56,10 +56,18 @@ class SecondFactors {
 
     /** A started enrolment: the key, in base32 for typing, and the {@code otpauth://} address an app reads. */
     record TotpEnrolment(String key, String uri) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "key", "uri");
+        }
     }
 
     /** What proves it is the person who asks: their password, or a current code (or a recovery code). */
     record Proof(String password, String code, String recoveryCode) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password", "code", "recoveryCode");
+        }
     }
 
     private final TotpFactors totpFactors;

@@ -35,6 +35,10 @@ class SigningIn {
      */
     record Granted(Actor actor, UUID credentialId, String secret, OffsetDateTime expiresAt, Integer recoveryCodesLeft)
             implements Outcome {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "secret");
+        }
     }
 
     record Refused() implements Outcome {

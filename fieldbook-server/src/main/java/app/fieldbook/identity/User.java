@@ -17,6 +17,11 @@ record User(
         long version,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt) {
+    @Override
+    public String toString() {
+        return Redacted.of(this, "passwordHash");
+    }
+
 
     Actor asActor() {
         return new Actor(id, login, name, role);

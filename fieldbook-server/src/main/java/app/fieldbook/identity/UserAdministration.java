@@ -27,6 +27,10 @@ class UserAdministration {
 
     /** Fields of a new account. */
     record NewAccount(UUID id, String login, String name, String email, Role role, String password) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password");
+        }
     }
 
     /** Fields of an account that an administrator may change. */

@@ -50,6 +50,10 @@ class UserController {
             @NotBlank @Email @Size(max = 320) String email,
             @NotNull Role role,
             @NotBlank @Size(min = 12, max = 200, message = PASSWORD_LENGTH) String password) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password");
+        }
     }
 
     record UserChange(
@@ -61,6 +65,10 @@ class UserController {
     }
 
     record NewPassword(@NotBlank @Size(min = 12, max = 200, message = PASSWORD_LENGTH) String password) {
+        @Override
+        public String toString() {
+            return Redacted.of(this, "password");
+        }
     }
 
     private final Users users;

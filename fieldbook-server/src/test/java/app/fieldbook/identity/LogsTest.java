@@ -1,0 +1,107 @@
+package app.fieldbook.identity;
+
+import static app.fieldbook.Fixtures.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.AuthenticatorApp;
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * What the server logs: an access line per request, refused ones included, with its request id and the
+ * person's id; and never a password, a bearer token, an authenticator key or a recovery code, not even with
+ * every logger at DEBUG while people sign in, enrol, change passwords and send malformed bodies holding them.
+ */
+@FullStackTest
+@ExtendWith(OutputCaptureExtension.class)
+class LogsTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    LoggingSystem logging;
+
+    @BeforeEach
+    void everyLoggerAtDebug() {
+        logging.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.DEBUG);
+        logging.setLogLevel("app.fieldbook", LogLevel.DEBUG);
+        logging.setLogLevel("fieldbook.access", LogLevel.INFO);
+    }
+
+    @AfterEach
+    void loggersBack() {
+        logging.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.WARN);
+        logging.setLogLevel("app.fieldbook", LogLevel.INFO);
+        logging.setLogLevel("fieldbook.access", null);
+    }
+
+    @Test
+    void eachRequestHasAnAccessLineWithItsRequestIdAndPersonAndNoQueryString(CapturedOutput output) {
+        Fixtures world = new Fixtures(port);
+        Person worker = world.worker(world.site());
+        expect(worker.api().send("GET", "/api/v1/reports?status=DRAFT&secret=query-never-logged", null,
+                Map.of("X-Request-Id", "logs-test-listing")), 200);
+        expect(Api.anonymous(port).send("GET", "/api/v1/reports", null, Map.of("X-Request-Id", "logs-test-refused")),
+                401);
+
+        String listed = line(output, "logs-test-listing");
+        assertThat(listed).contains("GET /api/v1/reports 200").contains(worker.id())
+                .doesNotContain("query-never-logged").doesNotContain("status=DRAFT");
+        assertThat(line(output, "logs-test-refused")).contains("GET /api/v1/reports 401");
+    }
+
+    @Test
+    void noSecretReachesTheLog(CapturedOutput output) {
+        Fixtures world = new Fixtures(port);
+        Person worker = world.worker(world.site());
+        List<String> secrets = new ArrayList<>(List.of(Fixtures.PASSWORD, worker.api().token()));
+
+        String key = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200).body().path("key").asString();
+        AuthenticatorApp app = new AuthenticatorApp(key);
+        expect(worker.api().post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())), 200)
+                .body().path("recoveryCodes").forEach(code -> secrets.add(code.asString()));
+        String recoveryCode = secrets.getLast();
+        secrets.add(key);
+        Api.Answer token = Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", worker.login(),
+                "password", Fixtures.PASSWORD, "recoveryCode", recoveryCode));
+        secrets.add(expect(token, 201).body().path("token").asString());
+
+        String newPassword = "violet-harbour-lantern-" + worker.id().substring(0, 8);
+        Api administrator = world.admin();
+        expect(administrator.put("/api/v1/users/" + worker.id() + "/password", Map.of("password", newPassword)), 200);
+        secrets.add(newPassword);
+        Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", worker.login(), "password", "wrong-" + newPassword));
+        secrets.add("wrong-" + newPassword);
+        Api.anonymous(port).sendJson("POST", "/api/v1/auth/tokens",
+                "{\"login\":\"" + worker.login() + "\",\"password\":\"" + newPassword + "\" broken");
+        Api.anonymous(port).withToken("fbk_" + "forged-token-never-logged").get("/api/v1/reports");
+        secrets.add("forged-token-never-logged");
+
+        assertThat(output.getAll()).as("the captured log").contains("POST /api/v1/auth/tokens");
+        for (String secret : secrets) {
+            assertThat(output.getAll()).as("a secret in the log").doesNotContain(secret);
+        }
+    }
+
+    private static String line(CapturedOutput output, String requestId) {
+        return output.getAll().lines().filter(line -> line.contains("[" + requestId))
+                .filter(line -> line.contains("fieldbook.access")).findFirst()
+                .orElseThrow(() -> new AssertionError("no access line of request " + requestId));
+    }
+}
