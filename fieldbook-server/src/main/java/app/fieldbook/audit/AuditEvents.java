@@ -87,25 +87,21 @@ class AuditEvents {
      * read-access log), whose entity filter finds the reads that named a record.
      */
     enum Log {
-        CHANGES("e.action NOT IN (:readActions)", "e.entity_id = :entityId"),
-        READS("e.action IN (:readActions)",
-                "EXISTS (SELECT 1 FROM audit_reads r WHERE r.entity_id = :entityId AND r.event_id = e.id)");
-
-        private final String actions;
-        private final String entity;
-
-        Log(String actions, String entity) {
-            this.actions = actions;
-            this.entity = entity;
-        }
+        CHANGES, READS
     }
 
     /** Events tied to no site match no site scope, so only those who see every site see them. */
     private static ScopedQuery query(Log log, Filter filter, Actor actor) {
-        return ScopedQuery.of(actor, "e.site_id")
-                .where(log.actions, ReadAccessLog.ACTIONS)
+        ScopedQuery query = ScopedQuery.of(actor, "e.site_id");
+        query = switch (log) {
+            case CHANGES -> query.where("e.action NOT IN (:readActions)", ReadAccessLog.ACTIONS)
+                    .filter("e.entity_id = :entityId", filter.entityId());
+            case READS -> query.where("e.action IN (:readActions)", ReadAccessLog.ACTIONS)
+                    .filter("EXISTS (SELECT 1 FROM audit_reads r WHERE r.entity_id = :entityId AND r.event_id = e.id)",
+                            filter.entityId());
+        };
+        return query
                 .filter("e.entity_type = :entityType", filter.entityType())
-                .filter(log.entity, filter.entityId())
                 .filter("e.actor_id = :actorId", filter.actorId())
                 .filter("e.site_id = :siteId", filter.siteId())
                 .filter("e.occurred_at >= :from", filter.from())

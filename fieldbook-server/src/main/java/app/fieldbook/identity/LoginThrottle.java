@@ -2,6 +2,8 @@ package app.fieldbook.identity;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -32,20 +34,26 @@ class LoginThrottle {
     /** Seconds until this login from this address may try again; zero when it may try now. */
     long secondsUntilAllowed(String login, String clientAddress) {
         String address = counted(clientAddress);
-        OffsetDateTime since = OffsetDateTime.now(clock).minus(settings.failureWindow());
-        long byLoginAndAddress = waitFor("""
-                SELECT failed_at FROM login_failures
-                 WHERE login = :login AND client_address = :address AND failed_at > :since
-                 ORDER BY failed_at DESC""", login, address, since, settings.failuresPerLoginAndAddress());
-        long byAddress = waitFor("""
-                SELECT failed_at FROM login_failures
-                 WHERE client_address = :address AND failed_at > :since
-                 ORDER BY failed_at DESC""", login, address, since, settings.failuresPerAddress());
-        long byLogin = waitFor("""
-                SELECT failed_at FROM login_failures
-                 WHERE login = :login AND failed_at > :since
-                 ORDER BY failed_at DESC""", login, address, since, settings.failuresPerLogin());
+        List<Failure> failures = jdbc.sql("""
+                SELECT login, client_address, failed_at FROM login_failures
+                 WHERE (login = :login OR client_address = :address) AND failed_at > :since
+                 ORDER BY failed_at DESC""")
+                .param("login", login).param("address", address)
+                .param("since", OffsetDateTime.now(clock).minus(settings.failureWindow()))
+                .query((rs, n) -> new Failure(rs.getString("login"), rs.getString("client_address"),
+                        rs.getObject("failed_at", OffsetDateTime.class)))
+                .list();
+        long byLoginAndAddress = waitFor(failures.stream()
+                .filter(f -> login.equals(f.login()) && Objects.equals(address, f.address())).toList(),
+                settings.failuresPerLoginAndAddress());
+        long byAddress = waitFor(failures.stream().filter(f -> Objects.equals(address, f.address())).toList(),
+                settings.failuresPerAddress());
+        long byLogin = waitFor(failures.stream().filter(f -> login.equals(f.login())).toList(),
+                settings.failuresPerLogin());
         return Math.max(byLoginAndAddress, Math.max(byAddress, byLogin));
+    }
+
+    private record Failure(String login, String address, OffsetDateTime failedAt) {
     }
 
     void recordFailure(String login, String clientAddress) {
@@ -93,15 +101,12 @@ class LoginThrottle {
         }
     }
 
-    private long waitFor(String sql, String login, String address, OffsetDateTime since, int allowed) {
-        var failures = jdbc.sql(sql).param("login", login).param("address", address).param("since", since)
-                .query(OffsetDateTime.class)
-                .list();
+    /** Seconds until the failures, newest first, are fewer than {@code allowed} within the window. */
+    private long waitFor(List<Failure> failures, int allowed) {
         if (failures.size() < allowed) {
             return 0;
         }
-        OffsetDateTime oldestCounted = failures.get(allowed - 1);
-        OffsetDateTime freeAt = oldestCounted.plus(settings.failureWindow());
+        OffsetDateTime freeAt = failures.get(allowed - 1).failedAt().plus(settings.failureWindow());
         return Math.max(1, java.time.Duration.between(OffsetDateTime.now(clock), freeAt).toSeconds());
     }
 }
