@@ -1,5 +1,6 @@
 package app.fieldbook.attachments;
 
+import app.fieldbook.BackgroundJobs;
 import app.fieldbook.reports.Reports;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,15 @@ class MakingThumbnails implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MakingThumbnails.class);
     private static final int BATCH = 16;
+    /** The job's name ({@link BackgroundJobs}): each photo taken in hand is a run. */
+    static final String JOB = "thumbnails";
+
+    /** A stored photo whose content cannot be read: settled without a thumbnail, and a failed run. */
+    private static final class Unreadable extends IOException {
+        Unreadable(IOException cause) {
+            super(cause);
+        }
+    }
 
     private final ReportPhotos photos;
     private final PhotoStore store;
@@ -41,13 +51,16 @@ class MakingThumbnails implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final AttachmentSettings settings;
+    private final BackgroundJobs jobs;
     private final Semaphore nudges = new Semaphore(0);
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
     MakingThumbnails(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, Reports reports,
-            ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings) {
+            ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings,
+            BackgroundJobs jobs) {
+        this.jobs = jobs;
         this.photos = photos;
         this.store = store;
         this.thumbnails = thumbnails;
@@ -106,7 +119,9 @@ class MakingThumbnails implements SmartLifecycle {
                     continue;
                 }
                 try {
-                    make(due.get());
+                    jobs.run(JOB, () -> make(due.get()));
+                } catch (Unreadable counted) {
+                    // logged and settled; the next photo may well be readable
                 } finally {
                     inHand.remove(due.get().sha256());
                 }
@@ -135,22 +150,28 @@ class MakingThumbnails implements SmartLifecycle {
         return Optional.empty();
     }
 
-    private void make(ReportPhotos.DueThumbnail due) throws IOException {
+    /**
+     * Makes and stores the thumbnail of one photo, or settles it without one when the image cannot be decoded
+     * (damaged, over the pixel limit: the photo's fault, not the job's). Content that cannot be read from the
+     * store is settled without one too, and throws {@link Unreadable}: the store failed.
+     */
+    private Void make(ReportPhotos.DueThumbnail due) throws IOException {
         String key = ReportPhoto.thumbnailKey(due.sha256());
         if (store.contains(key)) {
             made(due.sha256());
-            return;
+            return null;
         }
         Optional<Path> thumbnail;
         try (InputStream content = store.open(due.sha256())) {
             thumbnail = thumbnails.of(content, due.type(), due.sha256());
         } catch (IOException unreadable) {
             log.warn("No thumbnail for {}: its content cannot be read ({})", due.sha256(), unreadable.toString());
-            thumbnail = Optional.empty();
+            photos.thumbnailSettled(due.sha256(), false);
+            throw new Unreadable(unreadable);
         }
         if (thumbnail.isEmpty()) {
             photos.thumbnailSettled(due.sha256(), false);
-            return;
+            return null;
         }
         try {
             store.put(key, thumbnail.get());
@@ -158,6 +179,7 @@ class MakingThumbnails implements SmartLifecycle {
             Files.deleteIfExists(thumbnail.get());
         }
         made(due.sha256());
+        return null;
     }
 
     /** Settles the thumbnails of the photos with this content as made, telling sync about each photo. */

@@ -1,5 +1,6 @@
 package app.fieldbook.attachments;
 
+import app.fieldbook.BackgroundJobs;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Photo;
@@ -45,14 +46,16 @@ public class PhotoUploads {
     private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
     private final Photos photos;
+    private final BackgroundJobs jobs;
     private final Path directory;
     private final AttachmentSettings settings;
     private final Clock clock;
     private final UploadAdmission admission;
     private final KeyedLocks<UUID> uploading = new KeyedLocks<>();
 
-    PhotoUploads(Photos photos, AttachmentSettings settings, Clock clock, UploadAdmission admission)
-            throws IOException {
+    PhotoUploads(Photos photos, AttachmentSettings settings, Clock clock, UploadAdmission admission,
+            BackgroundJobs jobs) throws IOException {
+        this.jobs = jobs;
         this.photos = photos;
         this.admission = admission;
         this.directory = settings.uploadDirectory().toAbsolutePath().normalize();
@@ -177,6 +180,10 @@ public class PhotoUploads {
      */
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
     public int forgetAbandoned() throws IOException {
+        return jobs.run("abandoned-uploads-cleanup", this::forgetAbandonedNow);
+    }
+
+    private int forgetAbandonedNow() throws IOException {
         Instant stale = clock.instant().minus(settings.abandonedUploadAfter());
         int forgotten = 0;
         try (DirectoryStream<Path> partials = Files.newDirectoryStream(directory, "*" + PARTIAL)) {

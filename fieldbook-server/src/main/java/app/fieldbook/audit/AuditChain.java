@@ -1,5 +1,6 @@
 package app.fieldbook.audit;
 
+import app.fieldbook.BackgroundJobs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditChain {
 
     static final String GENESIS = "0".repeat(64);
+    /** The background jobs' names ({@link BackgroundJobs}). */
+    static final String LINKING = "audit-linking";
+    static final String HEAD = "audit-head";
+    static final String VERIFICATION = "audit-verification";
     private static final int BATCH = 500;
     private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
 
@@ -57,6 +63,10 @@ class AuditChain {
      */
     record Verification(boolean intact, long linkedEvents, long unlinkedEvents, Long firstBrokenPosition,
             String problem, UUID eventId) {
+    }
+
+    /** A verification's time and whether it found the chain intact. */
+    record Verified(Instant at, boolean intact) {
     }
 
     private record Link(long position, String hash) {
@@ -77,10 +87,13 @@ class AuditChain {
     private final AuditKey key;
     private final AuditHeads heads;
     private final ReadIndex reads;
+    private final BackgroundJobs jobs;
+    private final AtomicReference<Verified> lastVerification = new AtomicReference<>();
 
     AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock,
-            AuditKey key, AuditHeads heads, ReadIndex reads) {
+            AuditKey key, AuditHeads heads, ReadIndex reads, BackgroundJobs jobs) {
         this.reads = reads;
+        this.jobs = jobs;
         this.jdbc = jdbc;
         this.batches = batches;
         this.transactions = transactions;
@@ -91,17 +104,39 @@ class AuditChain {
 
     @Scheduled(fixedDelayString = "${fieldbook.audit.link-interval:PT1S}")
     void linkPending() {
-        try {
-            // until the queue is empty: the job has a thread of its own, so catching up holds back no other job
-            while (linkBatch() == BATCH) {
-                log.trace("linked a full batch of audit events");
+        jobs.run(LINKING, () -> {
+            try {
+                // until the queue is empty: the job has a thread of its own, so catching up holds back no other job
+                while (linkBatch() == BATCH) {
+                    log.trace("linked a full batch of audit events");
+                }
+            } catch (DataIntegrityViolationException e) {
+                log.debug("Another node linked audit events at the same time; retrying next round");
             }
-        } catch (DataIntegrityViolationException e) {
-            log.debug("Another node linked audit events at the same time; retrying next round");
-        }
+            return null;
+        });
         if (!heads.any()) {
             recordHead();
         }
+    }
+
+    /**
+     * Verifies the whole chain every night ({@code fieldbook.audit.verification-cron}, on every node); a
+     * broken chain is logged, and {@code fieldbook_audit_chain_intact} turns 0 until a verification finds it
+     * intact again.
+     */
+    @Scheduled(cron = "${fieldbook.audit.verification-cron:0 30 2 * * *}")
+    void verifyInBackground() {
+        Verification verification = jobs.run(VERIFICATION, this::verify);
+        if (!verification.intact()) {
+            log.error("The audit chain fails its verification: {} (link {}, event {})", verification.problem(),
+                    verification.firstBrokenPosition(), verification.eventId());
+        }
+    }
+
+    /** When the chain was last verified on this node, and whether it was intact; empty before a verification. */
+    Optional<Verified> lastVerification() {
+        return Optional.ofNullable(lastVerification.get());
     }
 
     /**
@@ -112,6 +147,13 @@ class AuditChain {
     @Scheduled(fixedDelayString = "${fieldbook.audit.head-interval:PT1M}",
             initialDelayString = "${fieldbook.audit.head-interval:PT1M}")
     void recordHead() {
+        jobs.run(HEAD, () -> {
+            recordHeadNow();
+            return null;
+        });
+    }
+
+    private void recordHeadNow() {
         if (keying().isEmpty()) {
             return;
         }
@@ -237,6 +279,12 @@ class AuditChain {
      * sealed in the read events. Names the first problem found.
      */
     Verification verify() {
+        Verification verification = verifyNow();
+        lastVerification.set(new Verified(clock.instant(), verification.intact()));
+        return verification;
+    }
+
+    private Verification verifyNow() {
         long unlinked = jdbc.sql("SELECT COUNT(*) FROM audit_unlinked").query(Long.class).single();
         Checker check = new Checker(unlinked);
         List<AuditHeads.Head> written = heads.read();

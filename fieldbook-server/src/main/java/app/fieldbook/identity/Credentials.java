@@ -1,5 +1,6 @@
 package app.fieldbook.identity;
 
+import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -27,10 +28,12 @@ class Credentials {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final BackgroundJobs jobs;
 
-    Credentials(JdbcClient jdbc, Clock clock) {
+    Credentials(JdbcClient jdbc, Clock clock, BackgroundJobs jobs) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     void insert(UUID id, UUID userId, Kind kind, String secretHash, String label, OffsetDateTime now,
@@ -104,8 +107,8 @@ class Credentials {
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     int forgetEnded() {
         OffsetDateTime ended = OffsetDateTime.now(clock).minus(KEPT_AFTER_END);
-        return jdbc.sql("""
+        return jobs.run("credentials-cleanup", () -> jdbc.sql("""
                 DELETE FROM credentials WHERE expires_at < :ended OR revoked_at < :ended""")
-                .param("ended", ended).update();
+                .param("ended", ended).update());
     }
 }

@@ -1,5 +1,6 @@
 package app.fieldbook.identity;
 
+import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -24,11 +25,13 @@ class LoginThrottle {
     private final JdbcClient jdbc;
     private final IdentitySettings settings;
     private final Clock clock;
+    private final BackgroundJobs jobs;
 
-    LoginThrottle(JdbcClient jdbc, IdentitySettings settings, Clock clock) {
+    LoginThrottle(JdbcClient jdbc, IdentitySettings settings, Clock clock, BackgroundJobs jobs) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     /** Seconds until this login from this address may try again; zero when it may try now. */
@@ -74,10 +77,10 @@ class LoginThrottle {
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     void forgetOldFailures() {
-        jdbc.sql("""
+        jobs.run("login-failures-cleanup", () -> jdbc.sql("""
                 DELETE FROM login_failures WHERE failed_at < :before""")
                 .param("before", OffsetDateTime.now(clock).minus(settings.failureWindow()).minusDays(1))
-                .update();
+                .update());
     }
 
     /** The address as failures are counted by: an IPv6 address as its /64 network, any other as it is. */

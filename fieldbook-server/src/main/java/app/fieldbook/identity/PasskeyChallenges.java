@@ -1,5 +1,6 @@
 package app.fieldbook.identity;
 
+import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -26,11 +27,13 @@ class PasskeyChallenges {
     private final JdbcClient jdbc;
     private final PasskeySettings settings;
     private final Clock clock;
+    private final BackgroundJobs jobs;
 
-    PasskeyChallenges(JdbcClient jdbc, PasskeySettings settings, Clock clock) {
+    PasskeyChallenges(JdbcClient jdbc, PasskeySettings settings, Clock clock, BackgroundJobs jobs) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     void insert(Pending pending) {
@@ -67,7 +70,8 @@ class PasskeyChallenges {
     /** Deletes the challenges that expired unanswered; answers how many. */
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     int forgetExpired() {
-        return jdbc.sql("DELETE FROM passkey_challenges WHERE expires_at < :now")
-                .param("now", OffsetDateTime.now(clock)).update();
+        return jobs.run("passkey-challenges-cleanup", () -> jdbc.sql("""
+                DELETE FROM passkey_challenges WHERE expires_at < :now""")
+                .param("now", OffsetDateTime.now(clock)).update());
     }
 }

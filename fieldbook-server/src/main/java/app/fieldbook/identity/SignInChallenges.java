@@ -1,5 +1,6 @@
 package app.fieldbook.identity;
 
+import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -21,10 +22,12 @@ class SignInChallenges {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final BackgroundJobs jobs;
 
-    SignInChallenges(JdbcClient jdbc, Clock clock) {
+    SignInChallenges(JdbcClient jdbc, Clock clock, BackgroundJobs jobs) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     void insert(UUID id, UUID userId, String secretHash, OffsetDateTime now, OffsetDateTime expiresAt) {
@@ -53,7 +56,8 @@ class SignInChallenges {
 
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT5M")
     int forgetExpired() {
-        return jdbc.sql("DELETE FROM sign_in_challenges WHERE expires_at < :now")
-                .param("now", OffsetDateTime.now(clock)).update();
+        return jobs.run("sign-in-challenges-cleanup", () -> jdbc.sql("""
+                DELETE FROM sign_in_challenges WHERE expires_at < :now""")
+                .param("now", OffsetDateTime.now(clock)).update());
     }
 }

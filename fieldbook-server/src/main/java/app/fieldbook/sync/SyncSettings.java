@@ -10,10 +10,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minimumClientVersion the oldest client version accepted; older clients are told to update (426)
  * @param minimumProtocolVersion the oldest protocol version accepted
  * @param sequenceInterval how often committed changes get their feed positions when nobody pulls
+ * @param health how the sync health metrics are read ({@link SyncMeters})
  */
 @ConfigurationProperties("fieldbook.sync")
 record SyncSettings(
         @DefaultValue("0.1.0") String minimumClientVersion,
         @DefaultValue("1") int minimumProtocolVersion,
-        @DefaultValue("500ms") Duration sequenceInterval) {
+        @DefaultValue("500ms") Duration sequenceInterval,
+        @DefaultValue Health health) {
+
+    /**
+     * Settings of the sync health metrics.
+     *
+     * @param silentAfter a device not seen for longer than this while it had changes or photos waiting counts
+     *     as silent ({@code fieldbook_sync_devices_silent})
+     * @param maxAge how old the figures read from the database (devices, open conflicts) may be when a scrape
+     *     reads them; older, the next scrape reads them again, with one query for all sites
+     */
+    record Health(
+            @DefaultValue("8h") Duration silentAfter,
+            @DefaultValue("30s") Duration maxAge) {
+    }
 }

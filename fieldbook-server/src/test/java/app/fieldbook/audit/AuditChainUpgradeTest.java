@@ -2,6 +2,8 @@ package app.fieldbook.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.fieldbook.BackgroundJobs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +115,8 @@ class AuditChainUpgradeTest {
         return new AuditChain(jdbc, new NamedParameterJdbcTemplate(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), clock, key,
                 new AuditHeads(settings(), key, clock), new ReadIndex(jdbc, JsonMapper.builder().build(),
-                        new DataSourceTransactionManager(dataSource)));
+                        new DataSourceTransactionManager(dataSource)),
+                new BackgroundJobs(new SimpleMeterRegistry(), clock));
     }
 
     private AuditSettings settings() {

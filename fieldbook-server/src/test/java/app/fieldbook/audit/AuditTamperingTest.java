@@ -3,10 +3,12 @@ package app.fieldbook.audit;
 import static app.fieldbook.Fixtures.draft;
 import static app.fieldbook.Fixtures.expect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
+import app.fieldbook.Scrape;
 import app.fieldbook.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,6 +84,36 @@ class AuditTamperingTest {
     void close() throws Exception {
         assertThat(verification().path("intact").asBoolean()).as("put back as it was: " + verification()).isTrue();
         connection.close();
+    }
+
+    @Test
+    void eventsWaitingToBeLinkedAreCounted() {
+        assertThat(Scrape.of(world.admin()).value("fieldbook_audit_events_unlinked", Map.of()))
+                .as("the verification linked every event").contains(0.0);
+        draft(worker, site, DAY.plusDays(DAYS.incrementAndGet()));
+        assertThat(Scrape.of(world.admin()).value("fieldbook_audit_events_unlinked", Map.of()).orElseThrow())
+                .as("linked every hour in the tests").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aVerificationThatFindsTheChainBrokenTurnsItsMetricToZeroUntilOneFindsItIntact() {
+        Map<String, String> any = Map.of();
+        assertThat(Scrape.of(world.admin()).value("fieldbook_audit_chain_intact", any)).contains(1.0);
+        UUID event = eventAt(middle);
+        String login = db.sql("SELECT actor_login FROM audit_events WHERE id = ?").param(event).query(String.class)
+                .single();
+        db.sql("UPDATE audit_events SET actor_login = 'mallory' WHERE id = ?").param(event).update();
+        try {
+            assertBrokenAt(middle, "was changed");
+            Scrape broken = Scrape.of(world.admin());
+            assertThat(broken.value("fieldbook_audit_chain_intact", any)).contains(0.0);
+            assertThat(broken.value("fieldbook_audit_chain_verified_seconds", any).orElseThrow())
+                    .isCloseTo(System.currentTimeMillis() / 1000.0, within(60.0));
+        } finally {
+            db.sql("UPDATE audit_events SET actor_login = ? WHERE id = ?").params(login, event).update();
+        }
+        assertThat(verification().path("intact").asBoolean()).isTrue();
+        assertThat(Scrape.of(world.admin()).value("fieldbook_audit_chain_intact", any)).contains(1.0);
     }
 
     @Test

@@ -7,12 +7,6 @@ import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.TestDatabase;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,8 +15,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The metrics are Prometheus's to scrape with a token of its own, and nobody else's but administrators';
- * and every metric the alert rules in {@code monitoring/prometheus} watch is one the server really exposes.
+ * The metrics are Prometheus's to scrape with a token of its own, and nobody else's but administrators'.
+ * (That the alert rules watch only metrics the server exposes: {@code AlertRulesAndDashboardTest}.)
  */
 @Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -32,9 +26,6 @@ import org.springframework.test.context.ContextConfiguration;
 class MetricsScrapeTest {
 
     static final String SCRAPE_TOKEN = "prometheus-scrapes-with-this-token-0123456789";
-    private static final Path RULES = Path.of("..", "monitoring", "prometheus", "fieldbook-alerts.yml");
-    /** A metric in a rule's expression: a name followed by its label matchers. */
-    private static final Pattern METRIC = Pattern.compile("\\b([a-z][a-z0-9_]*)\\{");
 
     @LocalServerPort
     int port;
@@ -66,39 +57,6 @@ class MetricsScrapeTest {
     void aScrapeTokenTooShortToBeSafeStopsTheStart() {
         assertThatThrownBy(() -> new MetricsScrape("short-token")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("fieldbook.identity.metrics-token");
-    }
-
-    @Test
-    void everyMetricTheAlertRulesWatchIsExposed() throws Exception {
-        Set<String> watched = new TreeSet<>();
-        Matcher metric = METRIC.matcher(Files.readString(RULES));
-        while (metric.find()) {
-            watched.add(metric.group(1));
-        }
-        watched.remove("up");
-        assertThat(watched).contains("http_server_requests_seconds_bucket", "hikaricp_connections_pending",
-                "fieldbook_photo_storage_used_ratio", "tasks_scheduled_execution_seconds_count");
-
-        Api prometheus = Api.anonymous(port).withToken(SCRAPE_TOKEN);
-        new Fixtures(port).admin().get("/api/v1/sites");
-        Set<String> missing = missingFrom(prometheus, watched);
-        // the background jobs' series appear after their first run, a few seconds after the start
-        for (int attempt = 0; attempt < 60 && !missing.isEmpty(); attempt++) {
-            Thread.sleep(500);
-            missing = missingFrom(prometheus, watched);
-        }
-        assertThat(missing).as("metrics the rules watch that the server does not expose").isEmpty();
-    }
-
-    private static Set<String> missingFrom(Api prometheus, Set<String> watched) {
-        String exposed = text(prometheus.get(MetricsScrape.PATH));
-        Set<String> missing = new TreeSet<>();
-        for (String name : watched) {
-            if (!Pattern.compile("(?m)^" + name + "[{ ]").matcher(exposed).find()) {
-                missing.add(name);
-            }
-        }
-        return missing;
     }
 
     private static String text(Api.Answer answer) {

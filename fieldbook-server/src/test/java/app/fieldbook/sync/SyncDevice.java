@@ -34,11 +34,27 @@ final class SyncDevice {
     private final String site;
     final Set<String> heldSites = new java.util.LinkedHashSet<>();
     String cursor = "";
+    private Map<String, Object> status = Map.of("outboxDepth", 3, "oldestPendingAt", "2026-09-07T10:00:00Z",
+            "pendingPhotos", 1, "appVersion", "0.1.0");
 
     /** A device of the person {@code api} signs in as, filing reports on {@code site} unless told otherwise. */
     SyncDevice(Api api, String site) {
         this.api = api;
         this.site = site;
+    }
+
+    /**
+     * Reports this from now on with every call: {@code changes} waiting in the outbox, the oldest made at
+     * {@code oldest} (null when none), and {@code photos} waiting to be uploaded.
+     */
+    SyncDevice reporting(int changes, java.time.OffsetDateTime oldest, int photos) {
+        Map<String, Object> reported = new HashMap<>();
+        reported.put("outboxDepth", changes);
+        reported.put("oldestPendingAt", oldest == null ? null : oldest.toString());
+        reported.put("pendingPhotos", photos);
+        reported.put("appVersion", "0.1.0");
+        status = reported;
+        return this;
     }
 
     Map<String, Object> create(UUID reportId, LocalDate date, String work) {
@@ -79,8 +95,7 @@ final class SyncDevice {
         request.put("protocolVersion", 1);
         request.put("clientVersion", "0.1.0");
         request.put("deviceId", id.toString());
-        request.put("device", Map.of("outboxDepth", 3, "oldestPendingAt", "2026-09-07T10:00:00Z",
-                "pendingPhotos", 1, "appVersion", "0.1.0"));
+        request.put("device", status);
         request.put("operations", operations);
         return request;
     }

@@ -1,6 +1,7 @@
 package app.fieldbook.sync.pull;
 
 import app.fieldbook.AppendedIds;
+import app.fieldbook.BackgroundJobs;
 import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.attachments.PhotoEvent;
 import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
@@ -49,6 +50,8 @@ public class ChangeFeed {
     record Entry(long position, String entity, UUID entityId, UUID siteId, boolean deleted) {
     }
 
+    /** The sequencer's name as a background job ({@link BackgroundJobs}). */
+    static final String SEQUENCING = "feed-sequencing";
     private static final int SEQUENCE_BATCH = 5000;
     private static final RowMapper<Entry> ENTRY = (rs, n) -> new Entry(rs.getLong(1), rs.getString(2),
             rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getBoolean(5));
@@ -58,9 +61,11 @@ public class ChangeFeed {
     private final InsertsAtCommit inserts;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final BackgroundJobs jobs;
 
     ChangeFeed(JdbcClient jdbc, JdbcTemplate batches, InsertsAtCommit inserts, TransactionTemplate transactions,
-            Clock clock) {
+            Clock clock, BackgroundJobs jobs) {
+        this.jobs = jobs;
         this.jdbc = jdbc;
         this.batches = batches;
         this.inserts = inserts;
@@ -129,8 +134,13 @@ public class ChangeFeed {
                 .param(entityId).query(UUID.class).optional();
     }
 
-    /** Gives every committed change waiting for a position the next positions; returns how many. */
+    /** The sequencer's run when nobody pulls, every {@code fieldbook.sync.sequence-interval}: a background job. */
     @Scheduled(fixedDelayString = "${fieldbook.sync.sequence-interval:500ms}")
+    void sequenceInBackground() {
+        jobs.run(SEQUENCING, this::sequence);
+    }
+
+    /** Gives every committed change waiting for a position the next positions; returns how many. */
     int sequence() {
         int total = 0;
         int batch;

@@ -6,6 +6,7 @@ import app.fieldbook.protocol.Operation;
 import app.fieldbook.protocol.OperationOutcome;
 import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.SyncProtocol;
+import app.fieldbook.sync.OperationAnswered;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
@@ -38,9 +40,11 @@ class ApplyingOnce {
     private final SyncOperations operations;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    private final ApplicationEventPublisher events;
 
     ApplyingOnce(ApplyingReportOperation reports, ApplyingPhotoOperation photos, SyncOperations operations,
-            TransactionTemplate transactions, JsonMapper json) {
+            TransactionTemplate transactions, JsonMapper json, ApplicationEventPublisher events) {
+        this.events = events;
         this.reports = reports;
         this.photos = photos;
         this.operations = operations;
@@ -55,7 +59,8 @@ class ApplyingOnce {
                 boolean firstAttempt = attempt == 1;
                 return transactions.execute(status -> {
                     OperationResult result = applyAttempt(operation, deviceId, actor, firstAttempt);
-                    operations.record(operation.operationId(), deviceId, actor.id(), hash, json.writeValueAsString(result));
+                    operations.record(operation.operationId(), deviceId, actor.id(), hash,
+                            json.writeValueAsString(result));
                     return result;
                 });
             } catch (DuplicateKeyException replay) {
@@ -98,6 +103,7 @@ class ApplyingOnce {
         OperationResult refusal = refused(operationId, unreadable.entityId(), unreadable.baseVersion(), 422,
                 "invalid-operation", unreadable.detail());
         if (operationId == null) {
+            events.publishEvent(new OperationAnswered(OperationAnswered.Outcome.REFUSED));
             return refusal;
         }
         String hash = sha256(json.writeValueAsBytes(unreadable.sent()));
@@ -130,8 +136,10 @@ class ApplyingOnce {
     private OperationResult recordRefusal(UUID operationId, UUID deviceId, Actor actor, String hash,
             OperationResult result) {
         try {
-            transactions.executeWithoutResult(status -> operations.record(operationId, deviceId,
-                    actor.id(), hash, json.writeValueAsString(result)));
+            transactions.executeWithoutResult(status -> {
+                operations.record(operationId, deviceId, actor.id(), hash, json.writeValueAsString(result));
+                events.publishEvent(new OperationAnswered(OperationAnswered.Outcome.REFUSED));
+            });
             return result;
         } catch (DuplicateKeyException raced) {
             return operations.find(operationId)

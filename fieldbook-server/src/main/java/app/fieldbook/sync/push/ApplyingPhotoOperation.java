@@ -6,8 +6,10 @@ import app.fieldbook.protocol.Operation;
 import app.fieldbook.protocol.OperationOutcome;
 import app.fieldbook.protocol.OperationResult;
 import app.fieldbook.protocol.Photo;
+import app.fieldbook.sync.OperationAnswered;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,9 +20,11 @@ import org.springframework.stereotype.Component;
 class ApplyingPhotoOperation {
 
     private final Photos photos;
+    private final ApplicationEventPublisher events;
 
-    ApplyingPhotoOperation(Photos photos) {
+    ApplyingPhotoOperation(Photos photos, ApplicationEventPublisher events) {
         this.photos = photos;
+        this.events = events;
     }
 
     OperationResult apply(Operation operation, UUID deviceId, Actor actor) {
@@ -37,6 +41,7 @@ class ApplyingPhotoOperation {
             }
             case UPDATE -> throw new IllegalArgumentException("a photo's details are not edited offline");
         };
+        events.publishEvent(new OperationAnswered(OperationAnswered.Outcome.APPLIED));
         return new OperationResult(operation.operationId(), OperationOutcome.APPLIED, 200, operation.entityId(),
                 photo == null ? operation.baseVersion() : photo.version(), List.of(), null, null);
     }

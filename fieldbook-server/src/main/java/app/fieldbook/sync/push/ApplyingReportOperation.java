@@ -13,6 +13,7 @@ import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SyncProtocol;
 import app.fieldbook.reports.Reports;
 import app.fieldbook.sites.Sites;
+import app.fieldbook.sync.OperationAnswered;
 import app.fieldbook.sync.conflicts.RecordingConflicts;
 import app.fieldbook.sync.merge.Change;
 import app.fieldbook.sync.merge.Merge;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -42,9 +44,11 @@ class ApplyingReportOperation {
     private final ChangeFeed feed;
     private final SyncOperations operations;
     private final RecordingConflicts conflicts;
+    private final ApplicationEventPublisher events;
 
     ApplyingReportOperation(Reports reports, Sites sites, ChangeFeed feed, SyncOperations operations,
-            RecordingConflicts conflicts) {
+            RecordingConflicts conflicts, ApplicationEventPublisher events) {
+        this.events = events;
         this.reports = reports;
         this.sites = sites;
         this.feed = feed;
@@ -117,6 +121,10 @@ class ApplyingReportOperation {
         List<UUID> conflictIds = conflicts.record(operation, deviceId, actor, entityId,
                 after != null ? after : current.orElse(null), deletedFrom, merge);
         long version = after == null ? operation.baseVersion() : after.version();
+        boolean changedMeanwhile = current.isPresent()
+                && (create || current.get().version() != operation.baseVersion());
+        events.publishEvent(new OperationAnswered(!conflictIds.isEmpty() ? OperationAnswered.Outcome.CONFLICT
+                : changedMeanwhile ? OperationAnswered.Outcome.MERGED : OperationAnswered.Outcome.APPLIED));
         return new OperationResult(operation.operationId(),
                 conflictIds.isEmpty() ? OperationOutcome.APPLIED : OperationOutcome.CONFLICT,
                 conflictIds.isEmpty() ? 200 : 409, entityId, version, conflictIds, null, null);
