@@ -23,8 +23,10 @@ PASSWORD = "fieldbook-demo"
 LOGINS = ["walter", "maria", "exec", "admin"]
 # The demo user whose sign-in the sign-in endpoints are tried with: nobody the sweep itself signs in as.
 SIGN_IN_SAMPLE = "wendy"
-# Operations that end the sign-in the sweep uses, and have nothing to inject.
-SKIPPED = {("DELETE", "/api/v1/auth/session"), ("DELETE", "/api/v1/auth/tokens/current")}
+# Operations that end the sign-in the sweep uses, and have nothing to inject; and the password change, which would
+# change the password the sweep signs in with (its two fields reach only Argon2, never a statement).
+SKIPPED = {("DELETE", "/api/v1/auth/session"), ("DELETE", "/api/v1/auth/tokens/current"),
+           ("PUT", "/api/v1/auth/password")}
 
 
 class Server:

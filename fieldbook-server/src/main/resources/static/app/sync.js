@@ -69,9 +69,10 @@ export class SyncEngine extends EventTarget {
     if (!this.running) {
       this.running = (async () => {
         const account = await store.account();
-        if (!account || account.role === 'ADMINISTRATOR' || account.enrolmentRequired) {
+        if (!account || account.role === 'ADMINISTRATOR' || account.enrolmentRequired || account.passwordChangeRequired) {
           // Administrators have nothing to sync: their screens work on the server directly. A person who
-          // must enrol a second factor first gets nothing from the server until they have.
+          // must enrol a second factor or change the password an administrator chose first gets nothing from the
+          // server until they have.
           return;
         }
         if (!navigator.onLine) {
@@ -110,6 +111,10 @@ export class SyncEngine extends EventTarget {
         // The person's role now requires a second factor: the app takes them to enrolling one.
         this.#set({ online: true, lastError: null });
         await store.signedIn({ ...(await store.account()), enrolmentRequired: true });
+      } else if (failure instanceof Refused && (failure.problem.type || '').endsWith('/password-change-required')) {
+        // An administrator chose the password: the app asks for the person's own before anything else.
+        this.#set({ online: true, lastError: null });
+        await store.signedIn({ ...(await store.account()), passwordChangeRequired: true });
       } else if (failure instanceof Refused && failure.status === 426) {
         this.#set({ online: true, tooOld: true });
         this.dispatchEvent(new Event('too-old'));
@@ -211,7 +216,7 @@ export class SyncEngine extends EventTarget {
           await store.uploadProgress(photo.id, 0, describe(failure));
           state = await request('GET', path, undefined, device);
         } else if (failure instanceof Refused && [403, 404, 413, 415, 422].includes(failure.status)
-            && !String(failure.problem.type || '').endsWith('/second-factor-enrolment-required')) {
+            && !/\/(second-factor-enrolment-required|password-change-required)$/.test(String(failure.problem.type || ''))) {
           // the server will never take this content: no more tries; the device keeps its copy
           await store.photoRefused(photo.id, describe(failure));
           return;

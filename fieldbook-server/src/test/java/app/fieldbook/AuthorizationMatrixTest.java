@@ -96,6 +96,17 @@ class AuthorizationMatrixTest {
             row("POST", "/api/v1/auth/second-factor/removal", "401 204 204 204 204 204 204 401 401 401",
                     c -> c.post(c.path(), Map.of("password", Fixtures.PASSWORD))),
 
+            // the caller's own password and sessions: the password changed and changed back, a session of the
+            // caller's own ended, then every other one
+            row("PUT", "/api/v1/auth/password", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.changePasswordAndBack(c.path())),
+            row("GET", "/api/v1/auth/sessions", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.get(c.path())),
+            row("DELETE", "/api/v1/auth/sessions/{id}", "401 204 204 204 204 204 204 401 401 401",
+                    c -> c.delete(c.path(c.anotherOwnSession()))),
+            row("DELETE", "/api/v1/auth/sessions", "401 200 200 200 200 200 200 401 401 401",
+                    c -> c.delete(c.path())),
+
             // passkeys: registered, listed and removed by their owner; signing in with one is open to anyone
             row("POST", "/api/v1/auth/passkeys/registration-options", "401 200 200 200 200 200 200 401 401 401",
                     c -> c.post(c.path(), null)),
@@ -124,6 +135,8 @@ class AuthorizationMatrixTest {
                     c -> c.put(c.path(c.world.subjectWorker.id()), c.world.userChange())),
             row("PUT", "/api/v1/users/{id}/password", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.put(c.path(c.world.subjectWorker.id()), Map.of("password", "another long password"))),
+            row("DELETE", "/api/v1/users/{id}/second-factor", "401 403 403 403 403 403 204 401 401 401",
+                    c -> c.delete(c.path(c.world.withSecondFactor().id()))),
             row("GET", "/api/v1/users/{userId}/assignments", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.get(c.path(c.world.subjectWorker.id()))),
             row("PUT", "/api/v1/users/{userId}/sites", "401 403 403 403 403 403 200 401 401 401",
@@ -393,6 +406,34 @@ class AuthorizationMatrixTest {
                     "credential", new SoftwareAuthenticator(api.base()).register(options.body()))));
         }
 
+        /**
+         * Changes the caller's password and, for a caller who may, back again (the rows after sign in with it). Only
+         * the first request is the row's.
+         */
+        Api.Answer changePasswordAndBack(String path) {
+            Api.Answer changed = put(path, Map.of("currentPassword", Fixtures.PASSWORD, "newPassword", "matrix horse "
+                    + "battery"));
+            if (changed.status() == 200) {
+                expect(api.put(path, Map.of("currentPassword", "matrix horse battery",
+                        "newPassword", Fixtures.PASSWORD)), 200);
+            }
+            return changed;
+        }
+
+        /** The id of a new session of the caller's person (a token signed in now); any id for other callers. */
+        String anotherOwnSession() {
+            Api other = world.freshTokenFor(api);
+            if (other == api) {
+                return UUID.randomUUID().toString();
+            }
+            for (JsonNode session : expect(other.get("/api/v1/auth/sessions"), 200).body()) {
+                if (session.path("current").asBoolean()) {
+                    return session.path("id").asString();
+                }
+            }
+            throw new AssertionError("no current session in the list");
+        }
+
         /** Sends with a token of its own for a caller whose token the request ends. */
         Call withFreshToken() {
             api = world.freshTokenFor(api);
@@ -480,6 +521,7 @@ class AuthorizationMatrixTest {
         final Person subjectManager;
         final Person signer;
         private final Person twoStep;
+        private Person secondFactorSubject;
         private final java.util.Deque<String> recoveryCodes = new java.util.ArrayDeque<>();
         final Device device;
         final String submittedReport;
@@ -532,6 +574,18 @@ class AuthorizationMatrixTest {
 
         Api api(Caller caller) {
             return callers.get(caller);
+        }
+
+        /** A worker with an authenticator app, whose second factor an administrator may reset; made once. */
+        Person withSecondFactor() {
+            if (secondFactorSubject == null) {
+                secondFactorSubject = fixtures.worker(otherSite);
+                AuthenticatorApp app = new AuthenticatorApp(expect(secondFactorSubject.api()
+                        .post("/api/v1/auth/second-factor/totp"), 200).body().path("key").asString());
+                expect(secondFactorSubject.api().post("/api/v1/auth/second-factor/totp/confirmation",
+                        Map.of("code", app.nextCode())), 200);
+            }
+            return secondFactorSubject;
         }
 
         /** A new token of the same person, or the same client for callers who have no valid token. */

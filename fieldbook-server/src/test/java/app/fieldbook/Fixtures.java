@@ -9,11 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds test worlds through the administration API, as the test administrator: sites, portfolios and
- * people of each role, each with unique names so that tests sharing a database do not see each other.
+ * people of each role, each with unique names so that tests sharing a database do not see each other. A person
+ * is made by the administrator with {@link #FIRST_PASSWORD} and changes it to {@link #PASSWORD} at once, as they
+ * must before anything else ({@link #newcomer} is one who has not yet).
  */
 public final class Fixtures {
 
     public static final String PASSWORD = "correct horse battery";
+    /** The password the administrator gives a new person, who must change it before anything else. */
+    public static final String FIRST_PASSWORD = "Initial-7q4x-Zr9k-Wm2p";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     /** A person of the test world and an API client signed in as them. */
@@ -34,12 +38,43 @@ public final class Fixtures {
         this.admin = admin;
     }
 
-    /** A person created as the administrator, not yet signed in (one whose role needs a second factor, say). */
+    /**
+     * A person created as the administrator, who changed the first password to {@link #PASSWORD} in a web session
+     * and signed out (one whose role needs a second factor and gets no bearer token before, say).
+     */
     public Person account(String role) {
+        Person newcomer = newcomer(role);
+        WebSession session = new WebSession(anonymous.base());
+        expect(session.send("POST", "/api/v1/auth/session", Map.of("login", newcomer.login(),
+                "password", FIRST_PASSWORD)), 200);
+        expect(session.send("PUT", "/api/v1/auth/password", Map.of("currentPassword", FIRST_PASSWORD,
+                "newPassword", PASSWORD)), 200);
+        expect(session.send("DELETE", "/api/v1/auth/session", null), 204);
+        return newcomer;
+    }
+
+    /** A person created as the administrator with {@link #FIRST_PASSWORD}, not yet signed in nor changed it. */
+    public Person newcomer(String role) {
         String login = role.toLowerCase() + "-" + run.toLowerCase() + "-" + SEQUENCE.incrementAndGet();
         String id = created(admin.post("/api/v1/users", Map.of("login", login, "name", "Test " + login,
-                "email", login + "@test.fieldbook.app", "role", role, "password", PASSWORD)));
+                "email", login + "@test.fieldbook.app", "role", role, "password", FIRST_PASSWORD)));
         return new Person(id, login, null);
+    }
+
+    /**
+     * Signs a person whose password an administrator chose in for a bearer token, changes it to {@link #PASSWORD}
+     * with that token, and answers the client with it (the change keeps it).
+     */
+    public static Api changeFirstPassword(Api anonymous, String login, String firstPassword) {
+        return changeFirstPassword(anonymous, login, firstPassword, PASSWORD);
+    }
+
+    /** As {@link #changeFirstPassword(Api, String, String)}, to {@code newPassword}. */
+    public static Api changeFirstPassword(Api anonymous, String login, String firstPassword, String newPassword) {
+        Api api = anonymous.signIn(login, firstPassword);
+        expect(api.put("/api/v1/auth/password", Map.of("currentPassword", firstPassword,
+                "newPassword", newPassword)), 200);
+        return api;
     }
 
     public Api admin() {
@@ -92,11 +127,11 @@ public final class Fixtures {
         return person("ADMINISTRATOR");
     }
 
+    /** A person of this role, created as the administrator, who changed their first password and is signed in. */
     public Person person(String role) {
-        String login = role.toLowerCase() + "-" + run.toLowerCase() + "-" + SEQUENCE.incrementAndGet();
-        String id = created(admin.post("/api/v1/users", Map.of("login", login, "name", "Test " + login,
-                "email", login + "@test.fieldbook.app", "role", role, "password", PASSWORD)));
-        return new Person(id, login, anonymous.signIn(login, PASSWORD));
+        Person newcomer = newcomer(role);
+        return new Person(newcomer.id(), newcomer.login(), changeFirstPassword(anonymous, newcomer.login(),
+                FIRST_PASSWORD));
     }
 
     /** A report body with every section filled. */

@@ -20,6 +20,8 @@ import app.fieldbook.identity.UserEvent;
 import app.fieldbook.identity.UserEvent.PasskeyRegistered;
 import app.fieldbook.identity.UserEvent.PasskeyRemoved;
 import app.fieldbook.identity.UserEvent.PasswordChanged;
+import app.fieldbook.identity.UserEvent.SecondFactorReset;
+import app.fieldbook.identity.UserEvent.SessionsEnded;
 import app.fieldbook.identity.UserEvent.UserCreated;
 import app.fieldbook.identity.UserEvent.UserDisabled;
 import app.fieldbook.identity.UserEvent.UserEdited;
@@ -88,6 +90,8 @@ class AuditTrail {
             case PasswordChanged changed -> "USER_PASSWORD_CHANGED";
             case PasskeyRegistered registered -> "USER_PASSKEY_REGISTERED";
             case PasskeyRemoved removed -> "USER_PASSKEY_REMOVED";
+            case SessionsEnded ended -> "USER_SESSIONS_ENDED";
+            case SecondFactorReset reset -> "USER_SECOND_FACTOR_RESET";
         };
         record(event.actor(), null, action, "User", event.userId(), null, event.before(), event.after());
     }

@@ -55,6 +55,11 @@ final class DemoApi {
         send("PUT", path, body);
     }
 
+    /** Revokes this client's token. */
+    void signOut() throws IOException, InterruptedException {
+        send("DELETE", "/api/v1/auth/tokens/current", null);
+    }
+
     /** Attaches a photo to a report (a multipart upload with one file part and a caption). */
     void attachPhoto(String reportId, byte[] jpeg, String caption) throws IOException, InterruptedException {
         String boundary = "fieldbook-demo-" + UUID.randomUUID();

@@ -28,13 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
  * Loads the demo data once (when the demo worker does not exist yet), through the same HTTP API a
  * person would use, signed in as the demo administrator (created as the first administrator by the demo
  * profile) and then as the demo workers and the manager: reports in every status (draft, submitted, returned with a
- * comment, approved), photos and an open conflict. Then prints where to open Fieldbook and how to sign in.
+ * comment, approved), photos and an open conflict. Each demo person, made by the administrator with a first
+ * password, changes it at once to the demo password, as a person must before anything else; so the demo logins
+ * sign in with the printed password and are not asked to change it. Then prints where to open Fieldbook and how to
+ * sign in.
  */
 @Component
 @Profile("demo")
 class DemoData {
 
     static final String PASSWORD = "fieldbook-demo";
+    /** The password the administrator gives each demo person, which they change to {@link #PASSWORD}. */
+    private static final String FIRST_PASSWORD = "fieldbook-demo-first";
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
 
     private final JsonMapper json;
@@ -89,10 +94,10 @@ class DemoData {
                 "Talstrasse 12, Graz", null, null));
         String north = admin.create("/api/v1/portfolios", Map.of("name", "North", "siteIds", List.of(north1, north2)));
         admin.create("/api/v1/portfolios", Map.of("name", "South", "siteIds", List.of(south1)));
-        admin.create("/api/v1/users", user("exec", "Erin Executive", "EXECUTIVE"));
-        String maria = admin.create("/api/v1/users", user("maria", "Maria Manager", "MANAGER"));
-        String walter = admin.create("/api/v1/users", user("walter", "Walter Worker", "WORKER"));
-        String wendy = admin.create("/api/v1/users", user("wendy", "Wendy Worker", "WORKER"));
+        person(admin, port, "exec", "Erin Executive", "EXECUTIVE");
+        String maria = person(admin, port, "maria", "Maria Manager", "MANAGER");
+        String walter = person(admin, port, "walter", "Walter Worker", "WORKER");
+        String wendy = person(admin, port, "wendy", "Wendy Worker", "WORKER");
         admin.put("/api/v1/users/" + maria + "/portfolios", Map.of("portfolioIds", List.of(north)));
         admin.put("/api/v1/users/" + walter + "/sites", Map.of("siteIds", List.of(north1, north2)));
         admin.put("/api/v1/users/" + wendy + "/sites", Map.of("siteIds", List.of(south1)));
@@ -175,9 +180,14 @@ class DemoData {
         return site;
     }
 
-    private static Map<String, Object> user(String login, String name, String role) {
-        return Map.of("login", login, "name", name, "email", login + "@demo.fieldbook.app", "role", role,
-                "password", PASSWORD);
+    /** A demo person made by the administrator, who then changes the first password to the demo password. */
+    private String person(DemoApi admin, int port, String login, String name, String role) throws Exception {
+        String id = admin.create("/api/v1/users", Map.of("login", login, "name", name,
+                "email", login + "@demo.fieldbook.app", "role", role, "password", FIRST_PASSWORD));
+        DemoApi first = DemoApi.signIn(json, port, login, FIRST_PASSWORD);
+        first.put("/api/v1/auth/password", Map.of("currentPassword", FIRST_PASSWORD, "newPassword", PASSWORD));
+        first.signOut();
+        return id;
     }
 
     private static Map<String, Object> report(String siteId, LocalDate date, int day) {

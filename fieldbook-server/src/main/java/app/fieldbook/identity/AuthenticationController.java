@@ -69,13 +69,17 @@ class AuthenticationController {
 
     /**
      * {@code secondFactorEnrolmentRequired}: the session reaches only enrolment until a second factor is
-     * enrolled; {@code recoveryCodesLeft}: when a recovery code was used, how many are still unused.
+     * enrolled; {@code recoveryCodesLeft}: when a recovery code was used, how many are still unused;
+     * {@code passwordChangeRequired}: an administrator chose the password, and the session reaches nothing but
+     * {@code PUT /api/v1/auth/password} (and signing out) until its person has changed it.
      */
     record SessionOpened(Actor user, OffsetDateTime expiresAt, boolean secondFactorEnrolmentRequired,
-            Integer recoveryCodesLeft) {
+            Integer recoveryCodesLeft, boolean passwordChangeRequired) {
     }
 
-    record TokenIssued(String token, OffsetDateTime expiresAt, Actor user, Integer recoveryCodesLeft) {
+    /** {@code passwordChangeRequired}: as in {@link SessionOpened}, the token reaches nothing else until then. */
+    record TokenIssued(String token, OffsetDateTime expiresAt, Actor user, Integer recoveryCodesLeft,
+            boolean passwordChangeRequired) {
         @Override
         public String toString() {
             return Redacted.of(this, "token");
@@ -134,7 +138,8 @@ class AuthenticationController {
                 response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie(granted.secret(),
                         Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), request).toString());
                 yield ResponseEntity.ok(new SessionOpened(granted.actor(), granted.expiresAt(),
-                        secondFactors.enrolmentRequired(granted.actor()), granted.recoveryCodesLeft()));
+                        secondFactors.enrolmentRequired(granted.actor()), granted.recoveryCodesLeft(),
+                        granted.passwordChangeRequired()));
             }
             case SigningIn.SecondStepNeeded second -> {
                 ProblemDetail problem = problem(HttpStatus.UNAUTHORIZED, "second-factor-required",
@@ -181,7 +186,7 @@ class AuthenticationController {
                 lifetime)) {
             case SigningIn.Granted granted -> ResponseEntity.status(HttpStatus.CREATED)
                     .body(new TokenIssued(granted.secret(), granted.expiresAt(), granted.actor(),
-                            granted.recoveryCodesLeft()));
+                            granted.recoveryCodesLeft(), granted.passwordChangeRequired()));
             case SigningIn.SecondFactorNeeded needed -> ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem(
                     HttpStatus.UNAUTHORIZED, "second-factor-required", "Second factor required",
                     "This account has a second factor: send the authenticator app's current code as code, or a "

@@ -12,13 +12,16 @@ final class CredentialAuthentication extends AbstractAuthenticationToken {
     private final UUID credentialId;
     private final Credentials.Kind kind;
     private final boolean enrolmentOnly;
+    private final boolean passwordChangeRequired;
 
-    CredentialAuthentication(Actor actor, UUID credentialId, Credentials.Kind kind, boolean enrolmentOnly) {
+    CredentialAuthentication(Actor actor, UUID credentialId, Credentials.Kind kind, boolean enrolmentOnly,
+            boolean passwordChangeRequired) {
         super(List.of(new SimpleGrantedAuthority(actor.role().authority())));
         this.actor = actor;
         this.credentialId = credentialId;
         this.kind = kind;
         this.enrolmentOnly = enrolmentOnly;
+        this.passwordChangeRequired = passwordChangeRequired;
         setAuthenticated(true);
     }
 
@@ -51,5 +54,13 @@ final class CredentialAuthentication extends AbstractAuthenticationToken {
      */
     boolean enrolmentOnly() {
         return enrolmentOnly;
+    }
+
+    /**
+     * An administrator chose the person's password and they have not changed it yet: the request may only change
+     * it, sign in or out, and ask who is signed in.
+     */
+    boolean passwordChangeRequired() {
+        return passwordChangeRequired;
     }
 }

@@ -17,7 +17,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Authenticates a request by its bearer token ({@code Authorization: Bearer ...}) or its session cookie.
  * Each request looks the credential up, so a revoked credential or a disabled account stops at once. A
  * person whose role requires a second factor they have not enrolled is authenticated for enrolment only
- * ({@link CredentialAuthentication#enrolmentOnly()}); asked on every request, so enrolling takes effect at once.
+ * ({@link CredentialAuthentication#enrolmentOnly()}), and a person whose password an administrator chose is
+ * authenticated for changing it only ({@link CredentialAuthentication#passwordChangeRequired()}); both asked on
+ * every request, so enrolling or changing the password takes effect at once.
  */
 final class CredentialFilter extends OncePerRequestFilter {
 
@@ -56,7 +58,7 @@ final class CredentialFilter extends OncePerRequestFilter {
                         touch(live);
                         var context = SecurityContextHolder.createEmptyContext();
                         context.setAuthentication(new CredentialAuthentication(live.actor(), live.id(), live.kind(),
-                                secondFactors.enrolmentRequired(live.actor())));
+                                secondFactors.enrolmentRequired(live.actor()), live.passwordChangeRequired()));
                         SecurityContextHolder.setContext(context);
                     }, () -> request.setAttribute(REFUSED_SECRET, secretHash));
         });

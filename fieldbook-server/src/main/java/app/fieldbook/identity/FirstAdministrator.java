@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
  * {@code fieldbook.identity.first-administrator.login} and {@code .password} are given (for example as
  * environment variables {@code FIELDBOOK_IDENTITY_FIRSTADMINISTRATOR_LOGIN} and {@code _PASSWORD}),
  * that administrator is created. Once one exists, the settings are ignored. A password that the
- * {@link PasswordPolicy} refuses stops the start with the rule it breaks.
+ * {@link PasswordPolicy} refuses stops the start with the rule it breaks. Unlike a password an administrator
+ * chooses for someone, this one need not be changed at the first sign-in: the operator chose it for themself.
  */
 @Component
 class FirstAdministrator implements ApplicationRunner {

@@ -109,7 +109,7 @@ class PasskeyController {
                 response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.of(granted.secret(),
                         Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), settings, request).toString());
                 yield ResponseEntity.ok(new AuthenticationController.SessionOpened(granted.actor(), granted.expiresAt(),
-                        secondFactors.enrolmentRequired(granted.actor()), null));
+                        secondFactors.enrolmentRequired(granted.actor()), null, granted.passwordChangeRequired()));
             }
             case SigningIn.Refused refused -> refused();
             case SigningIn.Throttled throttled -> refused();

@@ -76,6 +76,11 @@ class Passkeys implements UserCredentialRepository {
         return passkey;
     }
 
+    /** Removes every passkey of this person; answers how many. */
+    int removeAllOf(UUID userId) {
+        return jdbc.sql("DELETE FROM passkeys WHERE user_id = :userId").param("userId", userId).update();
+    }
+
     /** The account whose passkey has this credential id. */
     Optional<UUID> ownerOf(Bytes credentialId) {
         return jdbc.sql("SELECT user_id FROM passkeys WHERE credential_id = :credentialId")

@@ -102,7 +102,9 @@ class SecurityConfiguration {
                 // without the database, so that metrics still come while the pool is exhausted
                 .addFilterBefore(new MetricsScrape(settings.metricsToken()), AuthorizationFilter.class)
                 .addFilterBefore(credentialFilter, AuthorizationFilter.class)
-                // after the credential filter (filters of one order keep the order they were added in)
+                // after the credential filter (filters of one order keep the order they were added in): a password an
+                // administrator chose is changed first, then a second factor is enrolled
+                .addFilterBefore(new PasswordChangeGate(events), AuthorizationFilter.class)
                 .addFilterBefore(new EnrolmentGate(events), AuthorizationFilter.class)
                 .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
@@ -167,9 +169,53 @@ class SecurityConfiguration {
         }
 
         private static boolean gated(String path) {
-            return path.startsWith("/api/") && !path.startsWith("/api/v1/auth/")
-                    || path.startsWith("/actuator/") && !path.startsWith("/actuator/health")
-                    && !path.equals("/actuator/info");
+            return needsAuthentication(path) && !path.startsWith("/api/v1/auth/");
+        }
+    }
+
+    /** Whether the path is one that needs authentication: the API, and the Actuator but health and info. */
+    private static boolean needsAuthentication(String path) {
+        return path.startsWith("/api/")
+                || path.startsWith("/actuator/") && !path.startsWith("/actuator/health")
+                && !path.equals("/actuator/info");
+    }
+
+    /**
+     * Answers 403 {@code password-change-required} to a person whose password an administrator chose
+     * ({@link CredentialAuthentication#passwordChangeRequired()}), on every request that needs authentication
+     * except changing the password, signing in and out, and asking who is signed in. The web app's files stay
+     * public.
+     */
+    private static final class PasswordChangeGate extends OncePerRequestFilter {
+
+        /** Method and path of the requests open to such a person. */
+        private static final Set<String> OPEN = Set.of("PUT /api/v1/auth/password", "GET /api/v1/auth/me",
+                "POST /api/v1/auth/session", "DELETE /api/v1/auth/session", "POST /api/v1/auth/session/second-factor",
+                "POST /api/v1/auth/tokens", "DELETE /api/v1/auth/tokens/current",
+                "POST /api/v1/auth/passkey-session/options", "POST /api/v1/auth/passkey-session");
+
+        private final ApplicationEventPublisher events;
+
+        PasswordChangeGate(ApplicationEventPublisher events) {
+            this.events = events;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (SecurityContextHolder.getContext().getAuthentication() instanceof CredentialAuthentication current
+                    && current.passwordChangeRequired() && needsAuthentication(request.getRequestURI())
+                    && !OPEN.contains(request.getMethod() + " " + request.getRequestURI())) {
+                events.publishEvent(new AccessDenied(current.getPrincipal(),
+                        request.getMethod() + " " + request.getRequestURI(), null, null,
+                        "password chosen by an administrator not changed yet"));
+                problem(response, HttpStatus.FORBIDDEN, "password-change-required", "Password change required",
+                        "An administrator chose your password. Choose your own (PUT /api/v1/auth/password with the "
+                                + "current and a new one; in the web app you are asked at once); until then only that "
+                                + "is open to you.");
+                return;
+            }
+            chain.doFilter(request, response);
         }
     }
 

@@ -16,7 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * second factor ({@link SecondFactors#has}) signs in in two steps: the password opens no session but a
  * short-lived challenge, and the challenge with a code opens the session; a bearer token is issued only to a
  * request that carries the code with the password. A person whose role requires a second factor and who has
- * none gets a web session that can only enrol one ({@link CredentialFilter}), and no bearer token. A refused
+ * none gets a web session that can only enrol one ({@link CredentialFilter}), and no bearer token. A person whose
+ * password an administrator chose gets a session or token that can only change it ({@code passwordChangeRequired}
+ * of {@link Granted}). A refused
  * sign-in is recorded (throttle and audit) and answered as a result, not an exception, so that its
  * records commit. The password is checked ({@link PasswordChecks}, slow by design) before the transaction
  * that records the outcome begins, so no database connection waits on it; that transaction reads the account
@@ -31,10 +33,11 @@ class SigningIn {
 
     /**
      * Signed in: {@code secret} is shown to the caller once and stored only hashed; {@code recoveryCodesLeft}
-     * when a recovery code was used.
+     * when a recovery code was used; {@code passwordChangeRequired} when an administrator chose the password, and
+     * the session or token reaches nothing but changing it until it is changed.
      */
-    record Granted(Actor actor, UUID credentialId, String secret, OffsetDateTime expiresAt, Integer recoveryCodesLeft)
-            implements Outcome {
+    record Granted(Actor actor, UUID credentialId, String secret, OffsetDateTime expiresAt, Integer recoveryCodesLeft,
+            boolean passwordChangeRequired) implements Outcome {
         @Override
         public String toString() {
             return Redacted.of(this, "secret");
@@ -220,10 +223,12 @@ class SigningIn {
         String secret = Secrets.newSecret();
         UUID id = UUID.randomUUID();
         OffsetDateTime expiresAt = now.plus(lifetime);
-        credentials.insert(id, user.id(), kind, Secrets.hash(secret), label, now, expiresAt);
+        credentials.insert(id, user.id(), kind, Secrets.hash(secret), label, Credentials.requestUserAgent(), now,
+                expiresAt);
         Actor actor = user.asActor();
         String method = kind == Credentials.Kind.SESSION ? "session" : "token";
         events.publishEvent(new SignedIn(actor, secondFactor == null ? method : method + ", " + secondFactor.method()));
-        return new Granted(actor, id, secret, expiresAt, secondFactor == null ? null : secondFactor.recoveryCodesLeft());
+        return new Granted(actor, id, secret, expiresAt, secondFactor == null ? null : secondFactor.recoveryCodesLeft(),
+                user.passwordChangeRequired());
     }
 }

@@ -107,10 +107,11 @@ class SigningInWithPasskey {
         String secret = Secrets.newSecret();
         UUID id = UUID.randomUUID();
         OffsetDateTime expiresAt = now.plus(settings.sessionLifetime());
-        credentials.insert(id, user.id(), Credentials.Kind.SESSION, Secrets.hash(secret), SESSION_LABEL, now, expiresAt);
+        credentials.insert(id, user.id(), Credentials.Kind.SESSION, Secrets.hash(secret), SESSION_LABEL,
+                Credentials.requestUserAgent(), now, expiresAt);
         Actor actor = user.asActor();
         events.publishEvent(new SignedIn(actor, "passkey"));
-        return new SigningIn.Granted(actor, id, secret, expiresAt, null);
+        return new SigningIn.Granted(actor, id, secret, expiresAt, null, user.passwordChangeRequired());
     }
 
     private SigningIn.Outcome refused(String login, String reason) {

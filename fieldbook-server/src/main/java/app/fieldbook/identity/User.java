@@ -5,7 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** A person's account. The password hash never leaves this module. */
+/**
+ * A person's account. The password hash never leaves this module. {@code passwordChangeRequired}: an
+ * administrator chose the password (a new account, or one they set), so its person must change it before anything
+ * else.
+ */
 record User(
         UUID id,
         String login,
@@ -14,6 +18,7 @@ record User(
         Role role,
         String passwordHash,
         boolean active,
+        boolean passwordChangeRequired,
         long version,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt) {
@@ -22,6 +27,11 @@ record User(
         return Redacted.of(this, "passwordHash");
     }
 
+
+    /** The account with a new password hash, which its person must change or not, as of {@code now}. */
+    User withPassword(String hash, boolean changeRequired, OffsetDateTime now) {
+        return new User(id, login, name, email, role, hash, active, changeRequired, version + 1, createdAt, now);
+    }
 
     Actor asActor() {
         return new Actor(id, login, name, role);

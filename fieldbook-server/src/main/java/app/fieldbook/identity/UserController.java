@@ -13,8 +13,10 @@ import jakarta.validation.constraints.Size;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,12 +36,22 @@ class UserController {
     /** The length rule at the edge; the other rules of a password are the {@link PasswordPolicy}'s. */
     private static final String PASSWORD_LENGTH = "must have at least 12 and at most 200 characters";
 
-    record UserView(UUID id, String login, String name, String email, Role role, boolean active, long version,
-            OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    /**
+     * An account as administrators see it: {@code passwordChangeRequired} while its person has not yet changed the
+     * password an administrator chose; {@code secondFactor} whether they have an authenticator app or a passkey
+     * (only in the answer about one account, null in lists).
+     */
+    record UserView(UUID id, String login, String name, String email, Role role, boolean active,
+            boolean passwordChangeRequired, Boolean secondFactor, long version, OffsetDateTime createdAt,
+            OffsetDateTime updatedAt) {
 
         static UserView of(User user) {
+            return of(user, null);
+        }
+
+        static UserView of(User user, Boolean secondFactor) {
             return new UserView(user.id(), user.login(), user.name(), user.email(), user.role(), user.active(),
-                    user.version(), user.createdAt(), user.updatedAt());
+                    user.passwordChangeRequired(), secondFactor, user.version(), user.createdAt(), user.updatedAt());
         }
     }
 
@@ -87,7 +99,8 @@ class UserController {
 
     @GetMapping("/{id}")
     UserView get(@PathVariable UUID id) {
-        return users.findById(id).map(UserView::of).orElseThrow(() -> RejectedRequest.notFound("User", id));
+        return users.findById(id).map(user -> UserView.of(user, administration.hasSecondFactor(user.id())))
+                .orElseThrow(() -> RejectedRequest.notFound("User", id));
     }
 
     @PostMapping
@@ -103,9 +116,20 @@ class UserController {
                 body.email(), body.role(), body.active()), actor));
     }
 
+    /** Sets another person's password, which they must change at their next sign-in; their sessions end. */
     @PutMapping("/{id}/password")
     UserView setPassword(@PathVariable UUID id, @Valid @RequestBody NewPassword body,
             @AuthenticationPrincipal Actor actor) {
         return UserView.of(administration.setPassword(id, body.password(), actor));
+    }
+
+    /**
+     * Removes another person's lost second factor (authenticator app, recovery codes, passkeys); their sessions
+     * end, and a person whose role requires one enrols again at the next sign-in.
+     */
+    @DeleteMapping("/{id}/second-factor")
+    ResponseEntity<Void> resetSecondFactor(@PathVariable UUID id, @AuthenticationPrincipal Actor actor) {
+        administration.resetSecondFactor(id, actor);
+        return ResponseEntity.noContent().build();
     }
 }

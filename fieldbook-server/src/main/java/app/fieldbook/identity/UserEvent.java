@@ -1,5 +1,6 @@
 package app.fieldbook.identity;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,8 +40,12 @@ public sealed interface UserEvent {
             implements UserEvent {
     }
 
-    /** An account got a new password; its sessions and tokens were revoked with it. */
-    record PasswordChanged(Actor actor, UUID userId) implements UserEvent {
+    /**
+     * An account got a new password: set by an administrator ({@code changeRequired}: its person must change it
+     * before anything else; every session and token was revoked), or changed by its person, giving the current
+     * one (every other session and token was revoked). {@code sessionsEnded}: how many were revoked.
+     */
+    record PasswordChanged(Actor actor, UUID userId, boolean changeRequired, int sessionsEnded) implements UserEvent {
 
         @Override
         public Map<String, Object> before() {
@@ -49,7 +54,43 @@ public sealed interface UserEvent {
 
         @Override
         public Map<String, Object> after() {
-            return Map.of("password", "(changed)");
+            return Map.of("password", "(changed)", "changeRequired", changeRequired, "sessionsEnded", sessionsEnded);
+        }
+    }
+
+    /**
+     * A person ended sessions or tokens of their own from another one: {@code sessionIds} the ones ended (one they
+     * chose, or every other one).
+     */
+    record SessionsEnded(Actor actor, UUID userId, List<UUID> sessionIds) implements UserEvent {
+
+        @Override
+        public Map<String, Object> before() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> after() {
+            return Map.of("sessionsEnded", sessionIds.size(),
+                    "sessions", String.join(",", sessionIds.stream().map(UUID::toString).toList()));
+        }
+    }
+
+    /**
+     * An administrator removed another person's second factor (their authenticator app with its recovery codes,
+     * and their passkeys), because it was lost; every session and token of theirs was revoked with it.
+     */
+    record SecondFactorReset(Actor actor, UUID userId, boolean authenticatorApp, int passkeys, int sessionsEnded)
+            implements UserEvent {
+
+        @Override
+        public Map<String, Object> before() {
+            return Map.of("authenticatorApp", authenticatorApp, "passkeys", passkeys);
+        }
+
+        @Override
+        public Map<String, Object> after() {
+            return Map.of("authenticatorApp", false, "passkeys", 0, "sessionsEnded", sessionsEnded);
         }
     }
 

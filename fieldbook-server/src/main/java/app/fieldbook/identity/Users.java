@@ -21,6 +21,7 @@ class Users {
             Role.valueOf(rs.getString("role")),
             rs.getString("password_hash"),
             rs.getBoolean("active"),
+            rs.getBoolean("password_change_required"),
             rs.getLong("version"),
             rs.getObject("created_at", OffsetDateTime.class),
             rs.getObject("updated_at", OffsetDateTime.class));
@@ -68,12 +69,15 @@ class Users {
 
     void insert(User user) {
         jdbc.sql("""
-                INSERT INTO users (id, login, name, email, role, password_hash, active, version, created_at, updated_at)
-                VALUES (:id, :login, :name, :email, :role, :passwordHash, :active, :version, :createdAt, :updatedAt)
+                INSERT INTO users (id, login, name, email, role, password_hash, active, password_change_required,
+                                   version, created_at, updated_at)
+                VALUES (:id, :login, :name, :email, :role, :passwordHash, :active, :passwordChangeRequired,
+                        :version, :createdAt, :updatedAt)
                 """)
                 .param("id", user.id()).param("login", user.login()).param("name", user.name())
                 .param("email", user.email()).param("role", user.role().name())
                 .param("passwordHash", user.passwordHash()).param("active", user.active())
+                .param("passwordChangeRequired", user.passwordChangeRequired())
                 .param("version", user.version()).param("createdAt", user.createdAt())
                 .param("updatedAt", user.updatedAt())
                 .update();
@@ -83,12 +87,14 @@ class Users {
     boolean update(User user, long expectedVersion) {
         return jdbc.sql("""
                 UPDATE users SET name = :name, email = :email, role = :role, password_hash = :passwordHash,
-                       active = :active, version = :version, updated_at = :updatedAt
+                       active = :active, password_change_required = :passwordChangeRequired, version = :version,
+                       updated_at = :updatedAt
                  WHERE id = :id AND version = :expectedVersion
                 """)
                 .param("id", user.id()).param("name", user.name()).param("email", user.email())
                 .param("role", user.role().name()).param("passwordHash", user.passwordHash())
-                .param("active", user.active()).param("version", user.version())
+                .param("active", user.active()).param("passwordChangeRequired", user.passwordChangeRequired())
+                .param("version", user.version())
                 .param("updatedAt", user.updatedAt()).param("expectedVersion", expectedVersion)
                 .update() == 1;
     }

@@ -56,6 +56,7 @@ class FbUser extends OnlineScreen {
     assignments: { state: true },
     sites: { state: true },
     portfolios: { state: true },
+    confirmingReset: { state: true },
   };
 
   connectedCallback() {
@@ -125,6 +126,16 @@ class FbUser extends OnlineScreen {
     }
   }
 
+  /** Removes the person's lost second factor, once the administrator confirmed it (a second button). */
+  async resetSecondFactor() {
+    this.confirmingReset = false;
+    const done = await this.attempt(() => request('DELETE', `/api/v1/users/${this.user.id}/second-factor`),
+      t('users.secondFactorReset', { name: this.user.name }));
+    if (done) {
+      this.user = { ...this.user, secondFactor: false };
+    }
+  }
+
   async saveAssignments(event) {
     event.preventDefault();
     const worker = this.user.role === 'WORKER';
@@ -177,8 +188,24 @@ class FbUser extends OnlineScreen {
           <label for="new-password">${t('users.password')}</label>
           <input id="new-password" name="password" type="password" required minlength="12" autocomplete="new-password">
           <p class="muted">${t('users.passwordRule')} ${t('users.passwordEnds')}</p>
+          ${user.passwordChangeRequired ? html`<p data-testid="password-change-pending">${t('users.passwordPending')}</p>` : ''}
           <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('users.setPassword')}</button></div>
-        </form>`}`;
+        </form>
+        <section class="section" aria-labelledby="second-factor-heading" data-testid="second-factor">
+          <h2 id="second-factor-heading">${t('users.secondFactor')}</h2>
+          <p>${user.secondFactor ? t('users.hasSecondFactor') : t('users.noSecondFactor')}</p>
+          ${user.secondFactor ? html`
+            <p class="muted">${t('users.resetLead')}</p>
+            ${this.confirmingReset ? html`
+              <p role="alert">${t('users.resetConfirm', { name: user.name })}</p>
+              <div class="actions">
+                <button type="button" class="danger" data-testid="confirm-reset" ?disabled=${this.busy}
+                  @click=${() => this.resetSecondFactor()}>${t('users.resetYes')}</button>
+                <button type="button" @click=${() => { this.confirmingReset = false; }}>${t('users.resetNo')}</button>
+              </div>` : html`
+              <div class="actions"><button type="button" class="danger" data-testid="reset-second-factor" ?disabled=${this.busy}
+                @click=${() => { this.confirmingReset = true; }}>${t('users.reset')}</button></div>`}` : ''}
+        </section>`}`;
   }
 
   assignmentForm(user) {

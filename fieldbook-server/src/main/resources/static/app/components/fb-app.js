@@ -17,6 +17,7 @@ import './fb-admin.js';
 import './fb-audit.js';
 import './fb-site-photos.js';
 import './fb-security.js';
+import './fb-password.js';
 
 /**
  * The app shell: the status banner (online or offline, changes waiting, last sync), the navigation, and
@@ -67,9 +68,10 @@ class FbApp extends LitElement {
       this.conflicts = (await store.openConflicts()).length;
       this.lost = await store.meta('lostOnDevice');
       const account = await store.account();
-      if (account?.id !== this.account?.id || account?.enrolmentRequired !== this.account?.enrolmentRequired) {
+      if (account?.id !== this.account?.id || account?.enrolmentRequired !== this.account?.enrolmentRequired
+        || account?.passwordChangeRequired !== this.account?.passwordChangeRequired) {
         this.account = account;
-        if (account?.enrolmentRequired) {
+        if (account?.enrolmentRequired && !account?.passwordChangeRequired) {
           location.hash = '#/security';
         }
       }
@@ -181,6 +183,17 @@ class FbApp extends LitElement {
     }
     if (!this.account) {
       return html`<main id="main"><fb-sign-in></fb-sign-in></main>`;
+    }
+    if (this.account.passwordChangeRequired) {
+      // An administrator chose the password: until the person chose their own the server answers nothing else.
+      return html`
+        <header class="top">
+          <span class="brand"><img src="/app/icons/icon-192.png" alt="" width="32" height="32">${t('app.name')}</span>
+          <nav aria-label=${t('nav.main')}>
+            <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
+          </nav>
+        </header>
+        <main id="main" tabindex="-1"><fb-password forced .account=${this.account}></fb-password></main>`;
     }
     if (this.account.enrolmentRequired) {
       // Until a second factor is enrolled the server answers nothing else: no navigation, no sync.

@@ -5,9 +5,12 @@ import * as store from '../store.js';
 import { OnlineScreen } from './online-screen.js';
 import { focusHeading } from './screen.js';
 import './fb-passkeys.js';
+import './fb-password.js';
+import './fb-sessions.js';
 
 /**
- * The signed-in person's own second factor: setting up an authenticator app (its key and link, then the
+ * The signed-in person's own account: their password ({@code <fb-password>}), their open sessions and tokens
+ * ({@code <fb-sessions>}), and their second factor: setting up an authenticator app (its key and link, then the
  * first code), the recovery codes (shown once, to copy or download), new recovery codes, and removing the
  * app; and the person's passkeys ({@code <fb-passkeys>}). A person whose role requires a second factor and
  * who has none is brought here and nowhere else (a passkey does not stand in for the app there: ADR 0016).
@@ -52,7 +55,9 @@ class FbSecurity extends OnlineScreen {
             <button type="button" class="primary" data-testid="start-totp" ?disabled=${this.busy}
               @click=${this.start}>${t('security.start')}</button>`}
         </section>
-        <fb-passkeys></fb-passkeys>`}`;
+        <fb-passkeys></fb-passkeys>`}
+      <fb-password .account=${this.account}></fb-password>
+      <fb-sessions></fb-sessions>`;
   }
 
   confirming() {

@@ -127,11 +127,12 @@ class FbSignIn extends Screen {
       await store.signedIn({
         id: person.id, login: person.login, name: person.name, role: person.role,
         enrolmentRequired: session.secondFactorEnrolmentRequired === true,
+        passwordChangeRequired: session.passwordChangeRequired === true,
       });
       if (session.recoveryCodesLeft !== null && session.recoveryCodesLeft !== undefined) {
         await store.setMeta('recoveryCodesLeft', session.recoveryCodesLeft);
       }
-      location.hash = session.secondFactorEnrolmentRequired ? '#/security' : '#/';
+      location.hash = session.secondFactorEnrolmentRequired && !session.passwordChangeRequired ? '#/security' : '#/';
       location.reload();
     } catch (failure) {
       const type = failure instanceof Refused ? (failure.problem.type || '') : '';
@@ -173,7 +174,10 @@ class FbSignIn extends Screen {
         }
         await store.clear();
       }
-      await store.signedIn({ id: person.id, login: person.login, name: person.name, role: person.role });
+      await store.signedIn({
+        id: person.id, login: person.login, name: person.name, role: person.role,
+        passwordChangeRequired: session.passwordChangeRequired === true,
+      });
       location.hash = '#/';
       location.reload();
     } catch (failure) {

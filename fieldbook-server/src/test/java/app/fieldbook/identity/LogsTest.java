@@ -82,6 +82,10 @@ class LogsTest {
                 "password", Fixtures.PASSWORD, "recoveryCode", recoveryCode));
         secrets.add(expect(token, 201).body().path("token").asString());
 
+        String ownPassword = "amber-quarry-whistle-" + worker.id().substring(0, 8);
+        expect(worker.api().put("/api/v1/auth/password", Map.of("currentPassword", Fixtures.PASSWORD,
+                "newPassword", ownPassword)), 200);
+        secrets.add(ownPassword);
         String newPassword = "violet-harbour-lantern-" + worker.id().substring(0, 8);
         Api administrator = world.admin();
         expect(administrator.put("/api/v1/users/" + worker.id() + "/password", Map.of("password", newPassword)), 200);

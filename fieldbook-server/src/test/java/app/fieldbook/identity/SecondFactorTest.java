@@ -81,11 +81,15 @@ class SecondFactorTest {
     private Api enrolledAdministrator() throws Exception {
         String login = "admin-" + UUID.randomUUID();
         administration.create(new UserAdministration.NewAccount(null, login, "Second-factor administrator",
-                login + "@test.fieldbook.app", Role.ADMINISTRATOR, Fixtures.PASSWORD),
+                login + "@test.fieldbook.app", Role.ADMINISTRATOR, Fixtures.FIRST_PASSWORD),
                 directory.findByLogin("test-admin").orElseThrow());
         Browser browser = new Browser();
-        JsonNode opened = browser.json(browser.signIn(login, Fixtures.PASSWORD));
+        JsonNode opened = browser.json(browser.signIn(login, Fixtures.FIRST_PASSWORD));
         assertThat(opened.path("secondFactorEnrolmentRequired").asBoolean()).isTrue();
+        assertThat(opened.path("passwordChangeRequired").asBoolean()).isTrue();
+        assertThat(browser.send("PUT", "/api/v1/auth/password", JSON.writeValueAsString(Map.of(
+                "currentPassword", Fixtures.FIRST_PASSWORD, "newPassword", Fixtures.PASSWORD))).statusCode())
+                .isEqualTo(200);
         Enrolled enrolled = enrol(browser);
         Api.Answer token = Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", login,
                 "password", Fixtures.PASSWORD, "recoveryCode", enrolled.recoveryCodes().getFirst()));
@@ -265,6 +269,33 @@ class SecondFactorTest {
         assertThat(browser.send("GET", "/api/v1/sites", null).statusCode()).as("the same session, enrolled")
                 .isEqualTo(200);
         expect(token(manager, Map.of("code", app.nextCode())), 201);
+    }
+
+    @Test
+    void anAdministratorResetsALostSecondFactorAndTheManagerMustEnrolAgain() throws Exception {
+        Person manager = world.account("MANAGER");
+        Browser phone = new Browser();
+        phone.signInOrFail(manager.login());
+        AuthenticatorApp app = enrol(phone).app();
+        Api laptop = world.anonymous().withToken(expect(token(manager, Map.of("code", app.nextCode())), 201)
+                .body().path("token").asString());
+        assertThat(laptop.get("/api/v1/sites").status()).isEqualTo(200);
+
+        expect(administrator.delete("/api/v1/users/" + manager.id() + "/second-factor"), 204);
+
+        assertThat(laptop.get("/api/v1/auth/me").status()).as("every token ended").isEqualTo(401);
+        assertThat(phone.send("GET", "/api/v1/auth/me", null).statusCode()).as("every session ended").isEqualTo(401);
+        assertThat(world.anonymous().post("/api/v1/auth/tokens", Map.of("login", manager.login(),
+                "password", Fixtures.PASSWORD, "code", app.nextCode())).problemType()).isEqualTo(ENROLMENT_REQUIRED);
+        Browser again = new Browser();
+        HttpResponse<String> opened = again.signIn(manager.login(), Fixtures.PASSWORD);
+        assertThat(opened.statusCode()).as("the password alone, no code asked").isEqualTo(200);
+        assertThat(again.json(opened).path("secondFactorEnrolmentRequired").asBoolean()).isTrue();
+        assertThat(again.json(again.send("GET", "/api/v1/sites", null)).path("type").asString())
+                .isEqualTo(ENROLMENT_REQUIRED);
+        assertThat(actions(manager)).contains("USER_SECOND_FACTOR_RESET");
+        enrol(again);
+        assertThat(again.send("GET", "/api/v1/sites", null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Api;
+import app.fieldbook.Fixtures;
 import app.fieldbook.Images;
 import app.fieldbook.TestDatabase;
 import com.microsoft.playwright.BrowserContext;
@@ -238,8 +239,11 @@ class XssCorpusTest {
 
     /** One of the people who sign in to the app, named with payload {@code i}. */
     private String actor(Api admin, String login, int i, String role) {
-        String id = expect(admin.post("/api/v1/users", person(login, PAYLOADS.get(i), login + "@test.fieldbook.app",
-                role)), 201).id();
+        Map<String, Object> person = new LinkedHashMap<>(person(login, PAYLOADS.get(i), login + "@test.fieldbook.app",
+                role));
+        person.put("password", Fixtures.FIRST_PASSWORD);
+        String id = expect(admin.post("/api/v1/users", person), 201).id();
+        Fixtures.changeFirstPassword(Api.anonymous(port), login, Fixtures.FIRST_PASSWORD, PASSWORD);
         corpus.actors.put(login, PAYLOADS.get(i));
         return id;
     }
