@@ -107,7 +107,7 @@ SAMPLES = {"page": 0, "size": 10, "limit": 100, "protocolVersion": 1, "lifetimeD
            "longitude": 13.4, "temperatureCelsius": 12, "Upload-Offset": 0, "Content-Length": 0,
            "code": "SWEEP-1", "login": "sweep.user", "email": "sweep@example.com", "timezone": "Europe/Berlin",
            "password": "quiet-harbour-lantern-42", "clientVersion": "0.1.0", "appVersion": "0.1.0",
-           "sha256": "5" * 64, "cursor": "", "entityType": "DailyReport"}
+           "sha256": "5" * 64, "cursor": "", "entityType": "DailyReport", "month": "2026-09"}
 
 
 def sample(name, schema, path, ids, schemas, depth=0):

@@ -219,6 +219,12 @@ class AuthorizationMatrixTest {
             row("GET", "/api/v1/audit/verification", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.get(c.path())),
 
+            // insights: the month-end of a site, for managers (their portfolios) and executives
+            row("GET", "/api/v1/insights/month-end", "401 403 403 200 404 200 403 401 401 401",
+                    c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
+            row("GET", "/api/v1/insights/month-end.csv", "401 403 403 200 404 200 403 401 401 401",
+                    c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
+
             // offline sync
             row("POST", "/api/v1/sync/push", "401 200 200 200 200 200 403 401 401 401",
                     c -> c.post(c.path(), c.world.device.push(List.of()))),

@@ -43,8 +43,8 @@ class ModularityTest {
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersPublicTypes() {
         assertThat(MODULES.stream().map(module -> module.getIdentifier().toString()))
-                .containsExactlyInAnyOrder("identity", "sites", "reports", "attachments", "audit", "sync", "demo",
-                        "webapp", "protocol");
+                .containsExactlyInAnyOrder("identity", "sites", "reports", "attachments", "audit", "sync", "insights",
+                        "demo", "webapp", "protocol");
         MODULES.verify();
     }
 

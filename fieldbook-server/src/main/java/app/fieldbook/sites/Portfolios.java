@@ -9,9 +9,12 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The portfolios and their sites, in tables {@code portfolios} and {@code portfolio_sites}. */
+/**
+ * The portfolios and their sites, in tables {@code portfolios} and {@code portfolio_sites}. Other modules may
+ * ask whether a person may see a portfolio; the rest is this module's.
+ */
 @Repository
-class Portfolios {
+public class Portfolios {
 
     private record Row(UUID id, String name, long version, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
     }
@@ -31,11 +34,7 @@ class Portfolios {
 
     /** Executives and administrators see every portfolio, managers their own, field workers none. */
     List<Portfolio> listVisible(Actor actor) {
-        String where = switch (actor.role()) {
-            case EXECUTIVE, ADMINISTRATOR -> "1 = 1";
-            case MANAGER -> "p.id IN (SELECT portfolio_id FROM portfolio_assignments WHERE user_id = :userId)";
-            case WORKER -> "1 = 0";
-        };
+        String where = visibleTo(actor);
         var query = jdbc.sql("""
                 SELECT * FROM portfolios p
                  WHERE %s
@@ -44,6 +43,27 @@ class Portfolios {
             query = query.param("userId", actor.id());
         }
         return query.query(this::row).list().stream().map(this::withSites).toList();
+    }
+
+    /**
+     * Whether the person may see the portfolio: executives and administrators every one, a manager those
+     * they are assigned to, a field worker none. False also when there is no such portfolio.
+     */
+    public boolean isVisible(UUID id, Actor actor) {
+        String where = visibleTo(actor);
+        var query = jdbc.sql("""
+                SELECT COUNT(*) FROM portfolios p
+                 WHERE p.id = :id AND %s""".formatted(where))
+                .param("id", id);
+        if (actor.role() == Role.MANAGER) {
+            query = query.param("userId", actor.id());
+        }
+        return query.query(Long.class).single() > 0;
+    }
+
+    /** Whether a portfolio with this id exists at all; for telling "not visible" from "no such portfolio" in audit. */
+    public boolean exists(UUID id) {
+        return !existingIds(List.of(id)).isEmpty();
     }
 
     List<UUID> existingIds(List<UUID> ids) {
@@ -88,6 +108,15 @@ class Portfolios {
                     INSERT INTO portfolio_sites (portfolio_id, site_id) VALUES (:portfolioId, :siteId)""")
                     .param("portfolioId", portfolio.id()).param("siteId", siteId).update();
         }
+    }
+
+    /** The condition on {@code p.id} of the portfolios the person may see; binds {@code :userId} for a manager. */
+    private static String visibleTo(Actor actor) {
+        return switch (actor.role()) {
+            case EXECUTIVE, ADMINISTRATOR -> "1 = 1";
+            case MANAGER -> "p.id IN (SELECT portfolio_id FROM portfolio_assignments WHERE user_id = :userId)";
+            case WORKER -> "1 = 0";
+        };
     }
 
     private Row row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

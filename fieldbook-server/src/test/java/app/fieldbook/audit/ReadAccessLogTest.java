@@ -212,6 +212,28 @@ class ReadAccessLogTest {
     }
 
     @Test
+    void aMonthEndAndItsCsvLogTheReportsWhoseWordsTheyGive() {
+        LocalDate day = day();
+        String told = draft(worker, site, day);
+        expect(worker.api().post("/api/v1/reports/" + told + "/submit"), 200);
+        Map<String, Object> quietBody = Fixtures.report(site, day());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> quietContent = (Map<String, Object>) quietBody.get("content");
+        quietContent.put("delays", null);
+        quietContent.put("safetyIncidents", null);
+        String quiet = expect(worker.api().post("/api/v1/reports", quietBody), 201).id();
+        expect(worker.api().post("/api/v1/reports/" + quiet + "/submit"), 200);
+        String month = "month=" + java.time.YearMonth.from(day) + "&siteId=" + site;
+
+        expect(manager.api().get("/api/v1/insights/month-end?" + month), 200);
+        expect(manager.api().get("/api/v1/insights/month-end.csv?" + month), 200);
+
+        assertThat(readsOf(told)).extracting(r -> r.path("action").asString() + " " + r.path("actorLogin").asString())
+                .containsExactlyInAnyOrder("LISTED " + manager.login(), "EXPORTED " + manager.login());
+        assertThat(readsOf(quiet)).as("the figures are sums; only what a report says is a read of it").isEmpty();
+    }
+
+    @Test
     void readsAreSealedAndChainedAndTheirIndexIsVerified() {
         String report = draft(worker, site, day());
         expect(manager.api().get("/api/v1/reports/" + report), 200);

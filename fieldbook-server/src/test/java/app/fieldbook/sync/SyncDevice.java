@@ -13,8 +13,11 @@ import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
-/** A device speaking the sync protocol: its own id, its cursor, operations it builds. */
-final class SyncDevice {
+/**
+ * A device speaking the sync protocol: its own id, its cursor, operations it builds. Public for the tests of
+ * other modules that push as a device would (the month-end against a workload of pushes, say).
+ */
+public final class SyncDevice {
 
     /** What a device holds after pulling, and the size of the largest page it got (records in it). */
     record Pulled(List<String> reports, List<String> photos, List<String> conflicts, List<String> sites,
@@ -22,7 +25,7 @@ final class SyncDevice {
     }
 
     /** A field change as devices send it: the value the device started from, and its new value. */
-    static Map<String, Object> edit(Object base, Object value) {
+    public static Map<String, Object> edit(Object base, Object value) {
         Map<String, Object> edit = new HashMap<>();
         edit.put("base", base);
         edit.put("value", value);
@@ -38,7 +41,7 @@ final class SyncDevice {
             "pendingPhotos", 1, "appVersion", "0.1.0");
 
     /** A device of the person {@code api} signs in as, filing reports on {@code site} unless told otherwise. */
-    SyncDevice(Api api, String site) {
+    public SyncDevice(Api api, String site) {
         this.api = api;
         this.site = site;
     }
@@ -61,7 +64,7 @@ final class SyncDevice {
         return createAt(site, reportId, date, work);
     }
 
-    Map<String, Object> createAt(String siteId, UUID reportId, LocalDate date, String work) {
+    public Map<String, Object> createAt(String siteId, UUID reportId, LocalDate date, String work) {
         Map<String, Object> changes = new LinkedHashMap<>();
         changes.put("siteId", edit(null, siteId));
         changes.put("date", edit(null, date.toString()));
@@ -70,15 +73,15 @@ final class SyncDevice {
         return operation(reportId.toString(), "CREATE", 0, changes);
     }
 
-    Map<String, Object> update(String reportId, long base, Map<String, Object> changes) {
+    public Map<String, Object> update(String reportId, long base, Map<String, Object> changes) {
         return operation(reportId, "UPDATE", base, changes);
     }
 
-    Map<String, Object> delete(String reportId, long base) {
+    public Map<String, Object> delete(String reportId, long base) {
         return operation(reportId, "DELETE", base, Map.of());
     }
 
-    Map<String, Object> operation(String entityId, String kind, long base, Map<String, Object> changes) {
+    public Map<String, Object> operation(String entityId, String kind, long base, Map<String, Object> changes) {
         Map<String, Object> operation = new LinkedHashMap<>();
         operation.put("operationId", UUID.randomUUID().toString());
         operation.put("entity", "DailyReport");
@@ -146,7 +149,7 @@ final class SyncDevice {
                 pages + 1);
     }
 
-    JsonNode push(Map<String, Object> operation) {
+    public JsonNode push(Map<String, Object> operation) {
         JsonNode results = expect(api.post("/api/v1/sync/push", request(List.of(operation))), 200).body()
                 .path("results");
         assertThat(results.size()).isOne();

@@ -1,0 +1,114 @@
+package app.fieldbook.insights;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.RecordsRead;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The month-end, as JSON and as CSV: for managers (their portfolios' sites) and executives (every site). Not
+ * for field workers, who close no month, nor for administrators, who read no report data (ADR 0004; the
+ * month-end lists what reports say of delays and incidents). See ADR 0021.
+ */
+@RestController
+@RequestMapping("/api/v1/insights")
+@PreAuthorize("hasAnyRole('MANAGER', 'EXECUTIVE')")
+class MonthEndController {
+
+    record FieldProblem(String field, String message) {
+    }
+
+    private static final MediaType CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
+
+    private final MonthEndReporting reporting;
+    private final ApplicationEventPublisher events;
+
+    MonthEndController(MonthEndReporting reporting, ApplicationEventPublisher events) {
+        this.reporting = reporting;
+        this.events = events;
+    }
+
+    @GetMapping("/month-end")
+    MonthEnd monthEnd(@AuthenticationPrincipal Actor actor, @RequestParam YearMonth month,
+            @RequestParam(required = false) UUID siteId, @RequestParam(required = false) UUID portfolioId) {
+        MonthEnd monthEnd = reporting.monthEnd(checked(month), coverage(siteId, portfolioId), actor);
+        List<RecordsRead.Item> given = given(monthEnd);
+        if (!given.isEmpty()) {
+            events.publishEvent(new RecordsRead(actor, RecordsRead.Access.LISTED, "DailyReport", given));
+        }
+        return monthEnd;
+    }
+
+    @GetMapping("/month-end.csv")
+    ResponseEntity<byte[]> csv(@AuthenticationPrincipal Actor actor, @RequestParam YearMonth month,
+            @RequestParam(required = false) UUID siteId, @RequestParam(required = false) UUID portfolioId) {
+        MonthEnd monthEnd = reporting.monthEnd(checked(month), coverage(siteId, portfolioId), actor);
+        byte[] csv = MonthEndCsv.of(monthEnd).getBytes(StandardCharsets.UTF_8);
+        List<RecordsRead.Item> given = given(monthEnd);
+        if (!given.isEmpty()) {
+            events.publishEvent(RecordsRead.exported(actor, "DailyReport", given));
+        }
+        return ResponseEntity.ok()
+                .contentType(CSV)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(fileName(monthEnd)).build().toString())
+                .body(csv);
+    }
+
+    /**
+     * {@code fieldbook-month-end-2026-11.csv}, with the site's code for one site; only letters, digits and
+     * {@code -} (a site's code is checked to be such, and anything else would be replaced).
+     */
+    static String fileName(MonthEnd monthEnd) {
+        String site = monthEnd.siteId() == null || monthEnd.sites().isEmpty() ? ""
+                : "-" + monthEnd.sites().getFirst().code();
+        return ("fieldbook-month-end-" + monthEnd.month() + site).replaceAll("[^A-Za-z0-9-]", "-") + ".csv";
+    }
+
+    private static YearMonth checked(YearMonth month) {
+        if (month.getYear() < 1900 || month.getYear() > 9999) {
+            throw invalid("month", "must be a month of the years 1900 to 9999, such as 2026-11");
+        }
+        return month;
+    }
+
+    private static Coverage coverage(UUID siteId, UUID portfolioId) {
+        if (siteId != null && portfolioId != null) {
+            throw invalid("portfolioId", "give a site or a portfolio, not both");
+        }
+        return new Coverage(siteId, portfolioId);
+    }
+
+    private static RejectedRequest invalid(String field, String message) {
+        return new RejectedRequest(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "The request has invalid parameters.", Map.of("errors", List.of(new FieldProblem(field, message))));
+    }
+
+    /**
+     * The reports whose words the month-end gives (those of its delays and incidents; the figures are sums), for
+     * the read-access log.
+     */
+    private static List<RecordsRead.Item> given(MonthEnd monthEnd) {
+        return Stream.concat(monthEnd.delays().stream(), monthEnd.safetyIncidents().stream())
+                .map(occurrence -> new RecordsRead.Item(occurrence.reportId(), occurrence.siteId()))
+                .distinct()
+                .toList();
+    }
+}

@@ -1,0 +1,166 @@
+package app.fieldbook.insights;
+
+import app.fieldbook.RejectedRequest;
+import app.fieldbook.identity.AccessDenied;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.insights.MonthEnd.Compared;
+import app.fieldbook.insights.MonthEnd.CrewTotal;
+import app.fieldbook.insights.MonthEnd.Occurrence;
+import app.fieldbook.insights.MonthEnd.SiteMonth;
+import app.fieldbook.insights.MonthEnd.Totals;
+import app.fieldbook.insights.ReportFigures.CoveredSite;
+import app.fieldbook.insights.ReportFigures.CrewSum;
+import app.fieldbook.insights.ReportFigures.DayCount;
+import app.fieldbook.insights.ReportFigures.PhotoCount;
+import app.fieldbook.insights.ReportFigures.Remarked;
+import app.fieldbook.sites.Portfolios;
+import app.fieldbook.sites.Sites;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Closing a month: the month-end of the sites a person asks for, within the sites they may see. All its
+ * queries read one snapshot of the database (repeatable read), so that its figures agree with each other
+ * while reports change meanwhile. A site or portfolio outside the person's scope answers 404, as one that does
+ * not exist, and the refusal is recorded.
+ */
+@Service
+class MonthEndReporting {
+
+    private final ReportFigures figures;
+    private final Sites sites;
+    private final Portfolios portfolios;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final TransactionTemplate snapshot;
+
+    MonthEndReporting(ReportFigures figures, Sites sites, Portfolios portfolios, ApplicationEventPublisher events,
+            Clock clock, PlatformTransactionManager transactions) {
+        this.figures = figures;
+        this.sites = sites;
+        this.portfolios = portfolios;
+        this.events = events;
+        this.clock = clock;
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
+    }
+
+    /**
+     * The month-end of {@code month} for the sites {@code coverage} names that the person may see.
+     *
+     * @throws RejectedRequest 404 {@code not-found} for a site or portfolio the person may not see (or that
+     *     does not exist)
+     */
+    MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
+        requireVisible(coverage, actor);
+        return snapshot.execute(status -> {
+            List<CoveredSite> covered = figures.sites(coverage, actor);
+            Map<UUID, List<DayCount>> days = figures.days(coverage, month, actor).stream()
+                    .collect(Collectors.groupingBy(DayCount::siteId));
+            Map<UUID, PhotoCount> photos = figures.photos(coverage, month, actor).stream()
+                    .collect(Collectors.toMap(PhotoCount::siteId, Function.identity()));
+            List<CrewSum> crew = figures.crew(coverage, month, actor);
+            List<Remarked> remarked = figures.remarked(coverage, month, actor);
+            return monthEnd(month, coverage, covered, days, photos, crew, remarked);
+        });
+    }
+
+    private void requireVisible(Coverage coverage, Actor actor) {
+        UUID site = coverage.siteId();
+        if (site != null && sites.findVisible(site, actor).isEmpty()) {
+            if (sites.exists(site)) {
+                events.publishEvent(new AccessDenied(actor, "Site", site.toString(), site,
+                        "month-end of a site outside the caller's sites"));
+            }
+            throw RejectedRequest.notFound("Site", site);
+        }
+        UUID portfolio = coverage.portfolioId();
+        if (portfolio != null && !portfolios.isVisible(portfolio, actor)) {
+            if (portfolios.exists(portfolio)) {
+                events.publishEvent(new AccessDenied(actor, "Portfolio", portfolio.toString(), null,
+                        "month-end of a portfolio not the caller's"));
+            }
+            throw RejectedRequest.notFound("Portfolio", portfolio);
+        }
+    }
+
+    private MonthEnd monthEnd(YearMonth month, Coverage coverage, List<CoveredSite> covered,
+            Map<UUID, List<DayCount>> days, Map<UUID, PhotoCount> photos, List<CrewSum> crew,
+            List<Remarked> remarked) {
+        YearMonth previous = month.minusMonths(1);
+        List<SiteMonth> siteMonths = new ArrayList<>();
+        List<SiteDays> before = new ArrayList<>();
+        for (CoveredSite site : covered) {
+            List<DayCount> ofSite = days.getOrDefault(site.id(), List.of());
+            LocalDate today = SiteDays.todayAt(site.timezone(), clock);
+            SiteDays now = new SiteDays(month, ofSite, today);
+            before.add(new SiteDays(previous, ofSite, today));
+            PhotoCount photo = photos.get(site.id());
+            siteMonths.add(new SiteMonth(site.id(), site.code(), site.name(), site.timezone(), now.daysElapsed(),
+                    now.daysReported(), now.daysMissing(), now.reports(), now.filed(), now.delays(),
+                    now.safetyIncidents(), photo == null ? 0 : photo.photos()));
+        }
+        long previousPhotos = photos.values().stream().mapToLong(PhotoCount::previousPhotos).sum();
+        Totals totals = new Totals(
+                compared(siteMonths, SiteMonth::filed, before, SiteDays::filed),
+                compared(siteMonths, SiteMonth::daysReported, before, SiteDays::daysReported),
+                compared(siteMonths, SiteMonth::daysMissing, before, SiteDays::daysMissing),
+                Compared.of(sum(crew, CrewSum::hours), sum(crew, CrewSum::previousHours)),
+                Compared.of(crew.stream().mapToLong(CrewSum::headcount).sum(),
+                        crew.stream().mapToLong(CrewSum::previousHeadcount).sum()),
+                compared(siteMonths, SiteMonth::delays, before, SiteDays::delays),
+                compared(siteMonths, SiteMonth::safetyIncidents, before, SiteDays::safetyIncidents),
+                Compared.of(siteMonths.stream().mapToLong(SiteMonth::photos).sum(), previousPhotos));
+        return new MonthEnd(month.toString(), previous.toString(), coverage.siteId(), coverage.portfolioId(),
+                ReportFigures.FILED, siteMonths, totals, byName(crew, CrewSum::trade), byName(crew, CrewSum::company),
+                occurrences(remarked, Remarked::delays), occurrences(remarked, Remarked::safetyIncidents));
+    }
+
+    private static Compared compared(List<SiteMonth> now, ToLongFunction<SiteMonth> value,
+            List<SiteDays> before, ToLongFunction<SiteDays> previous) {
+        return Compared.of(now.stream().mapToLong(value).sum(), before.stream().mapToLong(previous).sum());
+    }
+
+    private static BigDecimal sum(List<CrewSum> crew, Function<CrewSum, BigDecimal> amount) {
+        return crew.stream().map(amount).filter(Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** The crew sums added up by trade or by company, by name; a null name (no company) last. */
+    private static List<CrewTotal> byName(List<CrewSum> crew, Function<CrewSum, String> name) {
+        Map<String, List<CrewSum>> grouped = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
+        for (CrewSum sum : crew) {
+            grouped.computeIfAbsent(name.apply(sum), key -> new ArrayList<>()).add(sum);
+        }
+        return grouped.entrySet().stream()
+                .map(group -> new CrewTotal(group.getKey(),
+                        Compared.of(sum(group.getValue(), CrewSum::hours), sum(group.getValue(), CrewSum::previousHours)),
+                        Compared.of(group.getValue().stream().mapToLong(CrewSum::headcount).sum(),
+                                group.getValue().stream().mapToLong(CrewSum::previousHeadcount).sum())))
+                .toList();
+    }
+
+    private static List<Occurrence> occurrences(List<Remarked> remarked, Function<Remarked, String> text) {
+        return remarked.stream().filter(report -> text.apply(report) != null)
+                .map(report -> new Occurrence(report.date(), report.siteId(), report.siteCode(), report.reportId(),
+                        text.apply(report)))
+                .toList();
+    }
+}

@@ -1,0 +1,153 @@
+package app.fieldbook.insights;
+
+import app.fieldbook.identity.Actor;
+import app.fieldbook.protocol.ReportStatus;
+import app.fieldbook.sites.ScopedQuery;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The figures of the daily reports, summed up by the database: each query groups the reports of a month and
+ * the month before it (one pass over both) and answers a row per group, never a row per report (but the
+ * listed delays and incidents, which are the text of reports). Every query is scoped by {@link Coverage},
+ * that is by {@link ScopedQuery}. Reads the tables of the reports ({@code daily_reports}, {@code report_crew}),
+ * of the photos ({@code photos}) and of the sites ({@code sites}, {@code portfolio_sites}); writes none.
+ *
+ * <p>A text tells of a delay or an incident when it holds more than spaces ({@code TRIM(text) <> ''}).
+ */
+@Repository
+class ReportFigures {
+
+    /** A site a month-end covers. */
+    record CoveredSite(UUID id, String code, String name, String timezone) {
+    }
+
+    /**
+     * The reports of one site and day in one status, and how many of them tell of a delay and of a safety
+     * incident.
+     */
+    record DayCount(UUID siteId, LocalDate date, ReportStatus status, long reports, long delays,
+            long safetyIncidents) {
+    }
+
+    /** The crew rows of filed reports of one trade and company (null: none named), in the month and the one before. */
+    record CrewSum(String trade, String company, BigDecimal hours, long headcount, BigDecimal previousHours,
+            long previousHeadcount) {
+    }
+
+    /** The stored photos of one site's filed reports, in the month and the one before. */
+    record PhotoCount(UUID siteId, long photos, long previousPhotos) {
+    }
+
+    /** A filed report of the month that tells of a delay or a safety incident (the text that does not is null). */
+    record Remarked(UUID reportId, UUID siteId, String siteCode, LocalDate date, String delays,
+            String safetyIncidents) {
+    }
+
+    /** The statuses of a filed report, the only ones whose figures count: handed in and not sent back. */
+    static final List<ReportStatus> FILED = List.of(ReportStatus.SUBMITTED, ReportStatus.APPROVED);
+
+    private static final List<String> FILED_NAMES = FILED.stream().map(Enum::name).toList();
+
+    private static final RowMapper<CoveredSite> SITE = (rs, n) -> new CoveredSite(rs.getObject("id", UUID.class),
+            rs.getString("code"), rs.getString("name"), rs.getString("timezone"));
+    private static final RowMapper<DayCount> DAY = (rs, n) -> new DayCount(rs.getObject("site_id", UUID.class),
+            rs.getObject("report_date", LocalDate.class), ReportStatus.valueOf(rs.getString("status")),
+            rs.getLong("reports"), rs.getLong("delays"), rs.getLong("safety_incidents"));
+    private static final RowMapper<CrewSum> CREW = (rs, n) -> new CrewSum(rs.getString("trade"),
+            rs.getString("company"), rs.getBigDecimal("hours"), rs.getLong("headcount"),
+            rs.getBigDecimal("previous_hours"), rs.getLong("previous_headcount"));
+    private static final RowMapper<PhotoCount> PHOTOS = (rs, n) -> new PhotoCount(rs.getObject("site_id", UUID.class),
+            rs.getLong("photos"), rs.getLong("previous_photos"));
+    private static final RowMapper<Remarked> REMARKED = (rs, n) -> new Remarked(rs.getObject("id", UUID.class),
+            rs.getObject("site_id", UUID.class), rs.getString("code"), rs.getObject("report_date", LocalDate.class),
+            rs.getString("delays"), rs.getString("safety_incidents"));
+
+    private final JdbcClient jdbc;
+
+    ReportFigures(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The covered sites the person may see, by code. */
+    List<CoveredSite> sites(Coverage coverage, Actor actor) {
+        return coverage.ofSites(actor)
+                .statement(jdbc, """
+                        SELECT s.id, s.code, s.name, s.timezone FROM sites s""", """
+                         ORDER BY s.code""")
+                .query(SITE).list();
+    }
+
+    /** The reports of each covered site, day and status, in every status, in the month and the one before. */
+    List<DayCount> days(Coverage coverage, YearMonth month, Actor actor) {
+        return inBothMonths(coverage.ofReports(actor), month)
+                .statement(jdbc, """
+                        SELECT r.site_id, r.report_date, r.status, COUNT(*) AS reports,
+                               SUM(CASE WHEN TRIM(r.delays) <> '' THEN 1 ELSE 0 END) AS delays,
+                               SUM(CASE WHEN TRIM(r.safety_incidents) <> '' THEN 1 ELSE 0 END) AS safety_incidents
+                          FROM daily_reports r""", """
+                         GROUP BY r.site_id, r.report_date, r.status""")
+                .query(DAY).list();
+    }
+
+    /** The hours and headcount of the crews of filed reports, by trade and company, in both months. */
+    List<CrewSum> crew(Coverage coverage, YearMonth month, Actor actor) {
+        return inBothMonths(filed(coverage.ofReports(actor)), month)
+                .statement(jdbc, """
+                        SELECT c.trade, c.company,
+                               SUM(CASE WHEN r.report_date >= :monthStart THEN c.hours ELSE 0 END) AS hours,
+                               SUM(CASE WHEN r.report_date >= :monthStart THEN c.headcount ELSE 0 END) AS headcount,
+                               SUM(CASE WHEN r.report_date < :monthStart THEN c.hours ELSE 0 END) AS previous_hours,
+                               SUM(CASE WHEN r.report_date < :monthStart THEN c.headcount ELSE 0 END)
+                                   AS previous_headcount
+                          FROM daily_reports r JOIN report_crew c ON c.report_id = r.id""", """
+                         GROUP BY c.trade, c.company""")
+                .param("monthStart", month.atDay(1))
+                .query(CREW).list();
+    }
+
+    /** The stored photos of filed reports, by site, in both months. */
+    List<PhotoCount> photos(Coverage coverage, YearMonth month, Actor actor) {
+        return inBothMonths(filed(coverage.ofReports(actor)), month)
+                .where("p.state = 'STORED'")
+                .statement(jdbc, """
+                        SELECT r.site_id,
+                               SUM(CASE WHEN r.report_date >= :monthStart THEN 1 ELSE 0 END) AS photos,
+                               SUM(CASE WHEN r.report_date < :monthStart THEN 1 ELSE 0 END) AS previous_photos
+                          FROM daily_reports r JOIN photos p ON p.report_id = r.id""", """
+                         GROUP BY r.site_id""")
+                .param("monthStart", month.atDay(1))
+                .query(PHOTOS).list();
+    }
+
+    /** The filed reports of the month that tell of a delay or a safety incident, by date and site code. */
+    List<Remarked> remarked(Coverage coverage, YearMonth month, Actor actor) {
+        return filed(coverage.ofReports(actor))
+                .where("r.report_date >= :monthStart", month.atDay(1))
+                .where("r.report_date <= :monthEnd", month.atEndOfMonth())
+                .where("(TRIM(r.delays) <> '' OR TRIM(r.safety_incidents) <> '')")
+                .statement(jdbc, """
+                        SELECT r.id, r.site_id, s.code, r.report_date,
+                               CASE WHEN TRIM(r.delays) <> '' THEN r.delays END AS delays,
+                               CASE WHEN TRIM(r.safety_incidents) <> '' THEN r.safety_incidents END AS safety_incidents
+                          FROM daily_reports r JOIN sites s ON s.id = r.site_id""", """
+                         ORDER BY r.report_date, s.code, r.id""")
+                .query(REMARKED).list();
+    }
+
+    private static ScopedQuery filed(ScopedQuery reports) {
+        return reports.where("r.status IN (:filed)", FILED_NAMES);
+    }
+
+    private static ScopedQuery inBothMonths(ScopedQuery reports, YearMonth month) {
+        return reports
+                .where("r.report_date >= :previousStart", month.minusMonths(1).atDay(1))
+                .where("r.report_date <= :monthEnd", month.atEndOfMonth());
+    }
+}
