@@ -7,6 +7,7 @@ import app.fieldbook.Api;
 import app.fieldbook.AuthenticatorApp;
 import app.fieldbook.Fixtures;
 import app.fieldbook.TestDatabase;
+import app.fieldbook.identity.EnrolledAdministrators;
 import com.deque.html.axecore.playwright.AxeBuilder;
 import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
@@ -21,22 +22,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * The second factor in the web app, in Chromium, with the requirement on for managers and executives (the
- * test administrator, who builds the world through the API, is left out of it): a manager without one is
- * taken straight to enrolling an authenticator app, sees the recovery codes once, then signs in with the
- * app's code (computed here from the key the screen showed) or a recovery code. Axe runs on each screen.
+ * The second factor in the web app, in Chromium, with the requirement as it is by default (managers,
+ * executives and administrators; an administrator enrolled once builds the world through the API, see
+ * {@link EnrolledAdministrators}): a manager without one is taken straight to enrolling an authenticator
+ * app, sees the recovery codes once, then signs in with the app's code (computed here from the key the
+ * screen showed) or a recovery code. Axe runs on each screen.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
-@TestPropertySource(properties = "fieldbook.identity.second-factor.required-for=MANAGER,EXECUTIVE")
+// the application context of SecondFactorTest (the same configuration), not one of its own; like the other
+// browser tests, this one runs on H2 only (no tag "database")
+@TestPropertySource(properties = "fieldbook.identity.second-factor.required-for=MANAGER,EXECUTIVE,ADMINISTRATOR")
 class SecondFactorWebAppTest {
 
     private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
@@ -45,14 +51,17 @@ class SecondFactorWebAppTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    ApplicationContext context;
+
     @BeforeAll
     static void startBrowsers() {
-        browsers = new Browsers();
+        browsers = Browsers.shared();
     }
 
     @AfterAll
-    static void closeBrowsers() throws Exception {
-        browsers.close();
+    static void removeProfiles() throws Exception {
+        browsers.removeProfiles();
     }
 
     @AfterEach
@@ -66,7 +75,7 @@ class SecondFactorWebAppTest {
 
     @Test
     void aManagerIsTakenToEnrolmentThenSignsInWithTheAppsCodeOrARecoveryCode() throws Exception {
-        Fixtures world = new Fixtures(port);
+        Fixtures world = new Fixtures(port, EnrolledAdministrators.of(context, port));
         String site = world.site();
         Fixtures.Person manager = world.account("MANAGER");
         Api.Answer assigned = world.admin().put("/api/v1/users/" + manager.id() + "/portfolios",
