@@ -54,8 +54,11 @@ class SecondFactors {
     record Status(boolean totp, int recoveryCodesLeft, boolean required) {
     }
 
-    /** A started enrolment: the key, in base32 for typing, and the {@code otpauth://} address an app reads. */
-    record TotpEnrolment(String key, String uri) {
+    /**
+     * A started enrolment: the key, in base32 for typing, the {@code otpauth://} address an app reads, and that
+     * address as a QR code for the app's camera ({@link QrCode}: an SVG image as a {@code data:} address).
+     */
+    record TotpEnrolment(String key, String uri, String qrCode) {
     }
 
     /** What proves it is the person who asks: their password, or a current code (or a recovery code). */
@@ -157,7 +160,8 @@ class SecondFactors {
         byte[] secret = new byte[KEY_BYTES];
         RANDOM.nextBytes(secret);
         totpFactors.startEnrolment(actor.id(), key.seal(secret, actor.id().toString()), OffsetDateTime.now(clock));
-        return new TotpEnrolment(Totp.base32(secret), Totp.uri(settings.secondFactor().issuer(), actor.login(), secret));
+        String uri = Totp.uri(settings.secondFactor().issuer(), actor.login(), secret);
+        return new TotpEnrolment(Totp.base32(secret), uri, QrCode.dataUri(uri));
     }
 
     /**

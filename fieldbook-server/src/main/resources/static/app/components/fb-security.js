@@ -7,11 +7,11 @@ import { focusHeading } from './screen.js';
 import './fb-passkeys.js';
 
 /**
- * The signed-in person's own second factor: setting up an authenticator app (its key and link, then the
+ * The signed-in person's own second factor: setting up an authenticator app (its QR code, key and link, then the
  * first code), the recovery codes (shown once, to copy or download), new recovery codes, and removing the
  * app; and the person's passkeys ({@code <fb-passkeys>}). A person whose role requires a second factor and
  * who has none is brought here and nowhere else (a passkey does not stand in for the app there: ADR 0016).
- * No QR code: the key is typed into the app or the otpauth link opened on the phone (ADR 0015).
+ * The key is shown three ways: a QR code the server drew (ADR 0020), the key to type, and the otpauth link.
  */
 class FbSecurity extends OnlineScreen {
   static properties = {
@@ -61,10 +61,12 @@ class FbSecurity extends OnlineScreen {
       <ol class="guide">
         <li>${t('security.step1')}</li>
         <li>${t('security.step2')}
+          <p><img class="qr" src=${this.enrolment.qrCode} alt=${t('security.qrAlt')} width="232" height="232"
+            data-testid="totp-qr"></p>
+          <p>${t('security.noScan')}</p>
           <p><code class="secret" data-testid="totp-key">${key}</code>
             <button type="button" @click=${() => this.copy(this.enrolment.key)}>${t('security.copyKey')}</button></p>
-          <p><a href=${this.enrolment.uri} data-testid="totp-link">${t('security.openLink')}</a></p>
-          <p class="muted">${t('security.noQr')}</p></li>
+          <p><a href=${this.enrolment.uri} data-testid="totp-link">${t('security.openLink')}</a></p></li>
         <li>${t('security.step3')}</li>
       </ol>
       <form @submit=${this.confirm} novalidate>

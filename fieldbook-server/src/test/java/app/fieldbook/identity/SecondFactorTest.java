@@ -190,6 +190,20 @@ class SecondFactorTest {
     }
 
     @Test
+    void theEnrolmentAnswerShowsTheAppsAddressAsAQrCodeThatNoCacheKeeps() {
+        Person worker = world.worker(site);
+        Api.Answer started = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        String uri = started.body().path("uri").asString();
+        assertThat(uri).startsWith("otpauth://totp/");
+        assertThat(app.fieldbook.QrCodes.readSvg(started.body().path("qrCode").asString())).isEqualTo(uri);
+        assertThat(started.raw().headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+        Api.Answer again = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        assertThat(app.fieldbook.QrCodes.readSvg(again.body().path("qrCode").asString()))
+                .as("a new enrolment, a new key and its code").isEqualTo(again.body().path("uri").asString())
+                .isNotEqualTo(uri);
+    }
+
+    @Test
     void wrongCodesCountAsFailedSignInsAndAreThrottled() throws Exception {
         Person worker = world.worker(site);
         AuthenticatorApp app = enrol(worker.api()).app();

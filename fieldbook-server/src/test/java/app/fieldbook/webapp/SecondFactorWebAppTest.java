@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.Api;
 import app.fieldbook.AuthenticatorApp;
 import app.fieldbook.Fixtures;
+import app.fieldbook.QrCodes;
 import app.fieldbook.TestDatabase;
 import app.fieldbook.identity.EnrolledAdministrators;
 import com.deque.html.axecore.playwright.AxeBuilder;
 import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ViewportSize;
@@ -35,7 +37,7 @@ import org.springframework.test.context.TestPropertySource;
  * executives and administrators; an administrator enrolled once builds the world through the API, see
  * {@link EnrolledAdministrators}): a manager without one is taken straight to enrolling an authenticator
  * app, sees the recovery codes once, then signs in with the app's code (computed here from the key the
- * screen showed) or a recovery code. Axe runs on each screen.
+ * screen showed, whose QR code the screen's picture must hold) or a recovery code. Axe runs on each screen.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
@@ -94,7 +96,13 @@ class SecondFactorWebAppTest {
             String key = page.getByTestId("totp-key").textContent().replace(" ", "");
             assertThat(page.getByTestId("totp-link")).hasAttribute("href",
                     java.util.regex.Pattern.compile("^otpauth://totp/Fieldbook:.*secret=" + key + ".*"));
+            Locator qr = page.getByTestId("totp-qr");
+            assertThat(qr).hasAttribute("alt", "QR code of the key for your authenticator app");
+            page.waitForFunction("() => document.querySelector('[data-testid=totp-qr]').naturalWidth > 0");
+            assertThat(QrCodes.read(qr.screenshot())).as("the QR code on the screen, as a phone's camera reads it")
+                    .isEqualTo(page.getByTestId("totp-link").getAttribute("href"));
             AuthenticatorApp app = new AuthenticatorApp(key);
+            qr.evaluate("element => element.scrollIntoView({ block: 'start' })");
             check(page, "security-key", Browsers.PHONE, problems);
             page.locator("#totp-code").fill(app.nextCode());
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm")).click();
