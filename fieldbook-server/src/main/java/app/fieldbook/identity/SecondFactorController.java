@@ -71,7 +71,7 @@ class SecondFactorController {
         return secondFactors.status(actor);
     }
 
-    /** Starts enrolling an authenticator app: the key, shown once, and its {@code otpauth://} address. */
+    /** Starts enrolling an authenticator app: the key, shown once, its {@code otpauth://} address and its QR code. */
     @PostMapping("/totp")
     SecondFactors.TotpEnrolment startTotp(@AuthenticationPrincipal Actor actor) {
         return secondFactors.startTotp(actor);

@@ -54,11 +54,14 @@ class SecondFactors {
     record Status(boolean totp, int recoveryCodesLeft, boolean required) {
     }
 
-    /** A started enrolment: the key, in base32 for typing, and the {@code otpauth://} address an app reads. */
-    record TotpEnrolment(String key, String uri) {
+    /**
+     * A started enrolment: the key, in base32 for typing, the {@code otpauth://} address an app reads, and that
+     * address as a QR code for the app's camera ({@link QrCode}: an SVG image as a {@code data:} address).
+     */
+    record TotpEnrolment(String key, String uri, String qrCode) {
         @Override
         public String toString() {
-            return Redacted.of(this, "key", "uri");
+            return Redacted.of(this, "key", "uri", "qrCode");
         }
     }
 
@@ -165,7 +168,8 @@ class SecondFactors {
         byte[] secret = new byte[KEY_BYTES];
         RANDOM.nextBytes(secret);
         totpFactors.startEnrolment(actor.id(), key.seal(secret, actor.id().toString()), OffsetDateTime.now(clock));
-        return new TotpEnrolment(Totp.base32(secret), Totp.uri(settings.secondFactor().issuer(), actor.login(), secret));
+        String uri = Totp.uri(settings.secondFactor().issuer(), actor.login(), secret);
+        return new TotpEnrolment(Totp.base32(secret), uri, QrCode.dataUri(uri));
     }
 
     /**

@@ -45,7 +45,7 @@ class FbPasskeys extends OnlineScreen {
     }
   }
 
-  async remove(passkey) {
+  async removePasskey(passkey) {
     const done = await this.attempt(() => request('DELETE', `/api/v1/auth/passkeys/${passkey.id}`),
       t('passkeys.removed', { label: passkey.label }));
     if (done) {
@@ -70,7 +70,7 @@ class FbPasskeys extends OnlineScreen {
                   : t('passkeys.neverUsed')}</span>
                 <button type="button" class="danger" ?disabled=${this.busy}
                   aria-label=${t('passkeys.removeNamed', { label: passkey.label })}
-                  @click=${() => this.remove(passkey)}>${t('passkeys.remove')}</button>
+                  @click=${() => this.removePasskey(passkey)}>${t('passkeys.remove')}</button>
               </li>`)}
           </ul>`}
         ${passkeysSupported() ? html`

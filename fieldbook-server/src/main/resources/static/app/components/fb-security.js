@@ -10,11 +10,11 @@ import './fb-sessions.js';
 
 /**
  * The signed-in person's own account: their password ({@code <fb-password>}), their open sessions and tokens
- * ({@code <fb-sessions>}), and their second factor: setting up an authenticator app (its key and link, then the
+ * ({@code <fb-sessions>}), and their second factor: setting up an authenticator app (its QR code, key and link, then the
  * first code), the recovery codes (shown once, to copy or download), new recovery codes, and removing the
  * app; and the person's passkeys ({@code <fb-passkeys>}). A person whose role requires a second factor and
  * who has none is brought here and nowhere else (a passkey does not stand in for the app there: ADR 0016).
- * No QR code: the key is typed into the app or the otpauth link opened on the phone (ADR 0015).
+ * The key is shown three ways: a QR code the server drew (ADR 0020), the key to type, and the otpauth link.
  */
 class FbSecurity extends OnlineScreen {
   static properties = {
@@ -66,10 +66,12 @@ class FbSecurity extends OnlineScreen {
       <ol class="guide">
         <li>${t('security.step1')}</li>
         <li>${t('security.step2')}
+          <p><img class="qr" src=${this.enrolment.qrCode} alt=${t('security.qrAlt')} width="232" height="232"
+            data-testid="totp-qr"></p>
+          <p>${t('security.noScan')}</p>
           <p><code class="secret" data-testid="totp-key">${key}</code>
             <button type="button" @click=${() => this.copy(this.enrolment.key)}>${t('security.copyKey')}</button></p>
-          <p><a href=${this.enrolment.uri} data-testid="totp-link">${t('security.openLink')}</a></p>
-          <p class="muted">${t('security.noQr')}</p></li>
+          <p><a href=${this.enrolment.uri} data-testid="totp-link">${t('security.openLink')}</a></p></li>
         <li>${t('security.step3')}</li>
       </ol>
       <form @submit=${this.confirm} novalidate>
@@ -102,7 +104,7 @@ class FbSecurity extends OnlineScreen {
         ${this.proofFields('regenerate')}
         <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('security.regenerateSubmit')}</button></div>
       </form>
-      <form @submit=${this.remove} novalidate aria-labelledby="remove-heading">
+      <form @submit=${this.removeApp} novalidate aria-labelledby="remove-heading">
         <h3 id="remove-heading">${t('security.remove')}</h3>
         ${s.required ? html`<p class="muted">${t('security.removeRequired')}</p>` : ''}
         ${this.proofFields('remove')}
@@ -146,7 +148,7 @@ class FbSecurity extends OnlineScreen {
     }
   }
 
-  async remove(event) {
+  async removeApp(event) {
     event.preventDefault();
     const removed = await this.attempt(() => request('POST', '/api/v1/auth/second-factor/removal', proof(event.target)),
       t('security.removed'));

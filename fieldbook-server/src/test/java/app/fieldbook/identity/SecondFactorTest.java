@@ -32,9 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The second factor with the requirement as it is by default (managers, executives and administrators must
  * have one): enrolment, the two-step web sign-in, bearer tokens only with a code, recovery codes, replay,
- * the throttle, and the gate that keeps a privileged person without one to enrolment. The test
- * administrator enrols an authenticator app once for this application context and builds the world with a
- * token it got with a recovery code.
+ * the throttle, and the gate that keeps a privileged person without one to enrolment. An administrator
+ * enrolled once for this application context ({@link EnrolledAdministrators}) builds the world.
  */
 @FullStackTest
 @TestPropertySource(properties = "fieldbook.identity.second-factor.required-for=MANAGER,EXECUTIVE,ADMINISTRATOR")
@@ -42,8 +41,6 @@ class SecondFactorTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ENROLMENT_REQUIRED = "https://fieldbook.app/problems/second-factor-enrolment-required";
-    private static Api administrator;
-    private static int administratorPort;
 
     @LocalServerPort
     int port;
@@ -52,10 +49,7 @@ class SecondFactorTest {
     JdbcClient jdbc;
 
     @Autowired
-    UserAdministration administration;
-
-    @Autowired
-    UserDirectory directory;
+    org.springframework.context.ApplicationContext context;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -65,36 +59,9 @@ class SecondFactorTest {
     String site;
 
     @BeforeEach
-    void world() throws Exception {
-        if (administrator == null || administratorPort != port) {
-            administrator = enrolledAdministrator();
-            administratorPort = port;
-        }
-        world = new Fixtures(port, administrator);
+    void world() {
+        world = new Fixtures(port, EnrolledAdministrators.of(context, port));
         site = world.site();
-    }
-
-    /**
-     * An administrator of this test (the first administrator is shared with other tests on PostgreSQL, and
-     * keeps no second factor): a password sign-in reaches only enrolment; enrolled, a recovery code gets a token.
-     */
-    private Api enrolledAdministrator() throws Exception {
-        String login = "admin-" + UUID.randomUUID();
-        administration.create(new UserAdministration.NewAccount(null, login, "Second-factor administrator",
-                login + "@test.fieldbook.app", Role.ADMINISTRATOR, Fixtures.FIRST_PASSWORD),
-                directory.findByLogin("test-admin").orElseThrow());
-        Browser browser = new Browser();
-        JsonNode opened = browser.json(browser.signIn(login, Fixtures.FIRST_PASSWORD));
-        assertThat(opened.path("secondFactorEnrolmentRequired").asBoolean()).isTrue();
-        assertThat(opened.path("passwordChangeRequired").asBoolean()).isTrue();
-        assertThat(browser.send("PUT", "/api/v1/auth/password", JSON.writeValueAsString(Map.of(
-                "currentPassword", Fixtures.FIRST_PASSWORD, "newPassword", Fixtures.PASSWORD))).statusCode())
-                .isEqualTo(200);
-        Enrolled enrolled = enrol(browser);
-        Api.Answer token = Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", login,
-                "password", Fixtures.PASSWORD, "recoveryCode", enrolled.recoveryCodes().getFirst()));
-        expect(token, 201);
-        return Api.anonymous(port).withToken(token.body().path("token").asString());
     }
 
     @Test
@@ -223,6 +190,20 @@ class SecondFactorTest {
     }
 
     @Test
+    void theEnrolmentAnswerShowsTheAppsAddressAsAQrCodeThatNoCacheKeeps() {
+        Person worker = world.worker(site);
+        Api.Answer started = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        String uri = started.body().path("uri").asString();
+        assertThat(uri).startsWith("otpauth://totp/");
+        assertThat(app.fieldbook.QrCodes.readSvg(started.body().path("qrCode").asString())).isEqualTo(uri);
+        assertThat(started.raw().headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+        Api.Answer again = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        assertThat(app.fieldbook.QrCodes.readSvg(again.body().path("qrCode").asString()))
+                .as("a new enrolment, a new key and its code").isEqualTo(again.body().path("uri").asString())
+                .isNotEqualTo(uri);
+    }
+
+    @Test
     void wrongCodesCountAsFailedSignInsAndAreThrottled() throws Exception {
         Person worker = world.worker(site);
         AuthenticatorApp app = enrol(worker.api()).app();
@@ -281,7 +262,7 @@ class SecondFactorTest {
                 .body().path("token").asString());
         assertThat(laptop.get("/api/v1/sites").status()).isEqualTo(200);
 
-        expect(administrator.delete("/api/v1/users/" + manager.id() + "/second-factor"), 204);
+        expect(world.admin().delete("/api/v1/users/" + manager.id() + "/second-factor"), 204);
 
         assertThat(laptop.get("/api/v1/auth/me").status()).as("every token ended").isEqualTo(401);
         assertThat(phone.send("GET", "/api/v1/auth/me", null).statusCode()).as("every session ended").isEqualTo(401);

@@ -7,15 +7,12 @@ import app.fieldbook.Api;
 import app.fieldbook.FieldbookApplication;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +28,8 @@ import tools.jackson.databind.JsonNode;
  * A new version of the web app, served by a server started again with another
  * {@code fieldbook.webapp.version}, takes over in a browser that has changes waiting in its outbox: nothing
  * waiting is lost and it reaches the server once. An app older than the server accepts says so and updates
- * itself. The app installs over a connection that drops some of its files, and a page whose app did not arrive
- * says so.
+ * itself. (How the app installs over a poor connection, and a page whose app did not arrive, need no server of
+ * their own: {@link WebAppTest}.)
  */
 class AppUpdateTest {
 
@@ -47,12 +44,12 @@ class AppUpdateTest {
 
     @BeforeAll
     static void startBrowsers() {
-        browsers = new Browsers();
+        browsers = Browsers.shared();
     }
 
     @AfterAll
-    static void closeBrowsers() throws Exception {
-        browsers.close();
+    static void removeProfiles() throws Exception {
+        browsers.removeProfiles();
     }
 
     @BeforeEach
@@ -142,48 +139,6 @@ class AppUpdateTest {
                 .isEqualTo("Crane inspection, one hour.");
     }
 
-    @Test
-    void theAppInstallsOverAConnectionThatDropsSomeOfItsFilesAndThenOpensOffline() throws Exception {
-        server = start("0.1.0", "0.1.0");
-        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
-            // the first request of the Service Worker for each file of the shell breaks, as on a poor signal
-            Set<String> broken = ConcurrentHashMap.newKeySet();
-            browser.route("**/*", route -> {
-                Request request = route.request();
-                if (fromServiceWorker(request) && broken.add(request.url())) {
-                    route.abort();
-                } else {
-                    route.resume();
-                }
-            });
-            Page page = signIn(browser);
-            assertThat(broken).as("files the worker had to fetch again").hasSizeGreaterThan(20);
-
-            browser.setOffline(true);
-            page.reload();
-            assertThat(page.getByTestId("sync-status")).isVisible();
-            page.navigate(base() + "/#/outbox");
-            assertThat(page.getByTestId("sync-now")).isVisible();
-        }
-    }
-
-    @Test
-    void aPageWhoseAppDidNotArriveSaysSoAndLoadsItAgain() throws Exception {
-        server = start("0.1.0", "0.1.0");
-        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
-            java.util.function.Consumer<Route> lost = Route::abort;
-            browser.route("**/app/main.js", lost);
-            Page page = Browsers.page(browser);
-            page.navigate(base() + "/");
-            assertThat(page.getByRole(AriaRole.ALERT)).containsText("Fieldbook could not load all of its files");
-
-            browser.unroute("**/app/main.js", lost);
-            page.getByText("Load again").click();
-            assertThat(page.locator("#login")).isVisible();
-            assertThat(page.locator("#not-loaded")).isHidden();
-        }
-    }
-
     private ConfigurableApplicationContext start(String appVersion, String minimumClientVersion) {
         return new SpringApplication(FieldbookApplication.class).run(
                 "--server.port=" + port,
@@ -218,16 +173,6 @@ class AppUpdateTest {
     private int sentOperations(String device) {
         return server.getBean(JdbcClient.class).sql("SELECT COUNT(*) FROM sync_operations WHERE device_id = ?")
                 .param(UUID.fromString(device)).query(Integer.class).single();
-    }
-
-    /** Playwright gives a request of a Service Worker no frame (asking for it throws, not always its own exception). */
-    private static boolean fromServiceWorker(Request request) {
-        try {
-            request.frame();
-            return false;
-        } catch (RuntimeException noFrame) {
-            return true;
-        }
     }
 
     private static String deviceOf(Page page) {

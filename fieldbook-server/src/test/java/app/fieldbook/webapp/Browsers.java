@@ -2,7 +2,9 @@ package app.fieldbook.webapp;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -28,22 +30,44 @@ import java.util.stream.Stream;
  * Debian's Chromium driven by Playwright: each profile is a fresh user data directory, so that a test
  * starts with an empty IndexedDB and no Service Worker, and can close the browser (or kill it) and open
  * the same profile again. One instance is one Playwright driver: its objects may be used by one thread
- * at a time.
+ * at a time. The browser test classes share one ({@link #shared()}); a test that drives browsers from
+ * several threads at once makes one per thread.
  */
 public final class Browsers implements AutoCloseable {
 
     public static final ViewportSize PHONE = new ViewportSize(390, 844);
     public static final ViewportSize DESKTOP = new ViewportSize(1280, 800);
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    private static Browsers shared;
 
     private final Playwright playwright;
-    private final List<Path> profiles = new ArrayList<>();
+    private final List<Path> profiles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> pageErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Browsers() {
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         // a first sync of the demo data takes far more than Playwright's 5 s on a busy machine
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+    }
+
+    /**
+     * The driver of this test JVM's browser test classes, started by the first of them (a driver costs seconds
+     * to start on a busy machine) and closed when the JVM ends. A class removes its profiles when it is done
+     * ({@link #removeProfiles()}) and forgets nothing else: every browser it opened, it closed.
+     */
+    public static synchronized Browsers shared() {
+        if (shared == null) {
+            Browsers browsers = new Browsers();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    browsers.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the JVM ends anyway, and the driver with it
+                }
+            }, "close-browsers"));
+            shared = browsers;
+        }
+        return shared;
     }
 
     public Path newProfile() throws IOException {
@@ -83,6 +107,24 @@ public final class Browsers implements AutoCloseable {
 
     public static Page page(BrowserContext context) {
         return context.pages().isEmpty() ? context.newPage() : context.pages().getFirst();
+    }
+
+    /**
+     * A virtual authenticator of the DevTools protocol in the page's browser, as a phone's built-in one with a
+     * fingerprint set up (CTAP2, discoverable credentials, the person verified); answers its id.
+     */
+    public static String addVirtualAuthenticator(CDPSession cdp) {
+        cdp.send("WebAuthn.enable");
+        JsonObject options = new JsonObject();
+        options.addProperty("protocol", "ctap2");
+        options.addProperty("transport", "internal");
+        options.addProperty("hasResidentKey", true);
+        options.addProperty("hasUserVerification", true);
+        options.addProperty("isUserVerified", true);
+        options.addProperty("automaticPresenceSimulation", true);
+        JsonObject request = new JsonObject();
+        request.add("options", options);
+        return cdp.send("WebAuthn.addVirtualAuthenticator", request).get("authenticatorId").getAsString();
     }
 
     /**
@@ -140,13 +182,21 @@ public final class Browsers implements AutoCloseable {
                 new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     }
 
+    /** Deletes the profiles made so far, whose browsers must all be closed. */
+    public void removeProfiles() throws IOException {
+        for (Path profile : List.copyOf(profiles)) {
+            if (Files.exists(profile)) {
+                try (Stream<Path> files = Files.walk(profile)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            profiles.remove(profile);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         playwright.close();
-        for (Path profile : profiles) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        removeProfiles();
     }
 }

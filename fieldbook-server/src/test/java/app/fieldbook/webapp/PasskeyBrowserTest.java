@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
-import app.fieldbook.FullStackTest;
+import app.fieldbook.TestDatabase;
 import com.deque.html.axecore.playwright.AxeBuilder;
 import com.deque.html.axecore.results.Rule;
 import com.google.gson.JsonArray;
@@ -24,15 +24,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Passkeys in Debian's Chromium with a virtual authenticator of the DevTools protocol (CTAP2, built in,
  * discoverable credentials, the person verified): added on the Security screen, then signing in with no
  * password in a fresh browser that holds the same passkey, and refused there once it was removed.
  */
-@FullStackTest
+// the application context of the @FullStackTest classes (the same configuration), but like the other browser
+// tests on H2 only (no tag "database"): PasskeyTest covers the passkeys' storage on PostgreSQL
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+@ActiveProfiles("test")
 class PasskeyBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
@@ -46,12 +53,12 @@ class PasskeyBrowserTest {
 
     @BeforeAll
     static void startBrowsers() {
-        browsers = new Browsers();
+        browsers = Browsers.shared();
     }
 
     @AfterAll
-    static void closeBrowsers() throws Exception {
-        browsers.close();
+    static void removeProfiles() throws Exception {
+        browsers.removeProfiles();
     }
 
     @AfterEach
@@ -74,7 +81,7 @@ class PasskeyBrowserTest {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), worker.login(), Fixtures.PASSWORD);
             CDPSession authenticator = browser.newCDPSession(page);
-            String id = addAuthenticator(authenticator);
+            String id = Browsers.addVirtualAuthenticator(authenticator);
             page.navigate(base() + "/#/security");
             assertThat(page.getByTestId("passkeys")).containsText("You have no passkeys yet.");
             page.locator("#passkey-label").fill("Work phone");
@@ -121,24 +128,9 @@ class PasskeyBrowserTest {
         assertThat(problems).isEmpty();
     }
 
-    /** A virtual authenticator in the page's browser, as a phone's built-in one with a fingerprint set up. */
-    private static String addAuthenticator(CDPSession cdp) {
-        cdp.send("WebAuthn.enable");
-        JsonObject options = new JsonObject();
-        options.addProperty("protocol", "ctap2");
-        options.addProperty("transport", "internal");
-        options.addProperty("hasResidentKey", true);
-        options.addProperty("hasUserVerification", true);
-        options.addProperty("isUserVerified", true);
-        options.addProperty("automaticPresenceSimulation", true);
-        JsonObject request = new JsonObject();
-        request.add("options", options);
-        return cdp.send("WebAuthn.addVirtualAuthenticator", request).get("authenticatorId").getAsString();
-    }
-
     /** The same passkeys in another browser (a passkey synced to it, or the same phone's new browser). */
     private static void holding(CDPSession cdp, JsonArray credentials) {
-        String id = addAuthenticator(cdp);
+        String id = Browsers.addVirtualAuthenticator(cdp);
         for (var credential : credentials) {
             JsonObject request = param("authenticatorId", id);
             request.add("credential", credential);

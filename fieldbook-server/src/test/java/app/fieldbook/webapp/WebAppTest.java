@@ -63,12 +63,12 @@ class WebAppTest {
 
     @BeforeAll
     static void startBrowsers() {
-        browsers = new Browsers();
+        browsers = Browsers.shared();
     }
 
     @AfterAll
-    static void closeBrowsers() throws Exception {
-        browsers.close();
+    static void removeProfiles() throws Exception {
+        browsers.removeProfiles();
     }
 
     @AfterEach
@@ -117,6 +117,57 @@ class WebAppTest {
         List<String> paths = java.util.Arrays.stream(list.group(1).split(",\\s*")).map(path -> path.replace("'", "")).toList();
         assertThat(paths).hasSizeGreaterThan(20).contains("/", "/app/main.js", "/webjars/lit/index.js");
         assertThat(AppShellTest.unreachable(base(), paths)).isEmpty();
+    }
+
+    @Test
+    void theAppInstallsOverAConnectionThatDropsSomeOfItsFilesAndThenOpensOffline() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            // the first request of the Service Worker for each file of the shell breaks, as on a poor signal
+            java.util.Set<String> broken = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            browser.route("**/*", route -> {
+                com.microsoft.playwright.Request request = route.request();
+                if (fromServiceWorker(request) && broken.add(request.url())) {
+                    route.abort();
+                } else {
+                    route.resume();
+                }
+            });
+            Page page = signIn(browser, "walter");
+            assertThat(broken).as("files the worker had to fetch again").hasSizeGreaterThan(20);
+
+            browser.setOffline(true);
+            page.reload();
+            assertThat(page.getByTestId("sync-status")).isVisible();
+            page.navigate(base() + "/#/outbox");
+            assertThat(page.getByTestId("sync-now")).isVisible();
+        }
+    }
+
+    /** Playwright gives a request of a Service Worker no frame (asking for it throws, not always its own exception). */
+    private static boolean fromServiceWorker(com.microsoft.playwright.Request request) {
+        try {
+            request.frame();
+            return false;
+        } catch (RuntimeException noFrame) {
+            return true;
+        }
+    }
+
+    @Test
+    void aPageWhoseAppDidNotArriveSaysSoAndLoadsItAgain() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            java.util.function.Consumer<com.microsoft.playwright.Route> lost = com.microsoft.playwright.Route::abort;
+            browser.route("**/app/main.js", lost);
+            Page page = Browsers.page(browser);
+            page.navigate(base() + "/");
+            assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.ALERT))
+                    .containsText("Fieldbook could not load all of its files");
+
+            browser.unroute("**/app/main.js", lost);
+            page.getByText("Load again").click();
+            assertThat(page.locator("#login")).isVisible();
+            assertThat(page.locator("#not-loaded")).isHidden();
+        }
     }
 
     @Test

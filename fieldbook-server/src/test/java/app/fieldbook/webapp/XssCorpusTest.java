@@ -113,6 +113,30 @@ class XssCorpusTest {
             }
             """;
 
+    /** Resolves once every image of the page has loaded or failed, a frame was drawn and a task ran. */
+    private static final String SETTLED = """
+            async () => {
+              const images = [];
+              const visit = (root) => {
+                for (const element of root.querySelectorAll('*')) {
+                  if (element.localName === 'img' || element.localName === 'image') {
+                    images.push(element);
+                  }
+                  if (element.shadowRoot) {
+                    visit(element.shadowRoot);
+                  }
+                }
+              };
+              visit(document);
+              const loading = images.filter((image) => image.complete === false && image.loading !== 'lazy');
+              await Promise.all(loading.map((image) => new Promise((done) => {
+                image.addEventListener('load', done, { once: true });
+                image.addEventListener('error', done, { once: true });
+              })));
+              await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+            }
+            """;
+
     @LocalServerPort
     int port;
 
@@ -156,7 +180,7 @@ class XssCorpusTest {
 
     @BeforeAll
     void storeTheCorpusThroughTheApi() {
-        browsers = new Browsers();
+        browsers = Browsers.shared();
         Api admin = as(ADMIN);
         int n = PAYLOADS.size();
         for (int i = 0; i < n; i++) {
@@ -307,8 +331,8 @@ class XssCorpusTest {
     }
 
     @AfterAll
-    void closeBrowsers() throws Exception {
-        browsers.close();
+    void removeProfiles() throws Exception {
+        browsers.removeProfiles();
     }
 
     @Test
@@ -544,11 +568,14 @@ class XssCorpusTest {
         return browser;
     }
 
-    /** Lets the screen settle (images fail, focus moves), then looks for what a payload brought in. */
+    /**
+     * Lets the screen settle (every image loaded or failed, including in shadow roots; then a frame and a
+     * task, for focus and toggle events), then looks for what a payload brought in.
+     */
     @SuppressWarnings("unchecked")
     private void check(Page page, String screen) {
         page.waitForLoadState();
-        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50)))");
+        page.evaluate(SETTLED);
         List<String> injected = (List<String>) page.evaluate(INJECTED);
         if (!injected.isEmpty()) {
             problems.add(screen + ": " + injected);

@@ -1,0 +1,189 @@
+package app.fieldbook.webapp;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Api;
+import app.fieldbook.AuthenticatorApp;
+import app.fieldbook.Fixtures;
+import app.fieldbook.QrCodes;
+import app.fieldbook.TestDatabase;
+import app.fieldbook.identity.EnrolledAdministrators;
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ViewportSize;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A person's own account in the web app, in Chromium: a newcomer chooses their own password before anything
+ * else, then sees where they are signed in and signs out everywhere else; an administrator resets a lost second
+ * factor. The tests' usual application context (no second factor required), so the test administrator signs
+ * in with a password. Axe runs on each screen.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+@ActiveProfiles("test")
+// like the other browser tests, on H2 only (no tag "database")
+class OwnAccountWebAppTest {
+
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
+    private static Browsers browsers;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApplicationContext context;
+
+    @BeforeAll
+    static void startBrowsers() {
+        browsers = Browsers.shared();
+    }
+
+    @AfterAll
+    static void removeProfiles() throws Exception {
+        browsers.removeProfiles();
+    }
+
+    @AfterEach
+    void pagesRanWithoutErrorsOrPolicyViolations() {
+        assertThat(browsers.takePageErrors()).isEmpty();
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    @Test
+    void aNewcomerChoosesTheirOwnPasswordFirstThenEndsTheirOtherSessionsAndAnAdministratorResetsALostFactor()
+            throws Exception {
+        Fixtures world = new Fixtures(port);
+        String site = world.site();
+        Fixtures.Person newcomer = world.newcomer("WORKER");
+        assertThat(world.admin().put("/api/v1/users/" + newcomer.id() + "/sites",
+                java.util.Map.of("siteIds", List.of(site))).status()).isEqualTo(200);
+        List<String> problems = new ArrayList<>();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.page(browser);
+            page.navigate(base() + "/");
+            signIn(page, newcomer.login(), Fixtures.FIRST_PASSWORD);
+            assertThat(page.getByTestId("password-change-required")).isVisible();
+            assertThat(page.locator("nav a[href='#/outbox']")).hasCount(0);
+            check(page, "password-change-required", Browsers.PHONE, problems);
+            changePassword(page, "not the password given", Fixtures.PASSWORD);
+            assertThat(page.getByTestId("password").getByTestId("error")).containsText("wrong");
+            changePassword(page, Fixtures.FIRST_PASSWORD, Fixtures.PASSWORD);
+            assertThat(page.getByTestId("sync-status")).containsText("last synced");
+            assertThat(page.locator("nav a[href='#/outbox']")).isVisible();
+
+            Api laptop = Api.anonymous(port).withToken(Api.anonymous(port).post("/api/v1/auth/tokens",
+                    java.util.Map.of("login", newcomer.login(), "password", Fixtures.PASSWORD, "label", "Laptop"))
+                    .body().path("token").asString());
+            page.navigate(base() + "/#/security");
+            Locator sessions = page.getByTestId("sessions");
+            assertThat(sessions.locator("li")).hasCount(2);
+            assertThat(sessions.locator("li[data-current]")).containsText("Web app");
+            assertThat(sessions.getByTestId("this-device")).isVisible();
+            assertThat(sessions).containsText("Token “Laptop”");
+            sessions.scrollIntoViewIfNeeded();
+            check(page, "security-sessions", Browsers.PHONE, problems);
+            sessions.getByTestId("end-others").click();
+            assertThat(sessions.getByTestId("confirmed")).hasText("1 other session was signed out.");
+            assertThat(sessions.locator("li")).hasCount(1);
+            assertThat(laptop.get("/api/v1/auth/me").status()).isEqualTo(401);
+
+            changePassword(page, Fixtures.PASSWORD, "violet ferry lantern 42");
+            assertThat(page.getByTestId("password").getByTestId("confirmed")).containsText("Your password is changed");
+            assertThat(page.getByTestId("sync-status")).containsText("last synced");
+        }
+
+        Fixtures.Person lost = world.worker(site);
+        AuthenticatorApp app = new AuthenticatorApp(lost.api().post("/api/v1/auth/second-factor/totp").body()
+                .path("key").asString());
+        assertThat(lost.api().post("/api/v1/auth/second-factor/totp/confirmation",
+                java.util.Map.of("code", app.nextCode())).status()).isEqualTo(200);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = Browsers.page(browser);
+            page.navigate(base() + "/");
+            signIn(page, "test-admin", "granite-kettle-orbit");
+            assertThat(page.locator("nav a[href='#/users']")).isVisible();
+            page.navigate(base() + "/#/users/" + lost.id());
+            Locator factor = page.getByTestId("second-factor");
+            assertThat(factor).containsText("An authenticator app or a passkey is set up.");
+            factor.getByTestId("reset-second-factor").click();
+            assertThat(factor.getByTestId("confirm-reset")).isVisible();
+            factor.scrollIntoViewIfNeeded();
+            check(page, "user-second-factor", Browsers.DESKTOP, problems);
+            factor.getByTestId("confirm-reset").click();
+            assertThat(page.getByTestId("confirmed")).containsText("was removed");
+            assertThat(factor).containsText("No authenticator app and no passkey.");
+        }
+        assertThat(lost.api().get("/api/v1/auth/me").status()).as("signed out everywhere").isEqualTo(401);
+        assertThat(Api.anonymous(port).post("/api/v1/auth/tokens", java.util.Map.of("login", lost.login(),
+                "password", Fixtures.PASSWORD)).status()).as("no code asked any more").isEqualTo(201);
+        assertThat(problems).isEmpty();
+    }
+
+    private static void signIn(Page page, String login, String password) {
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+    }
+
+    private static void changePassword(Page page, String current, String next) {
+        Locator form = page.getByTestId("password");
+        form.locator("#current-password").fill(current);
+        form.locator("#new-password-own").fill(next);
+        form.locator("#repeat-password").fill(next);
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change password")).click();
+    }
+
+    private void signInWithPassword(Page page, String login) {
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(Fixtures.PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+    }
+
+    private static void signOut(Page page) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+        assertThat(page.locator("#login")).isVisible();
+    }
+
+    private static String wrong(AuthenticatorApp app) {
+        long step = AuthenticatorApp.currentStep();
+        List<String> valid = List.of(app.code(step - 1), app.code(step), app.code(step + 1), app.code(step + 2));
+        return valid.contains("000000") ? "999999" : "000000";
+    }
+
+    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
+    private static void check(Page page, String screen, ViewportSize size, List<String> problems) throws Exception {
+        page.waitForLoadState();
+        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
+            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
+                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
+                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
+        String kind = size == Browsers.DESKTOP ? "-desktop.png" : "-phone.png";
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + kind)));
+    }
+}
