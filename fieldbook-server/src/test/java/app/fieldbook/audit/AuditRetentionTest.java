@@ -121,8 +121,8 @@ class AuditRetentionTest {
         List<String> jobs = runEveryScheduledJob();
 
         assertThat(jobs).as("the jobs found on the scheduler").contains("Credentials.forgetEnded",
-                "LoginThrottle.forgetOldFailures", "PhotoUploads.forgetAbandoned", "ChangeFeed.sequence",
-                "AuditChain.linkPending", "AuditChain.recordHead");
+                "LoginThrottle.forgetOldFailures", "PhotoUploads.forgetAbandoned", "ChangeFeed.sequenceInBackground",
+                "AuditChain.linkPending", "AuditChain.recordHead", "AuditChain.verifyInBackground");
         assertThat(countOf("credentials WHERE user_id = ? AND revoked_at IS NOT NULL", UUID.fromString(manager.id())))
                 .as("the clean-ups ran with the clock moved on").isZero();
         assertThat(countOf("login_failures WHERE login = ?", worker.login())).isZero();

@@ -727,7 +727,12 @@ class WebAppTest {
             page.getByText("Save portfolios").click();
             assertThat(page.getByTestId("confirmed")).hasText("Saved on the server.");
         }
-        JsonNode eastSites = Api.anonymous(port).signIn("edgar", "a long first password").get("/api/v1/sites").body().path("items");
+        // a password an administrator chose is changed first (ADR 0018)
+        Api edgar = Api.anonymous(port).signIn("edgar", "a long first password");
+        assertThat(edgar.get("/api/v1/sites").status()).isEqualTo(403);
+        assertThat(edgar.put("/api/v1/auth/password", Map.of("currentPassword", "a long first password",
+                "newPassword", "violet harbour lantern seven")).status()).isEqualTo(200);
+        JsonNode eastSites = edgar.get("/api/v1/sites").body().path("items");
         assertThat(eastSites.size()).isEqualTo(1);
         assertThat(eastSites.get(0).path("code").asString()).isEqualTo("E-01");
 
