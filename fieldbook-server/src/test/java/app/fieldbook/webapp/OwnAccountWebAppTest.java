@@ -156,23 +156,6 @@ class OwnAccountWebAppTest {
         form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change password")).click();
     }
 
-    private void signInWithPassword(Page page, String login) {
-        page.locator("#login").fill(login);
-        page.locator("#password").fill(Fixtures.PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
-    }
-
-    private static void signOut(Page page) {
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
-        assertThat(page.locator("#login")).isVisible();
-    }
-
-    private static String wrong(AuthenticatorApp app) {
-        long step = AuthenticatorApp.currentStep();
-        List<String> valid = List.of(app.code(step - 1), app.code(step), app.code(step + 1), app.code(step + 2));
-        return valid.contains("000000") ? "999999" : "000000";
-    }
-
     /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
     private static void check(Page page, String screen, ViewportSize size, List<String> problems) throws Exception {
         page.waitForLoadState();
