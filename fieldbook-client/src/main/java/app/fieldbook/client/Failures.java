@@ -6,9 +6,14 @@ import app.fieldbook.client.store.LocalStore;
 /**
  * What a failed request means to the application: the client is too old (426, remembered for
  * {@link FieldbookClient#state()}), the sign-in is no longer accepted (401, the token forgotten), the
- * server cannot be reached now, or it refused.
+ * person must first choose their own password (403), the server cannot be reached now, or it refused.
  */
 final class Failures {
+
+    /** What a person must do when an administrator chose their password. */
+    static final String CHOOSE_PASSWORD = "An administrator chose this account's password: choose your own"
+            + " (at least 12 characters) before anything else, with 'fieldbook password' on the command line or in"
+            + " the web app.";
 
     private final LocalStore store;
     private final ClientVersion version;
@@ -23,6 +28,9 @@ final class Failures {
             String minimum = failure.problem().property("minimumClientVersion").orElse(null);
             store.device().minimumClientVersion(minimum == null ? "unknown" : minimum);
             return new ClientUpdateRequired(version.release(), minimum);
+        }
+        if (failure.status() == 403 && failure.problem().typeEndsWith("/password-change-required")) {
+            return new PasswordChangeRequired(CHOOSE_PASSWORD);
         }
         if (failure.status() == 401) {
             store.device().forgetToken();

@@ -107,6 +107,8 @@ public final class FieldbookClient implements AutoCloseable {
      *
      * @throws SignInRefused wrong login or password, or throttled after too many failures
      * @throws SecondFactorRequired the account has a second factor: sign in with its code
+     * @throws PasswordChangeRequired signed in, but an administrator chose the password: the server takes
+     *     nothing but {@link #changePassword} until the person has chosen their own
      * @throws ServerUnreachable no connection to the server
      */
     public Account signIn(String login, char[] password) {
@@ -119,11 +121,25 @@ public final class FieldbookClient implements AutoCloseable {
      *
      * @throws SignInRefused wrong login, password or code, throttled after too many failures, or the person's
      *     role requires a second factor they have not enrolled yet (in the web app)
+     * @throws PasswordChangeRequired signed in, but the person must choose their own password first
      * @throws ServerUnreachable no connection to the server
      */
     public Account signIn(String login, char[] password, String code) {
         return session.signIn(api, login, password, code, "Fieldbook client " + version.full() + ", device "
                 + store.device().id().toString().substring(0, 8));
+    }
+
+    /**
+     * Changes the signed-in person's password to one they chose; this device stays signed in, the person's
+     * other sign-ins end.
+     *
+     * @throws ServerRefused the server's password policy refuses {@code chosen} (the message says why)
+     * @throws SignInRefused the current password is wrong, or too many were
+     * @throws NotSignedIn not signed in
+     * @throws ServerUnreachable no connection to the server
+     */
+    public void changePassword(char[] current, char[] chosen) {
+        session.changePassword(api, current, chosen);
     }
 
     /** Forgets the token on this device; the account stays, so changes made offline keep their author. */

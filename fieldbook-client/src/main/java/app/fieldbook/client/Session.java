@@ -67,7 +67,35 @@ final class Session {
             }
             store.device().signedIn(issued.token(), issued.expiresAt(), json.writeValueAsString(account));
         });
+        if (issued.passwordChangeRequired()) {
+            throw new PasswordChangeRequired(Failures.CHOOSE_PASSWORD);
+        }
         return account;
+    }
+
+    /**
+     * Changes the signed-in person's password; a password the server's policy refuses is answered with its
+     * reasons, a wrong current password as such.
+     */
+    void changePassword(SyncApi api, char[] current, char[] chosen) {
+        requireSignedIn();
+        try {
+            api.changePassword(new String(current), new String(chosen));
+        } catch (RequestFailed failure) {
+            if (failure.status() == 400 && !failure.problem().errorMessages().isEmpty()) {
+                throw new ServerRefused("The new password is not accepted: "
+                        + String.join("; ", failure.problem().errorMessages()) + ".", 400, failure.problem().type());
+            }
+            if (failure.status() == 403 && failure.problem().typeEndsWith("/wrong-password")) {
+                throw new SignInRefused("The current password is wrong.", null);
+            }
+            if (failure.status() == 429) {
+                Duration wait = failure.retryAfter().orElse(null);
+                throw new SignInRefused("Too many wrong passwords; try again"
+                        + (wait == null ? " later." : " in " + describe(wait) + "."), wait);
+            }
+            throw failures.translated(failure);
+        }
     }
 
     Optional<Account> account() {

@@ -56,6 +56,8 @@ public final class LoopbackServer implements AutoCloseable {
     public static final UUID USER_ID = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
     public static final String TOKEN = "token-of-walter";
     private volatile String secondFactorCode;
+    private volatile boolean passwordChangeRequired;
+    private volatile String password = PASSWORD;
     private static final String PROBLEMS = "https://fieldbook.app/problems/";
     private static final String PROBLEM_JSON = "application/problem+json";
 
@@ -140,6 +142,20 @@ public final class LoopbackServer implements AutoCloseable {
      */
     public void requireSecondFactor(String code) {
         secondFactorCode = code;
+    }
+
+    /**
+     * From now on the password is one an administrator chose: a token is issued, but nothing answers it
+     * except the password change, until a new password of at least 12 characters (not {@code password1234})
+     * was chosen.
+     */
+    public void requirePasswordChange() {
+        passwordChangeRequired = true;
+    }
+
+    /** The person's password now. */
+    public String password() {
+        return password;
     }
 
     public URI uri() {
@@ -312,6 +328,21 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
+    private Response changePassword(SyncApi.PasswordChange change) {
+        if (!password.equals(change.currentPassword())) {
+            return Response.problem(403, "wrong-password", Map.of());
+        }
+        String refused = change.newPassword().length() < 12 ? "must be at least 12 characters"
+                : change.newPassword().equals("password1234") ? "is too common: choose another" : null;
+        if (refused != null) {
+            return Response.problem(400, "invalid-request", Map.of("errors",
+                    List.of(Map.of("field", "newPassword", "message", refused))));
+        }
+        password = change.newPassword();
+        passwordChangeRequired = false;
+        return Response.json(200, new SyncApi.PasswordChanged(0));
+    }
+
     private Fault nextFault(String path) {
         for (Map.Entry<String, Deque<Fault>> entry : faults.entrySet()) {
             if (path.startsWith(entry.getKey()) && !entry.getValue().isEmpty()) {
@@ -322,9 +353,15 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     private Response route(String method, String path, Map<String, String> headers, byte[] body) {
+        if (method.equals("PUT") && path.equals("/api/v1/auth/password")) {
+            return changePassword(MAPPER.readValue(body, SyncApi.PasswordChange.class));
+        }
+        if (passwordChangeRequired && !path.equals("/api/v1/auth/tokens")) {
+            return Response.problem(403, "password-change-required", Map.of());
+        }
         if (method.equals("POST") && path.equals("/api/v1/auth/tokens")) {
             SyncApi.TokenRequest request = MAPPER.readValue(body, SyncApi.TokenRequest.class);
-            if (!LOGIN.equals(request.login()) || !PASSWORD.equals(request.password())) {
+            if (!LOGIN.equals(request.login()) || !password.equals(request.password())) {
                 return Response.problem(401, "sign-in-refused", Map.of());
             }
             if (secondFactorCode != null) {
@@ -336,7 +373,7 @@ public final class LoopbackServer implements AutoCloseable {
                 }
             }
             return Response.json(201, new SyncApi.TokenIssued(TOKEN, OffsetDateTime.parse("2099-01-01T00:00:00Z"),
-                    new Account(USER_ID, LOGIN, "Walter Worker", "WORKER"), null));
+                    new Account(USER_ID, LOGIN, "Walter Worker", "WORKER"), null, passwordChangeRequired));
         }
         if (method.equals("POST") && path.equals("/api/v1/sync/push")) {
             return push(MAPPER.readValue(body, PushRequest.class));

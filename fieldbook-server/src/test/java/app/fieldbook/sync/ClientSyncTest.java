@@ -1,6 +1,7 @@
 package app.fieldbook.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
@@ -8,8 +9,11 @@ import app.fieldbook.FullStackTest;
 import app.fieldbook.Images;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.LocalReport;
+import app.fieldbook.client.PasswordChangeRequired;
 import app.fieldbook.client.PhotoDetails;
 import app.fieldbook.client.PhotoUpload;
+import app.fieldbook.client.ServerRefused;
+import app.fieldbook.client.SignInRefused;
 import app.fieldbook.client.SyncSummary;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
@@ -194,6 +198,29 @@ class ClientSyncTest {
 
         assertThat(phone.reports().stream().map(LocalReport::id)).containsAll(filed);
         assertThat(phone.sites().stream().map(s -> s.id().toString())).contains(site, other);
+    }
+
+    @Test
+    void aPersonWhosePasswordAnAdministratorChoseChoosesTheirOwnBeforeTheClientTakesAnythingElse() {
+        Person newcomer = world.newcomer("WORKER");
+        try (FieldbookClient laptop = FieldbookClient.builder(stores.resolve("laptop").resolve("client.db"))
+                .server(URI.create("http://127.0.0.1:" + port)).open()) {
+            assertThatThrownBy(() -> laptop.signIn(newcomer.login(), Fixtures.FIRST_PASSWORD.toCharArray()))
+                    .isInstanceOf(PasswordChangeRequired.class).hasMessageContaining("choose your own");
+            assertThat(laptop.signedIn()).as("the sign-in is kept for the change").isTrue();
+            assertThatThrownBy(laptop::sync).isInstanceOf(PasswordChangeRequired.class);
+            assertThatThrownBy(() -> laptop.changePassword(Fixtures.FIRST_PASSWORD.toCharArray(),
+                    newcomer.login().toCharArray())).isInstanceOf(ServerRefused.class)
+                    .hasMessageStartingWith("The new password is not accepted: ");
+            assertThatThrownBy(() -> laptop.changePassword("not-the-password".toCharArray(),
+                    Fixtures.PASSWORD.toCharArray())).isInstanceOf(SignInRefused.class)
+                    .hasMessage("The current password is wrong.");
+
+            laptop.changePassword(Fixtures.FIRST_PASSWORD.toCharArray(), Fixtures.PASSWORD.toCharArray());
+            complete(laptop.sync());
+            assertThat(world.anonymous().signIn(newcomer.login(), Fixtures.PASSWORD).get("/api/v1/auth/me")
+                    .status()).isEqualTo(200);
+        }
     }
 
     private FieldbookClient device(String name) {

@@ -6,13 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Images;
+import app.fieldbook.SoftwareAuthenticator;
 import app.fieldbook.TestDatabase;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -39,7 +46,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A corpus of XSS payloads ({@code webapp/xss-payloads.txt}) stored through the API in every text field a
  * person can write (a report's text fields and crew rows, a return comment, a conflicting value, photo
- * captions, site names and addresses, portfolio names, people's names), then every screen of the web app
+ * captions, site names and addresses, portfolio names, people's names, and on a person's own security screen
+ * the labels of passkeys and bearer tokens and the browsers' {@code User-Agent} of web sessions), then every
+ * screen of the web app
  * opened in Chromium as each role that sees them: no payload may run. A run is a call of {@code alert},
  * {@code confirm}, {@code prompt}, {@code print} or {@code __xss} (instrumented in every frame), a dialog,
  * a Content-Security-Policy violation or a page error; and no screen may hold an element or attribute
@@ -62,6 +71,8 @@ class XssCorpusTest {
     private static final String ADMIN = "test-admin";
     private static final String PASSWORD = "granite-kettle-orbit";
     private static final List<String> PAYLOADS = payloads();
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
 
     /**
      * Counts every way a payload could run, in every frame of every page: the dialogs' functions and
@@ -157,6 +168,8 @@ class XssCorpusTest {
         final List<String> submitted = new ArrayList<>();
         final List<String> photos = new ArrayList<>();
         final Map<String, String> actors = new LinkedHashMap<>();
+        /** The payloads that a {@code User-Agent} header can carry (printable ASCII), each a web session's. */
+        final List<String> agents = new ArrayList<>();
         int acceptedEmails;
         LocalDate day;
     }
@@ -221,6 +234,7 @@ class XssCorpusTest {
             expect(b.post("/api/v1/reports/" + submitted + "/submit"), 200);
             corpus.submitted.add(submitted);
         }
+        keysAndSessions("xss-worker-a");
         for (int i = 0; i < n; i++) {
             Api.Answer photo = a.postBytes("/api/v1/reports/" + corpus.returned.getFirst() + "/photos?caption="
                     + URLEncoder.encode(PAYLOADS.get(i), StandardCharsets.UTF_8), Images.jpeg(24 + i, 16), "image/jpeg");
@@ -283,6 +297,49 @@ class XssCorpusTest {
         }
         return expect(worker.post("/api/v1/reports", Map.of("siteId", corpus.sites.get(i), "date", corpus.day.toString(),
                 "content", content)), 201).id();
+    }
+
+    /**
+     * For each payload: a passkey labelled with it (registered with a software authenticator, as a browser
+     * would), a bearer token labelled with it, and a web session opened by a browser whose {@code User-Agent}
+     * it is, where a header can carry it; all of them shown on the person's own security screen.
+     */
+    private void keysAndSessions(String login) {
+        Api person = as(login);
+        for (String payload : PAYLOADS) {
+            JsonNode options = expect(person.post("/api/v1/auth/passkeys/registration-options"), 200).body();
+            expect(person.post("/api/v1/auth/passkeys", Map.of("label", payload,
+                    "credential", new SoftwareAuthenticator("http://127.0.0.1:" + port).register(options))), 201);
+            expect(Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", login, "password", PASSWORD,
+                    "label", payload)), 201);
+            if (payload.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                webSession(login, payload);
+                corpus.agents.add(payload);
+            }
+        }
+    }
+
+    /** Signs {@code login} in to a web session from a browser that names itself {@code agent}. */
+    private void webSession(String login, String agent) {
+        CookieManager cookies = new CookieManager();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        try (HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build()) {
+            http.send(HttpRequest.newBuilder(base.resolve("/api/v1/auth/me")).header("User-Agent", agent).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            String xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+                    .map(HttpCookie::getValue).findFirst().orElseThrow();
+            HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/auth/session"))
+                    .header("User-Agent", agent).header("Content-Type", "application/json").header("X-XSRF-TOKEN", xsrf)
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("login", login,
+                            "password", PASSWORD)))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Another device of the author wrote {@code value} into the notes, which had changed meanwhile. */
@@ -429,6 +486,18 @@ class XssCorpusTest {
             check(page, "help");
             browser.setOffline(false);
             assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            page.navigate(base() + "/#/security");
+            Locator passkeys = page.getByTestId("passkeys").locator("li.passkey strong");
+            assertThat(passkeys).hasCount(n);
+            assertThat(passkeys.allTextContents()).containsExactlyInAnyOrderElementsOf(
+                    PAYLOADS.stream().map(String::strip).toList());
+            Locator sessions = page.getByTestId("sessions").locator("li.session strong");
+            assertThat(sessions.first()).isVisible();
+            String shown = String.join("\n", sessions.allTextContents());
+            assertThat(PAYLOADS).as("every token's label shown").allMatch(shown::contains);
+            assertThat(corpus.agents).as("web sessions of the payloads' browsers").hasSizeGreaterThanOrEqualTo(50)
+                    .allMatch(agent -> shown.contains(agent.substring(0, Math.min(60, agent.length()))));
+            check(page, "security: passkeys and sessions");
         }
         assertNothingRan();
     }

@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "fieldbook", versionProvider = FieldbookCommand.Version.class,
         description = "Fieldbook on this device: write daily reports offline, sync them when online.",
-        synopsisSubcommandLabel = "COMMAND", subcommands = {LoginCommand.class, SyncCommand.class, ReportCommand.class, PhotoCommand.class,
+        synopsisSubcommandLabel = "COMMAND", subcommands = {LoginCommand.class, PasswordCommand.class, SyncCommand.class, ReportCommand.class, PhotoCommand.class,
                 StatusCommand.class, ConflictsCommand.class})
 public final class FieldbookCommand extends CommandGroup {
 

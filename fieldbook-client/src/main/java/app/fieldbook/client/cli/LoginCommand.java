@@ -2,13 +2,10 @@ package app.fieldbook.client.cli;
 
 import app.fieldbook.client.Account;
 import app.fieldbook.client.FieldbookClient;
+import app.fieldbook.client.PasswordChangeRequired;
 import app.fieldbook.client.SecondFactorRequired;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,14 +22,13 @@ final class LoginCommand extends ClientCommand {
     private String user;
 
     @Option(names = "--password-stdin", description = "Read the password from the first line of standard input "
-            + "(and, when the account has a second factor and no --code is given, its code from the second line).")
+            + "(then, when the account has a second factor and no --code is given, its code from the next line; and "
+            + "when an administrator chose the password, the new one you choose from the line after).")
     private boolean passwordStdin;
 
     @Option(names = "--code", paramLabel = "CODE", description = "The code of your authenticator app, or a recovery "
             + "code, for an account with a second factor (asked for when needed and not given).")
     private String code;
-
-    private BufferedReader stdin;
 
     @Override
     void checkArguments() {
@@ -53,16 +49,22 @@ final class LoginCommand extends ClientCommand {
         if (client.server().isEmpty()) {
             throw new ParameterException(invocation.commandLine(), "Give the server's address with --server URL");
         }
-        char[] password = password();
+        Typed typed = new Typed(invocation, passwordStdin);
+        char[] password = typed.secret("Password for " + user + ": ", "No password");
         try {
             Account account;
             try {
-                account = client.signIn(user, password, code);
-            } catch (SecondFactorRequired needed) {
-                if (code != null) {
-                    throw needed;
+                account = signIn(client, typed, password);
+            } catch (PasswordChangeRequired required) {
+                invocation.out().println(required.getMessage());
+                char[] chosen = typed.chosenPassword();
+                try {
+                    client.changePassword(password, chosen);
+                } finally {
+                    Arrays.fill(chosen, ' ');
                 }
-                account = client.signIn(user, password, askForCode());
+                invocation.out().println("Password changed; your other sign-ins were ended.");
+                account = client.account().orElseThrow();
             }
             invocation.out().println("Signed in to " + client.server().orElseThrow() + " as "
                     + account.name() + " (" + account.role() + "). Run 'fieldbook sync' to download your sites.");
@@ -72,52 +74,35 @@ final class LoginCommand extends ClientCommand {
         return 0;
     }
 
+    private Account signIn(FieldbookClient client, Typed typed, char[] password) throws IOException {
+        try {
+            return client.signIn(user, password, code);
+        } catch (SecondFactorRequired needed) {
+            if (code != null) {
+                throw needed;
+            }
+            return client.signIn(user, password, askForCode(typed));
+        }
+    }
+
     /** The second factor's code: the next line of standard input with --password-stdin, else from the terminal. */
-    private String askForCode() throws IOException {
-        if (passwordStdin) {
-            String line = stdin().readLine();
+    private String askForCode(Typed typed) throws IOException {
+        if (typed.fromStdin()) {
+            String line = typed.nextLine();
             if (line == null || line.isBlank()) {
                 throw new ParameterException(invocation.commandLine(), "This account has a second factor: give its "
                         + "code with --code CODE, or on the line after the password");
             }
             return line.strip();
         }
-        Console console = System.console();
-        if (console == null) {
+        if (System.console() == null) {
             throw new ParameterException(invocation.commandLine(),
                     "This account has a second factor: give its code with --code CODE");
         }
-        String line = console.readLine("Code from your authenticator app (or a recovery code): ");
+        String line = typed.console().readLine("Code from your authenticator app (or a recovery code): ");
         if (line == null || line.isBlank()) {
             throw new ParameterException(invocation.commandLine(), "No code given");
         }
         return line.strip();
-    }
-
-    private BufferedReader stdin() {
-        if (stdin == null) {
-            stdin = new BufferedReader(new InputStreamReader(invocation.stdin(), StandardCharsets.UTF_8));
-        }
-        return stdin;
-    }
-
-    private char[] password() throws IOException {
-        if (passwordStdin) {
-            String line = stdin().readLine();
-            if (line == null || line.isEmpty()) {
-                throw new ParameterException(invocation.commandLine(), "No password on standard input");
-            }
-            return line.toCharArray();
-        }
-        Console console = System.console();
-        if (console == null) {
-            throw new ParameterException(invocation.commandLine(),
-                    "No terminal to ask for the password; use --password-stdin");
-        }
-        char[] password = console.readPassword("Password for %s: ", user);
-        if (password == null || password.length == 0) {
-            throw new ParameterException(invocation.commandLine(), "No password given");
-        }
-        return password;
     }
 }

@@ -58,6 +58,20 @@ public record Problem(String type, String title, int status, String detail, Obje
         return fields;
     }
 
+    /** The messages of the {@code errors} list of an invalid-request answer, as sent. */
+    public List<String> errorMessages() {
+        List<String> messages = new ArrayList<>();
+        JsonNode errors = body.get("errors");
+        if (errors != null && errors.isArray()) {
+            for (JsonNode error : errors) {
+                if (error.hasNonNull("message")) {
+                    messages.add(error.get("message").asString());
+                }
+            }
+        }
+        return messages;
+    }
+
     /** A one-line description for people: the detail, else the title, else the status. */
     public String describe() {
         if (detail != null && !detail.isBlank()) {

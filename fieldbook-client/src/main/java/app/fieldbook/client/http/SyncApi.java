@@ -57,8 +57,25 @@ public final class SyncApi {
     public record TokenRequest(String login, String password, String label, String code, String recoveryCode) {
     }
 
-    /** {@code recoveryCodesLeft}: when a recovery code was used, how many are still unused. */
-    public record TokenIssued(String token, OffsetDateTime expiresAt, Account user, Integer recoveryCodesLeft) {
+    /**
+     * {@code recoveryCodesLeft}: when a recovery code was used, how many are still unused.
+     * {@code passwordChangeRequired}: an administrator chose the password; the token reaches nothing but
+     * {@link #changePassword} until its person has chosen their own.
+     */
+    public record TokenIssued(String token, OffsetDateTime expiresAt, Account user, Integer recoveryCodesLeft,
+            boolean passwordChangeRequired) {
+    }
+
+    /** The person's password and the one they choose instead. */
+    public record PasswordChange(String currentPassword, String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordChange[currentPassword=<hidden>, newPassword=<hidden>]";
+        }
+    }
+
+    /** {@code sessionsEnded}: the person's other sign-ins, ended by the change. */
+    public record PasswordChanged(int sessionsEnded) {
     }
 
     private final String base;
@@ -100,6 +117,14 @@ public final class SyncApi {
         boolean appCode = trimmed != null && trimmed.matches("[0-9]{6}");
         return exchange("Sign-in", post("/api/v1/auth/tokens", new TokenRequest(login, password, label,
                 appCode ? trimmed : null, appCode ? null : trimmed), false), TokenIssued.class);
+    }
+
+    /** Changes the signed-in person's password; the token it is sent with stays valid. */
+    public PasswordChanged changePassword(String currentPassword, String newPassword) {
+        BodyPublisher publisher = BodyPublishers.ofByteArray(json.writeValueAsBytes(
+                new PasswordChange(currentPassword, newPassword)));
+        return exchange("Password change", request("/api/v1/auth/password", true).header("Content-Type", JSON)
+                .PUT(publisher), PasswordChanged.class);
     }
 
     /** Pushes a {@link app.fieldbook.protocol.PushRequest}, given as JSON so that operations sent before go out byte for byte as first sent. */

@@ -187,6 +187,42 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void loginWithAPasswordAnAdministratorChoseAsksForOneOfYourOwnFirst() {
+        server.requirePasswordChange();
+        String login = "login --server " + server.uri() + " --user " + LoopbackServer.LOGIN + " --password-stdin";
+
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\npassword1234\n", login.split(" "))).isNotZero();
+        assertThat(out).contains("An administrator chose this account's password");
+        assertThat(err).contains("The new password is not accepted: is too common: choose another.");
+        assertThat(fieldbook("sync")).isNotZero();
+        assertThat(err).contains("choose your own").contains("'fieldbook password'");
+
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\nmy-own-granite-path\n", login.split(" "))).as(err)
+                .isZero();
+        assertThat(out).contains("Password changed").contains("Signed in to");
+        assertThat(server.password()).isEqualTo("my-own-granite-path");
+        assertThat(fieldbook("sync")).as(err).isZero();
+    }
+
+    @Test
+    void passwordChangesThePasswordOfThePersonSignedIn() {
+        signedInWithSites();
+        assertThat(fieldbookReading("wrong-password-here\nanother-granite-path\n", "password", "--password-stdin"))
+                .isNotZero();
+        assertThat(err).contains("The current password is wrong.");
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\nshort\n", "password", "--password-stdin")).isNotZero();
+        assertThat(err).contains("at least 12 characters");
+        assertThat(server.password()).isEqualTo(LoopbackServer.PASSWORD);
+
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\nanother-granite-path\n", "password",
+                "--password-stdin")).as(err).isZero();
+        assertThat(out).contains("Password changed");
+        assertThat(server.password()).isEqualTo("another-granite-path");
+        assertThat(server.received("PUT", "/api/v1/auth/password").getLast().header("Authorization"))
+                .isEqualTo("Bearer " + LoopbackServer.TOKEN);
+    }
+
+    @Test
     void aBadDateIsAUsageErrorOnOneLine() {
         assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-13-01")).isEqualTo(2);
 
@@ -330,7 +366,7 @@ class FieldbookCommandTest {
     void fieldbookAloneIsAUsageErrorNamingTheCommands() {
         assertThat(fieldbook()).isEqualTo(2);
 
-        assertThat(err).isEqualTo("fieldbook: Missing command: login, sync, report, photo, status or conflicts"
+        assertThat(err).isEqualTo("fieldbook: Missing command: login, password, sync, report, photo, status or conflicts"
                 + " (see 'fieldbook --help')" + System.lineSeparator());
     }
 
