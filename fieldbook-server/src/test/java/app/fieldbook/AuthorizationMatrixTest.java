@@ -137,6 +137,8 @@ class AuthorizationMatrixTest {
                     c -> c.put(c.path(c.world.subjectWorker.id()), Map.of("password", "another long password"))),
             row("DELETE", "/api/v1/users/{id}/second-factor", "401 403 403 403 403 403 204 401 401 401",
                     c -> c.delete(c.path(c.world.withSecondFactor().id()))),
+            row("DELETE", "/api/v1/users/{id}/sessions", "401 403 403 403 403 403 200 401 401 401",
+                    c -> c.delete(c.path(c.world.subjectWorker.id()))),
             row("GET", "/api/v1/users/{userId}/assignments", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.get(c.path(c.world.subjectWorker.id()))),
             row("PUT", "/api/v1/users/{userId}/sites", "401 403 403 403 403 403 200 401 401 401",

@@ -3,6 +3,7 @@ package app.fieldbook.identity;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.UserEvent.PasswordChanged;
 import app.fieldbook.identity.UserEvent.SecondFactorReset;
+import app.fieldbook.identity.UserEvent.SessionsEnded;
 import app.fieldbook.identity.UserEvent.UserCreated;
 import app.fieldbook.identity.UserEvent.UserDisabled;
 import app.fieldbook.identity.UserEvent.UserEdited;
@@ -157,6 +158,27 @@ class UserAdministration {
         passkeys.removeAllOf(id);
         int ended = credentials.revokeAllOf(id, OffsetDateTime.now(clock));
         events.publishEvent(new SecondFactorReset(actor, id, app, keys, ended));
+    }
+
+    /**
+     * Ends every session and token of another person (a lost phone, a laptop left signed in, an account under
+     * suspicion) without touching their password or second factor; answers how many ended. Refused for the
+     * administrator's own account (409 {@code own-account}: they end their own others under Security).
+     */
+    @Transactional
+    public int endSessions(UUID id, Actor actor) {
+        User user = users.findById(id).orElseThrow(() -> RejectedRequest.notFound("User", id));
+        if (user.id().equals(actor.id())) {
+            throw new RejectedRequest(HttpStatus.CONFLICT, "own-account", "Your own sessions",
+                    "End your own other sessions under Security; sign out to end this one.");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<UUID> ended = credentials.openOf(id, now).stream().map(Credentials.Open::id)
+                .filter(session -> credentials.revokeOf(session, id, now)).toList();
+        if (!ended.isEmpty()) {
+            events.publishEvent(new SessionsEnded(actor, id, ended));
+        }
+        return ended.size();
     }
 
     /** Whether the person has a second factor an administrator could reset: an authenticator app or a passkey. */

@@ -123,6 +123,19 @@ class UserController {
         return UserView.of(administration.setPassword(id, body.password(), actor));
     }
 
+    /** {@code sessionsEnded}: how many sessions and tokens of the person were still open and ended. */
+    record SessionsEnded(int sessionsEnded) {
+    }
+
+    /**
+     * Ends every session and token of another person at once; their password and second factor stay. 409
+     * {@code own-account} for the administrator's own.
+     */
+    @DeleteMapping("/{id}/sessions")
+    SessionsEnded endSessions(@PathVariable UUID id, @AuthenticationPrincipal Actor actor) {
+        return new SessionsEnded(administration.endSessions(id, actor));
+    }
+
     /**
      * Removes another person's lost second factor (authenticator app, recovery codes, passkeys); their sessions
      * end, and a person whose role requires one enrols again at the next sign-in.

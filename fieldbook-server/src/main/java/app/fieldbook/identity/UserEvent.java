@@ -59,8 +59,8 @@ public sealed interface UserEvent {
     }
 
     /**
-     * A person ended sessions or tokens of their own from another one: {@code sessionIds} the ones ended (one they
-     * chose, or every other one).
+     * A person ended sessions or tokens of their own from another one (one they chose, or every other one), or an
+     * administrator ended every one of another person's: {@code sessionIds} the ones ended.
      */
     record SessionsEnded(Actor actor, UUID userId, List<UUID> sessionIds) implements UserEvent {
 

@@ -57,6 +57,7 @@ class FbUser extends OnlineScreen {
     sites: { state: true },
     portfolios: { state: true },
     confirmingReset: { state: true },
+    confirmingSignOut: { state: true },
   };
 
   connectedCallback() {
@@ -136,6 +137,15 @@ class FbUser extends OnlineScreen {
     }
   }
 
+  /** Ends every session and token of the person, once the administrator confirmed it (a second button). */
+  async endSessions() {
+    this.confirmingSignOut = false;
+    const ended = await this.attempt(() => request('DELETE', `/api/v1/users/${this.user.id}/sessions`));
+    if (ended) {
+      this.message = t('users.sessionsEnded', { name: this.user.name, count: ended.sessionsEnded });
+    }
+  }
+
   async saveAssignments(event) {
     event.preventDefault();
     const worker = this.user.role === 'WORKER';
@@ -191,6 +201,19 @@ class FbUser extends OnlineScreen {
           ${user.passwordChangeRequired ? html`<p data-testid="password-change-pending">${t('users.passwordPending')}</p>` : ''}
           <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('users.setPassword')}</button></div>
         </form>
+        <section class="section" aria-labelledby="sign-ins-heading" data-testid="sign-ins">
+          <h2 id="sign-ins-heading">${t('users.sessions')}</h2>
+          <p class="muted">${t('users.sessionsLead')}</p>
+          ${this.confirmingSignOut ? html`
+            <p role="alert">${t('users.endSessionsConfirm', { name: user.name })}</p>
+            <div class="actions">
+              <button type="button" class="danger" data-testid="confirm-sign-out" ?disabled=${this.busy}
+                @click=${() => this.endSessions()}>${t('users.endSessionsYes')}</button>
+              <button type="button" @click=${() => { this.confirmingSignOut = false; }}>${t('users.resetNo')}</button>
+            </div>` : html`
+            <div class="actions"><button type="button" class="danger" data-testid="sign-out-everywhere" ?disabled=${this.busy}
+              @click=${() => { this.confirmingSignOut = true; }}>${t('users.endSessions')}</button></div>`}
+        </section>
         <section class="section" aria-labelledby="second-factor-heading" data-testid="second-factor">
           <h2 id="second-factor-heading">${t('users.secondFactor')}</h2>
           <p>${user.secondFactor ? t('users.hasSecondFactor') : t('users.noSecondFactor')}</p>

@@ -328,6 +328,39 @@ class AccountSelfServiceTest {
         assertThat(database.checksum()).isEqualTo(before);
     }
 
+    @Test
+    void anAdministratorEndsEverySessionOfAnotherPersonButNotTheirOwnAndNothingElseChanges() {
+        Person worker = world.worker(site);
+        Api phone = world.anonymous().signIn(worker.login(), Fixtures.PASSWORD);
+        WebSession laptop = signedIn(worker.login(), Fixtures.PASSWORD);
+        Person executive = world.executive();
+        assertThat(executive.api().delete("/api/v1/users/" + worker.id() + "/sessions").status()).isEqualTo(403);
+        assertThat(phone.get("/api/v1/auth/me").status()).isEqualTo(200);
+        String hashBefore = passwordHash(worker);
+
+        Api.Answer ended = expect(world.admin().delete("/api/v1/users/" + worker.id() + "/sessions"), 200);
+
+        assertThat(ended.body().path("sessionsEnded").asInt()).isEqualTo(3);
+        assertThat(worker.api().get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(phone.get("/api/v1/auth/me").status()).isEqualTo(401);
+        assertThat(laptop.send("GET", "/api/v1/auth/me", null).status()).isEqualTo(401);
+        assertThat(passwordHash(worker)).as("the password stays").isEqualTo(hashBefore);
+        assertThat(jdbc.sql("SELECT changes FROM audit_events WHERE action = 'USER_SESSIONS_ENDED' AND entity_id = ?")
+                .param(worker.id()).query(String.class).single())
+                .contains("\"sessionsEnded\":{\"before\":null,\"after\":3}");
+        assertThat(world.anonymous().signIn(worker.login(), Fixtures.PASSWORD).get("/api/v1/auth/me").status())
+                .as("the password signs in again").isEqualTo(200);
+
+        Person admin = world.administrator();
+        DatabaseState database = new DatabaseState(jdbc);
+        String before = database.checksum();
+        Api.Answer own = admin.api().delete("/api/v1/users/" + admin.id() + "/sessions");
+        assertThat(own.status()).isEqualTo(409);
+        assertThat(own.problemType()).endsWith("/own-account");
+        assertThat(world.admin().delete("/api/v1/users/" + UUID.randomUUID() + "/sessions").status()).isEqualTo(404);
+        assertThat(database.checksum()).isEqualTo(before);
+    }
+
     private WebSession signedIn(String login, String password) {
         WebSession browser = new WebSession(world.anonymous().base());
         expect(browser.send("POST", "/api/v1/auth/session", Map.of("login", login, "password", password)), 200);

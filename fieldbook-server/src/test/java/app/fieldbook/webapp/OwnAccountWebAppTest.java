@@ -120,11 +120,24 @@ class OwnAccountWebAppTest {
                 .path("key").asString());
         assertThat(lost.api().post("/api/v1/auth/second-factor/totp/confirmation",
                 java.util.Map.of("code", app.nextCode())).status()).isEqualTo(200);
+        Fixtures.Person suspect = world.worker(site);
+        Api suspectsLaptop = Api.anonymous(port).signIn(suspect.login(), Fixtures.PASSWORD);
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = Browsers.page(browser);
             page.navigate(base() + "/");
             signIn(page, "test-admin", "granite-kettle-orbit");
             assertThat(page.locator("nav a[href='#/users']")).isVisible();
+            page.navigate(base() + "/#/users/" + suspect.id());
+            Locator signIns = page.getByTestId("sign-ins");
+            signIns.getByTestId("sign-out-everywhere").click();
+            assertThat(signIns.getByTestId("confirm-sign-out")).isVisible();
+            signIns.scrollIntoViewIfNeeded();
+            check(page, "user-sign-ins", Browsers.DESKTOP, problems);
+            signIns.getByTestId("confirm-sign-out").click();
+            assertThat(page.getByTestId("confirmed")).containsText("was signed out everywhere: 2 sign-ins ended.");
+            assertThat(suspectsLaptop.get("/api/v1/auth/me").status()).isEqualTo(401);
+            assertThat(suspect.api().get("/api/v1/auth/me").status()).isEqualTo(401);
+
             page.navigate(base() + "/#/users/" + lost.id());
             Locator factor = page.getByTestId("second-factor");
             assertThat(factor).containsText("An authenticator app or a passkey is set up.");
