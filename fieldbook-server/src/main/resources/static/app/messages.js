@@ -243,6 +243,8 @@ const en = {
   'passkeys.label': 'Name of the new passkey',
   'passkeys.labelExample': 'e.g. Work phone',
   'passkeys.labelMissing': 'Give the passkey a name, so that you can tell your passkeys apart.',
+  'passkeys.password': 'Your password (to confirm it is you)',
+  'passkeys.passwordMissing': 'Enter your password: adding a way to sign in needs it.',
   'passkeys.add': 'Add a passkey on this device',
   'passkeys.added': 'Passkey “{label}” added. You can sign in with it from now on.',
   'passkeys.cancelled': 'No passkey was added: the device’s dialog was closed.',

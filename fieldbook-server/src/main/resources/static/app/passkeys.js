@@ -13,9 +13,12 @@ export function cancelled(failure) {
   return failure?.name === 'NotAllowedError' || failure?.name === 'AbortError';
 }
 
-/** Registers a new passkey of the signed-in person under {@code label}; answers the stored passkey. */
-export async function registerPasskey(label) {
-  const options = await request('POST', '/api/v1/auth/passkeys/registration-options');
+/**
+ * Registers a new passkey of the signed-in person under {@code label}, confirming it is them with their
+ * {@code password} first; answers the stored passkey.
+ */
+export async function registerPasskey(label, password) {
+  const options = await request('POST', '/api/v1/auth/passkeys/registration-options', { password });
   const created = await navigator.credentials.create({
     publicKey: {
       ...options,

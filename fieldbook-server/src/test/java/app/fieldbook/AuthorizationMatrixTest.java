@@ -109,7 +109,7 @@ class AuthorizationMatrixTest {
 
             // passkeys: registered, listed and removed by their owner; signing in with one is open to anyone
             row("POST", "/api/v1/auth/passkeys/registration-options", "401 200 200 200 200 200 200 401 401 401",
-                    c -> c.post(c.path(), null)),
+                    c -> c.post(c.path(), Map.of("password", Fixtures.PASSWORD))),
             row("POST", "/api/v1/auth/passkeys", "401 201 201 201 201 201 201 401 401 401",
                     c -> {
                         Map<String, Object> registration = c.newPasskey();
@@ -398,15 +398,15 @@ class AuthorizationMatrixTest {
          * for them answers someone else's.
          */
         Map<String, Object> newPasskey() {
-            Api.Answer options = api.post("/api/v1/auth/passkeys/registration-options");
+            Api.Answer options = api.post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD));
             JsonNode answered = options.status() == 200 ? options.body()
-                    : expect(world.signer.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+                    : expect(world.signer.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
             return Map.of("label", "Matrix key", "credential", new SoftwareAuthenticator(api.base()).register(answered));
         }
 
         /** A passkey of the caller's own, registered now; the signer's for a caller who cannot register one. */
         String ownPasskey() {
-            Api.Answer options = api.post("/api/v1/auth/passkeys/registration-options");
+            Api.Answer options = api.post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD));
             if (options.status() != 200) {
                 return world.signerPasskey;
             }
@@ -575,7 +575,7 @@ class AuthorizationMatrixTest {
             awaitThumbnail();
             startedUpload = startedUploadOfAnnouncedPhoto();
             signerKey = new SoftwareAuthenticator(fixtures.anonymous().base());
-            JsonNode options = expect(signer.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+            JsonNode options = expect(signer.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
             signerPasskey = created(signer.api().post("/api/v1/auth/passkeys",
                     Map.of("label", "Signer's key", "credential", signerKey.register(options))));
         }

@@ -59,9 +59,15 @@ class PasskeyController {
         this.clock = clock;
     }
 
-    /** Options for {@code navigator.credentials.create}, as Spring Security writes them (byte strings base64url). */
+    /**
+     * Options for {@code navigator.credentials.create}, as Spring Security writes them (byte strings base64url),
+     * once the person confirmed it is them with their password or a code (ASVS 7.5.1): a wrong one is a failed
+     * sign-in, answered 403 {@code wrong-proof}.
+     */
     @PostMapping("/passkeys/registration-options")
-    JsonNode registrationOptions(@AuthenticationPrincipal Actor actor, HttpServletRequest request) {
+    JsonNode registrationOptions(@AuthenticationPrincipal Actor actor, @Valid @RequestBody SecondFactorController.Proof body,
+            HttpServletRequest request) {
+        secondFactors.confirmIdentity(actor, body.checked(), request.getRemoteAddr());
         return relyingParty.toJson(registering.options(actor, SecurityContextHolder.getContext().getAuthentication(),
                 relyingParty.of(request)));
     }

@@ -230,6 +230,14 @@ class SecondFactors {
     }
 
     /**
+     * Checks that the signed-in person is who they say, by their password or a code, before their sign-in
+     * methods change (a passkey added): a session taken over cannot add a way back in. Answers as {@link #prove}.
+     */
+    public void confirmIdentity(Actor actor, Proof proof, String address) {
+        prove(actor, proof, address);
+    }
+
+    /**
      * The account, once the password or a code proved it is the person themself; a wrong one is recorded as a
      * failed sign-in (throttle and audit) and answered 403 {@code wrong-proof}.
      */

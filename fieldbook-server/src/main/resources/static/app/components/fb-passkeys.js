@@ -24,17 +24,24 @@ class FbPasskeys extends OnlineScreen {
   async add(event) {
     event.preventDefault();
     const form = event.target;
-    const label = String(new FormData(form).get('label') || '').trim();
+    const values = new FormData(form);
+    const label = String(values.get('label') || '').trim();
+    const password = String(values.get('password') || '');
     if (!label) {
       this.error = t('passkeys.labelMissing');
-      form.querySelector('input')?.focus();
+      form.querySelector('#passkey-label')?.focus();
+      return;
+    }
+    if (!password) {
+      this.error = t('passkeys.passwordMissing');
+      form.querySelector('#passkey-password')?.focus();
       return;
     }
     this.busy = true;
     this.error = null;
     this.message = null;
     try {
-      await registerPasskey(label);
+      await registerPasskey(label, password);
       form.reset();
       this.passkeys = await request('GET', '/api/v1/auth/passkeys');
       this.message = t('passkeys.added', { label });
@@ -78,6 +85,9 @@ class FbPasskeys extends OnlineScreen {
             <label for="passkey-label">${t('passkeys.label')}</label>
             <input id="passkey-label" name="label" maxlength="100" autocomplete="off" required
               placeholder=${t('passkeys.labelExample')}>
+            <label for="passkey-password">${t('passkeys.password')}</label>
+            <input id="passkey-password" name="password" type="password" maxlength="200" autocomplete="current-password"
+              required>
             <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${t('passkeys.add')}</button></div>
           </form>` : html`<p class="muted">${t('passkeys.unsupported')}</p>`}
       </section>`;

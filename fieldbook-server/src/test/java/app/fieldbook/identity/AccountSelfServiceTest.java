@@ -294,7 +294,7 @@ class AccountSelfServiceTest {
         AuthenticatorApp app = new AuthenticatorApp(expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200)
                 .body().path("key").asString());
         expect(worker.api().post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())), 200);
-        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
         expect(worker.api().post("/api/v1/auth/passkeys", Map.of("label", "Phone",
                 "credential", new SoftwareAuthenticator("http://127.0.0.1:" + port).register(options))), 201);
         assertThat(world.admin().get("/api/v1/users/" + worker.id()).body().path("secondFactor").asBoolean()).isTrue();

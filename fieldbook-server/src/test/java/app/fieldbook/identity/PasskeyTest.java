@@ -56,7 +56,7 @@ class PasskeyTest {
     void aPasskeyRegisteredBySignedInPersonSignsInWithoutAPasswordIntoAWebSession() throws Exception {
         Person worker = world.worker(site);
         SoftwareAuthenticator phone = new SoftwareAuthenticator(origin);
-        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
         assertThat(options.path("rp").path("id").asString()).isEqualTo("127.0.0.1");
         assertThat(options.path("user").path("name").asString()).isEqualTo(worker.login());
         assertThat(options.path("authenticatorSelection").path("userVerification").asString()).isEqualTo("required");
@@ -215,7 +215,7 @@ class PasskeyTest {
     void aRegistrationWithoutUserVerificationOrAnsweringAnotherPersonsChallengeIsRefusedAndWritesNothing() {
         Person worker = world.worker(site);
         Person other = world.worker(site);
-        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
         String before = passkeyState();
 
         Api.Answer unverified = worker.api().post("/api/v1/auth/passkeys", Map.of("label", "Unverified",
@@ -238,7 +238,7 @@ class PasskeyTest {
     @Test
     void malformedCredentialsAreAnswered400AsProblemsAndWriteNothing() {
         Person worker = world.worker(site);
-        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+        JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
         Map<String, Object> credential = new SoftwareAuthenticator(origin).register(options);
         String before = passkeyState() + auditCount();
 
@@ -265,8 +265,29 @@ class PasskeyTest {
     }
 
     @Test
+    void addingAPasskeyNeedsThePasswordAgainAndAWrongOneIsAFailedSignInThatAddsNothing() {
+        Person worker = world.worker(site);
+        String before = passkeyState() + jdbc.sql("SELECT COUNT(*) FROM passkey_challenges").query(Long.class).single();
+        Api.Answer none = worker.api().post("/api/v1/auth/passkeys/registration-options", Map.of());
+        assertThat(none.status()).as(none.toString()).isEqualTo(400);
+        assertThat(none.problemType()).endsWith("/invalid-request");
+        Api.Answer wrong = worker.api().post("/api/v1/auth/passkeys/registration-options",
+                Map.of("password", "not the password"));
+        assertThat(wrong.status()).as(wrong.toString()).isEqualTo(403);
+        assertThat(wrong.problemType()).endsWith("/wrong-proof");
+        assertThat(passkeyState() + jdbc.sql("SELECT COUNT(*) FROM passkey_challenges").query(Long.class).single())
+                .as("no challenge, no passkey").isEqualTo(before);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'SIGN_IN_FAILED' AND actor_login = ?")
+                .param(worker.login()).query(Long.class).single()).as("recorded as a failed sign-in")
+                .isEqualTo(1);
+        register(worker, "Phone");
+        assertThat(registering.hasPasskey(UUID.fromString(worker.id()))).isTrue();
+    }
+
+    @Test
     void signingInWithAPasskeyNeedsNoCredentialButRegisteringOneDoes() {
-        assertThat(world.anonymous().post("/api/v1/auth/passkeys/registration-options").status()).isEqualTo(401);
+        assertThat(world.anonymous().post("/api/v1/auth/passkeys/registration-options",
+                Map.of("password", Fixtures.PASSWORD)).status()).isEqualTo(401);
         assertThat(world.anonymous().get("/api/v1/auth/passkeys").status()).isEqualTo(401);
         JsonNode options = signInOptions();
         assertThat(options.path("userVerification").asString()).isEqualTo("required");
@@ -276,7 +297,7 @@ class PasskeyTest {
 
     private SoftwareAuthenticator register(Person person, String label) {
         SoftwareAuthenticator authenticator = new SoftwareAuthenticator(origin);
-        JsonNode options = expect(person.api().post("/api/v1/auth/passkeys/registration-options"), 200).body();
+        JsonNode options = expect(person.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();
         expect(person.api().post("/api/v1/auth/passkeys",
                 Map.of("label", label, "credential", authenticator.register(options))), 201);
         return authenticator;

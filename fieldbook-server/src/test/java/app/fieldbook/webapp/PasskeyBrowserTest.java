@@ -85,6 +85,11 @@ class PasskeyBrowserTest {
             page.navigate(base() + "/#/security");
             assertThat(page.getByTestId("passkeys")).containsText("You have no passkeys yet.");
             page.locator("#passkey-label").fill("Work phone");
+            page.locator("#passkey-password").fill("not my password");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey on this device")).click();
+            assertThat(page.getByTestId("passkeys").getByTestId("error")).containsText("The password or the code is wrong");
+            assertThat(page.locator("li.passkey")).hasCount(0);
+            page.locator("#passkey-password").fill(Fixtures.PASSWORD);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey on this device")).click();
             assertThat(page.getByTestId("confirmed")).containsText("Passkey “Work phone” added.");
             assertThat(page.locator("li.passkey")).hasCount(1);

@@ -307,7 +307,7 @@ class XssCorpusTest {
     private void keysAndSessions(String login) {
         Api person = as(login);
         for (String payload : PAYLOADS) {
-            JsonNode options = expect(person.post("/api/v1/auth/passkeys/registration-options"), 200).body();
+            JsonNode options = expect(person.post("/api/v1/auth/passkeys/registration-options", Map.of("password", PASSWORD)), 200).body();
             expect(person.post("/api/v1/auth/passkeys", Map.of("label", payload,
                     "credential", new SoftwareAuthenticator("http://127.0.0.1:" + port).register(options))), 201);
             expect(Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", login, "password", PASSWORD,
