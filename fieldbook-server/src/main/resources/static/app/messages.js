@@ -433,6 +433,8 @@ const en = {
   'security.app': 'Authenticator app',
   'security.appLead': 'A second factor protects your account if your password is ever guessed or stolen: signing in also needs the 6-digit code of an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator, Aegis or 1Password).',
   'security.start': 'Set up an authenticator app',
+  'security.password': 'Your password (to confirm it is you)',
+  'security.passwordMissing': 'Enter your password: setting up a second factor needs it.',
   'security.step1': 'Open your authenticator app and choose to add an account.',
   'security.step2': 'Scan this QR code with the app:',
   'security.qrAlt': 'QR code of the key for your authenticator app',

@@ -88,7 +88,7 @@ class AuthorizationMatrixTest {
             row("GET", "/api/v1/auth/second-factor", "401 200 200 200 200 200 200 401 401 401",
                     c -> c.get(c.path())),
             row("POST", "/api/v1/auth/second-factor/totp", "401 200 200 200 200 200 200 401 401 401",
-                    c -> c.post(c.path(), null)),
+                    c -> c.post(c.path(), Map.of("password", Fixtures.PASSWORD))),
             row("POST", "/api/v1/auth/second-factor/totp/confirmation", "401 200 200 200 200 200 200 401 401 401",
                     c -> c.confirmTotp(c.path())),
             row("POST", "/api/v1/auth/second-factor/recovery-codes", "401 200 200 200 200 200 200 401 401 401",
@@ -467,7 +467,7 @@ class AuthorizationMatrixTest {
         /** Starts enrolling an authenticator app and confirms it with the app's code, as the caller. */
         Api.Answer confirmTotp(String path) {
             return guarded(() -> {
-                Api.Answer started = api.post("/api/v1/auth/second-factor/totp");
+                Api.Answer started = api.post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD));
                 String code = started.status() == 200
                         ? new AuthenticatorApp(started.body().path("key").asString()).nextCode() : "123456";
                 return api.post(path, Map.of("code", code));
@@ -551,7 +551,7 @@ class AuthorizationMatrixTest {
             subjectManager = fixtures.manager(subjectPortfolio);
             signer = fixtures.worker(ownSite);
             twoStep = fixtures.worker(ownSite);
-            AuthenticatorApp app = new AuthenticatorApp(expect(twoStep.api().post("/api/v1/auth/second-factor/totp"), 200)
+            AuthenticatorApp app = new AuthenticatorApp(expect(twoStep.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200)
                     .body().path("key").asString());
             expect(twoStep.api().post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())),
                     200).body().path("recoveryCodes").forEach(code -> recoveryCodes.add(code.asString()));
@@ -589,7 +589,7 @@ class AuthorizationMatrixTest {
             if (secondFactorSubject == null) {
                 secondFactorSubject = fixtures.worker(otherSite);
                 AuthenticatorApp app = new AuthenticatorApp(expect(secondFactorSubject.api()
-                        .post("/api/v1/auth/second-factor/totp"), 200).body().path("key").asString());
+                        .post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200).body().path("key").asString());
                 expect(secondFactorSubject.api().post("/api/v1/auth/second-factor/totp/confirmation",
                         Map.of("code", app.nextCode())), 200);
             }

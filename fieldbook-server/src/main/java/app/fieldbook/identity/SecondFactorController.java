@@ -71,9 +71,15 @@ class SecondFactorController {
         return secondFactors.status(actor);
     }
 
-    /** Starts enrolling an authenticator app: the key, shown once, its {@code otpauth://} address and its QR code. */
+    /**
+     * Starts enrolling an authenticator app, once the person confirmed it is them with their password (ASVS
+     * 7.5.1: a session taken over cannot set up a factor of its own): the key, shown once, its {@code otpauth://}
+     * address and its QR code.
+     */
     @PostMapping("/totp")
-    SecondFactors.TotpEnrolment startTotp(@AuthenticationPrincipal Actor actor) {
+    SecondFactors.TotpEnrolment startTotp(@AuthenticationPrincipal Actor actor, @Valid @RequestBody Proof body,
+            HttpServletRequest request) {
+        secondFactors.confirmIdentity(actor, body.checked(), request.getRemoteAddr());
         return secondFactors.startTotp(actor);
     }
 

@@ -52,8 +52,13 @@ class FbSecurity extends OnlineScreen {
           <h2 id="totp-heading">${t('security.app')}</h2>
           ${this.codes ? this.recoveryCodes() : s.totp ? this.enrolled(s) : this.enrolment ? this.confirming() : html`
             <p>${t('security.appLead')}</p>
-            <button type="button" class="primary" data-testid="start-totp" ?disabled=${this.busy}
-              @click=${this.start}>${t('security.start')}</button>`}
+            <form @submit=${(e) => this.start(e)} novalidate>
+              <label for="totp-password">${t('security.password')}</label>
+              <input id="totp-password" name="password" type="password" maxlength="200" autocomplete="current-password"
+                required>
+              <div class="actions"><button type="submit" class="primary" data-testid="start-totp" ?disabled=${this.busy}>
+                ${t('security.start')}</button></div>
+            </form>`}
         </section>
         <fb-passkeys></fb-passkeys>`}
       <fb-password .account=${this.account}></fb-password>
@@ -121,8 +126,17 @@ class FbSecurity extends OnlineScreen {
       <input id="${form}-code" name="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false">`;
   }
 
-  async start() {
-    const enrolment = await this.attempt(() => request('POST', '/api/v1/auth/second-factor/totp'));
+  /** Starts enrolling an authenticator app, once the person confirmed it is them with their password. */
+  async start(event) {
+    event.preventDefault();
+    const password = String(new FormData(event.target).get('password') || '');
+    if (!password) {
+      this.error = t('security.passwordMissing');
+      this.message = null;
+      event.target.querySelector('#totp-password')?.focus();
+      return;
+    }
+    const enrolment = await this.attempt(() => request('POST', '/api/v1/auth/second-factor/totp', { password }));
     if (enrolment && enrolment !== true) {
       this.enrolment = enrolment;
       requestAnimationFrame(() => this.querySelector('#totp-code')?.focus());

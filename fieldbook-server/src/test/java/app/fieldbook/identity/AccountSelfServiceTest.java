@@ -291,7 +291,7 @@ class AccountSelfServiceTest {
     @Test
     void anAdministratorResetsAnotherPersonsLostSecondFactorAndEndsTheirSessionsButNotTheirOwn() {
         Person worker = world.worker(site);
-        AuthenticatorApp app = new AuthenticatorApp(expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200)
+        AuthenticatorApp app = new AuthenticatorApp(expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200)
                 .body().path("key").asString());
         expect(worker.api().post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())), 200);
         JsonNode options = expect(worker.api().post("/api/v1/auth/passkeys/registration-options", Map.of("password", Fixtures.PASSWORD)), 200).body();

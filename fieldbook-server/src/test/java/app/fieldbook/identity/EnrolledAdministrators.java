@@ -54,7 +54,7 @@ public final class EnrolledAdministrators {
         session.send("PUT", "/api/v1/auth/password", Map.of("currentPassword", Fixtures.FIRST_PASSWORD,
                 "newPassword", Fixtures.PASSWORD));
         AuthenticatorApp app = new AuthenticatorApp(
-                session.send("POST", "/api/v1/auth/second-factor/totp", Map.of()).path("key").asString());
+                session.send("POST", "/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)).path("key").asString());
         String recoveryCode = session.send("POST", "/api/v1/auth/second-factor/totp/confirmation",
                 Map.of("code", app.nextCode())).path("recoveryCodes").get(0).asString();
         Api.Answer token = Api.anonymous(port).post("/api/v1/auth/tokens", Map.of("login", login,

@@ -72,7 +72,7 @@ class LogsTest {
         Person worker = world.worker(world.site());
         List<String> secrets = new ArrayList<>(List.of(Fixtures.PASSWORD, worker.api().token()));
 
-        String key = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200).body().path("key").asString();
+        String key = expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200).body().path("key").asString();
         AuthenticatorApp app = new AuthenticatorApp(key);
         expect(worker.api().post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())), 200)
                 .body().path("recoveryCodes").forEach(code -> secrets.add(code.asString()));

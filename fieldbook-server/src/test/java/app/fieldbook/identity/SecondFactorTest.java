@@ -163,7 +163,7 @@ class SecondFactorTest {
     @Test
     void theAppsKeyIsStoredEncryptedAndTheRecoveryCodesOnlyAsHashes() {
         Person worker = world.worker(site);
-        Api.Answer started = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        Api.Answer started = expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200);
         String key = started.body().path("key").asString();
         assertThat(Totp.fromBase32(key)).hasSize(20);
         assertThat(started.body().path("uri").asString()).startsWith("otpauth://totp/Fieldbook:" + worker.login())
@@ -192,12 +192,12 @@ class SecondFactorTest {
     @Test
     void theEnrolmentAnswerShowsTheAppsAddressAsAQrCodeThatNoCacheKeeps() {
         Person worker = world.worker(site);
-        Api.Answer started = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        Api.Answer started = expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200);
         String uri = started.body().path("uri").asString();
         assertThat(uri).startsWith("otpauth://totp/");
         assertThat(app.fieldbook.QrCodes.readSvg(started.body().path("qrCode").asString())).isEqualTo(uri);
         assertThat(started.raw().headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
-        Api.Answer again = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200);
+        Api.Answer again = expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200);
         assertThat(app.fieldbook.QrCodes.readSvg(again.body().path("qrCode").asString()))
                 .as("a new enrolment, a new key and its code").isEqualTo(again.body().path("uri").asString())
                 .isNotEqualTo(uri);
@@ -366,6 +366,21 @@ class SecondFactorTest {
     }
 
     @Test
+    void settingUpAnAuthenticatorAppNeedsThePasswordAgain() {
+        Person worker = world.worker(site);
+        Api.Answer none = worker.api().post("/api/v1/auth/second-factor/totp", Map.of());
+        assertThat(none.status()).as(none.toString()).isEqualTo(400);
+        Api.Answer wrong = worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", "not the password"));
+        assertThat(wrong.status()).as(wrong.toString()).isEqualTo(403);
+        assertThat(wrong.problemType()).endsWith("/wrong-proof");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM totp_factors WHERE user_id = ?").param(UUID.fromString(worker.id()))
+                .query(Long.class).single()).as("no enrolment begun").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'SIGN_IN_FAILED' AND actor_login = ?")
+                .param(worker.login()).query(Long.class).single()).as("recorded as a failed sign-in").isEqualTo(1);
+        expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200);
+    }
+
+    @Test
     void newRecoveryCodesNeedACodeAndEndTheOldOnes() {
         Person worker = world.worker(site);
         Enrolled enrolled = enrol(worker.api());
@@ -382,7 +397,7 @@ class SecondFactorTest {
     @Test
     void anEnrolmentCountsOnlyOnceItsFirstCodeIsConfirmed() {
         Person worker = world.worker(site);
-        String key = expect(worker.api().post("/api/v1/auth/second-factor/totp"), 200).body().path("key").asString();
+        String key = expect(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200).body().path("key").asString();
         assertThat(worker.api().get("/api/v1/auth/second-factor").body().path("totp").asBoolean()).isFalse();
         expect(token(worker, Map.of()), 201);
         Api.Answer wrong = worker.api().post("/api/v1/auth/second-factor/totp/confirmation",
@@ -393,7 +408,7 @@ class SecondFactorTest {
         expect(worker.api().post("/api/v1/auth/second-factor/totp/confirmation",
                 Map.of("code", new AuthenticatorApp(key).nextCode())), 200);
         assertThat(worker.api().get("/api/v1/auth/second-factor").body().path("totp").asBoolean()).isTrue();
-        assertThat(worker.api().post("/api/v1/auth/second-factor/totp").status()).as("enrolled already")
+        assertThat(worker.api().post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)).status()).as("enrolled already")
                 .isEqualTo(409);
     }
 
@@ -403,7 +418,7 @@ class SecondFactorTest {
     /** Enrols an authenticator app as the client's person: start, then confirm with the app's code. */
     private static Enrolled enrol(Api api) {
         AuthenticatorApp app = new AuthenticatorApp(
-                expect(api.post("/api/v1/auth/second-factor/totp"), 200).body().path("key").asString());
+                expect(api.post("/api/v1/auth/second-factor/totp", Map.of("password", Fixtures.PASSWORD)), 200).body().path("key").asString());
         List<String> codes = new ArrayList<>();
         expect(api.post("/api/v1/auth/second-factor/totp/confirmation", Map.of("code", app.nextCode())), 200)
                 .body().path("recoveryCodes").forEach(code -> codes.add(code.asString()));
@@ -413,7 +428,7 @@ class SecondFactorTest {
     private static Enrolled enrol(Browser browser) {
         try {
             AuthenticatorApp app = new AuthenticatorApp(browser.json(browser.send("POST",
-                    "/api/v1/auth/second-factor/totp", "{}")).path("key").asString());
+                    "/api/v1/auth/second-factor/totp", JSON.writeValueAsString(Map.of("password", Fixtures.PASSWORD)))).path("key").asString());
             HttpResponse<String> confirmed = browser.send("POST", "/api/v1/auth/second-factor/totp/confirmation",
                     JSON.writeValueAsString(Map.of("code", app.nextCode())));
             assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);

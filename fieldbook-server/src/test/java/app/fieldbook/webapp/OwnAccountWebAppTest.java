@@ -116,7 +116,7 @@ class OwnAccountWebAppTest {
         }
 
         Fixtures.Person lost = world.worker(site);
-        AuthenticatorApp app = new AuthenticatorApp(lost.api().post("/api/v1/auth/second-factor/totp").body()
+        AuthenticatorApp app = new AuthenticatorApp(lost.api().post("/api/v1/auth/second-factor/totp", java.util.Map.of("password", Fixtures.PASSWORD)).body()
                 .path("key").asString());
         assertThat(lost.api().post("/api/v1/auth/second-factor/totp/confirmation",
                 java.util.Map.of("code", app.nextCode())).status()).isEqualTo(200);

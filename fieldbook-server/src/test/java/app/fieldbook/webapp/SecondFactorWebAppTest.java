@@ -93,6 +93,12 @@ class SecondFactorWebAppTest {
             check(page, "security-enrol", Browsers.PHONE, problems);
 
             page.getByTestId("start-totp").click();
+            assertThat(page.getByTestId("error")).containsText("Enter your password");
+            page.locator("#totp-password").fill("not the password");
+            page.getByTestId("start-totp").click();
+            assertThat(page.getByTestId("error")).containsText("The password or the code is wrong");
+            page.locator("#totp-password").fill(Fixtures.PASSWORD);
+            page.getByTestId("start-totp").click();
             String key = page.getByTestId("totp-key").textContent().replace(" ", "");
             assertThat(page.getByTestId("totp-link")).hasAttribute("href",
                     java.util.regex.Pattern.compile("^otpauth://totp/Fieldbook:.*secret=" + key + ".*"));
