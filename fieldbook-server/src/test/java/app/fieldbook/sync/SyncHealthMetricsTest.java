@@ -28,8 +28,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The sync health metrics, from real pushes and pulls over HTTP: what the devices of a site report waiting,
  * devices gone silent with something waiting, devices that came back empty, open conflicts, and the pushed
- * operations by what became of them. The figures read from the database are read again at every scrape in
- * the tests ({@code fieldbook.sync.health.max-age} 0); a site's series appear a scrape after its first read.
+ * operations by what became of them. The figures read from the database are read again four times a second in
+ * the tests ({@code fieldbook.sync.health.refresh-interval}); a site's series appear with its first read.
  */
 @FullStackTest
 class SyncHealthMetricsTest {
