@@ -44,7 +44,7 @@ class ModularityTest {
     void modulesHaveNoCyclesAndUseOnlyEachOthersPublicTypes() {
         assertThat(MODULES.stream().map(module -> module.getIdentifier().toString()))
                 .containsExactlyInAnyOrder("identity", "sites", "reports", "attachments", "audit", "sync", "insights",
-                        "demo", "webapp", "protocol");
+                        "demo", "webapp", "monitoring", "protocol");
         MODULES.verify();
     }
 
