@@ -192,11 +192,11 @@ class SyncMeters implements MeterBinder {
     }
 
     private SyncHealth.SiteDevices devices(String site) {
-        return snapshot.figures().devices().getOrDefault(site, new SyncHealth.SiteDevices(null, 0, 0, 0, null, 0));
+        return snapshot.figures().devices().getOrDefault(site, new SyncHealth.SiteDevices(null, null, null, 0, 0, 0, null, null, 0));
     }
 
     private SyncHealth.SiteConflicts conflicts(String site) {
-        return snapshot.figures().conflicts().getOrDefault(site, new SyncHealth.SiteConflicts(null, 0, null));
+        return snapshot.figures().conflicts().getOrDefault(site, new SyncHealth.SiteConflicts(null, null, null, 0, null));
     }
 
     private double ageOf(OffsetDateTime since) {
