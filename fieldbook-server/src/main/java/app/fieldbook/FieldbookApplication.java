@@ -26,15 +26,16 @@ public class FieldbookApplication {
     }
 
     /**
-     * A thread per background job (the audit linker, the change-feed sequencer and three hourly
-     * clean-ups). With virtual threads, Spring Boot's default scheduler runs every fixed-delay job on one
-     * shared thread, so a job catching up on a backlog (the audit linker) held back the others (the
-     * change-feed sequencer, and with it every pull).
+     * Threads for the background jobs (the audit linker, the change-feed sequencer, the refreshes of the
+     * metrics' figures, the alert evaluation and the clean-ups): eight, so that a job or two waiting behind a
+     * database lock hold back no other. With virtual threads, Spring Boot's default scheduler runs every
+     * fixed-delay job on one shared thread, so a job catching up on a backlog (the audit linker) held back the
+     * others (the change-feed sequencer, and with it every pull).
      */
     @Bean
     ThreadPoolTaskScheduler taskScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(5);
+        scheduler.setPoolSize(8);
         scheduler.setThreadNamePrefix("fieldbook-job-");
         scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setAwaitTerminationSeconds(10);

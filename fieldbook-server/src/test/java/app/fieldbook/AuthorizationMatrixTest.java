@@ -221,6 +221,12 @@ class AuthorizationMatrixTest {
             row("GET", "/api/v1/audit/verification", "401 403 403 403 403 403 200 401 401 401",
                     c -> c.get(c.path())),
 
+            // operations: the alerts evaluated in the server and the sync health by site, for administrators
+            row("GET", "/api/v1/operations/alerts", "401 403 403 403 403 403 200 401 401 401",
+                    c -> c.get(c.path())),
+            row("GET", "/api/v1/operations/sync-health", "401 403 403 403 403 403 200 401 401 401",
+                    c -> c.get(c.path())),
+
             // insights: the month-end of a site, for managers (their portfolios) and executives
             row("GET", "/api/v1/insights/month-end", "401 403 403 200 404 200 403 401 401 401",
                     c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),

@@ -29,7 +29,7 @@ class ModularityTest {
     /** What may live in the root package, outside every module: the application and what all modules share. */
     private static final List<String> ROOT_PACKAGE = List.of("AppendedIds", "BackgroundJobs",
             "FieldbookApplication", "InsertsAtCommit", "KeyFile", "PerTransaction", "ProblemHandling",
-            "RejectedRequest", "ServerBusy", "StrictJson", "StrictParameters");
+            "RejectedRequest", "ServerBusy", "Snapshot", "StrictJson", "StrictParameters");
 
     /** The server's own classes, without the tests. */
     private static final JavaClasses SERVER = new ClassFileImporter()
@@ -44,7 +44,7 @@ class ModularityTest {
     void modulesHaveNoCyclesAndUseOnlyEachOthersPublicTypes() {
         assertThat(MODULES.stream().map(module -> module.getIdentifier().toString()))
                 .containsExactlyInAnyOrder("identity", "sites", "reports", "attachments", "audit", "sync", "insights",
-                        "demo", "webapp", "protocol");
+                        "demo", "webapp", "monitoring", "protocol");
         MODULES.verify();
     }
 

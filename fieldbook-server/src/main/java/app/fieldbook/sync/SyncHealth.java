@@ -18,15 +18,18 @@ class SyncHealth {
     /**
      * The devices of a site (null: of no site) and what waits on them.
      *
+     * @param code the site's code, null for no site
+     * @param name the site's name, null for no site
      * @param oldestWaiting when the oldest change waiting on one of them was made (null when none waits)
+     * @param lastSeen when one of them last called the server
      * @param silent devices not seen since the given time while they had changes or photos waiting
      */
-    record SiteDevices(UUID siteId, long devices, long changesWaiting, long photosWaiting,
-            OffsetDateTime oldestWaiting, long silent) {
+    record SiteDevices(UUID siteId, String code, String name, long devices, long changesWaiting,
+            long photosWaiting, OffsetDateTime oldestWaiting, OffsetDateTime lastSeen, long silent) {
     }
 
-    /** The open conflicts of a site, and when the oldest of them was recorded. */
-    record SiteConflicts(UUID siteId, long open, OffsetDateTime oldest) {
+    /** The open conflicts of a site (its code and name), and when the oldest of them was recorded. */
+    record SiteConflicts(UUID siteId, String code, String name, long open, OffsetDateTime oldest) {
     }
 
     private final JdbcClient jdbc;
@@ -37,29 +40,33 @@ class SyncHealth {
 
     List<SiteDevices> devicesBySite(OffsetDateTime silentBefore) {
         return jdbc.sql("""
-                SELECT a.site_id, COUNT(*) AS devices, COALESCE(SUM(d.outbox_depth), 0) AS changes,
+                SELECT a.site_id, s.code, s.name, COUNT(*) AS devices, COALESCE(SUM(d.outbox_depth), 0) AS changes,
                        COALESCE(SUM(d.pending_photos), 0) AS photos,
                        MIN(CASE WHEN d.outbox_depth > 0 THEN d.oldest_pending_at END) AS oldest,
+                       MAX(d.last_seen_at) AS last_seen,
                        SUM(CASE WHEN d.last_seen_at < :silentBefore AND (d.outbox_depth > 0 OR d.pending_photos > 0)
                                 THEN 1 ELSE 0 END) AS silent
                   FROM sync_devices d
                   LEFT JOIN site_access a ON a.user_id = d.user_id
-                 GROUP BY a.site_id""")
+                  LEFT JOIN sites s ON s.id = a.site_id
+                 GROUP BY a.site_id, s.code, s.name""")
                 .param("silentBefore", silentBefore)
-                .query((rs, n) -> new SiteDevices(rs.getObject("site_id", UUID.class), rs.getLong("devices"),
-                        rs.getLong("changes"), rs.getLong("photos"), rs.getObject("oldest", OffsetDateTime.class),
+                .query((rs, n) -> new SiteDevices(rs.getObject("site_id", UUID.class), rs.getString("code"),
+                        rs.getString("name"), rs.getLong("devices"), rs.getLong("changes"), rs.getLong("photos"),
+                        rs.getObject("oldest", OffsetDateTime.class), rs.getObject("last_seen", OffsetDateTime.class),
                         rs.getLong("silent")))
                 .list();
     }
 
     List<SiteConflicts> openConflictsBySite() {
         return jdbc.sql("""
-                SELECT site_id, COUNT(*) AS open_conflicts, MIN(created_at) AS oldest
-                  FROM sync_conflicts
-                 WHERE state = 'OPEN'
-                 GROUP BY site_id""")
-                .query((rs, n) -> new SiteConflicts(rs.getObject("site_id", UUID.class), rs.getLong("open_conflicts"),
-                        rs.getObject("oldest", OffsetDateTime.class)))
+                SELECT c.site_id, s.code, s.name, COUNT(*) AS open_conflicts, MIN(c.created_at) AS oldest
+                  FROM sync_conflicts c
+                  LEFT JOIN sites s ON s.id = c.site_id
+                 WHERE c.state = 'OPEN'
+                 GROUP BY c.site_id, s.code, s.name""")
+                .query((rs, n) -> new SiteConflicts(rs.getObject("site_id", UUID.class), rs.getString("code"),
+                        rs.getString("name"), rs.getLong("open_conflicts"), rs.getObject("oldest", OffsetDateTime.class)))
                 .list();
     }
 

@@ -1,10 +1,11 @@
 package app.fieldbook.sync;
 
+import app.fieldbook.BackgroundJobs;
+import app.fieldbook.Snapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +16,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -35,42 +37,43 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * {@code fieldbook_sync_photos_lost_total}).</li>
  * <li>Read from the database, the same on every node: per site, devices, changes and photos waiting on them,
  * the age of the oldest waiting change, devices silent with something waiting
- * ({@code fieldbook.sync.health.silent-after}), open conflicts and the age of the oldest. They are read with
- * one query for all sites (and one for the conflicts) when a scrape finds them older than
- * {@code fieldbook.sync.health.max-age}; {@code fieldbook_sync_health_read_seconds} says when they were read.
- * A site appears from the scrape after the read that found it.</li>
+ * ({@code fieldbook.sync.health.silent-after}), open conflicts and the age of the oldest. A background job
+ * ({@code sync-health}, every {@code fieldbook.sync.health.refresh-interval}) reads them with one query for
+ * all sites and one for the conflicts into a {@link Snapshot}; the gauges read only that, never the database,
+ * so a scrape answers while the database is locked or slow.
+ * {@code fieldbook_snapshot_age_seconds{name="sync-health"}} says how old the figures are. A site's series
+ * appear with the refresh that first finds it.</li>
  * </ul>
  */
 @Component
 class SyncMeters implements MeterBinder {
 
     static final String NO_SITE = "none";
-    private static final Logger log = LoggerFactory.getLogger(SyncMeters.class);
+    static final String JOB = "sync-health";
 
-    /** What was read from the database, and when. */
-    private record Figures(Instant readAt, Map<String, SyncHealth.SiteDevices> devices,
-            Map<String, SyncHealth.SiteConflicts> conflicts) {
+    /** What was read from the database. */
+    record Figures(Map<String, SyncHealth.SiteDevices> devices, Map<String, SyncHealth.SiteConflicts> conflicts) {
     }
 
     private final SyncHealth health;
     private final SyncSettings.Health settings;
     private final Clock clock;
+    private final Snapshot<Figures> snapshot;
     private final Map<OperationAnswered.Outcome, Counter> operations = new EnumMap<>(OperationAnswered.Outcome.class);
     private final List<MultiGauge> deviceGauges = new ArrayList<>();
     private final List<MultiGauge> conflictGauges = new ArrayList<>();
     private MeterRegistry registry;
-    private volatile Figures figures;
-    private volatile Instant lastAttempt = Instant.EPOCH;
+    private Figures registered = new Figures(Map.of(), Map.of());
 
-    SyncMeters(SyncHealth health, SyncSettings settings, Clock clock) {
+    SyncMeters(SyncHealth health, SyncSettings settings, Clock clock, BackgroundJobs jobs) {
         this.health = health;
         this.settings = settings.health();
         this.clock = clock;
-        this.figures = new Figures(null, Map.of(), Map.of());
+        this.snapshot = new Snapshot<>(JOB, new Figures(Map.of(), Map.of()), jobs, clock);
     }
 
     @Override
-    public void bindTo(MeterRegistry registry) {
+    public synchronized void bindTo(MeterRegistry registry) {
         this.registry = registry;
         for (OperationAnswered.Outcome outcome : OperationAnswered.Outcome.values()) {
             operations.put(outcome, Counter.builder("fieldbook.sync.operations")
@@ -95,9 +98,27 @@ class SyncMeters implements MeterBinder {
                 .description("Open sync conflicts of the site's reports").register(registry));
         conflictGauges.add(MultiGauge.builder("fieldbook.sync.oldest.open.conflict.age").baseUnit("seconds")
                 .description("Age of the site's oldest open sync conflict (0: none is open)").register(registry));
-        TimeGauge.builder("fieldbook.sync.health.read", this, TimeUnit.MILLISECONDS, SyncMeters::readIfStale)
-                .description("When the sync health figures were last read from the database (Unix time)")
-                .register(registry);
+        snapshot.bindTo(registry);
+        registerSites(snapshot.figures(), true);
+    }
+
+    /**
+     * Reads the figures from the database (a run of the job {@code sync-health}); the gauges show them from
+     * then on. A read that fails keeps the figures read before.
+     */
+    @Scheduled(fixedDelayString = "${fieldbook.sync.health.refresh-interval:30s}")
+    void refresh() {
+        snapshot.refresh(this::read);
+        registerSites(snapshot.figures(), false);
+    }
+
+    /** The figures the gauges show, and when they were read (empty before the first refresh). */
+    Figures figures() {
+        return snapshot.figures();
+    }
+
+    Optional<Instant> readAt() {
+        return snapshot.takenAt();
     }
 
     @TransactionalEventListener(fallbackExecution = true)
@@ -127,54 +148,35 @@ class SyncMeters implements MeterBinder {
         }
     }
 
-    /**
-     * Reads the figures again when they are older than {@code max-age} (at most once per {@code max-age}, also
-     * when reading fails: the figures read before stay), and answers when they were read, in epoch millis.
-     */
-    private double readIfStale() {
-        Instant now = clock.instant();
-        if (Duration.between(lastAttempt, now).compareTo(settings.maxAge()) >= 0) {
-            synchronized (this) {
-                if (Duration.between(lastAttempt, now).compareTo(settings.maxAge()) >= 0) {
-                    lastAttempt = now;
-                    read(now);
-                }
-            }
+    private Figures read(Instant now) {
+        Map<String, SyncHealth.SiteDevices> devices = new TreeMap<>();
+        for (SyncHealth.SiteDevices site : health.devicesBySite(
+                OffsetDateTime.ofInstant(now.minus(settings.silentAfter()), clock.getZone()))) {
+            devices.put(label(site.siteId()), site);
         }
-        Instant readAt = figures.readAt();
-        return readAt == null ? Double.NaN : readAt.toEpochMilli();
+        Map<String, SyncHealth.SiteConflicts> conflicts = new TreeMap<>();
+        for (SyncHealth.SiteConflicts site : health.openConflictsBySite()) {
+            conflicts.put(label(site.siteId()), site);
+        }
+        return new Figures(Map.copyOf(devices), Map.copyOf(conflicts));
     }
 
-    private void read(Instant now) {
-        Figures read;
-        try {
-            Map<String, SyncHealth.SiteDevices> devices = new TreeMap<>();
-            for (SyncHealth.SiteDevices site : health.devicesBySite(
-                    OffsetDateTime.ofInstant(now.minus(settings.silentAfter()), clock.getZone()))) {
-                devices.put(label(site.siteId()), site);
-            }
-            Map<String, SyncHealth.SiteConflicts> conflicts = new TreeMap<>();
-            for (SyncHealth.SiteConflicts site : health.openConflictsBySite()) {
-                conflicts.put(label(site.siteId()), site);
-            }
-            read = new Figures(now, devices, conflicts);
-        } catch (RuntimeException failed) {
-            log.warn("The sync health figures could not be read; the metrics keep those read at {}: {}",
-                    figures.readAt(), failed.toString());
+    /** Adds the series of sites the figures name that have none yet, and removes those of sites gone. */
+    private synchronized void registerSites(Figures figures, boolean always) {
+        if (registry == null || !always && figures.devices().keySet().equals(registered.devices().keySet())
+                && figures.conflicts().keySet().equals(registered.conflicts().keySet())) {
             return;
         }
-        boolean newSites = !read.devices().keySet().equals(figures.devices().keySet())
-                || !read.conflicts().keySet().equals(figures.conflicts().keySet());
-        figures = read;
-        if (newSites) {
-            register(deviceGauges.get(0), read.devices().keySet(), site -> devices(site).devices());
-            register(deviceGauges.get(1), read.devices().keySet(), site -> devices(site).changesWaiting());
-            register(deviceGauges.get(2), read.devices().keySet(), site -> devices(site).photosWaiting());
-            register(deviceGauges.get(3), read.devices().keySet(), site -> ageOf(devices(site).oldestWaiting()));
-            register(deviceGauges.get(4), read.devices().keySet(), site -> devices(site).silent());
-            register(conflictGauges.get(0), read.conflicts().keySet(), site -> conflicts(site).open());
-            register(conflictGauges.get(1), read.conflicts().keySet(), site -> ageOf(conflicts(site).oldest()));
-        }
+        registered = figures;
+        Set<String> deviceSites = new TreeSet<>(figures.devices().keySet());
+        Set<String> conflictSites = new TreeSet<>(figures.conflicts().keySet());
+        register(deviceGauges.get(0), deviceSites, site -> devices(site).devices());
+        register(deviceGauges.get(1), deviceSites, site -> devices(site).changesWaiting());
+        register(deviceGauges.get(2), deviceSites, site -> devices(site).photosWaiting());
+        register(deviceGauges.get(3), deviceSites, site -> ageOf(devices(site).oldestWaiting()));
+        register(deviceGauges.get(4), deviceSites, site -> devices(site).silent());
+        register(conflictGauges.get(0), conflictSites, site -> conflicts(site).open());
+        register(conflictGauges.get(1), conflictSites, site -> ageOf(conflicts(site).oldest()));
     }
 
     /**
@@ -190,11 +192,11 @@ class SyncMeters implements MeterBinder {
     }
 
     private SyncHealth.SiteDevices devices(String site) {
-        return figures.devices().getOrDefault(site, new SyncHealth.SiteDevices(null, 0, 0, 0, null, 0));
+        return snapshot.figures().devices().getOrDefault(site, new SyncHealth.SiteDevices(null, null, null, 0, 0, 0, null, null, 0));
     }
 
     private SyncHealth.SiteConflicts conflicts(String site) {
-        return figures.conflicts().getOrDefault(site, new SyncHealth.SiteConflicts(null, 0, null));
+        return snapshot.figures().conflicts().getOrDefault(site, new SyncHealth.SiteConflicts(null, null, null, 0, null));
     }
 
     private double ageOf(OffsetDateTime since) {

@@ -24,11 +24,12 @@ record SyncSettings(
      *
      * @param silentAfter a device not seen for longer than this while it had changes or photos waiting counts
      *     as silent ({@code fieldbook_sync_devices_silent})
-     * @param maxAge how old the figures read from the database (devices, open conflicts) may be when a scrape
-     *     reads them; older, the next scrape reads them again, with one query for all sites
+     * @param refreshInterval the pause between two reads of the figures from the database (devices, open
+     *     conflicts; one query for all sites each) by the background job {@code sync-health}; the metrics show
+     *     the last figures read, never querying at a scrape
      */
     record Health(
             @DefaultValue("8h") Duration silentAfter,
-            @DefaultValue("30s") Duration maxAge) {
+            @DefaultValue("30s") Duration refreshInterval) {
     }
 }

@@ -15,6 +15,7 @@ import './fb-dashboard.js';
 import './fb-help.js';
 import './fb-admin.js';
 import './fb-audit.js';
+import './fb-operations.js';
 import './fb-site-photos.js';
 import './fb-security.js';
 import './fb-password.js';
@@ -218,6 +219,7 @@ class FbApp extends LitElement {
             ${link('#/admin/sites', 'admin-sites', t('nav.adminSites'))}
             ${link('#/admin/portfolios', 'portfolios', t('nav.portfolios'))}
             ${link('#/audit', 'audit', t('nav.audit'))}
+            ${link('#/operations', 'operations', t('nav.operations'))}
             ${link('#/help', 'help', t('nav.help'))}
             ${link('#/security', 'security', t('nav.security'))}
             <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
@@ -363,6 +365,8 @@ class FbApp extends LitElement {
         return html`<fb-portfolios></fb-portfolios>`;
       case 'portfolio':
         return html`<fb-portfolios .portfolioId=${r.id}></fb-portfolios>`;
+      case 'operations':
+        return html`<fb-operations></fb-operations>`;
       case 'help':
         return html`<fb-help .account=${this.account}></fb-help>`;
       default:
@@ -412,7 +416,7 @@ function parse(hash) {
   }
   if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
     || parts[0] === 'dashboard' || parts[0] === 'help' || parts[0] === 'audit' || parts[0] === 'users'
-    || parts[0] === 'security') {
+    || parts[0] === 'security' || parts[0] === 'operations') {
     return { name: parts[0] };
   }
   return { name: 'home' };

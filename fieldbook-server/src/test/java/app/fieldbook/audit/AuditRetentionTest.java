@@ -122,7 +122,8 @@ class AuditRetentionTest {
 
         assertThat(jobs).as("the jobs found on the scheduler").contains("Credentials.forgetEnded",
                 "LoginThrottle.forgetOldFailures", "PhotoUploads.forgetAbandoned", "ChangeFeed.sequenceInBackground",
-                "AuditChain.linkPending", "AuditChain.recordHead", "AuditChain.verifyInBackground");
+                "AuditChain.linkPending", "AuditChain.recordHead", "AuditChain.verifyInBackground", "SyncMeters.refresh",
+                "AuditMeters.refresh");
         assertThat(countOf("credentials WHERE user_id = ? AND revoked_at IS NOT NULL", UUID.fromString(manager.id())))
                 .as("the clean-ups ran with the clock moved on").isZero();
         assertThat(countOf("login_failures WHERE login = ?", worker.login())).isZero();

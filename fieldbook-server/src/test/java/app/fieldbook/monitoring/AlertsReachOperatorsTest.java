@@ -51,10 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "fieldbook.identity.metrics-token=" + AlertsReachOperatorsTest.SCRAPE_TOKEN,
         "spring.datasource.hikari.maximum-pool-size=3",
-        "spring.datasource.hikari.connection-timeout=500",
-        // the sync-health figures are read from the database at the first scrape and not again during the fault:
-        // a scrape that refreshes them would wait behind the test's lock (known: issue 14, read them off the scrape)
-        "fieldbook.sync.health.max-age=PT1H", "fieldbook.audit.metrics-max-age=PT1H"})
+        "spring.datasource.hikari.connection-timeout=500"})
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 class AlertsReachOperatorsTest {

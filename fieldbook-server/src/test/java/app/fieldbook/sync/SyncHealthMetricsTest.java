@@ -28,8 +28,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The sync health metrics, from real pushes and pulls over HTTP: what the devices of a site report waiting,
  * devices gone silent with something waiting, devices that came back empty, open conflicts, and the pushed
- * operations by what became of them. The figures read from the database are read again at every scrape in
- * the tests ({@code fieldbook.sync.health.max-age} 0); a site's series appear a scrape after its first read.
+ * operations by what became of them. The figures read from the database are read again four times a second in
+ * the tests ({@code fieldbook.sync.health.refresh-interval}); a site's series appear with its first read.
  */
 @FullStackTest
 class SyncHealthMetricsTest {
@@ -89,6 +89,38 @@ class SyncHealthMetricsTest {
         assertThat(Scrape.awaited(admin, "fieldbook_sync_changes_waiting", ofSite, waiting -> waiting == 0)).isZero();
         assertThat(Scrape.of(admin).value("fieldbook_sync_devices_silent", ofSite)).contains(0.0);
         assertThat(Scrape.of(admin).value("fieldbook_sync_oldest_waiting_change_age_seconds", ofSite)).contains(0.0);
+    }
+
+    @Test
+    void administratorsSeeEachSitesSyncHealthAsTheMetricsShowIt() throws Exception {
+        OffsetDateTime twoHoursAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(2);
+        SyncDevice phone = new SyncDevice(worker.api(), site).reporting(6, twoHoursAgo, 3);
+        phone.pullAll();
+        assertThat(Scrape.awaited(admin, "fieldbook_sync_changes_waiting", Map.of("site", site),
+                waiting -> waiting == 6)).isEqualTo(6);
+
+        JsonNode health = expect(admin.get("/api/v1/operations/sync-health"), 200).body();
+        assertThat(health.path("readAt").asString()).isNotEmpty();
+        assertThat(health.path("silentAfter").asString()).isEqualTo("PT8H");
+        JsonNode ofSite = null;
+        for (JsonNode candidate : health.path("sites")) {
+            if (site.equals(candidate.path("siteId").asString())) {
+                ofSite = candidate;
+            }
+        }
+        assertThat(ofSite).as("the site's row").isNotNull();
+        JsonNode known = expect(admin.get("/api/v1/sites/" + site), 200).body();
+        assertThat(ofSite.path("code").asString()).isEqualTo(known.path("code").asString());
+        assertThat(ofSite.path("name").asString()).isEqualTo(known.path("name").asString());
+        assertThat(ofSite.path("devices").asLong()).isEqualTo(1);
+        assertThat(ofSite.path("changesWaiting").asLong()).isEqualTo(6);
+        assertThat(ofSite.path("photosWaiting").asLong()).isEqualTo(3);
+        assertThat(OffsetDateTime.parse(ofSite.path("oldestWaiting").asString()).toInstant())
+                .isCloseTo(twoHoursAgo.toInstant(), within(1, java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(OffsetDateTime.parse(ofSite.path("lastSeen").asString()))
+                .isAfter(OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5));
+        assertThat(ofSite.path("silent").asLong()).isZero();
+        assertThat(worker.api().get("/api/v1/operations/sync-health").status()).isEqualTo(403);
     }
 
     @Test

@@ -598,6 +598,9 @@ class XssCorpusTest {
             page.navigate(base() + "/#/admin/portfolios/" + corpus.portfolios.get(12));
             assertThat(page.getByTestId("portfolio-form")).isVisible();
             check(page, "a portfolio");
+            page.navigate(base() + "/#/operations");
+            assertThat(page.getByTestId("site-health")).isVisible();
+            check(page, "operations: alerts and sync health by site");
             page.navigate(base() + "/#/audit");
             Locator events = page.getByTestId("audit-events");
             assertThat(events.locator("tbody tr").first()).isVisible();
