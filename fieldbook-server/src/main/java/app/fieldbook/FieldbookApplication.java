@@ -26,15 +26,16 @@ public class FieldbookApplication {
     }
 
     /**
-     * A thread per background job (the audit linker, the change-feed sequencer and three hourly
-     * clean-ups). With virtual threads, Spring Boot's default scheduler runs every fixed-delay job on one
-     * shared thread, so a job catching up on a backlog (the audit linker) held back the others (the
-     * change-feed sequencer, and with it every pull).
+     * A thread per background job that runs on every node (the audit linker, the change-feed sequencer and
+     * the clean-up of abandoned uploads; the jobs that run once in the cluster are {@link RecurringJobs}'s).
+     * With virtual threads, Spring Boot's default scheduler runs every fixed-delay job on one shared thread,
+     * so a job catching up on a backlog (the audit linker) held back the others (the change-feed sequencer,
+     * and with it every pull).
      */
     @Bean
     ThreadPoolTaskScheduler taskScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(5);
+        scheduler.setPoolSize(3);
         scheduler.setThreadNamePrefix("fieldbook-job-");
         scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setAwaitTerminationSeconds(10);
