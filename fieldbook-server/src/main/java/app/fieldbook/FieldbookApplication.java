@@ -26,16 +26,17 @@ public class FieldbookApplication {
     }
 
     /**
-     * Threads for the background jobs (the audit linker, the change-feed sequencer, the refreshes of the
-     * metrics' figures, the alert evaluation and the clean-ups): eight, so that a job or two waiting behind a
-     * database lock hold back no other. With virtual threads, Spring Boot's default scheduler runs every
-     * fixed-delay job on one shared thread, so a job catching up on a backlog (the audit linker) held back the
-     * others (the change-feed sequencer, and with it every pull).
+     * Threads for the background jobs that run on every node (the audit linker, the change-feed sequencer, the
+     * refreshes of the metrics' figures, the alert evaluation and the clean-up of abandoned uploads; the jobs that
+     * run once in the cluster are {@link RecurringJobs}'s): a thread each, so that a job waiting behind a database
+     * lock holds back no other. With virtual threads, Spring Boot's default scheduler runs every fixed-delay job
+     * on one shared thread, so a job catching up on a backlog (the audit linker) held back the others (the
+     * change-feed sequencer, and with it every pull).
      */
     @Bean
     ThreadPoolTaskScheduler taskScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(8);
+        scheduler.setPoolSize(6);
         scheduler.setThreadNamePrefix("fieldbook-job-");
         scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setAwaitTerminationSeconds(10);

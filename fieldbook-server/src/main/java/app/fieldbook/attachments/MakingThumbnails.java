@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * requests and hold database connections. The work list is the database: a photo is due until its thumbnail
  * is settled. A thumbnail made publishes {@link ThumbnailMade} for each photo with that content, so that
  * devices that pulled the photo without it get it again. The job is nudged when a photo is stored, and also looks for due photos every
- * {@code thumbnail-sweep}, so that photos stored before a restart, or by another node, get theirs too. Two
- * nodes may make the same thumbnail once each; the result is the same file under the same key.
+ * {@code thumbnail-sweep}, so that photos stored before a restart, or by another node, get theirs too. A node
+ * claims a thumbnail in the database before it makes it ({@link #CLAIM}), so two nodes do not make the same one
+ * (ADR 0023); a claim of a node that died, or whose run failed, lapses, and any node makes it then.
  */
 @Component
 class MakingThumbnails implements SmartLifecycle {
@@ -36,6 +40,8 @@ class MakingThumbnails implements SmartLifecycle {
     private static final int BATCH = 16;
     /** The job's name ({@link BackgroundJobs}): each photo taken in hand is a run. */
     static final String JOB = "thumbnails";
+    /** How long a node's claim on a thumbnail holds: far longer than making one takes (a tenth of a second). */
+    static final Duration CLAIM = Duration.ofMinutes(2);
 
     /** A stored photo whose content cannot be read: settled without a thumbnail, and a failed run. */
     private static final class Unreadable extends IOException {
@@ -52,6 +58,7 @@ class MakingThumbnails implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final AttachmentSettings settings;
     private final BackgroundJobs jobs;
+    private final Clock clock;
     private final Semaphore nudges = new Semaphore(0);
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
@@ -59,8 +66,9 @@ class MakingThumbnails implements SmartLifecycle {
 
     MakingThumbnails(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, Reports reports,
             ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings,
-            BackgroundJobs jobs) {
+            BackgroundJobs jobs, Clock clock) {
         this.jobs = jobs;
+        this.clock = clock;
         this.photos = photos;
         this.store = store;
         this.thumbnails = thumbnails;
@@ -141,10 +149,15 @@ class MakingThumbnails implements SmartLifecycle {
         }
     }
 
+    /** A due thumbnail this thread may make: not in hand on this node, and claimed in the database. */
     private Optional<ReportPhotos.DueThumbnail> claim() {
-        for (ReportPhotos.DueThumbnail due : photos.dueThumbnails(BATCH)) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        for (ReportPhotos.DueThumbnail due : photos.dueThumbnails(BATCH, now)) {
             if (inHand.add(due.sha256())) {
-                return Optional.of(due);
+                if (photos.claimThumbnail(due.sha256(), now, now.plus(CLAIM))) {
+                    return Optional.of(due);
+                }
+                inHand.remove(due.sha256());
             }
         }
         return Optional.empty();

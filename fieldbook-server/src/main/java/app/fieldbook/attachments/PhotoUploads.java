@@ -174,7 +174,9 @@ public class PhotoUploads {
      * Deletes the partial uploads nobody will complete: those of photos no longer waiting for their
      * content (stored, or removed), and those that have not grown for {@code abandoned-upload-after}. A
      * device that comes back later is told the offset is 0 and sends the photo again from its own copy,
-     * which it keeps until it has a receipt. Uploads in progress on this node are left alone.
+     * which it keeps until it has a receipt. Uploads in progress on this node are left alone. It runs on
+     * every node (ADR 0023): the partial uploads are files of this node's upload directory, which other nodes
+     * may not see; where nodes share it, two of them deleting the same file is harmless.
      *
      * @return how many partial uploads were deleted
      */

@@ -74,15 +74,19 @@ class ReportPhotos {
     record DueThumbnail(String sha256, PhotoType type) {
     }
 
-    /** Stored photos whose thumbnails are due, the oldest first, one entry per content. */
-    List<DueThumbnail> dueThumbnails(int limit) {
+    /**
+     * Stored photos whose thumbnails are due and that no node has claimed (or whose claim lapsed before
+     * {@code now}), the oldest first, one entry per content.
+     */
+    List<DueThumbnail> dueThumbnails(int limit, OffsetDateTime now) {
         return jdbc.sql("""
                 SELECT sha256, content_type, MIN(created_at) AS since FROM photos
                  WHERE thumbnail_due AND state = 'STORED'
+                   AND (thumbnail_claimed_until IS NULL OR thumbnail_claimed_until < :now)
                  GROUP BY sha256, content_type
                  ORDER BY since
                  LIMIT :limit""")
-                .param("limit", limit)
+                .param("limit", limit).param("now", now)
                 .query((rs, n) -> new DueThumbnail(rs.getString("sha256"),
                         PhotoType.ofMediaType(rs.getString("content_type"))))
                 .list();
@@ -96,12 +100,25 @@ class ReportPhotos {
     }
 
     /**
+     * Claims the thumbnail of this content until {@code until}, unless another node (or thread) holds a claim
+     * that has not lapsed at {@code now}; true when this one got it. Of two nodes claiming at once, the second
+     * waits for the first's row locks, then finds the claim and gets nothing: one node makes each thumbnail.
+     */
+    boolean claimThumbnail(String sha256, OffsetDateTime now, OffsetDateTime until) {
+        return jdbc.sql("""
+                UPDATE photos SET thumbnail_claimed_until = :until
+                 WHERE sha256 = :sha256 AND thumbnail_due
+                   AND (thumbnail_claimed_until IS NULL OR thumbnail_claimed_until < :now)""")
+                .param("until", until).param("sha256", sha256).param("now", now).update() > 0;
+    }
+
+    /**
      * Settles the thumbnail of every photo with this content: made, or not to be made (the image cannot be
-     * decoded). Not a change of the photos' data, so their versions stay.
+     * decoded), and ends its claim. Not a change of the photos' data, so their versions stay.
      */
     int thumbnailSettled(String sha256, boolean made) {
         return jdbc.sql("""
-                UPDATE photos SET has_thumbnail = :made, thumbnail_due = FALSE
+                UPDATE photos SET has_thumbnail = :made, thumbnail_due = FALSE, thumbnail_claimed_until = NULL
                  WHERE sha256 = :sha256 AND thumbnail_due""")
                 .param("made", made).param("sha256", sha256).update();
     }

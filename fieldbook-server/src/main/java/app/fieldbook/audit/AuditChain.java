@@ -38,8 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code SHA-256(hash of link N-1 | event N)}, up to the position {@code audit_keying} records. Only events
  * sealed by the server are linked. The head of the chain is written to a file outside the database
  * ({@link AuditHeads}), so that removing the last links is found too. Linking runs shortly after events
- * commit, in its own transaction; when two nodes link at once, one loses on the position key and retries
- * next round.
+ * commit, in its own transaction, on every node (ADR 0023): when two nodes link at once, the keys on a link's
+ * position and on its event let only one of them commit a link for a position or an event; the other's
+ * transaction rolls back whole, and it tries again next round.
  */
 @Component
 class AuditChain {
@@ -121,13 +122,13 @@ class AuditChain {
     }
 
     /**
-     * Verifies the whole chain every night ({@code fieldbook.audit.verification-cron}, on every node); a
-     * broken chain is logged, and {@code fieldbook_audit_chain_intact} turns 0 until a verification finds it
-     * intact again.
+     * Verifies the whole chain: the job {@link #VERIFICATION}, every night at
+     * {@code fieldbook.audit.verification-cron} on one node of the cluster ({@link AuditSchedule}); a broken
+     * chain is logged, and that node's {@code fieldbook_audit_chain_intact} turns 0 until a verification
+     * finds it intact again.
      */
-    @Scheduled(cron = "${fieldbook.audit.verification-cron:0 30 2 * * *}")
     void verifyInBackground() {
-        Verification verification = jobs.run(VERIFICATION, this::verify);
+        Verification verification = verify();
         if (!verification.intact()) {
             log.error("The audit chain fails its verification: {} (link {}, event {})", verification.problem(),
                     verification.firstBrokenPosition(), verification.eventId());
@@ -140,12 +141,11 @@ class AuditChain {
     }
 
     /**
-     * Writes the head of the chain to the head file when the chain is keyed and has grown since. A chain that
-     * no longer extends the head written last (links removed or rewritten) is not written down as if it
-     * were good: that is logged, and the verifier names the break.
+     * Writes the head of the chain to the head file when the chain is keyed and has grown since, as a run of
+     * the job {@link #HEAD}: when asked for a verification, and on a node's first linking. A chain that no
+     * longer extends the head written last (links removed or rewritten) is not written down as if it were
+     * good: that is logged, and the verifier names the break.
      */
-    @Scheduled(fixedDelayString = "${fieldbook.audit.head-interval:PT1M}",
-            initialDelayString = "${fieldbook.audit.head-interval:PT1M}")
     void recordHead() {
         jobs.run(HEAD, () -> {
             recordHeadNow();
@@ -153,7 +153,11 @@ class AuditChain {
         });
     }
 
-    private void recordHeadNow() {
+    /**
+     * {@link #recordHead()} without its meters: the job {@link #HEAD}, every {@code fieldbook.audit.head-interval}
+     * on one node of the cluster ({@link AuditSchedule}), which meters its runs itself.
+     */
+    void recordHeadNow() {
         if (keying().isEmpty()) {
             return;
         }

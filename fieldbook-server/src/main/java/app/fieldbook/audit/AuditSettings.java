@@ -15,7 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     when absent (readable by the server's user only). Every node must use the same key
  * @param headFile the append-only file outside the database to which the signed head of the chain is
  *     written, so that links removed from the end are found
- * @param headInterval how often the head is written to the head file when the chain has grown
+ * @param headInterval how often the head is written to the head file when the chain has grown (by one node
+ *     of the cluster: a {@link app.fieldbook.RecurringJob})
+ * @param verificationCron when the whole chain is verified (a Spring cron expression, in the server's time
+ *     zone; by one node of the cluster)
  * @param retention how long audit events (read-access entries included) are kept at the least. The server
  *     deletes none, ever, and no purge touches them; this is the period a retention policy outside the
  *     server (an archive, a backup rotation) must keep them for. Below {@link #MINIMUM_RETENTION} (seven
@@ -29,6 +32,7 @@ record AuditSettings(
         @DefaultValue("./data/audit.key") Path keyFile,
         @DefaultValue("./data/audit-heads.log") Path headFile,
         @DefaultValue("PT1M") Duration headInterval,
+        @DefaultValue("0 30 2 * * *") String verificationCron,
         @DefaultValue("P7Y") Period retention,
         Boolean readAccess) {
 

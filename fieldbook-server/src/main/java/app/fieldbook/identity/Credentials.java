@@ -1,6 +1,5 @@
 package app.fieldbook.identity;
 
-import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -40,12 +38,10 @@ class Credentials {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final BackgroundJobs jobs;
 
-    Credentials(JdbcClient jdbc, Clock clock, BackgroundJobs jobs) {
+    Credentials(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.jobs = jobs;
     }
 
     void insert(UUID id, UUID userId, Kind kind, String secretHash, String label, String userAgent,
@@ -166,11 +162,10 @@ class Credentials {
     }
 
     /** Deletes the credentials that ended a week ago or earlier; answers how many. */
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     int forgetEnded() {
         OffsetDateTime ended = OffsetDateTime.now(clock).minus(KEPT_AFTER_END);
-        return jobs.run("credentials-cleanup", () -> jdbc.sql("""
+        return jdbc.sql("""
                 DELETE FROM credentials WHERE expires_at < :ended OR revoked_at < :ended""")
-                .param("ended", ended).update());
+                .param("ended", ended).update();
     }
 }

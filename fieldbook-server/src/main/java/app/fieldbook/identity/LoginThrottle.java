@@ -1,13 +1,11 @@
 package app.fieldbook.identity;
 
-import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,13 +23,11 @@ class LoginThrottle {
     private final JdbcClient jdbc;
     private final IdentitySettings settings;
     private final Clock clock;
-    private final BackgroundJobs jobs;
 
-    LoginThrottle(JdbcClient jdbc, IdentitySettings settings, Clock clock, BackgroundJobs jobs) {
+    LoginThrottle(JdbcClient jdbc, IdentitySettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
-        this.jobs = jobs;
     }
 
     /** Seconds until this login from this address may try again; zero when it may try now. */
@@ -75,12 +71,12 @@ class LoginThrottle {
                 .param("login", login).update();
     }
 
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
-    void forgetOldFailures() {
-        jobs.run("login-failures-cleanup", () -> jdbc.sql("""
+    /** Deletes the failures older than the window and a day; answers how many. */
+    int forgetOldFailures() {
+        return jdbc.sql("""
                 DELETE FROM login_failures WHERE failed_at < :before""")
                 .param("before", OffsetDateTime.now(clock).minus(settings.failureWindow()).minusDays(1))
-                .update());
+                .update();
     }
 
     /** The address as failures are counted by: an IPv6 address as its /64 network, any other as it is. */

@@ -1,12 +1,10 @@
 package app.fieldbook.identity;
 
-import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -27,13 +25,11 @@ class PasskeyChallenges {
     private final JdbcClient jdbc;
     private final PasskeySettings settings;
     private final Clock clock;
-    private final BackgroundJobs jobs;
 
-    PasskeyChallenges(JdbcClient jdbc, PasskeySettings settings, Clock clock, BackgroundJobs jobs) {
+    PasskeyChallenges(JdbcClient jdbc, PasskeySettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
-        this.jobs = jobs;
     }
 
     void insert(Pending pending) {
@@ -68,10 +64,9 @@ class PasskeyChallenges {
     }
 
     /** Deletes the challenges that expired unanswered; answers how many. */
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     int forgetExpired() {
-        return jobs.run("passkey-challenges-cleanup", () -> jdbc.sql("""
+        return jdbc.sql("""
                 DELETE FROM passkey_challenges WHERE expires_at < :now""")
-                .param("now", OffsetDateTime.now(clock)).update());
+                .param("now", OffsetDateTime.now(clock)).update();
     }
 }

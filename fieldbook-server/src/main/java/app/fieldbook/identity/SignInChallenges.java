@@ -1,12 +1,10 @@
 package app.fieldbook.identity;
 
-import app.fieldbook.BackgroundJobs;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -22,12 +20,10 @@ class SignInChallenges {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final BackgroundJobs jobs;
 
-    SignInChallenges(JdbcClient jdbc, Clock clock, BackgroundJobs jobs) {
+    SignInChallenges(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.jobs = jobs;
     }
 
     void insert(UUID id, UUID userId, String secretHash, OffsetDateTime now, OffsetDateTime expiresAt) {
@@ -54,10 +50,10 @@ class SignInChallenges {
         return jdbc.sql("DELETE FROM sign_in_challenges WHERE id = :id").param("id", id).update() == 1;
     }
 
-    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT5M")
+    /** Deletes the challenges that expired unanswered; answers how many. */
     int forgetExpired() {
-        return jobs.run("sign-in-challenges-cleanup", () -> jdbc.sql("""
+        return jdbc.sql("""
                 DELETE FROM sign_in_challenges WHERE expires_at < :now""")
-                .param("now", OffsetDateTime.now(clock)).update());
+                .param("now", OffsetDateTime.now(clock)).update();
     }
 }

@@ -121,7 +121,8 @@ class AuditChainUpgradeTest {
 
     private AuditSettings settings() {
         return new AuditSettings(Duration.ofSeconds(1), directory.resolve("audit.key"),
-                directory.resolve("audit-heads.log"), Duration.ofMinutes(1), AuditSettings.MINIMUM_RETENTION, null);
+                directory.resolve("audit-heads.log"), Duration.ofMinutes(1), "0 30 2 * * *",
+                AuditSettings.MINIMUM_RETENTION, null);
     }
 
     private static AuditEvent event(int n) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
+import app.fieldbook.RecurringJob;
+import app.fieldbook.RecurringJobs;
 import app.fieldbook.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,9 +38,9 @@ import org.springframework.test.context.ContextConfiguration;
  * Audit events, read-access entries among them, outlive every clean-up: with the clock moved eight years on
  * (past the seven years they are kept at the least, and past every other retention of the server), every
  * background job the application schedules is run (the clean-ups of ended credentials, old sign-in
- * failures and abandoned uploads among them, found from the scheduler, not from a list), and every row of
- * the audit trail is still there, its chain intact. An application context of its own, because its clock
- * moves.
+ * failures and abandoned uploads among them, found from the schedulers, Spring's for the jobs of every node and
+ * {@link RecurringJobs} for those that run once in the cluster, not from a list), and every row of the audit
+ * trail is still there, its chain intact. An application context of its own, because its clock moves.
  */
 @Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -96,6 +99,9 @@ class AuditRetentionTest {
     @Autowired
     AuditChain chain;
 
+    @Autowired
+    RecurringJobs recurringJobs;
+
     @Test
     void noBackgroundJobRemovesAnAuditRowEvenEightYearsOn() {
         Fixtures world = new Fixtures(port);
@@ -120,10 +126,10 @@ class AuditRetentionTest {
         clock.moveOn(Duration.ofDays(8 * 366));
         List<String> jobs = runEveryScheduledJob();
 
-        assertThat(jobs).as("the jobs found on the scheduler").contains("Credentials.forgetEnded",
-                "LoginThrottle.forgetOldFailures", "PhotoUploads.forgetAbandoned", "ChangeFeed.sequenceInBackground",
-                "AuditChain.linkPending", "AuditChain.recordHead", "AuditChain.verifyInBackground", "SyncMeters.refresh",
-                "AuditMeters.refresh");
+        assertThat(jobs).as("the jobs found on the schedulers").contains("credentials-cleanup",
+                "login-failures-cleanup", "sign-in-challenges-cleanup", "passkey-challenges-cleanup",
+                "PhotoUploads.forgetAbandoned", "ChangeFeed.sequenceInBackground", "AuditChain.linkPending",
+                "audit-head", "audit-verification", "SyncMeters.refresh", "AuditMeters.refresh");
         assertThat(countOf("credentials WHERE user_id = ? AND revoked_at IS NOT NULL", UUID.fromString(manager.id())))
                 .as("the clean-ups ran with the clock moved on").isZero();
         assertThat(countOf("login_failures WHERE login = ?", worker.login())).isZero();
@@ -138,18 +144,24 @@ class AuditRetentionTest {
         assertThat(verification.intact()).as(verification.problem()).isTrue();
     }
 
-    /** Runs each task of the application's schedulers once, on this thread; answers their names. */
+    /**
+     * Runs each task of Spring's schedulers and each job of {@link RecurringJobs} once, on this thread; answers
+     * their names (a Spring task's as its class and method).
+     */
     private List<String> runEveryScheduledJob() {
         List<ScheduledTask> tasks = context.getBeansOfType(ScheduledTaskHolder.class).values().stream()
                 .flatMap(holder -> holder.getScheduledTasks().stream()).toList();
         for (ScheduledTask task : tasks) {
             task.getTask().getRunnable().run();
         }
-        return tasks.stream().map(task -> {
+        for (RecurringJob job : recurringJobs.jobs()) {
+            job.work().run();
+        }
+        return Stream.concat(tasks.stream().map(task -> {
             String name = task.getTask().toString();
             String[] parts = name.split("\\.");
             return parts.length < 2 ? name : parts[parts.length - 2] + "." + parts[parts.length - 1];
-        }).toList();
+        }), recurringJobs.jobs().stream().map(RecurringJob::name)).toList();
     }
 
     private long countOf(String tableAndCondition, Object value) {

@@ -134,7 +134,11 @@ public class ChangeFeed {
                 .param(entityId).query(UUID.class).optional();
     }
 
-    /** The sequencer's run when nobody pulls, every {@code fieldbook.sync.sequence-interval}: a background job. */
+    /**
+     * The sequencer's run when nobody pulls, every {@code fieldbook.sync.sequence-interval} on every node: a
+     * background job. Nodes sequencing at once take turns on the sequencer's row lock (ADR 0023), and each
+     * moves only the changes still waiting when it has the lock, so no change gets two positions.
+     */
     @Scheduled(fixedDelayString = "${fieldbook.sync.sequence-interval:500ms}")
     void sequenceInBackground() {
         jobs.run(SEQUENCING, this::sequence);
