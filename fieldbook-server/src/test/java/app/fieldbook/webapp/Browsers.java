@@ -2,10 +2,13 @@ package app.fieldbook.webapp;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
 import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -38,6 +41,8 @@ public final class Browsers implements AutoCloseable {
     public static final ViewportSize PHONE = new ViewportSize(390, 844);
     public static final ViewportSize DESKTOP = new ViewportSize(1280, 800);
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    /** Where the browser tests write their screenshots, for the docs (relative to the server module). */
+    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
     private static Browsers shared;
 
     private final Playwright playwright;
@@ -159,9 +164,7 @@ public final class Browsers implements AutoCloseable {
     public static Page signIn(BrowserContext browser, String base, String login, String password) {
         Page page = page(browser);
         page.navigate(base + "/");
-        page.locator("#login").fill(login);
-        page.locator("#password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+        submitSignIn(page, login, password);
         assertThat(page.getByTestId("sync-status")).containsText("last synced",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         waitForServiceWorker(page);
@@ -198,5 +201,48 @@ public final class Browsers implements AutoCloseable {
     public void close() throws IOException {
         playwright.close();
         removeProfiles();
+    }
+
+    /** Fills the sign-in form with {@code login} and {@code password} and sends it; waits for nothing. */
+    public static void submitSignIn(Page page, String login, String password) {
+        page.locator("#login").fill(login);
+        page.locator("#password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+    }
+
+    /** Changes the signed-in person's password in the form on Security: the current one, the new one twice. */
+    public static void changeOwnPassword(Page page, String current, String next) {
+        Locator form = page.getByTestId("password");
+        form.locator("#current-password").fill(current);
+        form.locator("#new-password-own").fill(next);
+        form.locator("#repeat-password").fill(next);
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change password")).click();
+    }
+
+    /** The name of a screen's screenshot at a size: {@code screen-phone} or {@code screen-desktop}. */
+    public static String shot(String screen, ViewportSize size) {
+        return screen + (size == DESKTOP ? "-desktop" : "-phone");
+    }
+
+    /**
+     * Runs axe's accessibility rules on the page, adding each serious or critical finding to {@code problems}
+     * (named by {@code shot}), and writes the page's screenshot to docs/screenshots/{@code shot}.png, of the
+     * viewport or of the {@code fullPage}.
+     */
+    public static void check(Page page, String shot, List<String> problems, boolean fullPage) throws IOException {
+        page.waitForLoadState();
+        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
+            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
+                problems.add(shot + ": " + violation.getId() + " " + violation.getHelp() + " "
+                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+            }
+        }
+        screenshot(page, shot, fullPage);
+    }
+
+    /** Writes the page's screenshot to docs/screenshots/{@code shot}.png, of the viewport or of the {@code fullPage}. */
+    public static void screenshot(Page page, String shot, boolean fullPage) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(shot + ".png")).setFullPage(fullPage));
     }
 }

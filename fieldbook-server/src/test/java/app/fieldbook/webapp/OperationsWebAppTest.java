@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Fixtures;
 import app.fieldbook.TestDatabase;
-import com.deque.html.axecore.playwright.AxeBuilder;
-import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ViewportSize;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,7 +41,6 @@ import tools.jackson.databind.JsonNode;
 @ActiveProfiles("test")
 class OperationsWebAppTest {
 
-    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
     private static Browsers browsers;
 
     @LocalServerPort
@@ -103,7 +98,7 @@ class OperationsWebAppTest {
                 assertThat(row.locator("td").nth(1)).hasText("4");
                 assertThat(row.locator("td").nth(2)).hasText("2");
                 assertThat(row.locator("td").nth(5)).containsText("1");
-                check(page, "operations", size, problems);
+                Browsers.check(page, Browsers.shot("operations", size), problems, false);
             }
         }
         assertThat(problems).isEmpty();
@@ -141,19 +136,5 @@ class OperationsWebAppTest {
         request.put("limit", 100);
         request.put("knownSiteIds", List.of());
         return request;
-    }
-
-    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
-    private static void check(Page page, String screen, ViewportSize size, List<String> problems) throws Exception {
-        page.waitForLoadState();
-        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
-            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
-                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
-                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
-        String kind = size == Browsers.DESKTOP ? "-desktop.png" : "-phone.png";
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + kind)));
     }
 }

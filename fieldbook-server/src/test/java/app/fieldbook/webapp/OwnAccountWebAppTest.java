@@ -6,18 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.Api;
 import app.fieldbook.AuthenticatorApp;
 import app.fieldbook.Fixtures;
-import app.fieldbook.QrCodes;
 import app.fieldbook.TestDatabase;
-import app.fieldbook.identity.EnrolledAdministrators;
-import com.deque.html.axecore.playwright.AxeBuilder;
-import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.ViewportSize;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +22,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A person's own account in the web app, in Chromium: a newcomer chooses their own password before anything
@@ -44,7 +35,6 @@ import org.springframework.test.context.TestPropertySource;
 // like the other browser tests, on H2 only (no tag "database")
 class OwnAccountWebAppTest {
 
-    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
     private static Browsers browsers;
 
     @LocalServerPort
@@ -84,13 +74,13 @@ class OwnAccountWebAppTest {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.page(browser);
             page.navigate(base() + "/");
-            signIn(page, newcomer.login(), Fixtures.FIRST_PASSWORD);
+            Browsers.submitSignIn(page, newcomer.login(), Fixtures.FIRST_PASSWORD);
             assertThat(page.getByTestId("password-change-required")).isVisible();
             assertThat(page.locator("nav a[href='#/outbox']")).hasCount(0);
-            check(page, "password-change-required", Browsers.PHONE, problems);
-            changePassword(page, "not the password given", Fixtures.PASSWORD);
+            Browsers.check(page, Browsers.shot("password-change-required", Browsers.PHONE), problems, false);
+            Browsers.changeOwnPassword(page, "not the password given", Fixtures.PASSWORD);
             assertThat(page.getByTestId("password").getByTestId("error")).containsText("wrong");
-            changePassword(page, Fixtures.FIRST_PASSWORD, Fixtures.PASSWORD);
+            Browsers.changeOwnPassword(page, Fixtures.FIRST_PASSWORD, Fixtures.PASSWORD);
             assertThat(page.getByTestId("sync-status")).containsText("last synced");
             assertThat(page.locator("nav a[href='#/outbox']")).isVisible();
 
@@ -104,13 +94,13 @@ class OwnAccountWebAppTest {
             assertThat(sessions.getByTestId("this-device")).isVisible();
             assertThat(sessions).containsText("Token “Laptop”");
             sessions.scrollIntoViewIfNeeded();
-            check(page, "security-sessions", Browsers.PHONE, problems);
+            Browsers.check(page, Browsers.shot("security-sessions", Browsers.PHONE), problems, false);
             sessions.getByTestId("end-others").click();
             assertThat(sessions.getByTestId("confirmed")).hasText("1 other session was signed out.");
             assertThat(sessions.locator("li")).hasCount(1);
             assertThat(laptop.get("/api/v1/auth/me").status()).isEqualTo(401);
 
-            changePassword(page, Fixtures.PASSWORD, "violet ferry lantern 42");
+            Browsers.changeOwnPassword(page, Fixtures.PASSWORD, "violet ferry lantern 42");
             assertThat(page.getByTestId("password").getByTestId("confirmed")).containsText("Your password is changed");
             assertThat(page.getByTestId("sync-status")).containsText("last synced");
         }
@@ -125,14 +115,14 @@ class OwnAccountWebAppTest {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = Browsers.page(browser);
             page.navigate(base() + "/");
-            signIn(page, "test-admin", "granite-kettle-orbit");
+            Browsers.submitSignIn(page, "test-admin", "granite-kettle-orbit");
             assertThat(page.locator("nav a[href='#/users']")).isVisible();
             page.navigate(base() + "/#/users/" + suspect.id());
             Locator signIns = page.getByTestId("sign-ins");
             signIns.getByTestId("sign-out-everywhere").click();
             assertThat(signIns.getByTestId("confirm-sign-out")).isVisible();
             signIns.scrollIntoViewIfNeeded();
-            check(page, "user-sign-ins", Browsers.DESKTOP, problems);
+            Browsers.check(page, Browsers.shot("user-sign-ins", Browsers.DESKTOP), problems, false);
             signIns.getByTestId("confirm-sign-out").click();
             assertThat(page.getByTestId("confirmed")).containsText("was signed out everywhere: 2 sign-ins ended.");
             assertThat(suspectsLaptop.get("/api/v1/auth/me").status()).isEqualTo(401);
@@ -144,7 +134,7 @@ class OwnAccountWebAppTest {
             factor.getByTestId("reset-second-factor").click();
             assertThat(factor.getByTestId("confirm-reset")).isVisible();
             factor.scrollIntoViewIfNeeded();
-            check(page, "user-second-factor", Browsers.DESKTOP, problems);
+            Browsers.check(page, Browsers.shot("user-second-factor", Browsers.DESKTOP), problems, false);
             factor.getByTestId("confirm-reset").click();
             assertThat(page.getByTestId("confirmed")).containsText("was removed");
             assertThat(factor).containsText("No authenticator app and no passkey.");
@@ -153,33 +143,5 @@ class OwnAccountWebAppTest {
         assertThat(Api.anonymous(port).post("/api/v1/auth/tokens", java.util.Map.of("login", lost.login(),
                 "password", Fixtures.PASSWORD)).status()).as("no code asked any more").isEqualTo(201);
         assertThat(problems).isEmpty();
-    }
-
-    private static void signIn(Page page, String login, String password) {
-        page.locator("#login").fill(login);
-        page.locator("#password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
-    }
-
-    private static void changePassword(Page page, String current, String next) {
-        Locator form = page.getByTestId("password");
-        form.locator("#current-password").fill(current);
-        form.locator("#new-password-own").fill(next);
-        form.locator("#repeat-password").fill(next);
-        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change password")).click();
-    }
-
-    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
-    private static void check(Page page, String screen, ViewportSize size, List<String> problems) throws Exception {
-        page.waitForLoadState();
-        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
-            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
-                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
-                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
-        String kind = size == Browsers.DESKTOP ? "-desktop.png" : "-phone.png";
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + kind)));
     }
 }

@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.TestDatabase;
-import com.deque.html.axecore.playwright.AxeBuilder;
-import com.deque.html.axecore.results.Rule;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +38,6 @@ import org.springframework.test.context.ContextConfiguration;
 @ActiveProfiles("test")
 class PasskeyBrowserTest {
 
-    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
     private static Browsers browsers;
 
     @LocalServerPort
@@ -95,12 +90,12 @@ class PasskeyBrowserTest {
             assertThat(page.locator("li.passkey")).hasCount(1);
             assertThat(page.locator("li.passkey")).containsText("not used yet");
             page.locator("#passkeys-title").scrollIntoViewIfNeeded();
-            check(page, "passkeys-phone", problems);
+            Browsers.check(page, "passkeys-phone", problems, true);
             passkeys = authenticator.send("WebAuthn.getCredentials", param("authenticatorId", id))
                     .getAsJsonArray("credentials");
             assertThat(passkeys).hasSize(1);
             page.setViewportSize(Browsers.DESKTOP.width, Browsers.DESKTOP.height);
-            check(page, "passkeys-desktop", problems);
+            Browsers.check(page, "passkeys-desktop", problems, true);
         }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM passkeys WHERE user_id = ?").param(UUID.fromString(worker.id()))
                 .query(Long.class).single()).isOne();
@@ -109,7 +104,7 @@ class PasskeyBrowserTest {
             Page page = Browsers.page(fresh);
             holding(fresh.newCDPSession(page), passkeys);
             page.navigate(base() + "/");
-            check(page, "sign-in-passkey-phone", problems);
+            Browsers.check(page, "sign-in-passkey-phone", problems, true);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey")).click();
             assertThat(page.getByTestId("sync-status")).containsText("last synced");
             Object me = page.evaluate("async () => (await (await fetch('/api/v1/auth/me')).json()).login");
@@ -147,18 +142,5 @@ class PasskeyBrowserTest {
         JsonObject object = new JsonObject();
         object.addProperty(name, value);
         return object;
-    }
-
-    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
-    private static void check(Page page, String screen, List<String> problems) throws Exception {
-        page.waitForLoadState();
-        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
-            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
-                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
-                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + ".png")).setFullPage(true));
     }
 }

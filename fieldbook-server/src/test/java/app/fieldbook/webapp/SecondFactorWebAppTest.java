@@ -9,15 +9,10 @@ import app.fieldbook.Fixtures;
 import app.fieldbook.QrCodes;
 import app.fieldbook.TestDatabase;
 import app.fieldbook.identity.EnrolledAdministrators;
-import com.deque.html.axecore.playwright.AxeBuilder;
-import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.ViewportSize;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +42,6 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "fieldbook.identity.second-factor.required-for=MANAGER,EXECUTIVE,ADMINISTRATOR")
 class SecondFactorWebAppTest {
 
-    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
     private static Browsers browsers;
 
     @LocalServerPort
@@ -90,7 +84,7 @@ class SecondFactorWebAppTest {
             signInWithPassword(page, manager.login());
             assertThat(page.getByTestId("enrolment-required")).isVisible();
             assertThat(page.locator("nav a[href='#/review']")).hasCount(0);
-            check(page, "security-enrol", Browsers.PHONE, problems);
+            Browsers.check(page, Browsers.shot("security-enrol", Browsers.PHONE), problems, false);
 
             page.getByTestId("start-totp").click();
             assertThat(page.getByTestId("error")).containsText("Enter your password");
@@ -109,13 +103,13 @@ class SecondFactorWebAppTest {
                     .isEqualTo(page.getByTestId("totp-link").getAttribute("href"));
             AuthenticatorApp app = new AuthenticatorApp(key);
             qr.evaluate("element => element.scrollIntoView({ block: 'start' })");
-            check(page, "security-key", Browsers.PHONE, problems);
+            Browsers.check(page, Browsers.shot("security-key", Browsers.PHONE), problems, false);
             page.locator("#totp-code").fill(app.nextCode());
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm")).click();
             assertThat(page.getByTestId("recovery-codes").locator("li")).hasCount(10);
             List<String> codes = page.getByTestId("recovery-codes").locator("li").allTextContents().stream()
                     .map(String::strip).toList();
-            check(page, "security-recovery-codes", Browsers.PHONE, problems);
+            Browsers.check(page, Browsers.shot("security-recovery-codes", Browsers.PHONE), problems, false);
             page.getByTestId("codes-saved").click();
             assertThat(page.getByTestId("sync-status")).containsText("last synced");
             assertThat(page.locator("nav a[href='#/review']")).isVisible();
@@ -123,7 +117,7 @@ class SecondFactorWebAppTest {
             signOut(page);
             signInWithPassword(page, manager.login());
             assertThat(page.locator("#code")).isFocused();
-            check(page, "sign-in-code", Browsers.PHONE, problems);
+            Browsers.check(page, Browsers.shot("sign-in-code", Browsers.PHONE), problems, false);
             page.locator("#code").fill(wrong(app));
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
             assertThat(page.locator(".sign-in .error")).containsText("wrong");
@@ -144,29 +138,13 @@ class SecondFactorWebAppTest {
             page.locator("#remove-password").fill(Fixtures.PASSWORD);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove the app")).click();
             assertThat(page.getByTestId("error")).containsText("last one");
-            check(page, "security", Browsers.PHONE, problems);
+            Browsers.check(page, Browsers.shot("security", Browsers.PHONE), problems, false);
         }
         assertThat(problems).isEmpty();
     }
 
-    private static void signIn(Page page, String login, String password) {
-        page.locator("#login").fill(login);
-        page.locator("#password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
-    }
-
-    private static void changePassword(Page page, String current, String next) {
-        Locator form = page.getByTestId("password");
-        form.locator("#current-password").fill(current);
-        form.locator("#new-password-own").fill(next);
-        form.locator("#repeat-password").fill(next);
-        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change password")).click();
-    }
-
-    private void signInWithPassword(Page page, String login) {
-        page.locator("#login").fill(login);
-        page.locator("#password").fill(Fixtures.PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+    private static void signInWithPassword(Page page, String login) {
+        Browsers.submitSignIn(page, login, Fixtures.PASSWORD);
     }
 
     private static void signOut(Page page) {
@@ -178,19 +156,5 @@ class SecondFactorWebAppTest {
         long step = AuthenticatorApp.currentStep();
         List<String> valid = List.of(app.code(step - 1), app.code(step), app.code(step + 1), app.code(step + 2));
         return valid.contains("000000") ? "999999" : "000000";
-    }
-
-    /** Runs the axe rules on the page and writes its screenshot to docs/screenshots. */
-    private static void check(Page page, String screen, ViewportSize size, List<String> problems) throws Exception {
-        page.waitForLoadState();
-        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
-            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
-                problems.add(screen + ": " + violation.getId() + " " + violation.getHelp() + " "
-                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
-        String kind = size == Browsers.DESKTOP ? "-desktop.png" : "-phone.png";
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + kind)));
     }
 }

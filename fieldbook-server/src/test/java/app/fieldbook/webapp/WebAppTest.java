@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.TestDatabase;
-import com.deque.html.axecore.playwright.AxeBuilder;
-import com.deque.html.axecore.results.Rule;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -52,7 +50,6 @@ import tools.jackson.databind.JsonNode;
 class WebAppTest {
 
     private static final String PASSWORD = "fieldbook-demo";
-    private static final Path SCREENSHOTS = Path.of("../docs/screenshots");
     private static Browsers browsers;
 
     @LocalServerPort
@@ -336,13 +333,11 @@ class WebAppTest {
             eviction.addProperty("storageTypes", "indexeddb,cache_storage,service_workers,local_storage");
             browser.newCDPSession(page).send("Storage.clearDataForOrigin", eviction);
             page.navigate(base() + "/");
-            page.locator("#login").fill("walter");
-            page.locator("#password").fill(PASSWORD);
-            page.locator("form").getByText("Sign in").click();
+            Browsers.submitSignIn(page, "walter", PASSWORD);
             Locator lost = page.getByTestId("data-lost");
             assertThat(lost).containsText("Data on this device was lost");
             assertThat(lost).containsText("Lost: 1 change, last reported at");
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("data-lost-phone.png")));
+            Browsers.screenshot(page, "data-lost-phone", false);
             assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'DEVICE_DATA_LOST' AND entity_id = ?")
                     .param(device).query(Long.class).single()).isOne();
 
@@ -1229,15 +1224,7 @@ class WebAppTest {
         if (fromTheTop) {
             page.evaluate("() => window.scrollTo(0, 0)");
         }
-        for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
-            if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
-                problems.add(screen + " (" + size.getKey() + "): " + violation.getId() + " " + violation.getHelp() + " "
-                        + violation.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(screen + "-" + size.getKey() + ".png"))
-                .setFullPage(false));
+        Browsers.check(page, screen + "-" + size.getKey(), problems, false);
     }
 
     /** How many photos the device still keeps a full copy of (deleted only after the server's receipt). */
