@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.TestDatabase;
+import app.fieldbook.sync.SyncDevice;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,8 +19,12 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,22 +46,27 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The alert rules of {@code monitoring/prometheus} reach an operator for real: Debian's Prometheus scrapes this
  * running server with its scrape token and evaluates the repository's rules, Debian's Alertmanager routes what
- * fires to a webhook of this test. The fault is induced, not simulated: a session of the test locks the reports
+ * fires to a webhook of this test. The faults are induced, not simulated: a session of the test locks the reports
  * table from a connection of its own, so the server's queries wait, its small pool runs dry and requests are
- * answered 503. The rules are the
- * repository's with their {@code for:} shortened to seconds (their expressions unchanged). On PostgreSQL only,
- * where the test can lock a table under the server.
+ * answered 503; a device pushes over the sync API, reporting changes and a photo waiting, then calls no more
+ * (a device counts as silent here after {@value #SILENT_AFTER}, the figures are read again four times a second).
+ * The rules are the repository's with their {@code for:} shortened to seconds (their expressions unchanged). On
+ * PostgreSQL only, where the test can lock a table under the server.
  */
 @Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "fieldbook.identity.metrics-token=" + AlertsReachOperatorsTest.SCRAPE_TOKEN,
         "spring.datasource.hikari.maximum-pool-size=3",
-        "spring.datasource.hikari.connection-timeout=500"})
+        "spring.datasource.hikari.connection-timeout=500",
+        "fieldbook.sync.health.silent-after=" + AlertsReachOperatorsTest.SILENT_AFTER,
+        "fieldbook.sync.health.refresh-interval=250ms"})
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 class AlertsReachOperatorsTest {
 
     static final String SCRAPE_TOKEN = "prometheus-of-the-alerts-test-0123456789abcdef";
+    static final String SILENT_AFTER = "2s";
+    private static final LocalDate DAY = LocalDate.of(2026, 11, 2);
     private static final Path RULES = Path.of("..", "monitoring", "prometheus", "fieldbook-alerts.yml");
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
@@ -93,11 +103,65 @@ class AlertsReachOperatorsTest {
     @Test
     void aStarvedPoolReachesTheOperatorsWebhookThroughPrometheusAndAlertmanagerAndResolves() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "the fault is a lock on a PostgreSQL table");
-        assertThat(PROMETHEUS).as("Debian's prometheus package (.ci/run installs it)").isExecutable();
-        assertThat(ALERTMANAGER).as("Debian's prometheus-alertmanager package (.ci/run installs it)").isExecutable();
         Fixtures world = new Fixtures(port);
         Api worker = world.worker(world.site()).api();
+        startPrometheusAndAlertmanager();
 
+        AtomicBoolean busy = new AtomicBoolean(true);
+        ExecutorService phones = Executors.newVirtualThreadPerTaskExecutor();
+        try (Connection lock = DriverManager.getConnection(databaseUrl, databaseUser, databasePassword)) {
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE daily_reports IN ACCESS EXCLUSIVE MODE");
+            }
+            for (int i = 0; i < 8; i++) {
+                phones.submit(() -> {
+                    while (busy.get()) {
+                        try {
+                            worker.get("/api/v1/reports");
+                        } catch (RuntimeException refused) {
+                            // a request cut off counts for the server as it does for a phone; keep asking
+                        }
+                    }
+                });
+            }
+            awaitNotification("the pool exhausted, firing", alert("FieldbookDatabasePoolExhausted", "firing"));
+            awaitNotification("connection timeouts, firing", alert("FieldbookDatabaseConnectionTimeouts", "firing"));
+            awaitNotification("the error rate, firing", alert("FieldbookApiErrorRate", "firing"));
+            lock.rollback();
+        } finally {
+            busy.set(false);
+            phones.shutdown();
+            assertThat(phones.awaitTermination(60, TimeUnit.SECONDS)).as("the phones stop asking").isTrue();
+        }
+        awaitNotification("the pool exhausted, resolved", alert("FieldbookDatabasePoolExhausted", "resolved"));
+        assertThat(worker.get("/api/v1/reports").status()).as("the server serves again").isEqualTo(200);
+    }
+
+    @Test
+    void aDeviceSilentWithChangesWaitingReachesTheOperatorsWebhookWithItsSiteAndResolvesWhenItSyncs()
+            throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "run once, in the PostgreSQL run of the database tests");
+        Fixtures world = new Fixtures(port);
+        String site = world.site();
+        startPrometheusAndAlertmanager();
+
+        SyncDevice phone = new SyncDevice(world.worker(site).api(), site)
+                .reporting(4, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(20), 1);
+        assertThat(phone.push(phone.createAt(site, UUID.randomUUID(), DAY, "Trenching")).path("outcome").asString())
+                .isEqualTo("APPLIED");
+        awaitNotification("the silent device of site " + site + ", firing",
+                alert("FieldbookSyncDeviceSilent", "firing", site));
+
+        phone.reporting(0, null, 0).push(phone.createAt(site, UUID.randomUUID(), DAY.plusDays(1), "Backfill"));
+        awaitNotification("the silent device of site " + site + ", resolved",
+                alert("FieldbookSyncDeviceSilent", "resolved", site));
+    }
+
+    /** Starts the webhook, Alertmanager sending to it, and Prometheus scraping this server with the rules. */
+    private void startPrometheusAndAlertmanager() throws Exception {
+        assertThat(PROMETHEUS).as("Debian's prometheus package (.ci/run installs it)").isExecutable();
+        assertThat(ALERTMANAGER).as("Debian's prometheus-alertmanager package (.ci/run installs it)").isExecutable();
         int webhookPort = startWebhook();
         int alertmanagerPort = start("alertmanager", ALERTMANAGER, "alertmanager.yml", """
                 route:
@@ -134,43 +198,19 @@ class AlertsReachOperatorsTest {
                       - targets: ["127.0.0.1:%d"]
                 """.formatted(work.resolve("fieldbook-alerts.yml"), alertmanagerPort, work.resolve("token"), port),
                 "--storage.tsdb.path=" + work.resolve("prometheus-data"));
-
-        AtomicBoolean busy = new AtomicBoolean(true);
-        ExecutorService phones = Executors.newVirtualThreadPerTaskExecutor();
-        try (Connection lock = DriverManager.getConnection(databaseUrl, databaseUser, databasePassword)) {
-            lock.setAutoCommit(false);
-            try (Statement statement = lock.createStatement()) {
-                statement.execute("LOCK TABLE daily_reports IN ACCESS EXCLUSIVE MODE");
-            }
-            for (int i = 0; i < 8; i++) {
-                phones.submit(() -> {
-                    while (busy.get()) {
-                        try {
-                            worker.get("/api/v1/reports");
-                        } catch (RuntimeException refused) {
-                            // a request cut off counts for the server as it does for a phone; keep asking
-                        }
-                    }
-                });
-            }
-            awaitNotification("the pool exhausted, firing", alert("FieldbookDatabasePoolExhausted", "firing"));
-            awaitNotification("connection timeouts, firing", alert("FieldbookDatabaseConnectionTimeouts", "firing"));
-            awaitNotification("the error rate, firing", alert("FieldbookApiErrorRate", "firing"));
-            lock.rollback();
-        } finally {
-            busy.set(false);
-            phones.shutdown();
-            assertThat(phones.awaitTermination(60, TimeUnit.SECONDS)).as("the phones stop asking").isTrue();
-        }
-        awaitNotification("the pool exhausted, resolved", alert("FieldbookDatabasePoolExhausted", "resolved"));
-        assertThat(worker.get("/api/v1/reports").status()).as("the server serves again").isEqualTo(200);
     }
 
     private static Predicate<JsonNode> alert(String name, String status) {
+        return alert(name, status, null);
+    }
+
+    /** A notification with the alert in this status, of this site where {@code site} is not null. */
+    private static Predicate<JsonNode> alert(String name, String status, String site) {
         return notification -> {
             for (JsonNode alert : notification.path("alerts")) {
                 if (name.equals(alert.path("labels").path("alertname").asString())
-                        && status.equals(alert.path("status").asString())) {
+                        && status.equals(alert.path("status").asString())
+                        && (site == null || site.equals(alert.path("labels").path("site").asString()))) {
                     return true;
                 }
             }

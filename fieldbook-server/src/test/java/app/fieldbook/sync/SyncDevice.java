@@ -50,7 +50,7 @@ public final class SyncDevice {
      * Reports this from now on with every call: {@code changes} waiting in the outbox, the oldest made at
      * {@code oldest} (null when none), and {@code photos} waiting to be uploaded.
      */
-    SyncDevice reporting(int changes, java.time.OffsetDateTime oldest, int photos) {
+    public SyncDevice reporting(int changes, java.time.OffsetDateTime oldest, int photos) {
         Map<String, Object> reported = new HashMap<>();
         reported.put("outboxDepth", changes);
         reported.put("oldestPendingAt", oldest == null ? null : oldest.toString());
