@@ -20,9 +20,11 @@ import java.util.UUID;
  * @param portfolioId the portfolio whose sites are covered, or null (neither: every site the caller may see)
  * @param sites each covered site, by code
  * @param totals the figures of all covered sites, each with the previous month's and the change
- * @param byTrade the crews' hours and headcount by trade, by name
+ * @param byTrade the crews' hours and headcount by trade, by name; names equal but for case and spaces are one
+ *     trade, shown in the spelling most of its rows use ({@link CrewNames})
  * @param byCompany the same by company, by name, the rows that name none last (name null)
- * @param delays the filed reports of the month that tell of a delay, by date and site code
+ * @param delays the filed reports of the month that tell of a delay (not those that answer "None" and the like:
+ *     {@link ReportFigures#NOTHING_TOLD}), by date and site code
  * @param safetyIncidents those that tell of a safety incident
  */
 record MonthEnd(

@@ -143,14 +143,17 @@ class MonthEndReporting {
         return crew.stream().map(amount).filter(Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    /** The crew sums added up by trade or by company, by name; a null name (no company) last. */
+    /**
+     * The crew sums added up by trade or by company, by name regardless of case and spaces ({@link CrewNames}),
+     * in the order of those names; no name (no company) last.
+     */
     private static List<CrewTotal> byName(List<CrewSum> crew, Function<CrewSum, String> name) {
         Map<String, List<CrewSum>> grouped = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
         for (CrewSum sum : crew) {
-            grouped.computeIfAbsent(name.apply(sum), key -> new ArrayList<>()).add(sum);
+            grouped.computeIfAbsent(CrewNames.key(name.apply(sum)), key -> new ArrayList<>()).add(sum);
         }
         return grouped.entrySet().stream()
-                .map(group -> new CrewTotal(group.getKey(),
+                .map(group -> new CrewTotal(CrewNames.shown(group.getValue(), name),
                         Compared.of(sum(group.getValue(), CrewSum::hours), sum(group.getValue(), CrewSum::previousHours)),
                         Compared.of(group.getValue().stream().mapToLong(CrewSum::headcount).sum(),
                                 group.getValue().stream().mapToLong(CrewSum::previousHeadcount).sum())))
