@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param previousMonth the month the changes are measured against
  * @param siteId the one site covered, or null
  * @param portfolioId the portfolio whose sites are covered, or null (neither: every site the caller may see)
+ * @param portfolioName that portfolio's name, or null
  * @param sites each covered site, by code
  * @param totals the figures of all covered sites, each with the previous month's and the change
  * @param byTrade the crews' hours and headcount by trade, by name; names equal but for case and spaces are one
@@ -32,6 +33,7 @@ record MonthEnd(
         String previousMonth,
         UUID siteId,
         UUID portfolioId,
+        String portfolioName,
         List<ReportStatus> filedStatuses,
         List<SiteMonth> sites,
         Totals totals,
