@@ -120,8 +120,6 @@ class FbMonthEnd extends OnlineScreen {
     }
     const days = this.querySelector('#days-chart');
     if (days && m.sites.length) {
-      // The height follows the number of bars (set through the CSSOM: the policy allows no inline style).
-      days.parentElement.style.height = `${90 + 28 * m.sites.length}px`;
       this.charts.push(new Chart(days, {
         type: 'bar',
         data: {
@@ -131,13 +129,12 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.daysMissing'), data: m.sites.map((site) => site.daysMissing), backgroundColor: MISSING },
           ],
         },
-        options: chartOptions(true),
+        options: chartOptions(true, m.sites.length, 0.3),
       }));
     }
     const hours = this.querySelector('#hours-chart');
     if (hours && m.byTrade.length) {
       const trades = [...m.byTrade].sort((a, b) => Number(b.hours.value) - Number(a.hours.value)).slice(0, 12);
-      hours.parentElement.style.height = `${90 + 40 * trades.length}px`;
       this.charts.push(new Chart(hours, {
         type: 'bar',
         data: {
@@ -147,7 +144,7 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.previousMonth'), data: trades.map((trade) => Number(trade.hours.previous)), backgroundColor: PREVIOUS },
           ],
         },
-        options: chartOptions(false),
+        options: chartOptions(false, trades.length, 0.45),
       }));
     }
   }
@@ -245,10 +242,11 @@ class FbMonthEnd extends OnlineScreen {
   }
 }
 
-function chartOptions(stacked) {
+/** Horizontal bars; the chart grows taller with its number of bars (its width over height, for Chart.js). */
+function chartOptions(stacked, bars, perBar) {
   return {
     indexAxis: 'y',
-    maintainAspectRatio: false,
+    aspectRatio: Math.max(0.4, 8 / (1 + perBar * bars)),
     animation: false,
     scales: { x: { stacked, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked } },
     plugins: { legend: { position: 'bottom' } },

@@ -10,6 +10,8 @@ import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +33,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The month-end's PDF, read back with PDFBox (not the library that wrote it): a cover with the month and the
  * scope, the figures of the JSON answer in its tables, the charts as images, "Page n of m" on every page, the
- * same refusals as the JSON, and a site named like a formula and markup that stays text.
+ * same refusals as the JSON, and a site named like a formula and markup that stays text. The portfolio's PDF is
+ * left in {@code target/month-end-test.pdf} to be looked at ({@code pdftoppm -png}).
  */
 @FullStackTest
 class MonthEndPdfTest {
@@ -83,6 +86,7 @@ class MonthEndPdfTest {
         assertThat(answer.raw().headers().firstValue("Content-Disposition").orElseThrow())
                 .isEqualTo("attachment; filename=\"fieldbook-month-end-2025-11.pdf\"");
 
+        Files.write(Path.of("target/month-end-test.pdf"), answer.raw().body());
         try (PDDocument pdf = Loader.loadPDF(answer.raw().body())) {
             int pages = pdf.getNumberOfPages();
             assertThat(pages).isGreaterThanOrEqualTo(2);
