@@ -232,6 +232,8 @@ class AuthorizationMatrixTest {
                     c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
             row("GET", "/api/v1/insights/month-end.csv", "401 403 403 200 404 200 403 401 401 401",
                     c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
+            row("GET", "/api/v1/insights/month-end.pdf", "401 403 403 200 404 200 403 401 401 401",
+                    c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
 
             // offline sync
             row("POST", "/api/v1/sync/push", "401 200 200 200 200 200 403 401 401 401",

@@ -18,11 +18,14 @@ import java.util.UUID;
  * @param previousMonth the month the changes are measured against
  * @param siteId the one site covered, or null
  * @param portfolioId the portfolio whose sites are covered, or null (neither: every site the caller may see)
+ * @param portfolioName that portfolio's name, or null
  * @param sites each covered site, by code
  * @param totals the figures of all covered sites, each with the previous month's and the change
- * @param byTrade the crews' hours and headcount by trade, by name
+ * @param byTrade the crews' hours and headcount by trade, by name; names equal but for case and spaces are one
+ *     trade, shown in the spelling most of its rows use ({@link CrewNames})
  * @param byCompany the same by company, by name, the rows that name none last (name null)
- * @param delays the filed reports of the month that tell of a delay, by date and site code
+ * @param delays the filed reports of the month that tell of a delay (not those that answer "None" and the like:
+ *     {@link ReportFigures#NOTHING_TOLD}), by date and site code
  * @param safetyIncidents those that tell of a safety incident
  */
 record MonthEnd(
@@ -30,6 +33,7 @@ record MonthEnd(
         String previousMonth,
         UUID siteId,
         UUID portfolioId,
+        String portfolioName,
         List<ReportStatus> filedStatuses,
         List<SiteMonth> sites,
         Totals totals,

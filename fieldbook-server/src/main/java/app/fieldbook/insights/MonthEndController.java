@@ -4,6 +4,7 @@ import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.RecordsRead;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The month-end, as JSON and as CSV: for managers (their portfolios' sites) and executives (every site). Not
+ * The month-end, as JSON, CSV and PDF: for managers (their portfolios' sites) and executives (every site). Not
  * for field workers, who close no month, nor for administrators, who read no report data (ADR 0004; the
  * month-end lists what reports say of delays and incidents). See ADR 0021.
  */
@@ -39,10 +40,12 @@ class MonthEndController {
 
     private final MonthEndReporting reporting;
     private final ApplicationEventPublisher events;
+    private final Clock clock;
 
-    MonthEndController(MonthEndReporting reporting, ApplicationEventPublisher events) {
+    MonthEndController(MonthEndReporting reporting, ApplicationEventPublisher events, Clock clock) {
         this.reporting = reporting;
         this.events = events;
+        this.clock = clock;
     }
 
     @GetMapping("/month-end")
@@ -68,18 +71,34 @@ class MonthEndController {
         return ResponseEntity.ok()
                 .contentType(CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(fileName(monthEnd)).build().toString())
+                        .filename(fileName(monthEnd, "csv")).build().toString())
                 .body(csv);
     }
 
+    @GetMapping("/month-end.pdf")
+    ResponseEntity<byte[]> pdf(@AuthenticationPrincipal Actor actor, @RequestParam YearMonth month,
+            @RequestParam(required = false) UUID siteId, @RequestParam(required = false) UUID portfolioId) {
+        MonthEnd monthEnd = reporting.monthEnd(checked(month), coverage(siteId, portfolioId), actor);
+        byte[] pdf = MonthEndPdf.of(monthEnd, clock.instant());
+        List<RecordsRead.Item> given = given(monthEnd);
+        if (!given.isEmpty()) {
+            events.publishEvent(RecordsRead.exported(actor, "DailyReport", given));
+        }
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_PDF)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(fileName(monthEnd, "pdf")).build().toString())
+                .body(pdf);
+    }
+
     /**
-     * {@code fieldbook-month-end-2026-11.csv}, with the site's code for one site; only letters, digits and
-     * {@code -} (a site's code is checked to be such, and anything else would be replaced).
+     * {@code fieldbook-month-end-2026-11.csv} (or {@code .pdf}), with the site's code for one site; only
+     * letters, digits and {@code -} (a site's code is checked to be such, and anything else would be replaced).
      */
-    static String fileName(MonthEnd monthEnd) {
+    static String fileName(MonthEnd monthEnd, String extension) {
         String site = monthEnd.siteId() == null || monthEnd.sites().isEmpty() ? ""
                 : "-" + monthEnd.sites().getFirst().code();
-        return ("fieldbook-month-end-" + monthEnd.month() + site).replaceAll("[^A-Za-z0-9-]", "-") + ".csv";
+        return ("fieldbook-month-end-" + monthEnd.month() + site).replaceAll("[^A-Za-z0-9-]", "-") + "." + extension;
     }
 
     private static YearMonth checked(YearMonth month) {

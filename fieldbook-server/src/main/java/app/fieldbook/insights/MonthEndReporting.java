@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -70,7 +71,7 @@ class MonthEndReporting {
      *     does not exist)
      */
     MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
-        requireVisible(coverage, actor);
+        String portfolioName = requireVisible(coverage, actor);
         return snapshot.execute(status -> {
             List<CoveredSite> covered = figures.sites(coverage, actor);
             Map<UUID, List<DayCount>> days = figures.days(coverage, month, actor).stream()
@@ -79,11 +80,12 @@ class MonthEndReporting {
                     .collect(Collectors.toMap(PhotoCount::siteId, Function.identity()));
             List<CrewSum> crew = figures.crew(coverage, month, actor);
             List<Remarked> remarked = figures.remarked(coverage, month, actor);
-            return monthEnd(month, coverage, covered, days, photos, crew, remarked);
+            return monthEnd(month, coverage, portfolioName, covered, days, photos, crew, remarked);
         });
     }
 
-    private void requireVisible(Coverage coverage, Actor actor) {
+    /** The covered portfolio's name (null when no portfolio is asked for), if the person may see what they ask for. */
+    private String requireVisible(Coverage coverage, Actor actor) {
         UUID site = coverage.siteId();
         if (site != null && sites.findVisible(site, actor).isEmpty()) {
             if (sites.exists(site)) {
@@ -93,16 +95,21 @@ class MonthEndReporting {
             throw RejectedRequest.notFound("Site", site);
         }
         UUID portfolio = coverage.portfolioId();
-        if (portfolio != null && !portfolios.isVisible(portfolio, actor)) {
+        if (portfolio == null) {
+            return null;
+        }
+        Optional<String> name = portfolios.visibleName(portfolio, actor);
+        if (name.isEmpty()) {
             if (portfolios.exists(portfolio)) {
                 events.publishEvent(new AccessDenied(actor, "Portfolio", portfolio.toString(), null,
                         "month-end of a portfolio not the caller's"));
             }
             throw RejectedRequest.notFound("Portfolio", portfolio);
         }
+        return name.get();
     }
 
-    private MonthEnd monthEnd(YearMonth month, Coverage coverage, List<CoveredSite> covered,
+    private MonthEnd monthEnd(YearMonth month, Coverage coverage, String portfolioName, List<CoveredSite> covered,
             Map<UUID, List<DayCount>> days, Map<UUID, PhotoCount> photos, List<CrewSum> crew,
             List<Remarked> remarked) {
         YearMonth previous = month.minusMonths(1);
@@ -130,7 +137,7 @@ class MonthEndReporting {
                 compared(siteMonths, SiteMonth::safetyIncidents, before, SiteDays::safetyIncidents),
                 Compared.of(siteMonths.stream().mapToLong(SiteMonth::photos).sum(), previousPhotos));
         return new MonthEnd(month.toString(), previous.toString(), coverage.siteId(), coverage.portfolioId(),
-                ReportFigures.FILED, siteMonths, totals, byName(crew, CrewSum::trade), byName(crew, CrewSum::company),
+                portfolioName, ReportFigures.FILED, siteMonths, totals, byName(crew, CrewSum::trade), byName(crew, CrewSum::company),
                 occurrences(remarked, Remarked::delays), occurrences(remarked, Remarked::safetyIncidents));
     }
 
@@ -143,14 +150,17 @@ class MonthEndReporting {
         return crew.stream().map(amount).filter(Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    /** The crew sums added up by trade or by company, by name; a null name (no company) last. */
+    /**
+     * The crew sums added up by trade or by company, by name regardless of case and spaces ({@link CrewNames}),
+     * in the order of those names; no name (no company) last.
+     */
     private static List<CrewTotal> byName(List<CrewSum> crew, Function<CrewSum, String> name) {
         Map<String, List<CrewSum>> grouped = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
         for (CrewSum sum : crew) {
-            grouped.computeIfAbsent(name.apply(sum), key -> new ArrayList<>()).add(sum);
+            grouped.computeIfAbsent(CrewNames.key(name.apply(sum)), key -> new ArrayList<>()).add(sum);
         }
         return grouped.entrySet().stream()
-                .map(group -> new CrewTotal(group.getKey(),
+                .map(group -> new CrewTotal(CrewNames.shown(group.getValue(), name),
                         Compared.of(sum(group.getValue(), CrewSum::hours), sum(group.getValue(), CrewSum::previousHours)),
                         Compared.of(group.getValue().stream().mapToLong(CrewSum::headcount).sum(),
                                 group.getValue().stream().mapToLong(CrewSum::previousHeadcount).sum())))

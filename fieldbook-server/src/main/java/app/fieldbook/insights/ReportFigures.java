@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -19,7 +20,10 @@ import org.springframework.stereotype.Repository;
  * that is by {@link ScopedQuery}. Reads the tables of the reports ({@code daily_reports}, {@code report_crew}),
  * of the photos ({@code photos}) and of the sites ({@code sites}, {@code portfolio_sites}); writes none.
  *
- * <p>A text tells of a delay or an incident when it holds more than spaces ({@code TRIM(text) <> ''}).
+ * <p>A text tells of a delay or an incident when it says something happened: the field is optional free text,
+ * left empty (null) when nothing happened, and an answer that says so in words ({@link #NOTHING_TOLD}: "None",
+ * "n/a", "-", ...) is taken as empty too, whatever its case and the spaces, line breaks and punctuation
+ * ({@link #EDGES}) around it. A text that says more ("None until noon, then rain") tells.
  */
 @Repository
 class ReportFigures {
@@ -36,9 +40,12 @@ class ReportFigures {
             long safetyIncidents) {
     }
 
-    /** The crew rows of filed reports of one trade and company (null: none named), in the month and the one before. */
-    record CrewSum(String trade, String company, BigDecimal hours, long headcount, BigDecimal previousHours,
-            long previousHeadcount) {
+    /**
+     * The crew rows of filed reports of one trade and company (null: none named), in the month and the one
+     * before, spelled exactly so ({@code rows}: how many rows in both months).
+     */
+    record CrewSum(String trade, String company, long rows, BigDecimal hours, long headcount,
+            BigDecimal previousHours, long previousHeadcount) {
     }
 
     /** The stored photos of one site's filed reports, in the month and the one before. */
@@ -49,6 +56,22 @@ class ReportFigures {
     record Remarked(UUID reportId, UUID siteId, String siteCode, LocalDate date, String delays,
             String safetyIncidents) {
     }
+
+    /**
+     * The answers that tell of nothing, in lower case, once the characters of {@link #EDGES} are trimmed from
+     * both ends; the empty text is one. Written into the SQL as literals (none holds a quote).
+     */
+    static final List<String> NOTHING_TOLD = List.of("", "none", "no", "nil", "nothing", "n/a", "na", "n.a",
+            "not applicable", "no delay", "no delays", "no incident", "no incidents", "nothing to report", "0");
+
+    /** What is trimmed from both ends of a text before it is compared with {@link #NOTHING_TOLD}. */
+    static final String EDGES = " \t\r\n.,;:!_*-\u2013\u2014";
+
+    /** Whether {@code r.delays} tells of a delay (false or null when it does not). */
+    private static final String TELLS_OF_DELAY = tells("r.delays");
+
+    /** Whether {@code r.safety_incidents} tells of an incident (false or null when it does not). */
+    private static final String TELLS_OF_INCIDENT = tells("r.safety_incidents");
 
     /** The statuses of a filed report, the only ones whose figures count: handed in and not sent back. */
     static final List<ReportStatus> FILED = List.of(ReportStatus.SUBMITTED, ReportStatus.APPROVED);
@@ -61,7 +84,7 @@ class ReportFigures {
             rs.getObject("report_date", LocalDate.class), ReportStatus.valueOf(rs.getString("status")),
             rs.getLong("reports"), rs.getLong("delays"), rs.getLong("safety_incidents"));
     private static final RowMapper<CrewSum> CREW = (rs, n) -> new CrewSum(rs.getString("trade"),
-            rs.getString("company"), rs.getBigDecimal("hours"), rs.getLong("headcount"),
+            rs.getString("company"), rs.getLong("crew_rows"), rs.getBigDecimal("hours"), rs.getLong("headcount"),
             rs.getBigDecimal("previous_hours"), rs.getLong("previous_headcount"));
     private static final RowMapper<PhotoCount> PHOTOS = (rs, n) -> new PhotoCount(rs.getObject("site_id", UUID.class),
             rs.getLong("photos"), rs.getLong("previous_photos"));
@@ -89,18 +112,21 @@ class ReportFigures {
         return inBothMonths(coverage.ofReports(actor), month)
                 .statement(jdbc, """
                         SELECT r.site_id, r.report_date, r.status, COUNT(*) AS reports,
-                               SUM(CASE WHEN TRIM(r.delays) <> '' THEN 1 ELSE 0 END) AS delays,
-                               SUM(CASE WHEN TRIM(r.safety_incidents) <> '' THEN 1 ELSE 0 END) AS safety_incidents
-                          FROM daily_reports r""", """
+                               SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS delays,
+                               SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS safety_incidents
+                          FROM daily_reports r""".formatted(TELLS_OF_DELAY, TELLS_OF_INCIDENT), """
                          GROUP BY r.site_id, r.report_date, r.status""")
                 .query(DAY).list();
     }
 
-    /** The hours and headcount of the crews of filed reports, by trade and company, in both months. */
+    /**
+     * The hours and headcount of the crews of filed reports, by trade and company as spelled, in both months
+     * (grouped by name regardless of case and spaces by {@link CrewNames}).
+     */
     List<CrewSum> crew(Coverage coverage, YearMonth month, Actor actor) {
         return inBothMonths(filed(coverage.ofReports(actor)), month)
                 .statement(jdbc, """
-                        SELECT c.trade, c.company,
+                        SELECT c.trade, c.company, COUNT(*) AS crew_rows,
                                SUM(CASE WHEN r.report_date >= :monthStart THEN c.hours ELSE 0 END) AS hours,
                                SUM(CASE WHEN r.report_date >= :monthStart THEN c.headcount ELSE 0 END) AS headcount,
                                SUM(CASE WHEN r.report_date < :monthStart THEN c.hours ELSE 0 END) AS previous_hours,
@@ -131,14 +157,21 @@ class ReportFigures {
         return filed(coverage.ofReports(actor))
                 .where("r.report_date >= :monthStart", month.atDay(1))
                 .where("r.report_date <= :monthEnd", month.atEndOfMonth())
-                .where("(TRIM(r.delays) <> '' OR TRIM(r.safety_incidents) <> '')")
+                .where("(" + TELLS_OF_DELAY + " OR " + TELLS_OF_INCIDENT + ")")
                 .statement(jdbc, """
                         SELECT r.id, r.site_id, s.code, r.report_date,
-                               CASE WHEN TRIM(r.delays) <> '' THEN r.delays END AS delays,
-                               CASE WHEN TRIM(r.safety_incidents) <> '' THEN r.safety_incidents END AS safety_incidents
-                          FROM daily_reports r JOIN sites s ON s.id = r.site_id""", """
+                               CASE WHEN %s THEN r.delays END AS delays,
+                               CASE WHEN %s THEN r.safety_incidents END AS safety_incidents
+                          FROM daily_reports r JOIN sites s ON s.id = r.site_id""".formatted(TELLS_OF_DELAY,
+                        TELLS_OF_INCIDENT), """
                          ORDER BY r.report_date, s.code, r.id""")
                 .query(REMARKED).list();
+    }
+
+    /** A condition on a text column: true when it tells of something, false or null when it does not. */
+    private static String tells(String column) {
+        return "LOWER(TRIM(BOTH '" + EDGES + "' FROM " + column + ")) NOT IN ("
+                + NOTHING_TOLD.stream().map(answer -> "'" + answer + "'").collect(Collectors.joining(", ")) + ")";
     }
 
     private static ScopedQuery filed(ScopedQuery reports) {

@@ -61,6 +61,22 @@ public class Portfolios {
         return query.query(Long.class).single() > 0;
     }
 
+    /**
+     * The portfolio's name if the person may see it ({@link #isVisible}); empty also when there is no such
+     * portfolio.
+     */
+    public Optional<String> visibleName(UUID id, Actor actor) {
+        String where = visibleTo(actor);
+        var query = jdbc.sql("""
+                SELECT p.name FROM portfolios p
+                 WHERE p.id = :id AND %s""".formatted(where))
+                .param("id", id);
+        if (actor.role() == Role.MANAGER) {
+            query = query.param("userId", actor.id());
+        }
+        return query.query(String.class).optional();
+    }
+
     /** Whether a portfolio with this id exists at all; for telling "not visible" from "no such portfolio" in audit. */
     public boolean exists(UUID id) {
         return !existingIds(List.of(id)).isEmpty();

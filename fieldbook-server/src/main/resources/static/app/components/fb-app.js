@@ -15,6 +15,7 @@ import './fb-dashboard.js';
 import './fb-help.js';
 import './fb-admin.js';
 import './fb-audit.js';
+import './fb-month-end.js';
 import './fb-operations.js';
 import './fb-site-photos.js';
 import './fb-security.js';
@@ -240,6 +241,7 @@ class FbApp extends LitElement {
           <a href="#/" aria-current=${this.route.name === 'home' ? 'page' : 'false'}>${role === 'WORKER' ? t('nav.sites') : t('nav.home')}</a>
           ${role !== 'WORKER' ? html`<a href="#/dashboard" aria-current=${this.route.name === 'dashboard' ? 'page' : 'false'}>${t('nav.dashboard')}</a>` : ''}
           ${role === 'MANAGER' ? html`<a href="#/review" aria-current=${this.route.name === 'review' ? 'page' : 'false'}>${t('nav.review')}</a>` : ''}
+          ${role === 'MANAGER' || role === 'EXECUTIVE' ? link('#/month-end', 'month-end', t('nav.monthEnd')) : ''}
           <a href="#/conflicts" aria-current=${this.route.name === 'conflicts' ? 'page' : 'false'}>${t('nav.conflicts')}${this.conflicts
             ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
           <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
@@ -345,6 +347,9 @@ class FbApp extends LitElement {
         return html`<fb-help .account=${me}></fb-help>`;
       case 'dashboard':
         return html`<fb-dashboard .account=${me}></fb-dashboard>`;
+      case 'month-end':
+        return me.role === 'MANAGER' || me.role === 'EXECUTIVE'
+          ? html`<fb-month-end .account=${me}></fb-month-end>` : this.home(me);
       case 'conflicts':
         return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
       default:
@@ -392,7 +397,7 @@ function skipToMain(event) {
   document.getElementById('main')?.focus();
 }
 
-/** The screen of an address: #/, #/sites/{id}/today, #/sites/{id}, #/reports/{id}, #/outbox, #/review. */
+/** The screen of an address: #/, #/sites/{id}/today, #/sites/{id}, #/reports/{id}, #/outbox, #/review, #/month-end. */
 function parse(hash) {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'sites' && parts[1] && parts[2] === 'today') {
@@ -416,7 +421,7 @@ function parse(hash) {
   }
   if (parts[0] === 'outbox' || parts[0] === 'review' || parts[0] === 'conflicts'
     || parts[0] === 'dashboard' || parts[0] === 'help' || parts[0] === 'audit' || parts[0] === 'users'
-    || parts[0] === 'security' || parts[0] === 'operations') {
+    || parts[0] === 'security' || parts[0] === 'operations' || parts[0] === 'month-end') {
     return { name: parts[0] };
   }
   return { name: 'home' };

@@ -80,10 +80,10 @@ class MonthEndCsvTest {
     @Test
     void theFileNameIsMadeOfTheMonthAndTheSitesCodeOnly() {
         MonthEnd ofSite = monthEnd();
-        assertThat(MonthEndController.fileName(ofSite)).isEqualTo("fieldbook-month-end-2026-11--NORTH.csv");
-        MonthEnd everything = new MonthEnd("2026-11", "2026-10", null, null, ofSite.filedStatuses(), ofSite.sites(),
+        assertThat(MonthEndController.fileName(ofSite, "csv")).isEqualTo("fieldbook-month-end-2026-11--NORTH.csv");
+        MonthEnd everything = new MonthEnd("2026-11", "2026-10", null, null, null, ofSite.filedStatuses(), ofSite.sites(),
                 ofSite.totals(), List.of(), List.of(), List.of(), List.of());
-        assertThat(MonthEndController.fileName(everything)).isEqualTo("fieldbook-month-end-2026-11.csv");
+        assertThat(MonthEndController.fileName(everything, "csv")).isEqualTo("fieldbook-month-end-2026-11.csv");
     }
 
     private static MonthEnd monthEnd() {
@@ -97,7 +97,7 @@ class MonthEndCsvTest {
         Totals totals = new Totals(Compared.of(3, 1), Compared.of(2, 1), Compared.of(28, 29),
                 Compared.of(new BigDecimal("40.50"), new BigDecimal("48.00")), Compared.of(6, 5), Compared.of(1, 0),
                 Compared.of(1, 0), Compared.of(2, 0));
-        return new MonthEnd("2026-11", "2026-10", SITE, null, List.of(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+        return new MonthEnd("2026-11", "2026-10", SITE, null, null, List.of(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
                 List.of(site), totals,
                 List.of(new CrewTotal("Carpentry", Compared.of(new BigDecimal("32.50"), new BigDecimal("40.00")),
                         Compared.of(6, 5))),

@@ -157,6 +157,49 @@ class MonthEndTest {
     }
 
     @Test
+    void anEmptyAnswerTellsOfNoDelayAndATradeIsOneWhateverItsSpelling() {
+        String west = world.site();
+        Person first = world.worker(west);
+        Person second = world.worker(west);
+        Person third = world.worker(west);
+        file("west 4th", first, west, "2025-11-04", content(List.of(
+                crew("Electrical", "Strom GmbH", 2, "16")), "None", "n/a"));
+        file("west 4th, second", second, west, "2025-11-04", content(List.of(
+                crew("electrical ", " strom  gmbh", 1, "8")), " - ", "No incidents."));
+        file("west 5th", third, west, "2025-11-05", content(List.of(
+                crew("ELECTRICAL", "Strom GmbH", 3, "24"), crew("Concrete", "  ", 1, "7.5")),
+                "None at first, then the crane came an hour late", "NONE\n"));
+        file("west 6th", first, west, "2025-11-06", content(List.of(
+                crew("  Electrical", "Strom GmbH", 1, "8")), "N/A.", "nil"));
+
+        JsonNode monthEnd = expect(executive.api().get(monthEnd("siteId=" + west)), 200).body();
+
+        JsonNode westMonth = site(monthEnd, west);
+        assertThat(westMonth.path("filed").asLong()).isEqualTo(4);
+        assertThat(westMonth.path("delays").asLong()).as("None, -, N/A. tell of no delay").isEqualTo(1);
+        assertThat(westMonth.path("safetyIncidents").asLong()).as("n/a, No incidents., NONE, nil").isZero();
+        assertCompared(monthEnd.path("totals").path("delays"), "1", "0", "1");
+        assertCompared(monthEnd.path("totals").path("safetyIncidents"), "0", "0", "0");
+        assertThat(monthEnd.path("delays").valueStream().map(d -> d.path("reportId").asString()))
+                .containsExactly(reports.get("west 5th"));
+        assertThat(monthEnd.path("safetyIncidents").size()).isZero();
+
+        assertThat(monthEnd.path("byTrade").valueStream().map(MonthEndTest::nameOf))
+                .as("one row per trade, in the spelling most rows use").containsExactly("Concrete", "Electrical");
+        assertCompared(named(monthEnd.path("byTrade"), "Electrical").path("hours"), "56", "0", "56");
+        assertCompared(named(monthEnd.path("byTrade"), "Electrical").path("headcount"), "7", "0", "7");
+        assertThat(monthEnd.path("byCompany").valueStream().map(MonthEndTest::nameOf))
+                .as("a company of spaces names none").containsExactly("Strom GmbH", null);
+        assertCompared(named(monthEnd.path("byCompany"), "Strom GmbH").path("hours"), "56", "0", "56");
+        assertCompared(named(monthEnd.path("byCompany"), null).path("headcount"), "1", "0", "1");
+
+        CsvTable table = CsvTable.parse(new String(expect(executive.api().get(csv("siteId=" + west)), 200).raw()
+                .body(), StandardCharsets.UTF_8).substring(1));
+        assertThat(table.where("Section", "trade", "Figure", "hours")).hasSize(2);
+        assertThat(table.where("Section", "delay")).hasSize(1);
+    }
+
+    @Test
     void aManagerSeesTheirPortfolioAndNothingElse() {
         JsonNode everything = expect(manager.api().get(monthEnd("")), 200).body();
         assertThat(everything.path("sites").valueStream().map(site -> site.path("siteId").asString()))

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +32,10 @@ final class RecountedMonth {
     /** Hours and headcount of a trade or company, this month and the one before. */
     record Crew(BigDecimal hours, long headcount, BigDecimal previousHours, long previousHeadcount) {
     }
+
+    /** What a person writes for "nothing happened". */
+    private static final Set<String> NOTHING = Set.of("", "none", "no", "nil", "nothing", "n/a", "na", "n.a",
+            "not applicable", "no delay", "no delays", "no incident", "no incidents", "nothing to report", "0");
 
     private final YearMonth month;
     private final List<JsonNode> reports = new ArrayList<>();
@@ -84,7 +89,7 @@ final class RecountedMonth {
         return new SiteFigures(byStatus, filed, days.size(), delays, incidents, photos);
     }
 
-    /** The crews of the filed reports of these sites by trade (or company), both months. */
+    /** The crews of the filed reports of these sites by trade (or company) as {@link #key}, both months. */
     Map<String, Crew> crewBy(String field, List<String> sites) {
         Map<String, Crew> totals = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
         for (JsonNode report : reports) {
@@ -93,7 +98,7 @@ final class RecountedMonth {
             }
             boolean thisMonth = in(report, month);
             for (JsonNode row : report.path("content").path("crew")) {
-                String name = row.path(field).isNull() ? null : row.path(field).asString();
+                String name = key(row.path(field).isNull() ? null : row.path(field).asString());
                 BigDecimal hours = row.path("hours").decimalValue();
                 long headcount = row.path("headcount").asLong();
                 Crew before = totals.getOrDefault(name, new Crew(BigDecimal.ZERO, 0, BigDecimal.ZERO, 0));
@@ -125,10 +130,25 @@ final class RecountedMonth {
         return YearMonth.from(LocalDate.parse(report.path("date").asString())).equals(which);
     }
 
-    /** Whether the text holds anything but spaces. */
+    /**
+     * Whether the text tells of something: not blank, and not one of the answers that say nothing happened
+     * ("None", "n/a", "-", ...), whatever their case and the spaces and punctuation around them.
+     */
     private static boolean tells(JsonNode report, String field) {
         JsonNode text = report.path("content").path(field);
-        return !text.isNull() && !text.isMissingNode()
-                && text.asString().chars().anyMatch(c -> c != ' ');
+        if (text.isNull() || text.isMissingNode()) {
+            return false;
+        }
+        String said = text.asString().toLowerCase(Locale.ROOT).replaceAll("^[\\s.,;:!_*\\-\u2013\u2014]+", "")
+                .replaceAll("[\\s.,;:!_*\\-\u2013\u2014]+$", "");
+        return !NOTHING.contains(said);
+    }
+
+    /** A trade's or company's name as it is grouped: trimmed, inner spaces single, in lower case; blank is none. */
+    static String key(String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        return name.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
     }
 }

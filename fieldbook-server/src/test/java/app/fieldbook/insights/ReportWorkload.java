@@ -38,8 +38,9 @@ final class ReportWorkload {
         PHOTO_UPLOADED, PHOTO_ANNOUNCED
     }
 
-    private static final List<String> TRADES = List.of("Carpentry", "Concrete", "Electrical", "Scaffolding");
-    private static final List<String> COMPANIES = List.of("Holz AG", "Beton Nord", "Strom GmbH");
+    private static final List<String> TRADES = List.of("Carpentry", "Concrete", "Electrical", "Scaffolding",
+            "electrical ", " CONCRETE");
+    private static final List<String> COMPANIES = List.of("Holz AG", "Beton Nord", "Strom GmbH", "holz  ag", " ");
     private static final List<String> DELAYS = List.of("Crane late", "Rain", "Waiting for drawings");
     private static final List<String> INCIDENTS = List.of("Cut finger", "Near miss at the hoist");
 
@@ -240,12 +241,13 @@ final class ReportWorkload {
         return content;
     }
 
-    /** One of the texts, or (as often) nothing: null, empty or spaces. */
+    /** One of the texts, or (as often) nothing: null, empty, spaces or an answer that says nothing happened. */
     private String pick(List<String> texts) {
-        return switch (random.nextInt(6)) {
+        return switch (random.nextInt(7)) {
             case 0 -> null;
             case 1 -> "";
             case 2 -> "   ";
+            case 3 -> List.of("None", "n/a", " - ", "NONE.", "No delays").get(random.nextInt(5));
             default -> texts.get(random.nextInt(texts.size())) + " (step " + step + ")";
         };
     }

@@ -1,0 +1,109 @@
+package app.fieldbook.insights;
+
+import app.fieldbook.insights.MonthEnd.CrewTotal;
+import app.fieldbook.insights.MonthEnd.SiteMonth;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/**
+ * The month-end's charts, drawn by JFreeChart on the server into PNG images at twice their size on the page
+ * (ADR 0024): the days reported and missing per site, and the hours of the month and the previous one by trade
+ * and by company (the {@link #MOST_BARS} largest; the tables list all).
+ */
+final class MonthEndCharts {
+
+    /** A chart of trades or companies shows at most this many, the largest by this month's hours. */
+    static final int MOST_BARS = 12;
+
+    /** The width of a chart on the page, in points; the PNG has twice as many pixels. */
+    static final int WIDTH = 500;
+
+    private static final int SCALE = 2;
+    private static final Color THIS_MONTH = new Color(0x1f, 0x5f, 0xa8);
+    private static final Color PREVIOUS = new Color(0xa6, 0xb8, 0xcc);
+    private static final Color MISSING = new Color(0xd9, 0x53, 0x1e);
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+
+    private MonthEndCharts() {
+    }
+
+    /** A chart as a PNG, with its size on the page in points. */
+    record Chart(String title, byte[] png, int width, int height) {
+    }
+
+    /** Days reported and missing per site, one horizontal stacked bar a site. */
+    static Chart days(List<SiteMonth> sites) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (SiteMonth site : sites) {
+            data.addValue(site.daysReported(), "Days reported", site.code());
+            data.addValue(site.daysMissing(), "Days missing", site.code());
+        }
+        String title = "Days reported and missing, by site";
+        JFreeChart chart = ChartFactory.createStackedBarChart(title, null, "Days", data,
+                PlotOrientation.HORIZONTAL, true, false, false);
+        style(chart, THIS_MONTH, MISSING);
+        ((NumberAxis) chart.getCategoryPlot().getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return png(chart, title, Math.min(700, 90 + 16 * Math.max(sites.size(), 3)));
+    }
+
+    /** Hours of this month and the previous one by trade or company (named by {@code label}). */
+    static Chart hours(String title, List<CrewTotal> totals, Function<CrewTotal, String> label) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        List<CrewTotal> largest = totals.stream()
+                .sorted(Comparator.comparing((CrewTotal total) -> total.hours().value()).reversed())
+                .limit(MOST_BARS)
+                .toList();
+        for (CrewTotal total : largest) {
+            data.addValue(total.hours().value(), "This month", label.apply(total));
+            data.addValue(total.hours().previous(), "Previous month", label.apply(total));
+        }
+        JFreeChart chart = ChartFactory.createBarChart(title, null, "Hours", data, PlotOrientation.HORIZONTAL,
+                true, false, false);
+        style(chart, THIS_MONTH, PREVIOUS);
+        return png(chart, title, Math.min(700, 90 + 26 * Math.max(largest.size(), 2)));
+    }
+
+    private static void style(JFreeChart chart, Color first, Color second) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setTitle(new TextTitle(chart.getTitle().getText(), TITLE));
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setOutlineVisible(false);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
+        BarRenderer renderer = (BarRenderer) plot.getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setSeriesPaint(0, first);
+        renderer.setSeriesPaint(1, second);
+    }
+
+    private static Chart png(JFreeChart chart, String title, int height) {
+        BufferedImage image = chart.createBufferedImage(WIDTH * SCALE, height * SCALE, WIDTH, height, null);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Chart(title, png.toByteArray(), WIDTH, height);
+    }
+}

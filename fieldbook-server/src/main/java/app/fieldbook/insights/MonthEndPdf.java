@@ -1,0 +1,335 @@
+package app.fieldbook.insights;
+
+import app.fieldbook.insights.MonthEnd.Compared;
+import app.fieldbook.insights.MonthEnd.CrewTotal;
+import app.fieldbook.insights.MonthEnd.Occurrence;
+import app.fieldbook.insights.MonthEnd.SiteMonth;
+import app.fieldbook.insights.MonthEnd.Totals;
+import app.fieldbook.protocol.ReportStatus;
+import com.lowagie.text.Document;
+import com.lowagie.text.Element;
+import com.lowagie.text.Font;
+import com.lowagie.text.Image;
+import com.lowagie.text.PageSize;
+import com.lowagie.text.Paragraph;
+import com.lowagie.text.Phrase;
+import com.lowagie.text.pdf.BaseFont;
+import com.lowagie.text.pdf.PdfContentByte;
+import com.lowagie.text.pdf.PdfPCell;
+import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfPageEventHelper;
+import com.lowagie.text.pdf.PdfTemplate;
+import com.lowagie.text.pdf.PdfWriter;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A month-end as a PDF document for printing and filing, written with OpenPDF (ADR 0024): a cover with the month,
+ * the month it is compared with and the scope; then the totals, each site's figures, the crews by trade and by
+ * company, with their charts ({@link MonthEndCharts}) as images; then the delays and safety incidents listed;
+ * "Page n of m" at the foot of every page. What people wrote (site names, trades, the texts of delays) is set
+ * as text, never interpreted, in DejaVu Sans where the system has it (so that any script shows; Helvetica
+ * otherwise).
+ */
+final class MonthEndPdf {
+
+    /** Where Debian's fonts-dejavu-core puts DejaVu Sans. */
+    private static final Path FONTS = Path.of("/usr/share/fonts/truetype/dejavu");
+    private static final BaseFont REGULAR = font("DejaVuSans.ttf", BaseFont.HELVETICA);
+    private static final BaseFont BOLD = font("DejaVuSans-Bold.ttf", BaseFont.HELVETICA_BOLD);
+    private static final Color HEADER = new Color(0xe8, 0xee, 0xf5);
+    private static final Color MUTED = new Color(0x55, 0x5f, 0x6b);
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'",
+            Locale.ENGLISH);
+
+    private final MonthEnd monthEnd;
+    private final Instant generated;
+    private final Map<UUID, String> siteNames = new HashMap<>();
+    private final Document document = new Document(PageSize.A4, 48, 48, 54, 60);
+
+    private MonthEndPdf(MonthEnd monthEnd, Instant generated) {
+        this.monthEnd = monthEnd;
+        this.generated = generated;
+        monthEnd.sites().forEach(site -> siteNames.put(site.siteId(), site.name()));
+    }
+
+    /** The month-end's PDF document, stamped as generated at {@code generated}. */
+    static byte[] of(MonthEnd monthEnd, Instant generated) {
+        return new MonthEndPdf(monthEnd, generated).write();
+    }
+
+    /** The scope in words: the site, the portfolio, or every site the person may see. */
+    static String scope(MonthEnd monthEnd) {
+        int count = monthEnd.sites().size();
+        String sites = count + (count == 1 ? " site" : " sites");
+        if (monthEnd.siteId() != null && !monthEnd.sites().isEmpty()) {
+            SiteMonth site = monthEnd.sites().getFirst();
+            return "Site " + site.code() + " \u2013 " + site.name();
+        }
+        if (monthEnd.portfolioId() != null) {
+            return "Portfolio " + monthEnd.portfolioName() + " (" + sites + ")";
+        }
+        return "Every site you may see (" + sites + ")";
+    }
+
+    private byte[] write() {
+        ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+        PdfWriter writer = PdfWriter.getInstance(document, pdf);
+        writer.setPageEvent(new PageFooter());
+        document.addTitle("Month-end " + monthEnd.month());
+        document.addSubject(scope(monthEnd));
+        document.addCreator("Fieldbook");
+        document.open();
+        cover();
+        document.newPage();
+        totals();
+        sites();
+        crew("By trade", "Trade", monthEnd.byTrade());
+        crew("By company", "Company", monthEnd.byCompany());
+        occurrences("Delays", monthEnd.delays());
+        occurrences("Safety incidents", monthEnd.safetyIncidents());
+        document.close();
+        return pdf.toByteArray();
+    }
+
+    private void cover() {
+        YearMonth month = YearMonth.parse(monthEnd.month());
+        add(spaced(new Paragraph("Fieldbook", font(BOLD, 14, MUTED)), 120, 6));
+        add(spaced(new Paragraph("Month-end report", font(BOLD, 30, Color.BLACK)), 0, 24));
+        add(spaced(new Paragraph(MONTH.format(month), font(BOLD, 22, Color.BLACK)), 0, 8));
+        add(spaced(new Paragraph(scope(monthEnd), font(REGULAR, 14, Color.BLACK)), 0, 8));
+        add(spaced(new Paragraph("Compared with " + MONTH.format(YearMonth.parse(monthEnd.previousMonth())),
+                font(REGULAR, 11, MUTED)), 0, 40));
+        add(spaced(new Paragraph("The figures count filed reports (submitted or approved); the reports by status count "
+                + "every report. A day is reported at a site when a filed report of the site is dated that day.",
+                font(REGULAR, 10, MUTED)), 0, 6));
+        add(new Paragraph("Generated " + GENERATED.format(generated.atOffset(ZoneOffset.UTC)),
+                font(REGULAR, 10, MUTED)));
+    }
+
+    private void totals() {
+        heading("Totals");
+        PdfPTable table = table(new float[] {4, 2, 2, 2}, "Figure", "This month", "Previous month", "Change");
+        Totals totals = monthEnd.totals();
+        total(table, "Reports filed", totals.reportsFiled());
+        total(table, "Days reported (site-days)", totals.daysReported());
+        total(table, "Days missing (site-days)", totals.daysMissing());
+        total(table, "Hours", totals.hours());
+        total(table, "Headcount (person-days)", totals.headcount());
+        total(table, "Delays", totals.delays());
+        total(table, "Safety incidents", totals.safetyIncidents());
+        total(table, "Photos", totals.photos());
+        add(table);
+        chart(MonthEndCharts.days(monthEnd.sites()));
+    }
+
+    private void sites() {
+        heading("Sites");
+        PdfPTable table = table(new float[] {3.2f, 5, 2, 2, 2, 2, 2, 2}, "Code", "Name", "Days\nreported",
+                "Days\nmissing", "Filed", "Delays", "Safety\nincidents", "Photos");
+        for (SiteMonth site : monthEnd.sites()) {
+            text(table, site.code());
+            text(table, site.name());
+            number(table, Integer.toString(site.daysReported()));
+            number(table, Integer.toString(site.daysMissing()));
+            number(table, Long.toString(site.filed()));
+            number(table, Long.toString(site.delays()));
+            number(table, Long.toString(site.safetyIncidents()));
+            number(table, Long.toString(site.photos()));
+        }
+        add(table);
+        heading("Reports by status");
+        PdfPTable statuses = table(new float[] {3.2f, 5, 2, 2, 2, 2}, "Code", "Name", "Draft", "Submitted",
+                "Returned", "Approved");
+        for (SiteMonth site : monthEnd.sites()) {
+            text(statuses, site.code());
+            text(statuses, site.name());
+            for (ReportStatus status : List.of(ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED,
+                    ReportStatus.APPROVED)) {
+                number(statuses, Long.toString(site.reports().getOrDefault(status, 0L)));
+            }
+        }
+        add(statuses);
+    }
+
+    private void crew(String title, String column, List<CrewTotal> totals) {
+        heading(title);
+        if (totals.isEmpty()) {
+            add(new Paragraph("No crew in filed reports of " + monthEnd.month() + " or " + monthEnd.previousMonth()
+                    + ".", font(REGULAR, 10, MUTED)));
+            return;
+        }
+        chart(MonthEndCharts.hours("Hours " + title.toLowerCase(Locale.ENGLISH), totals, MonthEndPdf::nameOf));
+        PdfPTable table = table(new float[] {4, 1.6f, 1.6f, 1.6f, 1.6f, 1.6f, 1.6f}, column, "Hours", "Previous",
+                "Change", "Headcount", "Previous", "Change");
+        for (CrewTotal total : totals) {
+            text(table, nameOf(total));
+            compared(table, total.hours());
+            compared(table, total.headcount());
+        }
+        add(table);
+    }
+
+    private void occurrences(String title, List<Occurrence> occurrences) {
+        heading(title + " (" + occurrences.size() + ")");
+        if (occurrences.isEmpty()) {
+            add(new Paragraph("None in the filed reports of the month.", font(REGULAR, 10, MUTED)));
+            return;
+        }
+        PdfPTable table = table(new float[] {1.8f, 3, 8}, "Date", "Site", "What the report says");
+        for (Occurrence occurrence : occurrences) {
+            text(table, occurrence.date().toString());
+            text(table, occurrence.siteCode() + "\n" + siteNames.getOrDefault(occurrence.siteId(), ""));
+            text(table, occurrence.text());
+        }
+        add(table);
+    }
+
+    private static String nameOf(CrewTotal total) {
+        return total.name() == null ? "(no company)" : total.name();
+    }
+
+    private void heading(String text) {
+        add(spaced(new Paragraph(text, font(BOLD, 14, Color.BLACK)), 14, 8));
+    }
+
+    private void chart(MonthEndCharts.Chart chart) {
+        Image image;
+        try {
+            image = Image.getInstance(chart.png());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        image.scaleAbsolute(chart.width(), chart.height());
+        image.setAlt(chart.title());
+        image.setAlignment(Element.ALIGN_CENTER);
+        image.setSpacingBefore(10);
+        image.setSpacingAfter(10);
+        add(image);
+    }
+
+    private static PdfPTable table(float[] widths, String... headers) {
+        PdfPTable table = new PdfPTable(widths);
+        table.setWidthPercentage(100);
+        table.setHeaderRows(1);
+        table.setSpacingAfter(6);
+        for (String header : headers) {
+            PdfPCell cell = new PdfPCell(new Phrase(header, font(BOLD, 8, Color.BLACK)));
+            cell.setBackgroundColor(HEADER);
+            cell.setPadding(4);
+            table.addCell(cell);
+        }
+        return table;
+    }
+
+    private static void total(PdfPTable table, String figure, Compared compared) {
+        text(table, figure);
+        compared(table, compared);
+    }
+
+    private static void compared(PdfPTable table, Compared compared) {
+        number(table, plain(compared.value()));
+        number(table, plain(compared.previous()));
+        number(table, compared.change().signum() > 0 ? "+" + plain(compared.change()) : plain(compared.change()));
+    }
+
+    /** A figure as a plain numeral without trailing zeros: 56.5 hours, 24 hours, 7 people. */
+    private static String plain(BigDecimal figure) {
+        return figure.stripTrailingZeros().toPlainString();
+    }
+
+    private static void text(PdfPTable table, String text) {
+        PdfPCell cell = new PdfPCell(new Phrase(text == null ? "" : text, font(REGULAR, 8, Color.BLACK)));
+        cell.setPadding(4);
+        table.addCell(cell);
+    }
+
+    private static void number(PdfPTable table, String number) {
+        PdfPCell cell = new PdfPCell(new Phrase(number, font(REGULAR, 8, Color.BLACK)));
+        cell.setPadding(4);
+        cell.setHorizontalAlignment(Element.ALIGN_RIGHT);
+        table.addCell(cell);
+    }
+
+    private static Paragraph spaced(Paragraph paragraph, float before, float after) {
+        paragraph.setSpacingBefore(before);
+        paragraph.setSpacingAfter(after);
+        return paragraph;
+    }
+
+    private void add(Element element) {
+        document.add(element);
+    }
+
+    private static Font font(BaseFont base, float size, Color color) {
+        return new Font(base, size, Font.NORMAL, color);
+    }
+
+    private static BaseFont font(String file, String fallback) {
+        try {
+            Path path = FONTS.resolve(file);
+            if (Files.isReadable(path)) {
+                return BaseFont.createFont(path.toString(), BaseFont.IDENTITY_H, BaseFont.EMBEDDED);
+            }
+            return BaseFont.createFont(fallback, BaseFont.WINANSI, BaseFont.NOT_EMBEDDED);
+        } catch (Exception e) {
+            throw new IllegalStateException("No font for the month-end's PDF", e);
+        }
+    }
+
+    /** "Page n of m" at the foot of every page, m written once the document is complete. */
+    private final class PageFooter extends PdfPageEventHelper {
+
+        private static final float SIZE = 8;
+        private PdfTemplate total;
+
+        @Override
+        public void onOpenDocument(PdfWriter writer, Document opened) {
+            total = writer.getDirectContent().createTemplate(40, 12);
+        }
+
+        @Override
+        public void onEndPage(PdfWriter writer, Document page) {
+            PdfContentByte content = writer.getDirectContent();
+            float y = page.bottom() - 24;
+            String left = "Fieldbook month-end " + monthEnd.month() + " \u00b7 " + scope(monthEnd);
+            String right = "Page " + writer.getPageNumber() + " of ";
+            float rightWidth = REGULAR.getWidthPoint(right, SIZE);
+            float x = page.right() - rightWidth - REGULAR.getWidthPoint("000", SIZE);
+            content.beginText();
+            content.setFontAndSize(REGULAR, SIZE);
+            content.setColorFill(MUTED);
+            content.setTextMatrix(page.left(), y);
+            content.showText(left.length() > 90 ? left.substring(0, 89) + "\u2026" : left);
+            content.setTextMatrix(x, y);
+            content.showText(right);
+            content.endText();
+            content.addTemplate(total, x + rightWidth, y);
+        }
+
+        @Override
+        public void onCloseDocument(PdfWriter writer, Document closed) {
+            total.beginText();
+            total.setFontAndSize(REGULAR, SIZE);
+            total.setColorFill(MUTED);
+            total.setTextMatrix(0, 0);
+            total.showText(Integer.toString(writer.getPageNumber() - 1));
+            total.endText();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package app.fieldbook.webapp;
+
+import static app.fieldbook.Fixtures.created;
+import static app.fieldbook.Fixtures.expect;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.TestDatabase;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The month-end page in Chromium: a manager picks a month and their portfolio, sees the totals, the charts and
+ * tables of the sites and trades, the delays, and downloads the CSV and the PDF; a field worker has no such
+ * page in the navigation. Axe runs on the page, and its screenshot goes to docs/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TestDatabase.class)
+@ActiveProfiles("test")
+// like the other browser tests, on H2 only (no tag "database")
+class MonthEndWebAppTest {
+
+    private static Browsers browsers;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowsers() {
+        browsers = Browsers.shared();
+    }
+
+    @AfterAll
+    static void removeProfiles() throws Exception {
+        browsers.removeProfiles();
+    }
+
+    @AfterEach
+    void pagesRanWithoutErrorsOrPolicyViolations() {
+        assertThat(browsers.takePageErrors()).isEmpty();
+    }
+
+    @Test
+    void aManagerClosesTheMonthOfTheirPortfolioWithChartsTablesAndExports() throws Exception {
+        Fixtures world = new Fixtures(port);
+        String north = world.site();
+        String south = world.site();
+        String portfolio = world.portfolio(north, south);
+        Person worker = world.worker(north, south);
+        Person manager = world.manager(portfolio);
+        file(worker, north, "2025-11-03", List.of(crew("Carpentry", "Holz AG", 4, "32"),
+                crew("Concrete", "Beton Nord", 3, "24.5")), "Crane late by two hours");
+        file(worker, north, "2025-11-04", List.of(crew("carpentry ", "Holz AG", 5, "40")), "None");
+        file(worker, south, "2025-11-03", List.of(crew("Electrical", "Strom GmbH", 2, "15.75")), null);
+        file(worker, south, "2025-10-28", List.of(crew("Electrical", "Strom GmbH", 2, "16")), null);
+        String portfolioName = expect(manager.api().get("/api/v1/portfolios/" + portfolio), 200).body().path("name")
+                .asString();
+
+        List<String> problems = new ArrayList<>();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);
+            Locator entry = page.locator("nav a[href='#/month-end']");
+            assertThat(entry).hasText("Month-end");
+            entry.click();
+            assertThat(page.locator("h1")).hasText("Month-end");
+            page.locator("#month-end-month").fill("2025-11");
+            page.locator("#month-end-scope").selectOption("portfolio:" + portfolio);
+            assertThat(page.locator("#month-end-scope option:checked")).hasText(portfolioName);
+            page.locator("form.month-end-choice button[type=submit]").click();
+
+            Locator totals = page.getByTestId("month-end-totals");
+            assertThat(totals.locator("tr", new Locator.LocatorOptions().setHasText("Hours")))
+                    .containsText("112.25");
+            assertThat(totals.locator("tr", new Locator.LocatorOptions().setHasText("Delays")))
+                    .hasText(Pattern.compile("Delays\\s*1\\s*0\\s*\\+1"));
+            assertThat(page.getByTestId("month-end-sites").locator("tbody tr")).hasCount(2);
+            assertThat(page.getByTestId("trades-table").locator("tbody tr")).hasCount(3);
+            assertThat(page.getByTestId("trades-table").locator("tbody tr").first()).containsText("Carpentry");
+            assertThat(page.getByTestId("month-end-delays").locator("li")).hasCount(1);
+            assertThat(page.getByTestId("month-end-delays")).containsText("Crane late by two hours");
+            for (String chart : List.of("#days-chart", "#hours-chart")) {
+                assertThat(page.locator(chart)).isVisible();
+                // drawn by Chart.js, which sizes the canvas
+                assertThat(page.locator(chart)).hasAttribute("style", Pattern.compile("height"));
+            }
+
+            Download csv = page.waitForDownload(() -> page.getByTestId("export-csv").click());
+            assertThat(csv.suggestedFilename()).isEqualTo("fieldbook-month-end-2025-11.csv");
+            assertThat(Files.readString(csv.path())).contains("Crane late by two hours");
+            Download pdf = page.waitForDownload(() -> page.getByTestId("export-pdf").click());
+            assertThat(pdf.suggestedFilename()).isEqualTo("fieldbook-month-end-2025-11.pdf");
+            assertThat(new String(Files.readAllBytes(pdf.path()), 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("%PDF-");
+
+            page.locator("h1").scrollIntoViewIfNeeded();
+            Browsers.check(page, Browsers.shot("month-end", Browsers.DESKTOP), problems, true);
+        }
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.signIn(browser, base(), worker.login(), Fixtures.PASSWORD);
+            assertThat(page.locator("nav a[href='#/outbox']")).isVisible();
+            assertThat(page.locator("nav a[href='#/month-end']")).hasCount(0);
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private String base() {
+        return "http://localhost:" + port;
+    }
+
+    private static void file(Person author, String site, String date, List<Map<String, Object>> crew, String delays) {
+        Map<String, Object> content = new HashMap<>();
+        content.put("crew", new ArrayList<>(crew));
+        content.put("workPerformed", "Work");
+        content.put("delays", delays);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("siteId", site);
+        body.put("date", date);
+        body.put("content", content);
+        String id = created(author.api().post("/api/v1/reports", body));
+        expect(author.api().post("/api/v1/reports/" + id + "/submit"), 200);
+    }
+
+    private static Map<String, Object> crew(String trade, String company, int headcount, String hours) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("trade", trade);
+        row.put("company", company);
+        row.put("headcount", headcount);
+        row.put("hours", new BigDecimal(hours));
+        return row;
+    }
+}
