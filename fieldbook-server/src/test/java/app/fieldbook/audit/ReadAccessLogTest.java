@@ -214,13 +214,17 @@ class ReadAccessLogTest {
     @Test
     void aMonthEndAndItsCsvLogTheReportsWhoseWordsTheyGive() {
         LocalDate day = day();
-        String told = draft(worker, site, day);
+        Map<String, Object> toldBody = Fixtures.report(site, day);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> toldContent = (Map<String, Object>) toldBody.get("content");
+        toldContent.put("delays", "Crane late by two hours");
+        String told = expect(worker.api().post("/api/v1/reports", toldBody), 201).id();
         expect(worker.api().post("/api/v1/reports/" + told + "/submit"), 200);
         Map<String, Object> quietBody = Fixtures.report(site, day());
         @SuppressWarnings("unchecked")
         Map<String, Object> quietContent = (Map<String, Object>) quietBody.get("content");
         quietContent.put("delays", null);
-        quietContent.put("safetyIncidents", null);
+        quietContent.put("safetyIncidents", "None");
         String quiet = expect(worker.api().post("/api/v1/reports", quietBody), 201).id();
         expect(worker.api().post("/api/v1/reports/" + quiet + "/submit"), 200);
         String month = "month=" + java.time.YearMonth.from(day) + "&siteId=" + site;
