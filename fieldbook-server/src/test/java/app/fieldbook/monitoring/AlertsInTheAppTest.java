@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
+import app.fieldbook.TableLocks;
 import app.fieldbook.TestDatabase;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,24 +170,11 @@ class AlertsInTheAppTest {
     }
 
     private static void lock(Connection connection) throws Exception {
-        try (Statement statement = connection.createStatement()) {
-            if (TestDatabase.isPostgres()) {
-                connection.setAutoCommit(false);
-                statement.execute("LOCK TABLE daily_reports IN ACCESS EXCLUSIVE MODE");
-            } else {
-                statement.execute("SET EXCLUSIVE 1");
-            }
-        }
+        TableLocks.lock(connection, "daily_reports");
     }
 
     private static void unlock(Connection connection) throws Exception {
-        if (TestDatabase.isPostgres()) {
-            connection.rollback();
-        } else {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET EXCLUSIVE 0");
-            }
-        }
+        TableLocks.unlock(connection);
     }
 
     /** The alert of this rule as {@code GET /api/v1/operations/alerts} shows it, null when there is none. */

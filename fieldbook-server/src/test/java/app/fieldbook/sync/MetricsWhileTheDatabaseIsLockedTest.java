@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Scrape;
+import app.fieldbook.TableLocks;
 import app.fieldbook.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -109,23 +109,10 @@ class MetricsWhileTheDatabaseIsLockedTest {
     }
 
     private static void lock(Connection connection) throws Exception {
-        try (Statement statement = connection.createStatement()) {
-            if (TestDatabase.isPostgres()) {
-                connection.setAutoCommit(false);
-                statement.execute("LOCK TABLE sync_devices, sync_conflicts, audit_unlinked IN ACCESS EXCLUSIVE MODE");
-            } else {
-                statement.execute("SET EXCLUSIVE 1");
-            }
-        }
+        TableLocks.lock(connection, "sync_devices, sync_conflicts, audit_unlinked");
     }
 
     private static void unlock(Connection connection) throws Exception {
-        if (TestDatabase.isPostgres()) {
-            connection.rollback();
-        } else {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET EXCLUSIVE 0");
-            }
-        }
+        TableLocks.unlock(connection);
     }
 }
