@@ -2,6 +2,8 @@ package app.fieldbook.insights;
 
 import static app.fieldbook.Fixtures.created;
 import static app.fieldbook.Fixtures.expect;
+import static app.fieldbook.insights.FiledReports.crew;
+import static app.fieldbook.insights.FiledReports.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Api;
@@ -12,9 +14,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -222,29 +221,5 @@ class MonthEndPdfTest {
 
     private static String path(String resource, String query) {
         return "/api/v1/insights/" + resource + "?month=" + MONTH + (query.isEmpty() ? "" : "&" + query);
-    }
-
-    private void file(Person author, String site, String date, List<Map<String, Object>> crew, String delays,
-            String incidents) {
-        Map<String, Object> content = new HashMap<>();
-        content.put("crew", new ArrayList<>(crew));
-        content.put("workPerformed", "Work");
-        content.put("delays", delays);
-        content.put("safetyIncidents", incidents);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("siteId", site);
-        body.put("date", date);
-        body.put("content", content);
-        String id = created(author.api().post("/api/v1/reports", body));
-        expect(author.api().post("/api/v1/reports/" + id + "/submit"), 200);
-    }
-
-    private static Map<String, Object> crew(String trade, String company, int headcount, String hours) {
-        Map<String, Object> row = new HashMap<>();
-        row.put("trade", trade);
-        row.put("company", company);
-        row.put("headcount", headcount);
-        row.put("hours", new BigDecimal(hours));
-        return row;
     }
 }

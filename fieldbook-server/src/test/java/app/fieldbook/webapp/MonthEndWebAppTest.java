@@ -1,7 +1,8 @@
 package app.fieldbook.webapp;
 
-import static app.fieldbook.Fixtures.created;
 import static app.fieldbook.Fixtures.expect;
+import static app.fieldbook.insights.FiledReports.crew;
+import static app.fieldbook.insights.FiledReports.file;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,13 +13,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,10 +66,10 @@ class MonthEndWebAppTest {
         Person worker = world.worker(north, south);
         Person manager = world.manager(portfolio);
         file(worker, north, "2025-11-03", List.of(crew("Carpentry", "Holz AG", 4, "32"),
-                crew("Concrete", "Beton Nord", 3, "24.5")), "Crane late by two hours");
-        file(worker, north, "2025-11-04", List.of(crew("carpentry ", "Holz AG", 5, "40")), "None");
-        file(worker, south, "2025-11-03", List.of(crew("Electrical", "Strom GmbH", 2, "15.75")), null);
-        file(worker, south, "2025-10-28", List.of(crew("Electrical", "Strom GmbH", 2, "16")), null);
+                crew("Concrete", "Beton Nord", 3, "24.5")), "Crane late by two hours", null);
+        file(worker, north, "2025-11-04", List.of(crew("carpentry ", "Holz AG", 5, "40")), "None", null);
+        file(worker, south, "2025-11-03", List.of(crew("Electrical", "Strom GmbH", 2, "15.75")), null, null);
+        file(worker, south, "2025-10-28", List.of(crew("Electrical", "Strom GmbH", 2, "16")), null, null);
         String portfolioName = expect(manager.api().get("/api/v1/portfolios/" + portfolio), 200).body().path("name")
                 .asString();
 
@@ -125,27 +122,5 @@ class MonthEndWebAppTest {
 
     private String base() {
         return "http://localhost:" + port;
-    }
-
-    private static void file(Person author, String site, String date, List<Map<String, Object>> crew, String delays) {
-        Map<String, Object> content = new HashMap<>();
-        content.put("crew", new ArrayList<>(crew));
-        content.put("workPerformed", "Work");
-        content.put("delays", delays);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("siteId", site);
-        body.put("date", date);
-        body.put("content", content);
-        String id = created(author.api().post("/api/v1/reports", body));
-        expect(author.api().post("/api/v1/reports/" + id + "/submit"), 200);
-    }
-
-    private static Map<String, Object> crew(String trade, String company, int headcount, String hours) {
-        Map<String, Object> row = new HashMap<>();
-        row.put("trade", trade);
-        row.put("company", company);
-        row.put("headcount", headcount);
-        row.put("hours", new BigDecimal(hours));
-        return row;
     }
 }
