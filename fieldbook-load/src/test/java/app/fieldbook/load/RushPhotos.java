@@ -1,11 +1,8 @@
 package app.fieldbook.load;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +23,7 @@ import javax.imageio.stream.ImageOutputStream;
  * which compress about as badly as a site photo), generated once per run. Every photo sent is distinct:
  * one of the generated images with a JPEG comment segment naming the photo's id after its start marker,
  * so no two photos have the same SHA-256 and deduplication cannot help, while the load generator keeps
- * only the few generated images in memory and streams each photo from them.
+ * only the few generated images in memory and makes each photo's bytes from one of them when it is sent.
  */
 final class RushPhotos {
 
@@ -71,14 +68,7 @@ final class RushPhotos {
         return new Photo(id, image, head, HexFormat.of().formatHex(sha256.digest()), head.length + body.length - 2L);
     }
 
-    /** The photo's bytes, streamed from the generated image without copying it. */
-    InputStream open(Photo photo) {
-        byte[] body = images.get(photo.image());
-        return new SequenceInputStream(new ByteArrayInputStream(photo.head()),
-                new ByteArrayInputStream(body, 2, body.length - 2));
-    }
-
-    /** The photo's bytes in one array (for a multipart upload, which Gatling builds in memory). */
+    /** The photo's bytes in one array, made for the request that sends them. */
     byte[] bytes(Photo photo) {
         byte[] body = images.get(photo.image());
         byte[] bytes = new byte[(int) photo.size()];

@@ -1,6 +1,6 @@
 package app.fieldbook.load;
 
-import static io.gatling.javaapi.core.CoreDsl.InputStreamBody;
+import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
@@ -159,7 +159,10 @@ public class RushSimulation extends Simulation {
                                 jsonPath("$.status").is("SUBMITTED")));
     }
 
-    /** The photo as the request body, streamed; or, with {@code rush.multipart}, as a browser's form. */
+    /**
+     * The photo as the request body, an array made for the request (a stream cost the generator more, see
+     * docs/performance.md); or, with {@code rush.multipart}, as a browser's form.
+     */
     private HttpRequestActionBuilder restUpload() {
         HttpRequestActionBuilder upload = http("photo upload").post(session -> "/api/v1/reports/"
                         + session.getString("reportId") + "/photos?id=" + photo(session).id() + "&caption=Photo%20"
@@ -171,7 +174,7 @@ public class RushSimulation extends Simulation {
                     .asMultipartForm();
         }
         return upload.header("Content-Type", "image/jpeg")
-                .body(InputStreamBody(session -> photos.open(photo(session))));
+                .body(ByteArrayBody(session -> photos.bytes(photo(session))));
     }
 
     /**
@@ -208,7 +211,7 @@ public class RushSimulation extends Simulation {
                                 .header("Content-Type", "application/offset+octet-stream")
                                 .header("Upload-Offset", "0")
                                 .header(DEVICE_ID, "#{deviceId}")
-                                .body(InputStreamBody(session -> photos.open(photo(session))))
+                                .body(ByteArrayBody(session -> photos.bytes(photo(session))))
                                 .check(status().saveAs("httpStatus"), status().is(200),
                                         responseTimeInMillis().saveAs("photoLatency"),
                                         jsonPath("$.receipt.sha256").is(session -> photo(session).sha256())))

@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param directory where the local disk store keeps photos
  * @param thumbnailSize the longer edge of a thumbnail, in pixels
  * @param thumbnailThreads the platform threads making thumbnails in the background
+ * @param thumbnailLull how long no upload body must have been read before the thumbnail job decodes a photo:
+ *     decoding takes a core, which a rush of uploads needs more
+ * @param thumbnailPatience how long a photo's thumbnail may wait for such a lull; an older one is made anyway
  * @param thumbnailSweep how often the thumbnail job looks for due photos it was not told about (stored
  *     before a restart, or by another node)
  * @param concurrentUploads how many uploads' bodies are read at once ({@link UploadAdmission}); the rest
@@ -35,6 +38,8 @@ record AttachmentSettings(
         @DefaultValue("320") int thumbnailSize,
         @DefaultValue("1") int thumbnailThreads,
         @DefaultValue("PT30S") Duration thumbnailSweep,
+        @DefaultValue("PT1S") Duration thumbnailLull,
+        @DefaultValue("PT2M") Duration thumbnailPatience,
         @DefaultValue("16") int concurrentUploads,
         @DefaultValue("PT30S") Duration uploadQueueWait,
         @DefaultValue("./data/uploads") Path uploadDirectory,

@@ -45,6 +45,30 @@ final class ImageBytes implements AutoCloseable {
         return buffer[next++] & 0xFF;
     }
 
+    /**
+     * Reads up to and including the next byte {@code value}, looking at the buffer as a whole rather than
+     * byte by byte (a JPEG's entropy-coded data, most of the file, is read this way).
+     */
+    void skipPast(int value) throws IOException, MalformedImage {
+        byte wanted = (byte) value;
+        while (true) {
+            if (next == limit && !fill(1)) {
+                throw new MalformedImage("the file ends at byte " + position + ", in the middle of the image");
+            }
+            int at = next;
+            while (at < limit && buffer[at] != wanted) {
+                at++;
+            }
+            position += at - next;
+            if (at < limit) {
+                next = at + 1;
+                position++;
+                return;
+            }
+            next = limit;
+        }
+    }
+
     int u16() throws IOException, MalformedImage {
         return u8() << 8 | u8();
     }

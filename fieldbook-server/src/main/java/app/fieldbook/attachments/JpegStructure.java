@@ -133,9 +133,7 @@ final class JpegStructure {
      */
     private static int endOfEntropyCodedData(ImageBytes bytes) throws IOException, MalformedImage {
         while (true) {
-            if (bytes.u8() != 0xFF) {
-                continue;
-            }
+            bytes.skipPast(0xFF);
             int code = bytes.u8();
             while (code == 0xFF) {
                 code = bytes.u8();

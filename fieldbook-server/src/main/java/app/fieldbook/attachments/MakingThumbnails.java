@@ -26,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Makes the thumbnails of stored photos after their upload was answered, on a few platform threads of its
  * own ({@code thumbnail-threads}, one by default), never on the carriers of the virtual threads that serve
- * requests and hold database connections. The work list is the database: a photo is due until its thumbnail
+ * requests and hold database connections, and after a lull in the uploads ({@code thumbnail-lull}; a photo
+ * waits for one at most {@code thumbnail-patience}), so that decoding does not take a core from a rush. The work list is the database: a photo is due until its thumbnail
  * is settled. A thumbnail made publishes {@link ThumbnailMade} for each photo with that content, so that
  * devices that pulled the photo without it get it again. The job is nudged when a photo is stored, and also looks for due photos every
  * {@code thumbnail-sweep}, so that photos stored before a restart, or by another node, get theirs too. A node
@@ -58,6 +59,7 @@ class MakingThumbnails implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final AttachmentSettings settings;
     private final BackgroundJobs jobs;
+    private final UploadAdmission admission;
     private final Clock clock;
     private final Semaphore nudges = new Semaphore(0);
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
@@ -66,8 +68,9 @@ class MakingThumbnails implements SmartLifecycle {
 
     MakingThumbnails(ReportPhotos photos, PhotoStore store, Thumbnails thumbnails, Reports reports,
             ApplicationEventPublisher events, TransactionTemplate transactions, AttachmentSettings settings,
-            BackgroundJobs jobs, Clock clock) {
+            BackgroundJobs jobs, UploadAdmission admission, Clock clock) {
         this.jobs = jobs;
+        this.admission = admission;
         this.clock = clock;
         this.photos = photos;
         this.store = store;
@@ -150,9 +153,15 @@ class MakingThumbnails implements SmartLifecycle {
     }
 
     /** A due thumbnail this thread may make: not in hand on this node, and claimed in the database. */
-    private Optional<ReportPhotos.DueThumbnail> claim() {
+    private Optional<ReportPhotos.DueThumbnail> claim() throws InterruptedException {
+        List<ReportPhotos.DueThumbnail> dues = photos.dueThumbnails(BATCH, OffsetDateTime.now(clock));
+        if (dues.isEmpty()) {
+            return Optional.empty();
+        }
+        // decoding takes a core that a rush of uploads needs more: wait for a lull, as long as the oldest may wait
+        admission.awaitLull(settings.thumbnailLull(), dues.getFirst().since().toInstant().plus(settings.thumbnailPatience()));
         OffsetDateTime now = OffsetDateTime.now(clock);
-        for (ReportPhotos.DueThumbnail due : photos.dueThumbnails(BATCH, now)) {
+        for (ReportPhotos.DueThumbnail due : dues) {
             if (inHand.add(due.sha256())) {
                 if (photos.claimThumbnail(due.sha256(), now, now.plus(CLAIM))) {
                     return Optional.of(due);

@@ -70,8 +70,8 @@ class ReportPhotos {
                 .update() == 1;
     }
 
-    /** A photo content whose thumbnail is due: its key and type. */
-    record DueThumbnail(String sha256, PhotoType type) {
+    /** A photo content whose thumbnail is due: its key and type, and since when the first photo with it was stored. */
+    record DueThumbnail(String sha256, PhotoType type, OffsetDateTime since) {
     }
 
     /**
@@ -88,7 +88,7 @@ class ReportPhotos {
                  LIMIT :limit""")
                 .param("limit", limit).param("now", now)
                 .query((rs, n) -> new DueThumbnail(rs.getString("sha256"),
-                        PhotoType.ofMediaType(rs.getString("content_type"))))
+                        PhotoType.ofMediaType(rs.getString("content_type")), rs.getObject("since", OffsetDateTime.class)))
                 .list();
     }
 

@@ -2,6 +2,8 @@ package app.fieldbook.attachments;
 
 import app.fieldbook.RejectedRequest;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
@@ -15,6 +17,9 @@ import org.springframework.stereotype.Component;
  * unbounded rush of a thousand phones run out of connections. An upload that waits longer than
  * {@code upload-queue-wait} is answered 503 {@code server-busy} with {@code Retry-After}, having read
  * nothing, and its device sends it again later.
+ *
+ * <p>It also knows when uploads pause ({@link #awaitLull}): the thumbnails, which decode whole images, wait
+ * for a lull in the uploads rather than take a core from a rush.
  */
 @Component
 class UploadAdmission {
@@ -25,8 +30,14 @@ class UploadAdmission {
         T run() throws IOException;
     }
 
+    /** How often a thread waiting for a lull looks again. */
+    private static final long LULL_POLL_MILLIS = 100;
+
     private final Semaphore permits;
     private final AttachmentSettings settings;
+    private final Object lull = new Object();
+    private int reading;
+    private long lastEnded = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     UploadAdmission(AttachmentSettings settings) {
         this.settings = settings;
@@ -51,10 +62,39 @@ class UploadAdmission {
                     + settings.uploadQueueWait().toSeconds() + " s for its turn. Send it again after the seconds "
                     + "in the Retry-After header.");
         }
+        synchronized (lull) {
+            reading++;
+        }
         try {
             return work.run();
         } finally {
+            synchronized (lull) {
+                reading--;
+                lastEnded = System.nanoTime();
+                lull.notifyAll();
+            }
             permits.release();
+        }
+    }
+
+    /**
+     * Waits until no upload body has been read for {@code quiet}, but not past {@code deadline}. Returns at
+     * once when uploads are quiet already.
+     */
+    void awaitLull(Duration quiet, Instant deadline) throws InterruptedException {
+        synchronized (lull) {
+            while (true) {
+                long sinceLast = System.nanoTime() - lastEnded;
+                if (reading == 0 && sinceLast >= quiet.toNanos()) {
+                    return;
+                }
+                long untilDeadline = Duration.between(Instant.now(), deadline).toMillis();
+                if (untilDeadline <= 0) {
+                    return;
+                }
+                long untilQuiet = reading > 0 ? LULL_POLL_MILLIS : Math.max(1, (quiet.toNanos() - sinceLast) / 1_000_000);
+                lull.wait(Math.min(untilDeadline, Math.min(untilQuiet, LULL_POLL_MILLIS)));
+            }
         }
     }
 

@@ -46,6 +46,6 @@ class PhotoStorageHealthIndicatorTest {
 
     private static AttachmentSettings settings(Path directory, DataSize minimumFree) {
         return new AttachmentSettings(DataSize.ofMegabytes(25), 50_000_000, directory, 320, 1, Duration.ofSeconds(30),
-                16, Duration.ofSeconds(30), directory.resolveSibling("uploads"), Duration.ofDays(7), minimumFree);
+                Duration.ofSeconds(1), Duration.ofMinutes(2), 16, Duration.ofSeconds(30), directory.resolveSibling("uploads"), Duration.ofDays(7), minimumFree);
     }
 }

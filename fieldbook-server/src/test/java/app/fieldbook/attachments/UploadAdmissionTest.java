@@ -10,16 +10,12 @@ import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
 import app.fieldbook.Images;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +53,7 @@ class UploadAdmissionTest {
         byte[] second = Images.jpeg(900, 1200);
 
         CountDownLatch rest = new CountDownLatch(1);
-        CompletableFuture<String> held = uploadHeldHalfway(worker, report, first, rest);
+        CompletableFuture<String> held = HeldUploads.heldHalfway(port, worker, report, first, rest);
         try {
             awaitStagedFiles(1, held);
 
@@ -92,28 +88,6 @@ class UploadAdmissionTest {
                 201);
     }
 
-    /** Sends the request's head and half of {@code photo} over a socket, then the rest once {@code rest} opens. */
-    private CompletableFuture<String> uploadHeldHalfway(Person worker, String report, byte[] photo,
-            CountDownLatch rest) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST /api/v1/reports/" + report + "/photos?id=" + UUID.randomUUID() + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + worker.api().token() + "\r\n"
-                + "Content-Type: image/jpeg\r\nContent-Length: " + photo.length + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.write(photo, 0, photo.length / 2);
-        out.flush();
-        return CompletableFuture.supplyAsync(() -> {
-            try (socket) {
-                rest.await(30, TimeUnit.SECONDS);
-                out.write(photo, photo.length / 2, photo.length - photo.length / 2);
-                out.flush();
-                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
 
     private void awaitStagedFiles(int count, CompletableFuture<?> upload) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
