@@ -45,14 +45,19 @@ class ServerBusy extends OncePerRequestFilter {
             }
             log.info("503 for {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
             response.resetBuffer();
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getWriter().write("""
-                    {"type":"%s","title":"Server busy","status":503,"detail":"%s","instance":"%s"}"""
-                    .formatted(problem().getType(), problem().getDetail(), request.getRequestURI().replace("\"", "")));
+            write(request, response, problem().getDetail());
         }
+    }
+
+    /** Answers 503 {@code server-busy} with {@code Retry-After} and {@code detail}, as problem+json. */
+    static void write(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+        response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write("""
+                {"type":"%s","title":"Server busy","status":503,"detail":"%s","instance":"%s"}"""
+                .formatted(problem().getType(), detail.replace("\"", "'"), request.getRequestURI().replace("\"", "")));
     }
 
     /** Whether the failure is a database connection the pool could not give within its wait. */

@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The 4:30 PM rush (issue 9): {@code rush.users} field workers submit the day's report with
- * {@code rush.photos} photos at once. Each virtual user is one worker's phone: it signs in, waits until
- * every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
- * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. The phones' sign-ins are spread
- * before the rush (20 a second), as real phones signed in long before it. Through the REST API (the
+ * {@code rush.photos} photos at once. Each virtual user is one worker's phone: it finds its newest report,
+ * waits until every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
+ * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. The phones are signed in before
+ * the simulation begins ({@link SignedInPhones}), as real phones signed in long before the rush. Through the REST API (the
  * photo as the request body, or as a multipart form with {@code rush.multipart}), through sync (one push with the report, the photo announcements and the
  * submission, then a resumable upload per photo), or half each way ({@code rush.via}). Meanwhile a probe
  * asks for {@code /actuator/health} and a report list. Afterwards every acknowledged report and photo is
@@ -58,62 +58,59 @@ public class RushSimulation extends Simulation {
     private final RushTally tally = new RushTally(settings, new CpuUse(settings.serverPid(), settings.database()));
     private final AtomicLong photoSequence = new AtomicLong();
     private final String warmUp = new RushWarmUp(settings, photos, photoSequence).run(world);
-    private static final int SIGN_IN_TRIES = 10;
-    private static final Duration SIGN_IN_SPACING = Duration.ofMillis(50);
+    private static final int SIGN_IN_PARALLEL = 2;
+    private static final int READY_TRIES = 10;
+    private static final Duration OPENING_SPACING = Duration.ofMillis(5);
 
     {
-        List<Map<String, Object>> workers = world.workerRecords();
+        // phones signed in long before 4:30 PM: their sign-ins (each a deliberately slow password hash) are done
+        // before the rush, two at a time, instead of falling on the server with it
+        List<Map<String, Object>> workers = new SignedInPhones(settings, world.password())
+                .signIn(world.workerRecords(), SIGN_IN_PARALLEL);
         int viaRest = switch (settings.rushVia()) {
             case "rest" -> workers.size();
             case "sync" -> 0;
             default -> workers.size() / 2;
         };
-        // phones were signed in long before 4:30 PM: their sign-ins (each a deliberately slow password hash)
-        // are spread out before the rush instead of falling on the server all at once
-        Duration signingIn = SIGN_IN_SPACING.multipliedBy(workers.size());
+        // the phones open the app a little apart, not all in the same millisecond
+        Duration openingApps = OPENING_SPACING.multipliedBy(workers.size());
         List<PopulationBuilder> populations = new ArrayList<>();
         if (viaRest > 0) {
             populations.add(phones("rush through the REST API", workers.subList(0, viaRest), restSubmission())
-                    .injectOpen(rampUsers(viaRest).during(signingIn)));
+                    .injectOpen(rampUsers(viaRest).during(openingApps)));
         }
         if (viaRest < workers.size()) {
             populations.add(phones("rush through sync", workers.subList(viaRest, workers.size()), syncSubmission())
-                    .injectOpen(rampUsers(workers.size() - viaRest).during(signingIn)));
+                    .injectOpen(rampUsers(workers.size() - viaRest).during(openingApps)));
         }
         populations.add(probe().injectOpen(atOnceUsers(1)));
         setUp(populations).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
     }
 
-    /** Phones that sign in, wait for each other, and then submit at once. */
+    /** Phones (signed in before) that look up their newest report, wait for each other, and then submit at once. */
     private ScenarioBuilder phones(String name, List<Map<String, Object>> workers, ChainBuilder submission) {
         return scenario(name)
                 .feed(listFeeder(workers).queue())
-                // a phone signs in before the rush, as a real one would have; one answered 503 tries again
-                // after the wait it was asked for, at most a few times
-                .tryMax(SIGN_IN_TRIES, "signInTry").on(
-                        pause(session -> session.getInt("signInTry") == 0 ? Duration.ZERO
+                // a phone answered 503 tries again after the wait it was asked for, at most a few times
+                .tryMax(READY_TRIES, "readyTry").on(
+                        pause(session -> session.getInt("readyTry") == 0 ? Duration.ZERO
                                 : Duration.ofMillis(2000 + ThreadLocalRandom.current().nextInt(2000)))
-                        .exec(http("sign in").post("/api/v1/auth/tokens")
-                                .body(StringBody("{\"login\":\"#{login}\",\"password\":\"" + world.password()
-                                        + "\",\"label\":\"load test\",\"lifetimeDays\":1}"))
-                                .check(status().is(201), jsonPath("$.token").saveAs("token"),
-                                        jsonPath("$.user.id").saveAs("userId")))
                         .exec(http("newest own report").get("/api/v1/reports")
                                 .header("Authorization", "Bearer #{token}")
                                 .queryParam("siteId", "#{pushSiteId}").queryParam("authorId", "#{userId}")
                                 .queryParam("size", "1")
                                 .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate"))))
                 .doIf(Session::isFailed).then(exec(session -> {
-                    tally.couldNotSignIn();
+                    tally.notReady();
                     return session;
                 }))
                 .exitHereIfFailed()
                 .exec(session -> {
                     Session prepared = prepared(session);
-                    tally.signedIn();
+                    tally.ready();
                     return prepared;
                 })
-                .asLongAs(session -> !tally.allSignedIn()).on(pause(Duration.ofMillis(50)))
+                .asLongAs(session -> !tally.allReady()).on(pause(Duration.ofMillis(50)))
                 .exec(session -> {
                     tally.started();
                     return session.set("started", System.nanoTime());

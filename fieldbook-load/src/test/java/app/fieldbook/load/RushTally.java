@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** What the rush's phones and probe saw: timings, failures, and what the server acknowledged. */
 final class RushTally {
 
-    private static final Duration SIGN_IN_WAIT = Duration.ofMinutes(3);
+    private static final Duration READY_WAIT = Duration.ofMinutes(3);
     private static final Duration PROBE_LIMIT = Duration.ofMinutes(25);
 
     /** A submission the server acknowledged completely: the report and its photos. */
@@ -28,7 +28,7 @@ final class RushTally {
     private final LoadSettings settings;
     private final CpuUse cpu;
     private final long created = System.nanoTime();
-    private final AtomicInteger signedIn = new AtomicInteger();
+    private final AtomicInteger ready = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong firstStart = new AtomicLong();
@@ -47,19 +47,20 @@ final class RushTally {
         this.cpu = cpu;
     }
 
-    void signedIn() {
-        signedIn.incrementAndGet();
+    /** A phone that found its newest report: ready to submit with the others. */
+    void ready() {
+        ready.incrementAndGet();
     }
 
-    /** A phone that still could not sign in after its tries: it never submits, and counts as failed. */
-    void couldNotSignIn() {
-        failures.computeIfAbsent("could not sign in", key -> new AtomicInteger()).incrementAndGet();
-        signedIn.incrementAndGet();
+    /** A phone that still could not read its newest report after its tries: it never submits, and counts as failed. */
+    void notReady() {
+        failures.computeIfAbsent("not ready (newest report not read)", key -> new AtomicInteger()).incrementAndGet();
+        ready.incrementAndGet();
     }
 
-    /** Whether every phone has signed in (or those that could not have had three minutes). */
-    boolean allSignedIn() {
-        return signedIn.get() >= settings.rushUsers() || System.nanoTime() - created > SIGN_IN_WAIT.toNanos()
+    /** Whether every phone is ready (or those that are not have had four minutes). */
+    boolean allReady() {
+        return ready.get() >= settings.rushUsers() || System.nanoTime() - created > READY_WAIT.toNanos()
                 + Duration.ofMinutes(1).toNanos();
     }
 
@@ -83,7 +84,7 @@ final class RushTally {
 
     private void ended() {
         lastEnd.set(System.nanoTime());
-        if (done.incrementAndGet() >= started.get() && allSignedIn()) {
+        if (done.incrementAndGet() >= started.get() && allReady()) {
             cpuAtEnd.set(cpu.sample());
         }
     }
@@ -99,7 +100,7 @@ final class RushTally {
 
     /** Whether every phone that started has finished (the probe stops then). */
     boolean finished() {
-        return (allSignedIn() && started.get() > 0 && done.get() >= started.get())
+        return (allReady() && started.get() > 0 && done.get() >= started.get())
                 || System.nanoTime() - created > PROBE_LIMIT.toNanos();
     }
 
