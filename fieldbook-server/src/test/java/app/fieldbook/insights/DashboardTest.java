@@ -165,9 +165,9 @@ class DashboardTest {
         assertThat(accessDenied(manager, elsewhere)).as("the refusal is recorded").isOne();
         assertThat(otherManager.api().get(dashboard("portfolioId=" + portfolio)).status()).isEqualTo(404);
 
-        JsonNode all = expect(executive.api().get(dashboard("")), 200).body();
-        assertThat(siteIds(all)).contains(north, south, elsewhere);
-        assertThat(dashboard(all, "byTrade", "Carpentry").path("headcount").get(9).asLong())
+        assertThat(siteIds(expect(executive.api().get(dashboard("")), 200).body())).contains(north, south, elsewhere);
+        JsonNode ofElsewhere = expect(executive.api().get(dashboard("siteId=" + elsewhere)), 200).body();
+        assertThat(dashboard(ofElsewhere, "byTrade", "Carpentry").path("headcount").get(9).asLong())
                 .as("Elsewhere's crew on the 10th").isEqualTo(100);
     }
 
