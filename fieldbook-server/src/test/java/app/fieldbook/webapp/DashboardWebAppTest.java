@@ -101,7 +101,9 @@ class DashboardWebAppTest {
             assertThat(northRow.locator("td").nth(9)).hasClass("cell-missing");
             assertThat(page.getByTestId("trades")).containsText("Carpentry");
             assertThat(page.getByTestId("trades")).not().containsText("Concrete");
-            assertThat(page.getByTestId("day-series").locator("tr").first().locator("td").nth(2)).hasText("32");
+            // the hours of the 3rd at both sites, 32 and 15.75; none on the 10th
+            assertThat(page.getByTestId("day-series").locator("tr").first().locator("td").nth(2)).hasText("47.8");
+            assertThat(page.getByTestId("day-series").locator("tr").first().locator("td").nth(9)).hasText("");
         }
 
         Person executive = world.executive();
