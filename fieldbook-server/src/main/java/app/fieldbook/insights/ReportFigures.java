@@ -16,11 +16,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The figures of the daily reports, summed up by the database: each query groups the reports of a month and
- * the month before it (one pass over both) and answers a row per group, never a row per report (but the
- * listed delays and incidents, which are the text of reports). Every query is scoped by {@link Coverage},
- * that is by {@link ScopedQuery}. Reads the tables of the reports ({@code daily_reports}, {@code report_crew}),
- * of the photos ({@code photos}) and of the sites ({@code sites}, {@code portfolio_sites}); writes none.
+ * The figures of the daily reports, summed up by the database: each query groups the reports of a range of days
+ * (a month and the month before it for the month-end, in one pass over both; a month for the dashboards) and
+ * answers a row per group, never a row per report (but the listed delays and incidents, which are the text of
+ * reports). Every query is scoped by {@link Coverage}, that is by {@link ScopedQuery}. Reads the tables of the
+ * reports ({@code daily_reports}, {@code report_crew}), of the photos ({@code photos}) and of the sites
+ * ({@code sites}, {@code portfolio_sites}); writes none.
  *
  * <p>A text tells of a delay or an incident when it says something happened: the field is optional free text,
  * left empty (null) when nothing happened, and an answer that says so in words ({@link #NOTHING_TOLD}: "None",
