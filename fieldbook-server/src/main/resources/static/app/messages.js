@@ -251,6 +251,12 @@ const en = {
   'dashboard.hours': 'Hours',
   'dashboard.headcount': 'Headcount (person-days)',
   'dashboard.noCrew': 'No crew reported in this month.',
+  'dashboard.byCompany': 'Hours and headcount by company in {month}',
+  'dashboard.dayHours': 'Hours',
+  'dashboard.dayHeadcount': 'Headcount',
+  'dashboard.fromServer': 'Figures of the server as of {time}. Hours and headcount count filed reports (submitted or approved).',
+  'dashboard.fromDevice': 'Offline: figures from the reports on this device, as of the last sync at {time}. Hours and headcount count filed reports (submitted or approved).',
+  'dashboard.fromDeviceNeverSynced': 'Offline: figures from the reports on this device, which has not synced yet.',
 
   'nav.monthEnd': 'Month-end',
   'monthEnd.title': 'Month-end',

@@ -234,6 +234,9 @@ class AuthorizationMatrixTest {
                     c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
             row("GET", "/api/v1/insights/month-end.pdf", "401 403 403 200 404 200 403 401 401 401",
                     c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
+            // insights: the dashboard's data of a site, to the same people as its month-end
+            row("GET", "/api/v1/insights/dashboard", "401 403 403 200 404 200 403 401 401 401",
+                    c -> c.get(c.path() + "?month=2026-03&siteId=" + c.world.ownSite)),
 
             // offline sync
             row("POST", "/api/v1/sync/push", "401 200 200 200 200 200 403 401 401 401",

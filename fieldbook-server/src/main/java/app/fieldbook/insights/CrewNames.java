@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -38,11 +39,16 @@ final class CrewNames {
 
     /** The spelling a group of crew sums of one {@link #key} is shown in. */
     static String shown(List<CrewSum> group, Function<CrewSum, String> name) {
+        return shown(group, name, CrewSum::rows);
+    }
+
+    /** The spelling a group of one {@link #key} is shown in, each member counting {@code rows} crew rows. */
+    static <T> String shown(List<T> group, Function<T, String> name, ToLongFunction<T> rowsOf) {
         Map<String, Long> rows = new TreeMap<>();
-        for (CrewSum sum : group) {
-            String spelled = spelling(name.apply(sum));
+        for (T member : group) {
+            String spelled = spelling(name.apply(member));
             if (spelled != null) {
-                rows.merge(spelled, sum.rows(), Long::sum);
+                rows.merge(spelled, rowsOf.applyAsLong(member), Long::sum);
             }
         }
         return rows.entrySet().stream()

@@ -101,14 +101,16 @@ class MonthEndController {
         return ("fieldbook-month-end-" + monthEnd.month() + site).replaceAll("[^A-Za-z0-9-]", "-") + "." + extension;
     }
 
-    private static YearMonth checked(YearMonth month) {
+    /** The month asked for, if it is one of the years 1900 to 9999 (else a 400 problem naming it). */
+    static YearMonth checked(YearMonth month) {
         if (month.getYear() < 1900 || month.getYear() > 9999) {
             throw invalid("month", "must be a month of the years 1900 to 9999, such as 2026-11");
         }
         return month;
     }
 
-    private static Coverage coverage(UUID siteId, UUID portfolioId) {
+    /** The sites asked for: a site, a portfolio or (neither) everything; both at once is a 400 problem. */
+    static Coverage coverage(UUID siteId, UUID portfolioId) {
         if (siteId != null && portfolioId != null) {
             throw invalid("portfolioId", "give a site or a portfolio, not both");
         }

@@ -1,7 +1,6 @@
 package app.fieldbook.insights;
 
 import app.fieldbook.RejectedRequest;
-import app.fieldbook.identity.AccessDenied;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.insights.MonthEnd.Compared;
 import app.fieldbook.insights.MonthEnd.CrewTotal;
@@ -13,8 +12,6 @@ import app.fieldbook.insights.ReportFigures.CrewSum;
 import app.fieldbook.insights.ReportFigures.DayCount;
 import app.fieldbook.insights.ReportFigures.PhotoCount;
 import app.fieldbook.insights.ReportFigures.Remarked;
-import app.fieldbook.sites.Portfolios;
-import app.fieldbook.sites.Sites;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -24,13 +21,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -46,22 +41,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 class MonthEndReporting {
 
     private final ReportFigures figures;
-    private final Sites sites;
-    private final Portfolios portfolios;
-    private final ApplicationEventPublisher events;
+    private final CoverageCheck check;
     private final Clock clock;
     private final TransactionTemplate snapshot;
 
-    MonthEndReporting(ReportFigures figures, Sites sites, Portfolios portfolios, ApplicationEventPublisher events,
-            Clock clock, PlatformTransactionManager transactions) {
+    MonthEndReporting(ReportFigures figures, CoverageCheck check, Clock clock, PlatformTransactionManager transactions) {
         this.figures = figures;
-        this.sites = sites;
-        this.portfolios = portfolios;
-        this.events = events;
+        this.check = check;
         this.clock = clock;
-        this.snapshot = new TransactionTemplate(transactions);
-        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        this.snapshot.setReadOnly(true);
+        this.snapshot = snapshot(transactions);
+    }
+
+    /** A read-only repeatable-read transaction: one snapshot for all the queries of a month-end or a dashboard. */
+    static TransactionTemplate snapshot(PlatformTransactionManager transactions) {
+        TransactionTemplate snapshot = new TransactionTemplate(transactions);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
+        return snapshot;
     }
 
     /**
@@ -71,7 +67,7 @@ class MonthEndReporting {
      *     does not exist)
      */
     MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
-        String portfolioName = requireVisible(coverage, actor);
+        String portfolioName = check.requireVisible(coverage, actor, "month-end");
         return snapshot.execute(status -> {
             List<CoveredSite> covered = figures.sites(coverage, actor);
             Map<UUID, List<DayCount>> days = figures.days(coverage, month, actor).stream()
@@ -82,31 +78,6 @@ class MonthEndReporting {
             List<Remarked> remarked = figures.remarked(coverage, month, actor);
             return monthEnd(month, coverage, portfolioName, covered, days, photos, crew, remarked);
         });
-    }
-
-    /** The covered portfolio's name (null when no portfolio is asked for), if the person may see what they ask for. */
-    private String requireVisible(Coverage coverage, Actor actor) {
-        UUID site = coverage.siteId();
-        if (site != null && sites.findVisible(site, actor).isEmpty()) {
-            if (sites.exists(site)) {
-                events.publishEvent(new AccessDenied(actor, "Site", site.toString(), site,
-                        "month-end of a site outside the caller's sites"));
-            }
-            throw RejectedRequest.notFound("Site", site);
-        }
-        UUID portfolio = coverage.portfolioId();
-        if (portfolio == null) {
-            return null;
-        }
-        Optional<String> name = portfolios.visibleName(portfolio, actor);
-        if (name.isEmpty()) {
-            if (portfolios.exists(portfolio)) {
-                events.publishEvent(new AccessDenied(actor, "Portfolio", portfolio.toString(), null,
-                        "month-end of a portfolio not the caller's"));
-            }
-            throw RejectedRequest.notFound("Portfolio", portfolio);
-        }
-        return name.get();
     }
 
     private MonthEnd monthEnd(YearMonth month, Coverage coverage, String portfolioName, List<CoveredSite> covered,

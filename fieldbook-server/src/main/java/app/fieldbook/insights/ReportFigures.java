@@ -6,7 +6,9 @@ import app.fieldbook.sites.ScopedQuery;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.RowMapper;
@@ -14,11 +16,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The figures of the daily reports, summed up by the database: each query groups the reports of a month and
- * the month before it (one pass over both) and answers a row per group, never a row per report (but the
- * listed delays and incidents, which are the text of reports). Every query is scoped by {@link Coverage},
- * that is by {@link ScopedQuery}. Reads the tables of the reports ({@code daily_reports}, {@code report_crew}),
- * of the photos ({@code photos}) and of the sites ({@code sites}, {@code portfolio_sites}); writes none.
+ * The figures of the daily reports, summed up by the database: each query groups the reports of a range of days
+ * (a month and the month before it for the month-end, in one pass over both; a month for the dashboards) and
+ * answers a row per group, never a row per report (but the listed delays and incidents, which are the text of
+ * reports). Every query is scoped by {@link Coverage}, that is by {@link ScopedQuery}. Reads the tables of the
+ * reports ({@code daily_reports}, {@code report_crew}), of the photos ({@code photos}) and of the sites
+ * ({@code sites}, {@code portfolio_sites}); writes none.
  *
  * <p>A text tells of a delay or an incident when it says something happened: the field is optional free text,
  * left empty (null) when nothing happened, and an answer that says so in words ({@link #NOTHING_TOLD}: "None",
@@ -33,11 +36,18 @@ class ReportFigures {
     }
 
     /**
-     * The reports of one site and day in one status, and how many of them tell of a delay and of a safety
-     * incident.
+     * The reports of one site and day in one status, how many of them tell of a delay and of a safety
+     * incident, and the first of them by id (the one a dashboard's cell opens).
      */
     record DayCount(UUID siteId, LocalDate date, ReportStatus status, long reports, long delays,
-            long safetyIncidents) {
+            long safetyIncidents, UUID firstReport) {
+    }
+
+    /**
+     * The crew rows of filed reports of one day, trade and company (null: none named), spelled exactly so
+     * ({@code rows}: how many rows).
+     */
+    record CrewDay(LocalDate date, String trade, String company, long rows, BigDecimal hours, long headcount) {
     }
 
     /**
@@ -82,10 +92,11 @@ class ReportFigures {
             rs.getString("code"), rs.getString("name"), rs.getString("timezone"));
     private static final RowMapper<DayCount> DAY = (rs, n) -> new DayCount(rs.getObject("site_id", UUID.class),
             rs.getObject("report_date", LocalDate.class), ReportStatus.valueOf(rs.getString("status")),
-            rs.getLong("reports"), rs.getLong("delays"), rs.getLong("safety_incidents"));
-    private static final RowMapper<CrewSum> CREW = (rs, n) -> new CrewSum(rs.getString("trade"),
-            rs.getString("company"), rs.getLong("crew_rows"), rs.getBigDecimal("hours"), rs.getLong("headcount"),
-            rs.getBigDecimal("previous_hours"), rs.getLong("previous_headcount"));
+            rs.getLong("reports"), rs.getLong("delays"), rs.getLong("safety_incidents"),
+            UUID.fromString(rs.getString("first_report")));
+    private static final RowMapper<CrewDay> CREW_DAY = (rs, n) -> new CrewDay(
+            rs.getObject("report_date", LocalDate.class), rs.getString("trade"), rs.getString("company"),
+            rs.getLong("crew_rows"), rs.getBigDecimal("hours"), rs.getLong("headcount"));
     private static final RowMapper<PhotoCount> PHOTOS = (rs, n) -> new PhotoCount(rs.getObject("site_id", UUID.class),
             rs.getLong("photos"), rs.getLong("previous_photos"));
     private static final RowMapper<Remarked> REMARKED = (rs, n) -> new Remarked(rs.getObject("id", UUID.class),
@@ -109,33 +120,55 @@ class ReportFigures {
 
     /** The reports of each covered site, day and status, in every status, in the month and the one before. */
     List<DayCount> days(Coverage coverage, YearMonth month, Actor actor) {
-        return inBothMonths(coverage.ofReports(actor), month)
+        return days(coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor);
+    }
+
+    /** The reports of each covered site, day and status, in every status, dated {@code from} to {@code to}. */
+    List<DayCount> days(Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
+        return between(coverage.ofReports(actor), from, to)
                 .statement(jdbc, """
                         SELECT r.site_id, r.report_date, r.status, COUNT(*) AS reports,
                                SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS delays,
-                               SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS safety_incidents
+                               SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS safety_incidents,
+                               MIN(CAST(r.id AS VARCHAR(36))) AS first_report
                           FROM daily_reports r""".formatted(TELLS_OF_DELAY, TELLS_OF_INCIDENT), """
                          GROUP BY r.site_id, r.report_date, r.status""")
                 .query(DAY).list();
     }
 
     /**
-     * The hours and headcount of the crews of filed reports, by trade and company as spelled, in both months
-     * (grouped by name regardless of case and spaces by {@link CrewNames}).
+     * The hours and headcount of the crews of filed reports, by trade and company as spelled, in the month and
+     * the one before (grouped by name regardless of case and spaces by {@link CrewNames}): the crews by day of
+     * {@link #crewDays} added up by month.
      */
     List<CrewSum> crew(Coverage coverage, YearMonth month, Actor actor) {
-        return inBothMonths(filed(coverage.ofReports(actor)), month)
+        record Spelled(String trade, String company) {
+        }
+        Map<Spelled, CrewSum> sums = new LinkedHashMap<>();
+        for (CrewDay day : crewDays(coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor)) {
+            boolean thisMonth = YearMonth.from(day.date()).equals(month);
+            CrewSum sum = new CrewSum(day.trade(), day.company(), day.rows(),
+                    thisMonth ? day.hours() : BigDecimal.ZERO, thisMonth ? day.headcount() : 0,
+                    thisMonth ? BigDecimal.ZERO : day.hours(), thisMonth ? 0 : day.headcount());
+            sums.merge(new Spelled(day.trade(), day.company()), sum, (a, b) -> new CrewSum(a.trade(), a.company(),
+                    a.rows() + b.rows(), a.hours().add(b.hours()), a.headcount() + b.headcount(),
+                    a.previousHours().add(b.previousHours()), a.previousHeadcount() + b.previousHeadcount()));
+        }
+        return List.copyOf(sums.values());
+    }
+
+    /**
+     * The hours and headcount of the crews of filed reports dated {@code from} to {@code to}, by day, and by
+     * trade and company as spelled.
+     */
+    List<CrewDay> crewDays(Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
+        return between(filed(coverage.ofReports(actor)), from, to)
                 .statement(jdbc, """
-                        SELECT c.trade, c.company, COUNT(*) AS crew_rows,
-                               SUM(CASE WHEN r.report_date >= :monthStart THEN c.hours ELSE 0 END) AS hours,
-                               SUM(CASE WHEN r.report_date >= :monthStart THEN c.headcount ELSE 0 END) AS headcount,
-                               SUM(CASE WHEN r.report_date < :monthStart THEN c.hours ELSE 0 END) AS previous_hours,
-                               SUM(CASE WHEN r.report_date < :monthStart THEN c.headcount ELSE 0 END)
-                                   AS previous_headcount
+                        SELECT r.report_date, c.trade, c.company, COUNT(*) AS crew_rows,
+                               SUM(c.hours) AS hours, SUM(c.headcount) AS headcount
                           FROM daily_reports r JOIN report_crew c ON c.report_id = r.id""", """
-                         GROUP BY c.trade, c.company""")
-                .param("monthStart", month.atDay(1))
-                .query(CREW).list();
+                         GROUP BY r.report_date, c.trade, c.company""")
+                .query(CREW_DAY).list();
     }
 
     /** The stored photos of filed reports, by site, in both months. */
@@ -179,8 +212,12 @@ class ReportFigures {
     }
 
     private static ScopedQuery inBothMonths(ScopedQuery reports, YearMonth month) {
+        return between(reports, month.minusMonths(1).atDay(1), month.atEndOfMonth());
+    }
+
+    private static ScopedQuery between(ScopedQuery reports, LocalDate from, LocalDate to) {
         return reports
-                .where("r.report_date >= :previousStart", month.minusMonths(1).atDay(1))
-                .where("r.report_date <= :monthEnd", month.atEndOfMonth());
+                .where("r.report_date >= :fromDate", from)
+                .where("r.report_date <= :toDate", to);
     }
 }

@@ -1,5 +1,6 @@
 import { html } from 'lit';
-import { t } from '../messages.js';
+import { request } from '../api.js';
+import { t, formatMoment } from '../messages.js';
 import * as store from '../store.js';
 import { todayIn } from '../report-fields.js';
 import { Screen, focusHeading } from './screen.js';
@@ -7,10 +8,14 @@ import { Screen, focusHeading } from './screen.js';
 const SYMBOLS = { MISSING: '✗', DRAFT: '✎', SUBMITTED: '➜', RETURNED: '↩', APPROVED: '✓' };
 // When several people report on one site and day, the cell shows what needs attention first.
 const ATTENTION = ['RETURNED', 'DRAFT', 'SUBMITTED', 'APPROVED'];
+// Only the crews of filed reports count in the hours and headcount, as in the month-end.
+const FILED = ['SUBMITTED', 'APPROVED'];
 
 /**
  * The portfolio at a glance: sites by days of a month, each day's report status (a missing report
- * stands out), and hours and headcount by trade over the month. Built from the reports on the device.
+ * stands out), and the crews' hours and headcount per day and by trade and company over the month. Online,
+ * from the server (GET /api/v1/insights/dashboard); offline, or when the server cannot answer, worked out
+ * the same way from the reports on the device. It says which it shows, and as of when.
  */
 class FbDashboard extends Screen {
   static properties = {
@@ -22,12 +27,16 @@ class FbDashboard extends Screen {
   constructor() {
     super();
     this.month = new Date().toISOString().slice(0, 7);
+    this.asked = 0;
   }
 
   async load() {
-    const sites = await store.sites();
-    const reports = (await store.allReports()).filter((r) => r.date.startsWith(this.month));
-    this.data = { sites, reports };
+    const asked = ++this.asked;
+    const month = this.month;
+    const data = await fromServer(month) ?? await fromDevice(month);
+    if (asked === this.asked) {
+      this.data = data;
+    }
   }
 
   shift(months) {
@@ -52,14 +61,13 @@ class FbDashboard extends Screen {
   }
 
   render() {
-    if (!this.data) {
+    if (!this.data || this.data.month !== this.month) {
       return html`<p>${t('app.loading')}</p>`;
     }
-    const [year, month] = this.month.split('-').map(Number);
-    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    const label = new Intl.DateTimeFormat(navigator.language || 'en', { month: 'long', year: 'numeric', timeZone: 'UTC' })
-      .format(new Date(Date.UTC(year, month - 1, 1)));
-    const dayNumbers = Array.from({ length: days }, (_, i) => i + 1);
+    const data = this.data;
+    const dayNumbers = Array.from({ length: data.hours.length }, (_, i) => i + 1);
+    const label = monthName(this.month);
+    const number = new Intl.NumberFormat(navigator.language || 'en', { maximumFractionDigits: 1 });
     return html`
       <h1 tabindex="-1">${t('dashboard.title')}</h1>
       <div class="month">
@@ -67,71 +75,165 @@ class FbDashboard extends Screen {
         <h2 class="month-name">${label}</h2>
         <button type="button" @click=${() => this.shift(1)} aria-label=${t('dashboard.next')}>→</button>
       </div>
+      <p class="muted source" data-testid="dashboard-source" data-source=${data.source}>${data.source === 'server'
+        ? t('dashboard.fromServer', { time: formatMoment(data.asOf) })
+        : data.asOf ? t('dashboard.fromDevice', { time: formatMoment(data.asOf) }) : t('dashboard.fromDeviceNeverSynced')}</p>
       <div class="grid-scroll" tabindex="0" role="region" aria-label=${t('dashboard.grid')}>
         <table class="status-grid" data-testid="status-grid">
           <thead><tr><th scope="col">${t('dashboard.site')}</th>
             ${dayNumbers.map((day) => html`<th scope="col" class="day">${day}</th>`)}</tr></thead>
-          <tbody>${this.data.sites.map((site) => this.row(site, dayNumbers))}</tbody>
+          <tbody>${data.sites.map((site) => this.row(site))}</tbody>
+          <tfoot data-testid="day-series">
+            <tr><th scope="row">${t('dashboard.dayHours')}</th>${data.hours.map((hours) => html`<td>${hours ? number.format(hours) : ''}</td>`)}</tr>
+            <tr><th scope="row">${t('dashboard.dayHeadcount')}</th>${data.headcount.map((people) => html`<td>${people ? number.format(people) : ''}</td>`)}</tr>
+          </tfoot>
         </table>
       </div>
       <p class="legend">${['MISSING', 'DRAFT', 'SUBMITTED', 'RETURNED', 'APPROVED'].map((status) => html`
         <span class="cell-${status.toLowerCase()}"><span aria-hidden="true">${SYMBOLS[status]}</span> ${t('dashboard.status.' + status)}</span>`)}</p>
-      ${this.trades()}`;
+      ${this.crew(t('dashboard.byTrade', { month: label }), t('report.crew.trade'), data.byTrade, 'trades')}
+      ${data.byTrade.length ? this.crew(t('dashboard.byCompany', { month: label }), t('monthEnd.company'), data.byCompany, 'companies') : ''}`;
   }
 
-  row(site, dayNumbers) {
-    const today = todayIn(site.timezone);
-    const ofSite = this.data.reports.filter((r) => r.siteId === site.id);
+  row(site) {
     return html`<tr>
-      <th scope="row"><a href="#/sites/${site.id}">${site.code}</a> <span class="muted">${site.name}</span></th>
-      ${dayNumbers.map((day) => {
-        const date = `${this.month}-${String(day).padStart(2, '0')}`;
-        const reports = ofSite.filter((r) => r.date === date);
-        if (reports.length === 0) {
-          const past = date < today;
-          return html`<td class=${past ? 'cell-missing' : 'cell-future'}>${past
+      <th scope="row"><a href="#/sites/${site.siteId}">${site.code}</a> <span class="muted">${site.name}</span></th>
+      ${site.days.map((cell, index) => {
+        const day = index + 1;
+        if (!cell.reportId) {
+          const missing = cell.status === 'MISSING';
+          return html`<td class=${missing ? 'cell-missing' : 'cell-future'}>${missing
             ? html`<span aria-hidden="true">${SYMBOLS.MISSING}</span><span class="visually-hidden">${t('dashboard.cell', { site: site.code, day, status: t('dashboard.status.MISSING') })}</span>` : ''}</td>`;
         }
-        const first = reports.slice().sort((a, b) => ATTENTION.indexOf(a.fields.status) - ATTENTION.indexOf(b.fields.status))[0];
-        const status = first.fields.status;
-        return html`<td class="cell-${status.toLowerCase()}"><a href="#/reports/${first.id}"
-          aria-label=${t('dashboard.cell', { site: site.code, day, status: t('dashboard.status.' + status) })}>${SYMBOLS[status]}</a></td>`;
+        return html`<td class="cell-${cell.status.toLowerCase()}"><a href="#/reports/${cell.reportId}"
+          aria-label=${t('dashboard.cell', { site: site.code, day, status: t('dashboard.status.' + cell.status) })}>${SYMBOLS[cell.status]}</a></td>`;
       })}
     </tr>`;
   }
 
-  trades() {
-    const totals = new Map();
-    for (const report of this.data.reports) {
-      for (const row of report.fields.crew || []) {
-        const total = totals.get(row.trade) ?? { hours: 0, headcount: 0 };
-        total.hours += Number(row.hours) || 0;
-        total.headcount += Number(row.headcount) || 0;
-        totals.set(row.trade, total);
-      }
-    }
-    if (totals.size === 0) {
+  /** The month's hours and headcount of each trade (or company), most hours first, as bars. */
+  crew(title, column, series, testId) {
+    if (series.length === 0) {
       return html`<p class="empty">${t('dashboard.noCrew')}</p>`;
     }
-    const rows = [...totals.entries()].sort((a, b) => b[1].hours - a[1].hours);
-    const maxHours = Math.max(...rows.map(([, total]) => total.hours), 1);
-    const maxHeads = Math.max(...rows.map(([, total]) => total.headcount), 1);
-    const number = new Intl.NumberFormat(navigator.language || 'en', { maximumFractionDigits: 1 });
-    const [year, month] = this.month.split('-').map(Number);
-    const label = new Intl.DateTimeFormat(navigator.language || 'en', { month: 'long', year: 'numeric', timeZone: 'UTC' })
-      .format(new Date(Date.UTC(year, month - 1, 1)));
+    const rows = series.map((row) => ({ name: row.name, hours: sum(row.hours), headcount: sum(row.headcount) }))
+      .sort((a, b) => b.hours - a.hours);
+    const maxHours = Math.max(...rows.map((row) => row.hours), 1);
+    const maxHeads = Math.max(...rows.map((row) => row.headcount), 1);
+    const number = new Intl.NumberFormat(navigator.language || 'en', { maximumFractionDigits: 2 });
     return html`
-      <h2>${t('dashboard.byTrade', { month: label })}</h2>
-      <table class="trades" data-testid="trades">
-        <thead><tr><th scope="col">${t('report.crew.trade')}</th><th scope="col">${t('dashboard.hours')}</th>
+      <h2>${title}</h2>
+      <table class="trades" data-testid=${testId}>
+        <thead><tr><th scope="col">${column}</th><th scope="col">${t('dashboard.hours')}</th>
           <th scope="col">${t('dashboard.headcount')}</th></tr></thead>
-        <tbody>${rows.map(([trade, total]) => html`<tr>
-          <th scope="row">${trade}</th>
-          <td><progress max=${maxHours} .value=${total.hours} aria-hidden="true"></progress> ${number.format(total.hours)}</td>
-          <td><progress max=${maxHeads} .value=${total.headcount} aria-hidden="true"></progress> ${number.format(total.headcount)}</td>
+        <tbody>${rows.map((row) => html`<tr>
+          <th scope="row">${row.name ?? t('monthEnd.noCompany')}</th>
+          <td><progress max=${maxHours} .value=${row.hours} aria-hidden="true"></progress> ${number.format(row.hours)}</td>
+          <td><progress max=${maxHeads} .value=${row.headcount} aria-hidden="true"></progress> ${number.format(row.headcount)}</td>
         </tr>`)}</tbody>
       </table>`;
   }
+}
+
+/** The server's dashboard of the month (docs/api.md, "Dashboard"), or null offline or when it cannot answer. */
+async function fromServer(month) {
+  if (!navigator.onLine) {
+    return null;
+  }
+  try {
+    const answer = await request('GET', `/api/v1/insights/dashboard?month=${month}`);
+    return { ...answer, source: 'server' };
+  } catch (failure) {
+    return null;
+  }
+}
+
+/**
+ * The same figures worked out from the reports on the device (everything the person may see is synced), by the
+ * server's rules: a cell shows the report that needs attention first (the least id of its status), a day gone
+ * by without one is missing; the crews of filed reports count, by trade and company whatever their case and
+ * spaces, each shown in the spelling most of its rows use. As of the last sync.
+ */
+async function fromDevice(month) {
+  const sites = (await store.sites()).slice().sort((a, b) => a.code.localeCompare(b.code));
+  const reports = (await store.allReports()).filter((r) => r.date.startsWith(month));
+  const [year, number] = month.split('-').map(Number);
+  const length = new Date(Date.UTC(year, number, 0)).getUTCDate();
+  const dates = Array.from({ length }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
+  const rows = sites.map((site) => {
+    const today = todayIn(site.timezone);
+    const ofSite = reports.filter((r) => r.siteId === site.id);
+    return {
+      siteId: site.id, code: site.code, name: site.name, today,
+      days: dates.map((date) => {
+        const ofDay = ofSite.filter((r) => r.date === date);
+        if (ofDay.length === 0) {
+          return { date, status: date < today ? 'MISSING' : null, reportId: null, reports: 0 };
+        }
+        const status = ATTENTION.find((s) => ofDay.some((r) => r.fields.status === s)) ?? ofDay[0].fields.status;
+        const reportId = ofDay.filter((r) => r.fields.status === status).map((r) => r.id).sort()[0];
+        return { date, status, reportId, reports: ofDay.length };
+      }),
+    };
+  });
+  const crew = reports.filter((r) => FILED.includes(r.fields.status))
+    .flatMap((r) => (r.fields.crew || []).map((row) => ({ ...row, day: Number(r.date.slice(8, 10)) })));
+  const all = seriesOf(crew, length);
+  return {
+    month, source: 'device', asOf: await store.meta('lastSyncAt'), sites: rows,
+    hours: all.hours, headcount: all.headcount,
+    byTrade: byName(crew, 'trade', length), byCompany: byName(crew, 'company', length),
+  };
+}
+
+/** Crew rows added up by the name in {@code field}, regardless of case and spaces; no name (no company) last. */
+function byName(crew, field, length) {
+  const groups = new Map();
+  for (const row of crew) {
+    const key = spelling(row[field])?.toLowerCase() ?? null;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === null) - (b === null) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, rows]) => ({ name: shown(rows, field), ...seriesOf(rows, length) }));
+}
+
+function seriesOf(rows, length) {
+  const hours = Array(length).fill(0);
+  const headcount = Array(length).fill(0);
+  for (const row of rows) {
+    hours[row.day - 1] += Number(row.hours) || 0;
+    headcount[row.day - 1] += Number(row.headcount) || 0;
+  }
+  return { hours, headcount };
+}
+
+/** A name trimmed, runs of spaces as one; null for none. */
+function spelling(name) {
+  const spelled = (name ?? '').trim().replace(/\s+/g, ' ');
+  return spelled === '' ? null : spelled;
+}
+
+/** The spelling most of the rows use; on a tie, the first in character order. */
+function shown(rows, field) {
+  const counts = new Map();
+  for (const row of rows) {
+    const spelled = spelling(row[field]);
+    if (spelled !== null) {
+      counts.set(spelled, (counts.get(spelled) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))[0]?.[0] ?? null;
+}
+
+function sum(values) {
+  return values.reduce((total, value) => total + Number(value), 0);
+}
+
+function monthName(month) {
+  const [year, number] = month.split('-').map(Number);
+  return new Intl.DateTimeFormat(navigator.language || 'en', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(year, number - 1, 1)));
 }
 
 customElements.define('fb-dashboard', FbDashboard);

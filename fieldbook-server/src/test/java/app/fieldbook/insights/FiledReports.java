@@ -17,9 +17,20 @@ public final class FiledReports {
     private FiledReports() {
     }
 
-    /** Writes a report of {@code site} on {@code date} with this crew, delays and incidents, and submits it. */
-    public static void file(Person author, String site, String date, List<Map<String, Object>> crew, String delays,
-            String incidents) {
+    /**
+     * Writes a report of {@code site} on {@code date} with this crew, delays and incidents, and submits it;
+     * answers its id.
+     */
+    public static String file(Person author, String site, String date, List<Map<String, Object>> crew,
+            String delays, String incidents) {
+        String id = draft(author, site, date, crew, delays, incidents);
+        expect(author.api().post("/api/v1/reports/" + id + "/submit"), 200);
+        return id;
+    }
+
+    /** Writes a report of {@code site} on {@code date} with this crew, delays and incidents; answers its id. */
+    public static String draft(Person author, String site, String date, List<Map<String, Object>> crew,
+            String delays, String incidents) {
         Map<String, Object> content = new HashMap<>();
         content.put("crew", new ArrayList<>(crew));
         content.put("workPerformed", "Work");
@@ -29,8 +40,7 @@ public final class FiledReports {
         body.put("siteId", site);
         body.put("date", date);
         body.put("content", content);
-        String id = created(author.api().post("/api/v1/reports", body));
-        expect(author.api().post("/api/v1/reports/" + id + "/submit"), 200);
+        return created(author.api().post("/api/v1/reports", body));
     }
 
     /** A crew row: a trade, a company, how many people and their hours (a decimal). */

@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The month-end after a seeded random workload of creates, edits, submissions, returns, approvals, reopenings,
  * deletions, sync pushes that merge and conflicts resolved, equals the figures counted again in Java from the
- * reports read back through the reports API; and every month-end asked for while the workload runs agrees with
- * itself (one snapshot). The seed is random and named in every failure; run one again with
- * {@code -Dinsights.seed=...}.
+ * reports read back through the reports API, and so do the dashboards' status grid and crew series of the month;
+ * every month-end asked for while the workload runs agrees with itself (one snapshot). The seed is random and
+ * named in every failure; run one again with {@code -Dinsights.seed=...}.
  */
 @FullStackTest
 class MonthEndAfterRandomWorkTest {
@@ -97,6 +97,12 @@ class MonthEndAfterRandomWorkTest {
                 .as(run + ": the executive's month-end of the portfolio").isEqualTo(ofPortfolio);
         compare(softly, run + ", elsewhere", expect(otherManager.api().get(monthEnd("siteId=" + elsewhere)), 200)
                 .body(), recounted, List.of(elsewhere));
+        softly.assertThat(recounted.dashboardDisagreements(expect(manager.api().get(
+                "/api/v1/insights/dashboard?month=" + MONTH + "&portfolioId=" + portfolio), 200).body(),
+                List.of(north, south))).as(run + ": the dashboard of the portfolio").isEmpty();
+        softly.assertThat(recounted.dashboardDisagreements(expect(otherManager.api().get(
+                "/api/v1/insights/dashboard?month=" + MONTH + "&siteId=" + elsewhere), 200).body(),
+                List.of(elsewhere))).as(run + ": the dashboard of elsewhere").isEmpty();
         softly.assertThat(recounted.reportsRead()).as(run).isGreaterThan(40);
         softly.assertAll();
     }

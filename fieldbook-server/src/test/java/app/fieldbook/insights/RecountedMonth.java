@@ -121,6 +121,107 @@ final class RecountedMonth {
                 .sorted().toList();
     }
 
+    /**
+     * What the dashboard's cell of a site and day must show: the status of its reports that needs attention first
+     * (returned, draft, submitted, approved), with the least id among the reports in it; MISSING for none (a day
+     * of a month long past).
+     */
+    String cell(String site, LocalDate date) {
+        List<String> attention = List.of("RETURNED", "DRAFT", "SUBMITTED", "APPROVED");
+        List<JsonNode> ofDay = reports.stream()
+                .filter(report -> report.path("siteId").asString().equals(site)
+                        && report.path("date").asString().equals(date.toString()))
+                .toList();
+        return ofDay.stream().map(report -> report.path("status").asString())
+                .min(Comparator.comparingInt(attention::indexOf))
+                .map(status -> status + " " + ofDay.stream().filter(r -> r.path("status").asString().equals(status))
+                        .map(r -> r.path("id").asString()).sorted().findFirst().orElseThrow() + " " + ofDay.size())
+                .orElse("MISSING");
+    }
+
+    /**
+     * The hours and headcount of the filed reports' crews at these sites on each day of the month, by trade (or
+     * company) as {@link #key}; with {@code field} null, of all crews under the key {@code "*"}.
+     */
+    Map<String, Map<LocalDate, Crew>> crewByDay(String field, List<String> sites) {
+        Map<String, Map<LocalDate, Crew>> totals = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
+        for (JsonNode report : reports) {
+            if (!sites.contains(report.path("siteId").asString()) || !isFiled(report) || !in(report, month)) {
+                continue;
+            }
+            LocalDate date = LocalDate.parse(report.path("date").asString());
+            for (JsonNode row : report.path("content").path("crew")) {
+                String name = field == null ? "*" : key(row.path(field).isNull() ? null : row.path(field).asString());
+                Crew before = totals.computeIfAbsent(name, any -> new TreeMap<>())
+                        .getOrDefault(date, new Crew(BigDecimal.ZERO, 0, BigDecimal.ZERO, 0));
+                totals.get(name).put(date, new Crew(before.hours().add(row.path("hours").decimalValue()),
+                        before.headcount() + row.path("headcount").asLong(), BigDecimal.ZERO, 0));
+            }
+        }
+        return totals;
+    }
+
+    /**
+     * Where a dashboard of the month for these sites (every day of it gone by) disagrees with the reports counted
+     * again: its sites, each cell, and each day of the series in all, by trade and by company.
+     */
+    List<String> dashboardDisagreements(JsonNode dashboard, List<String> sites) {
+        List<String> found = new ArrayList<>();
+        List<String> shown = dashboard.path("sites").valueStream().map(site -> site.path("siteId").asString()).toList();
+        if (!new HashSet<>(shown).equals(new HashSet<>(sites)) || shown.size() != sites.size()) {
+            found.add("sites " + shown + ", not " + sites);
+        }
+        for (JsonNode site : dashboard.path("sites")) {
+            JsonNode days = site.path("days");
+            if (days.size() != month.lengthOfMonth()) {
+                found.add("days of " + site.path("code").asString() + ": " + days.size());
+            }
+            for (JsonNode day : days) {
+                LocalDate date = LocalDate.parse(day.path("date").asString());
+                String cell = day.path("status").asString() + (day.path("reportId").isNull() ? ""
+                        : " " + day.path("reportId").asString() + " " + day.path("reports").asLong());
+                String expected = cell(site.path("siteId").asString(), date);
+                if (!cell.equals(expected)) {
+                    found.add(site.path("code").asString() + " " + date + ": " + cell + ", not " + expected);
+                }
+            }
+        }
+        found.addAll(seriesDisagreements("in all", crewByDay(null, sites).getOrDefault("*", Map.of()), dashboard));
+        for (String field : List.of("trade", "company")) {
+            Map<String, Map<LocalDate, Crew>> expected = crewByDay(field, sites);
+            JsonNode rows = dashboard.path(field.equals("trade") ? "byTrade" : "byCompany");
+            List<String> names = new ArrayList<>();
+            for (JsonNode row : rows) {
+                String name = key(row.path("name").isNull() ? null : row.path("name").asString());
+                names.add(name);
+                found.addAll(seriesDisagreements(field + " " + name, expected.getOrDefault(name, Map.of()), row));
+            }
+            if (!names.equals(new ArrayList<>(expected.keySet()))) {
+                found.add("by " + field + ": " + names + ", not " + expected.keySet());
+            }
+        }
+        return found;
+    }
+
+    private List<String> seriesDisagreements(String what, Map<LocalDate, Crew> expected, JsonNode series) {
+        List<String> found = new ArrayList<>();
+        if (series.path("hours").size() != month.lengthOfMonth()
+                || series.path("headcount").size() != month.lengthOfMonth()) {
+            found.add(what + ": series of " + series.path("hours").size() + " days");
+            return found;
+        }
+        for (int day = 1; day <= month.lengthOfMonth(); day++) {
+            Crew crew = expected.getOrDefault(month.atDay(day), new Crew(BigDecimal.ZERO, 0, BigDecimal.ZERO, 0));
+            BigDecimal hours = series.path("hours").get(day - 1).decimalValue();
+            long headcount = series.path("headcount").get(day - 1).asLong();
+            if (hours.compareTo(crew.hours()) != 0 || headcount != crew.headcount()) {
+                found.add(what + " on " + month.atDay(day) + ": " + hours + " h, " + headcount + " people, not "
+                        + crew.hours() + " h, " + crew.headcount());
+            }
+        }
+        return found;
+    }
+
     private static boolean isFiled(JsonNode report) {
         String status = report.path("status").asString();
         return status.equals("SUBMITTED") || status.equals("APPROVED");

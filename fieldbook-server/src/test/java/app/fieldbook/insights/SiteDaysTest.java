@@ -61,9 +61,9 @@ class SiteDaysTest {
     @Test
     void onlyFiledReportsCountTheirDelaysAndIncidentsAndOtherMonthsAreLeftOut() {
         SiteDays days = new SiteDays(NOVEMBER, List.of(
-                new DayCount(SITE, LocalDate.of(2026, 11, 2), ReportStatus.SUBMITTED, 3, 2, 1),
-                new DayCount(SITE, LocalDate.of(2026, 11, 2), ReportStatus.DRAFT, 4, 4, 4),
-                new DayCount(SITE, LocalDate.of(2026, 10, 31), ReportStatus.APPROVED, 5, 5, 5)),
+                new DayCount(SITE, LocalDate.of(2026, 11, 2), ReportStatus.SUBMITTED, 3, 2, 1, null),
+                new DayCount(SITE, LocalDate.of(2026, 11, 2), ReportStatus.DRAFT, 4, 4, 4, null),
+                new DayCount(SITE, LocalDate.of(2026, 10, 31), ReportStatus.APPROVED, 5, 5, 5, null)),
                 LocalDate.of(2026, 12, 2));
         assertThat(days.delays()).isEqualTo(2);
         assertThat(days.safetyIncidents()).isEqualTo(1);
@@ -72,6 +72,6 @@ class SiteDaysTest {
     }
 
     private static DayCount day(int dayOfMonth, ReportStatus status, long reports) {
-        return new DayCount(SITE, NOVEMBER.atDay(dayOfMonth), status, reports, 0, 0);
+        return new DayCount(SITE, NOVEMBER.atDay(dayOfMonth), status, reports, 0, 0, null);
     }
 }

@@ -1172,10 +1172,23 @@ class WebAppTest {
                     page.getByLabel("Previous month").click();
                 }
                 assertThat(page.locator(".status-grid td.cell-approved")).hasCount(1);
+                assertThat(page.getByTestId("dashboard-source")).hasAttribute("data-source", "server");
                 assertThat(page.getByTestId("trades")).containsText("Concrete");
                 check(page, "dashboard", size, problems);
                 page.navigate(base() + "/#/audit");
                 assertThat(page.getByTestId("audit-events").locator("tbody tr").first()).isVisible();
+            }
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
+                Page page = signIn(browser, "exec");
+                assertThat(page.locator("nav a[href='#/month-end']")).hasCount(1);
+                assertThat(page.getByTestId("status-grid").locator("tbody tr"))
+                        .hasCount(as("exec").get("/api/v1/sites").body().path("total").asInt());
+                if (page.locator(".status-grid td.cell-approved").count() == 0) {
+                    page.getByLabel("Previous month").click();
+                }
+                assertThat(page.locator(".status-grid td.cell-approved")).hasCount(1);
+                assertThat(page.getByTestId("dashboard-source")).hasAttribute("data-source", "server");
+                check(page, "dashboard-executive", size, problems);
             }
             try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
                 Page page = signInAsAdministrator(browser);
