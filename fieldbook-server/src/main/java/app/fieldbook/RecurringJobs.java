@@ -10,15 +10,21 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,20 +50,47 @@ public class RecurringJobs implements SmartLifecycle {
      * @param retryDelay the wait before the first try again of a failed run; each further one waits twice
      *     the one before
      * @param retries how many times a failed run is tried again before the job waits for its next regular time
+     * @param nodeName this node's name: in {@code scheduled_tasks.picked_by}, and in the label {@code node} of the
+     *     alerts of its own meters (monitoring); the host's name when empty. Two nodes on one host need two names.
+     *     Not {@code cluster}, the name of the alerts evaluated once in the cluster.
+     * @param overdueAfter how long a run may be due and not taken, or taken and its node's heartbeat not heard,
+     *     before the health contributor {@code scheduler} reports it ({@link Health})
      */
     @ConfigurationProperties("fieldbook.jobs")
-    record Settings(
+    public record Settings(
             @DefaultValue("PT10S") Duration pollingInterval,
             @DefaultValue("2") int threads,
             @DefaultValue("PT1M") Duration retryDelay,
-            @DefaultValue("3") int retries) {
+            @DefaultValue("3") int retries,
+            @DefaultValue("") String nodeName,
+            @DefaultValue("PT10M") Duration overdueAfter) {
 
-        Settings {
+        /** The name the alerts evaluated once in the cluster are kept under; no node may have it. */
+        public static final String CLUSTER = "cluster";
+
+        public Settings {
             if (threads < 1) {
                 throw new IllegalArgumentException("fieldbook.jobs.threads must be at least 1");
             }
             if (retries < 0) {
                 throw new IllegalArgumentException("fieldbook.jobs.retries must not be negative");
+            }
+            nodeName = nodeName == null || nodeName.isBlank() ? hostName() : nodeName.strip();
+            if (nodeName.equalsIgnoreCase(CLUSTER) || nodeName.length() > 100) {
+                throw new IllegalArgumentException("fieldbook.jobs.node-name must not be \"" + CLUSTER
+                        + "\" and has at most 100 characters: " + nodeName);
+            }
+            if (overdueAfter.compareTo(pollingInterval) <= 0) {
+                throw new IllegalArgumentException("fieldbook.jobs.overdue-after must be longer than "
+                        + "fieldbook.jobs.polling-interval");
+            }
+        }
+
+        private static String hostName() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException unknown) {
+                return "localhost";
             }
         }
     }
@@ -88,7 +121,7 @@ public class RecurringJobs implements SmartLifecycle {
      * A db-scheduler of these jobs on the database, not started: the server's own, or (in tests) a second
      * one standing for another node.
      *
-     * @param name the node's name in {@code picked_by}, or null for the host's name
+     * @param name the node's name in {@code picked_by}, or null for {@code settings.nodeName()}
      */
     static Scheduler scheduler(DataSource dataSource, List<RecurringJob> jobs, BackgroundJobs meters,
             Settings settings, String name) {
@@ -102,9 +135,7 @@ public class RecurringJobs implements SmartLifecycle {
                 .heartbeatInterval(Duration.ofMinutes(1))
                 // the failure handler logs each failure, with what comes next
                 .failureLogging(LogLevel.DEBUG, false);
-        if (name != null) {
-            builder.schedulerName(new SchedulerName.Fixed(name));
-        }
+        builder.schedulerName(new SchedulerName.Fixed(name != null ? name : settings.nodeName()));
         return builder.build();
     }
 
@@ -172,5 +203,68 @@ public class RecurringJobs implements SmartLifecycle {
     @Override
     public synchronized boolean isRunning() {
         return scheduler != null;
+    }
+
+    /** This node's name ({@code fieldbook.jobs.node-name}, or the host's). */
+    public String nodeName() {
+        return settings.nodeName();
+    }
+
+    /** Whether this node's scheduler has started and is not stopping: it takes its share of the runs. */
+    synchronized boolean polling() {
+        return scheduler != null && scheduler.getSchedulerState().isStarted()
+                && !scheduler.getSchedulerState().isShuttingDown();
+    }
+
+    /**
+     * The health contributor {@code scheduler} ({@code /actuator/health}): DOWN while this node's scheduler is
+     * not polling, or while a run of one of the server's jobs is overdue in the whole cluster: due for longer
+     * than {@code fieldbook.jobs.overdue-after} and taken by no node (no node polls, or every node is too busy),
+     * or taken by a node whose heartbeat has not been heard for that long (it died, and no node has yet run the
+     * job again). Not part of readiness (ADR 0025): an overdue run is a fault of the cluster, the same on every
+     * node, and taking every node out of the load balancer for it would stop the service without helping the
+     * jobs; a node whose scheduler is stopped still serves requests well, while the others run the jobs.
+     */
+    @Component("schedulerHealthIndicator")
+    static class Health extends AbstractHealthIndicator {
+
+        private final RecurringJobs jobs;
+        private final JdbcClient jdbc;
+        private final Clock clock;
+
+        Health(RecurringJobs jobs, JdbcClient jdbc, Clock clock) {
+            super("The scheduler of the background jobs could not be checked");
+            this.jobs = jobs;
+            this.jdbc = jdbc;
+            this.clock = clock;
+        }
+
+        @Override
+        protected void doHealthCheck(org.springframework.boot.health.contributor.Health.Builder health) {
+            List<String> overdue = overdue();
+            health.withDetail("node", jobs.nodeName()).withDetail("polling", jobs.polling())
+                    .withDetail("overdue", overdue);
+            if (jobs.polling() && overdue.isEmpty()) {
+                health.up();
+            } else {
+                health.down();
+            }
+        }
+
+        /** The server's jobs whose run is overdue, by name. */
+        List<String> overdue() {
+            List<String> names = jobs.jobs().stream().map(RecurringJob::name).toList();
+            if (names.isEmpty()) {
+                return List.of();
+            }
+            OffsetDateTime before = OffsetDateTime.now(clock).minus(jobs.settings.overdueAfter());
+            return jdbc.sql("""
+                    SELECT task_name FROM scheduled_tasks
+                     WHERE task_name IN (:names)
+                       AND (NOT picked AND execution_time < :before
+                            OR picked AND (last_heartbeat IS NULL OR last_heartbeat < :before))
+                     ORDER BY task_name""")
+                    .param("names", names).param("before", before).query(String.class).list();
+        }
     }
 }

@@ -23,13 +23,17 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The jobs that run once in the cluster, on db-scheduler and the test's database (H2, or PostgreSQL in the
  * {@code postgres} run): two schedulers stand for two nodes and run each due run of a job once between them;
  * a failed run is counted and tried again with backoff, then at the job's next regular time; and the server
- * registers its jobs, the nightly verification of the audit chain with its cron expression. The schedulers of
+ * registers its jobs, the nightly verification of the audit chain with its cron expression. The health
+ * contributor {@code scheduler} is DOWN while the node's scheduler does not poll or a run is overdue (due and not
+ * taken, or taken by a node whose heartbeat is not heard), and is not part of readiness. The schedulers of
  * these tests poll every 50 ms; the application's own polls hourly in tests (application-test.yml).
  */
 @FullStackTest
@@ -45,6 +49,9 @@ class RecurringJobsTest {
 
     @Autowired
     RecurringJobs server;
+
+    @Autowired
+    HealthEndpointGroups groups;
 
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final BackgroundJobs meters = new BackgroundJobs(registry, Clock.systemUTC());
@@ -69,7 +76,7 @@ class RecurringJobsTest {
         List<Run> runs = new CopyOnWriteArrayList<>();
         AtomicInteger inHand = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
-        RecurringJobs.Settings fast = new RecurringJobs.Settings(Duration.ofMillis(50), 2, Duration.ofMillis(100), 3);
+        RecurringJobs.Settings fast = settings(2, Duration.ofMillis(100), 3);
         for (String node : List.of("node-a", "node-b")) {
             RecurringJob job = RecurringJob.every(name, PAUSE, () -> {
                 Instant start = Instant.now();
@@ -105,7 +112,7 @@ class RecurringJobsTest {
             throw new IllegalStateException("the database is gone");
         });
         Scheduler node = start(RecurringJobs.scheduler(dataSource, List.of(job), meters,
-                new RecurringJobs.Settings(Duration.ofMillis(50), 1, Duration.ofMillis(300), 2), "node-a"));
+                settings(1, Duration.ofMillis(300), 2), "node-a"));
         node.reschedule(TaskInstanceId.of(name, RecurringJobs.INSTANCE), Instant.now());
 
         await(() -> tries.size() >= 3, Duration.ofSeconds(20));
@@ -138,7 +145,7 @@ class RecurringJobsTest {
             }
         });
         Scheduler node = start(RecurringJobs.scheduler(dataSource, List.of(job), meters,
-                new RecurringJobs.Settings(Duration.ofMillis(50), 1, Duration.ofMillis(300), 2), "node-a"));
+                settings(1, Duration.ofMillis(300), 2), "node-a"));
         node.reschedule(TaskInstanceId.of(name, RecurringJobs.INSTANCE), Instant.now());
 
         await(() -> tries.size() >= 2 && row(name).consecutiveFailures() == 0, Duration.ofSeconds(20));
@@ -166,6 +173,75 @@ class RecurringJobsTest {
         assertThat(next.atZone(ZoneId.systemDefault()).toLocalTime()).as("02:30 in the server's time zone")
                 .isEqualTo(LocalTime.of(2, 30));
         assertThat(next).isBetween(Instant.now(), Instant.now().plus(Duration.ofHours(25)));
+    }
+
+    @Test
+    void theSchedulerIsHealthyWhileItPollsAndNoRunIsOverdue() {
+        RecurringJobs.Health health = new RecurringJobs.Health(server, jdbc, Clock.systemUTC());
+        assertThat(health.overdue()).as("runs due for longer than overdue-after (3 h in tests)").isEmpty();
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(server.nodeName()).as("the host's name by default").isNotBlank();
+    }
+
+    @Test
+    void aRunDueLongerThanTheBoundAndTakenByNoNodeMakesTheSchedulerDown() {
+        jdbc.sql("UPDATE scheduled_tasks SET execution_time = ? WHERE task_name = 'sign-in-challenges-cleanup'")
+                .param(OffsetDateTime.now().plusMinutes(5)).update();
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(3).plusMinutes(6));
+        RecurringJobs.Health health = new RecurringJobs.Health(server, jdbc, later);
+        assertThat(health.overdue()).as("due 5 minutes from now, and 3 h is the bound: overdue in 3 h 6 min")
+                .contains("sign-in-challenges-cleanup");
+        assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(new RecurringJobs.Health(server, jdbc, Clock.offset(Clock.systemUTC(), Duration.ofHours(3)))
+                .overdue()).as("not yet at 3 h").doesNotContain("sign-in-challenges-cleanup");
+    }
+
+    @Test
+    void aRunTakenByANodeWhoseHeartbeatIsNotHeardIsOverdue() {
+        String name = jobName("held");
+        RecurringJob job = RecurringJob.every(name, Duration.ofHours(1), () -> { });
+        RecurringJobs node = new RecurringJobs(dataSource, List.of(job), meters, settings(1, Duration.ofMinutes(1), 0));
+        jdbc.sql("""
+                INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, picked_by, last_heartbeat,
+                                             version)
+                VALUES (?, ?, ?, TRUE, 'node-gone', ?, 1)""")
+                .params(name, RecurringJobs.INSTANCE, OffsetDateTime.now().minusMinutes(30),
+                        OffsetDateTime.now().minusMinutes(9))
+                .update();
+        RecurringJobs.Health health = new RecurringJobs.Health(node, jdbc, Clock.systemUTC());
+        assertThat(health.overdue()).as("heartbeat 9 minutes old, the bound 10").isEmpty();
+
+        jdbc.sql("UPDATE scheduled_tasks SET last_heartbeat = ? WHERE task_name = ?")
+                .params(OffsetDateTime.now().minusMinutes(11), name).update();
+        assertThat(health.overdue()).as("heartbeat 11 minutes old").containsExactly(name);
+    }
+
+    @Test
+    void aNodeWhoseSchedulerIsStoppedIsDown() {
+        RecurringJobs stopped = new RecurringJobs(dataSource, List.of(), meters, settings(1, Duration.ofMinutes(1), 0));
+        RecurringJobs.Health health = new RecurringJobs.Health(stopped, jdbc, Clock.systemUTC());
+        assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+        stopped.start();
+        try {
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+        } finally {
+            stopped.stop();
+        }
+        assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void theSchedulerIsInTheHealthButNotInTheReadiness() {
+        assertThat(groups.getPrimary().isMember("scheduler")).as("in /actuator/health").isTrue();
+        assertThat(groups.get("readiness").isMember("db")).isTrue();
+        assertThat(groups.get("readiness").isMember("scheduler")).as("in /actuator/health/readiness").isFalse();
+        assertThat(groups.get("liveness").isMember("scheduler")).as("in /actuator/health/liveness").isFalse();
+    }
+
+    /** Settings of a test's scheduler: polling every 50 ms, runs overdue after 10 minutes. */
+    private static RecurringJobs.Settings settings(int threads, Duration retryDelay, int retries) {
+        return new RecurringJobs.Settings(Duration.ofMillis(50), threads, retryDelay, retries, "",
+                Duration.ofMinutes(10));
     }
 
     private record Row(Instant next, boolean picked, int consecutiveFailures) {

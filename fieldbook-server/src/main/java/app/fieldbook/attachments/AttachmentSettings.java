@@ -1,5 +1,6 @@
 package app.fieldbook.attachments;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,7 +13,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxPhotoSize the largest photo accepted
  * @param maxPixels the most pixels (width times height, as the image's header declares them) a JPEG, PNG
  *     or WebP photo may have; a larger one is refused at upload, before anything decodes it
- * @param directory where the local disk store keeps photos
+ * @param directory where the local disk store keeps photos; with the object store, where uploads are staged
  * @param thumbnailSize the longer edge of a thumbnail, in pixels
  * @param thumbnailThreads the platform threads making thumbnails in the background
  * @param thumbnailLull how long no upload body must have been read before the thumbnail job decodes a photo:
@@ -29,6 +30,9 @@ import org.springframework.util.unit.DataSize;
  *     still has the photo and sends it again from the start if it comes back)
  * @param minimumFreeSpace the free space the photo store's volume must keep for the server to be ready
  *     ({@link PhotoStorageHealthIndicator}); below it, load balancers send no new work here
+ * @param store where photos are kept: {@code disk} (the directory above, the default) or {@code s3} (a bucket of
+ *     an S3-compatible object store, {@link S3PhotoStore}, ADR 0026)
+ * @param s3 the object store of {@code store=s3}
  */
 @ConfigurationProperties("fieldbook.attachments")
 record AttachmentSettings(
@@ -44,7 +48,9 @@ record AttachmentSettings(
         @DefaultValue("PT30S") Duration uploadQueueWait,
         @DefaultValue("./data/uploads") Path uploadDirectory,
         @DefaultValue("7d") Duration abandonedUploadAfter,
-        @DefaultValue("500MB") DataSize minimumFreeSpace) {
+        @DefaultValue("500MB") DataSize minimumFreeSpace,
+        @DefaultValue("disk") String store,
+        @DefaultValue S3 s3) {
 
     AttachmentSettings {
         if (thumbnailThreads < 1) {
@@ -52,6 +58,35 @@ record AttachmentSettings(
         }
         if (concurrentUploads < 1) {
             throw new IllegalArgumentException("fieldbook.attachments.concurrent-uploads must be at least 1");
+        }
+        if (!store.equals("disk") && !store.equals("s3")) {
+            throw new IllegalArgumentException("fieldbook.attachments.store must be disk or s3, not " + store);
+        }
+    }
+
+    /**
+     * The S3-compatible object store photos are kept in when {@code store} is {@code s3}.
+     *
+     * @param endpoint the store's URL (MinIO, Ceph and the like); none for AWS S3, whose endpoint follows from
+     *     the region
+     * @param region the region requests are signed for
+     * @param bucket the bucket, which must exist
+     * @param pathStyle whether the bucket is named in the path ({@code http://host/bucket/key}, as most stores of
+     *     one's own need) rather than in the host's name
+     * @param accessKey the access key; none to take the credentials as the AWS SDK does by default (environment
+     *     variables, profile files, the instance's or pod's role)
+     * @param secretKey the access key's secret; never shown ({@link #toString})
+     * @param prefix put before every object's name, to share a bucket
+     */
+    record S3(URI endpoint, @DefaultValue("us-east-1") String region, String bucket,
+            @DefaultValue("false") boolean pathStyle, String accessKey, String secretKey,
+            @DefaultValue("") String prefix) {
+
+        @Override
+        public String toString() {
+            return "S3[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", pathStyle="
+                    + pathStyle + ", accessKey=" + accessKey + ", secretKey=" + (secretKey == null ? null : "***")
+                    + ", prefix=" + prefix + "]";
         }
     }
 

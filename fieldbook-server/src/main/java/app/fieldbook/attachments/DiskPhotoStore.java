@@ -10,15 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Pattern;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
  * Keeps photos on local disk under the data directory, fanned out by the first two pairs of hex digits
  * of the key ({@code ab/cd/abcd...}). A file is synced to disk and then moved into place atomically, so
  * a crash leaves either the whole photo or none. A file on the store's file system is renamed, never copied
- * (uploads are staged in its {@code incoming} directory); one from another file system is copied once.
+ * (uploads are staged in its {@code incoming} directory); one from another file system is copied once. The store
+ * unless {@code fieldbook.attachments.store} is {@code s3}.
  */
 @Component
+@ConditionalOnProperty(prefix = "fieldbook.attachments", name = "store", havingValue = "disk", matchIfMissing = true)
 class DiskPhotoStore implements PhotoStore {
 
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}(\\.[a-z]+)?");

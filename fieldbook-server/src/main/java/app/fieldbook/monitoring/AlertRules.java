@@ -14,12 +14,19 @@ import java.util.function.DoublePredicate;
  * The alert rules of {@code monitoring/prometheus/fieldbook-alerts.yml}, evaluated over this server's own
  * meters, with the thresholds of {@link AlertSettings}. Each has the name of its Prometheus counterpart and
  * watches the same metric; where the Prometheus rule aggregates over nodes or pools, the one here looks at this
- * node. {@code AlertRulesInTheAppTest} keeps both sets of names, and the durations, the same.
+ * node. {@code AlertRulesInTheAppTest} keeps both sets of names, and the durations, the same. The rules over the
+ * per-site sync figures, which every node reads alike from the database ({@code sync-health}), are evaluated once
+ * in the cluster; the others are each node's own, and their alerts carry the label {@code node} (ADR 0025).
  */
 final class AlertRules {
 
     static final String CRITICAL = "critical";
     static final String WARNING = "warning";
+    /** The label that names the node a node's own alert is of. */
+    static final String NODE = "node";
+
+    /** The figures of the sync health, read from the database by the job of that name on every node. */
+    static final String SYNC_HEALTH = "sync-health";
 
     /** The rules of the Prometheus file that have no counterpart here, and why. */
     static final Map<String, String> ONLY_IN_PROMETHEUS = Map.of("FieldbookDown",
@@ -81,11 +88,13 @@ final class AlertRules {
                                 age -> age > settings.metricsStale().age().toSeconds()),
                         (labels, value) -> "The " + labels.get("name") + " figures are " + seconds(value) + " old"),
                 new AlertRule("FieldbookSyncChangesWaiting", WARNING, settings.syncChangesWaiting().pendingFor(),
+                        SYNC_HEALTH,
                         readings -> gauges(readings, "fieldbook.sync.oldest.waiting.change.age", "site",
                                 age -> age > settings.syncChangesWaiting().age().toSeconds()),
                         (labels, value) -> "A change has waited " + seconds(value) + " on a device of site "
                                 + labels.get("site")),
                 new AlertRule("FieldbookSyncDeviceSilent", WARNING, settings.syncDeviceSilent().pendingFor(),
+                        SYNC_HEALTH,
                         readings -> gauges(readings, "fieldbook.sync.devices.silent", "site", silent -> silent > 0),
                         (labels, value) -> (long) value + " device(s) of site " + labels.get("site")
                                 + " went silent with changes or photos waiting"),
@@ -95,6 +104,7 @@ final class AlertRules {
                         (labels, value) -> "A device of site " + labels.get("site")
                                 + " came back with its unsent changes or photos gone"),
                 new AlertRule("FieldbookSyncConflictsOpen", WARNING, settings.syncConflictsOpen().pendingFor(),
+                        SYNC_HEALTH,
                         readings -> gauges(readings, "fieldbook.sync.oldest.open.conflict.age", "site",
                                 age -> age > settings.syncConflictsOpen().age().toSeconds()),
                         (labels, value) -> "A sync conflict of site " + labels.get("site") + " has been open for "

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * forgotten, never having fired. Notifications go out per channel, at most one per alert (a rule and its labels)
  * every {@code notificationInterval}: a channel is told when the alert fires and when it is resolved; a change
  * that comes sooner waits for the interval, and one undone meanwhile (resolved and firing again) is not sent.
- * Not thread-safe: one evaluation at a time.
+ * Not thread-safe: one evaluation at a time. The states of the rules evaluated once in the cluster are kept in
+ * the database between runs ({@link #kept()}, {@link #notified()}, {@link #restored}), so that the next run, on
+ * any node, carries them on.
  */
 final class AlertStates {
 
@@ -34,9 +36,13 @@ final class AlertStates {
             Instant activeSince, Instant firingSince, Instant resolvedAt) {
 
         Alert alert() {
-            return new Alert(rule.name(), labels, state, rule.severity(), value, rule.summary().of(labels, value),
+            return new Alert(rule.name(), labels, state, rule.severity(), value, rule.summarize(labels, value),
                     rule.runbook(), activeSince, firingSince, resolvedAt);
         }
+    }
+
+    /** What {@code channel} was last told of the alert of this rule and labels: its state then, and when. */
+    record Notified(String rule, Map<String, String> labels, String channel, String state, Instant at) {
     }
 
     private final Duration notificationInterval;
@@ -130,6 +136,45 @@ final class AlertStates {
         }
         toldChannel.keySet().removeIf(key -> !this.alerts.containsKey(key)
                 && toldChannel.get(key).at().plus(notificationInterval).isBefore(now));
+    }
+
+    /** The alerts as they stand, to be kept until the next evaluation. */
+    List<Alert> kept() {
+        return current();
+    }
+
+    /** What each channel was last told, to be kept until the next evaluation. */
+    List<Notified> notified() {
+        List<Notified> notified = new ArrayList<>();
+        told.forEach((channel, alerts) -> alerts.forEach((key, last) -> notified.add(
+                new Notified(key.rule(), key.labels(), channel, last.state(), last.at()))));
+        return notified;
+    }
+
+    /**
+     * The states as an earlier evaluation left them, of these rules: alerts and notifications of a rule not among
+     * them (one removed since) are left out.
+     */
+    static AlertStates restored(Duration notificationInterval, List<AlertRule> rules, List<Alert> alerts,
+            List<Notified> notified) {
+        AlertStates states = new AlertStates(notificationInterval);
+        Map<String, AlertRule> byName = new LinkedHashMap<>();
+        rules.forEach(rule -> byName.put(rule.name(), rule));
+        for (Alert alert : alerts) {
+            AlertRule rule = byName.get(alert.name());
+            if (rule != null) {
+                Map<String, String> labels = Map.copyOf(alert.labels());
+                states.alerts.put(new Key(rule.name(), labels), new Tracked(rule, labels, alert.state(), alert.value(),
+                        alert.activeSince(), alert.firingSince(), alert.resolvedAt()));
+            }
+        }
+        for (Notified last : notified) {
+            if (byName.containsKey(last.rule())) {
+                states.told.computeIfAbsent(last.channel(), channel -> new LinkedHashMap<>())
+                        .put(new Key(last.rule(), Map.copyOf(last.labels())), new Told(last.state(), last.at()));
+            }
+        }
+        return states;
     }
 
     private Duration shownAfterResolved() {

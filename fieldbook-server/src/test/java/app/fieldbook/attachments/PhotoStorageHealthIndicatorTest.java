@@ -20,7 +20,8 @@ class PhotoStorageHealthIndicatorTest {
     @Test
     void aWritableStoreWithSpaceLeftIsUpAndLeavesNoFileBehind() throws Exception {
         Path photos = temp.resolve("photos");
-        Health health = new PhotoStorageHealthIndicator(settings(photos, DataSize.ofMegabytes(1))).health(true);
+        Health health = new PhotoStorageHealthIndicator(settings(photos, DataSize.ofMegabytes(1)), disk())
+                .health(true);
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsKeys("freeBytes", "minimumFreeBytes");
         try (var left = Files.list(photos)) {
@@ -31,21 +32,30 @@ class PhotoStorageHealthIndicatorTest {
     @Test
     void aStoreThatTakesNoFileIsDown() throws Exception {
         Path notADirectory = Files.writeString(temp.resolve("photos"), "a file where the directory should be");
-        Health health = new PhotoStorageHealthIndicator(settings(notADirectory, DataSize.ofMegabytes(1))).health(true);
+        Health health = new PhotoStorageHealthIndicator(settings(notADirectory, DataSize.ofMegabytes(1)), disk())
+                .health(true);
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
     }
 
     @Test
-    void aVolumeBelowTheMinimumFreeSpaceIsDown() {
+    void aVolumeBelowTheMinimumFreeSpaceIsDown() throws Exception {
         long free = temp.toFile().getUsableSpace();
-        Health health = new PhotoStorageHealthIndicator(settings(temp, DataSize.ofBytes(free + DataSize.ofGigabytes(1).toBytes())))
+        Health health = new PhotoStorageHealthIndicator(
+                settings(temp, DataSize.ofBytes(free + DataSize.ofGigabytes(1).toBytes())), disk())
                 .health(true);
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails()).containsEntry("minimumFreeBytes", free + DataSize.ofGigabytes(1).toBytes());
     }
 
-    private static AttachmentSettings settings(Path directory, DataSize minimumFree) {
+    static AttachmentSettings settings(Path directory, DataSize minimumFree) {
         return new AttachmentSettings(DataSize.ofMegabytes(25), 50_000_000, directory, 320, 1, Duration.ofSeconds(30),
-                Duration.ofSeconds(1), Duration.ofMinutes(2), 16, Duration.ofSeconds(30), directory.resolveSibling("uploads"), Duration.ofDays(7), minimumFree);
+                Duration.ofSeconds(1), Duration.ofMinutes(2), 16, Duration.ofSeconds(30), directory.resolveSibling("uploads"),
+                Duration.ofDays(7), minimumFree, "disk", new AttachmentSettings.S3(null, "us-east-1", null, false, null, null,
+                ""));
+    }
+
+    /** The disk store, elsewhere: it has nothing to check beyond the directory. */
+    private PhotoStore disk() throws java.io.IOException {
+        return new DiskPhotoStore(settings(temp.resolve("store"), DataSize.ofMegabytes(1)));
     }
 }

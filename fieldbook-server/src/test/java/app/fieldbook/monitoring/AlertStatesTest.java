@@ -121,6 +121,39 @@ class AlertStatesTest {
     }
 
     @Test
+    void statesRestoredOnAnotherNodeCarryTheAlertOnWithoutTellingItAgainOrForgettingIt() {
+        AtomicInteger silent = new AtomicInteger(1);
+        Gauge.builder("fieldbook.sync.devices.silent", silent, AtomicInteger::get).tag("site", "north")
+                .register(registry);
+        evaluate();
+        clock.moveOn(Duration.ofMinutes(8));
+        evaluate();
+        // the run ends here on one node; the next, on another, starts from what it kept
+        AlertStates second = AlertStates.restored(INTERVAL, rules, states.kept(), states.notified());
+        clock.moveOn(Duration.ofMinutes(8));
+        Alert firing = only(second.evaluate(rules, readings, clock.instant()), "FieldbookSyncDeviceSilent");
+        assertThat(firing.state()).as("pending 8 minutes on one node and 8 on the other: 16 in all")
+                .isEqualTo(Alert.FIRING);
+        assertThat(firing.activeSince()).isEqualTo(START);
+        assertThat(second.due("webhook", clock.instant())).containsExactly(firing);
+        second.told("webhook", List.of(firing), clock.instant());
+
+        AlertStates third = AlertStates.restored(INTERVAL, rules, second.kept(), second.notified());
+        clock.moveOn(Duration.ofMinutes(10));
+        assertThat(only(third.evaluate(rules, readings, clock.instant()), "FieldbookSyncDeviceSilent").firingSince())
+                .as("still firing, since the same time").isEqualTo(firing.firingSince());
+        assertThat(third.due("webhook", clock.instant())).as("not told again").isEmpty();
+
+        silent.set(0);
+        AlertStates fourth = AlertStates.restored(INTERVAL, rules, third.kept(), third.notified());
+        clock.moveOn(Duration.ofMinutes(1));
+        fourth.evaluate(rules, readings, clock.instant());
+        assertThat(fourth.due("webhook", clock.instant())).extracting(Alert::state).containsExactly(Alert.RESOLVED);
+        assertThat(AlertStates.restored(INTERVAL, List.of(), fourth.kept(), fourth.notified()).current())
+                .as("the states of a rule no longer known are left out").isEmpty();
+    }
+
+    @Test
     void aFailedJobFiresAtOnceAndIsResolvedWhenTheFailureLeavesTheWindow() {
         BackgroundJobs jobs = new BackgroundJobs(registry, clock);
         jobs.run("thumbnails", () -> null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Api;
 import app.fieldbook.Fixtures;
+import app.fieldbook.RecurringJobs;
 import app.fieldbook.TableLocks;
 import app.fieldbook.TestDatabase;
 import com.icegreen.greenmail.util.GreenMail;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,12 +50,13 @@ import tools.jackson.databind.json.JsonMapper;
  * dry and requests are answered 503. The pool's alert goes pending, then fires once its condition has held for
  * its {@code pending-for} (2 s here), as does the error rate's; both reach the test's webhook (a JDK HTTP server
  * on loopback) and its mail server (GreenMail), and once the lock is gone the pool's alert is resolved, on both
- * channels too. The API shows the alert's course.
+ * channels too. The API shows the alert's course. The pool is this node's own: its alert names the node.
  */
 @Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.hikari.maximum-pool-size=3",
         "spring.datasource.hikari.connection-timeout=300",
+        "fieldbook.alerts.enabled=true",
         "fieldbook.alerts.evaluation-interval=250ms",
         "fieldbook.alerts.notification-interval=1s",
         "fieldbook.alerts.email.to=operator@fieldbook.test",
@@ -79,6 +82,9 @@ class AlertsInTheAppTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    RecurringJobs jobs;
 
     @Value("${spring.datasource.url}")
     String databaseUrl;
@@ -159,6 +165,9 @@ class AlertsInTheAppTest {
         assertThat(firingNotice.path("runbook").asString())
                 .isEqualTo("docs/operations.md#fieldbookdatabasepoolexhausted");
         assertThat(firingNotice.path("summary").asString()).contains("Every database connection is in use");
+        assertThat(firingNotice.path("labels").path("node").asString()).as("a node's own alert names its node")
+                .isEqualTo(jobs.nodeName());
+        assertThat(firingNotice.path("summary").asString()).endsWith(" (node " + jobs.nodeName() + ")");
         MimeMessage mail = mail("[Fieldbook FIRING] FieldbookDatabasePoolExhausted");
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("operator@fieldbook.test");
         assertThat(mail.getFrom()[0].toString()).isEqualTo("alerts@fieldbook.test");

@@ -41,6 +41,11 @@ public final class SyncDevice {
             "pendingPhotos", 1, "appVersion", "0.1.0");
 
     /** A device of the person {@code api} signs in as, filing reports on {@code site} unless told otherwise. */
+    /** The device's id, which its uploads name in {@code Fieldbook-Device-Id}. */
+    public UUID id() {
+        return id;
+    }
+
     public SyncDevice(Api api, String site) {
         this.api = api;
         this.site = site;

@@ -33,10 +33,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * The operations page in Chromium: an administrator sees the alerts the server evaluates itself (a device of a
  * site gone silent with changes waiting, pending) and the sync health of each site (devices, changes and photos
- * waiting, the oldest waiting, last seen), at desktop and phone size. Axe runs on each. The tests' usual
- * application context; on H2 only, like the other browser tests.
+ * waiting, the oldest waiting, last seen), at desktop and phone size. Axe runs on each. The silent device's alert
+ * is evaluated once in the cluster, on db-scheduler: this context's scheduler polls twice a second, not hourly as
+ * the tests' usual one does. On H2 only, like the other browser tests.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"fieldbook.jobs.polling-interval=500ms", "fieldbook.alerts.enabled=true"})
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 class OperationsWebAppTest {
