@@ -608,6 +608,8 @@ def main():
 
     operations = [operation for operation in targets(server, spec, TOKENS, ids, device)
                   if not args.only or re.search(args.only, f"{operation.method} {operation.path}")]
+    # the bounds count from here, the baselines of the operations included
+    sweep = Sweep(args, host)
     jobs = []
     for number, operation in enumerate(operations, 1):
         operation.login, operation.baseline = choose_token(server, TOKENS, operation)
@@ -616,7 +618,6 @@ def main():
             jobs += [Job(operation, number, [point], technique[point[1]], True) for point in operation.points]
         else:
             jobs.append(Job(operation, number, operation.points, args.technique, False))
-    sweep = Sweep(args, host)
     if args.list:
         for job in jobs:
             with open(os.path.join(args.out, job.name + ".req"), "w") as out:
