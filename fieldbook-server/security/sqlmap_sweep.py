@@ -2,17 +2,28 @@
 """Runs sqlmap over every query parameter, header parameter and JSON body field of every operation in a
 running Fieldbook server's OpenAPI document (see sqlmap-sweep, which starts the server with the demo data).
 
-Each operation becomes one sqlmap request file: path parameters hold real ids of the demo data, every query
-and header value and every leaf of the JSON body is marked with sqlmap's injection mark (*), and the request
-carries the bearer token of the first demo user whose answer is not 401 or 403. Exit status 1 if sqlmap
-reports any parameter injectable, 0 otherwise; a summary goes to stdout and to OUT/summary.txt.
+Each operation's request has path parameters holding real ids of the demo data and carries the bearer token of
+the demo user who gets furthest with it. Every query value, header value and leaf of the JSON body is an
+injection point, marked with sqlmap's mark (*). Two ways to run:
+
+- one sqlmap run per operation with all its points marked and one technique set, one operation after the
+  other, within a time bound per operation and a total shared out among those still to run (CI's sweep);
+- --per-point: one sqlmap run per point, with the techniques of its kind (text, or a typed value the server
+  parses before any code sees it), several at once (--workers), each within a bound per point, an operation's
+  runs within a bound per operation, all within a total (the full sweep). What ended is written to
+  OUT/state.tsv as it ends; --resume runs only the points that had not ended and keeps the rest.
+
+Exit status 1 if sqlmap reports any point injectable, 0 otherwise; a summary per operation goes to stdout and
+to OUT/summary.txt.
 """
 import argparse
+import csv
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -158,21 +169,72 @@ def push_body(ids, device):
             "device": {"outboxDepth": 0, "pendingPhotos": 0, "appVersion": "0.1.0"}, "operations": [report, photo]}
 
 
-def marked_json(value):
-    """JSON text of value with sqlmap's injection mark after every leaf (inside the quotes of text)."""
+UUID_SHAPE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
+
+
+def resolved(schema, schemas):
+    return schemas.get(schema["$ref"].split("/")[-1], {}) if "$ref" in schema else schema
+
+
+def kind_of(schema, value, schemas):
+    """'typed' for a value the server parses into a number, a boolean, a UUID, a date or time or an enum
+    constant before any of its code sees it (a value that does not parse is refused 400): as the OpenAPI
+    document declares it or, where the document declares only JSON (the operations of a push), by its shape.
+    'text' for any other value."""
+    schema = resolved(schema, schemas)
+    kind, form = schema.get("type"), schema.get("format")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if "enum" in schema or kind in ("integer", "number", "boolean") or form in ("uuid", "date", "date-time"):
+        return "typed"
+    if kind == "string":
+        return "text"
+    if isinstance(value, (bool, int, float)):
+        return "typed"
+    if isinstance(value, str) and (UUID_SHAPE.match(value) or DATE_SHAPE.match(value)):
+        return "typed"
+    return "text"
+
+
+def body_points(value, schema, schemas, path="$"):
+    """(key, kind) of every leaf of a JSON body that can carry the mark (a null cannot), in document order."""
+    schema = resolved(schema, schemas)
     if isinstance(value, dict):
-        return "{" + ",".join(json.dumps(k) + ":" + marked_json(v) for k, v in value.items()) + "}"
+        properties = schema.get("properties", {})
+        for name, sub in value.items():
+            yield from body_points(sub, properties.get(name, {}), schemas, f"{path}.{name}")
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from body_points(sub, schema.get("items", {}), schemas, f"{path}[{index}]")
+    elif value is not None:
+        yield "body " + path, kind_of(schema, value, schemas)
+
+
+def json_text(value, marked, path="$"):
+    """JSON text of value with sqlmap's injection mark after each leaf whose key is in marked (every leaf when
+    marked is None), inside the quotes of text."""
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(k) + ":" + json_text(v, marked, f"{path}.{k}") for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ",".join(marked_json(v) for v in value) + "]"
-    if isinstance(value, str):
-        return json.dumps(value)[:-1] + '*"'
+        return "[" + ",".join(json_text(v, marked, f"{path}[{i}]") for i, v in enumerate(value)) + "]"
     if value is None:
         return "null"
-    return json.dumps(value) + "*"
+    mark = "*" if marked is None or "body " + path in marked else ""
+    if isinstance(value, str):
+        return json.dumps(value)[:-1] + mark + '"'
+    return json.dumps(value) + mark
 
 
-def count_marks(text):
-    return text.count("*")
+class Operation:
+    """One request to sweep: an operation of the OpenAPI document with sample values, and its injection points
+    as (key, kind): 'query NAME', 'header NAME', 'body JSONPATH'; kind 'text' or 'typed'."""
+
+    def __init__(self, method, path, scope, filled, query, headers, body, content, points):
+        self.method, self.path, self.scope, self.filled = method, path, scope, filled
+        self.query, self.headers, self.body, self.content, self.points = query, headers, body, content, points
+        self.label = f"{method} {path}" + (f" ({scope})" if scope else "")
+        self.login, self.baseline = None, None
 
 
 def targets(server, spec, tokens, ids, device):
@@ -183,116 +245,189 @@ def targets(server, spec, tokens, ids, device):
             if (method, path) in SKIPPED or not path.startswith("/api/"):
                 continue
             filled = path
-            query, headers = [], {}
+            query, headers, points = [], {}, []
             for parameter in operation.get("parameters", []):
-                name, where = parameter["name"], parameter["in"]
-                value = sample(name, parameter.get("schema", {}), path, ids, schemas)
+                name, where, schema = parameter["name"], parameter["in"], parameter.get("schema", {})
+                value = sample(name, schema, path, ids, schemas)
                 if where == "path":
                     filled = filled.replace("{" + name + "}", id_for(name, path, ids))
                 elif where == "query":
                     # a delete of another version changes nothing, unless an injection makes it match
                     query.append((name, 999 if method == "DELETE" and name == "version" else value))
+                    points.append(("query " + name, kind_of(schema, value, schemas)))
                 elif where == "header" and name != "Content-Length":
                     headers[name] = str(device if name == "Fieldbook-Device-Id" else value)
+                    points.append(("header " + name, kind_of(schema, value, schemas)))
             content = operation.get("requestBody", {}).get("content", {})
             body = None
             if "application/json" in content:
-                body = (push_body(ids, device) if path == "/api/v1/sync/push"
-                        else sample("body", content["application/json"].get("schema", {}), path, ids, schemas))
+                schema = content["application/json"].get("schema", {})
+                body = push_body(ids, device) if path == "/api/v1/sync/push" else sample("body", schema, path, ids,
+                                                                                        schemas)
                 if path.startswith("/api/v1/auth/"):
                     # a real sign-in, so that what answers is the sign-in and not the refusal of a stranger
                     body.update(login=SIGN_IN_SAMPLE, password=PASSWORD)
+                points += list(body_points(body, schema, schemas))
             if path == "/api/v1/sync/uploads/{photoId}" and method == "PATCH":
                 content = {"application/offset+octet-stream": {}}
-            if not query and body is None and not headers:
+            if not points:
                 continue
             names = [name for name, _ in query]
             if "siteId" in names and "portfolioId" in names:
                 # the scope is a site or a portfolio, never both (400 for both, a refusal before any query):
                 # each is swept in a request of its own
-                for left_out in ("portfolioId", "siteId"):
-                    yield (method, path, filled, [(k, v) for k, v in query if k != left_out], headers, body,
-                           content)
+                for kept, left_out in (("siteId", "portfolioId"), ("portfolioId", "siteId")):
+                    yield Operation(method, path, kept, filled, [(k, v) for k, v in query if k != left_out],
+                                    headers, body, content, [p for p in points if p[0] != "query " + left_out])
                 continue
-            yield method, path, filled, query, headers, body, content
+            yield Operation(method, path, None, filled, query, headers, body, content, points)
 
 
-def choose_token(server, tokens, method, filled, query, headers, body, content):
+def choose_token(server, tokens, operation):
     """The demo user whose answer gets furthest: a success, else a refusal of the input, else not found
     (a record out of one's scope is not found); never one refused for the role."""
-    plain = filled + ("?" + "&".join(f"{k}={urllib.request.quote(str(v))}" for k, v in query) if query else "")
-    if body is None and content:
-        headers = dict(headers, **{"Content-Type": next(iter(content))})
-    answers = [(login, server.call(method, plain, tokens[login], body, headers)[0]) for login in LOGINS]
+    query = operation.query
+    plain = operation.filled + ("?" + "&".join(f"{k}={urllib.request.quote(str(v))}" for k, v in query)
+                                if query else "")
+    headers = operation.headers
+    if operation.body is None and operation.content:
+        headers = dict(headers, **{"Content-Type": next(iter(operation.content))})
+    answers = [(login, server.call(operation.method, plain, tokens[login], operation.body, headers)[0])
+               for login in LOGINS]
     rank = lambda status: 0 if status < 300 else 3 if status in (401, 403) else 2 if status == 404 else 1
     return min(answers, key=lambda answer: rank(answer[1]))
 
 
-def request_file(method, filled, query, headers, body, content, token, host):
-    line = filled
-    if query:
-        line += "?" + "&".join(f"{k}={urllib.request.quote(str(v))}*" for k, v in query)
-    lines = [f"{method} {line} HTTP/1.1", f"Host: {host}", f"Authorization: Bearer {token}",
+def request_file(operation, token, host, marked=None):
+    """sqlmap's request file of the operation with the mark on the points in marked (on all when None)."""
+    line = operation.filled
+    mark = lambda key: "*" if marked is None or key in marked else ""
+    if operation.query:
+        line += "?" + "&".join(f"{k}={urllib.request.quote(str(v))}{mark('query ' + k)}" for k, v in operation.query)
+    lines = [f"{operation.method} {line} HTTP/1.1", f"Host: {host}", f"Authorization: Bearer {token}",
              "Accept: application/json"]
-    lines += [f"{name}: {value}*" for name, value in headers.items()]
+    lines += [f"{name}: {value}{mark('header ' + name)}" for name, value in operation.headers.items()]
     text = ""
-    if body is not None:
-        text = marked_json(body)
+    if operation.body is not None:
+        text = json_text(operation.body, marked)
         lines.append("Content-Type: application/json")
-    elif content:
+    elif operation.content:
         # a photo's content (an image, a multipart form) is not text sqlmap can send; only its query
         # parameters and headers are tried, with an empty body
-        lines.append("Content-Type: " + next(iter(content)))
+        lines.append("Content-Type: " + next(iter(operation.content)))
     return "\r\n".join(lines) + "\r\n\r\n" + text
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--level", default="3")
-    parser.add_argument("--risk", default="2")
-    parser.add_argument("--technique", default="BEUSTQ")
-    parser.add_argument("--target-seconds", type=int, default=600, help="time bound of one operation")
-    parser.add_argument("--budget-seconds", type=int, default=0,
-                        help="time bound of the whole sweep, shared out among the operations still to run (0: none)")
-    parser.add_argument("--only", default="", help="a regular expression: only operations 'METHOD path' it finds")
-    parser.add_argument("--list", action="store_true", help="write the request files and list them; run no sqlmap")
-    args = parser.parse_args()
+class Job:
+    """One sqlmap run: an operation with some of its points marked, and the techniques tried on them."""
 
-    server = Server(args.url)
-    spec = server.call("GET", "/v3/api-docs")[1]
-    tokens = {login: server.sign_in(login) for login in LOGINS}
-    ids = demo_ids(server, tokens)
-    device = str(uuid.uuid4())
-    host = args.url.split("//", 1)[1]
-    os.makedirs(args.out, exist_ok=True)
+    def __init__(self, operation, number, points, technique, per_point):
+        self.operation, self.points, self.technique = operation, points, technique
+        slug = f"{number:02d}-{operation.method}-{re.sub('[^A-Za-z0-9]+', '-', operation.path).strip('-')}"
+        slug += f"-{operation.scope}" if operation.scope else ""
+        if per_point:
+            key = points[0][0]
+            self.key = f"{operation.label} | {key}"
+            self.name = slug + "--" + re.sub("[^A-Za-z0-9]+", "-", key).strip("-")
+            self.marked = {key}
+        else:
+            self.key, self.name, self.marked = operation.label, slug, None
 
-    results = []
-    started = time.monotonic()
-    operations = [operation for operation in targets(server, spec, tokens, ids, device)
-                  if not args.only or re.search(args.only, f"{operation[0]} {operation[1]}")]
-    for number, (method, path, filled, query, headers, body, content) in enumerate(operations, 1):
-        bound = args.target_seconds
-        if args.budget_seconds:
-            left = args.budget_seconds - (time.monotonic() - started)
-            # up to twice an even share of what is left: what a quick operation leaves goes to the rest
-            bound = int(max(10, min(bound, left, 2 * left / (len(operations) - number + 1))))
-        login, status = choose_token(server, tokens, method, filled, query, headers, body, content)
-        name = f"{number:02d}-{method}-{re.sub('[^A-Za-z0-9]+', '-', path).strip('-')}"
-        request = os.path.join(args.out, name + ".req")
-        text = request_file(method, filled, query, headers, body, content, tokens[login], host)
+    def kinds(self):
+        text = sum(1 for _, kind in self.points if kind == "text")
+        return text, len(self.points) - text
+
+
+# sqlmap's test titles name their technique; the first word found decides ("boolean-based blind - Stacked
+# queries" is boolean-based)
+TECHNIQUE_WORDS = (("boolean-based", "B"), ("error-based", "E"), ("union query", "U"), ("stacked", "S"),
+                   ("time-based", "T"), ("inline", "Q"))
+FINAL = ("clean", "INJECTABLE")
+STATE_FIELDS = ["key", "operation", "points", "text", "typed", "technique", "login", "baseline", "seconds",
+                "verdict", "tests"]
+
+
+def tests_run(log):
+    """The techniques whose tests sqlmap began, in order (from its 'testing ...' lines)."""
+    letters = ""
+    for title in re.findall(r"\[INFO\] testing '([^']+)'", log):
+        for word, letter in TECHNIQUE_WORDS:
+            if word in title.lower():
+                letters += letter if letter not in letters else ""
+                break
+    return letters
+
+
+def verdict_of(log, finished, bound, bound_by):
+    injectable = sorted(set(re.findall(r"parameter '([^']+)' is vulnerable", log)))
+    if "identified the following injection point" in log and not injectable:
+        injectable = ["(see log)"]
+    if injectable:
+        return "INJECTABLE " + ", ".join(injectable)
+    if finished and "all tested parameters do not appear to be injectable" in log:
+        return "clean"
+    if finished:
+        critical = re.findall(r"\[CRITICAL\] (.*)", log)
+        return "NOT TESTED: " + (critical[0] if critical else "sqlmap ended early")
+    run = tests_run(log)
+    where = f" in {run[-1]} (tests begun: {run})" if run else ""
+    return f"stopped by the {bound_by} budget after {bound} s" + where
+
+
+class Sweep:
+    """Runs the jobs and keeps their results, within the bounds of a point, an operation and the whole sweep."""
+
+    def __init__(self, args, host):
+        self.args, self.host = args, host
+        self.lock = threading.Lock()
+        self.started = time.monotonic()
+        self.state = os.path.join(args.out, "state.tsv")
+        self.results = {}
+        self.spent = {}
+        if args.resume and os.path.exists(self.state):
+            with open(self.state, newline="") as lines:
+                for row in csv.DictReader(lines, delimiter="\t"):
+                    self.results[row["key"]] = row
+        self.earlier = {key for key, row in self.results.items() if row["verdict"].startswith(FINAL)}
+
+    def left(self):
+        return self.args.budget_seconds - (time.monotonic() - self.started) if self.args.budget_seconds else 1e9
+
+    def record(self, job, seconds, verdict, log_text=""):
+        text, typed = job.kinds()
+        row = {"key": job.key, "operation": job.operation.label, "points": len(job.points), "text": text,
+               "typed": typed, "technique": job.technique, "login": job.operation.login or "",
+               "baseline": job.operation.baseline or "", "seconds": seconds, "verdict": verdict,
+               "tests": tests_run(log_text)}
+        with self.lock:
+            self.results[job.key] = row
+            fresh = not os.path.exists(self.state)
+            with open(self.state, "a", newline="") as out:
+                writer = csv.DictWriter(out, STATE_FIELDS, delimiter="\t")
+                if fresh:
+                    writer.writeheader()
+                writer.writerow(row)
+        elapsed = round(time.monotonic() - self.started)
+        print(f"[{elapsed:5d} s] {job.name}: as {row['login']} (baseline {row['baseline']}), {len(job.points)} "
+              f"point{'s' if len(job.points) > 1 else ''}, {job.technique}, {seconds} s: {verdict}", flush=True)
+
+    def run(self, job, bound, bound_by):
+        args = self.args
+        request = os.path.join(args.out, job.name + ".req")
         with open(request, "w") as out:
-            out.write(text)
-        if args.list:
-            print(f"{name}: as {login} (baseline {status}), {count_marks(text)} points")
-            continue
+            out.write(request_file(job.operation, TOKENS[job.operation.login], self.host, job.marked))
         command = ["sqlmap", "-r", request, "--batch", "--level", args.level, "--risk", args.risk,
-                   "--technique", args.technique, "--dbms", "PostgreSQL", "--skip-waf", "--flush-session",
+                   "--technique", job.technique, "--dbms", "PostgreSQL", "--skip-waf",
                    "--timeout", "10", "--retries", "1", "--disable-coloring", "--ignore-stdin",
+                   # each request as its file says: no session cookie a sign-in answered is sent back
+                   "--drop-set-cookie",
                    # a record out of scope, or deleted meanwhile, is answered 404: still an answer to test
-                   "--ignore-code", "401,403,404",
-                   "--output-dir", os.path.join(args.out, "sqlmap")]
+                   "--ignore-code", "401,403,404"]
+        if args.per_point:
+            # each point its own session file, kept for a resumed sweep (what sqlmap found is read back)
+            command += ["--output-dir", os.path.join(args.out, "sqlmap", job.name)]
+        else:
+            command += ["--flush-session", "--output-dir", os.path.join(args.out, "sqlmap")]
         begin = time.monotonic()
         try:
             run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -302,31 +437,205 @@ def main():
             # what it printed until then comes as bytes, text=True notwithstanding
             output = late.stdout or b""
             log, finished = output.decode(errors="replace") if isinstance(output, bytes) else output, False
-        with open(os.path.join(args.out, name + ".log"), "w") as out:
+        with open(os.path.join(args.out, job.name + ".log"), "w") as out:
             out.write(log)
-        injectable = sorted(set(re.findall(r"parameter '([^']+)' is vulnerable", log)))
-        if "identified the following injection point" in log and not injectable:
-            injectable = ["(see log)"]
-        critical = re.findall(r"\[CRITICAL\] (.*)", log)
-        verdict = ("INJECTABLE " + ", ".join(injectable) if injectable
-                   else "clean" if finished and "all tested parameters do not appear to be injectable" in log
-                   else "NOT TESTED: " + (critical[0] if critical else "sqlmap ended early") if finished
-                   else f"stopped after {bound} s")
-        results.append((name, login, status, count_marks(text), round(time.monotonic() - begin), verdict))
-        print(f"{name}: as {login} (baseline {status}), {count_marks(text)} points, "
-              f"{results[-1][4]} s: {verdict}", flush=True)
+        seconds = round(time.monotonic() - begin)
+        self.record(job, seconds, verdict_of(log, finished, bound, bound_by), log)
+        return seconds
 
-    lines = [f"sqlmap sweep of {args.url}: level {args.level}, risk {args.risk}, techniques {args.technique}, "
-             f"{len(results)} operations, {sum(r[3] for r in results)} injection points, "
-             f"{round(time.monotonic() - started)} s"]
-    lines += [f"  {r[0]}: as {r[1]} (baseline {r[2]}), {r[3]} points, {r[4]} s: {r[5]}" for r in results]
-    injectable = [r for r in results if r[5].startswith("INJECTABLE")]
-    untested = [r for r in results if r[5].startswith("NOT TESTED")]
-    lines.append(f"{len(injectable)} operations with an injectable parameter, {len(untested)} not tested")
-    with open(os.path.join(args.out, "summary.txt"), "w") as out:
-        out.write("\n".join(lines) + "\n")
-    print("\n".join([lines[0], lines[-1]]))
-    return 1 if injectable else 0
+    def one_after_another(self, jobs):
+        """Each operation in turn, its bound at most twice an even share of what is left of the total, so that
+        what a quick operation leaves goes to the rest (CI's sweep)."""
+        for number, job in enumerate(jobs, 1):
+            bound = self.args.operation_seconds
+            if self.args.budget_seconds:
+                left = self.left()
+                bound = int(max(10, min(bound, left, 2 * left / (len(jobs) - number + 1))))
+            self.run(job, bound, "operation" if bound == self.args.operation_seconds else "total")
+
+    def in_parallel(self, jobs):
+        """Workers take the points in order; a point runs at most --point-seconds, an operation's points
+        together at most --operation-seconds (a running point holds its whole bound until it ends, and another
+        point of its operation waits rather than start with less than a whole bound), all of them within
+        --budget-seconds from the start. A point that cannot have --minimum-seconds is not started."""
+        pending = list(jobs)
+        minimum = self.args.minimum_seconds
+
+        def take():
+            with self.lock:
+                while pending:
+                    left = self.left()
+                    if left < minimum:
+                        skipped, pending[:] = list(pending), []
+                        return [(job, "not started: the total budget was spent") for job in skipped], None
+                    waiting = False
+                    for index, job in enumerate(pending):
+                        label = job.operation.label
+                        spent, running = self.spent.get(label, (0, 0))
+                        room = self.args.operation_seconds - spent
+                        if running and room < self.args.point_seconds:
+                            # what its running points hold but will not use comes back when they end
+                            waiting = True
+                            continue
+                        if room < minimum:
+                            pending.pop(index)
+                            return [(job, "not started: the operation budget was spent")], None
+                        bound, bound_by = min((self.args.point_seconds, "point"), (int(room), "operation"),
+                                              (int(left), "total"), key=lambda limit: limit[0])
+                        self.spent[label] = (spent + bound, running + 1)
+                        pending.pop(index)
+                        return [], (job, bound, bound_by)
+                    if waiting:
+                        return [], "wait"
+                return [], None
+
+        def work():
+            while True:
+                skipped, chosen = take()
+                for job, why in skipped:
+                    self.record(job, 0, why)
+                if chosen == "wait":
+                    time.sleep(1)
+                    continue
+                if chosen is None:
+                    if skipped:
+                        continue
+                    return
+                job, bound, bound_by = chosen
+                seconds = self.run(job, bound, bound_by)
+                with self.lock:
+                    spent, running = self.spent[job.operation.label]
+                    self.spent[job.operation.label] = (spent - bound + seconds, running - 1)
+
+        workers = [threading.Thread(target=work) for _ in range(self.args.workers)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+
+    def summary(self, operations, jobs):
+        """Per operation: who it ran as, its points by kind, the techniques, the time sqlmap took and what
+        became of its points; then the totals. Written to OUT/summary.txt; returns the number injectable."""
+        args = self.args
+        rows = [self.results[job.key] for job in jobs if job.key in self.results]
+        points = sum(int(row["points"]) for row in rows)
+        text = sum(int(row["text"]) for row in rows)
+        how = (f"one run per point (text: {args.technique_text}, typed: {args.technique_typed}), "
+               f"{args.workers} at once; at most {args.point_seconds} s a point, {args.operation_seconds} s an "
+               f"operation" if args.per_point else
+               f"one run per operation (techniques {args.technique}), at most {args.operation_seconds} s an "
+               f"operation")
+        how += f", {args.budget_seconds} s in all" if args.budget_seconds else ""
+        lines = [f"sqlmap sweep of {args.url}: level {args.level}, risk {args.risk}, {how}; "
+                 f"{len(operations)} operations, {points} injection points ({text} text, {points - text} typed), "
+                 f"{round(time.monotonic() - self.started)} s"
+                 + (f" (resumed: {len(self.earlier & {job.key for job in jobs})} points from earlier runs)"
+                    if args.resume else "")]
+        by_operation = {}
+        for job in jobs:
+            by_operation.setdefault(job.operation.label, []).append(job)
+        for operation in operations:
+            own = [self.results[job.key] for job in by_operation.get(operation.label, []) if job.key in self.results]
+            count = sum(int(row["points"]) for row in own)
+            seconds = sum(int(row["seconds"]) for row in own)
+            head = (f"  {operation.label}: as {operation.login} (baseline {operation.baseline}), "
+                    f"{count} point{'s' if count != 1 else ''}")
+            if not args.per_point:
+                lines.append(f"{head}, {seconds} s: {own[0]['verdict'] if own else 'not run'}")
+                continue
+            text_points = sum(int(row["text"]) for row in own)
+            kinds = ", ".join(part for part in (f"{text_points} text" if text_points else "",
+                                                f"{count - text_points} typed" if count - text_points else "") if part)
+            clean = sum(1 for row in own if row["verdict"] == "clean")
+            others = [row for row in own if row["verdict"] != "clean"]
+            verdict = (f"clean ({clean} of {count})" if not others
+                       else ("INJECTABLE" if any(r["verdict"].startswith("INJECTABLE") for r in others)
+                             else "incomplete") + f": {clean} of {count} clean")
+            lines.append(f"{head} ({kinds}), {seconds} s of sqlmap: {verdict}")
+            lines += [f"    {row['key'].split(' | ', 1)[1]}: {row['verdict']}" for row in others]
+        injectable = [row for row in rows if row["verdict"].startswith("INJECTABLE")]
+        if args.per_point:
+            def counted(prefix):
+                return sum(1 for row in rows if row["verdict"].startswith(prefix))
+            lines.append(f"{counted('clean')} points clean, {len(injectable)} injectable, "
+                         f"{counted('NOT TESTED')} not tested, {counted('stopped')} stopped by a budget, "
+                         f"{counted('not started')} not started; operations complete and clean: "
+                         f"{sum(1 for o in operations if all(self.results.get(j.key, {}).get('verdict') == 'clean' for j in by_operation.get(o.label, [])))}"
+                         f" of {len(operations)}")
+        else:
+            untested = [row for row in rows if row["verdict"].startswith("NOT TESTED")]
+            lines.append(f"{len(injectable)} operations with an injectable parameter, {len(untested)} not tested")
+        with open(os.path.join(args.out, "summary.txt"), "w") as out:
+            out.write("\n".join(lines) + "\n")
+        print("\n".join(lines if args.per_point else [lines[0], lines[-1]]))
+        return len(injectable)
+
+
+TOKENS = {}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--level", default="3")
+    parser.add_argument("--risk", default="2")
+    parser.add_argument("--technique", default="B", help="the techniques of a run per operation")
+    parser.add_argument("--per-point", action="store_true", help="one sqlmap run per point, several at once")
+    parser.add_argument("--technique-text", default="BEUSTQ", help="with --per-point: the techniques on text")
+    parser.add_argument("--technique-typed", default="BEST",
+                        help="with --per-point: the techniques on a number, boolean, UUID, date or enum")
+    parser.add_argument("--workers", type=int, default=1, help="with --per-point: sqlmap runs at once")
+    parser.add_argument("--point-seconds", type=int, default=300, help="with --per-point: bound of one point")
+    parser.add_argument("--operation-seconds", type=int, default=600,
+                        help="bound of one operation (with --per-point: of its points' runs together)")
+    parser.add_argument("--minimum-seconds", type=int, default=20,
+                        help="with --per-point: a point that cannot have this long is not started")
+    parser.add_argument("--budget-seconds", type=int, default=0, help="bound of the whole sweep (0: none)")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --per-point: keep the points OUT/state.tsv says ended clean or injectable")
+    parser.add_argument("--only", default="", help="a regular expression: only operations 'METHOD path' it finds")
+    parser.add_argument("--list", action="store_true", help="write the request files and list them; run no sqlmap")
+    args = parser.parse_args()
+
+    server = Server(args.url)
+    spec = server.call("GET", "/v3/api-docs")[1]
+    TOKENS.update({login: server.sign_in(login) for login in LOGINS})
+    ids = demo_ids(server, TOKENS)
+    device = str(uuid.uuid4())
+    host = args.url.split("//", 1)[1]
+    os.makedirs(args.out, exist_ok=True)
+
+    operations = [operation for operation in targets(server, spec, TOKENS, ids, device)
+                  if not args.only or re.search(args.only, f"{operation.method} {operation.path}")]
+    # the bounds count from here, the baselines of the operations included
+    sweep = Sweep(args, host)
+    jobs = []
+    for number, operation in enumerate(operations, 1):
+        operation.login, operation.baseline = choose_token(server, TOKENS, operation)
+        if args.per_point:
+            technique = {"text": args.technique_text, "typed": args.technique_typed}
+            jobs += [Job(operation, number, [point], technique[point[1]], True) for point in operation.points]
+        else:
+            jobs.append(Job(operation, number, operation.points, args.technique, False))
+    if args.list:
+        for job in jobs:
+            with open(os.path.join(args.out, job.name + ".req"), "w") as out:
+                out.write(request_file(job.operation, TOKENS[job.operation.login], host, job.marked))
+            text, typed = job.kinds()
+            print(f"{job.name}: as {job.operation.login} (baseline {job.operation.baseline}), {len(job.points)} "
+                  f"points ({text} text, {typed} typed), {job.technique}")
+        return 0
+    if args.per_point:
+        # the operations with the most points first, and the sign-ins (a password hash per request) before
+        # others of their size, so that the longest work starts first; an operation's points in their order
+        order = {operation.label: (-len(operation.points) * (4 if operation.path.startswith("/api/v1/auth/") else 1),
+                                   number) for number, operation in enumerate(operations)}
+        todo = sorted((job for job in jobs if job.key not in sweep.earlier), key=lambda job: order[job.operation.label])
+        sweep.in_parallel(todo)
+    else:
+        sweep.one_after_another(jobs)
+    return 1 if sweep.summary(operations, jobs) else 0
 
 
 if __name__ == "__main__":
