@@ -41,7 +41,7 @@ class RequestAdmission extends OncePerRequestFilter {
     record Settings(
             @DefaultValue("20") int concurrentReads,
             @DefaultValue("20") int concurrentWrites,
-            @DefaultValue("PT10S") Duration queueWait) {
+            @DefaultValue("PT30S") Duration queueWait) {
 
         Settings {
             if (concurrentReads < 1 || concurrentWrites < 1) {
