@@ -30,7 +30,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>A request that waits longer than {@code queue-wait} is answered 503 {@code server-busy} with
  * {@code Retry-After}, having done nothing. Not admitted here: what is not under {@code /api/}, photo uploads'
  * bodies (they have their own admission, which a slow phone's trickling bytes may hold for long), and photo
- * downloads (a slow phone may take long to receive one; their few queries are quick).
+ * downloads (a slow phone may take long to receive one; their few queries are quick). Why: ADR 0030.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
