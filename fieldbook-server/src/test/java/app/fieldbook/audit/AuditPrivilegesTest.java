@@ -28,7 +28,7 @@ class AuditPrivilegesTest {
     private static final String APPLICATION = "fieldbook_app_" + ProcessHandle.current().pid();
     /** The insert-only tables, each with a column to try to update. */
     private static final Map<String, String> INSERT_ONLY = Map.of("audit_events", "actor_login", "audit_chain", "hash",
-            "audit_keying", "key_id", "audit_reads", "entity_id");
+            "audit_keying", "key_id", "audit_reads", "entity_id", "audit_verifications", "intact");
 
     @Test
     void theApplicationsRoleMayOnlyInsertAndReadTheAuditTrail() throws SQLException {
