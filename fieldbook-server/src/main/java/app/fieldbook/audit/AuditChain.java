@@ -158,10 +158,10 @@ class AuditChain {
                     Instant at = rs.getObject("verified_at", OffsetDateTime.class).toInstant();
                     String by = rs.getString("node");
                     boolean intact = rs.getBoolean("intact");
-                    long firstBroken = rs.getLong("first_broken_position");
+                    Long firstBroken = rs.getObject("first_broken_position", Long.class);
                     String mac = key.verification(id, at, by, intact, rs.getLong("linked_events"),
-                            rs.getLong("unlinked_events"), rs.wasNull() ? null : firstBroken,
-                            rs.getObject("event_id", UUID.class), rs.getString("problem"));
+                            rs.getLong("unlinked_events"), firstBroken, rs.getObject("event_id", UUID.class),
+                            rs.getString("problem"));
                     boolean signed = AuditKey.same(mac, rs.getString("mac"));
                     if (!signed && !id.equals(reportedUnsigned.getAndSet(id))) {
                         log.error("The latest result of the audit chain's verification (audit_verifications, id {}) does"
