@@ -145,14 +145,14 @@ class AuditChain {
     }
 
     /**
-     * The latest verification recorded by any node of the cluster (nightly or asked for); empty before the first.
+     * The verification recorded last by any node of the cluster (nightly or asked for); empty before the first.
      * A row whose signature does not hold is answered as a broken chain, and logged once.
      */
     Optional<Verified> lastVerification() {
         return jdbc.sql("""
                 SELECT id, verified_at, node, intact, linked_events, unlinked_events, first_broken_position, event_id,
                        problem, mac
-                  FROM audit_verifications ORDER BY verified_at DESC, id DESC LIMIT 1""")
+                  FROM audit_verifications ORDER BY recorded DESC LIMIT 1""")
                 .query((rs, n) -> {
                     UUID id = rs.getObject("id", UUID.class);
                     Instant at = rs.getObject("verified_at", OffsetDateTime.class).toInstant();
