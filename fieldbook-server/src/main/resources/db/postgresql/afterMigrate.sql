@@ -13,7 +13,8 @@ BEGIN
                CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee
           FROM pg_class c, aclexplode(c.relacl) a
          WHERE c.relnamespace = current_schema()::regnamespace
-           AND c.relname IN ('audit_events', 'audit_chain', 'audit_keying', 'audit_unlinked', 'audit_reads')
+           AND c.relname IN ('audit_events', 'audit_chain', 'audit_keying', 'audit_unlinked', 'audit_reads',
+                             'audit_verifications')
            AND a.grantee <> c.relowner
            AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
     LOOP

@@ -1,6 +1,7 @@
 package app.fieldbook.audit;
 
 import app.fieldbook.BackgroundJobs;
+import app.fieldbook.RecurringJobs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,6 +52,8 @@ class AuditChain {
     static final String HEAD = "audit-head";
     static final String VERIFICATION = "audit-verification";
     private static final int BATCH = 500;
+    /** The longest problem text {@code audit_verifications} keeps. */
+    private static final int PROBLEM_LENGTH = 4000;
     private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
 
     /**
@@ -66,8 +69,12 @@ class AuditChain {
             String problem, UUID eventId) {
     }
 
-    /** A verification's time and whether it found the chain intact. */
-    record Verified(Instant at, boolean intact) {
+    /**
+     * The latest verification's result as recorded in {@code audit_verifications}: when, on which node, and
+     * whether it found the chain intact. {@code signed} is false when the row does not hold the signature the
+     * server gives it (it was inserted or changed in the database): such a result is taken as a broken chain.
+     */
+    record Verified(Instant at, String node, boolean intact, boolean signed) {
     }
 
     private record Link(long position, String hash) {
@@ -89,10 +96,12 @@ class AuditChain {
     private final AuditHeads heads;
     private final ReadIndex reads;
     private final BackgroundJobs jobs;
-    private final AtomicReference<Verified> lastVerification = new AtomicReference<>();
+    private final String node;
+    private final AtomicReference<UUID> reportedUnsigned = new AtomicReference<>();
 
     AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock,
-            AuditKey key, AuditHeads heads, ReadIndex reads, BackgroundJobs jobs) {
+            AuditKey key, AuditHeads heads, ReadIndex reads, BackgroundJobs jobs, RecurringJobs.Settings node) {
+        this.node = node.nodeName();
         this.reads = reads;
         this.jobs = jobs;
         this.jdbc = jdbc;
@@ -124,8 +133,8 @@ class AuditChain {
     /**
      * Verifies the whole chain: the job {@link #VERIFICATION}, every night at
      * {@code fieldbook.audit.verification-cron} on one node of the cluster ({@link AuditSchedule}); a broken
-     * chain is logged, and that node's {@code fieldbook_audit_chain_intact} turns 0 until a verification
-     * finds it intact again.
+     * chain is logged, and, the result being recorded in the database, every node's
+     * {@code fieldbook_audit_chain_intact} turns 0 until a verification finds it intact again.
      */
     void verifyInBackground() {
         Verification verification = verify();
@@ -135,9 +144,32 @@ class AuditChain {
         }
     }
 
-    /** When the chain was last verified on this node, and whether it was intact; empty before a verification. */
+    /**
+     * The verification recorded last by any node of the cluster (nightly or asked for); empty before the first.
+     * A row whose signature does not hold is answered as a broken chain, and logged once.
+     */
     Optional<Verified> lastVerification() {
-        return Optional.ofNullable(lastVerification.get());
+        return jdbc.sql("""
+                SELECT id, verified_at, node, intact, linked_events, unlinked_events, first_broken_position, event_id,
+                       problem, mac
+                  FROM audit_verifications ORDER BY recorded DESC LIMIT 1""")
+                .query((rs, n) -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    Instant at = rs.getObject("verified_at", OffsetDateTime.class).toInstant();
+                    String by = rs.getString("node");
+                    boolean intact = rs.getBoolean("intact");
+                    Long firstBroken = rs.getObject("first_broken_position", Long.class);
+                    String mac = key.verification(id, at, by, intact, rs.getLong("linked_events"),
+                            rs.getLong("unlinked_events"), firstBroken, rs.getObject("event_id", UUID.class),
+                            rs.getString("problem"));
+                    boolean signed = AuditKey.same(mac, rs.getString("mac"));
+                    if (!signed && !id.equals(reportedUnsigned.getAndSet(id))) {
+                        log.error("The latest result of the audit chain's verification (audit_verifications, id {}) does"
+                                + " not hold its signature: it was inserted or changed in the database. It is taken as"
+                                + " a broken chain.", id);
+                    }
+                    return new Verified(at, by, intact && signed, signed);
+                }).optional();
     }
 
     /**
@@ -284,8 +316,32 @@ class AuditChain {
      */
     Verification verify() {
         Verification verification = verifyNow();
-        lastVerification.set(new Verified(clock.instant(), verification.intact()));
+        record(verification);
         return verification;
+    }
+
+    /**
+     * Records a verification's result, signed, in {@code audit_verifications}, where every node's metrics read
+     * the latest (ADR 0025). When it cannot be written, the verification fails (a failed run of the job, or an
+     * error answer): a result that no node shows must not pass for a verification.
+     */
+    private void record(Verification verification) {
+        UUID id = UUID.randomUUID();
+        OffsetDateTime at = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
+        String problem = verification.problem() == null || verification.problem().length() <= PROBLEM_LENGTH
+                ? verification.problem() : verification.problem().substring(0, PROBLEM_LENGTH);
+        jdbc.sql("""
+                INSERT INTO audit_verifications (id, verified_at, node, intact, linked_events, unlinked_events,
+                                                 first_broken_position, event_id, problem, mac)
+                VALUES (:id, :verifiedAt, :node, :intact, :linked, :unlinked, :firstBroken, :eventId, :problem, :mac)""")
+                .param("id", id).param("verifiedAt", at).param("node", node).param("intact", verification.intact())
+                .param("linked", verification.linkedEvents()).param("unlinked", verification.unlinkedEvents())
+                .param("firstBroken", verification.firstBrokenPosition()).param("eventId", verification.eventId())
+                .param("problem", problem)
+                .param("mac", key.verification(id, at.toInstant(), node, verification.intact(),
+                        verification.linkedEvents(), verification.unlinkedEvents(), verification.firstBrokenPosition(),
+                        verification.eventId(), problem))
+                .update();
     }
 
     private Verification verifyNow() {

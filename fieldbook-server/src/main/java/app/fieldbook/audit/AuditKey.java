@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -70,6 +71,16 @@ class AuditKey {
     /** The signature of the record that every link after {@code keyedAfter} is keyed with this key. */
     String keying(long keyedAfter) {
         return mac("keyed-after|" + keyedAfter + "|" + id);
+    }
+
+    /**
+     * The signature of a verification's recorded result ({@code audit_verifications}): its id, time, node, outcome
+     * and what it found, so that a result inserted or changed in the database does not hold.
+     */
+    String verification(UUID id, Instant verifiedAt, String node, boolean intact, long linked, long unlinked,
+            Long firstBrokenPosition, UUID eventId, String problem) {
+        return mac("verification|" + id + "|" + verifiedAt + "|" + intact + "|" + linked + "|" + unlinked + "|"
+                + firstBrokenPosition + "|" + eventId + "|" + node.length() + ":" + node + "|" + problem);
     }
 
     /** Whether two MACs are equal, compared in constant time; a missing one equals nothing. */

@@ -14,9 +14,9 @@ import java.util.function.DoublePredicate;
  * The alert rules of {@code monitoring/prometheus/fieldbook-alerts.yml}, evaluated over this server's own
  * meters, with the thresholds of {@link AlertSettings}. Each has the name of its Prometheus counterpart and
  * watches the same metric; where the Prometheus rule aggregates over nodes or pools, the one here looks at this
- * node. {@code AlertRulesInTheAppTest} keeps both sets of names, and the durations, the same. The rules over the
- * per-site sync figures, which every node reads alike from the database ({@code sync-health}), are evaluated once
- * in the cluster; the others are each node's own, and their alerts carry the label {@code node} (ADR 0025).
+ * node. {@code AlertRulesInTheAppTest} keeps both sets of names, and the durations, the same. The rules over
+ * figures every node reads alike from the database, the per-site sync figures ({@code sync-health}) and the audit
+ * chain's latest verification ({@code audit-metrics}), are evaluated once in the cluster; the others are each node's own, and their alerts carry the label {@code node} (ADR 0025).
  */
 final class AlertRules {
 
@@ -27,6 +27,11 @@ final class AlertRules {
 
     /** The figures of the sync health, read from the database by the job of that name on every node. */
     static final String SYNC_HEALTH = "sync-health";
+    /**
+     * The audit chain's figures, read from the database by the job of that name on every node: the latest
+     * verification of the whole chain recorded by any node ({@code audit_verifications}).
+     */
+    static final String AUDIT_METRICS = "audit-metrics";
 
     /** The rules of the Prometheus file that have no counterpart here, and why. */
     static final Map<String, String> ONLY_IN_PROMETHEUS = Map.of("FieldbookDown",
@@ -109,7 +114,7 @@ final class AlertRules {
                                 age -> age > settings.syncConflictsOpen().age().toSeconds()),
                         (labels, value) -> "A sync conflict of site " + labels.get("site") + " has been open for "
                                 + seconds(value)),
-                new AlertRule("FieldbookAuditChainBroken", CRITICAL, Duration.ZERO,
+                new AlertRule("FieldbookAuditChainBroken", CRITICAL, Duration.ZERO, AUDIT_METRICS,
                         readings -> gauges(readings, "fieldbook.audit.chain.intact", null, intact -> intact == 0),
                         (labels, value) -> "The audit chain fails its verification"));
     }

@@ -33,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  * evaluated and sent also while the database is locked or the pool exhausted; their alerts carry the label
  * {@code node}. After each evaluation they are written to the database in the background (never holding the
  * evaluation up), so that every node shows them.</li>
- * <li>The rules over figures read from the database (the per-site sync health, the same on every node), once in
+ * <li>The rules over figures read from the database (the per-site sync health and the audit chain's latest
+ * verification, the same on every node), once in
  * the cluster, as the job {@code cluster-alert-evaluation} on db-scheduler ({@link AlertSchedule}): each run, on
  * whichever node takes it, reads the states and notifications the run before left in the database, evaluates
  * over this node's figures, keeps the new states, sends, and keeps what it sent. A run does nothing while this

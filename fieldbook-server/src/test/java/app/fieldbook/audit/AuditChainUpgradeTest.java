@@ -3,6 +3,7 @@ package app.fieldbook.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.BackgroundJobs;
+import app.fieldbook.RecurringJobs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -116,7 +117,9 @@ class AuditChainUpgradeTest {
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), clock, key,
                 new AuditHeads(settings(), key, clock), new ReadIndex(jdbc, JsonMapper.builder().build(),
                         new DataSourceTransactionManager(dataSource)),
-                new BackgroundJobs(new SimpleMeterRegistry(), clock));
+                new BackgroundJobs(new SimpleMeterRegistry(), clock),
+                new RecurringJobs.Settings(Duration.ofSeconds(10), 1, Duration.ofMinutes(1), 0, "upgrade",
+                        Duration.ofMinutes(10)));
     }
 
     private AuditSettings settings() {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * On PostgreSQL the schema's owner runs the migrations and the application connects as a role of its own
  * (docs/operations.md, PostgreSQL roles): even when that role was granted every change on every table, the
- * migrations leave it only INSERT and SELECT on the audit trail, the read-access log's index included (and
- * DELETE on the queue of events to link).
+ * migrations leave it only INSERT and SELECT on the audit trail, the read-access log's index and the
+ * verifications' results included (and DELETE on the queue of events to link).
  * Roles are PostgreSQL's; on H2 there is nothing to test.
  */
 @Tag("database")
@@ -28,7 +28,7 @@ class AuditPrivilegesTest {
     private static final String APPLICATION = "fieldbook_app_" + ProcessHandle.current().pid();
     /** The insert-only tables, each with a column to try to update. */
     private static final Map<String, String> INSERT_ONLY = Map.of("audit_events", "actor_login", "audit_chain", "hash",
-            "audit_keying", "key_id", "audit_reads", "entity_id");
+            "audit_keying", "key_id", "audit_reads", "entity_id", "audit_verifications", "intact");
 
     @Test
     void theApplicationsRoleMayOnlyInsertAndReadTheAuditTrail() throws SQLException {
@@ -77,6 +77,9 @@ class AuditPrivilegesTest {
         allowed(application, """
                 INSERT INTO audit_reads (entity_id, event_id)
                 VALUES ('00000000-0000-0000-0000-00000000a0d2', '00000000-0000-0000-0000-00000000a0d1')""");
+        allowed(application, """
+                INSERT INTO audit_verifications (id, verified_at, node, intact, linked_events, unlinked_events, mac)
+                VALUES ('00000000-0000-0000-0000-00000000a0d3', CURRENT_TIMESTAMP, 'a', TRUE, 0, 0, 'm')""");
         for (Map.Entry<String, String> insertOnly : INSERT_ONLY.entrySet()) {
             String table = insertOnly.getKey();
             allowed(application, "SELECT COUNT(*) FROM " + table);

@@ -96,24 +96,49 @@ class AuditTamperingTest {
     }
 
     @Test
-    void aVerificationThatFindsTheChainBrokenTurnsItsMetricToZeroUntilOneFindsItIntact() {
+    void aVerificationThatFindsTheChainBrokenTurnsItsMetricToZeroUntilOneFindsItIntact() throws Exception {
+        // the result is recorded in the database and read into the metrics in the background (every 250 ms here)
         Map<String, String> any = Map.of();
-        assertThat(Scrape.of(world.admin()).value("fieldbook_audit_chain_intact", any)).contains(1.0);
+        assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
+                .isEqualTo(1.0);
         UUID event = eventAt(middle);
         String login = db.sql("SELECT actor_login FROM audit_events WHERE id = ?").param(event).query(String.class)
                 .single();
         db.sql("UPDATE audit_events SET actor_login = 'mallory' WHERE id = ?").param(event).update();
         try {
             assertBrokenAt(middle, "was changed");
-            Scrape broken = Scrape.of(world.admin());
-            assertThat(broken.value("fieldbook_audit_chain_intact", any)).contains(0.0);
-            assertThat(broken.value("fieldbook_audit_chain_verified_seconds", any).orElseThrow())
+            assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 0.0))
+                    .isZero();
+            assertThat(Scrape.of(world.admin()).value("fieldbook_audit_chain_verified_seconds", any).orElseThrow())
                     .isCloseTo(System.currentTimeMillis() / 1000.0, within(60.0));
+            assertThat(db.sql("""
+                    SELECT intact, first_broken_position FROM audit_verifications
+                     ORDER BY recorded DESC LIMIT 1""").query((rs, n) -> rs.getBoolean(1) + " " + rs.getLong(2))
+                    .single()).as("the result recorded, with its first broken link").isEqualTo("false " + middle);
         } finally {
             db.sql("UPDATE audit_events SET actor_login = ? WHERE id = ?").params(login, event).update();
         }
         assertThat(verification().path("intact").asBoolean()).isTrue();
-        assertThat(Scrape.of(world.admin()).value("fieldbook_audit_chain_intact", any)).contains(1.0);
+        assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aResultOfTheVerificationInsertedIntoTheDatabaseDoesNotHoldAndShowsAsABrokenChain() throws Exception {
+        Map<String, String> any = Map.of();
+        UUID forged = UUID.randomUUID();
+        db.sql("""
+                INSERT INTO audit_verifications (id, verified_at, node, intact, linked_events, unlinked_events, mac)
+                VALUES (?, CURRENT_TIMESTAMP, 'mallory', TRUE, 0, 0, ?)""")
+                .params(forged, "0".repeat(64)).update();
+        try {
+            assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 0.0))
+                    .as("an unsigned 'intact' is taken as broken").isZero();
+        } finally {
+            db.sql("DELETE FROM audit_verifications WHERE id = ?").param(forged).update();
+        }
+        assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
+                .isEqualTo(1.0);
     }
 
     @Test
