@@ -159,10 +159,16 @@ class ReportFigures {
 
     /**
      * The hours and headcount of the crews of filed reports dated {@code from} to {@code to}, by day, and by
-     * trade and company as spelled.
+     * trade and company as spelled. The crew rows carry their report's date (V18), so the crews of the days are
+     * read as one range of {@code report_crew_by_date}, not looked up report by report: the days are bounded on
+     * the crews too, as the planner does not carry a range across a join. The join stays on the id alone: joined
+     * on the date as well, PostgreSQL takes the two for independent, expects a handful of rows and sorts them
+     * on disk instead of hashing the groups (docs/performance.md).
      */
     List<CrewDay> crewDays(Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
         return between(filed(coverage.ofReports(actor)), from, to)
+                .where("c.report_date >= :crewFromDate", from)
+                .where("c.report_date <= :crewToDate", to)
                 .statement(jdbc, """
                         SELECT r.report_date, c.trade, c.company, COUNT(*) AS crew_rows,
                                SUM(c.hours) AS hours, SUM(c.headcount) AS headcount

@@ -65,8 +65,8 @@ class DailyReports {
             .map(column -> column + " = :" + column).collect(Collectors.joining(", "))
             + "\n WHERE id = :id AND version = :expectedVersion";
     private static final String CREW = """
-            INSERT INTO report_crew (report_id, position, trade, company, headcount, hours)
-            VALUES (:reportId, :position, :trade, :company, :headcount, :hours)""";
+            INSERT INTO report_crew (report_id, report_date, position, trade, company, headcount, hours)
+            VALUES (:reportId, :reportDate, :position, :trade, :company, :headcount, :hours)""";
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
@@ -194,7 +194,7 @@ class DailyReports {
         forget(report.id());
         if (updated && !sameCrew(report.content().crew(), before.content().crew())) {
             deleteCrew(report.id());
-            writeCrew(report);
+            writeCrew(report.id(), before.date(), report.content().crew());
         }
         return updated;
     }
@@ -316,9 +316,16 @@ class DailyReports {
         return true;
     }
 
-    /** Inserts the crew rows in one batch (one round trip). */
+    /** Inserts the report's crew rows in one batch (one round trip). */
     private void writeCrew(DailyReport report) {
-        List<CrewRow> crew = report.content().crew();
+        writeCrew(report.id(), report.date(), report.content().crew());
+    }
+
+    /**
+     * Inserts the crew rows of a report in one batch, each with the report's date (V18; the month-end reads the
+     * crews of a range of days by it). An update passes the stored date: {@link #UPDATE} never writes a date.
+     */
+    private void writeCrew(UUID reportId, LocalDate reportDate, List<CrewRow> crew) {
         if (crew.isEmpty()) {
             return;
         }
@@ -326,7 +333,8 @@ class DailyReports {
         for (int position = 0; position < crew.size(); position++) {
             CrewRow row = crew.get(position);
             rows[position] = new MapSqlParameterSource()
-                    .addValue("reportId", report.id())
+                    .addValue("reportId", reportId)
+                    .addValue("reportDate", reportDate)
                     .addValue("position", position)
                     .addValue("trade", row.trade())
                     .addValue("company", row.company())
