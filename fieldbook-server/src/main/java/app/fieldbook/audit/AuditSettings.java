@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     years, counted in calendar terms) the server refuses to start
  * @param readAccess whether reads are logged (who read which report or photo, who exported what); unset,
  *     it follows {@code fieldbook.compliance.mode}: on when regulated, off when standard
+ * @param readAccessWindow how long the read-access log's writer gathers reads into one transaction after the
+ *     first of them was handed to it (reads that came while the previous batch committed go at once)
+ * @param readAccessWait how long a read waits for its entry in the read-access log to commit; a read not
+ *     logged by then is refused 503 {@code server-busy} with {@code Retry-After}, not served
  */
 @ConfigurationProperties("fieldbook.audit")
 record AuditSettings(
@@ -34,7 +38,9 @@ record AuditSettings(
         @DefaultValue("PT1M") Duration headInterval,
         @DefaultValue("0 30 2 * * *") String verificationCron,
         @DefaultValue("P7Y") Period retention,
-        Boolean readAccess) {
+        Boolean readAccess,
+        @DefaultValue("2ms") Duration readAccessWindow,
+        @DefaultValue("2s") Duration readAccessWait) {
 
     /** The shortest retention accepted: seven years (SOX-style retention; HIPAA asks for six). */
     static final Period MINIMUM_RETENTION = Period.ofYears(7);
@@ -46,6 +52,10 @@ record AuditSettings(
             throw new IllegalArgumentException("fieldbook.audit.retention is " + retention + ", but audit events"
                     + " must be kept at least 7 years (P7Y): set it to P7Y or longer, or leave it unset"
                     + " (docs/operations.md, Audit retention)");
+        }
+        if (readAccessWindow.isNegative() || !readAccessWait.isPositive()) {
+            throw new IllegalArgumentException("fieldbook.audit.read-access-window must not be negative and"
+                    + " fieldbook.audit.read-access-wait must be positive");
         }
     }
 

@@ -125,7 +125,7 @@ class AuditChainUpgradeTest {
     private AuditSettings settings() {
         return new AuditSettings(Duration.ofSeconds(1), directory.resolve("audit.key"),
                 directory.resolve("audit-heads.log"), Duration.ofMinutes(1), "0 30 2 * * *",
-                AuditSettings.MINIMUM_RETENTION, null);
+                AuditSettings.MINIMUM_RETENTION, null, Duration.ofMillis(2), Duration.ofSeconds(2));
     }
 
     private static AuditEvent event(int n) {

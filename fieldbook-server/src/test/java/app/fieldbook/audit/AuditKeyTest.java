@@ -75,6 +75,7 @@ class AuditKeyTest {
 
     private static AuditSettings settings(Path keyFile) {
         return new AuditSettings(Duration.ofSeconds(1), keyFile, keyFile.resolveSibling("heads.log"),
-                Duration.ofMinutes(1), "0 30 2 * * *", AuditSettings.MINIMUM_RETENTION, null);
+                Duration.ofMinutes(1), "0 30 2 * * *", AuditSettings.MINIMUM_RETENTION, null,
+                Duration.ofMillis(2), Duration.ofSeconds(2));
     }
 }
