@@ -17,11 +17,11 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(prefix = "fieldbook.attachments", name = "move-from-disk")
-class MovingPhotosToBucket implements ApplicationRunner {
+class MovingPhotosToBucket {
 
     private static final Logger LOG = LoggerFactory.getLogger(MovingPhotosToBucket.class);
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}(\\.[a-z]+)?");
@@ -59,9 +59,12 @@ class MovingPhotosToBucket implements ApplicationRunner {
         this.context = context;
     }
 
-    /** Moves the store, then closes the application: a failed check makes the start fail (exit status 1). */
-    @Override
-    public void run(ApplicationArguments arguments) throws IOException {
+    /**
+     * Moves the store once the application has started (after its own start-up work), then closes it: a failed
+     * check makes the start fail (exit status 1).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void moveAndStop() throws IOException {
         S3PhotoStore store = bucket.getIfAvailable();
         if (store == null) {
             throw new IllegalStateException(

@@ -16,7 +16,8 @@ import org.springframework.util.unit.DataSize;
  * Moving a disk store of a few hundred photos and their thumbnails into a bucket (S3Proxy, {@link ObjectStore}):
  * stopped after some objects, run again, it copies the rest, and every object in the bucket then has the hash of
  * its photo; an object the bucket had with other content is put again, and a file of the disk store that does not
- * match its name is named and left out.
+ * match its name is named and left out. The server started with {@code fieldbook.attachments.move-from-disk} does
+ * it and stops, or fails on such a file.
  */
 class MovingPhotosToBucketTest {
 
@@ -87,6 +88,56 @@ class MovingPhotosToBucketTest {
         MovingPhotosToBucket.Moved third = MovingPhotosToBucket.move(photos, bucket, Integer.MAX_VALUE);
         assertThat(third.copied()).as("nothing left to copy").isZero();
         assertThat(third.alreadyThere()).isEqualTo(contents.size());
+    }
+
+    @Test
+    void theServerStartedWithMoveFromDiskMovesTheStoreAndStopsOrFailsOnADamagedFile() throws Exception {
+        ObjectStore target = ObjectStore.start("moved-by-the-command");
+        try {
+            Path photos = disk.resolve("photos");
+            DiskPhotoStore store = new DiskPhotoStore(PhotoStorageHealthIndicatorTest.settings(photos,
+                    DataSize.ofBytes(0)));
+            byte[] jpeg = Images.jpeg(30, 20);
+            String key = S3PhotoStoreTest.sha256(jpeg);
+            store.put(key, Files.write(staging.resolve("upload"), jpeg));
+
+            org.springframework.context.ConfigurableApplicationContext moved = command(target, photos);
+
+            assertThat(moved.isActive()).as("the server stops once moved").isFalse();
+            assertThat(S3PhotoStoreTest.sha256(target.object(objectOf(key)))).isEqualTo(key);
+
+            String damaged = S3PhotoStoreTest.sha256(Images.png(12, 12));
+            Path file = photos.resolve(objectOf(damaged));
+            Files.createDirectories(file.getParent());
+            Files.write(file, Images.png(13, 13));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> command(target, photos))
+                    .as("a file that does not match its name fails the run").hasStackTraceContaining(damaged);
+        } finally {
+            target.close();
+        }
+    }
+
+    private org.springframework.context.ConfigurableApplicationContext command(ObjectStore target, Path photos) {
+        return new org.springframework.boot.SpringApplication(app.fieldbook.FieldbookApplication.class).run(
+                "--server.port=0",
+                "--spring.profiles.active=test",
+                "--spring.datasource.url=jdbc:h2:mem:move-" + java.util.UUID.randomUUID()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "--spring.datasource.username=sa",
+                "--spring.datasource.password=",
+                "--fieldbook.audit.key-file=" + disk.resolve("audit.key"),
+                "--fieldbook.audit.head-file=" + disk.resolve("audit-heads.log"),
+                "--fieldbook.identity.second-factor.key-file=" + disk.resolve("second-factor.key"),
+                "--fieldbook.attachments.directory=" + disk.resolve("staging"),
+                "--fieldbook.attachments.upload-directory=" + disk.resolve("uploads"),
+                "--fieldbook.attachments.store=s3",
+                "--fieldbook.attachments.s3.endpoint=" + target.endpoint(),
+                "--fieldbook.attachments.s3.bucket=" + target.bucket(),
+                "--fieldbook.attachments.s3.region=" + ObjectStore.REGION,
+                "--fieldbook.attachments.s3.path-style=true",
+                "--fieldbook.attachments.s3.access-key=" + ObjectStore.ACCESS_KEY,
+                "--fieldbook.attachments.s3.secret-key=" + ObjectStore.SECRET_KEY,
+                "--fieldbook.attachments.move-from-disk=" + photos);
     }
 
     private static String objectOf(String key) {
