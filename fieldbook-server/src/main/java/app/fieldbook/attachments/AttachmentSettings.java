@@ -27,7 +27,7 @@ import org.springframework.util.unit.DataSize;
  * @param uploadQueueWait how long an upload waits for its turn before it is answered 503 with Retry-After
  * @param uploadDirectory where partial resumable uploads ({@link PhotoUploads}) are kept until complete with the disk
  *     store; nodes of one cluster share it, as they share {@code directory} (with the object store they are kept in
- *     the bucket, ADR 0028)
+ *     the bucket, ADR 0029)
  * @param uploadLease how long a request appending a chunk holds its photo's cluster-wide lease ({@link UploadLeases})
  *     without renewing it; it renews it as bytes arrive, so this bounds only how long a node that died mid-chunk
  *     keeps the photo's upload from going on elsewhere

@@ -17,7 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Partial uploads of the object store, in its bucket (ADR 0028): each acknowledged chunk is an object of its own,
+ * Partial uploads of the object store, in its bucket (ADR 0029): each acknowledged chunk is an object of its own,
  * {@code uploads/<photo id>/<offset>} (after the store's prefix), put with its MD5 before its new offset is
  * answered. The bytes the server has are the chain of parts from offset 0, each starting where the one before
  * ended; a part outside the chain (one put by a request that died before it answered, then sent again shorter)

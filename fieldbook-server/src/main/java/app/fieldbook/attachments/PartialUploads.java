@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * Where the bytes of resumable uploads ({@link PhotoUploads}) wait until a photo's content is complete, reachable
- * from every node (ADR 0028): with the disk store, files in {@code fieldbook.attachments.upload-directory}, which
+ * from every node (ADR 0029): with the disk store, files in {@code fieldbook.attachments.upload-directory}, which
  * nodes share ({@link DiskPartialUploads}); with the object store, one object per chunk in the bucket
  * ({@link BucketPartialUploads}). Callers hold the photo's lease ({@link UploadLeases}) while they append, complete
  * or delete, so a photo's partial upload is changed by one request at a time in the whole cluster.

@@ -30,7 +30,7 @@ import org.springframework.stereotype.Service;
  * byte is written, and a refused chunk leaves the partial upload as it was. Complete content that the
  * photo's checks refuse is deleted, and the upload starts again from offset 0. The sync protocol serves it
  * ({@code /api/v1/sync/uploads}). The partial uploads are where every node reaches them ({@link PartialUploads}),
- * and a chunk is appended holding its photo's cluster-wide lease ({@link UploadLeases}, ADR 0028).
+ * and a chunk is appended holding its photo's cluster-wide lease ({@link UploadLeases}, ADR 0029).
  */
 @Service
 public class PhotoUploads {

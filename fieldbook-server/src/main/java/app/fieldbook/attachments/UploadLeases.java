@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The cluster-wide lock of a photo's resumable upload (ADR 0028), in table {@code upload_leases}: whoever holds a
+ * The cluster-wide lock of a photo's resumable upload (ADR 0029), in table {@code upload_leases}: whoever holds a
  * photo's lease, on whichever node, is the only one appending to its partial upload. A lease is taken by one
  * atomic statement, so two nodes never both get it; it lasts {@code fieldbook.attachments.upload-lease} unless
  * renewed, so that a node that died holding one blocks its photo only that long. Each statement commits on its

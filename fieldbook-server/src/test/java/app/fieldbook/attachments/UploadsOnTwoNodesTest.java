@@ -41,7 +41,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Two nodes (two application contexts, each with its own web server and staging directory) on one database (H2,
  * or PostgreSQL in the {@code postgres} run) and one bucket (S3Proxy, {@link ObjectStore}) take one resumable
- * upload together (ADR 0028): started on one node, its chunks sent to the two in turn, finished on the other, each
+ * upload together (ADR 0029): started on one node, its chunks sent to the two in turn, finished on the other, each
  * node answering the same offset, and the photo in the bucket has the announced hash. A chunk that one node is
  * still receiving keeps the other node from appending to the same photo (409 {@code upload-busy}), and of two
  * chunks sent at once to the two nodes one is taken and the other refused, so the content is never corrupted.
