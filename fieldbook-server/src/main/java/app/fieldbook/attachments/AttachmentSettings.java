@@ -25,7 +25,12 @@ import org.springframework.util.unit.DataSize;
  *     wait their turn. A phone on a slow network holds its turn while its bytes trickle in, so this is set
  *     well above the processors
  * @param uploadQueueWait how long an upload waits for its turn before it is answered 503 with Retry-After
- * @param uploadDirectory where partial resumable uploads ({@link PhotoUploads}) are kept until complete
+ * @param uploadDirectory where partial resumable uploads ({@link PhotoUploads}) are kept until complete with the disk
+ *     store; nodes of one cluster share it, as they share {@code directory} (with the object store they are kept in
+ *     the bucket, ADR 0029)
+ * @param uploadLease how long a request appending a chunk holds its photo's cluster-wide lease ({@link UploadLeases})
+ *     without renewing it; it renews it as bytes arrive, so this bounds only how long a node that died mid-chunk
+ *     keeps the photo's upload from going on elsewhere
  * @param abandonedUploadAfter how long a partial upload may stand still before it is deleted (the device
  *     still has the photo and sends it again from the start if it comes back)
  * @param minimumFreeSpace the free space the photo store's volume must keep for the server to be ready
@@ -33,6 +38,9 @@ import org.springframework.util.unit.DataSize;
  * @param store where photos are kept: {@code disk} (the directory above, the default) or {@code s3} (a bucket of
  *     an S3-compatible object store, {@link S3PhotoStore}, ADR 0026)
  * @param s3 the object store of {@code store=s3}
+ * @param moveFromDisk the directory of a disk store to move into the bucket of {@code store=s3}: when set, the server
+ *     copies every photo and thumbnail not yet in the bucket, checks each one's SHA-256 read back from there, and
+ *     exits ({@link MovingPhotosToBucket}); run again, it goes on where it stopped
  */
 @ConfigurationProperties("fieldbook.attachments")
 record AttachmentSettings(
@@ -47,10 +55,12 @@ record AttachmentSettings(
         @DefaultValue("16") int concurrentUploads,
         @DefaultValue("PT30S") Duration uploadQueueWait,
         @DefaultValue("./data/uploads") Path uploadDirectory,
+        @DefaultValue("PT1M") Duration uploadLease,
         @DefaultValue("7d") Duration abandonedUploadAfter,
         @DefaultValue("500MB") DataSize minimumFreeSpace,
         @DefaultValue("disk") String store,
-        @DefaultValue S3 s3) {
+        @DefaultValue S3 s3,
+        Path moveFromDisk) {
 
     AttachmentSettings {
         if (thumbnailThreads < 1) {
@@ -58,6 +68,9 @@ record AttachmentSettings(
         }
         if (concurrentUploads < 1) {
             throw new IllegalArgumentException("fieldbook.attachments.concurrent-uploads must be at least 1");
+        }
+        if (uploadLease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("fieldbook.attachments.upload-lease must be at least a second");
         }
         if (!store.equals("disk") && !store.equals("s3")) {
             throw new IllegalArgumentException("fieldbook.attachments.store must be disk or s3, not " + store);

@@ -9,21 +9,13 @@ import app.fieldbook.protocol.UploadStart;
 import app.fieldbook.protocol.UploadState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -31,37 +23,37 @@ import org.springframework.stereotype.Service;
 
 /**
  * Resumable uploads of announced photos (tus-style): the device asks where the upload stands, sends
- * the bytes from that offset on, possibly over many requests and connections, and gets a receipt once
- * the server has checked the whole content against the announced SHA-256 and stored it. Each received
- * chunk is forced to disk before its new offset is answered, so an acknowledged byte is never lost.
+ * the bytes from that offset on, possibly over many requests and connections, and to any node of the cluster,
+ * and gets a receipt once the server has checked the whole content against the announced SHA-256 and stored
+ * it. Each received chunk is durable before its new offset is answered, so an acknowledged byte is never lost.
  * Only the person and device that announced a photo send its content; anyone else is refused before a
  * byte is written, and a refused chunk leaves the partial upload as it was. Complete content that the
  * photo's checks refuse is deleted, and the upload starts again from offset 0. The sync protocol serves it
- * ({@code /api/v1/sync/uploads}); partial uploads live in {@code fieldbook.attachments.upload-directory}.
+ * ({@code /api/v1/sync/uploads}). The partial uploads are where every node reaches them ({@link PartialUploads}),
+ * and a chunk is appended holding its photo's cluster-wide lease ({@link UploadLeases}, ADR 0029).
  */
 @Service
 public class PhotoUploads {
 
-    private static final String PARTIAL = ".part";
     private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
     private final Photos photos;
     private final BackgroundJobs jobs;
-    private final Path directory;
+    private final PartialUploads partials;
+    private final UploadLeases leases;
     private final AttachmentSettings settings;
     private final Clock clock;
     private final UploadAdmission admission;
-    private final KeyedLocks<UUID> uploading = new KeyedLocks<>();
 
     PhotoUploads(Photos photos, AttachmentSettings settings, Clock clock, UploadAdmission admission,
-            BackgroundJobs jobs) throws IOException {
+            BackgroundJobs jobs, PartialUploads partials, UploadLeases leases) {
         this.jobs = jobs;
         this.photos = photos;
         this.admission = admission;
-        this.directory = settings.uploadDirectory().toAbsolutePath().normalize();
+        this.partials = partials;
+        this.leases = leases;
         this.settings = settings;
         this.clock = clock;
-        Files.createDirectories(this.directory);
     }
 
     public UploadState start(UploadStart start, UUID deviceId, Actor actor) throws IOException {
@@ -79,11 +71,11 @@ public class PhotoUploads {
 
     /**
      * Appends a chunk at {@code offset}, and stores the photo once its content is complete. Chunks of one
-     * photo are taken one at a time; uploads of different photos do not wait for each other, however slowly
-     * their bytes arrive. A chunk that finds another request of its photo still receiving (a duplicate, or
-     * a connection that died and has not timed out yet) waits a few seconds, then answers 409 with the
-     * bytes the server has so far, and the device asks again. A chunk whose declared {@code length} (-1 when
-     * unknown) goes past the announced size is refused before it is read.
+     * photo are taken one at a time in the whole cluster; uploads of different photos do not wait for each other,
+     * however slowly their bytes arrive. A chunk that finds another request of its photo still receiving, on this
+     * node or another (a duplicate, or a connection that died and has not timed out yet), waits a few seconds,
+     * then answers 409 with the bytes the server has so far, and the device asks again. A chunk whose declared
+     * {@code length} (-1 when unknown) goes past the announced size is refused before it is read.
      */
     public UploadState append(UUID photoId, UUID deviceId, long offset, long length, InputStream body, Actor actor)
             throws IOException {
@@ -91,27 +83,26 @@ public class PhotoUploads {
         if (!photo.pending()) {
             return state(photo);
         }
-        Optional<UploadState> appended = uploading.whenFree(photoId, BUSY_WAIT,
-                () -> appendAlone(photoId, deviceId, offset, length, body, actor));
-        if (appended.isEmpty()) {
-            long have = state(photo).offset();
-            throw new RejectedRequest(HttpStatus.CONFLICT, "upload-busy", "Upload in progress",
-                    "Another request is still sending this photo; the server has " + have + " bytes of it. "
-                            + "Ask for the offset again shortly.", Map.of("offset", have));
+        UploadLeases.Lease lease = leases.take(photoId, BUSY_WAIT);
+        if (lease == null) {
+            throw busy(state(photo).offset());
         }
-        return appended.get();
+        try {
+            return appendHolding(lease, deviceId, offset, length, body, actor);
+        } finally {
+            leases.giveBack(lease);
+        }
     }
 
-    private UploadState appendAlone(UUID photoId, UUID deviceId, long offset, long length, InputStream body,
-            Actor actor) throws IOException {
-        // read again: a request this one waited for may have completed the photo
+    private UploadState appendHolding(UploadLeases.Lease lease, UUID deviceId, long offset, long length,
+            InputStream body, Actor actor) throws IOException {
+        UUID photoId = lease.photoId();
+        // read again: a request this one waited for, on any node, may have completed the photo
         Photo photo = photos.uploadable(photoId, deviceId, actor);
         if (!photo.pending()) {
             return state(photo);
         }
-        Path partial = partialOf(photoId);
-        boolean existed = Files.exists(partial);
-        long have = existed ? Files.size(partial) : 0;
+        long have = partials.size(photoId);
         if (offset != have) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "upload-offset", "Wrong offset",
                     "The server has " + have + " bytes of this photo; send from there.", Map.of("offset", have));
@@ -120,40 +111,57 @@ public class PhotoUploads {
         if (length > room) {
             throw tooLong(photo);
         }
-        FileTime modified = existed ? Files.getLastModifiedTime(partial) : null;
-        try {
-            admission.admitted(() -> appendChunk(partial, body, have, room, photo));
-        } catch (RejectedRequest refused) {
-            if (modified == null) {
-                Files.deleteIfExists(partial);
-            } else {
-                Files.setLastModifiedTime(partial, modified);
-            }
-            throw refused;
+        Renewing renewing = new Renewing(lease, have);
+        boolean appended = admission.admitted(() -> partials.append(photoId, have, body, room, renewing));
+        if (!appended) {
+            throw tooLong(photo);
         }
-        if (Files.size(partial) < photo.sizeBytes()) {
+        if (partials.size(photoId) < photo.sizeBytes()) {
             return state(photo);
         }
-        Photo stored = photos.receive(photoId, partial, actor);
-        Files.deleteIfExists(partial);
+        renewing.made();
+        Path content = partials.content(photoId);
+        Photo stored;
+        try {
+            stored = photos.receive(photoId, content, actor);
+        } catch (RejectedRequest refused) {
+            partials.delete(photoId);
+            throw refused;
+        } finally {
+            Files.deleteIfExists(content);
+        }
+        partials.delete(photoId);
         return state(stored);
     }
 
-    /** Appends the body to the partial upload and forces it to disk; one longer than its room is taken back. */
-    private static Void appendChunk(Path partial, InputStream body, long have, long room, Photo photo)
-            throws IOException {
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); OutputStream out = Channels.newOutputStream(channel)) {
-            long written = copyAtMost(body, out, room);
-            channel.force(true);
-            if (written > room || body.read() != -1) {
-                // a body longer than it said, or of no declared length: put the partial upload back as it was
-                channel.truncate(have);
-                channel.force(true);
-                throw tooLong(photo);
-            }
+    /** Renews the photo's lease while a chunk's bytes arrive, at most every quarter of its length. */
+    private final class Renewing implements PartialUploads.Progress {
+
+        private final UploadLeases.Lease lease;
+        private final long have;
+        private long renewedAt = System.nanoTime();
+
+        Renewing(UploadLeases.Lease lease, long have) {
+            this.lease = lease;
+            this.have = have;
         }
-        return null;
+
+        @Override
+        public void made() {
+            if (System.nanoTime() - renewedAt < leases.length().toNanos() / 4) {
+                return;
+            }
+            if (!leases.renew(lease)) {
+                throw busy(have);
+            }
+            renewedAt = System.nanoTime();
+        }
+    }
+
+    private static RejectedRequest busy(long have) {
+        return new RejectedRequest(HttpStatus.CONFLICT, "upload-busy", "Upload in progress",
+                "Another request is still sending this photo; the server has " + have + " bytes of it. "
+                        + "Ask for the offset again shortly.", Map.of("offset", have));
     }
 
     private static RejectedRequest tooLong(Photo photo) {
@@ -166,17 +174,16 @@ public class PhotoUploads {
             return new UploadState(photo.id(), photo.sizeBytes(), photo.sizeBytes(), new PhotoReceipt(photo.id(),
                     photo.sha256(), photo.sizeBytes(), photo.contentType(), OffsetDateTime.now(clock)));
         }
-        Path partial = partialOf(photo.id());
-        return new UploadState(photo.id(), Files.exists(partial) ? Files.size(partial) : 0, photo.sizeBytes(), null);
+        return new UploadState(photo.id(), partials.size(photo.id()), photo.sizeBytes(), null);
     }
 
     /**
      * Deletes the partial uploads nobody will complete: those of photos no longer waiting for their
      * content (stored, or removed), and those that have not grown for {@code abandoned-upload-after}. A
      * device that comes back later is told the offset is 0 and sends the photo again from its own copy,
-     * which it keeps until it has a receipt. Uploads in progress on this node are left alone. It runs on
-     * every node (ADR 0023): the partial uploads are files of this node's upload directory, which other nodes
-     * may not see; where nodes share it, two of them deleting the same file is harmless.
+     * which it keeps until it has a receipt. Uploads in progress on any node are left alone (their lease is
+     * held). It runs on every node (ADR 0023); two nodes looking at the same partial upload take turns by its
+     * lease, and deleting one twice is harmless.
      *
      * @return how many partial uploads were deleted
      */
@@ -188,53 +195,26 @@ public class PhotoUploads {
     private int forgetAbandonedNow() throws IOException {
         Instant stale = clock.instant().minus(settings.abandonedUploadAfter());
         int forgotten = 0;
-        try (DirectoryStream<Path> partials = Files.newDirectoryStream(directory, "*" + PARTIAL)) {
-            for (Path partial : partials) {
-                Optional<UUID> photoId = photoIdOf(partial);
-                if (photoId.isPresent() && uploading.whenFree(photoId.get(), Duration.ZERO,
-                        () -> forgetIfAbandoned(photoId.get(), partial, stale)).orElse(false)) {
+        for (Map.Entry<UUID, Instant> partial : partials.lastGrown().entrySet()) {
+            UUID photoId = partial.getKey();
+            UploadLeases.Lease lease = leases.take(photoId);
+            if (lease == null) {
+                continue;
+            }
+            try {
+                if (!photos.awaitsContent(photoId) || lastGrown(photoId).isBefore(stale)) {
+                    partials.delete(photoId);
                     forgotten++;
                 }
+            } finally {
+                leases.giveBack(lease);
             }
         }
         return forgotten;
     }
 
-    private boolean forgetIfAbandoned(UUID photoId, Path partial, Instant stale) throws IOException {
-        try {
-            boolean abandoned = !photos.awaitsContent(photoId)
-                    || Files.getLastModifiedTime(partial).toInstant().isBefore(stale);
-            return abandoned && Files.deleteIfExists(partial);
-        } catch (NoSuchFileException gone) {
-            // completed or deleted meanwhile (by another node, if the directory is shared)
-            return false;
-        }
-    }
-
-    private Path partialOf(UUID photoId) {
-        return directory.resolve(photoId + PARTIAL);
-    }
-
-    private static Optional<UUID> photoIdOf(Path partial) {
-        String name = partial.getFileName().toString();
-        try {
-            return Optional.of(UUID.fromString(name.substring(0, name.length() - PARTIAL.length())));
-        } catch (IllegalArgumentException notOurs) {
-            return Optional.empty();
-        }
-    }
-
-    private static long copyAtMost(InputStream in, OutputStream out, long limit) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        int read;
-        while (total <= limit && (read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total + 1))) > 0) {
-            if (total + read > limit) {
-                return total + read;
-            }
-            out.write(buffer, 0, read);
-            total += read;
-        }
-        return total;
+    /** When the photo's partial upload last grew, read again under its lease; long ago if it is gone. */
+    private Instant lastGrown(UUID photoId) throws IOException {
+        return partials.lastGrown().getOrDefault(photoId, Instant.EPOCH);
     }
 }

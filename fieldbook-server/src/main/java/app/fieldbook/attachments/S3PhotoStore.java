@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,11 +28,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -40,7 +46,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * bucket needs no renaming. Content goes up with its MD5 ({@code Content-MD5}), which the store checks before it
  * keeps the object; {@link #put} returns once the store answered that it has it, which for S3 means it is
  * durable. Uploads are still staged on local disk ({@code fieldbook.attachments.directory}'s {@code incoming}),
- * where their hash is computed and their structure read, and deleted once in the bucket. The bucket must exist;
+ * where their hash is computed and their structure read, and deleted once in the bucket. Partial resumable uploads
+ * are kept in the bucket too, under {@code uploads/} ({@link BucketPartialUploads}). The bucket must exist;
  * the server creates none.
  */
 @Component
@@ -93,15 +100,71 @@ class S3PhotoStore implements PhotoStore, DisposableBean {
     public void put(String key, Path file) throws IOException {
         String object = objectOf(key);
         if (!exists(object)) {
-            String md5 = md5(file);
-            try {
-                client.putObject(PutObjectRequest.builder().bucket(bucket).key(object).contentMD5(md5)
-                        .contentLength(Files.size(file)).build(), RequestBody.fromFile(file));
-            } catch (SdkException failed) {
-                throw new IOException("The object store did not take " + object + ": " + failed.getMessage(), failed);
-            }
+            putAs(object, file);
         }
         Files.deleteIfExists(file);
+    }
+
+    /** An object of the bucket, named after the prefix, as listed. */
+    record Listed(String name, long size, Instant lastModified) {
+    }
+
+    /**
+     * Puts the file's content under {@code name} (after the prefix), replacing what was there; returns once the
+     * store has it. The file stays.
+     */
+    void putObject(String name, Path file) throws IOException {
+        putAs(prefix + name, file);
+    }
+
+    /** The objects whose names (after the prefix) start with {@code start}, in the order of their names. */
+    List<Listed> list(String start) throws IOException {
+        try {
+            List<Listed> listed = new ArrayList<>();
+            for (S3Object object : client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + start).build()).contents()) {
+                if (object.key().endsWith("/")) {
+                    continue; // a folder, as some stores list them
+                }
+                listed.add(new Listed(object.key().substring(prefix.length()), object.size(), object.lastModified()));
+            }
+            return listed;
+        } catch (SdkException failed) {
+            throw new IOException("The object store did not list " + prefix + start + ": " + failed.getMessage(),
+                    failed);
+        }
+    }
+
+    /** The content of the object named {@code name} (after the prefix). */
+    InputStream openObject(String name) throws IOException {
+        String object = prefix + name;
+        try {
+            return client.getObject(GetObjectRequest.builder().bucket(bucket).key(object).build());
+        } catch (NoSuchKeyException gone) {
+            throw new NoSuchFileException(object);
+        } catch (SdkException failed) {
+            throw new IOException("The object store did not give " + object + ": " + failed.getMessage(), failed);
+        }
+    }
+
+    /** Deletes the object named {@code name} (after the prefix), if there is one. */
+    void deleteObject(String name) throws IOException {
+        try {
+            client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(prefix + name).build());
+        } catch (SdkException failed) {
+            throw new IOException("The object store did not delete " + prefix + name + ": " + failed.getMessage(),
+                    failed);
+        }
+    }
+
+    private void putAs(String object, Path file) throws IOException {
+        String md5 = md5(file);
+        try {
+            client.putObject(PutObjectRequest.builder().bucket(bucket).key(object).contentMD5(md5)
+                    .contentLength(Files.size(file)).build(), RequestBody.fromFile(file));
+        } catch (SdkException failed) {
+            throw new IOException("The object store did not take " + object + ": " + failed.getMessage(), failed);
+        }
     }
 
     @Override
@@ -145,6 +208,11 @@ class S3PhotoStore implements PhotoStore, DisposableBean {
         } catch (SdkException failed) {
             throw new IOException("The object store did not answer for " + object + ": " + failed.getMessage(), failed);
         }
+    }
+
+    /** What is put before every object's name: empty, or ending in a slash. */
+    String prefix() {
+        return prefix;
     }
 
     /** The object's name: the disk store's path under the prefix. */

@@ -98,6 +98,20 @@ final class ObjectStore implements AutoCloseable {
         }
     }
 
+    /** The names of the bucket's objects that start with {@code start} (not the folders S3Proxy lists too). */
+    java.util.List<String> names(String start) {
+        return client.listObjectsV2Paginator(software.amazon.awssdk.services.s3.model.ListObjectsV2Request.builder()
+                .bucket(bucket).prefix(start).build()).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).filter(name -> !name.endsWith("/"))
+                .toList();
+    }
+
+    /** Puts an object of the test's own into the bucket. */
+    void put(String name, byte[] content) {
+        client.putObject(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket).key(name)
+                .build(), software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+    }
+
     boolean has(String name) {
         try {
             client.headObject(HeadObjectRequest.builder().bucket(bucket).key(name).build());

@@ -50,8 +50,9 @@ class PhotoStorageHealthIndicatorTest {
     static AttachmentSettings settings(Path directory, DataSize minimumFree) {
         return new AttachmentSettings(DataSize.ofMegabytes(25), 50_000_000, directory, 320, 1, Duration.ofSeconds(30),
                 Duration.ofSeconds(1), Duration.ofMinutes(2), 16, Duration.ofSeconds(30), directory.resolveSibling("uploads"),
+                Duration.ofMinutes(1),
                 Duration.ofDays(7), minimumFree, "disk", new AttachmentSettings.S3(null, "us-east-1", null, false, null, null,
-                ""));
+                ""), null);
     }
 
     /** The disk store, elsewhere: it has nothing to check beyond the directory. */
