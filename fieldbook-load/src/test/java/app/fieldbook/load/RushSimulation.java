@@ -27,6 +27,7 @@ import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,8 +73,9 @@ public class RushSimulation extends Simulation {
             case "sync" -> 0;
             default -> workers.size() / 2;
         };
-        // the phones open the app a little apart, not all in the same millisecond
-        Duration openingApps = OPENING_SPACING.multipliedBy(workers.size());
+        // the phones open the app a little apart, not all in the same millisecond (over a second at least: a
+        // shorter ramp left ten phones waiting, never injected)
+        Duration openingApps = Collections.max(List.of(OPENING_SPACING.multipliedBy(workers.size()), Duration.ofSeconds(1)));
         List<PopulationBuilder> populations = new ArrayList<>();
         if (viaRest > 0) {
             populations.add(phones("rush through the REST API", workers.subList(0, viaRest), restSubmission())
