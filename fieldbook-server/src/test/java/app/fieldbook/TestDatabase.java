@@ -66,6 +66,25 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         return postgres();
     }
 
+    /**
+     * The database and key files that two nodes started in this JVM share: the run's PostgreSQL database, or a
+     * named in-memory H2 database with the key files and photo directories under {@code files}.
+     */
+    public static Map<String, Object> sharedByTwoNodes(java.nio.file.Path files) {
+        if (isPostgres()) {
+            return postgres();
+        }
+        return Map.of(
+                "spring.datasource.url", "jdbc:h2:mem:two-nodes-" + UUID.randomUUID()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "spring.datasource.username", "sa",
+                "spring.datasource.password", "",
+                "fieldbook.audit.key-file", files.resolve("audit.key").toString(),
+                "fieldbook.identity.second-factor.key-file", files.resolve("second-factor.key").toString(),
+                "fieldbook.attachments.directory", files.resolve("photos").toString(),
+                "fieldbook.attachments.upload-directory", files.resolve("uploads").toString());
+    }
+
     private static Map<String, Object> postgres() {
         String url = System.getProperty("fieldbook.test.postgres.url", DEFAULT_POSTGRES_URL);
         String user = System.getProperty("fieldbook.test.postgres.user", "fieldbook");

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,20 +173,7 @@ class AuditVerificationOnTwoNodesTest {
 
     /** The database both nodes use: a named in-memory H2 they share, or the run's PostgreSQL database. */
     private Map<String, Object> database() {
-        Map<String, Object> properties = new HashMap<>();
-        if (TestDatabase.isPostgres()) {
-            properties.putAll(TestDatabase.postgresForAnotherProcess());
-        } else {
-            properties.put("spring.datasource.url", "jdbc:h2:mem:verification-" + UUID.randomUUID()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-            properties.put("spring.datasource.username", "sa");
-            properties.put("spring.datasource.password", "");
-            properties.put("fieldbook.audit.key-file", files.resolve("audit.key").toString());
-            properties.put("fieldbook.identity.second-factor.key-file", files.resolve("second-factor.key").toString());
-            properties.put("fieldbook.attachments.directory", files.resolve("photos").toString());
-            properties.put("fieldbook.attachments.upload-directory", files.resolve("uploads").toString());
-        }
-        return properties;
+        return TestDatabase.sharedByTwoNodes(files);
     }
 
     private ConfigurableApplicationContext start(String node, Map<String, Object> database) {
