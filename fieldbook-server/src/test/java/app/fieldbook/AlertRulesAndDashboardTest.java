@@ -66,12 +66,12 @@ class AlertRulesAndDashboardTest {
         Fixtures world = new Fixtures(port);
         syncActivity(world);
         expect(world.admin().get("/api/v1/audit/verification"), 200);
-        Set<String> missing = missing(world.admin(), watched);
+        Set<String> missing = missing(Scrape.prometheus(port), watched);
         // the background jobs' series appear with their first run, the figures read from the database a scrape
         // after their first read
         for (int attempt = 0; attempt < 60 && !missing.isEmpty(); attempt++) {
             Thread.sleep(500);
-            missing = missing(world.admin(), watched);
+            missing = missing(Scrape.prometheus(port), watched);
         }
         assertThat(missing).as("metrics the rules or the dashboard watch that the server does not expose").isEmpty();
     }
@@ -200,8 +200,8 @@ class AlertRulesAndDashboardTest {
         return metrics;
     }
 
-    private static Set<String> missing(Api admin, Set<String> watched) {
-        Set<String> exposed = Scrape.of(admin).names();
+    private static Set<String> missing(Api prometheus, Set<String> watched) {
+        Set<String> exposed = Scrape.of(prometheus).names();
         Set<String> missing = new TreeSet<>(watched);
         missing.removeAll(exposed);
         return missing;

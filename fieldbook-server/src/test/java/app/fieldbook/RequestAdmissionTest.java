@@ -6,6 +6,7 @@ import static app.fieldbook.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.fieldbook.Fixtures.Person;
+import app.fieldbook.attachments.HeldUploads;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * API requests beyond {@code concurrent-writes} (or {@code concurrent-reads}) wait their turn before any work,
  * and one that waits past {@code queue-wait} is answered 503 server-busy with Retry-After, having written
- * nothing; reads have a lane of their own, and photo uploads are not queued here. Its own application
- * context, admitting one write at a time and waiting one second.
+ * nothing; reads have a lane of their own. A photo upload takes a write's turn for its database steps but gives
+ * it back while its body arrives. Its own application context, admitting one write at a time and waiting one
+ * second; the lanes' sizes by default are checked without it.
  */
 @FullStackTest
 @TestPropertySource(properties = {"fieldbook.requests.concurrent-writes=1", "fieldbook.requests.queue-wait=PT1S"})
@@ -61,14 +63,50 @@ class RequestAdmissionTest {
 
             expect(worker.api().get("/api/v1/reports/" + refusedId), 404);
             expect(worker.api().get("/api/v1/reports?siteId=" + site), 200);
-            expect(worker.api().postBytes("/api/v1/reports/" + existing + "/photos", Images.jpeg(320, 240),
-                    "image/jpeg"), 201);
+            Api.Answer upload = worker.api().postBytes("/api/v1/reports/" + existing + "/photos",
+                    Images.jpeg(320, 240), "image/jpeg");
+            assertThat(upload.status()).as("an upload's database steps wait for a write's turn").isEqualTo(503);
         } finally {
             rest.countDown();
         }
         assertThat(held.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.1 201");
         expect(worker.api().get("/api/v1/reports/" + heldId), 200);
         assertThat(admission.waiting()).isZero();
+    }
+
+    @Test
+    void anUploadGivesBackItsTurnWhileItsBodyArrives() throws Exception {
+        Fixtures world = new Fixtures(port);
+        String site = world.site();
+        Person worker = world.worker(site);
+        String existing = draft(worker, site, DAY.plusDays(10));
+
+        CountDownLatch rest = new CountDownLatch(1);
+        CompletableFuture<String> upload = HeldUploads.heldHalfway(port, worker, existing, Images.jpeg(1600, 1200),
+                rest);
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            Api.Answer created;
+            do {
+                assertThat(Instant.now()).as("a write while the upload's body is held").isBefore(deadline);
+                created = worker.api().post("/api/v1/reports", report(UUID.randomUUID(), site, DAY.plusDays(11)));
+            } while (created.status() == 503);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(upload).as("the held upload").isNotDone();
+        } finally {
+            rest.countDown();
+        }
+        assertThat(upload.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.1 201");
+        assertThat(admission.freeWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void lanesLeftUnsetShareThePoolLessItsReserve() {
+        RequestAdmission sized = new RequestAdmission(new RequestAdmission.Settings(null, null, 4,
+                Duration.ofSeconds(30)), 20);
+        assertThat(sized.freeWrites()).isEqualTo(8);
+        RequestAdmission set = new RequestAdmission(new RequestAdmission.Settings(3, 5, 4, Duration.ofSeconds(30)), 20);
+        assertThat(set.freeWrites()).isEqualTo(5);
     }
 
     /** Creates a report whose JSON body stops halfway until {@code rest} opens; the future is the raw answer. */

@@ -33,7 +33,15 @@ public final class Scrape {
         this.samples = samples;
     }
 
-    /** Scrapes the metrics as {@code api} (an administrator, or the scrape token). */
+    /** The scrape token of the test profile ({@code application-test.yml}). */
+    public static final String TOKEN = "the-tests-prometheus-scrapes-with-this-0123456789";
+
+    /** A Prometheus server scraping the server on {@code port} with the test profile's token. */
+    public static Api prometheus(int port) {
+        return Api.anonymous(port).withToken(TOKEN);
+    }
+
+    /** Scrapes the metrics as {@code api} (a Prometheus server with the scrape token). */
     public static Scrape of(Api api) {
         Api.Answer answer = api.get(PATH);
         assertThat(answer.status()).as("GET " + PATH).isEqualTo(200);

@@ -82,19 +82,29 @@ class AttachingPhotos {
 
     Attached attach(UUID reportId, Details details, InputStream content, Actor actor) throws IOException {
         requireEditable(reportId, actor);
-        Staged staged = admission.admitted(() -> stage(content));
+        Kept kept = admission.admitted(() -> keep(content));
+        Attached attached = transactions.execute(status -> record(reportId, details, actor, kept.sha256(), kept.type(),
+                kept.size(), kept.thumbnail()));
+        if (attached.created() && kept.thumbnail().due()) {
+            makingThumbnails.nudge();
+        }
+        return attached;
+    }
+
+    /** An upload's content, checked and in the store. */
+    private record Kept(String sha256, PhotoType type, long size, Thumbnail thumbnail) {
+    }
+
+    /**
+     * Reads an upload's content, {@linkplain #inspect inspects} it and puts it in the store: the work of an upload
+     * that needs no database, done in the upload's own turn.
+     */
+    private Kept keep(InputStream content) throws IOException {
+        Staged staged = stage(content);
         try {
-            String sha256 = staged.sha256();
-            long size = staged.size();
             PhotoType type = inspect(staged.file());
-            store.put(sha256, staged.file());
-            Thumbnail thumbnail = thumbnailOf(sha256, type);
-            Attached attached = transactions.execute(status -> record(reportId, details, actor, sha256, type, size,
-                    thumbnail));
-            if (attached.created() && thumbnail.due()) {
-                makingThumbnails.nudge();
-            }
-            return attached;
+            store.put(staged.sha256(), staged.file());
+            return new Kept(staged.sha256(), type, staged.size(), thumbnailOf(staged.sha256(), type));
         } finally {
             Files.deleteIfExists(staged.file());
         }

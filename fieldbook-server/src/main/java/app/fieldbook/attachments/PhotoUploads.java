@@ -1,6 +1,5 @@
 package app.fieldbook.attachments;
 
-import app.fieldbook.BackgroundJobs;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.Photo;
@@ -18,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,7 +36,6 @@ public class PhotoUploads {
     private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
     private final Photos photos;
-    private final BackgroundJobs jobs;
     private final PartialUploads partials;
     private final UploadLeases leases;
     private final AttachmentSettings settings;
@@ -46,8 +43,7 @@ public class PhotoUploads {
     private final UploadAdmission admission;
 
     PhotoUploads(Photos photos, AttachmentSettings settings, Clock clock, UploadAdmission admission,
-            BackgroundJobs jobs, PartialUploads partials, UploadLeases leases) {
-        this.jobs = jobs;
+            PartialUploads partials, UploadLeases leases) {
         this.photos = photos;
         this.admission = admission;
         this.partials = partials;
@@ -182,17 +178,13 @@ public class PhotoUploads {
      * content (stored, or removed), and those that have not grown for {@code abandoned-upload-after}. A
      * device that comes back later is told the offset is 0 and sends the photo again from its own copy,
      * which it keeps until it has a receipt. Uploads in progress on any node are left alone (their lease is
-     * held). It runs on every node (ADR 0023); two nodes looking at the same partial upload take turns by its
-     * lease, and deleting one twice is harmless.
+     * held). It runs hourly, once in the cluster ({@code abandoned-uploads-cleanup}, {@link UploadCleanUp});
+     * should two nodes ever look at the same partial upload, they take turns by its lease, and deleting one
+     * twice is harmless.
      *
      * @return how many partial uploads were deleted
      */
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
     public int forgetAbandoned() throws IOException {
-        return jobs.run("abandoned-uploads-cleanup", this::forgetAbandonedNow);
-    }
-
-    private int forgetAbandonedNow() throws IOException {
         Instant stale = clock.instant().minus(settings.abandonedUploadAfter());
         int forgotten = 0;
         for (Map.Entry<UUID, Instant> partial : partials.lastGrown().entrySet()) {

@@ -1,6 +1,7 @@
 package app.fieldbook.attachments;
 
 import app.fieldbook.RejectedRequest;
+import app.fieldbook.RequestAdmission;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,9 @@ import org.springframework.stereotype.Component;
  * database connections (a report's creation, its submission, a photo's record), which is what made an
  * unbounded rush of a thousand phones run out of connections. An upload that waits longer than
  * {@code upload-queue-wait} is answered 503 {@code server-busy} with {@code Retry-After}, having read
- * nothing, and its device sends it again later.
+ * nothing, and its device sends it again later. While it waits and reads, its request gives back its turn among
+ * the API's writes ({@link RequestAdmission#aside}): the upload's few database steps, before and after its body,
+ * run in that turn like any other write, and a slow phone's body does not hold it.
  *
  * <p>It also knows when uploads pause ({@link #awaitLull}): the thumbnails, which decode whole images, wait
  * for a lull in the uploads rather than take a core from a rush.
@@ -50,6 +53,10 @@ class UploadAdmission {
      * @throws RejectedRequest 503 {@code server-busy} with {@code Retry-After} when no turn came within the wait
      */
     <T> T admitted(BodyWork<T> work) throws IOException {
+        return RequestAdmission.aside(() -> inTurn(work));
+    }
+
+    private <T> T inTurn(BodyWork<T> work) throws IOException {
         boolean admitted;
         try {
             admitted = permits.tryAcquire(settings.uploadQueueWait().toMillis(), TimeUnit.MILLISECONDS);

@@ -18,8 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Lets a Prometheus server scrape the metrics with a token of its own ({@code fieldbook.identity.metrics-token},
  * sent as {@code Authorization: Bearer ...}): it opens {@link #PATH} and nothing else, and no person stands
- * behind it. An administrator's session or token opens the metrics too. Without the setting, only
- * administrators can read them.
+ * behind it. Nothing else opens the metrics, not even an administrator's session (they are the monitoring's,
+ * not the API's users'); without the setting nobody reads them.
  */
 final class MetricsScrape extends OncePerRequestFilter {
 

@@ -114,7 +114,7 @@ class SecurityConfiguration {
                                 "/api/v1/auth/passkey-session").permitAll()
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
-                        .requestMatchers(MetricsScrape.PATH).hasAnyRole(Role.ADMINISTRATOR.name(), MetricsScrape.ROLE)
+                        .requestMatchers(MetricsScrape.PATH).hasRole(MetricsScrape.ROLE)
                         .requestMatchers("/actuator/**").hasRole(Role.ADMINISTRATOR.name())
                         .anyRequest().permitAll())
                 .exceptionHandling(exceptions -> exceptions

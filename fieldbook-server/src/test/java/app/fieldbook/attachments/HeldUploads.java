@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** A photo upload whose body stops halfway, as a phone's on a slow network, until the test lets it go on. */
-final class HeldUploads {
+public final class HeldUploads {
 
     private HeldUploads() {
     }
@@ -20,7 +20,7 @@ final class HeldUploads {
      * Sends the request's head and half of {@code photo} over a socket, then the rest once {@code rest} opens;
      * the future is the raw HTTP answer.
      */
-    static CompletableFuture<String> heldHalfway(int port, Person worker, String report, byte[] photo,
+    public static CompletableFuture<String> heldHalfway(int port, Person worker, String report, byte[] photo,
             CountDownLatch rest) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         OutputStream out = socket.getOutputStream();

@@ -99,7 +99,7 @@ class AuditTamperingTest {
     void aVerificationThatFindsTheChainBrokenTurnsItsMetricToZeroUntilOneFindsItIntact() throws Exception {
         // the result is recorded in the database and read into the metrics in the background (every 250 ms here)
         Map<String, String> any = Map.of();
-        assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
                 .isEqualTo(1.0);
         UUID event = eventAt(middle);
         String login = db.sql("SELECT actor_login FROM audit_events WHERE id = ?").param(event).query(String.class)
@@ -107,9 +107,9 @@ class AuditTamperingTest {
         db.sql("UPDATE audit_events SET actor_login = 'mallory' WHERE id = ?").param(event).update();
         try {
             assertBrokenAt(middle, "was changed");
-            assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 0.0))
+            assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_audit_chain_intact", any, intact -> intact == 0.0))
                     .isZero();
-            assertThat(Scrape.of(world.admin()).value("fieldbook_audit_chain_verified_seconds", any).orElseThrow())
+            assertThat(Scrape.of(Scrape.prometheus(port)).value("fieldbook_audit_chain_verified_seconds", any).orElseThrow())
                     .isCloseTo(System.currentTimeMillis() / 1000.0, within(60.0));
             assertThat(db.sql("""
                     SELECT intact, first_broken_position FROM audit_verifications
@@ -119,7 +119,7 @@ class AuditTamperingTest {
             db.sql("UPDATE audit_events SET actor_login = ? WHERE id = ?").params(login, event).update();
         }
         assertThat(verification().path("intact").asBoolean()).isTrue();
-        assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
                 .isEqualTo(1.0);
     }
 
@@ -132,12 +132,12 @@ class AuditTamperingTest {
                 VALUES (?, CURRENT_TIMESTAMP, 'mallory', TRUE, 0, 0, ?)""")
                 .params(forged, "0".repeat(64)).update();
         try {
-            assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 0.0))
+            assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_audit_chain_intact", any, intact -> intact == 0.0))
                     .as("an unsigned 'intact' is taken as broken").isZero();
         } finally {
             db.sql("DELETE FROM audit_verifications WHERE id = ?").param(forged).update();
         }
-        assertThat(Scrape.awaited(world.admin(), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_audit_chain_intact", any, intact -> intact == 1.0))
                 .isEqualTo(1.0);
     }
 
@@ -444,7 +444,7 @@ class AuditTamperingTest {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
         double count;
         do {
-            count = Scrape.of(world.admin()).value("fieldbook_audit_events_unlinked", Map.of()).orElseThrow();
+            count = Scrape.of(Scrape.prometheus(port)).value("fieldbook_audit_events_unlinked", Map.of()).orElseThrow();
             if (expected.test(count)) {
                 return count;
             }

@@ -8,6 +8,13 @@ import app.fieldbook.AuthenticatorApp;
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
 import app.fieldbook.FullStackTest;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +22,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.logback.StructuredLogEncoder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the server logs: an access line per request, refused ones included, with its request id and the
@@ -101,6 +115,73 @@ class LogsTest {
         for (String secret : secrets) {
             assertThat(output.getAll()).as("a secret in the log").doesNotContain(secret);
         }
+    }
+
+    /**
+     * The production profile logs one JSON object per line in the format {@code logging.structured.format.console}
+     * names there; every line logged while an authenticated request is handled carries its request id and its
+     * person's id as fields of their own. Read with Spring Boot's own encoder for that format, on an appender added
+     * for the test.
+     */
+    @Test
+    void inTheProductionFormatEveryLineOfARequestCarriesItsRequestIdAndPerson() throws Exception {
+        Fixtures world = new Fixtures(port);
+        Person worker = world.worker(world.site());
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        StructuredLogEncoder encoder = new StructuredLogEncoder();
+        encoder.setContext(context);
+        encoder.setFormat(productionConsoleFormat());
+        encoder.setCharset(StandardCharsets.UTF_8);
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+        appender.setContext(context);
+        appender.setEncoder(encoder);
+        appender.setOutputStream(written);
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        try {
+            expect(worker.api().send("GET", "/api/v1/reports", null, Map.of("X-Request-Id", "logs-test-json")), 200);
+        } finally {
+            root.detachAppender(appender);
+            appender.stop();
+        }
+
+        JsonMapper json = JsonMapper.builder().build();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : written.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(json.readTree(line));
+        }
+        List<JsonNode> ofRequest = lines.stream()
+                .filter(line -> "logs-test-json".equals(line.path("requestId").asString(null))).toList();
+        assertThat(ofRequest).as("lines of the request, at DEBUG").hasSizeGreaterThan(2);
+        assertThat(ofRequest).filteredOn(line -> "fieldbook.access".equals(line.path("log").path("logger").asString(null)))
+                .as("its access line").hasSize(1);
+        List<JsonNode> afterSignIn = ofRequest.subList(firstWithPerson(ofRequest), ofRequest.size());
+        assertThat(afterSignIn).as("the lines once its person is known").hasSizeGreaterThan(1)
+                .allSatisfy(line -> assertThat(line.path("userId").asString(null)).isEqualTo(worker.id()));
+    }
+
+    private static int firstWithPerson(List<JsonNode> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).has("userId")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line of the request names its person: " + lines);
+    }
+
+    /** The console's structured format in the {@code prod} profile of {@code application.yml}. */
+    private static String productionConsoleFormat() throws IOException {
+        for (PropertySource<?> document : new YamlPropertySourceLoader().load("application.yml",
+                new ClassPathResource("application.yml"))) {
+            Object format = document.getProperty("logging.structured.format.console");
+            if (format != null && "prod".equals(String.valueOf(document.getProperty("spring.config.activate.on-profile")))) {
+                return format.toString();
+            }
+        }
+        throw new AssertionError("application.yml's prod profile sets no logging.structured.format.console");
     }
 
     private static String line(CapturedOutput output, String requestId) {

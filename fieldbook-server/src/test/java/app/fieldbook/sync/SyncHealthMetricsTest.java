@@ -66,8 +66,8 @@ class SyncHealthMetricsTest {
         tablet.pullAll();
 
         Map<String, String> ofSite = Map.of("site", site);
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_devices", ofSite, devices -> devices == 2)).isEqualTo(2);
-        Scrape scrape = Scrape.of(admin);
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_devices", ofSite, devices -> devices == 2)).isEqualTo(2);
+        Scrape scrape = Scrape.of(Scrape.prometheus(port));
         assertThat(scrape.value("fieldbook_sync_changes_waiting", ofSite)).as("5 reported, 2 of them answered")
                 .contains(3.0);
         assertThat(scrape.value("fieldbook_sync_photos_waiting", ofSite)).contains(2.0);
@@ -81,14 +81,14 @@ class SyncHealthMetricsTest {
                 .params(OffsetDateTime.now(ZoneOffset.UTC).minusHours(9), phone.id).update();
         jdbc.sql("UPDATE sync_devices SET last_seen_at = ? WHERE device_id = ?")
                 .params(OffsetDateTime.now(ZoneOffset.UTC).minusHours(9), tablet.id).update();
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_devices_silent", ofSite, silent -> silent > 0))
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_devices_silent", ofSite, silent -> silent > 0))
                 .as("silent longer than fieldbook.sync.health.silent-after (8 h): only the one with changes waiting")
                 .isEqualTo(1);
 
         phone.reporting(0, null, 0).pullAll();
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_changes_waiting", ofSite, waiting -> waiting == 0)).isZero();
-        assertThat(Scrape.of(admin).value("fieldbook_sync_devices_silent", ofSite)).contains(0.0);
-        assertThat(Scrape.of(admin).value("fieldbook_sync_oldest_waiting_change_age_seconds", ofSite)).contains(0.0);
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_changes_waiting", ofSite, waiting -> waiting == 0)).isZero();
+        assertThat(Scrape.of(Scrape.prometheus(port)).value("fieldbook_sync_devices_silent", ofSite)).contains(0.0);
+        assertThat(Scrape.of(Scrape.prometheus(port)).value("fieldbook_sync_oldest_waiting_change_age_seconds", ofSite)).contains(0.0);
     }
 
     @Test
@@ -96,7 +96,7 @@ class SyncHealthMetricsTest {
         OffsetDateTime twoHoursAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(2);
         SyncDevice phone = new SyncDevice(worker.api(), site).reporting(6, twoHoursAgo, 3);
         phone.pullAll();
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_changes_waiting", Map.of("site", site),
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_changes_waiting", Map.of("site", site),
                 waiting -> waiting == 6)).isEqualTo(6);
 
         JsonNode health = expect(admin.get("/api/v1/operations/sync-health"), 200).body();
@@ -133,13 +133,13 @@ class SyncHealthMetricsTest {
         pull.put("limit", 1);
         pull.put("knownSiteIds", List.of());
         expect(executive.api().post("/api/v1/sync/pull", pull), 200);
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_changes_waiting", Map.of("site", SyncMeters.NO_SITE),
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_changes_waiting", Map.of("site", SyncMeters.NO_SITE),
                 waiting -> waiting >= 4)).isGreaterThanOrEqualTo(4);
     }
 
     @Test
     void pushedOperationsAreCountedByWhatBecameOfThemAndOpenConflictsBySite() throws Exception {
-        Scrape before = Scrape.of(admin);
+        Scrape before = Scrape.of(Scrape.prometheus(port));
         SyncDevice phone = new SyncDevice(worker.api(), site);
         SyncDevice tablet = new SyncDevice(worker.api(), site);
         SyncDevice laptop = new SyncDevice(worker.api(), site);
@@ -156,24 +156,24 @@ class SyncHealthMetricsTest {
                 .containsExactly("APPLIED", "APPLIED", "CONFLICT", "REJECTED", "APPLIED");
         assertThat(replayed).isEqualTo(sent);
 
-        Scrape after = Scrape.of(admin);
+        Scrape after = Scrape.of(Scrape.prometheus(port));
         assertThat(counted(before, after, "applied")).as("the create, an edit, and the one sent twice").isEqualTo(3);
         assertThat(counted(before, after, "merged")).as("an edit of a report changed meanwhile").isEqualTo(1);
         assertThat(counted(before, after, "conflict")).isEqualTo(1);
         assertThat(counted(before, after, "refused")).isEqualTo(1);
 
         Map<String, String> ofSite = Map.of("site", site);
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_conflicts_open", ofSite, open -> open == 1)).isEqualTo(1);
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_conflicts_open", ofSite, open -> open == 1)).isEqualTo(1);
         jdbc.sql("UPDATE sync_conflicts SET created_at = ? WHERE site_id = ?")
                 .params(OffsetDateTime.now(ZoneOffset.UTC).minusDays(4), UUID.fromString(site)).update();
-        assertThat(Scrape.awaited(admin, "fieldbook_sync_oldest_open_conflict_age_seconds", ofSite,
+        assertThat(Scrape.awaited(Scrape.prometheus(port), "fieldbook_sync_oldest_open_conflict_age_seconds", ofSite,
                 age -> age > Duration.ofDays(3).toSeconds()))
                 .isCloseTo(Duration.ofDays(4).toSeconds(), within(300.0));
     }
 
     @Test
     void aDeviceThatCameBackWithItsDataGoneIsCountedAtItsSite() {
-        Scrape before = Scrape.of(admin);
+        Scrape before = Scrape.of(Scrape.prometheus(port));
         SyncDevice phone = new SyncDevice(worker.api(), site);
         phone.reporting(3, OffsetDateTime.now(ZoneOffset.UTC).minusHours(1), 1)
                 .pushAll(List.of(phone.create(UUID.randomUUID(), DAY, "Trenching")));
@@ -185,7 +185,7 @@ class SyncHealthMetricsTest {
         JsonNode told = expect(worker.api().post("/api/v1/sync/pull", empty), 200).body();
         assertThat(told.path("lostOnDevice").path("changes").asInt()).isEqualTo(2);
 
-        Scrape after = Scrape.of(admin);
+        Scrape after = Scrape.of(Scrape.prometheus(port));
         Map<String, String> ofSite = Map.of("site", site);
         assertThat(after.count("fieldbook_sync_devices_data_lost_total", ofSite)
                 - before.count("fieldbook_sync_devices_data_lost_total", ofSite)).isEqualTo(1);
