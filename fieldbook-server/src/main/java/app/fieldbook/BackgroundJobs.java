@@ -5,10 +5,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +26,12 @@ import org.springframework.stereotype.Component;
  * {@code fieldbook_job_duration_seconds_*}, {@code fieldbook_job_last_success_seconds}, NaN before one did).
  * A job's meters exist from its first run, its failures at 0, so that the alert sees its first failure as an
  * increase. A run fails when it throws; the exception goes on to the caller unchanged.
+ *
+ * <p>The jobs that every node runs on its own schedule (Spring's, ADR 0023: the audit linker, the feed sequencer,
+ * the metrics' figures, the node's alert rules) go through {@link #runScheduled}, which backs a failing job off:
+ * after its n-th failed run in a row its scheduled runs are skipped for 2<sup>n-1</sup> s, at most
+ * {@code fieldbook.jobs.node-backoff-max}, so that a job due twice a second does not fail twice a second while
+ * the database is away. (The jobs that run once in the cluster back off in {@link RecurringJobs}.)
  */
 @Component
 public class BackgroundJobs {
@@ -32,13 +45,73 @@ public class BackgroundJobs {
     private record Meters(Counter runs, Counter failures, Timer duration, AtomicLong lastSuccess) {
     }
 
+    /** A job's failed runs in a row, and until when its scheduled runs are skipped. */
+    private record Backoff(int failures, Instant until) {
+    }
+
+    /** The pause after a scheduled job's first failure; each further failure in a row doubles it. */
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(BackgroundJobs.class);
+
     private final MeterRegistry registry;
     private final Clock clock;
+    private final Duration maximumBackoff;
     private final Map<String, Meters> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
 
+    /** Jobs metered in {@code registry}, backing off at most a minute. */
     public BackgroundJobs(MeterRegistry registry, Clock clock) {
+        this(registry, clock, Duration.ofMinutes(1));
+    }
+
+    @Autowired
+    public BackgroundJobs(MeterRegistry registry, Clock clock,
+            @Value("${fieldbook.jobs.node-backoff-max:PT1M}") Duration maximumBackoff) {
+        if (maximumBackoff.compareTo(FIRST_BACKOFF) < 0) {
+            throw new IllegalArgumentException("fieldbook.jobs.node-backoff-max must be at least " + FIRST_BACKOFF);
+        }
         this.registry = registry;
         this.clock = clock;
+        this.maximumBackoff = maximumBackoff;
+    }
+
+    /**
+     * A scheduled run of a job that every node runs on its own schedule: skipped while the job backs off after
+     * failed runs; otherwise run as {@link #run}, and a failure logged as a warning with the failures in a row
+     * and the pause before the next try, not thrown. A run that succeeds ends the backoff.
+     *
+     * @return what the run answers; empty when it was skipped, failed or answered null
+     */
+    public <T> Optional<T> runScheduled(String job, Run<T, ? extends Exception> run) {
+        Backoff backoff = backoffs.get(job);
+        if (backoff != null && clock.instant().isBefore(backoff.until())) {
+            return Optional.empty();
+        }
+        try {
+            T answer = run(job, run);
+            backoffs.remove(job);
+            return Optional.ofNullable(answer);
+        } catch (Exception failed) {
+            int failures = backoff == null ? 1 : backoff.failures() + 1;
+            Duration pause = pauseAfter(failures);
+            backoffs.put(job, new Backoff(failures, clock.instant().plus(pause)));
+            log.warn("The background job {} failed ({} in a row); its next run is in {} s at the earliest", job,
+                    failures, pause.toSeconds(), failed);
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a scheduled job skips its runs now, after failures (for the tests and the logs). */
+    boolean backsOff(String job) {
+        Backoff backoff = backoffs.get(job);
+        return backoff != null && clock.instant().isBefore(backoff.until());
+    }
+
+    private Duration pauseAfter(int failures) {
+        int doublings = Math.min(failures - 1, 30);
+        Duration pause = FIRST_BACKOFF.multipliedBy(1L << doublings);
+        return pause.compareTo(maximumBackoff) > 0 ? maximumBackoff : pause;
     }
 
     /**

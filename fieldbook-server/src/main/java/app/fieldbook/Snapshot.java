@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Figures read from the database by a background job and kept in memory, so that reading a metric never
@@ -24,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * @param <T> the figures, immutable
  */
 public final class Snapshot<T> implements MeterBinder {
-
-    private static final Logger log = LoggerFactory.getLogger(Snapshot.class);
 
     private record Taken<T>(Instant at, T figures) {
     }
@@ -58,19 +54,14 @@ public final class Snapshot<T> implements MeterBinder {
     }
 
     /**
-     * Reads the figures again, as a run of the background job of this snapshot. {@code read} is given the time
-     * the refresh began; what it answers replaces the figures. When it throws, the figures stay as they were,
-     * the run counts as failed and a warning is logged; nothing is thrown.
+     * Reads the figures again, as a scheduled run of the background job of this snapshot
+     * ({@link BackgroundJobs#runScheduled}: skipped while the job backs off after failures). {@code read} is given
+     * the time the refresh began; what it answers replaces the figures. When it throws, the figures stay as they
+     * were, the run counts as failed and a warning is logged; nothing is thrown.
      */
     public void refresh(Function<Instant, T> read) {
         Instant at = clock.instant();
-        try {
-            T figures = jobs.run(name, () -> read.apply(at));
-            taken = new Taken<>(at, figures);
-        } catch (RuntimeException failed) {
-            log.warn("The figures of {} could not be read; the metrics keep those read at {}: {}", name,
-                    taken.at(), failed.toString());
-        }
+        jobs.runScheduled(name, () -> read.apply(at)).ifPresent(figures -> taken = new Taken<>(at, figures));
     }
 
     /** The figures of the last refresh that succeeded (the initial ones before). */

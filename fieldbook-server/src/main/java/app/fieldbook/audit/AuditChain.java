@@ -113,18 +113,30 @@ class AuditChain {
     }
 
     @Scheduled(fixedDelayString = "${fieldbook.audit.link-interval:PT1S}")
-    void linkPending() {
-        jobs.run(LINKING, () -> {
-            try {
-                // until the queue is empty: the job has a thread of its own, so catching up holds back no other job
-                while (linkBatch() == BATCH) {
-                    log.trace("linked a full batch of audit events");
-                }
-            } catch (DataIntegrityViolationException e) {
-                log.debug("Another node linked audit events at the same time; retrying next round");
-            }
+    void linkInBackground() {
+        jobs.runScheduled(LINKING, () -> {
+            linkAll();
             return null;
         });
+    }
+
+    /** Links every event waiting now, at once (before a verification), as a run of the linker. */
+    void linkPending() {
+        jobs.run(LINKING, () -> {
+            linkAll();
+            return null;
+        });
+    }
+
+    private void linkAll() {
+        try {
+            // until the queue is empty: the job has a thread of its own, so catching up holds back no other job
+            while (linkBatch() == BATCH) {
+                log.trace("linked a full batch of audit events");
+            }
+        } catch (DataIntegrityViolationException e) {
+            log.debug("Another node linked audit events at the same time; retrying next round");
+        }
         if (!heads.any()) {
             recordHead();
         }

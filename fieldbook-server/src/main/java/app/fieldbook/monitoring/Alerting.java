@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -125,10 +126,14 @@ class Alerting implements DisposableBean {
             return;
         }
         Instant now = clock.instant();
-        evaluated = jobs.run(JOB, () -> {
+        Optional<Evaluated> done = jobs.runScheduled(JOB, () -> {
             readings.take(now);
             return new Evaluated(now, states.evaluate(nodeRules, readings, now));
         });
+        if (done.isEmpty()) {
+            return;
+        }
+        evaluated = done.get();
         write(evaluated);
         send(states, now);
     }

@@ -128,7 +128,7 @@ class AuditRetentionTest {
 
         assertThat(jobs).as("the jobs found on the schedulers").contains("credentials-cleanup",
                 "login-failures-cleanup", "sign-in-challenges-cleanup", "passkey-challenges-cleanup",
-                "abandoned-uploads-cleanup", "ChangeFeed.sequenceInBackground", "AuditChain.linkPending",
+                "abandoned-uploads-cleanup", "ChangeFeed.sequenceInBackground", "AuditChain.linkInBackground",
                 "audit-head", "audit-verification", "SyncMeters.refresh", "AuditMeters.refresh");
         assertThat(countOf("credentials WHERE user_id = ? AND revoked_at IS NOT NULL", UUID.fromString(manager.id())))
                 .as("the clean-ups ran with the clock moved on").isZero();

@@ -141,7 +141,7 @@ public class ChangeFeed {
      */
     @Scheduled(fixedDelayString = "${fieldbook.sync.sequence-interval:500ms}")
     void sequenceInBackground() {
-        jobs.run(SEQUENCING, this::sequence);
+        jobs.runScheduled(SEQUENCING, this::sequence);
     }
 
     /** Gives every committed change waiting for a position the next positions; returns how many. */
