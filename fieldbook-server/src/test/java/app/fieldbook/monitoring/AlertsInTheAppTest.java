@@ -44,18 +44,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The alert rules evaluated in the server reach an operator with no Prometheus deployed: a session of the test
- * locks what the server's requests need (on PostgreSQL the reports table, with {@code LOCK TABLE}; on H2 the
- * whole database, in its exclusive mode), phones keep asking for their reports, the server's pool of three runs
- * dry and requests are answered 503. The pool's alert goes pending, then fires once its condition has held for
- * its {@code pending-for} (2 s here), as does the error rate's; both reach the test's webhook (a JDK HTTP server
- * on loopback) and its mail server (GreenMail), and once the lock is gone the pool's alert is resolved, on both
- * channels too. The API shows the alert's course. The pool is this node's own: its alert names the node.
+ * The alert rules evaluated in the server reach an operator with no Prometheus deployed: a session of the test locks
+ * what the server's requests need (on PostgreSQL the reports table, with {@code LOCK TABLE}; on H2 the whole database,
+ * in its exclusive mode), phones keep asking for their reports, the server's pool of three runs dry (its request lanes
+ * are set wider than the pool here: sized to the pool, requests would wait in the lanes and the pool would not run
+ * dry) and requests are answered 503. The pool's alert goes pending, then fires once its condition has held for its
+ * {@code pending-for} (2 s here), as does the error rate's; both reach the test's webhook (a JDK HTTP server on
+ * loopback) and its mail server (GreenMail), and once the lock is gone the pool's alert is resolved, on both channels
+ * too. The API shows the alert's course. The pool is this node's own: its alert names the node.
  */
 @Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.hikari.maximum-pool-size=3",
         "spring.datasource.hikari.connection-timeout=300",
+        // lanes wider than the pool (as a misconfigured node has them), so the locked table starves the pool itself
+        "fieldbook.requests.concurrent-reads=8",
+        "fieldbook.requests.concurrent-writes=8",
         "fieldbook.alerts.enabled=true",
         "fieldbook.alerts.evaluation-interval=250ms",
         "fieldbook.alerts.notification-interval=1s",

@@ -45,19 +45,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The alert rules of {@code monitoring/prometheus} reach an operator for real: Debian's Prometheus scrapes this
- * running server with its scrape token and evaluates the repository's rules, Debian's Alertmanager routes what
- * fires to a webhook of this test. The faults are induced, not simulated: a session of the test locks the reports
- * table from a connection of its own, so the server's queries wait, its small pool runs dry and requests are
- * answered 503; a device pushes over the sync API, reporting changes and a photo waiting, then calls no more
- * (a device counts as silent here after {@value #SILENT_AFTER}, the figures are read again four times a second).
- * The rules are the repository's with their {@code for:} shortened to seconds (their expressions unchanged). On
- * PostgreSQL only, where the test can lock a table under the server.
+ * running server with its scrape token and evaluates the repository's rules, Debian's Alertmanager routes what fires
+ * to a webhook of this test. The faults are induced, not simulated: a session of the test locks the reports table from
+ * a connection of its own, so the server's queries wait, its small pool runs dry (its request lanes set wider than the
+ * pool) and requests are answered 503; a device pushes over the sync API, reporting changes and a photo waiting, then
+ * calls no more (a device counts as silent here after {@value #SILENT_AFTER}, the figures are read again four times a
+ * second). The rules are the repository's with their {@code for:} shortened to seconds (their expressions unchanged).
+ * On PostgreSQL only, where the test can lock a table under the server.
  */
 @Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "fieldbook.identity.metrics-token=" + AlertsReachOperatorsTest.SCRAPE_TOKEN,
         "spring.datasource.hikari.maximum-pool-size=3",
         "spring.datasource.hikari.connection-timeout=500",
+        // lanes wider than the pool (as a misconfigured node has them), so the locked table starves the pool itself
+        "fieldbook.requests.concurrent-reads=8",
+        "fieldbook.requests.concurrent-writes=8",
         "fieldbook.sync.health.silent-after=" + AlertsReachOperatorsTest.SILENT_AFTER,
         "fieldbook.sync.health.refresh-interval=250ms"})
 @ContextConfiguration(initializers = TestDatabase.class)
