@@ -3,7 +3,10 @@ package app.fieldbook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher and the systemd unit of {@code deploy/}: the launcher refuses a Java older than the one the server is
  * compiled for, with a message that says so, and starts the jar with the env file's settings (read as systemd reads
  * an EnvironmentFile: nothing expanded) and its heap; systemd accepts the unit, which runs the server hardened, as
- * its own user, with the photo store of the example settings writable.
+ * its own user, with the photo store of the example settings writable; the example's profile believes the
+ * proxy's {@code X-Forwarded-*} headers.
  */
 class DistributionTest {
 
@@ -95,6 +99,21 @@ class DistributionTest {
             assertThat(value.find()).as(setting + " in the example settings").isTrue();
             assertThat(paths).as(setting + " is writable").anyMatch(path -> value.group(1).startsWith(path + "/"));
         }
+    }
+
+    @Test
+    void theProfileTheSettingsNameTrustsTheProxysForwardedHeaders() throws IOException {
+        String example = Files.readString(DEPLOY.resolve("fieldbook.env.example"));
+        assertThat(example).contains("\nSPRING_PROFILES_ACTIVE=prod\n");
+        List<JsonNode> documents;
+        try (InputStream in = DistributionTest.class.getResourceAsStream("/application.yml")) {
+            documents = new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(in).readAll();
+        }
+        JsonNode prod = documents.stream()
+                .filter(document -> document.path("spring").path("config").path("activate").path("on-profile")
+                        .asText().equals("prod"))
+                .findFirst().orElseThrow();
+        assertThat(prod.path("server").path("forward-headers-strategy").asText()).isEqualTo("native");
     }
 
     /** A Java home whose java tells this version, and otherwise prints its arguments and some settings it got. */
