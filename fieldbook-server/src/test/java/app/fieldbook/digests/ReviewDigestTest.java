@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -230,8 +231,20 @@ class ReviewDigestTest {
                 }));
             }
             start.countDown();
+            boolean waitedTooLong = false;
             for (Future<?> run : runs) {
-                run.get();
+                try {
+                    run.get();
+                } catch (ExecutionException failed) {
+                    // H2 lets an insert wait for the other's uncommitted row only up to its lock timeout (ADR 0032):
+                    // the run fails, and its retry (below) finds the row committed
+                    assertThat(failed.getCause()).isInstanceOf(SendingReviewDigests.DigestsNotSent.class)
+                            .hasRootCauseInstanceOf(java.sql.SQLTimeoutException.class);
+                    waitedTooLong = true;
+                }
+            }
+            if (waitedTooLong) {
+                runTheJob();
             }
         } finally {
             nodes.shutdownNow();
