@@ -140,7 +140,7 @@ public class RecurringJobs implements SmartLifecycle {
     }
 
     private static RecurringTask<Void> task(RecurringJob job, BackgroundJobs meters, Settings settings) {
-        Schedule schedule = job.cron() != null ? Schedules.cron(job.cron()) : new Pause(job.pause());
+        Schedule schedule = job.cron() != null ? Schedules.cron(job.cron(), job.zone()) : new Pause(job.pause());
         return Tasks.recurring(job.name(), schedule)
                 .onFailure(new RetryWithBackoff(job.name(), schedule, settings.retryDelay(), settings.retries()))
                 .execute((instance, context) -> meters.run(job.name(), () -> {

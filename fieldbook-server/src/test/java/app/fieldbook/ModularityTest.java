@@ -45,7 +45,7 @@ class ModularityTest {
     void modulesHaveNoCyclesAndUseOnlyEachOthersPublicTypes() {
         assertThat(MODULES.stream().map(module -> module.getIdentifier().toString()))
                 .containsExactlyInAnyOrder("identity", "sites", "reports", "attachments", "audit", "sync", "insights",
-                        "demo", "webapp", "monitoring", "protocol");
+                        "demo", "webapp", "monitoring", "digests", "protocol");
         MODULES.verify();
     }
 

@@ -14,6 +14,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class UserDirectory {
 
+    /** A person and the address mail for them goes to (required of every account). */
+    public record Addressee(Actor person, String email) {
+    }
+
     private static final int CHUNK = 1000;
 
     private final Users users;
@@ -36,6 +40,11 @@ public class UserDirectory {
                     .forEach(user -> found.put(user.id(), user.asActor()));
         }
         return distinct.stream().map(found::get).filter(Objects::nonNull).toList();
+    }
+
+    /** The active accounts of this role with their addresses, by login: whom mail sent on no one's behalf goes to. */
+    public List<Addressee> activeWithRole(Role role) {
+        return users.activeWithRole(role).stream().map(user -> new Addressee(user.asActor(), user.email())).toList();
     }
 
     /** The account with this login as an actor, if it exists. */

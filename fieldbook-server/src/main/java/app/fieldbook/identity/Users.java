@@ -52,6 +52,13 @@ class Users {
                 .param("login", login).query(ROW).optional();
     }
 
+    /** The active accounts of this role, by login. */
+    List<User> activeWithRole(Role role) {
+        return jdbc.sql("""
+                SELECT * FROM users WHERE role = :role AND active = TRUE ORDER BY login""")
+                .param("role", role.name()).query(ROW).list();
+    }
+
     boolean anyActiveAdministrator() {
         return jdbc.sql("SELECT COUNT(*) FROM users WHERE role = 'ADMINISTRATOR' AND active = TRUE")
                 .query(Long.class).single() > 0;
