@@ -1,9 +1,10 @@
 -- Run by Flyway after every migration, on PostgreSQL only (location db/{vendor}, outside db/migration, which Flyway reads with its subfolders): the audit
 -- trail is insert-only for every role but its owner. Whatever was granted on the audit tables to another
 -- role (the application's, when Flyway runs as a separate schema owner: docs/operations.md, PostgreSQL
--- roles) loses UPDATE, DELETE and TRUNCATE; the queue of events to link keeps DELETE, which the linker
--- needs. Where one role owns the schema and runs the application, there is nobody to revoke from and this
--- changes nothing. A new audit table must be added here.
+-- roles) loses UPDATE, DELETE and TRUNCATE, on the queue of events to link as well: the linker empties the
+-- queue through the owner's procedure audit_dequeue_linked (V19), which takes out only events already linked.
+-- Where one role owns the schema and runs the application, there is nobody to revoke from and this changes
+-- nothing. A new audit table must be added here.
 DO $$
 DECLARE
     granted RECORD;
@@ -18,11 +19,7 @@ BEGIN
            AND a.grantee <> c.relowner
            AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
     LOOP
-        IF granted.table_name = 'audit_unlinked' THEN
-            EXECUTE format('REVOKE UPDATE, TRUNCATE ON %I FROM %s', granted.table_name, granted.grantee);
-        ELSE
-            EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM %s', granted.table_name, granted.grantee);
-        END IF;
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM %s', granted.table_name, granted.grantee);
     END LOOP;
 END
 $$;

@@ -24,16 +24,12 @@ public final class Images {
     }
 
     /**
-     * The smallest well-formed HEIC container: its file type box, an empty {@code meta} box and a few bytes
-     * of media data. Enough for the server's checks; not decodable (the server never decodes HEIC).
+     * A small well-formed HEIC container declaring a 64 x 48 image ({@link HeifBoxes#heic}): its file type
+     * box, a {@code meta} box with the image's size and a few bytes of media data. Enough for the server's
+     * checks; not decodable (the server never decodes HEIC).
      */
     public static byte[] heic() {
-        java.nio.ByteBuffer heic = java.nio.ByteBuffer.allocate(24 + 12 + 16);
-        heic.putInt(24).put("ftypheic".getBytes(StandardCharsets.ISO_8859_1)).putInt(0)
-                .put("mif1heic".getBytes(StandardCharsets.ISO_8859_1));
-        heic.putInt(12).put("meta".getBytes(StandardCharsets.ISO_8859_1)).putInt(0);
-        heic.putInt(16).put("mdat".getBytes(StandardCharsets.ISO_8859_1)).putLong(0x0123456789ABCDEFL);
-        return heic.array();
+        return HeifBoxes.heic(64, 48);
     }
 
     /** The leading box of a HEIC file followed by zeros: it starts like a HEIC and is not one. */

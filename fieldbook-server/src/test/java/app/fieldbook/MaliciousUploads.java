@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * What an attacker would upload as a photo, each with the refusal the server must answer through the REST
  * upload and through sync (where the photo is first announced with its size, then sent). Made from small
- * real images on each run, so no binary file is committed.
+ * real images on each run and HEIC boxes built here ({@link HeifBoxes}), so no binary file is committed but
+ * the one real HEIC the photo header fuzz test has among its inputs.
  */
 public final class MaliciousUploads {
 
@@ -71,6 +72,19 @@ public final class MaliciousUploads {
                 upload("decompression bomb: a 60000 x 60000 JPEG frame", Images.jpegDeclaring(60_000, 60_000),
                         TOO_MANY_PIXELS, TOO_MANY_PIXELS),
                 upload("HEIC file type box followed by zeros", Images.heicHeader(), MALFORMED, MALFORMED),
+                upload("decompression bomb: a HEIC declaring 60000 x 60000", HeifBoxes.heic(60_000, 60_000),
+                        TOO_MANY_PIXELS, TOO_MANY_PIXELS),
+                upload("decompression bomb: a small HEIC image beside a 4294967295 x 4294967295 one",
+                        heicWithProperties(HeifBoxes.ispe(64, 48), HeifBoxes.ispe(0xFFFF_FFFFL, 0xFFFF_FFFFL)),
+                        TOO_MANY_PIXELS, TOO_MANY_PIXELS),
+                upload("HEIC without an image size (no ispe)", heicWithProperties(HeifBoxes.box("pixi", new byte[8])),
+                        MALFORMED, MALFORMED),
+                upload("HEIC whose ispe runs past its container", ispeRunningPastItsContainer(), MALFORMED,
+                        MALFORMED),
+                upload("HEIC with a box of 64-bit size 2^63 inside meta", heicWithHugeBoxInsideMeta(), MALFORMED,
+                        MALFORMED),
+                upload("real HEIC/HTML polyglot (HTML after the last box)", concat(HeifBoxes.encoded(), ascii(HTML)),
+                        MALFORMED, MALFORMED),
                 upload("WebP whose RIFF size is not the file's", webpWithWrongSize(), MALFORMED, MALFORMED),
                 new Upload("path traversal in the file name, HTML content", ascii(HTML),
                         "../../../../../../tmp/fieldbook-evil.html", null, NOT_A_PHOTO, NOT_A_PHOTO),
@@ -105,6 +119,25 @@ public final class MaliciousUploads {
         }
         broken[at + 8] ^= 0x01;
         return broken;
+    }
+
+    private static byte[] heicWithProperties(byte[]... properties) {
+        return concat(HeifBoxes.fileType(), HeifBoxes.meta(properties), HeifBoxes.mediaData());
+    }
+
+    /** A HEIC whose ipco box is cut to end inside its ispe, while meta and iprp still cover the ispe. */
+    private static byte[] ispeRunningPastItsContainer() {
+        byte[] ipco = HeifBoxes.box("ipco", Arrays.copyOf(HeifBoxes.ispe(64, 48), 12));
+        byte[] meta = HeifBoxes.fullBox("meta", HeifBoxes.box("iprp", ipco, new byte[8]));
+        return concat(HeifBoxes.fileType(), meta, HeifBoxes.mediaData());
+    }
+
+    /** A HEIC whose meta box holds, before its properties, a box saying (with size 1) it has 2^63 bytes. */
+    private static byte[] heicWithHugeBoxInsideMeta() {
+        byte[] huge = ByteBuffer.allocate(16).putInt(1).put(ascii("free")).putLong(Long.MIN_VALUE).array();
+        byte[] meta = HeifBoxes.fullBox("meta", huge, HeifBoxes.box("iprp", HeifBoxes.box("ipco",
+                HeifBoxes.ispe(64, 48))));
+        return concat(HeifBoxes.fileType(), meta, HeifBoxes.mediaData());
     }
 
     private static byte[] webpWithWrongSize() {

@@ -371,7 +371,7 @@ class AttachingPhotos {
         PhotoType type = PhotoType.detect(head, length).orElseThrow(() -> new RejectedRequest(
                 HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-photo-type", "Not a supported photo",
                 "The file's content is not a JPEG, PNG, WebP or HEIC/HEIF image."));
-        Optional<PixelSize> size;
+        PixelSize size;
         try {
             size = PhotoStructure.read(staged, type);
         } catch (MalformedImage malformed) {
@@ -379,12 +379,11 @@ class AttachingPhotos {
                     "The file starts like a " + type.mediaType + " image but is not one: " + malformed.getMessage()
                             + ".");
         }
-        if (size.isPresent() && size.get().pixels() > settings.maxPixels()) {
+        if (size.pixels() > settings.maxPixels()) {
             throw new RejectedRequest(HttpStatus.UNPROCESSABLE_CONTENT, "too-many-pixels", "Image too large",
-                    "The image declares " + size.get().width() + " x " + size.get().height() + " pixels; a photo may "
+                    "The image declares " + size.width() + " x " + size.height() + " pixels; a photo may "
                             + "have at most " + settings.maxPixels() + " pixels.",
-                    Map.of("width", size.get().width(), "height", size.get().height(),
-                            "maxPixels", settings.maxPixels()));
+                    Map.of("width", size.width(), "height", size.height(), "maxPixels", settings.maxPixels()));
         }
         return type;
     }

@@ -11,8 +11,9 @@ import org.springframework.util.unit.DataSize;
  * Settings of photo storage, bound from {@code fieldbook.attachments}.
  *
  * @param maxPhotoSize the largest photo accepted
- * @param maxPixels the most pixels (width times height, as the image's header declares them) a JPEG, PNG
- *     or WebP photo may have; a larger one is refused at upload, before anything decodes it
+ * @param maxPixels the most pixels (width times height, as the image's header declares them; of a HEIC or
+ *     HEIF, the largest image its {@code ispe} properties declare) a photo may have; a larger one is refused
+ *     at upload, before anything decodes it
  * @param directory where the local disk store keeps photos; with the object store, where uploads are staged
  * @param thumbnailSize the longer edge of a thumbnail, in pixels
  * @param thumbnailThreads the platform threads making thumbnails in the background

@@ -5,11 +5,13 @@ import app.fieldbook.RecurringJobs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -27,6 +30,8 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -88,6 +93,20 @@ class AuditChain {
             String seal) {
     }
 
+    /** A row of the queue of events to link, by which the linker goes through it in order. */
+    private record Queued(OffsetDateTime occurredAt, UUID eventId) {
+
+        static final Queued START = new Queued(OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), new UUID(0, 0));
+    }
+
+    /** What one batch of the linker did: how many queue rows it read, up to which, and which of them were forged. */
+    private record Batch(int read, Queued last, List<UUID> forged) {
+    }
+
+    /** The forged events the linker last reported: the first of them, and how many. */
+    private record Forged(UUID first, int count) {
+    }
+
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
     private final TransactionTemplate transactions;
@@ -98,9 +117,14 @@ class AuditChain {
     private final BackgroundJobs jobs;
     private final String node;
     private final AtomicReference<UUID> reportedUnsigned = new AtomicReference<>();
+    private final AtomicReference<Forged> reportedForged = new AtomicReference<>(new Forged(null, 0));
+    private final DataSource dataSource;
+    private volatile Boolean postgres;
 
     AuditChain(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions, Clock clock,
-            AuditKey key, AuditHeads heads, ReadIndex reads, BackgroundJobs jobs, RecurringJobs.Settings node) {
+            AuditKey key, AuditHeads heads, ReadIndex reads, BackgroundJobs jobs, RecurringJobs.Settings node,
+            DataSource dataSource) {
+        this.dataSource = dataSource;
         this.node = node.nodeName();
         this.reads = reads;
         this.jobs = jobs;
@@ -130,10 +154,18 @@ class AuditChain {
 
     private void linkAll() {
         try {
-            // until the queue is empty: the job has a thread of its own, so catching up holds back no other job
-            while (linkBatch() == BATCH) {
+            // through the whole queue: the job has a thread of its own, so catching up holds back no other job. Forged
+            // events stay in the queue, so it is walked in order rather than until it is empty.
+            Batch batch = linkBatch(Queued.START);
+            UUID firstForged = batch.forged().isEmpty() ? null : batch.forged().getFirst();
+            int forged = batch.forged().size();
+            while (batch.read() == BATCH) {
                 log.trace("linked a full batch of audit events");
+                batch = linkBatch(batch.last());
+                firstForged = firstForged == null && !batch.forged().isEmpty() ? batch.forged().getFirst() : firstForged;
+                forged += batch.forged().size();
             }
+            reportForged(new Forged(firstForged, forged));
         } catch (DataIntegrityViolationException e) {
             log.debug("Another node linked audit events at the same time; retrying next round");
         }
@@ -221,41 +253,47 @@ class AuditChain {
     }
 
     /**
-     * Links up to one batch of queued events; returns how many queue rows it took. An event without a valid
-     * seal was not written by the server: it leaves the queue unlinked, and the verifier names it.
+     * Links up to one batch of the events queued after {@code after}, and takes those linked out of the queue.
+     * An event without a valid seal was not written by the server: it is not linked and stays in the queue,
+     * where the verifier names it.
      */
-    int linkBatch() {
-        Integer taken = transactions.execute(status -> {
+    private Batch linkBatch(Queued after) {
+        Batch done = transactions.execute(status -> {
             Optional<Keying> keying = keying().or(this::keyFromHere);
             if (keying.isEmpty()) {
-                return 0;
+                return new Batch(0, after, List.of());
             }
+            List<Queued> queued = new ArrayList<>();
             List<Stored> pending = jdbc.sql("""
-                    SELECT e.*, c.position FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+                    SELECT e.*, c.position, u.occurred_at AS queued_at, u.event_id AS queued_id
+                      FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
                       LEFT JOIN audit_chain c ON c.event_id = e.id
+                     WHERE u.occurred_at > :afterTime OR (u.occurred_at = :afterTime AND u.event_id > :afterId)
                      ORDER BY u.occurred_at, u.event_id
                      LIMIT :batch
-                    """).param("batch", BATCH).query((rs, n) -> new Stored(rs.getLong("position"), null, null, null,
-                            AuditEvents.row(rs, n), rs.getString("seal"))).list();
+                    """).param("afterTime", after.occurredAt()).param("afterId", after.eventId()).param("batch", BATCH)
+                    .query((rs, n) -> {
+                        queued.add(new Queued(rs.getObject("queued_at", OffsetDateTime.class),
+                                rs.getObject("queued_id", UUID.class)));
+                        return new Stored(rs.getLong("position"), null, null, null, AuditEvents.row(rs, n),
+                                rs.getString("seal"));
+                    }).list();
             if (pending.isEmpty()) {
-                return 0;
+                return new Batch(0, after, List.of());
             }
             Link last = head().orElse(new Link(0, GENESIS));
             OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
             long position = last.position();
             String hash = last.hash();
             List<SqlParameterSource> links = new ArrayList<>();
-            SqlParameterSource[] dequeued = new SqlParameterSource[pending.size()];
+            List<UUID> forged = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 AuditEvent event = pending.get(i).event();
-                dequeued[i] = new MapSqlParameterSource().addValue("occurredAt", event.occurredAt())
-                        .addValue("eventId", event.id());
                 if (pending.get(i).position() > 0) {
                     continue;
                 }
                 if (!AuditKey.same(key.seal(event), pending.get(i).seal())) {
-                    log.error("Audit event {} has no valid seal: it was not written by the server but into the database"
-                            + " directly. It is not linked; the chain's verification names it.", event.id());
+                    forged.add(event.id());
                     continue;
                 }
                 position++;
@@ -268,11 +306,53 @@ class AuditChain {
                     INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at)
                     VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""",
                     links.toArray(SqlParameterSource[]::new));
-            batches.batchUpdate("""
-                    DELETE FROM audit_unlinked WHERE occurred_at = :occurredAt AND event_id = :eventId""", dequeued);
-            return pending.size();
+            dequeueLinked(queued.getLast().occurredAt());
+            return new Batch(pending.size(), queued.getLast(), forged);
         });
-        return taken == null ? 0 : taken;
+        return done == null ? new Batch(0, after, List.of()) : done;
+    }
+
+    /**
+     * Takes out of the queue every event queued up to {@code upTo} that is linked by now, in the linker's
+     * transaction; events not linked (forged ones, or those another node is linking) stay. On PostgreSQL through
+     * the procedure {@code audit_dequeue_linked}, which runs with its owner's rights (migration V19): the
+     * application's role has no DELETE on the queue, so it cannot take out an event that waits to be linked. On
+     * H2, which has no roles to keep apart, the same rows are deleted with plain SQL.
+     */
+    private void dequeueLinked(OffsetDateTime upTo) {
+        if (postgres()) {
+            jdbc.sql("CALL audit_dequeue_linked(:upTo)").param("upTo", upTo).update();
+        } else {
+            jdbc.sql("""
+                    DELETE FROM audit_unlinked u
+                     WHERE u.occurred_at <= :upTo
+                       AND EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = u.event_id)""")
+                    .param("upTo", upTo).update();
+        }
+    }
+
+    private boolean postgres() {
+        if (postgres == null) {
+            try {
+                postgres = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName)
+                        .equals("PostgreSQL");
+            } catch (MetaDataAccessException e) {
+                throw new IllegalStateException("Cannot tell which database the audit chain is in", e);
+            }
+        }
+        return postgres;
+    }
+
+    /**
+     * Logs the events of the queue that have no valid seal once, not on every round of the linker: again only
+     * when the first of them or their number changes.
+     */
+    private void reportForged(Forged now) {
+        if (!now.equals(reportedForged.getAndSet(now)) && now.count() > 0) {
+            log.error("{} audit event(s) in the queue, {} first, have no valid seal: they were not written by the"
+                    + " server but into the database directly. They are not linked and stay in the queue; the chain's"
+                    + " verification names them.", now.count(), now.first());
+        }
     }
 
     /**
@@ -306,9 +386,10 @@ class AuditChain {
                     VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""")
                     .param("position", position).param("eventId", event.id()).param("previousHash", hash)
                     .param("hash", next).param("linkedAt", now).update();
-            jdbc.sql("DELETE FROM audit_unlinked WHERE occurred_at = :occurredAt AND event_id = :eventId")
-                    .param("occurredAt", event.occurredAt()).param("eventId", event.id()).update();
             hash = next;
+        }
+        if (!unsealed.isEmpty()) {
+            dequeueLinked(unsealed.getLast().occurredAt());
         }
         Keying keying = new Keying(position, key.id(), now.toInstant(), key.keying(position));
         jdbc.sql("""

@@ -3,6 +3,7 @@ package app.fieldbook.attachments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.fieldbook.HeifBoxes;
 import app.fieldbook.Images;
 import app.fieldbook.MaliciousUploads;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +25,8 @@ class PhotoStructureTest {
 
     @Test
     void theSizeOfAJpegIsReadFromItsFrameHeader() throws Exception {
-        assertThat(read(Images.jpeg(1600, 1200))).contains(new PixelSize(1600, 1200));
-        assertThat(read(Images.jpegDeclaring(30_000, 20_000))).contains(new PixelSize(30_000, 20_000));
+        assertThat(read(Images.jpeg(1600, 1200))).isEqualTo(new PixelSize(1600, 1200));
+        assertThat(read(Images.jpegDeclaring(30_000, 20_000))).isEqualTo(new PixelSize(30_000, 20_000));
     }
 
     @Test
@@ -40,15 +40,15 @@ class PhotoStructureTest {
         exif[4] = (byte) 0xFF;
         exif[5] = (byte) 0xC0;
         assertThat(read(concat(Arrays.copyOf(jpeg, 2), exif, Arrays.copyOfRange(jpeg, 2, jpeg.length))))
-                .contains(new PixelSize(40, 30));
+                .isEqualTo(new PixelSize(40, 30));
     }
 
     @Test
     void whatPhoneCamerasPutAfterAJpegIsAcceptedAndNothingElse() throws Exception {
         byte[] jpeg = Images.jpeg(40, 30);
-        assertThat(read(concat(jpeg, Images.jpeg(20, 15)))).as("an Ultra HDR gain map").contains(new PixelSize(40, 30));
-        assertThat(read(concat(jpeg, Images.heic()))).as("a motion photo's video").contains(new PixelSize(40, 30));
-        assertThat(read(concat(jpeg, new byte[512]))).as("zero padding").contains(new PixelSize(40, 30));
+        assertThat(read(concat(jpeg, Images.jpeg(20, 15)))).as("an Ultra HDR gain map").isEqualTo(new PixelSize(40, 30));
+        assertThat(read(concat(jpeg, Images.heic()))).as("a motion photo's video").isEqualTo(new PixelSize(40, 30));
+        assertThat(read(concat(jpeg, new byte[512]))).as("zero padding").isEqualTo(new PixelSize(40, 30));
         assertMalformed(concat(jpeg, Arrays.copyOf(Images.jpeg(20, 15), 100)));
         assertMalformed(concat(jpeg, new byte[] {0, 0, 1}));
         assertMalformed(concat(jpeg, "<script>".getBytes(StandardCharsets.ISO_8859_1)));
@@ -71,8 +71,8 @@ class PhotoStructureTest {
 
     @Test
     void theSizeOfAPngIsReadFromItsHeaderChunk() throws Exception {
-        assertThat(read(Images.png(33, 44))).contains(new PixelSize(33, 44));
-        assertThat(read(Images.pngDeclaring(20_000, 20_000))).contains(new PixelSize(20_000, 20_000));
+        assertThat(read(Images.png(33, 44))).isEqualTo(new PixelSize(33, 44));
+        assertThat(read(Images.pngDeclaring(20_000, 20_000))).isEqualTo(new PixelSize(20_000, 20_000));
     }
 
     @Test
@@ -90,12 +90,12 @@ class PhotoStructureTest {
 
     @Test
     void theSizeOfAWebpIsReadFromItsLossyLosslessOrExtendedHeader() throws Exception {
-        assertThat(read(webp(chunk("VP8 ", lossy(4000, 3000))))).contains(new PixelSize(4000, 3000));
-        assertThat(read(webp(chunk("VP8L", lossless(640, 480))))).contains(new PixelSize(640, 480));
+        assertThat(read(webp(chunk("VP8 ", lossy(4000, 3000))))).isEqualTo(new PixelSize(4000, 3000));
+        assertThat(read(webp(chunk("VP8L", lossless(640, 480))))).isEqualTo(new PixelSize(640, 480));
         ByteBuffer extended = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).putInt(0);
         extended.put(uint24(16_000 - 1)).put(uint24(12_000 - 1));
         assertThat(read(webp(chunk("VP8X", extended.array()), chunk("VP8L", lossless(16_000, 12_000)))))
-                .contains(new PixelSize(16_000, 12_000));
+                .isEqualTo(new PixelSize(16_000, 12_000));
         assertMalformed(webp(chunk("VP8X", extended.array())));
         assertMalformed(webp(chunk("EXIF", new byte[4]), chunk("VP8L", lossless(64, 48))));
         byte[] lying = webp(chunk("VP8L", lossless(640, 480)));
@@ -103,12 +103,49 @@ class PhotoStructureTest {
     }
 
     @Test
-    void aHeicIsAChainOfBoxesWithAMetaBoxAndDeclaresNoSize() throws Exception {
-        assertThat(read(Images.heic())).isEmpty();
+    void theSizeOfAHeicIsReadFromTheIspePropertyInItsMetaBox() throws Exception {
+        assertThat(read(Images.heic())).isEqualTo(new PixelSize(64, 48));
+        assertThat(read(HeifBoxes.heic(0xFFFF_FFFFL, 2))).isEqualTo(new PixelSize(0xFFFF_FFFFL, 2));
+        assertThat(read(HeifBoxes.encoded())).as("an encoder's grid of one tile: the tile is the larger")
+                .isEqualTo(new PixelSize(64, 64));
+        byte[] properties = HeifBoxes.concat(HeifBoxes.ispe(640, 480), HeifBoxes.box("pixi", new byte[8]),
+                HeifBoxes.ispe(8000, 6000), HeifBoxes.ispe(160, 120));
+        assertThat(read(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(properties), HeifBoxes.mediaData())))
+                .as("the largest image the file holds").isEqualTo(new PixelSize(8000, 6000));
+        byte[] lastToTheEnd = HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(HeifBoxes.ispe(4, 3)),
+                new byte[] {0, 0, 0, 0, 'm', 'd', 'a', 't', 1, 2, 3});
+        assertThat(read(lastToTheEnd)).as("a last box of size 0, to the end of the file")
+                .isEqualTo(new PixelSize(4, 3));
+    }
+
+    @Test
+    void aHeicIsAChainOfBoxesWithOneMetaBoxWhoseBoxesFitInsideEachOther() throws Exception {
         assertMalformed(Images.heicHeader());
         byte[] heic = Images.heic();
-        assertMalformed(Arrays.copyOf(heic, 24 + 16)); // no meta box, a cut media data box
-        assertMalformed(concat(heic, "<html>".getBytes(StandardCharsets.ISO_8859_1)));
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.mediaData())); // no meta box
+        assertMalformed(Arrays.copyOf(heic, heic.length - 1));
+        assertMalformed(Arrays.copyOf(heic, heic.length - HeifBoxes.mediaData().length - 2)); // cut inside ispe
+        byte[] encoded = HeifBoxes.encoded();
+        assertMalformed(Arrays.copyOf(encoded, encoded.length - 1));
+        byte[] metaPastTheEnd = heic.clone();
+        ByteBuffer.wrap(metaPastTheEnd).putInt(HeifBoxes.fileType().length, 0xFFFF_FFFF);
+        assertMalformed(metaPastTheEnd);
+        assertMalformed(HeifBoxes.heic(0, 48));
+        assertMalformed(HeifBoxes.heic(64, 0));
+        assertMalformed(HeifBoxes.concat(heic, "<html>".getBytes(StandardCharsets.ISO_8859_1)));
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(), HeifBoxes.mediaData()));
+        assertMalformed(HeifBoxes.concat(heic, HeifBoxes.meta(HeifBoxes.ispe(1, 1)))); // a second meta box
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.box("meta", HeifBoxes.box("iprp",
+                HeifBoxes.box("ipco", HeifBoxes.ispe(64, 48)))), HeifBoxes.mediaData())); // meta not a full box
+        byte[] versionOne = HeifBoxes.ispe(64, 48);
+        versionOne[8] = 1;
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(versionOne), HeifBoxes.mediaData()));
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(HeifBoxes.box("ispe", new byte[16])),
+                HeifBoxes.mediaData())); // an ispe with four bytes too many
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(HeifBoxes.ispe(64, 48),
+                new byte[] {0, 0, 0, 0, 'f', 'r', 'e', 'e'}), HeifBoxes.mediaData())); // size 0 inside a box
+        assertMalformed(HeifBoxes.concat(HeifBoxes.fileType(), HeifBoxes.meta(HeifBoxes.ispe(64, 48),
+                new byte[] {0, 0, 0, 1, 'f', 'r', 'e', 'e', 0, 0, 0, 0}), HeifBoxes.mediaData())); // a cut 64-bit size
     }
 
     @Test
@@ -120,7 +157,7 @@ class PhotoStructureTest {
         }
     }
 
-    private Optional<PixelSize> read(byte[] image) throws IOException, MalformedImage {
+    private PixelSize read(byte[] image) throws IOException, MalformedImage {
         PhotoType type = PhotoType.detect(image, Math.min(image.length, PhotoType.HEAD_LENGTH)).orElseThrow();
         Path file = Files.write(Files.createTempFile(directory, "image-", ".bin"), image);
         return PhotoStructure.read(file, type);

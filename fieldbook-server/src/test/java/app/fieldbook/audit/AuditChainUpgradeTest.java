@@ -119,7 +119,7 @@ class AuditChainUpgradeTest {
                         new DataSourceTransactionManager(dataSource)),
                 new BackgroundJobs(new SimpleMeterRegistry(), clock),
                 new RecurringJobs.Settings(Duration.ofSeconds(10), 1, Duration.ofMinutes(1), 0, "upgrade",
-                        Duration.ofMinutes(10)));
+                        Duration.ofMinutes(10)), dataSource);
     }
 
     private AuditSettings settings() {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.time.LocalDate;
@@ -295,6 +296,54 @@ class AuditTamperingTest {
         } finally {
             db.sql("DELETE FROM audit_unlinked WHERE event_id = ?").param(forged).update();
             db.sql("DELETE FROM audit_events WHERE id = ?").param(forged).update();
+        }
+    }
+
+    @Test
+    void forgedEventsStayInTheQueueAndHoldUpNoEventQueuedBehindThem() throws Exception {
+        // more than the linker reads in one batch (500), queued before the honest event below
+        List<UUID> forged = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            forged.add(UUID.randomUUID());
+        }
+        try (PreparedStatement events = connection.prepareStatement("""
+                INSERT INTO audit_events (id, occurred_at, actor_id, actor_login, action, entity_type, entity_id,
+                    site_id, changes, request_id, client_address)
+                SELECT ?, occurred_at, actor_id, actor_login, 'REPORT_APPROVED', entity_type, entity_id, site_id,
+                    changes, request_id, client_address
+                  FROM audit_events WHERE id = ?""");
+                PreparedStatement queue = connection.prepareStatement("""
+                        INSERT INTO audit_unlinked (event_id, occurred_at)
+                        SELECT id, occurred_at FROM audit_events WHERE id = ?""")) {
+            for (UUID id : forged) {
+                events.setObject(1, id);
+                events.setObject(2, eventAt(last));
+                events.addBatch();
+                queue.setObject(1, id);
+                queue.addBatch();
+            }
+            events.executeBatch();
+            queue.executeBatch();
+        }
+        String report = draft(worker, site, DAY.plusDays(DAYS.incrementAndGet()));
+        try {
+            JsonNode verification = verification();
+
+            assertThat(verification.path("intact").asBoolean()).as(verification.toString()).isFalse();
+            assertThat(verification.path("problem").asString()).contains("forged").contains("waits in the queue");
+            assertThat(db.sql("""
+                    SELECT COUNT(*) FROM audit_chain c JOIN audit_events e ON e.id = c.event_id
+                     WHERE e.entity_id = ?""").param(report).query(Long.class).single())
+                    .as("the honest event behind them, linked").isOne();
+            assertThat(db.sql("SELECT COUNT(*) FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id"
+                    + " WHERE e.action = 'REPORT_APPROVED' AND NOT EXISTS (SELECT 1 FROM audit_chain c"
+                    + " WHERE c.event_id = u.event_id)").query(Long.class).single())
+                    .as("the forged events, still queued and not linked").isGreaterThanOrEqualTo(501);
+        } finally {
+            for (UUID id : forged) {
+                db.sql("DELETE FROM audit_unlinked WHERE event_id = ?").param(id).update();
+                db.sql("DELETE FROM audit_events WHERE id = ?").param(id).update();
+            }
         }
     }
 
