@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the simulation begins ({@link SignedInPhones}), as real phones signed in long before the rush. Through the REST API (the
  * photo as the request body, or as a multipart form with {@code rush.multipart}), through sync (one push with the report, the photo announcements and the
  * submission, then a resumable upload per photo), or half each way ({@code rush.via}). Meanwhile a probe
- * asks for {@code /actuator/health} and a report list. Afterwards every acknowledged report and photo is
+ * asks for {@code /actuator/health} and a report list, from a JVM of its own ({@link OutsideProbe}) and from
+ * inside Gatling. Afterwards every acknowledged report and photo is
  * read back (status, SHA-256, and the stored content hashed again), and the thumbnails are waited for.
  * Any answer but the expected one counts as an error, 503 with Retry-After included.
  */
@@ -62,6 +63,7 @@ public class RushSimulation extends Simulation {
     private static final int SIGN_IN_PARALLEL = 2;
     private static final int READY_TRIES = 10;
     private static final Duration OPENING_SPACING = Duration.ofMillis(5);
+    private final OutsideProbe outsideProbe;
 
     {
         // phones signed in long before 4:30 PM: their sign-ins (each a deliberately slow password hash) are done
@@ -86,6 +88,9 @@ public class RushSimulation extends Simulation {
                     .injectOpen(rampUsers(workers.size() - viaRest).during(openingApps)));
         }
         populations.add(probe().injectOpen(atOnceUsers(1)));
+        String managerToken = (String) new SignedInPhones(settings, world.password())
+                .signIn(List.of(Map.of("login", World.MANAGER)), 1).getFirst().get("token");
+        outsideProbe = OutsideProbe.start(settings.baseUrl(), managerToken, Duration.ofMinutes(30));
         setUp(populations).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
     }
 
@@ -251,7 +256,8 @@ public class RushSimulation extends Simulation {
 
     @Override
     public void after() {
+        outsideProbe.close();
         Summary.publish(settings, "rush", tally.summary(machine, warmUp, photos.averageSize(),
-                new RushCheck(settings).verify(tally.acknowledged(), THUMBNAIL_WAIT)));
+                new RushCheck(settings).verify(tally.acknowledged(), THUMBNAIL_WAIT), outsideProbe));
     }
 }

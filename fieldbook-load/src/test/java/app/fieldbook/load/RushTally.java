@@ -33,6 +33,8 @@ final class RushTally {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong firstStart = new AtomicLong();
     private final AtomicLong lastEnd = new AtomicLong();
+    private final AtomicLong firstStartMillis = new AtomicLong();
+    private final AtomicLong lastEndMillis = new AtomicLong();
     private final AtomicLong photoBytes = new AtomicLong();
     private final AtomicReference<CpuUse.Sample> cpuAtStart = new AtomicReference<>();
     private final AtomicReference<CpuUse.Sample> cpuAtEnd = new AtomicReference<>();
@@ -66,6 +68,7 @@ final class RushTally {
 
     void started() {
         if (firstStart.compareAndSet(0, System.nanoTime())) {
+            firstStartMillis.set(System.currentTimeMillis());
             cpuAtStart.set(cpu.sample());
         }
         started.incrementAndGet();
@@ -84,6 +87,7 @@ final class RushTally {
 
     private void ended() {
         lastEnd.set(System.nanoTime());
+        lastEndMillis.set(System.currentTimeMillis());
         if (done.incrementAndGet() >= started.get() && allReady()) {
             cpuAtEnd.set(cpu.sample());
         }
@@ -108,12 +112,25 @@ final class RushTally {
         return List.copyOf(acknowledged);
     }
 
-    String summary(String machine, String warmUp, long averagePhotoBytes, String check) {
+    /**
+     * The summary; {@code outside} is the probe of a JVM of its own, whose answers count from the first
+     * submission's start to the last one's end (Gatling's own probe, asked from inside the generator, is shown
+     * as well, from the phones' injection on).
+     */
+    String summary(String machine, String warmUp, long averagePhotoBytes, String check, OutsideProbe outside) {
         double seconds = Math.max(1e-9, (lastEnd.get() - firstStart.get()) / 1e9);
         int failed = failures.values().stream().mapToInt(AtomicInteger::get).sum();
         StringBuilder probeLines = new StringBuilder();
+        outside.between(firstStartMillis.get(), lastEndMillis.get()).forEach((what, latencies) -> probeLines.append(
+                String.format(Locale.ROOT, "  probe %-18s%s, a JVM of its own, during the rush%n", what,
+                        percentiles(latencies))));
+        long outsideFailed = outside.failedBetween(firstStartMillis.get(), lastEndMillis.get());
+        if (outsideFailed > 0) {
+            probeLines.append(String.format(Locale.ROOT, "  probe failures        %d answers not 200%n",
+                    outsideFailed));
+        }
         new TreeMap<>(probes).forEach((what, latencies) -> probeLines.append(String.format(Locale.ROOT,
-                "  probe %-18s%s%n", what, percentiles(latencies))));
+                "  (in Gatling) %-12s%s%n", what, percentiles(latencies))));
         return String.format(Locale.ROOT, """
                 The rush (targets at 50 users: whole submission p99 <= 1 s; at 1,000 users: photo upload
                 p99 <= 3 s, 0 errors, 0 lost; probes p99 < 200 ms)
