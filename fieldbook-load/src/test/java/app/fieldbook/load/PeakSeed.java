@@ -88,7 +88,10 @@ final class PeakSeed {
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    /** What was written of the checked month: filed reports and their hours for the first portfolio, and one site's reports. */
+    /**
+     * What was written of the checked month (last month, if the reports cover all of it): filed reports and their
+     * hours for the first portfolio, and the reports of its first site.
+     */
     private final YearMonth checkedMonth;
     private long checkedFiled;
     private BigDecimal checkedHours = BigDecimal.ZERO;
@@ -100,7 +103,10 @@ final class PeakSeed {
         this.settings = settings;
         this.peak = peak;
         this.world = world;
-        this.checkedMonth = YearMonth.from(workingDays().getLast());
+        List<LocalDate> days = workingDays();
+        YearMonth previous = YearMonth.from(days.getLast()).minusMonths(1);
+        // last month if the reports cover all of it, otherwise the month of the last day
+        this.checkedMonth = days.getFirst().isAfter(previous.atDay(1)) ? YearMonth.from(days.getLast()) : previous;
     }
 
     /** The working days the reports span, oldest first, ending with the last working day before today. */
