@@ -55,7 +55,7 @@ import tools.jackson.databind.ObjectMapper;
  * <p>Reports fill working days (Monday to Friday) going back from yesterday, {@code authorsPerSite} a site a
  * day. The last day's reports are drafts (photos are attached to those through the API: real JPEGs, each
  * distinct, whose thumbnails the server makes), the four days before are submitted (one in twenty returned),
- * everything older is approved by the site's manager. Then the seeder asks the server for the month-end of the
+ * everything older is approved by the site's manager (a site in no portfolio has its reports left submitted). Then the seeder asks the server for the month-end of the
  * first manager's portfolio and the report list of a site, and checks them against what it wrote.
  */
 final class PeakSeed {
@@ -237,7 +237,7 @@ final class PeakSeed {
         if (age == 0) {
             status = "DRAFT";
         } else if (age < 5) {
-            status = random.nextInt(20) == 0 ? "RETURNED" : "SUBMITTED";
+            status = manager != null && random.nextInt(20) == 0 ? "RETURNED" : "SUBMITTED";
         } else {
             status = manager == null ? "SUBMITTED" : "APPROVED";
         }

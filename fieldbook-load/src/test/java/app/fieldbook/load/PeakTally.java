@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,14 @@ final class PeakTally {
     private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong last = new AtomicLong();
 
+    /** The session attribute counting the errors of one virtual user's timed requests. */
+    static final String SESSION_ERRORS = "peakErrors";
+
+    /** The errors of this virtual user's timed requests so far. */
+    static int errorsOf(Session session) {
+        return session.contains(SESSION_ERRORS) ? session.getInt(SESSION_ERRORS) : 0;
+    }
+
     /** The request, with its response time and outcome counted under {@code name}. */
     ChainBuilder timed(String name, HttpRequestActionBuilder request) {
         return exec(session -> session.remove("peakTime").markAsSucceeded())
@@ -35,11 +44,12 @@ final class PeakTally {
                     long now = System.nanoTime();
                     first.accumulateAndGet(now, Math::min);
                     last.accumulateAndGet(now, Math::max);
-                    if (session.isFailed() || !session.contains("peakTime")) {
-                        errors.computeIfAbsent(name, key -> new AtomicLong()).incrementAndGet();
-                    }
                     if (session.contains("peakTime")) {
                         times.computeIfAbsent(name, key -> new ConcurrentLinkedQueue<>()).add(session.getLong("peakTime"));
+                    }
+                    if (session.isFailed() || !session.contains("peakTime")) {
+                        errors.computeIfAbsent(name, key -> new AtomicLong()).incrementAndGet();
+                        return session.set(SESSION_ERRORS, errorsOf(session) + 1);
                     }
                     return session;
                 });
@@ -48,11 +58,6 @@ final class PeakTally {
     /** Seconds between the first and the last answer counted. */
     double seconds() {
         return Math.max(1e-9, (last.get() - first.get()) / 1e9);
-    }
-
-    /** Errors counted so far, of every name. */
-    long failures() {
-        return errors.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     /** Counts a duration measured otherwise, such as a group's (several requests one after the other). */
