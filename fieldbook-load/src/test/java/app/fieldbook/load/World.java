@@ -97,8 +97,8 @@ final class World {
         return new World(workers, archive, settings.password());
     }
 
-    /** The administrator's side of the API, over plain HTTP with a bearer token. */
-    private static final class Admin {
+    /** The administrator's side of the API, over plain HTTP with a bearer token (also {@link PeakWorld}'s). */
+    static final class Admin {
 
         private final ObjectMapper json = new ObjectMapper();
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -173,7 +173,7 @@ final class World {
             return UUID.fromString(node.path("id").asString());
         }
 
-        private JsonNode send(String method, String path, Object body, String bearer, int expected) {
+        JsonNode send(String method, String path, Object body, String bearer, int expected) {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
                         .timeout(Duration.ofSeconds(30))
