@@ -427,7 +427,8 @@ class Sweep:
             # each point its own session file, kept for a resumed sweep (what sqlmap found is read back)
             command += ["--output-dir", os.path.join(args.out, "sqlmap", job.name)]
         else:
-            command += ["--flush-session", "--output-dir", os.path.join(args.out, "sqlmap")]
+            # each operation its own session file too: runs at once against one host would share sqlmap's
+            command += ["--flush-session", "--output-dir", os.path.join(args.out, "sqlmap", job.name)]
         begin = time.monotonic()
         try:
             run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -443,18 +444,8 @@ class Sweep:
         self.record(job, seconds, verdict_of(log, finished, bound, bound_by), log)
         return seconds
 
-    def one_after_another(self, jobs):
-        """Each operation in turn, its bound at most twice an even share of what is left of the total, so that
-        what a quick operation leaves goes to the rest (CI's sweep)."""
-        for number, job in enumerate(jobs, 1):
-            bound = self.args.operation_seconds
-            if self.args.budget_seconds:
-                left = self.left()
-                bound = int(max(10, min(bound, left, 2 * left / (len(jobs) - number + 1))))
-            self.run(job, bound, "operation" if bound == self.args.operation_seconds else "total")
-
     def in_parallel(self, jobs):
-        """Workers take the points in order; a point runs at most --point-seconds, an operation's points
+        """Workers take the runs (points, or whole operations) in order; a point runs at most --point-seconds, an operation's points
         together at most --operation-seconds (a running point holds its whole bound until it ends, and another
         point of its operation waits rather than start with less than a whole bound), all of them within
         --budget-seconds from the start. A point that cannot have --minimum-seconds is not started."""
@@ -480,7 +471,8 @@ class Sweep:
                         if room < minimum:
                             pending.pop(index)
                             return [(job, "not started: the operation budget was spent")], None
-                        bound, bound_by = min((self.args.point_seconds, "point"), (int(room), "operation"),
+                        run_by = "point" if self.args.per_point else "operation"
+                        bound, bound_by = min((self.args.point_seconds, run_by), (int(room), "operation"),
                                               (int(left), "total"), key=lambda limit: limit[0])
                         self.spent[label] = (spent + bound, running + 1)
                         pending.pop(index)
@@ -515,7 +507,8 @@ class Sweep:
 
     def summary(self, operations, jobs):
         """Per operation: who it ran as, its points by kind, the techniques, the time sqlmap took and what
-        became of its points; then the totals. Written to OUT/summary.txt; returns the number injectable."""
+        became of its points; then the totals. Written to OUT/summary.txt; returns the number of runs that found a
+        point injectable and the number that did not end (clean or injectable)."""
         args = self.args
         rows = [self.results[job.key] for job in jobs if job.key in self.results]
         points = sum(int(row["points"]) for row in rows)
@@ -523,8 +516,8 @@ class Sweep:
         how = (f"one run per point (text: {args.technique_text}, typed: {args.technique_typed}), "
                f"{args.workers} at once; at most {args.point_seconds} s a point, {args.operation_seconds} s an "
                f"operation" if args.per_point else
-               f"one run per operation (techniques {args.technique}), at most {args.operation_seconds} s an "
-               f"operation")
+               f"one run per operation (techniques {args.technique}), {args.workers} at once, at most "
+               f"{args.operation_seconds} s an operation")
         how += f", {args.budget_seconds} s in all" if args.budget_seconds else ""
         lines = [f"sqlmap sweep of {args.url}: level {args.level}, risk {args.risk}, {how}; "
                  f"{len(operations)} operations, {points} injection points ({text} text, {points - text} typed), "
@@ -563,12 +556,16 @@ class Sweep:
                          f"{sum(1 for o in operations if all(self.results.get(j.key, {}).get('verdict') == 'clean' for j in by_operation.get(o.label, [])))}"
                          f" of {len(operations)}")
         else:
-            untested = [row for row in rows if row["verdict"].startswith("NOT TESTED")]
-            lines.append(f"{len(injectable)} operations with an injectable parameter, {len(untested)} not tested")
+            untested = [row for row in rows if row["verdict"] not in ("clean",) and not row["verdict"].startswith("INJECTABLE")]
+            lines.append(f"{len(injectable)} operations with an injectable parameter, {len(untested)} not tested to "
+                         f"the end (stopped by a budget, not started or refused by sqlmap), "
+                         f"{sum(1 for row in rows if row['verdict'] == 'clean')} of {len(operations)} clean")
         with open(os.path.join(args.out, "summary.txt"), "w") as out:
             out.write("\n".join(lines) + "\n")
-        print("\n".join(lines if args.per_point else [lines[0], lines[-1]]))
-        return len(injectable)
+        print("\n".join(lines if args.per_point else [lines[0]] + [line for line in lines[1:-1]
+                                                                    if not line.endswith(": clean")] + [lines[-1]]))
+        incomplete = sum(1 for job in jobs if not self.results.get(job.key, {}).get("verdict", "").startswith(FINAL))
+        return len(injectable), incomplete
 
 
 TOKENS = {}
@@ -585,13 +582,16 @@ def main():
     parser.add_argument("--technique-text", default="BEUSTQ", help="with --per-point: the techniques on text")
     parser.add_argument("--technique-typed", default="BEST",
                         help="with --per-point: the techniques on a number, boolean, UUID, date or enum")
-    parser.add_argument("--workers", type=int, default=1, help="with --per-point: sqlmap runs at once")
-    parser.add_argument("--point-seconds", type=int, default=300, help="with --per-point: bound of one point")
+    parser.add_argument("--workers", type=int, default=1, help="sqlmap runs at once")
+    parser.add_argument("--point-seconds", type=int, default=300,
+                        help="bound of one run (with --per-point a point's, else an operation's)")
     parser.add_argument("--operation-seconds", type=int, default=600,
                         help="bound of one operation (with --per-point: of its points' runs together)")
     parser.add_argument("--minimum-seconds", type=int, default=20,
                         help="with --per-point: a point that cannot have this long is not started")
     parser.add_argument("--budget-seconds", type=int, default=0, help="bound of the whole sweep (0: none)")
+    parser.add_argument("--require-complete", action="store_true",
+                        help="fail unless every run ends clean or injectable (none stopped by a budget or not started)")
     parser.add_argument("--resume", action="store_true",
                         help="with --per-point: keep the points OUT/state.tsv says ended clean or injectable")
     parser.add_argument("--only", default="", help="a regular expression: only operations 'METHOD path' it finds")
@@ -626,16 +626,22 @@ def main():
             print(f"{job.name}: as {job.operation.login} (baseline {job.operation.baseline}), {len(job.points)} "
                   f"points ({text} text, {typed} typed), {job.technique}")
         return 0
+    # the operations with the most points first, and the sign-ins (a password hash per request) before
+    # others of their size, so that the longest work starts first; an operation's points in their order
+    order = {operation.label: (-len(operation.points) * (4 if operation.path.startswith("/api/v1/auth/") else 1),
+                               number) for number, operation in enumerate(operations)}
     if args.per_point:
-        # the operations with the most points first, and the sign-ins (a password hash per request) before
-        # others of their size, so that the longest work starts first; an operation's points in their order
-        order = {operation.label: (-len(operation.points) * (4 if operation.path.startswith("/api/v1/auth/") else 1),
-                                   number) for number, operation in enumerate(operations)}
         todo = sorted((job for job in jobs if job.key not in sweep.earlier), key=lambda job: order[job.operation.label])
         sweep.in_parallel(todo)
     else:
-        sweep.one_after_another(jobs)
-    return 1 if sweep.summary(operations, jobs) else 0
+        sweep.in_parallel(sorted(jobs, key=lambda job: order[job.operation.label]))
+    injectable, incomplete = sweep.summary(operations, jobs)
+    if injectable:
+        return 1
+    if incomplete and args.require_complete:
+        print(f"{incomplete} runs did not end: --require-complete fails the sweep", flush=True)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
