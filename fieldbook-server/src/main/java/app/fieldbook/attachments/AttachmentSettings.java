@@ -16,7 +16,8 @@ import org.springframework.util.unit.DataSize;
  *     at upload, before anything decodes it
  * @param directory where the local disk store keeps photos; with the object store, where uploads are staged
  * @param thumbnailSize the longer edge of a thumbnail, in pixels
- * @param thumbnailThreads the platform threads making thumbnails in the background
+ * @param thumbnailThreads the platform threads making thumbnails in the background; 0 (the default) for one per
+ *     processor. While uploads go on, only one of them decodes (once a photo has waited {@code thumbnailPatience})
  * @param thumbnailLull how long no upload body must have been read before the thumbnail job decodes a photo:
  *     decoding takes a core, which a rush of uploads needs more
  * @param thumbnailPatience how long a photo's thumbnail may wait for such a lull; an older one is made anyway
@@ -49,7 +50,7 @@ record AttachmentSettings(
         @DefaultValue("50000000") long maxPixels,
         @DefaultValue("./data/photos") Path directory,
         @DefaultValue("320") int thumbnailSize,
-        @DefaultValue("1") int thumbnailThreads,
+        @DefaultValue("0") int thumbnailThreads,
         @DefaultValue("PT30S") Duration thumbnailSweep,
         @DefaultValue("PT1S") Duration thumbnailLull,
         @DefaultValue("PT2M") Duration thumbnailPatience,
@@ -64,8 +65,11 @@ record AttachmentSettings(
         Path moveFromDisk) {
 
     AttachmentSettings {
-        if (thumbnailThreads < 1) {
-            throw new IllegalArgumentException("fieldbook.attachments.thumbnail-threads must be at least 1");
+        if (thumbnailThreads < 0) {
+            throw new IllegalArgumentException("fieldbook.attachments.thumbnail-threads must be 0 (one per processor) or more");
+        }
+        if (thumbnailThreads == 0) {
+            thumbnailThreads = Runtime.getRuntime().availableProcessors();
         }
         if (concurrentUploads < 1) {
             throw new IllegalArgumentException("fieldbook.attachments.concurrent-uploads must be at least 1");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Makes the thumbnails of stored photos after their upload was answered, on a few platform threads of its
- * own ({@code thumbnail-threads}, one by default), never on the carriers of the virtual threads that serve
- * requests and hold database connections, and after a lull in the uploads ({@code thumbnail-lull}; a photo
- * waits for one at most {@code thumbnail-patience}), so that decoding does not take a core from a rush. The work list is the database: a photo is due until its thumbnail
+ * Makes the thumbnails of stored photos after their upload was answered, on platform threads of its own
+ * ({@code thumbnail-threads}, one per processor by default), never on the carriers of the virtual threads that
+ * serve requests and hold database connections, and after a lull in the uploads ({@code thumbnail-lull}), so that
+ * decoding does not take a core from a rush. A photo waits for a lull at most {@code thumbnail-patience}, and then
+ * only the first thread makes it while uploads go on: a rush that never pauses loses one core at most, and the
+ * backlog it leaves is made by every thread once it ends. The work list is the database: a photo is due until its thumbnail
  * is settled. A thumbnail made publishes {@link ThumbnailMade} for each photo with that content, so that
  * devices that pulled the photo without it get it again. The job is nudged when a photo is stored, and also looks for due photos every
  * {@code thumbnail-sweep}, so that photos stored before a restart, or by another node, get theirs too. A node
@@ -90,8 +93,9 @@ class MakingThumbnails implements SmartLifecycle {
     public synchronized void start() {
         running = true;
         for (int i = 1; i <= settings.thumbnailThreads(); i++) {
+            boolean patient = i == 1;
             Thread worker = Thread.ofPlatform().name("thumbnails-" + i).daemon(true).priority(Thread.MIN_PRIORITY)
-                    .unstarted(this::work);
+                    .unstarted(() -> work(patient));
             workers.add(worker);
             worker.start();
         }
@@ -121,10 +125,14 @@ class MakingThumbnails implements SmartLifecycle {
         return running;
     }
 
-    private void work() {
+    /**
+     * Makes thumbnails until stopped. A {@code patient} thread waits for a lull only as long as the oldest due
+     * photo may wait; the others wait for a lull whatever the photos' age.
+     */
+    private void work(boolean patient) {
         while (running) {
             try {
-                Optional<ReportPhotos.DueThumbnail> due = claim();
+                Optional<ReportPhotos.DueThumbnail> due = claim(patient);
                 if (due.isEmpty()) {
                     nudges.tryAcquire(settings.thumbnailSweep().toMillis(), TimeUnit.MILLISECONDS);
                     continue;
@@ -153,13 +161,19 @@ class MakingThumbnails implements SmartLifecycle {
     }
 
     /** A due thumbnail this thread may make: not in hand on this node, and claimed in the database. */
-    private Optional<ReportPhotos.DueThumbnail> claim() throws InterruptedException {
+    private Optional<ReportPhotos.DueThumbnail> claim(boolean patient) throws InterruptedException {
         List<ReportPhotos.DueThumbnail> dues = photos.dueThumbnails(BATCH, OffsetDateTime.now(clock));
         if (dues.isEmpty()) {
             return Optional.empty();
         }
-        // decoding takes a core that a rush of uploads needs more: wait for a lull, as long as the oldest may wait
-        admission.awaitLull(settings.thumbnailLull(), dues.getFirst().since().toInstant().plus(settings.thumbnailPatience()));
+        // decoding takes a core that a rush of uploads needs more: wait for a lull, the patient thread as long as
+        // the oldest may wait, the others (looking at the database again now and then) until there is one
+        Instant oldestMayWait = dues.getFirst().since().toInstant().plus(settings.thumbnailPatience());
+        boolean lull = admission.awaitLull(settings.thumbnailLull(),
+                patient ? oldestMayWait : Instant.now().plus(settings.thumbnailSweep()));
+        if (!lull && !patient) {
+            return Optional.empty();
+        }
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (ReportPhotos.DueThumbnail due : dues) {
             if (inHand.add(due.sha256())) {

@@ -87,17 +87,19 @@ class UploadAdmission {
     /**
      * Waits until no upload body has been read for {@code quiet}, but not past {@code deadline}. Returns at
      * once when uploads are quiet already.
+     *
+     * @return whether the lull came; false when the deadline passed first
      */
-    void awaitLull(Duration quiet, Instant deadline) throws InterruptedException {
+    boolean awaitLull(Duration quiet, Instant deadline) throws InterruptedException {
         synchronized (lull) {
             while (true) {
                 long sinceLast = System.nanoTime() - lastEnded;
                 if (reading == 0 && sinceLast >= quiet.toNanos()) {
-                    return;
+                    return true;
                 }
                 long untilDeadline = Duration.between(Instant.now(), deadline).toMillis();
                 if (untilDeadline <= 0) {
-                    return;
+                    return false;
                 }
                 long untilQuiet = reading > 0 ? LULL_POLL_MILLIS : Math.max(1, (quiet.toNanos() - sinceLast) / 1_000_000);
                 lull.wait(Math.min(untilDeadline, Math.min(untilQuiet, LULL_POLL_MILLIS)));
