@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -166,7 +166,7 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
         }
         try {
             return read.apply(replica);
-        } catch (DataAccessResourceFailureException | RecoverableDataAccessException | CannotCreateTransactionException lost) {
+        } catch (DataAccessResourceFailureException | RecoverableDataAccessException | TransactionException lost) {
             lag = UNREACHABLE;
             log.warn("A read failed on the replica ({}); read from the primary, and the replica is left until a "
                     + "check finds it good", cause(lost));
