@@ -86,13 +86,13 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
     }
 
     /** A database the reads can go to: its client, and a read-only repeatable-read transaction on it. */
-    private record Target(String name, JdbcClient jdbc, TransactionTemplate snapshot) {
+    private record Target(JdbcClient jdbc, TransactionTemplate snapshot) {
 
-        static Target of(String name, JdbcClient jdbc, PlatformTransactionManager transactions) {
+        static Target of(JdbcClient jdbc, PlatformTransactionManager transactions) {
             TransactionTemplate snapshot = new TransactionTemplate(transactions);
             snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
             snapshot.setReadOnly(true);
-            return new Target(name, jdbc, snapshot);
+            return new Target(jdbc, snapshot);
         }
     }
 
@@ -113,7 +113,7 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
 
     LagTolerantReads(Settings settings, JdbcClient jdbc, PlatformTransactionManager transactions) {
         this.settings = settings;
-        this.primary = Target.of("primary", jdbc, transactions);
+        this.primary = Target.of(jdbc, transactions);
         if (settings.configured()) {
             pool = new HikariDataSource();
             pool.setPoolName("replica");
@@ -126,7 +126,7 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
             pool.setConnectionTimeout(1000);
             // start also while the replica is away: the reads go to the primary until a check finds it
             pool.setInitializationFailTimeout(-1);
-            replica = Target.of("replica", JdbcClient.create(pool), new DataSourceTransactionManager(pool));
+            replica = Target.of(JdbcClient.create(pool), new DataSourceTransactionManager(pool));
             checks = new JdbcTemplate(pool);
             checks.setQueryTimeout((int) Math.max(1, settings.checkInterval().toSeconds()));
             lag = UNREACHABLE;
@@ -153,11 +153,6 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
      */
     public <T> T readSnapshot(Function<JdbcClient, T> read) {
         return on(target -> target.snapshot().execute(status -> read.apply(target.jdbc())));
-    }
-
-    /** Whether the lag-tolerant reads go to the replica now. */
-    public boolean replicaInUse() {
-        return lag.usable();
     }
 
     private <T> T on(Function<Target, T> read) {
