@@ -28,7 +28,7 @@ class ModularityTest {
 
     /** What may live in the root package, outside every module: the application and what all modules share. */
     private static final List<String> ROOT_PACKAGE = List.of("AppendedIds", "BackgroundJobs",
-            "FieldbookApplication", "InsertsAtCommit", "KeyFile", "PerTransaction", "ProblemHandling",
+            "FieldbookApplication", "InsertsAtCommit", "KeyFile", "LagTolerantReads", "PerTransaction", "ProblemHandling",
             "RecurringJob", "RecurringJobs", "RejectedRequest", "RequestAdmission", "ServerBusy", "Snapshot",
             "StrictJson", "StrictParameters");
 

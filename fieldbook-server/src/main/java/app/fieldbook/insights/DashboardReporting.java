@@ -1,5 +1,6 @@
 package app.fieldbook.insights;
 
+import app.fieldbook.LagTolerantReads;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.insights.Dashboard.CrewSeries;
@@ -23,13 +24,12 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The dashboards' data: the status grid and the crews' series of a month for the sites a person asks for,
  * within the sites they may see. Built from the month-end's own queries ({@link ReportFigures#days} and
- * {@link ReportFigures#crewDays}) and scope ({@link Coverage}, {@link CoverageCheck}), on one snapshot.
+ * {@link ReportFigures#crewDays}) and scope ({@link Coverage}, {@link CoverageCheck}), on one snapshot; from the replica when one may be used
+ * ({@link LagTolerantReads}).
  */
 @Service
 class DashboardReporting {
@@ -37,14 +37,14 @@ class DashboardReporting {
     private final ReportFigures figures;
     private final CoverageCheck check;
     private final Clock clock;
-    private final TransactionTemplate snapshot;
+    private final LagTolerantReads reads;
 
     DashboardReporting(ReportFigures figures, CoverageCheck check, Clock clock,
-            PlatformTransactionManager transactions) {
+            LagTolerantReads reads) {
         this.figures = figures;
         this.check = check;
         this.clock = clock;
-        this.snapshot = MonthEndReporting.snapshot(transactions);
+        this.reads = reads;
     }
 
     /**
@@ -57,11 +57,11 @@ class DashboardReporting {
         String portfolioName = check.requireVisible(coverage, actor, "dashboard");
         LocalDate first = month.atDay(1);
         LocalDate last = month.atEndOfMonth();
-        return snapshot.execute(status -> {
-            List<CoveredSite> covered = figures.sites(coverage, actor);
-            Map<UUID, List<DayCount>> days = figures.days(coverage, first, last, actor).stream()
+        return reads.readSnapshot(jdbc -> {
+            List<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
+            Map<UUID, List<DayCount>> days = figures.days(jdbc, coverage, first, last, actor).stream()
                     .collect(Collectors.groupingBy(DayCount::siteId));
-            List<CrewDay> crew = figures.crewDays(coverage, first, last, actor);
+            List<CrewDay> crew = figures.crewDays(jdbc, coverage, first, last, actor);
             List<SiteRow> rows = covered.stream()
                     .map(site -> row(month, site, days.getOrDefault(site.id(), List.of())))
                     .toList();

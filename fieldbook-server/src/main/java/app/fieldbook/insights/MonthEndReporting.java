@@ -1,5 +1,6 @@
 package app.fieldbook.insights;
 
+import app.fieldbook.LagTolerantReads;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.insights.MonthEnd.Compared;
@@ -27,14 +28,12 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Closing a month: the month-end of the sites a person asks for, within the sites they may see. All its
  * queries read one snapshot of the database (repeatable read), so that its figures agree with each other
- * while reports change meanwhile. A site or portfolio outside the person's scope answers 404, as one that does
+ * while reports change meanwhile; a read that tolerates a little lag ({@link LagTolerantReads}): from the replica
+ * when one may be used. A site or portfolio outside the person's scope answers 404, as one that does
  * not exist, and the refusal is recorded.
  */
 @Service
@@ -43,21 +42,13 @@ class MonthEndReporting {
     private final ReportFigures figures;
     private final CoverageCheck check;
     private final Clock clock;
-    private final TransactionTemplate snapshot;
+    private final LagTolerantReads reads;
 
-    MonthEndReporting(ReportFigures figures, CoverageCheck check, Clock clock, PlatformTransactionManager transactions) {
+    MonthEndReporting(ReportFigures figures, CoverageCheck check, Clock clock, LagTolerantReads reads) {
         this.figures = figures;
         this.check = check;
         this.clock = clock;
-        this.snapshot = snapshot(transactions);
-    }
-
-    /** A read-only repeatable-read transaction: one snapshot for all the queries of a month-end or a dashboard. */
-    static TransactionTemplate snapshot(PlatformTransactionManager transactions) {
-        TransactionTemplate snapshot = new TransactionTemplate(transactions);
-        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        snapshot.setReadOnly(true);
-        return snapshot;
+        this.reads = reads;
     }
 
     /**
@@ -68,14 +59,14 @@ class MonthEndReporting {
      */
     MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
         String portfolioName = check.requireVisible(coverage, actor, "month-end");
-        return snapshot.execute(status -> {
-            List<CoveredSite> covered = figures.sites(coverage, actor);
-            Map<UUID, List<DayCount>> days = figures.days(coverage, month, actor).stream()
+        return reads.readSnapshot(jdbc -> {
+            List<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
+            Map<UUID, List<DayCount>> days = figures.days(jdbc, coverage, month, actor).stream()
                     .collect(Collectors.groupingBy(DayCount::siteId));
-            Map<UUID, PhotoCount> photos = figures.photos(coverage, month, actor).stream()
+            Map<UUID, PhotoCount> photos = figures.photos(jdbc, coverage, month, actor).stream()
                     .collect(Collectors.toMap(PhotoCount::siteId, Function.identity()));
-            List<CrewSum> crew = figures.crew(coverage, month, actor);
-            List<Remarked> remarked = figures.remarked(coverage, month, actor);
+            List<CrewSum> crew = figures.crew(jdbc, coverage, month, actor);
+            List<Remarked> remarked = figures.remarked(jdbc, coverage, month, actor);
             return monthEnd(month, coverage, portfolioName, covered, days, photos, crew, remarked);
         });
     }

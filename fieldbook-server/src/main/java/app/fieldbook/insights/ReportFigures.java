@@ -21,7 +21,8 @@ import org.springframework.stereotype.Repository;
  * answers a row per group, never a row per report (but the listed delays and incidents, which are the text of
  * reports). Every query is scoped by {@link Coverage}, that is by {@link ScopedQuery}. Reads the tables of the
  * reports ({@code daily_reports}, {@code report_crew}), of the photos ({@code photos}) and of the sites
- * ({@code sites}, {@code portfolio_sites}); writes none.
+ * ({@code sites}, {@code portfolio_sites}); writes none. Each query runs on the client it is given: the month-end and
+ * the dashboards read through {@link app.fieldbook.LagTolerantReads}, from a replica when one may be used.
  *
  * <p>A text tells of a delay or an incident when it says something happened: the field is optional free text,
  * left empty (null) when nothing happened, and an answer that says so in words ({@link #NOTHING_TOLD}: "None",
@@ -103,14 +104,8 @@ class ReportFigures {
             rs.getObject("site_id", UUID.class), rs.getString("code"), rs.getObject("report_date", LocalDate.class),
             rs.getString("delays"), rs.getString("safety_incidents"));
 
-    private final JdbcClient jdbc;
-
-    ReportFigures(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
-
     /** The covered sites the person may see, by code. */
-    List<CoveredSite> sites(Coverage coverage, Actor actor) {
+    List<CoveredSite> sites(JdbcClient jdbc, Coverage coverage, Actor actor) {
         return coverage.ofSites(actor)
                 .statement(jdbc, """
                         SELECT s.id, s.code, s.name, s.timezone FROM sites s""", """
@@ -119,12 +114,12 @@ class ReportFigures {
     }
 
     /** The reports of each covered site, day and status, in every status, in the month and the one before. */
-    List<DayCount> days(Coverage coverage, YearMonth month, Actor actor) {
-        return days(coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor);
+    List<DayCount> days(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
+        return days(jdbc, coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor);
     }
 
     /** The reports of each covered site, day and status, in every status, dated {@code from} to {@code to}. */
-    List<DayCount> days(Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
+    List<DayCount> days(JdbcClient jdbc, Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
         return between(coverage.ofReports(actor), from, to)
                 .statement(jdbc, """
                         SELECT r.site_id, r.report_date, r.status, COUNT(*) AS reports,
@@ -141,11 +136,11 @@ class ReportFigures {
      * the one before (grouped by name regardless of case and spaces by {@link CrewNames}): the crews by day of
      * {@link #crewDays} added up by month.
      */
-    List<CrewSum> crew(Coverage coverage, YearMonth month, Actor actor) {
+    List<CrewSum> crew(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
         record Spelled(String trade, String company) {
         }
         Map<Spelled, CrewSum> sums = new LinkedHashMap<>();
-        for (CrewDay day : crewDays(coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor)) {
+        for (CrewDay day : crewDays(jdbc, coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor)) {
             boolean thisMonth = YearMonth.from(day.date()).equals(month);
             CrewSum sum = new CrewSum(day.trade(), day.company(), day.rows(),
                     thisMonth ? day.hours() : BigDecimal.ZERO, thisMonth ? day.headcount() : 0,
@@ -165,7 +160,7 @@ class ReportFigures {
      * on the date as well, PostgreSQL takes the two for independent, expects a handful of rows and sorts them
      * on disk instead of hashing the groups (docs/performance.md).
      */
-    List<CrewDay> crewDays(Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
+    List<CrewDay> crewDays(JdbcClient jdbc, Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
         return between(filed(coverage.ofReports(actor)), from, to)
                 .where("c.report_date >= :crewFromDate", from)
                 .where("c.report_date <= :crewToDate", to)
@@ -178,7 +173,7 @@ class ReportFigures {
     }
 
     /** The stored photos of filed reports, by site, in both months. */
-    List<PhotoCount> photos(Coverage coverage, YearMonth month, Actor actor) {
+    List<PhotoCount> photos(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
         return inBothMonths(filed(coverage.ofReports(actor)), month)
                 .where("p.state = 'STORED'")
                 .statement(jdbc, """
@@ -192,7 +187,7 @@ class ReportFigures {
     }
 
     /** The filed reports of the month that tell of a delay or a safety incident, by date and site code. */
-    List<Remarked> remarked(Coverage coverage, YearMonth month, Actor actor) {
+    List<Remarked> remarked(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
         return filed(coverage.ofReports(actor))
                 .where("r.report_date >= :monthStart", month.atDay(1))
                 .where("r.report_date <= :monthEnd", month.atEndOfMonth())

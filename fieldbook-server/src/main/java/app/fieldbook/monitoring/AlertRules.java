@@ -84,6 +84,12 @@ final class AlertRules {
                         readings -> gauges(readings, "fieldbook.photo.storage.used", null,
                                 used -> used > settings.photoStorage().used()),
                         (labels, value) -> "The photo volume is " + percent(value) + " full"),
+                new AlertRule("FieldbookReplicaBehind", WARNING, settings.replicaBehind().pendingFor(),
+                        readings -> gauges(readings, "fieldbook.replica.lag.seconds", null,
+                                lag -> lag > settings.replicaBehind().lag().toMillis() / 1000.0),
+                        (labels, value) -> "The read replica "
+                                + (Double.isInfinite(value) ? "does not answer" : "is " + seconds(value) + " behind")
+                                + "; the report lists, dashboards and month-ends read the primary"),
                 new AlertRule("FieldbookBackgroundJobFailed", WARNING, Duration.ZERO,
                         readings -> increased(readings, "fieldbook.job.failures", settings.jobFailures().window(),
                                 "name"),

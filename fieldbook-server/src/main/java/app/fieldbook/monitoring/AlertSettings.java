@@ -29,6 +29,7 @@ record AlertSettings(
         @DefaultValue ApiSlow apiSlow,
         @DefaultValue DatabasePool databasePool,
         @DefaultValue PhotoStorage photoStorage,
+        @DefaultValue ReplicaBehind replicaBehind,
         @DefaultValue JobFailures jobFailures,
         @DefaultValue SyncChangesWaiting syncChangesWaiting,
         @DefaultValue SyncDeviceSilent syncDeviceSilent,
@@ -88,6 +89,14 @@ record AlertSettings(
      * @param used the share of the photo volume in use above which it holds
      */
     record PhotoStorage(@DefaultValue("0.8") double used, @DefaultValue("15m") Duration pendingFor) {
+    }
+
+    /**
+     * FieldbookReplicaBehind.
+     *
+     * @param lag the read replica's lag above which it holds (as {@code fieldbook.replica.max-lag}'s default)
+     */
+    record ReplicaBehind(@DefaultValue("30s") Duration lag, @DefaultValue("5m") Duration pendingFor) {
     }
 
     /** FieldbookBackgroundJobFailed: fires while a job's last failure is younger than {@code window}. */

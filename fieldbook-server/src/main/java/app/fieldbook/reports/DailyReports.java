@@ -1,5 +1,6 @@
 package app.fieldbook.reports;
 
+import app.fieldbook.LagTolerantReads;
 import app.fieldbook.PerTransaction;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
@@ -35,7 +36,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
 
-/** The daily reports and their crew rows. Every read for a person goes through {@link ScopedQuery}. */
+/**
+ * The daily reports and their crew rows. Every read for a person goes through {@link ScopedQuery}. All on the
+ * primary but the list ({@link #list}), which tolerates a little lag.
+ */
 @Repository
 class DailyReports {
 
@@ -70,10 +74,12 @@ class DailyReports {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
+    private final LagTolerantReads lagTolerant;
 
-    DailyReports(JdbcClient jdbc, NamedParameterJdbcTemplate batches) {
+    DailyReports(JdbcClient jdbc, NamedParameterJdbcTemplate batches, LagTolerantReads lagTolerant) {
         this.jdbc = jdbc;
         this.batches = batches;
+        this.lagTolerant = lagTolerant;
     }
 
     /**
@@ -144,8 +150,20 @@ class DailyReports {
                 .query(UUID.class).optional();
     }
 
-    List<DailyReport> page(Filter filter, Actor actor, int page, int size) {
-        return withCrew(query(filter, actor)
+    /**
+     * A page of the list and how many reports match in all; a read that tolerates a little lag, from the replica
+     * when one may be used ({@link LagTolerantReads}).
+     */
+    Listed list(Filter filter, Actor actor, int page, int size) {
+        return lagTolerant.read(jdbc -> new Listed(page(jdbc, filter, actor, page, size), count(jdbc, filter, actor)));
+    }
+
+    /** A page of the report list, and how many reports match the filter in all. */
+    record Listed(List<DailyReport> page, long total) {
+    }
+
+    private List<DailyReport> page(JdbcClient jdbc, Filter filter, Actor actor, int page, int size) {
+        return withCrew(jdbc, query(filter, actor)
                 .statement(jdbc, """
                         SELECT * FROM daily_reports r""", """
                          ORDER BY r.report_date DESC, r.site_id, r.id
@@ -154,7 +172,7 @@ class DailyReports {
                 .query(this::header).list());
     }
 
-    long count(Filter filter, Actor actor) {
+    private static long count(JdbcClient jdbc, Filter filter, Actor actor) {
         return query(filter, actor)
                 .statement(jdbc, """
                         SELECT COUNT(*) FROM daily_reports r""")
@@ -369,6 +387,10 @@ class DailyReports {
     }
 
     private List<DailyReport> withCrew(List<DailyReport> headers) {
+        return withCrew(jdbc, headers);
+    }
+
+    private List<DailyReport> withCrew(JdbcClient jdbc, List<DailyReport> headers) {
         if (headers.isEmpty()) {
             return headers;
         }

@@ -60,10 +60,10 @@ class ReportController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         var filter = new DailyReports.Filter(siteId, from, to, status, authorId);
-        List<DailyReport> found = reports.page(filter, actor, page, size);
-        Page<Report> answer = new Page<>(found.stream().map(DailyReport::toWire).toList(), page, size,
-                reports.count(filter, actor));
-        read(actor, RecordsRead.Access.LISTED, found);
+        DailyReports.Listed listed = reports.list(filter, actor, page, size);
+        Page<Report> answer = new Page<>(listed.page().stream().map(DailyReport::toWire).toList(), page, size,
+                listed.total());
+        read(actor, RecordsRead.Access.LISTED, listed.page());
         return answer;
     }
 

@@ -58,6 +58,28 @@ class AlertStatesTest {
     }
 
     @Test
+    void aReplicaBehindMoreThanThirtySecondsForFiveMinutesFiresAndOneWithoutReplicaOrCaughtUpDoesNot() {
+        double[] lag = {Double.NaN};
+        Gauge.builder("fieldbook.replica.lag.seconds", lag, value -> value[0]).baseUnit("seconds").register(registry);
+        assertThat(only(evaluate(), "FieldbookReplicaBehind")).as("no replica").isNull();
+        lag[0] = 30;
+        assertThat(only(evaluate(), "FieldbookReplicaBehind")).as("at the threshold").isNull();
+        lag[0] = 45;
+        assertThat(only(evaluate(), "FieldbookReplicaBehind").state()).isEqualTo(Alert.PENDING);
+        clock.moveOn(Duration.ofMinutes(5));
+        Alert firing = only(evaluate(), "FieldbookReplicaBehind");
+        assertThat(firing.state()).isEqualTo(Alert.FIRING);
+        assertThat(firing.summary()).isEqualTo(
+                "The read replica is 45.0s behind; the report lists, dashboards and month-ends read the primary");
+        assertThat(firing.runbook()).isEqualTo("docs/operations.md#fieldbookreplicabehind");
+        lag[0] = Double.POSITIVE_INFINITY;
+        assertThat(only(evaluate(), "FieldbookReplicaBehind").summary()).isEqualTo(
+                "The read replica does not answer; the report lists, dashboards and month-ends read the primary");
+        lag[0] = 0;
+        assertThat(only(evaluate(), "FieldbookReplicaBehind").state()).isEqualTo(Alert.RESOLVED);
+    }
+
+    @Test
     void aConditionPendsForItsForThenFiresAndIsResolvedAndOneThatStopsMeanwhileNeverFires() {
         AtomicInteger silent = new AtomicInteger(1);
         Gauge.builder("fieldbook.sync.devices.silent", silent, AtomicInteger::get).tag("site", "north")
