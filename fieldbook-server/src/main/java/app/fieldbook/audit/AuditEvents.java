@@ -92,7 +92,7 @@ class AuditEvents {
 
     /** Events tied to no site match no site scope, so only those who see every site see them. */
     private static ScopedQuery query(Log log, Filter filter, Actor actor) {
-        ScopedQuery query = ScopedQuery.of(actor, "e.site_id");
+        ScopedQuery query = ScopedQuery.ofSite(actor, "e.site_id", filter.siteId());
         query = switch (log) {
             case CHANGES -> query.where("e.action NOT IN (:readActions)", ReadAccessLog.ACTIONS)
                     .filter("e.entity_id = :entityId", filter.entityId());
@@ -103,7 +103,6 @@ class AuditEvents {
         return query
                 .filter("e.entity_type = :entityType", filter.entityType())
                 .filter("e.actor_id = :actorId", filter.actorId())
-                .filter("e.site_id = :siteId", filter.siteId())
                 .filter("e.occurred_at >= :from", filter.from())
                 .filter("e.occurred_at < :to", filter.to());
     }

@@ -22,16 +22,14 @@ record Coverage(UUID siteId, UUID portfolioId) {
 
     /** The covered sites among those in {@code sites s} the person may see. */
     ScopedQuery ofSites(Actor actor) {
-        return ScopedQuery.of(actor, "s.id")
-                .filter("s.id = :siteId", siteId)
+        return ScopedQuery.ofSite(actor, "s.id", siteId)
                 .filter("s.id IN (SELECT ps.site_id FROM portfolio_sites ps WHERE ps.portfolio_id = :portfolioId)",
                         portfolioId);
     }
 
     /** The reports in {@code daily_reports r} of the covered sites the person may see. */
     ScopedQuery ofReports(Actor actor) {
-        return ScopedQuery.of(actor, "r.site_id")
-                .filter("r.site_id = :siteId", siteId)
+        return ScopedQuery.ofSite(actor, "r.site_id", siteId)
                 .filter("r.site_id IN (SELECT ps.site_id FROM portfolio_sites ps WHERE ps.portfolio_id = :portfolioId)",
                         portfolioId);
     }

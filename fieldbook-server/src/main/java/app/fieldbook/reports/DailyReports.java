@@ -227,8 +227,7 @@ class DailyReports {
     }
 
     private static ScopedQuery query(Filter filter, Actor actor) {
-        return ScopedQuery.of(actor, "r.site_id")
-                .filter("r.site_id = :siteId", filter.siteId())
+        return ScopedQuery.ofSite(actor, "r.site_id", filter.siteId())
                 .filter("r.report_date >= :from", filter.from())
                 .filter("r.report_date <= :to", filter.to())
                 .filter("r.status = :status", filter.status())

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class DataScope {
 
     private static final Pattern COLUMN = Pattern.compile("[a-z_]+(\\.[a-z_]+)?");
+    private static final Pattern PARAMETER = Pattern.compile("[a-zA-Z][a-zA-Z0-9]*");
     private static final String USER_PARAMETER = "scopeUserId";
 
     private final Actor actor;
@@ -50,6 +51,30 @@ public final class DataScope {
         }
         return "EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :" + USER_PARAMETER
                 + " AND sa.site_id = " + siteColumn + ")";
+    }
+
+    /**
+     * A SQL boolean expression that holds for the rows of the site bound to the named parameter {@code
+     * siteParameter}, if the person may see that site: the scope is checked once for the statement rather than
+     * for each row (see {@link ScopedQuery#ofSite}). Bind {@link #parameters()} and that parameter.
+     *
+     * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
+     * @param siteParameter the name of the parameter that holds the site id; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference or the parameter not a name
+     */
+    public String oneSitePredicate(String siteColumn, String siteParameter) {
+        if (!COLUMN.matcher(siteColumn).matches()) {
+            throw new IllegalArgumentException("Not a column reference: " + siteColumn);
+        }
+        if (!PARAMETER.matcher(siteParameter).matches()) {
+            throw new IllegalArgumentException("Not a parameter name: " + siteParameter);
+        }
+        String ofTheSite = siteColumn + " = :" + siteParameter;
+        if (seesEverySite()) {
+            return ofTheSite;
+        }
+        return "EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :" + USER_PARAMETER
+                + " AND sa.site_id = :" + siteParameter + ") AND " + ofTheSite;
     }
 
     /** The named parameters the predicate uses. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,6 +34,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class ScopedQuery {
 
     private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z][a-zA-Z0-9]*)\\b");
+    private static final String SITE_PARAMETER = "siteId";
 
     private final List<String> conditions;
     private final Map<String, Object> parameters;
@@ -51,6 +53,26 @@ public final class ScopedQuery {
     public static ScopedQuery of(Actor actor, String siteColumn) {
         DataScope scope = DataScope.of(actor);
         return new ScopedQuery(List.of(scope.sitePredicate(siteColumn)), Map.copyOf(scope.parameters()));
+    }
+
+    /**
+     * The rows of one site, {@code siteId} in {@code siteColumn}, if the person may see that site, and none
+     * otherwise: the rows of {@code of(actor, siteColumn).where(siteColumn + " = :siteId", siteId)}, but the
+     * scope is checked once for the site instead of once for each row (a count over a site's years of reports
+     * took five times as long); with no site given, {@link #of(Actor, String)}. The site is bound as
+     * {@code :siteId}.
+     *
+     * @param siteColumn the (optionally qualified) column holding the site id; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference
+     */
+    public static ScopedQuery ofSite(Actor actor, String siteColumn, UUID siteId) {
+        if (siteId == null) {
+            return of(actor, siteColumn);
+        }
+        DataScope scope = DataScope.of(actor);
+        Map<String, Object> parameters = new HashMap<>(scope.parameters());
+        parameters.put(SITE_PARAMETER, siteId);
+        return new ScopedQuery(List.of(scope.oneSitePredicate(siteColumn, SITE_PARAMETER)), Map.copyOf(parameters));
     }
 
     /**

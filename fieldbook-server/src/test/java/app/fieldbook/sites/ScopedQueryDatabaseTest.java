@@ -79,6 +79,21 @@ class ScopedQueryDatabaseTest {
     }
 
     @Test
+    void oneSiteIsAnsweredOnlyToThoseWhoMaySeeIt() {
+        Actor worker = actor(world.worker(north.toString()), Role.WORKER);
+        Actor manager = actor(world.manager(world.portfolio(south.toString())), Role.MANAGER);
+        Actor executive = actor(world.executive(), Role.EXECUTIVE);
+
+        assertThat(sitesOf(ScopedQuery.ofSite(worker, "s.id", north))).containsExactly(north);
+        assertThat(sitesOf(ScopedQuery.ofSite(worker, "s.id", south))).as("a site outside the scope").isEmpty();
+        assertThat(sitesOf(ScopedQuery.ofSite(manager, "s.id", south))).containsExactly(south);
+        assertThat(sitesOf(ScopedQuery.ofSite(manager, "s.id", north))).as("a site outside the portfolio").isEmpty();
+        assertThat(sitesOf(ScopedQuery.ofSite(executive, "s.id", north))).containsExactly(north);
+        assertThat(sitesOf(ScopedQuery.ofSite(worker, "s.id", null))).as("no site given: the scope")
+                .containsExactly(north);
+    }
+
+    @Test
     void aHostileFilterValueIsOnlyComparedNeverRun() {
         Actor executive = actor(world.executive(), Role.EXECUTIVE);
         for (String hostile : List.of("x' OR '1' = '1", "x'); DELETE FROM sites; --", ":scopeUserId")) {

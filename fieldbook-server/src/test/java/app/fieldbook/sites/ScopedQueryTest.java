@@ -57,6 +57,26 @@ class ScopedQueryTest {
     }
 
     @Test
+    void oneSiteIsCheckedOnceAgainstTheScopeAndThenFiltered() {
+        Actor manager = person(Role.MANAGER);
+        UUID site = UUID.randomUUID();
+        ScopedQuery query = ScopedQuery.ofSite(manager, "r.site_id", site).filter("r.status = :status",
+                ReportStatus.SUBMITTED);
+        assertThat(query.where()).isEqualTo("""
+                EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :scopeUserId AND sa.site_id = :siteId) \
+                AND r.site_id = :siteId
+                   AND r.status = :status""");
+        assertThat(query.parameters()).isEqualTo(Map.of("scopeUserId", manager.id(), "siteId", site,
+                "status", "SUBMITTED"));
+        assertThat(ScopedQuery.ofSite(person(Role.EXECUTIVE), "r.site_id", site).where())
+                .isEqualTo("r.site_id = :siteId");
+        assertThat(ScopedQuery.ofSite(manager, "r.site_id", null).where())
+                .isEqualTo(ScopedQuery.of(manager, "r.site_id").where());
+        assertThatThrownBy(() -> ScopedQuery.ofSite(manager, "r.site_id; DROP TABLE sites", site))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aFilterWithoutAValueIsLeftOut() {
         ScopedQuery query = ScopedQuery.of(person(Role.EXECUTIVE), "e.site_id")
                 .filter("e.entity_type = :entityType", null)
