@@ -85,10 +85,9 @@ final class Nodes implements AutoCloseable {
 
     /**
      * Kills a node with {@code kill -9} after {@code millis}. With one node, then. With several, the next in turn,
-     * the moment one of the devices' proxies has
-     * passed it a whole push and before that push's answer is read, up to 40 ms later (drawn), so that the node
-     * dies with the push being applied or just applied and its answer not sent; when no push reaches it within
-     * 10 s, it is killed as it is.
+     * the moment one of the devices' proxies has passed it a whole push and before that push's answer is read, up
+     * to 40 ms later (drawn), so that the node dies with the push being applied, or applied and its answer not
+     * sent; when no push reaches it within 10 s, it is killed as it is.
      */
     void killOneAfter(int millis) throws InterruptedException {
         if (servers.size() == 1) {
@@ -121,7 +120,9 @@ final class Nodes implements AutoCloseable {
                 }
             });
         }
+        boolean inAPush = true;
         if (!dead.await(10, TimeUnit.SECONDS) && armed.compareAndSet(true, false)) {
+            inAPush = false;
             victim.kill();
         }
         dead.await(10, TimeUnit.SECONDS);
@@ -130,7 +131,8 @@ final class Nodes implements AutoCloseable {
             });
         }
         killed = victim;
-        System.out.printf("node %d killed (kill -9)%n", node);
+        System.out.printf("node %d killed (kill -9) %s%n", node,
+                inAPush ? "holding a push, " + pause + " ms after it arrived whole" : "with no push in 10 s");
     }
 
     /** Starts the killed node again, if one was killed. */
