@@ -39,7 +39,10 @@ import java.util.function.IntConsumer;
  */
 final class RoundRobinProxy implements AutoCloseable {
 
-    /** One request as a node answered it: the node's index, the request line, the answer's status. */
+    /**
+     * One request a node was sent: the node's index, the request line, the answer's status, or 0 when there was
+     * none (the client went away inside the request, or the node died holding it).
+     */
     record Served(int node, String requestLine, int status) {
     }
 
@@ -67,7 +70,7 @@ final class RoundRobinProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Every request a node answered, in the order the answers came. */
+    /** Every request a node was sent, in the order they ended. */
     List<Served> served() {
         synchronized (served) {
             return List.copyOf(served);
@@ -77,8 +80,15 @@ final class RoundRobinProxy implements AutoCloseable {
     /** How many requests each node answered. */
     int[] answeredPerNode() {
         int[] answered = new int[nodes.size()];
-        served().forEach(request -> answered[request.node()]++);
+        served().stream().filter(request -> request.status() > 0).forEach(request -> answered[request.node()]++);
         return answered;
+    }
+
+    /** How many requests each node was sent, answered or not. */
+    int[] sentPerNode() {
+        int[] sent = new int[nodes.size()];
+        served().forEach(request -> sent[request.node()]++);
+        return sent;
     }
 
     /** How many times a node refused the connection, so that its turn went to the next. */
@@ -140,21 +150,24 @@ final class RoundRobinProxy implements AutoCloseable {
                     refused.incrementAndGet(node);
                     continue;
                 }
-                OutputStream toServer = server.getOutputStream();
-                toServer.write(request.bytes());
-                request.copyBody(fromClient, toServer);
-                toServer.flush();
-                if (request.line().startsWith("POST /api/v1/sync/push ")) {
-                    onPushForwarded.accept(node);
+                FaultyProxy.Message answer;
+                try {
+                    OutputStream toServer = server.getOutputStream();
+                    toServer.write(request.bytes());
+                    request.copyBody(fromClient, toServer);
+                    toServer.flush();
+                    if (request.line().startsWith("POST /api/v1/sync/push ")) {
+                        onPushForwarded.accept(node);
+                    }
+                    answer = FaultyProxy.Message.read(new BufferedInputStream(server.getInputStream()), true);
+                    if (answer == null) {
+                        throw new EOFException("node " + node + " ended the connection without an answer");
+                    }
+                } catch (IOException ended) {
+                    record(new Served(node, request.line(), 0));
+                    throw ended;
                 }
-                FaultyProxy.Message answer = FaultyProxy.Message.read(
-                        new BufferedInputStream(server.getInputStream()), true);
-                if (answer == null) {
-                    throw new EOFException("node " + node + " ended the connection without an answer");
-                }
-                synchronized (served) {
-                    served.add(new Served(node, request.line(), status(answer.startLine())));
-                }
+                record(new Served(node, request.line(), status(answer.startLine())));
                 toClient.write(answer.bytes());
                 toClient.flush();
                 return !answer.closes() && !request.closes();
@@ -165,6 +178,12 @@ final class RoundRobinProxy implements AutoCloseable {
         toClient.write(NO_NODE);
         toClient.flush();
         return false;
+    }
+
+    private void record(Served request) {
+        synchronized (served) {
+            served.add(request);
+        }
     }
 
     private static int status(String statusLine) {
