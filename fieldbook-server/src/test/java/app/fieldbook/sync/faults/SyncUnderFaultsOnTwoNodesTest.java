@@ -92,6 +92,7 @@ class SyncUnderFaultsOnTwoNodesTest {
         scenario.run();
 
         SoftAssertions softly = new SoftAssertions();
+        // the devices' proxies, then the browsers'
         List<RoundRobinProxy> balancers = nodes.balancers();
         int[] overall = new int[2];
         for (int device = 0; device < balancers.size(); device++) {
@@ -99,8 +100,9 @@ class SyncUnderFaultsOnTwoNodesTest {
             int[] answered = balancer.answeredPerNode();
             int[] sent = balancer.sentPerNode();
             int[] refused = {balancer.refusedBy(0), balancer.refusedBy(1)};
-            System.out.printf("device %d: node 0 and 1 answered %s of the requests sent to them %s, refused %s%n",
-                    device, Arrays.toString(answered), Arrays.toString(sent), Arrays.toString(refused));
+            System.out.printf("%s %d: node 0 and 1 answered %s of the requests sent to them %s, refused %s%n",
+                    device < SIZE.devices() ? "device" : "browser", device, Arrays.toString(answered),
+                    Arrays.toString(sent), Arrays.toString(refused));
             overall[0] += answered[0];
             overall[1] += answered[1];
             int all = sent[0] + sent[1];
@@ -114,7 +116,8 @@ class SyncUnderFaultsOnTwoNodesTest {
                         .isGreaterThanOrEqualTo(2 * all / 5);
             }
         }
-        System.out.printf("all devices: %s requests answered by node 0 and 1%n", Arrays.toString(overall));
+        System.out.printf("all devices and browsers: %s requests answered by node 0 and 1%n",
+                Arrays.toString(overall));
         softly.assertThat(Math.min(overall[0], overall[1])).as("requests answered by the node that answered fewer, of %d",
                 overall[0] + overall[1]).isGreaterThanOrEqualTo((overall[0] + overall[1]) / 3);
 
