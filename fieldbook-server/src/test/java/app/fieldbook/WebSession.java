@@ -26,6 +26,19 @@ public final class WebSession {
         this.base = base;
     }
 
+    /**
+     * A client of another address (another node of the same cluster) with a copy of this one's cookies as they are
+     * now: the session cookie and the CSRF token this one was given. What either does to its cookies later (a sign
+     * out clears the session cookie) does not reach the other.
+     */
+    public WebSession copyTo(String otherBase) {
+        WebSession copy = new WebSession(otherBase);
+        URI other = URI.create(otherBase);
+        cookies.getCookieStore().getCookies().forEach(cookie -> copy.cookies.getCookieStore().add(other,
+                (HttpCookie) cookie.clone()));
+        return copy;
+    }
+
     /** Sends {@code body} (null for none) as JSON with the cookies and, on a write, the CSRF token. */
     public Api.Answer send(String method, String path, Object body) {
         try {

@@ -26,11 +26,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * a temporary directory (jclouds' filesystem blob store), signing checked (AWS signature v2 or v4) with the
  * test's access key, and a bucket made for the test. Its own client reads what the server put there.
  */
-final class ObjectStore implements AutoCloseable {
+public final class ObjectStore implements AutoCloseable {
 
-    static final String ACCESS_KEY = "fieldbook-test-access";
-    static final String SECRET_KEY = "fieldbook-test-secret-0123456789";
-    static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = "fieldbook-test-access";
+    public static final String SECRET_KEY = "fieldbook-test-secret-0123456789";
+    public static final String REGION = "us-east-1";
 
     private final Path directory;
     private final S3Proxy proxy;
@@ -47,7 +47,7 @@ final class ObjectStore implements AutoCloseable {
     }
 
     /** Starts S3Proxy on a free port of 127.0.0.1 with an empty bucket of this name. */
-    static ObjectStore start(String bucket) {
+    public static ObjectStore start(String bucket) {
         try {
             Path directory = Files.createTempDirectory("fieldbook-s3-");
             Properties properties = new Properties();
@@ -81,8 +81,23 @@ final class ObjectStore implements AutoCloseable {
                 .build();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /**
+     * The server's settings that keep its photos in this bucket ({@code fieldbook.attachments.store=s3} and the
+     * bucket's address and credentials).
+     */
+    public java.util.Map<String, Object> serverProperties() {
+        return java.util.Map.of(
+                "fieldbook.attachments.store", "s3",
+                "fieldbook.attachments.s3.endpoint", endpoint(),
+                "fieldbook.attachments.s3.bucket", bucket,
+                "fieldbook.attachments.s3.region", REGION,
+                "fieldbook.attachments.s3.path-style", true,
+                "fieldbook.attachments.s3.access-key", ACCESS_KEY,
+                "fieldbook.attachments.s3.secret-key", SECRET_KEY);
     }
 
     String bucket() {
@@ -90,7 +105,7 @@ final class ObjectStore implements AutoCloseable {
     }
 
     /** The object's content, null when the bucket has no object of that name. */
-    byte[] object(String name) {
+    public byte[] object(String name) {
         try {
             return client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(name).build()).asByteArray();
         } catch (NoSuchKeyException none) {
@@ -99,7 +114,7 @@ final class ObjectStore implements AutoCloseable {
     }
 
     /** The names of the bucket's objects that start with {@code start} (not the folders S3Proxy lists too). */
-    java.util.List<String> names(String start) {
+    public java.util.List<String> names(String start) {
         return client.listObjectsV2Paginator(software.amazon.awssdk.services.s3.model.ListObjectsV2Request.builder()
                 .bucket(bucket).prefix(start).build()).contents().stream()
                 .map(software.amazon.awssdk.services.s3.model.S3Object::key).filter(name -> !name.endsWith("/"))

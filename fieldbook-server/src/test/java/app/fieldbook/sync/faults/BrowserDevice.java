@@ -153,7 +153,7 @@ final class BrowserDevice implements AutoCloseable {
 
     /**
      * Submits one of the person's reports of a day of this device or of a day several devices report (the
-     * rule of the Java devices, see SyncUnderFaultsTest); null when there is none or the app refused.
+     * rule of the Java devices, see SyncFaultScenario); null when there is none or the app refused.
      */
     String submit(double pick) {
         return (String) page.evaluate(MINE + """
@@ -208,7 +208,7 @@ final class BrowserDevice implements AutoCloseable {
                 return day < 0 ? -1 : Math.floor(day / 1000);
               };
               const pickOf = (list) => list[Math.floor(a.pick * list.length)];
-            """.formatted(SyncUnderFaultsTest.OWN_DAYS);
+            """.formatted(SyncFaultScenario.OWN_DAYS);
 
     /**
      * Comes online and syncs as "Sync now" does, until that sync ends. With an interruption, the sync is

@@ -24,7 +24,7 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Map<String, Object> properties;
     private final Path log;
-    private Process process;
+    private volatile Process process;
 
     ServerProcess(int port, Map<String, Object> properties, Path log) {
         this.port = port;
