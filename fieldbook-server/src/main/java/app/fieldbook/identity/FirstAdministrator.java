@@ -1,9 +1,11 @@
 package app.fieldbook.identity;
 
+import app.fieldbook.RejectedRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,6 +15,8 @@ import org.springframework.stereotype.Component;
  * that administrator is created. Once one exists, the settings are ignored. A password that the
  * {@link PasswordPolicy} refuses stops the start with the rule it breaks. Unlike a password an administrator
  * chooses for someone, this one need not be changed at the first sign-in: the operator chose it for themself.
+ * Several nodes started at once on an empty database each try; one creates the account and the others start
+ * without it.
  */
 @Component
 class FirstAdministrator implements ApplicationRunner {
@@ -48,8 +52,18 @@ class FirstAdministrator implements ApplicationRunner {
                     + ".password) is not accepted: it " + reason + ".");
         });
         String email = first.email() == null || first.email().isBlank() ? first.login() + "@localhost" : first.email();
-        administration.create(new UserAdministration.NewAccount(null, first.login(), first.name(), email,
-                Role.ADMINISTRATOR, first.password()), null);
+        try {
+            administration.create(new UserAdministration.NewAccount(null, first.login(), first.name(), email,
+                    Role.ADMINISTRATOR, first.password()), null);
+        } catch (RejectedRequest | DataIntegrityViolationException raced) {
+            // nodes started together on an empty database (a Deployment's replicas) all find no administrator;
+            // one creates it, and the others find its login taken
+            if (users.anyActiveAdministrator()) {
+                log.info("The first administrator {} was created by another node meanwhile", first.login());
+                return;
+            }
+            throw raced;
+        }
         log.info("Created the first administrator {}", first.login());
     }
 }
