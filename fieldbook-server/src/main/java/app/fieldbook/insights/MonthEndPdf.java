@@ -6,6 +6,7 @@ import app.fieldbook.insights.MonthEnd.Occurrence;
 import app.fieldbook.insights.MonthEnd.SiteMonth;
 import app.fieldbook.insights.MonthEnd.Totals;
 import app.fieldbook.protocol.ReportStatus;
+import com.lowagie.text.BadElementException;
 import com.lowagie.text.Document;
 import com.lowagie.text.Element;
 import com.lowagie.text.Font;
@@ -22,8 +23,6 @@ import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,9 +210,9 @@ final class MonthEndPdf {
     private void chart(MonthEndCharts.Chart chart) {
         Image image;
         try {
-            image = Image.getInstance(chart.png());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            image = Image.getInstance(chart.pixelWidth(), chart.pixelHeight(), 3, 8, chart.rgb());
+        } catch (BadElementException e) {
+            throw new IllegalStateException(e);
         }
         image.scaleAbsolute(chart.width(), chart.height());
         image.setAlt(chart.title());
