@@ -34,10 +34,12 @@ PASSWORD = "fieldbook-demo"
 LOGINS = ["walter", "maria", "exec", "admin"]
 # The demo user whose sign-in the sign-in endpoints are tried with: nobody the sweep itself signs in as.
 SIGN_IN_SAMPLE = "wendy"
-# Operations that end the sign-in the sweep uses, and have nothing to inject; and the password change, which would
-# change the password the sweep signs in with (its two fields reach only Argon2, never a statement).
-SKIPPED = {("DELETE", "/api/v1/auth/session"), ("DELETE", "/api/v1/auth/tokens/current"),
-           ("PUT", "/api/v1/auth/password")}
+# Operations that end the sign-in the sweep uses, and have nothing to inject.
+SKIPPED = {("DELETE", "/api/v1/auth/session"), ("DELETE", "/api/v1/auth/tokens/current")}
+# The password change is swept with a current password that is never the right one: a change that went through
+# (a payload in the new password is a valid one) would end every other session and token of the sweep's user.
+# So it is swept as it refuses a wrong password; its two fields reach only Argon2, never a statement.
+WRONG_PASSWORD_CHANGE = ("PUT", "/api/v1/auth/password")
 
 
 class Server:
@@ -264,7 +266,9 @@ def targets(server, spec, tokens, ids, device):
                 schema = content["application/json"].get("schema", {})
                 body = push_body(ids, device) if path == "/api/v1/sync/push" else sample("body", schema, path, ids,
                                                                                         schemas)
-                if path.startswith("/api/v1/auth/"):
+                if (method, path) == WRONG_PASSWORD_CHANGE:
+                    body = {"currentPassword": "not-" + PASSWORD, "newPassword": SAMPLES["password"]}
+                elif path.startswith("/api/v1/auth/"):
                     # a real sign-in, so that what answers is the sign-in and not the refusal of a stranger
                     body.update(login=SIGN_IN_SAMPLE, password=PASSWORD)
                 points += list(body_points(body, schema, schemas))
