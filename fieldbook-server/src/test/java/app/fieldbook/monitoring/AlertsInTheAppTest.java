@@ -118,9 +118,9 @@ class AlertsInTheAppTest {
         Fixtures world = new Fixtures(port);
         Api admin = world.admin();
         Api worker = world.worker(world.site()).api();
-        // the alerts live in the database, which the PostgreSQL run shares between test contexts: a pool alert
-        // left pending by an earlier context's node (on the same host, so with the same node label) is dropped
-        // at this node's first evaluations, which find its pool free
+        // the pool of this test is 3 connections, which the node's first background work (its figures read at
+        // start) can fill for a moment, and the alerts live in the database the PostgreSQL run shares between
+        // test contexts: a pool alert pending then is dropped by the next evaluations, which find the pool free
         await("no pool alert before the fault", () -> alert(admin, "FieldbookDatabasePoolExhausted") == null);
 
         AtomicBoolean busy = new AtomicBoolean(true);
