@@ -391,8 +391,11 @@ public final class FaultyProxy implements AutoCloseable {
             return status < 200 || status == 204 || status == 304;
         }
 
-        /** Reads a line ending in CRLF into {@code bytes} and answers it without the end; null at a clean end. */
-        private static String line(InputStream in, ByteArrayOutputStream bytes, boolean mayEnd) throws IOException {
+        /**
+         * Reads a line ending in CRLF into {@code bytes} and answers it without the end; null at a clean end.
+         * {@link RoundRobinProxy} reads its requests' heads with it too.
+         */
+        static String line(InputStream in, ByteArrayOutputStream bytes, boolean mayEnd) throws IOException {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             int previous = -1;
             while (true) {

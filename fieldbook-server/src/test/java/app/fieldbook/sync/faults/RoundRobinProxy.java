@@ -218,7 +218,7 @@ final class RoundRobinProxy implements AutoCloseable {
             boolean chunked = false;
             boolean closes = false;
             while (true) {
-                String field = line(in, bytes, line == null);
+                String field = FaultyProxy.Message.line(in, bytes, line == null);
                 if (field == null) {
                     return null;
                 }
@@ -255,13 +255,13 @@ final class RoundRobinProxy implements AutoCloseable {
             }
             while (true) {
                 ByteArrayOutputStream sizeLine = new ByteArrayOutputStream();
-                String size = line(in, sizeLine, false);
+                String size = FaultyProxy.Message.line(in, sizeLine, false);
                 out.write(sizeLine.toByteArray());
                 int semicolon = size.indexOf(';');
                 long length = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
                 if (length == 0) {
                     ByteArrayOutputStream trailer = new ByteArrayOutputStream();
-                    while (!line(in, trailer, false).isEmpty()) {
+                    while (!FaultyProxy.Message.line(in, trailer, false).isEmpty()) {
                         // trailer fields
                     }
                     out.write(trailer.toByteArray());
@@ -282,28 +282,6 @@ final class RoundRobinProxy implements AutoCloseable {
                 out.write(buffer, 0, read);
                 out.flush();
                 left -= read;
-            }
-        }
-
-        /** Reads a line ending in CRLF into {@code bytes} and answers it without the end; null at a clean end. */
-        private static String line(InputStream in, ByteArrayOutputStream bytes, boolean mayEnd) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int previous = -1;
-            while (true) {
-                int next = in.read();
-                if (next == -1) {
-                    if (mayEnd && line.size() == 0) {
-                        return null;
-                    }
-                    throw new EOFException("The connection ended inside a request's head");
-                }
-                bytes.write(next);
-                if (previous == '\r' && next == '\n') {
-                    byte[] text = line.toByteArray();
-                    return new String(text, 0, text.length - 1, StandardCharsets.ISO_8859_1);
-                }
-                line.write(next);
-                previous = next;
             }
         }
     }
