@@ -34,7 +34,8 @@ import org.springframework.stereotype.Service;
  * queries read one snapshot of the database (repeatable read), so that its figures agree with each other
  * while reports change meanwhile; a read that tolerates a little lag ({@link LagTolerantReads}): from the replica
  * when one may be used. A site or portfolio outside the person's scope answers 404, as one that does
- * not exist, and the refusal is recorded.
+ * not exist, and the refusal is recorded. The month-end's CSV and PDF asked for right after it reuse its figures
+ * ({@link RecentMonthEnds}).
  */
 @Service
 class MonthEndReporting {
@@ -43,12 +44,15 @@ class MonthEndReporting {
     private final CoverageCheck check;
     private final Clock clock;
     private final LagTolerantReads reads;
+    private final RecentMonthEnds recent;
 
-    MonthEndReporting(ReportFigures figures, CoverageCheck check, Clock clock, LagTolerantReads reads) {
+    MonthEndReporting(ReportFigures figures, CoverageCheck check, Clock clock, LagTolerantReads reads,
+            RecentMonthEnds recent) {
         this.figures = figures;
         this.check = check;
         this.clock = clock;
         this.reads = reads;
+        this.recent = recent;
     }
 
     /**
@@ -59,7 +63,7 @@ class MonthEndReporting {
      */
     MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
         String portfolioName = check.requireVisible(coverage, actor, "month-end");
-        return reads.readSnapshot(jdbc -> {
+        return recent.of(actor, coverage, month, () -> reads.readSnapshot(jdbc -> {
             List<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
             Map<UUID, List<DayCount>> days = figures.days(jdbc, coverage, month, actor).stream()
                     .collect(Collectors.groupingBy(DayCount::siteId));
@@ -68,7 +72,7 @@ class MonthEndReporting {
             List<CrewSum> crew = figures.crew(jdbc, coverage, month, actor);
             List<Remarked> remarked = figures.remarked(jdbc, coverage, month, actor);
             return monthEnd(month, coverage, portfolioName, covered, days, photos, crew, remarked);
-        });
+        }));
     }
 
     private MonthEnd monthEnd(YearMonth month, Coverage coverage, String portfolioName, List<CoveredSite> covered,
