@@ -158,7 +158,7 @@ public class SyncStormSimulation extends Simulation {
         Summary.publish(settings, "peak-storm", String.format(Locale.ROOT, """
                 Sync storm (%d devices within %d s, each %d new reports and %d photos of %.1f MB)
                   devices done           %d of %d; %.0f MB of photos acknowledged
-                  durable reports/s      %.0f (reports applied over the storm's %.1f s); photo ingest %.1f MB/s
+                  reports/s              %.0f (reports applied over the storm's %.1f s, its uploads included); photo ingest %.1f MB/s
                 %s  CPU                    %s
                 """, peak.stormDevices(), peak.stormRamp().toSeconds(), peak.stormQueued(), photosPerDevice,
                 photos.averageSize() / 1e6, devicesDone.get(), peak.stormDevices(), bytesUploaded.get() / 1e6,
