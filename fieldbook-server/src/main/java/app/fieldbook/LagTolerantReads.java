@@ -155,6 +155,19 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
         return on(target -> target.snapshot().execute(status -> read.apply(target.jdbc())));
     }
 
+    /**
+     * A value read by {@link #readSnapshotSaying}, and whether it was read on the primary: as fresh as the database,
+     * not up to {@code fieldbook.replica.max-lag} behind.
+     */
+    public record Read<T>(T value, boolean onPrimary) {
+    }
+
+    /** As {@link #readSnapshot}, saying where it read. */
+    public <T> Read<T> readSnapshotSaying(Function<JdbcClient, T> read) {
+        return on(target -> new Read<>(target.snapshot().execute(status -> read.apply(target.jdbc())),
+                target == primary));
+    }
+
     private <T> T on(Function<Target, T> read) {
         if (!lag.usable()) {
             return read.apply(primary);

@@ -31,8 +31,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * any report, photo, site, portfolio, assignment or account change committed here forgets every kept month-end at
  * once (after its commit, and a month-end computed while it committed is not kept). A change committed on another
  * server is seen after at most {@code fieldbook.insights.month-end-kept-for}: the same bound as the lag the month-end
- * already tolerates from a read replica ({@code fieldbook.replica.max-lag}, 30 s), ADR 0037. At most
- * {@link #MAX_KEPT} month-ends are kept; zero turns keeping off.
+ * already tolerates from a read replica ({@code fieldbook.replica.max-lag}, 30 s), ADR 0037. Only a month-end read on
+ * the primary is kept ({@link Computed}). At most {@link #MAX_KEPT} month-ends are kept; zero turns keeping off.
  */
 @Component
 class RecentMonthEnds {
@@ -62,6 +62,15 @@ class RecentMonthEnds {
     private record Kept(MonthEnd monthEnd, long generation, Instant computedAt) {
     }
 
+    /**
+     * A month-end just computed, and whether it may be kept: only one read on the primary. One read on a replica
+     * may be behind already (up to {@code fieldbook.replica.max-lag}), even behind a change committed here before
+     * it was read, and keeping it would show that past for the time kept on top, also after the reads went back
+     * to the primary.
+     */
+    record Computed(MonthEnd monthEnd, boolean onPrimary) {
+    }
+
     private final Duration keptFor;
     private final Clock clock;
     private final Map<Key, Kept> kept = new ConcurrentHashMap<>();
@@ -75,12 +84,12 @@ class RecentMonthEnds {
 
     /**
      * The month-end of {@code month} for the sites {@code coverage} names as {@code actor} sees them: the one
-     * computed for them a moment ago if nothing changed since, else the one {@code compute} makes (kept if nothing
-     * changed while it was made).
+     * computed for them a moment ago if nothing changed since, else the one {@code compute} makes (kept if it was
+     * read on the primary and nothing changed while it was made).
      */
-    MonthEnd of(Actor actor, Coverage coverage, YearMonth month, Supplier<MonthEnd> compute) {
+    MonthEnd of(Actor actor, Coverage coverage, YearMonth month, Supplier<Computed> compute) {
         if (keptFor.isZero()) {
-            return compute.get();
+            return compute.get().monthEnd();
         }
         Key key = new Key(actor.id(), actor.role(), coverage, month);
         long before = generation.get();
@@ -89,16 +98,16 @@ class RecentMonthEnds {
         if (found != null && found.generation() == before && now.isBefore(found.computedAt().plus(keptFor))) {
             return found.monthEnd();
         }
-        MonthEnd computed = compute.get();
-        if (generation.get() == before) {
+        Computed computed = compute.get();
+        if (computed.onPrimary() && generation.get() == before) {
             if (kept.size() >= MAX_KEPT) {
                 forgetOutdated(now);
             }
             if (kept.size() < MAX_KEPT) {
-                kept.put(key, new Kept(computed, before, now));
+                kept.put(key, new Kept(computed.monthEnd(), before, now));
             }
         }
-        return computed;
+        return computed.monthEnd();
     }
 
     /** Forgets every kept month-end: something it may be made of changed. */
@@ -112,33 +121,10 @@ class RecentMonthEnds {
         kept.values().removeIf(old -> old.generation() != current || !now.isBefore(old.computedAt().plus(keptFor)));
     }
 
-    @TransactionalEventListener(fallbackExecution = true)
-    void changed(ReportEvent event) {
-        forgetAll();
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void changed(PhotoEvent event) {
-        forgetAll();
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void changed(SiteEvent event) {
-        forgetAll();
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void changed(PortfolioEvent event) {
-        forgetAll();
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void changed(AssignmentEvent event) {
-        forgetAll();
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void changed(UserEvent event) {
+    /** Something a month-end may be made of changed here: each of these events is recorded by the audit trail. */
+    @TransactionalEventListener(fallbackExecution = true, classes = {ReportEvent.class, PhotoEvent.class,
+            SiteEvent.class, PortfolioEvent.class, AssignmentEvent.class, UserEvent.class})
+    void changed() {
         forgetAll();
     }
 }

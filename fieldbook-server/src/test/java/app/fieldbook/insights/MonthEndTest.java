@@ -157,6 +157,23 @@ class MonthEndTest {
     }
 
     @Test
+    void theCsvAfterTheMonthEndHasItsFiguresAndAChangeShowsInTheNextAnswerAtOnce() {
+        JsonNode before = expect(manager.api().get(monthEnd("siteId=" + north)), 200).body();
+        CsvTable table = CsvTable.parse(new String(expect(manager.api().get(csv("siteId=" + north)), 200).raw()
+                .body(), StandardCharsets.UTF_8).substring(1));
+        assertThat(table.cell(table.single("Section", "site", "Figure", "reports filed"), "Value"))
+                .as("the CSV's figures: the month-end's").isEqualTo("3");
+
+        file("north 20th", secondNorthWorker, north, "2025-11-20", content(List.of(
+                crew("Concrete", null, 2, "16")), null, null));
+
+        JsonNode after = expect(manager.api().get(monthEnd("siteId=" + north)), 200).body();
+        assertThat(site(before, north).path("filed").asLong()).isEqualTo(3);
+        assertThat(site(after, north).path("filed").asLong()).as("the month-end kept for the exports is forgotten")
+                .isEqualTo(4);
+    }
+
+    @Test
     void anEmptyAnswerTellsOfNoDelayAndATradeIsOneWhateverItsSpelling() {
         String west = world.site();
         Person first = world.worker(west);

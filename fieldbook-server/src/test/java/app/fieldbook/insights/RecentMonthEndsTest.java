@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * When a month-end computed a moment ago is given again, and when it is computed anew: a change committed on this
  * server forgets it at once (also one committed while it was computed), another server's change is seen once the
- * time it is kept has passed, and each person's scope, sites and month have their own.
+ * time it is kept has passed, one read on a replica is not kept, and each person's scope, sites and month have
+ * their own.
  */
 class RecentMonthEndsTest {
 
@@ -112,11 +113,26 @@ class RecentMonthEndsTest {
         assertThat(computed).as("the outdated ones gone, it is kept").hasValue(RecentMonthEnds.MAX_KEPT + 8);
     }
 
-    private Supplier<MonthEnd> counting() {
+    @Test
+    void aMonthEndReadOnAReplicaIsNotKept() {
+        recent.of(manager, PORTFOLIO, MONTH, counting(false));
+
+        recent.of(manager, PORTFOLIO, MONTH, counting());
+        recent.of(manager, PORTFOLIO, MONTH, counting());
+
+        assertThat(computed).as("the replica's, then the primary's, kept").hasValue(2);
+    }
+
+    private Supplier<RecentMonthEnds.Computed> counting() {
+        return counting(true);
+    }
+
+    private Supplier<RecentMonthEnds.Computed> counting(boolean onPrimary) {
         return () -> {
             int n = computed.incrementAndGet();
-            return new MonthEnd(MONTH.toString(), MONTH.minusMonths(1).toString(), null, null, "run " + n,
-                    ReportFigures.FILED, List.of(), null, List.of(), List.of(), List.of(), List.of());
+            return new RecentMonthEnds.Computed(new MonthEnd(MONTH.toString(), MONTH.minusMonths(1).toString(), null,
+                    null, "run " + n, ReportFigures.FILED, List.of(), null, List.of(), List.of(), List.of(),
+                    List.of()), onPrimary);
         };
     }
 }
