@@ -152,7 +152,7 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
      * figures read by several queries agree with each other.
      */
     public <T> T readSnapshot(Function<JdbcClient, T> read) {
-        return on(target -> target.snapshot().execute(status -> read.apply(target.jdbc())));
+        return readSnapshotSaying(read).value();
     }
 
     /**

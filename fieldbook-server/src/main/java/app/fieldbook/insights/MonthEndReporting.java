@@ -63,7 +63,7 @@ class MonthEndReporting {
      */
     MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
         String portfolioName = check.requireVisible(coverage, actor, "month-end");
-        return recent.of(actor, coverage, month, () -> computed(reads.readSnapshotSaying(jdbc -> {
+        return recent.of(actor, coverage, month, () -> reads.readSnapshotSaying(jdbc -> {
             List<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
             Map<UUID, List<DayCount>> days = figures.days(jdbc, coverage, month, actor).stream()
                     .collect(Collectors.groupingBy(DayCount::siteId));
@@ -72,11 +72,7 @@ class MonthEndReporting {
             List<CrewSum> crew = figures.crew(jdbc, coverage, month, actor);
             List<Remarked> remarked = figures.remarked(jdbc, coverage, month, actor);
             return monthEnd(month, coverage, portfolioName, covered, days, photos, crew, remarked);
-        })));
-    }
-
-    private static RecentMonthEnds.Computed computed(LagTolerantReads.Read<MonthEnd> read) {
-        return new RecentMonthEnds.Computed(read.value(), read.onPrimary());
+        }));
     }
 
     private MonthEnd monthEnd(YearMonth month, Coverage coverage, String portfolioName, List<CoveredSite> covered,

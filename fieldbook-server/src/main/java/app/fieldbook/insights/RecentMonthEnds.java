@@ -1,5 +1,6 @@
 package app.fieldbook.insights;
 
+import app.fieldbook.LagTolerantReads;
 import app.fieldbook.attachments.PhotoEvent;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
@@ -32,7 +33,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * once (after its commit, and a month-end computed while it committed is not kept). A change committed on another
  * server is seen after at most {@code fieldbook.insights.month-end-kept-for}: the same bound as the lag the month-end
  * already tolerates from a read replica ({@code fieldbook.replica.max-lag}, 30 s), ADR 0037. Only a month-end read on
- * the primary is kept ({@link Computed}). At most {@link #MAX_KEPT} month-ends are kept; zero turns keeping off.
+ * the primary is kept. At most {@link #MAX_KEPT} month-ends are kept; zero turns keeping off.
  */
 @Component
 class RecentMonthEnds {
@@ -62,15 +63,6 @@ class RecentMonthEnds {
     private record Kept(MonthEnd monthEnd, long generation, Instant computedAt) {
     }
 
-    /**
-     * A month-end just computed, and whether it may be kept: only one read on the primary. One read on a replica
-     * may be behind already (up to {@code fieldbook.replica.max-lag}), even behind a change committed here before
-     * it was read, and keeping it would show that past for the time kept on top, also after the reads went back
-     * to the primary.
-     */
-    record Computed(MonthEnd monthEnd, boolean onPrimary) {
-    }
-
     private final Duration keptFor;
     private final Clock clock;
     private final Map<Key, Kept> kept = new ConcurrentHashMap<>();
@@ -84,12 +76,15 @@ class RecentMonthEnds {
 
     /**
      * The month-end of {@code month} for the sites {@code coverage} names as {@code actor} sees them: the one
-     * computed for them a moment ago if nothing changed since, else the one {@code compute} makes (kept if it was
-     * read on the primary and nothing changed while it was made).
+     * computed for them a moment ago if nothing changed since, else the one {@code compute} reads (kept if it was
+     * read on the primary and nothing changed while it was made). One read on a replica is never kept: it may be
+     * behind already (up to {@code fieldbook.replica.max-lag}), even behind a change committed here before it was
+     * read, and keeping it would show that past for the time kept on top, also after the reads went back to the
+     * primary.
      */
-    MonthEnd of(Actor actor, Coverage coverage, YearMonth month, Supplier<Computed> compute) {
+    MonthEnd of(Actor actor, Coverage coverage, YearMonth month, Supplier<LagTolerantReads.Read<MonthEnd>> compute) {
         if (keptFor.isZero()) {
-            return compute.get().monthEnd();
+            return compute.get().value();
         }
         Key key = new Key(actor.id(), actor.role(), coverage, month);
         long before = generation.get();
@@ -98,16 +93,16 @@ class RecentMonthEnds {
         if (found != null && found.generation() == before && now.isBefore(found.computedAt().plus(keptFor))) {
             return found.monthEnd();
         }
-        Computed computed = compute.get();
+        LagTolerantReads.Read<MonthEnd> computed = compute.get();
         if (computed.onPrimary() && generation.get() == before) {
             if (kept.size() >= MAX_KEPT) {
                 forgetOutdated(now);
             }
             if (kept.size() < MAX_KEPT) {
-                kept.put(key, new Kept(computed.monthEnd(), before, now));
+                kept.put(key, new Kept(computed.value(), before, now));
             }
         }
-        return computed.monthEnd();
+        return computed.value();
     }
 
     /** Forgets every kept month-end: something it may be made of changed. */

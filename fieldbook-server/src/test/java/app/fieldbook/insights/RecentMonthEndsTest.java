@@ -2,6 +2,7 @@ package app.fieldbook.insights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.fieldbook.LagTolerantReads;
 import app.fieldbook.MovingClock;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
@@ -123,14 +124,14 @@ class RecentMonthEndsTest {
         assertThat(computed).as("the replica's, then the primary's, kept").hasValue(2);
     }
 
-    private Supplier<RecentMonthEnds.Computed> counting() {
+    private Supplier<LagTolerantReads.Read<MonthEnd>> counting() {
         return counting(true);
     }
 
-    private Supplier<RecentMonthEnds.Computed> counting(boolean onPrimary) {
+    private Supplier<LagTolerantReads.Read<MonthEnd>> counting(boolean onPrimary) {
         return () -> {
             int n = computed.incrementAndGet();
-            return new RecentMonthEnds.Computed(new MonthEnd(MONTH.toString(), MONTH.minusMonths(1).toString(), null,
+            return new LagTolerantReads.Read<>(new MonthEnd(MONTH.toString(), MONTH.minusMonths(1).toString(), null,
                     null, "run " + n, ReportFigures.FILED, List.of(), null, List.of(), List.of(), List.of(),
                     List.of()), onPrimary);
         };
