@@ -11,7 +11,10 @@ import java.util.Base64;
  * A QR code of a text, drawn as SVG: the modules ZXing's encoder computes (error correction level M, byte mode,
  * no ECI, which every authenticator app's scanner reads), as one path of unit squares in a {@code viewBox}
  * with the quiet zone of four modules the standard asks for, black on white. The SVG holds nothing but the
- * path (no text, no script, no external reference), so that it is safe as an image address (ADR 0020).
+ * path (no text, no script, no external reference), so that it is safe as an image address (ADR 0020). Its
+ * width and height are four pixels a module and the web app shows it at that size: every module is whole
+ * pixels wide, all alike (a code scaled to another width has modules of two widths, which ZXing's reader, and
+ * so some phones' scanners, misread about once in thirty).
  */
 final class QrCode {
 

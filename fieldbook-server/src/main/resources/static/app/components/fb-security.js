@@ -71,7 +71,7 @@ class FbSecurity extends OnlineScreen {
       <ol class="guide">
         <li>${t('security.step1')}</li>
         <li>${t('security.step2')}
-          <p><img class="qr" src=${this.enrolment.qrCode} alt=${t('security.qrAlt')} width="232" height="232"
+          <p><img class="qr" src=${this.enrolment.qrCode} alt=${t('security.qrAlt')}
             data-testid="totp-qr"></p>
           <p>${t('security.noScan')}</p>
           <p><code class="secret" data-testid="totp-key">${key}</code>

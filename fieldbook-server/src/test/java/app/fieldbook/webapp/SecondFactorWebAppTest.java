@@ -99,6 +99,8 @@ class SecondFactorWebAppTest {
             Locator qr = page.getByTestId("totp-qr");
             assertThat(qr).hasAttribute("alt", "QR code of the key for your authenticator app");
             page.waitForFunction("() => document.querySelector('[data-testid=totp-qr]').naturalWidth > 0");
+            assertThat(qr.evaluate("element => element.clientWidth === element.naturalWidth"))
+                    .as("the code shown at its own size, every module the same whole number of pixels").isEqualTo(true);
             assertThat(QrCodes.read(qr.screenshot())).as("the QR code on the screen, as a phone's camera reads it")
                     .isEqualTo(page.getByTestId("totp-link").getAttribute("href"));
             AuthenticatorApp app = new AuthenticatorApp(key);
