@@ -2,6 +2,7 @@ package app.fieldbook.insights;
 
 import app.fieldbook.insights.MonthEnd.CrewTotal;
 import app.fieldbook.insights.MonthEnd.SiteMonth;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -92,6 +93,8 @@ final class MonthEndCharts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        // solid: JFreeChart's dashed default costs a fifth of a chart's drawing, anti-aliased at twice the size
+        plot.setRangeGridlineStroke(new BasicStroke(0.5f));
         plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         renderer.setBarPainter(new StandardBarPainter());
