@@ -51,6 +51,8 @@ final class MonthEndPdf {
     private static final Path FONTS = Path.of("/usr/share/fonts/truetype/dejavu");
     private static final BaseFont REGULAR = font("DejaVuSans.ttf", BaseFont.HELVETICA);
     private static final BaseFont BOLD = font("DejaVuSans-Bold.ttf", BaseFont.HELVETICA_BOLD);
+    /** Points a heading needs below it on its page: itself, a table's header and a few rows, or a chart's title. */
+    private static final float KEPT_WITH_HEADING = 110;
     private static final Color HEADER = new Color(0xe8, 0xee, 0xf5);
     private static final Color MUTED = new Color(0x55, 0x5f, 0x6b);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
@@ -61,6 +63,7 @@ final class MonthEndPdf {
     private final Instant generated;
     private final Map<UUID, String> siteNames = new HashMap<>();
     private final Document document = new Document(PageSize.A4, 48, 48, 54, 60);
+    private PdfWriter writer;
 
     private MonthEndPdf(MonthEnd monthEnd, Instant generated) {
         this.monthEnd = monthEnd;
@@ -89,7 +92,7 @@ final class MonthEndPdf {
 
     private byte[] write() {
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-        PdfWriter writer = PdfWriter.getInstance(document, pdf);
+        writer = PdfWriter.getInstance(document, pdf);
         writer.setPageEvent(new PageFooter());
         document.addTitle("Month-end " + monthEnd.month());
         document.addSubject(scope(monthEnd));
@@ -204,7 +207,14 @@ final class MonthEndPdf {
         return total.name() == null ? "(no company)" : total.name();
     }
 
+    /**
+     * A section's heading, on a new page when what is left of this one would hold it but not the start of what
+     * follows (a heading alone at the foot of a page, its table on the next).
+     */
     private void heading(String text) {
+        if (writer.getVerticalPosition(true) - document.bottom() < KEPT_WITH_HEADING) {
+            document.newPage();
+        }
         add(spaced(new Paragraph(text, font(BOLD, 14, Color.BLACK)), 14, 8));
     }
 
