@@ -156,10 +156,15 @@ public class LagTolerantReads implements MeterBinder, DisposableBean {
     }
 
     /**
-     * A value read by {@link #readSnapshotSaying}, and whether it was read on the primary: as fresh as the database,
-     * not up to {@code fieldbook.replica.max-lag} behind.
+     * A value read by {@link #readSaying} or {@link #readSnapshotSaying}, and whether it was read on the primary: as
+     * fresh as the database, not up to {@code fieldbook.replica.max-lag} behind.
      */
     public record Read<T>(T value, boolean onPrimary) {
+    }
+
+    /** As {@link #read}, saying where it read. */
+    public <T> Read<T> readSaying(Function<JdbcClient, T> read) {
+        return on(target -> new Read<>(read.apply(target.jdbc()), target == primary));
     }
 
     /** As {@link #readSnapshot}, saying where it read. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -82,11 +83,14 @@ class DailyReports {
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
     private final LagTolerantReads lagTolerant;
+    private final RecentReportCounts counts;
 
-    DailyReports(JdbcClient jdbc, NamedParameterJdbcTemplate batches, LagTolerantReads lagTolerant) {
+    DailyReports(JdbcClient jdbc, NamedParameterJdbcTemplate batches, LagTolerantReads lagTolerant,
+            RecentReportCounts counts) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.lagTolerant = lagTolerant;
+        this.counts = counts;
     }
 
     /**
@@ -159,7 +163,8 @@ class DailyReports {
 
     /**
      * A page of the list and how many reports match in all; a read that tolerates a little lag, from the replica
-     * when one may be used ({@link LagTolerantReads}).
+     * when one may be used ({@link LagTolerantReads}). How many match is counted once and given again while
+     * nothing it counts changed ({@link RecentReportCounts}).
      */
     Listed list(Filter filter, Actor actor, int page, int size) {
         return list(filter, actor, page, size, SORTED_APART_UP_TO);
@@ -167,14 +172,22 @@ class DailyReports {
 
     /** {@link #list(Filter, Actor, int, int)}, the matching reports sorted apart when at most {@code sortedApartUpTo}. */
     Listed list(Filter filter, Actor actor, int page, int size, long sortedApartUpTo) {
-        return lagTolerant.read(jdbc -> {
-            long total = count(jdbc, filter, actor);
+        OptionalLong kept = counts.kept(actor, filter);
+        RecentReportCounts.Generations before = counts.generations(filter);
+        LagTolerantReads.Read<Listed> listed = lagTolerant.readSaying(jdbc -> {
+            long total = kept.isPresent() ? kept.getAsLong() : count(jdbc, filter, actor);
             long offset = (long) page * size;
-            List<DailyReport> rows = offset >= total ? List.of()
+            // a kept total may be behind another server's changes: the page past it is still read
+            List<DailyReport> rows = kept.isEmpty() && offset >= total ? List.of()
                     : filter.siteId() == null && total <= sortedApartUpTo ? sortedApart(jdbc, filter, actor, offset, size)
                     : page(jdbc, filter, actor, offset, size);
             return new Listed(rows, total);
         });
+        if (kept.isEmpty()) {
+            counts.keep(actor, filter, before,
+                    new LagTolerantReads.Read<>(listed.value().total(), listed.onPrimary()));
+        }
+        return listed.value();
     }
 
     /** A page of the report list, and how many reports match the filter in all. */
