@@ -83,7 +83,12 @@ final class MonthEndCharts {
         JFreeChart chart = ChartFactory.createBarChart(title, null, "Hours", data, PlotOrientation.HORIZONTAL,
                 true, false, false);
         style(chart, THIS_MONTH, PREVIOUS);
-        return drawn(chart, title, Math.min(700, 90 + 26 * Math.max(largest.size(), 2)));
+        return drawn(chart, title, hoursHeight(largest.size()));
+    }
+
+    /** The height on the page, in points, of the chart of hours of {@code rows} trades or companies. */
+    static int hoursHeight(int rows) {
+        return Math.min(700, 90 + 26 * Math.max(Math.min(rows, MOST_BARS), 2));
     }
 
     private static void style(JFreeChart chart, Color first, Color second) {

@@ -51,8 +51,12 @@ final class MonthEndPdf {
     private static final Path FONTS = Path.of("/usr/share/fonts/truetype/dejavu");
     private static final BaseFont REGULAR = font("DejaVuSans.ttf", BaseFont.HELVETICA);
     private static final BaseFont BOLD = font("DejaVuSans-Bold.ttf", BaseFont.HELVETICA_BOLD);
-    /** Points a heading needs below it on its page: itself, a table's header and a few rows, or a chart's title. */
+    /** Points a heading needs below it on its page: itself, a table's header and a few rows. */
     private static final float KEPT_WITH_HEADING = 110;
+    /** Points of a heading with the space around it. */
+    private static final float HEADING_HEIGHT = 40;
+    /** Points of space above and below a chart. */
+    private static final float CHART_SPACING = 20;
     private static final Color HEADER = new Color(0xe8, 0xee, 0xf5);
     private static final Color MUTED = new Color(0x55, 0x5f, 0x6b);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
@@ -93,6 +97,8 @@ final class MonthEndPdf {
     private byte[] write() {
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         writer = PdfWriter.getInstance(document, pdf);
+        // a chart that does not fit goes to the next page where it stands, not after what follows it
+        writer.setStrictImageSequence(true);
         writer.setPageEvent(new PageFooter());
         document.addTitle("Month-end " + monthEnd.month());
         document.addSubject(scope(monthEnd));
@@ -171,6 +177,10 @@ final class MonthEndPdf {
     }
 
     private void crew(String title, String column, List<CrewTotal> totals) {
+        if (!totals.isEmpty()) {
+            // the heading and its chart on one page
+            keepWithNext(HEADING_HEIGHT + MonthEndCharts.hoursHeight(totals.size()) + CHART_SPACING);
+        }
         heading(title);
         if (totals.isEmpty()) {
             add(new Paragraph("No crew in filed reports of " + monthEnd.month() + " or " + monthEnd.previousMonth()
@@ -212,10 +222,15 @@ final class MonthEndPdf {
      * follows (a heading alone at the foot of a page, its table on the next).
      */
     private void heading(String text) {
-        if (writer.getVerticalPosition(true) - document.bottom() < KEPT_WITH_HEADING) {
+        keepWithNext(KEPT_WITH_HEADING);
+        add(spaced(new Paragraph(text, font(BOLD, 14, Color.BLACK)), 14, 8));
+    }
+
+    /** Starts a new page unless what is left of this one holds {@code points} more. */
+    private void keepWithNext(float points) {
+        if (writer.getVerticalPosition(true) - document.bottom() < points) {
             document.newPage();
         }
-        add(spaced(new Paragraph(text, font(BOLD, 14, Color.BLACK)), 14, 8));
     }
 
     private void chart(MonthEndCharts.Chart chart) {
@@ -231,8 +246,8 @@ final class MonthEndPdf {
         image.scaleAbsolute(chart.width(), chart.height());
         image.setAlt(chart.title());
         image.setAlignment(Element.ALIGN_CENTER);
-        image.setSpacingBefore(10);
-        image.setSpacingAfter(10);
+        image.setSpacingBefore(CHART_SPACING / 2);
+        image.setSpacingAfter(CHART_SPACING / 2);
         add(image);
     }
 

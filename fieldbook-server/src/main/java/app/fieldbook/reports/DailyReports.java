@@ -37,6 +37,7 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The daily reports and their crew rows. Every read for a person goes through {@link ScopedQuery}. All on the
@@ -183,7 +184,8 @@ class DailyReports {
                     : page(jdbc, filter, actor, offset, size);
             return new Listed(rows, total);
         });
-        if (kept.isEmpty()) {
+        // counted inside a transaction, the total may hold its own writes, which a rollback takes back unannounced
+        if (kept.isEmpty() && !TransactionSynchronizationManager.isActualTransactionActive()) {
             counts.keep(actor, filter, before,
                     new LagTolerantReads.Read<>(listed.value().total(), listed.onPrimary()));
         }
