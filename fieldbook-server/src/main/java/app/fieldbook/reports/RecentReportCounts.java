@@ -60,7 +60,7 @@ class RecentReportCounts {
     }
 
     /** A total, and the changes it was counted after ({@link Generations}). */
-    private record Kept(long total, long scope, long reports, Instant countedAt) {
+    private record Kept(long total, Generations after, Instant countedAt) {
     }
 
     /** The changes seen here so far that a total depends on: of who sees what, and of its site's reports (or any). */
@@ -110,13 +110,13 @@ class RecentReportCounts {
         }
         if (kept.size() < MAX_KEPT) {
             kept.put(new Key(actor.id(), actor.role(), filter),
-                    new Kept(total.value(), before.scope(), before.reports(), now));
+                    new Kept(total.value(), before, now));
         }
     }
 
     private boolean current(Key key, Kept found, Instant now) {
         return now.isBefore(found.countedAt().plus(keptFor))
-                && new Generations(found.scope(), found.reports()).equals(generations(key.filter()));
+                && found.after().equals(generations(key.filter()));
     }
 
     /**
