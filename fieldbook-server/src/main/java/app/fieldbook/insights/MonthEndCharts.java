@@ -5,10 +5,6 @@ import app.fieldbook.insights.MonthEnd.SiteMonth;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.geom.Rectangle2D;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
@@ -24,21 +20,18 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * The month-end's charts, drawn by JFreeChart on the server into images at twice their size on the page
- * (ADR 0024): the days reported and missing per site, and the hours of the month and the previous one by trade
- * and by company (the {@link #MOST_BARS} largest; the tables list all). An image is handed to the PDF as its
- * pixels, 8-bit RGB, which the PDF compresses once: encoding a PNG only for the PDF library to decode it again,
- * pixel by pixel, took two thirds of the month-end PDF's processor time.
+ * The month-end's charts, laid out by JFreeChart on the server (ADR 0024): the days reported and missing per site,
+ * and the hours of the month and the previous one by trade and by company (the {@link #MOST_BARS} largest; the
+ * tables list all). A chart is handed over undrawn; the PDF has it draw itself as vector graphics (ADR 0039).
  */
 final class MonthEndCharts {
 
     /** A chart of trades or companies shows at most this many, the largest by this month's hours. */
     static final int MOST_BARS = 12;
 
-    /** The width of a chart on the page, in points; the PNG has twice as many pixels. */
+    /** The width of a chart on the page, in points. */
     static final int WIDTH = 500;
 
-    private static final int SCALE = 2;
     private static final Color THIS_MONTH = new Color(0x1f, 0x5f, 0xa8);
     private static final Color PREVIOUS = new Color(0xa6, 0xb8, 0xcc);
     private static final Color MISSING = new Color(0xd9, 0x53, 0x1e);
@@ -47,11 +40,8 @@ final class MonthEndCharts {
     private MonthEndCharts() {
     }
 
-    /**
-     * A chart as an image of {@code pixelWidth} by {@code pixelHeight} pixels, {@code rgb} holding three bytes a
-     * pixel (red, green, blue) row by row, with its size on the page in points.
-     */
-    record Chart(String title, int pixelWidth, int pixelHeight, byte[] rgb, int width, int height) {
+    /** A chart to be drawn into {@code width} by {@code height} points, named by {@code title}. */
+    record Chart(String title, JFreeChart drawing, int width, int height) {
     }
 
     /** Days reported and missing per site, one horizontal stacked bar a site. */
@@ -66,7 +56,7 @@ final class MonthEndCharts {
                 PlotOrientation.HORIZONTAL, true, false, false);
         style(chart, THIS_MONTH, MISSING);
         ((NumberAxis) chart.getCategoryPlot().getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        return drawn(chart, title, Math.min(700, 90 + 16 * Math.max(sites.size(), 3)));
+        return new Chart(title, chart, WIDTH, Math.min(700, 90 + 16 * Math.max(sites.size(), 3)));
     }
 
     /** Hours of this month and the previous one by trade or company (named by {@code label}). */
@@ -83,7 +73,7 @@ final class MonthEndCharts {
         JFreeChart chart = ChartFactory.createBarChart(title, null, "Hours", data, PlotOrientation.HORIZONTAL,
                 true, false, false);
         style(chart, THIS_MONTH, PREVIOUS);
-        return drawn(chart, title, hoursHeight(largest.size()));
+        return new Chart(title, chart, WIDTH, hoursHeight(largest.size()));
     }
 
     /** The height on the page, in points, of the chart of hours of {@code rows} trades or companies. */
@@ -98,7 +88,6 @@ final class MonthEndCharts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        // solid: JFreeChart's dashed default costs a fifth of a chart's drawing, anti-aliased at twice the size
         plot.setRangeGridlineStroke(new BasicStroke(0.5f));
         plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
@@ -106,29 +95,5 @@ final class MonthEndCharts {
         renderer.setShadowVisible(false);
         renderer.setSeriesPaint(0, first);
         renderer.setSeriesPaint(1, second);
-    }
-
-    private static Chart drawn(JFreeChart chart, String title, int height) {
-        int pixelWidth = WIDTH * SCALE;
-        int pixelHeight = height * SCALE;
-        BufferedImage image = new BufferedImage(pixelWidth, pixelHeight, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = image.createGraphics();
-        try {
-            graphics.setColor(Color.WHITE);
-            graphics.fillRect(0, 0, pixelWidth, pixelHeight);
-            graphics.scale(SCALE, SCALE);
-            chart.draw(graphics, new Rectangle2D.Double(0, 0, WIDTH, height));
-        } finally {
-            graphics.dispose();
-        }
-        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        byte[] rgb = new byte[pixels.length * 3];
-        for (int i = 0, j = 0; i < pixels.length; i++) {
-            int pixel = pixels[i];
-            rgb[j++] = (byte) (pixel >>> 16);
-            rgb[j++] = (byte) (pixel >>> 8);
-            rgb[j++] = (byte) pixel;
-        }
-        return new Chart(title, pixelWidth, pixelHeight, rgb, WIDTH, height);
     }
 }

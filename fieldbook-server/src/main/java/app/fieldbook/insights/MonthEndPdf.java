@@ -15,6 +15,7 @@ import com.lowagie.text.PageSize;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
 import com.lowagie.text.pdf.BaseFont;
+import com.lowagie.text.pdf.FontMapper;
 import com.lowagie.text.pdf.PdfContentByte;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
@@ -22,6 +23,8 @@ import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.Rectangle2D;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -35,12 +38,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.Deflater;
 
 /**
  * A month-end as a PDF document for printing and filing, written with OpenPDF (ADR 0024): a cover with the month,
  * the month it is compared with and the scope; then the totals, each site's figures, the crews by trade and by
- * company, with their charts ({@link MonthEndCharts}) as images; then the delays and safety incidents listed;
+ * company, with their charts ({@link MonthEndCharts}) drawn in as vector graphics; then the delays and safety incidents listed;
  * "Page n of m" at the foot of every page. What people wrote (site names, trades, the texts of delays) is set
  * as text, never interpreted, in DejaVu Sans where the system has it (so that any script shows; Helvetica
  * otherwise).
@@ -51,6 +53,19 @@ final class MonthEndPdf {
     private static final Path FONTS = Path.of("/usr/share/fonts/truetype/dejavu");
     private static final BaseFont REGULAR = font("DejaVuSans.ttf", BaseFont.HELVETICA);
     private static final BaseFont BOLD = font("DejaVuSans-Bold.ttf", BaseFont.HELVETICA_BOLD);
+    /** The charts' text in the document's fonts (the charts measure it in Java's sans serif: DejaVu Sans too). */
+    private static final FontMapper CHART_FONTS = new FontMapper() {
+        @Override
+        public BaseFont awtToPdf(java.awt.Font font) {
+            return font.isBold() ? BOLD : REGULAR;
+        }
+
+        @Override
+        public java.awt.Font pdfToAwt(BaseFont font, int size) {
+            return new java.awt.Font(java.awt.Font.SANS_SERIF, font == BOLD ? java.awt.Font.BOLD : java.awt.Font.PLAIN,
+                    size);
+        }
+    };
     /** Points a heading needs below it on its page: itself, a table's header and a few rows. */
     private static final float KEPT_WITH_HEADING = 110;
     /** Points of a heading with the space around it. */
@@ -233,17 +248,24 @@ final class MonthEndPdf {
         }
     }
 
+    /**
+     * A chart drawn as vector graphics into a form of its size, placed like an image: its lines and text stay
+     * sharp at any zoom and in print, and its text is the document's font, so it can be found and read out.
+     */
     private void chart(MonthEndCharts.Chart chart) {
+        PdfTemplate form = writer.getDirectContent().createTemplate(chart.width(), chart.height());
+        Graphics2D graphics = form.createGraphics(chart.width(), chart.height(), CHART_FONTS);
+        try {
+            chart.drawing().draw(graphics, new Rectangle2D.Double(0, 0, chart.width(), chart.height()));
+        } finally {
+            graphics.dispose();
+        }
         Image image;
         try {
-            image = Image.getInstance(chart.pixelWidth(), chart.pixelHeight(), 3, 8, chart.rgb());
+            image = Image.getInstance(form);
         } catch (BadElementException e) {
             throw new IllegalStateException(e);
         }
-        // the fastest deflate: a chart is mostly flat colour, which any level packs about as small (the default
-        // level took as long as the rest of the PDF)
-        image.setCompressionLevel(Deflater.BEST_SPEED);
-        image.scaleAbsolute(chart.width(), chart.height());
         image.setAlt(chart.title());
         image.setAlignment(Element.ALIGN_CENTER);
         image.setSpacingBefore(CHART_SPACING / 2);

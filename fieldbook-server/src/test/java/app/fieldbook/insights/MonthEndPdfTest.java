@@ -22,7 +22,7 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The month-end's PDF, read back with PDFBox (not the library that wrote it): a cover with the month and the
- * scope, the figures of the JSON answer in its tables, the charts as images, "Page n of m" on every page, the
+ * scope, the figures of the JSON answer in its tables, the charts with their text, "Page n of m" on every page, the
  * same refusals as the JSON, and a site named like a formula and markup that stays text. The portfolio's PDF is
  * left in {@code target/month-end-test.pdf} to be looked at ({@code pdftoppm -png}).
  */
@@ -127,7 +127,10 @@ class MonthEndPdfTest {
             }
             assertThat(all).contains("Delays(2)", "Safetyincidents(1)").doesNotContain("Strike", "Fire");
 
-            assertThat(images(pdf)).as("the charts: days by site, hours by trade and by company").isEqualTo(3);
+            assertThat(charts(pdf)).as("the charts: days by site, hours by trade and by company").isEqualTo(3);
+            assertThat(all).as("the charts' text, set as text").contains(squeezed("Days reported and missing, by site"),
+                    squeezed("Hours by trade"), squeezed("Hours by company"), squeezed("Days missing"),
+                    squeezed("Previous month"));
         }
     }
 
@@ -187,16 +190,18 @@ class MonthEndPdfTest {
         return text.replaceAll("[\\s\u00a0]+", "");
     }
 
-    private static int images(PDDocument pdf) throws IOException {
-        int images = 0;
+    /** The charts: forms of a chart's width drawn on the pages (the footer's page count is a form too). */
+    private static int charts(PDDocument pdf) throws IOException {
+        int charts = 0;
         for (PDPage page : pdf.getPages()) {
             for (COSName name : page.getResources().getXObjectNames()) {
-                if (page.getResources().getXObject(name) instanceof PDImageXObject) {
-                    images++;
+                if (page.getResources().getXObject(name) instanceof PDFormXObject form
+                        && form.getBBox().getWidth() == MonthEndCharts.WIDTH) {
+                    charts++;
                 }
             }
         }
-        return images;
+        return charts;
     }
 
     /** A row of the totals as the PDF sets it: the figure, this month, the previous month, the change. */
