@@ -73,15 +73,34 @@ self.addEventListener('sync', (event) => {
 
 async function syncOpenPages() {
   const pages = await self.clients.matchAll({ type: 'window' });
-  const answers = await Promise.all(pages.map((page) => new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (message) => resolve(message.data);
-    page.postMessage('sync', [channel.port2]);
-    setTimeout(() => resolve('no answer'), 60_000);
-  })));
+  const answers = await Promise.all(pages.map(answerOf));
   if (pages.length && !answers.includes('synced')) {
     throw new Error('The pages could not sync: ' + answers.join(', '));
   }
+}
+
+/**
+ * What {@code page} answers when asked to sync ('synced' or 'failed'); 'gone' as soon as it is closed, and
+ * 'no answer' after a minute: the event, and the worker with it, does not outlive the pages it waits for.
+ */
+function answerOf(page) {
+  return new Promise((resolve) => {
+    const asked = Date.now();
+    const watch = setInterval(async () => {
+      if (!(await self.clients.get(page.id))) {
+        done('gone');
+      } else if (Date.now() - asked > 60_000) {
+        done('no answer');
+      }
+    }, 1_000);
+    const done = (answer) => {
+      clearInterval(watch);
+      resolve(answer);
+    };
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (message) => done(message.data);
+    page.postMessage('sync', [channel.port2]);
+  });
 }
 
 self.addEventListener('fetch', (event) => {
