@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sync fault scenario ({@link SyncFaultScenario}) against one server process, on H2 and again on PostgreSQL,
- * with photos on disk: devices and browsers each through a faulty network of their own, the server killed with
- * {@code kill -9} in the middle of pushes every third round and started again, a client process killed in the
- * middle of a sync. None lost, none refused, none duplicated, every photo arrived, every device converged.
+ * The sync fault scenario ({@link SyncFaultScenario}) against one server process, on H2 (on PostgreSQL when named:
+ * the {@code postgres} run leaves it to docs/sync-faults.md's command; {@link SyncUnderFaultsOnTwoNodesTest} runs
+ * the scenario there), with photos on disk: devices and browsers each through a faulty network of their own,
+ * the server killed with {@code kill -9} in the middle of pushes every third round and started again, a client
+ * process killed in the middle of a sync. None lost, none refused, none duplicated, every photo arrived, every
+ * device converged.
  *
  * <p>The defaults keep it a test of a minute or two; the benchmark in docs/sync-faults.md runs it with
  * {@code -Dfieldbook.faults.devices=20 -Dfieldbook.faults.rounds=...} for 10,000 operations.
