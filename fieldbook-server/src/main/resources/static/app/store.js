@@ -155,19 +155,6 @@ export async function outboxDepth() {
   return (await db()).count('outbox');
 }
 
-/**
- * Whether the device has something to send now: a change not postponed after a failed try and not held
- * because the server would refuse its content, or a photo's content that did not just fail to go. What the
- * sync engine itself stores (what it pulled, when it last synced, a postponement) is no reason to sync again.
- */
-export async function somethingToSend() {
-  const now = Date.now();
-  const sendable = (waiting) => !(waiting.nextAttemptAt > now) && (waiting.sent || 'status' in waiting.changes
-    || waiting.entity === PHOTO || !problemOf(waiting.changes));
-  return (await outbox()).some(sendable)
-    || (await photosWaiting()).some((photo) => !photo.refused && !photo.lastError);
-}
-
 /** The ids of reports that have changes waiting. */
 export async function waitingEntityIds() {
   return new Set((await outbox()).map((entry) => entry.entityId));

@@ -1,7 +1,7 @@
 // The sync engine (docs/sync-protocol.md): pushes the outbox with operation ids, then pulls the changes
 // since the stored cursor. One run at a time per browser (a Web Lock held across tabs); it runs at start,
-// when the connection returns, when the app becomes visible, periodically, after local changes that leave
-// something to send, and when asked. Mirrors the Java client's Pushing and Pulling.
+// when the connection returns, when the app becomes visible, periodically, after local changes, and when
+// asked. Mirrors the Java client's Pushing and Pulling.
 import { append, request, Refused, Unreachable } from './api.js';
 import { t } from './messages.js';
 import * as store from './store.js';
@@ -25,7 +25,6 @@ export class SyncEngine extends EventTarget {
     };
     this.counts = 0;
     this.running = null;
-    this.changedWhileRunning = false;
     this.timer = null;
   }
 
@@ -53,7 +52,7 @@ export class SyncEngine extends EventTarget {
       this.#set({ counted: false });
       this.#count();
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.#syncIfSomethingToSend(), AFTER_CHANGE);
+      this.timer = setTimeout(() => this.syncNow(), AFTER_CHANGE);
     });
     // Background Sync (where the browser has it): the Service Worker's 'sync' event asks the open pages to
     // sync, and hears on the port whether it worked (else the browser tries again later).
@@ -87,29 +86,9 @@ export class SyncEngine extends EventTarget {
         await (navigator.locks ? navigator.locks.request('fieldbook-sync', run) : run());
       })().finally(() => {
         this.running = null;
-        if (this.changedWhileRunning) {
-          this.changedWhileRunning = false;
-          this.#syncIfSomethingToSend();
-        }
       });
     }
     return this.running;
-  }
-
-  /**
-   * Syncs after a change when the change left something to send: a sync stores what it pulled, and syncing
-   * again for that asked the server every second and a half for as long as the app was open. A change made
-   * during a run is looked at when the run ends (the run may have sent what was there before it).
-   */
-  async #syncIfSomethingToSend() {
-    if (this.running) {
-      // the run under way may have sent its changes before this one: looked at again when it ends
-      this.changedWhileRunning = true;
-      return;
-    }
-    if (await store.somethingToSend()) {
-      await this.syncNow();
-    }
   }
 
   async #run() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -36,6 +37,9 @@ final class MonthEndCharts {
     private static final Color PREVIOUS = new Color(0xa6, 0xb8, 0xcc);
     private static final Color MISSING = new Color(0xd9, 0x53, 0x1e);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+    /** Labels and legend in the sizes of JFreeChart's default theme, whose font (Tahoma) the PDF does not have. */
+    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+    private static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
     private MonthEndCharts() {
     }
@@ -84,7 +88,12 @@ final class MonthEndCharts {
     private static void style(JFreeChart chart, Color first, Color second) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setTitle(new TextTitle(chart.getTitle().getText(), TITLE));
+        chart.getLegend().setItemFont(TEXT);
         CategoryPlot plot = chart.getCategoryPlot();
+        for (Axis axis : List.of(plot.getDomainAxis(), plot.getRangeAxis())) {
+            axis.setLabelFont(LABEL);
+            axis.setTickLabelFont(TEXT);
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -53,7 +53,10 @@ final class MonthEndPdf {
     private static final Path FONTS = Path.of("/usr/share/fonts/truetype/dejavu");
     private static final BaseFont REGULAR = font("DejaVuSans.ttf", BaseFont.HELVETICA);
     private static final BaseFont BOLD = font("DejaVuSans-Bold.ttf", BaseFont.HELVETICA_BOLD);
-    /** The charts' text in the document's fonts (the charts measure it in Java's sans serif: DejaVu Sans too). */
+    /**
+     * The charts' text in the document's fonts: the charts set theirs in Java's sans serif ({@link MonthEndCharts}),
+     * which is DejaVu Sans on Debian, so the text is measured in the font it is printed in.
+     */
     private static final FontMapper CHART_FONTS = new FontMapper() {
         @Override
         public BaseFont awtToPdf(java.awt.Font font) {
