@@ -384,6 +384,8 @@ export async function uploaded(photoId, receipt) {
     photo.offset = receipt.size;
     photo.pending = false;
     photo.lastError = null;
+    // Storing the content made a new version of the photo: a removal sent before the next pull needs it.
+    photo.version = Math.max(photo.version || 0, receipt.version || 0);
     await tx.store.put(photo);
   }
   await tx.done;
@@ -426,16 +428,55 @@ export async function clear() {
 /**
  * The entries to send next: in outbox order, the first entry of each record (a record's changes go one
  * after the other, each after the answer to the previous one), not postponed, and not held because the
- * record's content would be refused.
+ * record's content would be refused (the reason is kept on the entry, and the outbox shows it).
  */
 export async function sendable(limit, skip) {
   const database = await db();
-  const tx = database.transaction(['outbox', 'reports'], 'readwrite');
+  const tx = database.transaction('outbox', 'readwrite');
+  const { batch, held } = selected(await tx.store.getAll(), limit, skip, Date.now());
+  let newlyHeld = false;
+  for (const { waiting, problem } of held) {
+    if (waiting.held !== problem) {
+      await tx.store.put({ ...waiting, held: problem });
+      newlyHeld = true;
+    }
+  }
+  await tx.done;
+  if (newlyHeld) {
+    changedHere();
+  }
+  return batch;
+}
+
+/**
+ * Whether the device has something to send now: a change {@link sendable} would pick (holding, as it does,
+ * those whose content would be refused), or the content of a photo whose announcement the server has and
+ * whose upload neither failed last time nor was refused. What a sync stores itself (what it pulled, when
+ * it last ran, a put-off change) is no reason to sync again.
+ */
+export async function somethingToSend() {
+  if ((await sendable(Infinity, new Set())).length) {
+    return true;
+  }
+  const announcing = await waitingEntityIds();
+  return (await photosWaiting()).some((photo) => !photo.refused && !photo.lastError && !announcing.has(photo.id));
+}
+
+/** When the first change put off after a failed try may be tried again (ms since the epoch), or null. */
+export async function nextAttemptAt() {
+  const times = (await (await db()).getAll('outbox')).map((waiting) => waiting.nextAttemptAt).filter((at) => at > 0);
+  return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * The choice behind {@link sendable}, without writing: the batch, and the entries held because their
+ * content would be refused, with the reason.
+ */
+function selected(all, limit, skip, now) {
   const seen = new Set();
   const batch = [];
-  const held = new Set();
-  const now = Date.now();
-  const all = await tx.objectStore('outbox').getAll();
+  const held = [];
+  const heldReports = new Set();
   const reportOf = (waiting) => (waiting.entity === PHOTO ? waiting.changes.reportId ?? waiting.reportId : waiting.entityId);
   const photoWaits = new Set();
   for (const waiting of all) {
@@ -447,30 +488,27 @@ export async function sendable(limit, skip) {
     if (waiting.entity === PHOTO) {
       photoWaits.add(report);
     } else if (photoWaits.has(report)) {
-      held.add(report);
+      heldReports.add(report);
     }
-    if (held.has(report)) {
+    if (heldReports.has(report)) {
       continue;
     }
     if (seen.has(waiting.entityId)) {
       if (waiting.entity === REPORT) {
-        held.add(report);
+        heldReports.add(report);
       }
       continue;
     }
     seen.add(waiting.entityId);
     if (skip.has(waiting.seq) || waiting.nextAttemptAt > now) {
-      held.add(report);
+      heldReports.add(report);
       continue;
     }
     if (!waiting.sent) {
       const problem = 'status' in waiting.changes || waiting.entity === PHOTO ? null : problemOf(waiting.changes);
       if (problem) {
-        if (waiting.held !== problem) {
-          waiting.held = problem;
-          await tx.objectStore('outbox').put(waiting);
-        }
-        held.add(report);
+        held.push({ waiting, problem });
+        heldReports.add(report);
         continue;
       }
     }
@@ -479,8 +517,7 @@ export async function sendable(limit, skip) {
       break;
     }
   }
-  await tx.done;
-  return batch;
+  return { batch, held };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The sync engine (docs/sync-protocol.md): pushes the outbox with operation ids, then pulls the changes
 // since the stored cursor. One run at a time per browser (a Web Lock held across tabs); it runs at start,
-// when the connection returns, when the app becomes visible, periodically, after local changes, and when
-// asked. Mirrors the Java client's Pushing and Pulling.
+// when the connection returns, when the app becomes visible, periodically, after local changes that leave
+// something to send, when a put-off change is due again, and when asked. Mirrors the Java client's Pushing
+// and Pulling.
 import { append, request, Refused, Unreachable } from './api.js';
 import { t } from './messages.js';
 import * as store from './store.js';
@@ -25,7 +26,10 @@ export class SyncEngine extends EventTarget {
     };
     this.counts = 0;
     this.running = null;
+    this.changedWhileRunning = false;
+    this.answering = false;
     this.timer = null;
+    this.retryTimer = null;
   }
 
   /** Starts syncing by itself; safe to call once per page. */
@@ -52,13 +56,19 @@ export class SyncEngine extends EventTarget {
       this.#set({ counted: false });
       this.#count();
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.syncNow(), AFTER_CHANGE);
+      this.timer = setTimeout(() => this.#syncIfSomethingToSend(), AFTER_CHANGE);
     });
     // Background Sync (where the browser has it): the Service Worker's 'sync' event asks the open pages to
     // sync, and hears on the port whether it worked (else the browser tries again later).
     navigator.serviceWorker?.addEventListener?.('message', (event) => {
       if (event.data === 'sync') {
-        this.syncNow({ retry: true }).then(() => event.ports[0]?.postMessage(this.state.lastError ? 'failed' : 'synced'));
+        // While answering, the page does not register the tag again: Chromium would fire it again at once,
+        // and with something that cannot go now that is one sync after the other.
+        this.answering = true;
+        this.syncNow({ retry: true }).finally(() => {
+          this.answering = false;
+          event.ports[0]?.postMessage(this.state.lastError ? 'failed' : 'synced');
+        });
       }
     });
     this.syncNow({ retry: true });
@@ -86,9 +96,41 @@ export class SyncEngine extends EventTarget {
         await (navigator.locks ? navigator.locks.request('fieldbook-sync', run) : run());
       })().finally(() => {
         this.running = null;
+        this.#scheduleRetry();
+        if (this.changedWhileRunning) {
+          this.changedWhileRunning = false;
+          this.#syncIfSomethingToSend();
+        }
       });
     }
     return this.running;
+  }
+
+  /**
+   * Syncs after a change when it left something to send. A run stores what it pulled and when it ran, and
+   * taking those for changes made an open app sync every second and a half for as long as it was open. A
+   * change made during a run is looked at when the run ends (the run may have sent what was there before it).
+   */
+  async #syncIfSomethingToSend() {
+    if (this.running) {
+      this.changedWhileRunning = true;
+      return;
+    }
+    if (await store.somethingToSend()) {
+      await this.syncNow();
+    }
+  }
+
+  /**
+   * After a run, syncs again when the first change put off after a failed try is due (the periodic run
+   * does not try it earlier, and a page in the background has no periodic run).
+   */
+  async #scheduleRetry() {
+    clearTimeout(this.retryTimer);
+    const due = await store.nextAttemptAt();
+    if (due !== null) {
+      this.retryTimer = setTimeout(() => this.#syncIfSomethingToSend(), Math.max(AFTER_CHANGE, due - Date.now()));
+    }
   }
 
   async #run() {
@@ -254,7 +296,7 @@ export class SyncEngine extends EventTarget {
       return; // a later count, started after a later change, tells the truth
     }
     this.#set({ waiting, photos, counted: true });
-    if (waiting || photos) {
+    if ((waiting || photos) && !this.answering && await store.somethingToSend()) {
       askForBackgroundSync();
     }
   }

@@ -31,10 +31,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +116,7 @@ public final class LoopbackServer implements AutoCloseable {
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<UUID, OperationResult> recorded = new HashMap<>();
     private final Map<UUID, Long> versions = new HashMap<>();
+    private final Set<UUID> stored = new HashSet<>();
     private final Map<UUID, UUID> mergedInto = new HashMap<>();
     private final Deque<PullResponse> pages = new ArrayDeque<>();
     /** The photos announced by their creation, as the device will have to start their upload. */
@@ -485,9 +488,17 @@ public final class LoopbackServer implements AutoCloseable {
         long offset = have == null ? 0 : have.size();
         PhotoReceipt receipt = offset == photo.size()
                 ? new PhotoReceipt(photoId, photo.sha256(), photo.size(), "image/jpeg",
-                        OffsetDateTime.parse("2025-06-02T17:00:00Z"))
+                        OffsetDateTime.parse("2025-06-02T17:00:00Z"), storedVersion(photoId))
                 : null;
         return new UploadState(photoId, offset, photo.size(), receipt);
+    }
+
+    /** The photo's version once its content is stored: storing it makes a new one, once, as on the server. */
+    private long storedVersion(UUID photoId) {
+        if (stored.add(photoId)) {
+            return versions.merge(photoId, 1L, Long::sum);
+        }
+        return versions.getOrDefault(photoId, 1L);
     }
 
     static String sha256(byte[] bytes) {

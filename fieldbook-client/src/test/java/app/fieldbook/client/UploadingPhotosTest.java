@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.fieldbook.client.LoopbackServer.Fault;
+import app.fieldbook.client.http.SyncApi;
+import app.fieldbook.client.store.LocalStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -100,6 +102,10 @@ class UploadingPhotosTest {
         });
         assertThat(photoCopy(upload)).as("the copy goes once the server holds the photo").doesNotExist();
         assertThat(client.state().pendingPhotos()).isZero();
+        try (LocalStore store = LocalStore.open(directory.resolve("client.db"), SyncApi.jsonMapper())) {
+            assertThat(store.photos().find(upload.photoId()).orElseThrow().photo().version())
+                    .as("the version storing the content made, from the receipt").isEqualTo(2);
+        }
     }
 
     @Test

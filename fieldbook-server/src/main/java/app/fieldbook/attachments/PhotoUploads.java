@@ -168,7 +168,7 @@ public class PhotoUploads {
     private UploadState state(Photo photo) throws IOException {
         if (!photo.pending()) {
             return new UploadState(photo.id(), photo.sizeBytes(), photo.sizeBytes(), new PhotoReceipt(photo.id(),
-                    photo.sha256(), photo.sizeBytes(), photo.contentType(), OffsetDateTime.now(clock)));
+                    photo.sha256(), photo.sizeBytes(), photo.contentType(), OffsetDateTime.now(clock), photo.version()));
         }
         return new UploadState(photo.id(), partials.size(photo.id()), photo.sizeBytes(), null);
     }

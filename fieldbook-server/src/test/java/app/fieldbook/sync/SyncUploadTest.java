@@ -92,7 +92,16 @@ class SyncUploadTest {
         assertThat(done.path("receipt").path("sha256").asString()).isEqualTo(sha256);
         assertThat(done.path("receipt").path("contentType").asString()).isEqualTo("image/jpeg");
         assertThat(expect(manager.api().get("/api/v1/photos/" + photo + "/content"), 200).raw().body()).isEqualTo(jpeg);
-        assertThat(manager.api().get("/api/v1/photos/" + photo).body().path("pending").asBoolean()).isFalse();
+        JsonNode storedPhoto = manager.api().get("/api/v1/photos/" + photo).body();
+        assertThat(storedPhoto.path("pending").asBoolean()).isFalse();
+        long version = done.path("receipt").path("version").asLong();
+        assertThat(version).isEqualTo(storedPhoto.path("version").asLong()).isGreaterThan(1);
+
+        // Removed right after, before any pull: the receipt's version is the base the server expects.
+        Map<String, Object> removal = phone.operation(photo.toString(), "DELETE", version, Map.of());
+        removal.put("entity", "Photo");
+        assertThat(phone.push(removal).path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(manager.api().get("/api/v1/photos/" + photo).status()).isEqualTo(404);
     }
 
     @Test

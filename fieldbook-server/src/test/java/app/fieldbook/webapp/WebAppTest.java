@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +189,23 @@ class WebAppTest {
             assertThat(page.getByTestId("return-comment")).hasText("Add the crane hours, please.");
             assertThat(page.locator("main")).containsText("Returned by Maria Manager");
             assertThat(page.locator("#workPerformed")).isEditable();
+        }
+    }
+
+    @Test
+    void anOpenAppWithNothingToSendAsksTheServerOnlyNowAndThen() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            List<String> calls = new CopyOnWriteArrayList<>();
+            page.onRequest(request -> {
+                if (request.url().contains("/api/v1/sync/")) {
+                    calls.add(request.method() + " " + request.url());
+                }
+            });
+            page.waitForTimeout(8_000);
+            // it syncs every 30 s while open and visible; its own writes of what it pulled are no change to send
+            assertThat(calls).as("the sync calls of an idle app in 8 s").hasSizeLessThanOrEqualTo(2);
         }
     }
 
@@ -653,7 +671,13 @@ class WebAppTest {
             page.navigate(base() + "/#/reports/" + id);
             page.locator("#notes").fill("Footings inspected by the engineer.");
             assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
-            page.waitForCondition(() -> pullsAfterLoss.get() > 0, new Page.WaitForConditionOptions().setTimeout(30_000));
+            // the person comes back to the app while the edit is put off after the lost answer: it pulls, and
+            // hears of the approval before the answer to its edit
+            for (int tries = 0; pullsAfterLoss.get() == 0 && tries < 60; tries++) {
+                page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))");
+                page.waitForTimeout(500);
+            }
+            assertThat(pullsAfterLoss.get()).as("pulls after the lost answer").isPositive();
             assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
 
             answersLost.set(false);

@@ -141,14 +141,18 @@ public final class Replica {
         }
     }
 
-    /** Records that the server holds the photo's content. */
+    /**
+     * Records that the server holds the photo's content, and the photo's version that storing it made (a
+     * removal sent before the next pull has it as its base).
+     */
     public void uploaded(UUID photoId, PhotoReceipt receipt) {
         store.uploads().uploaded(photoId, receipt);
         store.photos().find(photoId).ifPresent(stored -> {
             Photo photo = stored.photo();
             store.photos().save(new StoredPhoto(new Photo(photo.id(), photo.reportId(), receipt.sha256(),
                     receipt.contentType(), receipt.size(), photo.caption(), photo.takenAt(), photo.latitude(),
-                    photo.longitude(), photo.thumbnail(), photo.version(), photo.createdAt(), false),
+                    photo.longitude(), photo.thumbnail(), Math.max(photo.version(), receipt.version()),
+                    photo.createdAt(), false),
                     stored.serverCopy(), receipt));
         });
     }
