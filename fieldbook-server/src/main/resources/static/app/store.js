@@ -22,6 +22,16 @@ function changedHere() {
   channel?.postMessage('changed');
 }
 
+/** Tells this tab's listeners only: for what each tab works out for itself (why an entry is held). */
+function changedInThisTab() {
+  listeners.forEach((listener) => listener());
+}
+
+/** How long to wait before trying again after the {@code attempts}-th failed try: growing, jittered, 5 min at most. */
+function backoff(attempts) {
+  return Math.min(5 * 60_000, 2_000 * 2 ** Math.min(attempts, 10)) * (0.5 + Math.random() / 2);
+}
+
 if (channel) {
   channel.onmessage = (event) => {
     if (event.data === 'changed') {
@@ -344,7 +354,10 @@ export async function removePhoto(photoId, me) {
   changedHere();
 }
 
-/** Records how far an upload got. */
+/**
+ * Records how far an upload got; after a failure ({@code error}), the photo is put off like a change (the
+ * next runs still try it, but it is no reason for a run of its own until then).
+ */
 export async function uploadProgress(photoId, offset, error = null) {
   const database = await db();
   const tx = database.transaction('photos', 'readwrite');
@@ -352,6 +365,8 @@ export async function uploadProgress(photoId, offset, error = null) {
   if (photo) {
     photo.offset = offset;
     photo.lastError = error;
+    photo.failures = error ? (photo.failures || 0) + 1 : 0;
+    photo.nextAttemptAt = error ? Date.now() + backoff(photo.failures - 1) : 0;
     await tx.store.put(photo);
   }
   await tx.done;
@@ -443,28 +458,35 @@ export async function sendable(limit, skip) {
   }
   await tx.done;
   if (newlyHeld) {
-    changedHere();
+    changedInThisTab();
   }
   return batch;
 }
 
 /**
  * Whether the device has something to send now: a change {@link sendable} would pick (holding, as it does,
- * those whose content would be refused), or the content of a photo whose announcement the server has and
- * whose upload neither failed last time nor was refused. What a sync stores itself (what it pulled, when
- * it last ran, a put-off change) is no reason to sync again.
+ * those whose content would be refused), or the content of a photo whose announcement the server has, not
+ * refused and not put off after a failed upload. What a sync stores itself (what it pulled, when it last
+ * ran, a put-off change) is no reason to sync again.
  */
 export async function somethingToSend() {
   if ((await sendable(Infinity, new Set())).length) {
     return true;
   }
   const announcing = await waitingEntityIds();
-  return (await photosWaiting()).some((photo) => !photo.refused && !photo.lastError && !announcing.has(photo.id));
+  const now = Date.now();
+  return (await photosWaiting()).some((photo) => !photo.refused && !(photo.nextAttemptAt > now)
+    && !announcing.has(photo.id));
 }
 
-/** When the first change put off after a failed try may be tried again (ms since the epoch), or null. */
+/**
+ * When the first change or photo upload put off after a failed try may be tried again (ms since the epoch),
+ * or null when none waits for a time still to come.
+ */
 export async function nextAttemptAt() {
-  const times = (await (await db()).getAll('outbox')).map((waiting) => waiting.nextAttemptAt).filter((at) => at > 0);
+  const now = Date.now();
+  const times = [...await (await db()).getAll('outbox'), ...await photosWaiting()]
+    .map((waiting) => waiting.nextAttemptAt).filter((at) => at > now);
   return times.length ? Math.min(...times) : null;
 }
 
@@ -564,8 +586,7 @@ export async function postpone(batch, error) {
   for (const listed of batch) {
     const waiting = await tx.store.get(listed.seq);
     if (waiting) {
-      const delay = Math.min(5 * 60_000, 2_000 * 2 ** Math.min(waiting.attempts, 10)) * (0.5 + Math.random() / 2);
-      waiting.nextAttemptAt = Date.now() + delay;
+      waiting.nextAttemptAt = Date.now() + backoff(waiting.attempts);
       waiting.lastError = error;
       await tx.store.put(waiting);
     }

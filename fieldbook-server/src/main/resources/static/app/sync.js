@@ -118,18 +118,26 @@ export class SyncEngine extends EventTarget {
     }
     if (await store.somethingToSend()) {
       await this.syncNow();
+    } else {
+      this.#scheduleRetry();
     }
   }
 
   /**
-   * After a run, syncs again when the first change put off after a failed try is due (the periodic run
-   * does not try it earlier, and a page in the background has no periodic run).
+   * Syncs again when the first change or upload put off after a failed try is due (the periodic run does
+   * not try a change earlier, and a page in the background has no periodic run). Not while offline, or
+   * while the person must sign in again or the app is too old: those wait for what ends them.
    */
   async #scheduleRetry() {
     clearTimeout(this.retryTimer);
+    if (!navigator.onLine || this.state.signInNeeded || this.state.tooOld) {
+      return;
+    }
     const due = await store.nextAttemptAt();
     if (due !== null) {
-      this.retryTimer = setTimeout(() => this.#syncIfSomethingToSend(), Math.max(AFTER_CHANGE, due - Date.now()));
+      // a timer may fire a little early (whole milliseconds): a margin, so that the change is due by then
+      this.retryTimer = setTimeout(() => this.#syncIfSomethingToSend(),
+        Math.max(AFTER_CHANGE, Math.ceil(due - Date.now()) + 50));
     }
   }
 
@@ -296,7 +304,7 @@ export class SyncEngine extends EventTarget {
       return; // a later count, started after a later change, tells the truth
     }
     this.#set({ waiting, photos, counted: true });
-    if ((waiting || photos) && !this.answering && await store.somethingToSend()) {
+    if ((waiting || photos) && !this.answering && await store.somethingToSend() && !this.answering) {
       askForBackgroundSync();
     }
   }

@@ -865,6 +865,34 @@ class WebAppTest {
     }
 
     @Test
+    void aPhotoWhoseUploadFailedIsSentAgainByItselfAfterAShortWait() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-02",
+                "content", Map.of("workPerformed", "Gravel for the yard.")));
+        assertThat(created.status()).isEqualTo(201);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "walter");
+            java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
+            browser.route("**/api/v1/sync/uploads/**", route -> {
+                if (route.request().method().equals("PATCH") && chunks.getAndIncrement() == 0) {
+                    route.abort(); // the connection drops in the middle of the first chunk
+                } else {
+                    route.resume();
+                }
+            });
+            page.navigate(base() + "/#/reports/" + created.id());
+            page.locator("#photo-caption").fill("Gravel");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("gravel.jpg", "image/jpeg", jpeg(800, 600, Color.ORANGE))});
+            // sent again after its backoff, with nothing else changed and well before the 30 s periodic sync
+            assertThat(page.getByTestId("photos").getByText("On the server")).hasCount(1,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(15_000));
+            assertThat(chunks.get()).as("upload requests").isGreaterThanOrEqualTo(2);
+        }
+        assertThat(walter.get("/api/v1/reports/" + created.id() + "/photos").body().size()).isOne();
+    }
+
+    @Test
     void aServerCopyPulledWhileTwoChangesWaitStaysBesideUntilTheLastIsAnswered() throws Exception {
         String north = siteId("N-01");
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
