@@ -3,6 +3,8 @@ package app.fieldbook.identity;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -27,6 +29,9 @@ class RolesBeforeInput implements HandlerInterceptor, WebMvcConfigurer {
 
     private final PreAuthorizeAuthorizationManager roles = new PreAuthorizeAuthorizationManager();
 
+    /** Per handler method, whether its rule can be checked without its arguments: looked up once, not per request. */
+    private final Map<Method, Boolean> checkable = new ConcurrentHashMap<>();
+
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(this);
@@ -34,7 +39,8 @@ class RolesBeforeInput implements HandlerInterceptor, WebMvcConfigurer {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        if (!(handler instanceof HandlerMethod method) || !checkableWithoutArguments(method)) {
+        if (!(handler instanceof HandlerMethod method)
+                || !checkable.computeIfAbsent(method.getMethod(), any -> checkableWithoutArguments(method))) {
             return true;
         }
         AuthorizationResult result = roles.authorize(() -> SecurityContextHolder.getContext().getAuthentication(),
