@@ -28,9 +28,9 @@ class ModularityTest {
 
     /** What may live in the root package, outside every module: the application and what all modules share. */
     private static final List<String> ROOT_PACKAGE = List.of("AppendedIds", "BackgroundJobs",
-            "FieldbookApplication", "InsertsAtCommit", "KeyFile", "LagTolerantReads", "PerTransaction", "ProblemHandling",
-            "RecurringJob", "RecurringJobs", "RejectedRequest", "RequestAdmission", "ServerBusy", "Snapshot",
-            "StrictJson", "StrictParameters");
+            "FieldbookApplication", "InsertsAtCommit", "KeyFile", "LagTolerantReads", "PerTransaction",
+            "PrefixIndexedRequestMappings", "ProblemHandling", "RecurringJob", "RecurringJobs", "RejectedRequest",
+            "RequestAdmission", "ServerBusy", "Snapshot", "StrictJson", "StrictParameters");
 
     /** The server's own classes, without the tests. */
     private static final JavaClasses SERVER = new ClassFileImporter()
