@@ -27,10 +27,10 @@ import org.springframework.web.util.pattern.PathPattern;
  * application in turn, each with its method, content type and path conditions: about a hundred per request,
  * 7 % of the server's request samples in a flight recording of the Monday-morning reads. Here only the mappings
  * whose path begins with the same literal segments, and those whose path has fewer literal segments than that,
- * are tried, with Spring's own conditions and ordering. Whenever they give no single best match (nothing found,
+ * are tried, with Spring's own conditions and ordering (a mapping of exactly the path, without variables, first). Whenever they give no single best match (nothing found,
  * two equally good, or a CORS pre-flight request) Spring's full look-up decides, and answers a path it does not
- * know, a method it does not allow or a type it cannot give as it always has; so does a mapping registered or
- * removed after start.
+ * know, a method it does not allow or a type it cannot give as it always has; so it does while a mapping is
+ * registered or removed after start (the index is then made again), and for Ant-style path matching.
  */
 final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
 
@@ -49,12 +49,14 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
     public void registerMapping(RequestMappingInfo mapping, Object handler, Method method) {
         index = null;
         super.registerMapping(mapping, handler, method);
+        index = Index.of(getHandlerMethods());
     }
 
     @Override
     public void unregisterMapping(RequestMappingInfo mapping) {
         index = null;
         super.unregisterMapping(mapping);
+        index = Index.of(getHandlerMethods());
     }
 
     @Override
@@ -66,14 +68,24 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
     /** The best match among the mappings the index gives, or null when Spring's full look-up must decide. */
     HandlerMethod lookUpThroughIndex(String lookupPath, HttpServletRequest request) {
         Index current = index;
-        if (current == null || CorsUtils.isPreFlightRequest(request)) {
+        if (current == null || !usesPathPatterns() || CorsUtils.isPreFlightRequest(request)) {
             return null;
         }
         List<Matched> matches = new ArrayList<>(2);
+        boolean direct = false;
         for (Candidate candidate : current.candidates(request)) {
             RequestMappingInfo match = getMatchingMapping(candidate.mapping(), request);
             if (match != null) {
-                matches.add(new Matched(match, candidate.handler()));
+                boolean thisDirect = getDirectPaths(candidate.mapping()).contains(lookupPath);
+                if (thisDirect && !direct) {
+                    // as Spring: a mapping of exactly this path, without variables, that matches is preferred
+                    // to every mapping with variables or wildcards, whatever their other conditions
+                    matches.clear();
+                    direct = true;
+                }
+                if (thisDirect || !direct) {
+                    matches.add(new Matched(match, candidate.handler()));
+                }
             }
         }
         if (matches.isEmpty()) {
@@ -91,6 +103,12 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
         request.setAttribute(BEST_MATCHING_HANDLER_ATTRIBUTE, best.handler());
         handleMatch(best.mapping(), lookupPath, request);
         return best.handler();
+    }
+
+    /** How many mappings the index gives for the request (for the tests); all of them without an index. */
+    int tried(HttpServletRequest request) {
+        Index current = index;
+        return current == null ? getHandlerMethods().size() : current.candidates(request).size();
     }
 
     /** Spring's full look-up, for the tests that compare both. */

@@ -14,6 +14,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.condition.NameValueExpression;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -22,8 +23,9 @@ import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * The indexed look-up of request mappings finds, for a request to every path of every mapping of the server (its
- * variables filled in, with each of its methods, its parameters, headers and content type), the handler Spring's own
- * look-up finds; and paths and methods nobody maps are answered by Spring's look-up as before.
+ * variables filled in, with each of its methods and HEAD where GET, its parameters, headers and content type), the
+ * handler, path variables, pattern and media types Spring's own look-up finds, trying a fraction of the mappings;
+ * and paths and methods nobody maps are answered by Spring's look-up as before.
  */
 @FullStackTest
 class PrefixIndexedRequestMappingsTest {
@@ -46,15 +48,26 @@ class PrefixIndexedRequestMappingsTest {
             for (PathPattern pattern : mapping.getPathPatternsCondition().getPatterns()) {
                 Set<org.springframework.web.bind.annotation.RequestMethod> methods = mapping.getMethodsCondition()
                         .getMethods();
-                for (String method : methods.isEmpty() ? List.of("GET", "POST")
-                        : methods.stream().map(Enum::name).toList()) {
+                List<String> asked = new ArrayList<>(methods.isEmpty() ? List.of("GET", "POST")
+                        : methods.stream().map(Enum::name).toList());
+                if (asked.contains("GET")) {
+                    asked.add("HEAD");
+                }
+                for (String method : asked) {
                     String path = pathFor(pattern.getPatternString());
-                    HandlerExecutionChain found = indexed.getHandler(request(method, path, mapping));
+                    MockHttpServletRequest asIndexed = request(method, path, mapping);
+                    HandlerExecutionChain found = indexed.getHandler(asIndexed);
                     MockHttpServletRequest asSpring = request(method, path, mapping);
                     HandlerMethod spring = indexed.lookUpAsSpringDoes(lookupPath(asSpring), asSpring);
                     assertThat(found).as(method + " " + path).isNotNull();
                     assertThat(((HandlerMethod) found.getHandler()).getMethod()).as(method + " " + path)
                             .isEqualTo(spring.getMethod());
+                    for (String attribute : List.of(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE,
+                            HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE,
+                            HandlerMapping.PRODUCIBLE_MEDIA_TYPES_ATTRIBUTE)) {
+                        assertThat(asIndexed.getAttribute(attribute)).as(method + " " + path + " " + attribute)
+                                .isEqualTo(asSpring.getAttribute(attribute));
+                    }
                     if (path.startsWith("/api/")) {
                         MockHttpServletRequest throughIndex = request(method, path, mapping);
                         HandlerMethod indexedOnly = indexed.lookUpThroughIndex(lookupPath(throughIndex), throughIndex);
@@ -68,6 +81,9 @@ class PrefixIndexedRequestMappingsTest {
         }
         assertThat(checked).as("paths checked").isGreaterThan(60);
         assertThat(throughTheIndex).as("API paths found through the index").isGreaterThan(50);
+        assertThat(indexed.tried(request("GET", "/api/v1/reports/x1", null)))
+                .as("mappings tried for a report, of " + indexed.getHandlerMethods().size())
+                .isLessThan(indexed.getHandlerMethods().size() / 3);
     }
 
     @Test

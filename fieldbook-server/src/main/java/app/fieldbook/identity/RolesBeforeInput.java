@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -29,8 +30,11 @@ class RolesBeforeInput implements HandlerInterceptor, WebMvcConfigurer {
 
     private final PreAuthorizeAuthorizationManager roles = new PreAuthorizeAuthorizationManager();
 
-    /** Per handler method, whether its rule can be checked without its arguments: looked up once, not per request. */
-    private final Map<Method, Boolean> checkable = new ConcurrentHashMap<>();
+    /**
+     * Per handler method and controller, whether its rule can be checked without its arguments: looked up once, not
+     * per request (the class's rule counts where the method has none, so the key is both).
+     */
+    private final Map<MethodClassKey, Boolean> checkable = new ConcurrentHashMap<>();
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
@@ -40,7 +44,8 @@ class RolesBeforeInput implements HandlerInterceptor, WebMvcConfigurer {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (!(handler instanceof HandlerMethod method)
-                || !checkable.computeIfAbsent(method.getMethod(), any -> checkableWithoutArguments(method))) {
+                || !checkable.computeIfAbsent(new MethodClassKey(method.getMethod(), method.getBeanType()),
+                        any -> checkableWithoutArguments(method))) {
             return true;
         }
         AuthorizationResult result = roles.authorize(() -> SecurityContextHolder.getContext().getAuthentication(),
