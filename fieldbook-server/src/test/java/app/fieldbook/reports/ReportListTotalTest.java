@@ -93,12 +93,11 @@ class ReportListTotalTest {
 
     @Test
     void aReportCommittedJustAsTheTotalIsCountedIsNotHiddenByTheKeptTotal() {
-        Fixtures world = new Fixtures(port);
+        OneReport world = oneReport();
         String site = world.site();
-        Person worker = world.worker(site);
-        Person manager = world.manager(world.portfolio(site));
-        String first = created(worker.api().post("/api/v1/reports", Map.of("siteId", site, "date", "2024-05-02",
-                "content", Map.of("workPerformed", "Formwork"))));
+        Person worker = world.worker();
+        Person manager = world.manager();
+        String first = world.report();
         AtomicBoolean once = new AtomicBoolean();
         RecentReportCounts counts = new RecentReportCounts(new RecentReportCounts.Settings(Duration.ofSeconds(30)),
                 Clock.systemUTC()) {
@@ -126,12 +125,10 @@ class ReportListTotalTest {
 
     @Test
     void aKeptTotalThatAnotherServersReportsOutgrewStillLetsThePagePastItBeRead() {
-        Fixtures world = new Fixtures(port);
+        OneReport world = oneReport();
         String site = world.site();
-        Person worker = world.worker(site);
-        Person manager = world.manager(world.portfolio(site));
-        String first = created(worker.api().post("/api/v1/reports", Map.of("siteId", site, "date", "2024-05-02",
-                "content", Map.of("workPerformed", "Formwork"))));
+        Person manager = world.manager();
+        String first = world.report();
         assertThat(total(manager, "siteId=" + site + "&size=1")).isEqualTo(1);
 
         // written by another server: this one hears nothing of it, and keeps the total of 1 for a while
@@ -142,6 +139,20 @@ class ReportListTotalTest {
         assertThat(pastTheTotal.path("total").asLong()).isEqualTo(1);
         assertThat(pastTheTotal.path("items").valueStream().map(item -> item.path("id").asString()))
                 .containsExactly(second.toString());
+    }
+
+    /** A site with a worker, a manager and one report of the worker. */
+    private record OneReport(String site, Person worker, Person manager, String report) {
+    }
+
+    private OneReport oneReport() {
+        Fixtures world = new Fixtures(port);
+        String site = world.site();
+        Person worker = world.worker(site);
+        Person manager = world.manager(world.portfolio(site));
+        String report = created(worker.api().post("/api/v1/reports", Map.of("siteId", site, "date", "2024-05-02",
+                "content", Map.of("workPerformed", "Formwork"))));
+        return new OneReport(site, worker, manager, report);
     }
 
     /** A copy of a report under a new id on another day, written straight into the table (as another server would). */
