@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,21 +43,21 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
     @Override
     public void afterPropertiesSet() {
         super.afterPropertiesSet();
-        index = Index.of(getHandlerMethods());
+        index = Index.of(getHandlerMethods(), this::getDirectPaths);
     }
 
     @Override
     public void registerMapping(RequestMappingInfo mapping, Object handler, Method method) {
         index = null;
         super.registerMapping(mapping, handler, method);
-        index = Index.of(getHandlerMethods());
+        index = Index.of(getHandlerMethods(), this::getDirectPaths);
     }
 
     @Override
     public void unregisterMapping(RequestMappingInfo mapping) {
         index = null;
         super.unregisterMapping(mapping);
-        index = Index.of(getHandlerMethods());
+        index = Index.of(getHandlerMethods(), this::getDirectPaths);
     }
 
     @Override
@@ -76,7 +77,7 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
         for (Candidate candidate : current.candidates(request)) {
             RequestMappingInfo match = getMatchingMapping(candidate.mapping(), request);
             if (match != null) {
-                boolean thisDirect = getDirectPaths(candidate.mapping()).contains(lookupPath);
+                boolean thisDirect = candidate.directPaths().contains(lookupPath);
                 if (thisDirect && !direct) {
                     // as Spring: a mapping of exactly this path, without variables, that matches is preferred
                     // to every mapping with variables or wildcards, whatever their other conditions
@@ -116,7 +117,8 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
         return super.lookupHandlerMethod(lookupPath, request);
     }
 
-    private record Candidate(RequestMappingInfo mapping, HandlerMethod handler) {
+    /** A mapping, its handler, and its paths without variables (made once, not per request). */
+    private record Candidate(RequestMappingInfo mapping, HandlerMethod handler, Set<String> directPaths) {
     }
 
     private record Matched(RequestMappingInfo mapping, HandlerMethod handler) {
@@ -125,11 +127,13 @@ final class PrefixIndexedRequestMappings extends RequestMappingHandlerMapping {
     /** The mappings by the first literal segments of their paths, and those with fewer (tried for every path). */
     private record Index(Map<String, List<Candidate>> byPrefix, List<Candidate> shallow) {
 
-        static Index of(Map<RequestMappingInfo, HandlerMethod> mappings) {
+        static Index of(Map<RequestMappingInfo, HandlerMethod> mappings,
+                Function<RequestMappingInfo, Set<String>> directPaths) {
             Map<String, Set<Candidate>> byPrefix = new HashMap<>();
             List<Candidate> shallow = new ArrayList<>();
             for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.entrySet()) {
-                Candidate candidate = new Candidate(mapping.getKey(), mapping.getValue());
+                Candidate candidate = new Candidate(mapping.getKey(), mapping.getValue(),
+                        Set.copyOf(directPaths.apply(mapping.getKey())));
                 PathPatternsRequestCondition paths = mapping.getKey().getPathPatternsCondition();
                 List<String> keys = new ArrayList<>();
                 if (paths != null) {
