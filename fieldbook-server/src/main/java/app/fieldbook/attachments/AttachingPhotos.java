@@ -137,8 +137,8 @@ class AttachingPhotos {
             throw tooLarge();
         }
         ReportPhoto photo = new ReportPhoto(photoId, reportId, sha256, null, size, details.caption(), details.takenAt(),
-                details.latitude(), details.longitude(), false, false, actor.id(), deviceId, 1,
-                OffsetDateTime.now(clock), true);
+                details.latitude(), details.longitude(), false, false, actor.id(), deviceId,
+                ReportPhoto.ANNOUNCED_VERSION, OffsetDateTime.now(clock), true);
         photos.insert(photo);
         events.publishEvent(new PhotoAttached(actor, photo.id(), reportId, report.siteId(), photo.auditedFields()));
         return photo;
@@ -260,11 +260,11 @@ class AttachingPhotos {
         transactions.executeWithoutResult(status -> {
             ReportPhoto photo = readable(photoId, actor);
             Reports.Reference report = requireEditable(photo.reportId(), actor);
-            if (photo.version() != version) {
+            if (!photo.removableFrom(version)) {
                 throw RejectedRequest.staleVersion("Photo", version, photo.version());
             }
-            if (!photos.delete(photoId, version)) {
-                throw RejectedRequest.staleVersion("Photo", version, version + 1);
+            if (!photos.delete(photoId, photo.version())) {
+                throw RejectedRequest.staleVersion("Photo", version, photo.version() + 1);
             }
             events.publishEvent(new PhotoRemoved(actor, photoId, photo.reportId(), report.siteId(),
                     photo.auditedFields()));

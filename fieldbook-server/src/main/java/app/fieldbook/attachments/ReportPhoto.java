@@ -32,6 +32,21 @@ record ReportPhoto(
         OffsetDateTime createdAt,
         boolean pending) {
 
+    /** The version of a photo as announced; storing its content makes the next one, and nothing else changes it. */
+    static final long ANNOUNCED_VERSION = 1;
+
+    /**
+     * Whether a removal based on {@code version} may remove this photo: the version is its current one, or the
+     * photo was announced and {@code version} is the announced one while the only change since is the content's
+     * arrival. A device that removes a photo it announced may not have heard that the content arrived (the
+     * upload's receipt was lost, or the removal was sent before the receipt came): that change is not one the
+     * person removing it could have missed, and refusing the removal would bring the photo back.
+     */
+    boolean removableFrom(long version) {
+        return version == this.version || announcedByDevice != null && !pending
+                && version == ANNOUNCED_VERSION && this.version == ANNOUNCED_VERSION + 1;
+    }
+
     static String thumbnailKey(String sha256) {
         return sha256 + ".thumb";
     }

@@ -105,6 +105,35 @@ class SyncUploadTest {
     }
 
     @Test
+    void aRemovalBasedOnThePhotoAsAnnouncedAppliesAfterItsContentArrived() throws Exception {
+        byte[] jpeg = app.fieldbook.Images.jpeg(64, 48);
+        UUID stored = announcePhoto(jpeg, DAY.plusDays(13));
+        UUID another = announcePhoto(jpeg, DAY.plusDays(14));
+        UUID stillPending = announcePhoto(jpeg, DAY.plusDays(15));
+        for (UUID photo : List.of(stored, another)) {
+            expect(startUpload(phone, photo, jpeg), 200);
+            assertThat(expect(chunk(photo, 0, jpeg), 200).body().path("receipt").path("version").asLong())
+                    .isEqualTo(2);
+        }
+
+        // the device removes them before it heard of the upload's receipt: its base is the announced version
+        assertThat(phone.push(removal(stored, 1)).path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(manager.api().get("/api/v1/photos/" + stored).status()).isEqualTo(404);
+        assertThat(phone.push(removal(stillPending, 1)).path("outcome").asString()).isEqualTo("APPLIED");
+        // a version the photo never had is still stale
+        JsonNode never = phone.push(removal(another, 0));
+        assertThat(never.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(never.path("status").asInt()).isEqualTo(409);
+        assertThat(manager.api().get("/api/v1/photos/" + another).status()).isEqualTo(200);
+    }
+
+    private Map<String, Object> removal(UUID photo, long base) {
+        Map<String, Object> removal = phone.operation(photo.toString(), "DELETE", base, Map.of());
+        removal.put("entity", "Photo");
+        return removal;
+    }
+
+    @Test
     void contentThatDoesNotMatchTheAnnouncedHashIsRefusedAndTheUploadStartsOver() throws Exception {
         String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(12), "x")).path("entityId").asString();
         byte[] jpeg = app.fieldbook.Images.jpeg(64, 64);
