@@ -112,7 +112,12 @@ class DailyReporting {
                 "No site " + siteId + " is assigned to you.");
     }
 
-    @Transactional(readOnly = true)
+    /**
+     * The report if the person may read it. In no transaction of its own (one statement; a refusal reads the
+     * report's site and records it in a transaction of its own): a read-only transaction added a COMMIT's round
+     * trip and Spring's transaction handling to every report and photo list read (docs/performance.md). Called
+     * inside a transaction, it reads in it.
+     */
     DailyReport read(UUID id, Actor actor) {
         return visible(id, actor);
     }

@@ -113,10 +113,11 @@ public class Reports {
     /**
      * The report if the person may read it.
      *
+     * In no transaction of its own, as {@link DailyReporting#read}: inside a caller's transaction it reads in it.
+     *
      * @throws app.fieldbook.RejectedRequest 404 if it does not exist or is outside the person's scope (the
      *     refusal is recorded), 403 if the person's role reads no reports
      */
-    @Transactional(readOnly = true)
     public Reference readable(UUID reportId, Actor actor) {
         DailyReport report = reporting.read(reportId, actor);
         return new Reference(report.id(), report.siteId(), report.authorId(), report.isEditableBy(actor));

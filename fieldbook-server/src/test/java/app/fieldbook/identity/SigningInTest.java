@@ -70,6 +70,24 @@ class SigningInTest {
     }
 
     @Test
+    void aBearerTokenRequestNeedsNoCsrfTokenAndIsGivenNone() throws Exception {
+        Person worker = world.worker(site);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String[] request : List.of(new String[] {"GET", "/api/v1/auth/me", null},
+                new String[] {"POST", "/api/v1/reports", "{\"siteId\":\"" + site + "\",\"date\":\"2026-07-02\"}"})) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + request[1]))
+                    .method(request[0], request[2] == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(request[2]))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + worker.api().token()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(request[1]).isBetween(200, 201);
+            assertThat(answer.headers().allValues("Set-Cookie")).as(request[1]).isEmpty();
+        }
+    }
+
+    @Test
     void signingInAgainIssuesANewSessionAndEndsTheOldOne() throws Exception {
         Person worker = world.worker(site);
         Browser browser = new Browser();
