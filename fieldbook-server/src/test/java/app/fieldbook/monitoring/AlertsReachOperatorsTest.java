@@ -95,9 +95,18 @@ class AlertsReachOperatorsTest {
     private final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
     private HttpServer webhook;
 
+    /**
+     * Stops the processes and waits until they are gone: Alertmanager writes its state into its data directory as
+     * it stops, and the temporary directory could not be deleted while it did (a red CI run).
+     */
     @AfterEach
-    void stopEverything() {
+    void stopEverything() throws InterruptedException {
         processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
         if (webhook != null) {
             webhook.stop(0);
         }
