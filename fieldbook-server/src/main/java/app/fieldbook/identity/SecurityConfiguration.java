@@ -33,7 +33,6 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.HeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.csrf.CsrfException;
-import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -125,7 +124,6 @@ class SecurityConfiguration {
                 // administrator chose is changed first, then a second factor is enrolled
                 .addFilterBefore(new PasswordChangeGate(events), AuthorizationFilter.class)
                 .addFilterBefore(new EnrolmentGate(events), AuthorizationFilter.class)
-                .addFilterAfter(new CsrfCookieIssuer(), CsrfFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(HttpMethod.POST, "/api/v1/auth/session", "/api/v1/auth/session/second-factor",
                                 "/api/v1/auth/tokens").permitAll()
@@ -252,6 +250,8 @@ class SecurityConfiguration {
         public void handle(HttpServletRequest request, HttpServletResponse response, Supplier<CsrfToken> token) {
             if (!CredentialFilter.carriesBearerToken(request)) {
                 masked.handle(request, response, token);
+                // loaded now, so that the browser has the cookie before its first write (e.g. right after sign-in)
+                token.get();
             }
         }
 
@@ -260,19 +260,6 @@ class SecurityConfiguration {
             return StringUtils.hasText(request.getHeader(token.getHeaderName()))
                     ? plain.resolveCsrfTokenValue(request, token)
                     : masked.resolveCsrfTokenValue(request, token);
-        }
-    }
-
-    /** Makes sure the browser has the XSRF-TOKEN cookie before its first write, e.g. right after sign-in. */
-    private static final class CsrfCookieIssuer extends OncePerRequestFilter {
-
-        @Override
-        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                throws ServletException, IOException {
-            if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
-                token.getToken();
-            }
-            chain.doFilter(request, response);
         }
     }
 
