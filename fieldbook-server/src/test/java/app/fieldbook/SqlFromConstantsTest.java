@@ -159,6 +159,9 @@ class SqlFromConstantsTest {
     private static void add(List<Sink> sinks, String source, String call, List<Integer> arguments) {
         Matcher matcher = Pattern.compile(call).matcher(source);
         while (matcher.find()) {
+            if (source.substring(matcher.end()).stripLeading().startsWith(")")) {
+                continue; // no argument, no SQL: a prepared statement's execute()
+            }
             sinks.add(new Sink(matcher.group().replaceAll("[\\s(]", ""), matcher.end() - 1, arguments));
         }
     }

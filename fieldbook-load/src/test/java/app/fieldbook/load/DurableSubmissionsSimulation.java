@@ -11,6 +11,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
+import app.fieldbook.protocol.Operation;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,25 +58,65 @@ public class DurableSubmissionsSimulation extends Simulation {
     private final Duration warmUp =
             Duration.ofSeconds(Integer.getInteger("fieldbook.peak.submissions.warmup-seconds", 20));
     private final int p99Millis = Integer.getInteger("fieldbook.peak.submissions.p99-ms", 1000);
-    private final AtomicLong submitted = new AtomicLong();
-    private final PeakTally tally = new PeakTally();
+    private final int pushReports = Integer.getInteger("fieldbook.peak.submissions.push-reports", 25);
+    private final Phase rest = new Phase();
+    private final Phase sync = new Phase();
     private final CpuUse cpu = new CpuUse(settings.serverPid(), settings.database());
-    private final AtomicBoolean measuring = new AtomicBoolean();
-    private volatile CpuUse.Sample cpuAtStart;
+
+    /** What one way of submitting measured: its reports, its requests' times and the processor over it. */
+    private final class Phase {
+        final AtomicLong submitted = new AtomicLong();
+        final PeakTally tally = new PeakTally();
+        final AtomicBoolean measuring = new AtomicBoolean();
+        volatile CpuUse.Sample cpuAtStart;
+        volatile CpuUse.Sample cpuAtEnd;
+
+        /** Samples the processor as the first virtual user of a measured scenario starts. */
+        Session start(Session session) {
+            if (measuring.compareAndSet(false, true)) {
+                cpuAtStart = cpu.sample();
+            }
+            return session;
+        }
+
+        /** Samples the processor as the phase ends (each user's last step, so the last sample wins). */
+        Session end(Session session) {
+            cpuAtEnd = cpu.sample();
+            return session;
+        }
+    }
 
     {
         List<PeakWorld.Person> workers = world.workers().subList(0, Math.min(clients, world.workers().size()));
         List<Map<String, Object>> signedIn = new SignedInPhones(settings, world.password())
                 .signIn(PeakWorld.records(workers, world.sites()), 2);
-        ScenarioBuilder warmingUp = submitting("field workers warming up", signedIn, warmUp, " (warm-up)", false);
-        ScenarioBuilder submitting = submitting("field workers submitting", signedIn, duration, "", true);
-        setUp(warmingUp.injectOpen(atOnceUsers(workers.size()))
-                .andThen(submitting.injectOpen(atOnceUsers(workers.size()))))
+        ScenarioBuilder warmingUp = submitting("field workers warming up", signedIn, warmUp, " (warm-up)", null);
+        ScenarioBuilder submitting = submitting("field workers submitting", signedIn, duration, "", rest);
+        ScenarioBuilder devicesWarmingUp = pushing("devices warming up", signedIn, warmUp, " (warm-up)", null);
+        ScenarioBuilder pushing = pushing("devices pushing", signedIn, duration, "", sync);
+        int users = workers.size();
+        setUp(warmingUp.injectOpen(atOnceUsers(users))
+                .andThen(submitting.injectOpen(atOnceUsers(users))
+                        .andThen(devicesWarmingUp.injectOpen(atOnceUsers(users))
+                                .andThen(pushing.injectOpen(atOnceUsers(users))))))
                 .protocols(Api.protocol(settings))
                 .assertions(
                         global().failedRequests().percent().lte(peak.maxErrorPercent()),
                         details("create report").responseTime().percentile(99.0).lte(p99Millis),
-                        details("submit").responseTime().percentile(99.0).lte(p99Millis));
+                        details("submit").responseTime().percentile(99.0).lte(p99Millis),
+                        details("sync push").responseTime().percentile(99.0).lte(p99Millis));
+    }
+
+    /** The worker's newest report of the 20th century, whose next day is the first one this phase uses. */
+    private static ChainBuilder newestOwnReport(String suffix) {
+        return exec(http("newest own report of the 20th century" + suffix).get("/api/v1/reports")
+                        .header("Authorization", "Bearer #{token}")
+                        .queryParam("siteId", "#{siteId}").queryParam("authorId", "#{userId}")
+                        .queryParam("to", LAST_DAY.toString()).queryParam("size", "1")
+                        .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate")))
+                .exitHereIfFailed()
+                .exec(session -> session.set("date", session.contains("newestDate")
+                        ? LocalDate.parse(session.getString("newestDate")) : LocalDate.of(1899, 12, 31)));
     }
 
     /**
@@ -82,47 +124,80 @@ public class DurableSubmissionsSimulation extends Simulation {
      * {@code during}; the requests' names end in {@code suffix}, and only a measured scenario's are counted.
      */
     private ScenarioBuilder submitting(String name, List<Map<String, Object>> signedIn, Duration during,
-            String suffix, boolean measured) {
+            String suffix, Phase phase) {
+        boolean measured = phase != null;
         return scenario(name)
                 .feed(listFeeder(signedIn).queue())
-                .exec(session -> {
-                    if (measured && measuring.compareAndSet(false, true)) {
-                        cpuAtStart = cpu.sample();
-                    }
-                    return session;
-                })
-                .exec(http("newest own report of the 20th century" + suffix).get("/api/v1/reports")
-                        .header("Authorization", "Bearer #{token}")
-                        .queryParam("siteId", "#{siteId}").queryParam("authorId", "#{userId}")
-                        .queryParam("to", LAST_DAY.toString()).queryParam("size", "1")
-                        .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate")))
-                .exitHereIfFailed()
-                .exec(session -> session.set("date", session.contains("newestDate")
-                        ? LocalDate.parse(session.getString("newestDate")) : LocalDate.of(1899, 12, 31)))
+                .exec(session -> measured ? phase.start(session) : session)
+                .exec(newestOwnReport(suffix))
                 .during(during).on(
                         exec(session -> next(session))
-                        .exec(counted("create report" + suffix, measured, http("create report" + suffix)
+                        .exec(counted("create report" + suffix, phase, http("create report" + suffix)
                                 .post("/api/v1/reports")
                                 .header("Authorization", "Bearer #{token}")
                                 .body(StringBody(session -> ReportJson.complete(session.getString("reportId"),
                                         session.getString("siteId"), session.getString("day"))))
                                 .check(status().is(201))))
                         .exitHereIfFailed()
-                        .exec(counted("submit" + suffix, measured, http("submit" + suffix)
+                        .exec(counted("submit" + suffix, phase, http("submit" + suffix)
                                 .post("/api/v1/reports/#{reportId}/submit")
                                 .header("Authorization", "Bearer #{token}")
                                 .check(status().is(200), jsonPath("$.status").is("SUBMITTED"))))
                         .exitHereIfFailed()
                         .exec(session -> {
                             if (measured) {
-                                submitted.incrementAndGet();
+                                phase.submitted.incrementAndGet();
                             }
                             return session;
-                        }));
+                        }))
+                .exec(session -> measured ? phase.end(session) : session);
     }
 
-    private ChainBuilder counted(String name, boolean measured, HttpRequestActionBuilder request) {
-        return measured ? tally.timed(name, request) : exec(request);
+    /**
+     * Each worker's device, from their newest report of the 20th century on, pushes {@code pushReports} reports
+     * at a time for {@code during}, as a device that was offline sends its outbox (the web app sends up to 100
+     * operations a push): for each report a create with every section filled and then its submission, two
+     * operations, each applied in a transaction of its own with its audit event and committed before the answer.
+     */
+    private ScenarioBuilder pushing(String name, List<Map<String, Object>> signedIn, Duration during,
+            String suffix, Phase phase) {
+        boolean measured = phase != null;
+        return scenario(name)
+                .feed(listFeeder(signedIn).queue())
+                .exec(session -> measured ? phase.start(session) : session)
+                .exec(newestOwnReport(suffix))
+                .exec(session -> session.set("deviceId", UUID.randomUUID().toString()))
+                .during(during).on(
+                        exec(this::outbox)
+                        .exec(counted("sync push" + suffix, phase, Api.push("sync push" + suffix)))
+                        .exitHereIfFailed()
+                        .exec(session -> {
+                            if (measured) {
+                                phase.submitted.addAndGet(pushReports);
+                            }
+                            return session;
+                        }))
+                .exec(session -> measured ? phase.end(session) : session);
+    }
+
+    /** The device's next push: the next {@code pushReports} days' reports, each created and then submitted. */
+    private Session outbox(Session session) {
+        UUID siteId = UUID.fromString(session.getString("siteId"));
+        List<Operation> operations = new ArrayList<>();
+        Session next = session;
+        for (int i = 0; i < pushReports; i++) {
+            next = next(next);
+            UUID reportId = UUID.fromString(next.getString("reportId"));
+            operations.add(SyncRequests.createComplete(UUID.randomUUID(), reportId, siteId,
+                    LocalDate.parse(next.getString("day")), i));
+            operations.add(SyncRequests.submit(UUID.randomUUID(), reportId, 1));
+        }
+        return next.set("body", SyncRequests.push(UUID.fromString(session.getString("deviceId")), operations))
+                .set("operations", operations.size());
+    }
+
+    private static ChainBuilder counted(String name, Phase phase, HttpRequestActionBuilder request) {
+        return phase != null ? phase.tally.timed(name, request) : exec(request);
     }
 
     /** The next report of the worker: a new id, the day after their last one (never past {@link #LAST_DAY}). */
@@ -136,18 +211,28 @@ public class DurableSubmissionsSimulation extends Simulation {
 
     @Override
     public void after() {
-        double seconds = tally.seconds();
-        double perSecond = submitted.get() / seconds;
         Integer raw = rawPostgres(settings.results().resolve("raw-limits.txt"));
         Summary.publish(settings, "peak-submissions", String.format(Locale.ROOT, """
                 Durable report submissions (%d field workers, each creating and submitting reports without a pause, %d s, after %d s not counted)
-                  submitted              %d reports in %.1f s (first create to last submit): %.0f/s (each a create and a submit, two commits); %s
+                  through REST           %s
                 %s  CPU                    %s
-                """, clients, duration.toSeconds(), warmUp.toSeconds(), submitted.get(), seconds, perSecond,
+                  through sync pushes    %s
+                %s  CPU                    %s
+                """, clients, duration.toSeconds(), warmUp.toSeconds(),
+                figure(rest, "first create to last submit", "one request each", raw),
+                rest.tally.describe("create report", "submit"), cpu.between(rest.cpuAtStart, rest.cpuAtEnd),
+                figure(sync, "first push to last", pushReports + " reports a push", raw),
+                sync.tally.describe("sync push"), cpu.between(sync.cpuAtStart, sync.cpuAtEnd)));
+    }
+
+    private static String figure(Phase phase, String span, String requests, Integer raw) {
+        double seconds = phase.tally.seconds();
+        double perSecond = phase.submitted.get() / seconds;
+        return String.format(Locale.ROOT, "%d reports in %.1f s (%s): %.0f/s (%s; each a create and a submit, two"
+                + " commits); %s", phase.submitted.get(), seconds, span, perSecond, requests,
                 raw == null ? "the raw PostgreSQL figure not measured in this run"
                         : String.format(Locale.ROOT, "%.0f %% of the raw PostgreSQL figure (%d transactions/s)",
-                                100.0 * perSecond / raw, raw),
-                tally.describe("create report", "submit"), cpu.between(cpuAtStart, cpu.sample())));
+                                100.0 * perSecond / raw, raw));
     }
 
     /** The pgbench figure of this run's raw limits (report+audit transactions a second), if it was measured. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -306,28 +308,39 @@ class AuditChain {
                     INSERT INTO audit_chain (position, event_id, previous_hash, hash, linked_at)
                     VALUES (:position, :eventId, :previousHash, :hash, :linkedAt)""",
                     links.toArray(SqlParameterSource[]::new));
-            dequeueLinked(queued.getLast().occurredAt());
+            dequeueLinked(queued);
             return new Batch(pending.size(), queued.getLast(), forged);
         });
         return done == null ? new Batch(0, after, List.of()) : done;
     }
 
     /**
-     * Takes out of the queue every event queued up to {@code upTo} that is linked by now, in the linker's
-     * transaction; events not linked (forged ones, or those another node is linking) stay. On PostgreSQL through
-     * the procedure {@code audit_dequeue_linked}, which runs with its owner's rights (migration V19): the
+     * Takes out of the queue those of the given queued events that are linked by now, in the linker's
+     * transaction; events not linked (forged ones, or those another node is linking) stay. Each is found by the
+     * queue's key, so that the cost follows the batch and not the chain's length. On PostgreSQL through the
+     * procedure {@code audit_dequeue_linked}, which runs with its owner's rights (migrations V19 and V21): the
      * application's role has no DELETE on the queue, so it cannot take out an event that waits to be linked. On
      * H2, which has no roles to keep apart, the same rows are deleted with plain SQL.
      */
-    private void dequeueLinked(OffsetDateTime upTo) {
+    private void dequeueLinked(List<Queued> queued) {
         if (postgres()) {
-            jdbc.sql("CALL audit_dequeue_linked(:upTo)").param("upTo", upTo).update();
+            String[] times = queued.stream().map(entry -> entry.occurredAt().toString()).toArray(String[]::new);
+            String[] ids = queued.stream().map(entry -> entry.eventId().toString()).toArray(String[]::new);
+            batches.getJdbcOperations().execute((ConnectionCallback<Void>) connection -> {
+                try (PreparedStatement call = connection.prepareStatement("CALL audit_dequeue_linked(?, ?)")) {
+                    call.setArray(1, connection.createArrayOf("timestamptz", times));
+                    call.setArray(2, connection.createArrayOf("uuid", ids));
+                    call.execute();
+                }
+                return null;
+            });
         } else {
-            jdbc.sql("""
+            batches.batchUpdate("""
                     DELETE FROM audit_unlinked u
-                     WHERE u.occurred_at <= :upTo
-                       AND EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = u.event_id)""")
-                    .param("upTo", upTo).update();
+                     WHERE u.occurred_at = :occurredAt AND u.event_id = :eventId
+                       AND EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = u.event_id)""",
+                    queued.stream().map(entry -> new MapSqlParameterSource().addValue("occurredAt", entry.occurredAt())
+                            .addValue("eventId", entry.eventId())).toArray(SqlParameterSource[]::new));
         }
     }
 
@@ -369,11 +382,16 @@ class AuditChain {
                     + " until it is restored; the chain's verification reports it.", heads.file());
             return Optional.empty();
         }
+        List<Queued> queued = new ArrayList<>();
         List<AuditEvent> unsealed = jdbc.sql("""
-                SELECT e.* FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+                SELECT e.*, u.occurred_at AS queued_at FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
                  WHERE e.seal IS NULL AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
                  ORDER BY u.occurred_at, u.event_id
-                """).query(AuditEvents::row).list();
+                """).query((rs, n) -> {
+                    AuditEvent event = AuditEvents.row(rs, n);
+                    queued.add(new Queued(rs.getObject("queued_at", OffsetDateTime.class), event.id()));
+                    return event;
+                }).list();
         Link last = head().orElse(new Link(0, GENESIS));
         OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
         long position = last.position();
@@ -388,8 +406,8 @@ class AuditChain {
                     .param("hash", next).param("linkedAt", now).update();
             hash = next;
         }
-        if (!unsealed.isEmpty()) {
-            dequeueLinked(unsealed.getLast().occurredAt());
+        if (!queued.isEmpty()) {
+            dequeueLinked(queued);
         }
         Keying keying = new Keying(position, key.id(), now.toInstant(), key.keying(position));
         jdbc.sql("""
