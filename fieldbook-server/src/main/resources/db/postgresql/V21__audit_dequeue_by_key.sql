@@ -23,4 +23,5 @@ BEGIN
 END
 $$;
 
-DROP PROCEDURE audit_dequeue_linked(TIMESTAMP WITH TIME ZONE);
+-- V19's form stays beside it: the nodes of an earlier release still call it until they are rolled (docs/operations.md,
+-- Rolling upgrades); dropping it here would fail their linkers. A later migration drops it.
