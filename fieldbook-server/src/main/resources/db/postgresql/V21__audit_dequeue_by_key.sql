@@ -1,25 +1,24 @@
 -- The linker's procedure (V19) took out of the queue every linked event queued up to a time: PostgreSQL plans a
 -- SQL procedure's statement without its argument's value, guessed that a third of the queue matched, and joined it
 -- to the whole of audit_chain by hashing it, once a batch. Under a stream of reports that cost grew with the chain
--- (158 ms a batch on 160,000 links, a third of PostgreSQL's processor). This one is given the queue keys of the
--- batch it linked (the times they were queued and the events' ids) and finds each by the queue's key, and its
--- link by audit_chain's unique event id: a cost that follows the batch. It keeps V19's guarantee: a caller can take
--- out only events already linked into the chain, never one still waiting, and only through the owner's rights.
-CREATE PROCEDURE audit_dequeue_linked(queued_at TIMESTAMP WITH TIME ZONE[], event_ids UUID[])
+-- (158 ms a batch on 160,000 links, a third of PostgreSQL's processor). This one is given the ids of the events of
+-- the batch it linked and finds each by the queue's primary key (event_id) and its link by audit_chain's unique
+-- event id: a cost that follows the batch. No time is passed, so no queued time, however odd (a row written at
+-- infinity by someone with the application's role), can make the call fail and stop the linking. It keeps V19's
+-- guarantee: a caller can take out only events already linked into the chain, never one still waiting, and only
+-- through the owner's rights.
+CREATE PROCEDURE audit_dequeue_linked(event_ids UUID[])
     LANGUAGE sql
     SECURITY DEFINER
 AS $$
     DELETE FROM audit_unlinked u
-     USING unnest(queued_at, event_ids) AS linked(occurred_at, event_id)
-     WHERE u.occurred_at = linked.occurred_at
-       AND u.event_id = linked.event_id
+     WHERE u.event_id = ANY (event_ids)
        AND EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = u.event_id)
 $$;
 
 DO $$
 BEGIN
-    EXECUTE format('ALTER PROCEDURE audit_dequeue_linked(TIMESTAMP WITH TIME ZONE[], UUID[]) SET search_path = %I, pg_temp',
-                   current_schema());
+    EXECUTE format('ALTER PROCEDURE audit_dequeue_linked(UUID[]) SET search_path = %I, pg_temp', current_schema());
 END
 $$;
 

@@ -2,7 +2,7 @@
 -- trail is insert-only for every role but its owner. Whatever was granted on the audit tables to another
 -- role (the application's, when Flyway runs as a separate schema owner: docs/operations.md, PostgreSQL
 -- roles) loses UPDATE, DELETE and TRUNCATE, on the queue of events to link as well: the linker empties the
--- queue through the owner's procedure audit_dequeue_linked (V19), which takes out only events already linked.
+-- queue through the owner's procedure audit_dequeue_linked (V19, V21), which takes out only events already linked.
 -- Where one role owns the schema and runs the application, there is nobody to revoke from and this changes
 -- nothing. A new audit table must be added here.
 DO $$

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -79,10 +80,19 @@ public class DurableSubmissionsSimulation extends Simulation {
             return session;
         }
 
-        /** Samples the processor as the phase ends (each user's last step, so the last sample wins). */
+        /**
+         * Samples the processor as the phase ends (each user's last step, so the last sample wins; a user stopped
+         * by a failed request does not get there).
+         */
         Session end(Session session) {
             cpuAtEnd = cpu.sample();
             return session;
+        }
+
+        /** The processor over the phase; not known when no user started it or none finished it. */
+        String cpuUse() {
+            return cpuAtStart == null || cpuAtEnd == null ? "not measured (no user of this phase finished it)"
+                    : cpu.between(cpuAtStart, cpuAtEnd);
         }
     }
 
@@ -125,13 +135,8 @@ public class DurableSubmissionsSimulation extends Simulation {
      */
     private ScenarioBuilder submitting(String name, List<Map<String, Object>> signedIn, Duration during,
             String suffix, Phase phase) {
-        boolean measured = phase != null;
-        return scenario(name)
-                .feed(listFeeder(signedIn).queue())
-                .exec(session -> measured ? phase.start(session) : session)
-                .exec(newestOwnReport(suffix))
-                .during(during).on(
-                        exec(session -> next(session))
+        return measuredFor(name, signedIn, during, suffix, phase,
+                exec(session -> next(session))
                         .exec(counted("create report" + suffix, phase, http("create report" + suffix)
                                 .post("/api/v1/reports")
                                 .header("Authorization", "Bearer #{token}")
@@ -144,13 +149,7 @@ public class DurableSubmissionsSimulation extends Simulation {
                                 .header("Authorization", "Bearer #{token}")
                                 .check(status().is(200), jsonPath("$.status").is("SUBMITTED"))))
                         .exitHereIfFailed()
-                        .exec(session -> {
-                            if (measured) {
-                                phase.submitted.incrementAndGet();
-                            }
-                            return session;
-                        }))
-                .exec(session -> measured ? phase.end(session) : session);
+                        .exec(submitted(phase, 1)));
     }
 
     /**
@@ -161,23 +160,36 @@ public class DurableSubmissionsSimulation extends Simulation {
      */
     private ScenarioBuilder pushing(String name, List<Map<String, Object>> signedIn, Duration during,
             String suffix, Phase phase) {
-        boolean measured = phase != null;
-        return scenario(name)
-                .feed(listFeeder(signedIn).queue())
-                .exec(session -> measured ? phase.start(session) : session)
-                .exec(newestOwnReport(suffix))
-                .exec(session -> session.set("deviceId", UUID.randomUUID().toString()))
-                .during(during).on(
-                        exec(this::outbox)
+        return measuredFor(name, signedIn, during, suffix, phase,
+                exec(this::outbox)
                         .exec(counted("sync push" + suffix, phase, Api.push("sync push" + suffix)))
                         .exitHereIfFailed()
-                        .exec(session -> {
-                            if (measured) {
-                                phase.submitted.addAndGet(pushReports);
-                            }
-                            return session;
-                        }))
-                .exec(session -> measured ? phase.end(session) : session);
+                        .exec(submitted(phase, pushReports)));
+    }
+
+    /**
+     * One signed-in worker a user: from their newest report of the 20th century on, {@code round} over and over
+     * for {@code during}, with the processor sampled at the phase's start and end when {@code phase} measures it.
+     */
+    private ScenarioBuilder measuredFor(String name, List<Map<String, Object>> signedIn, Duration during,
+            String suffix, Phase phase, ChainBuilder round) {
+        return scenario(name)
+                .feed(listFeeder(signedIn).queue())
+                .exec(session -> phase != null ? phase.start(session) : session)
+                .exec(newestOwnReport(suffix))
+                .exec(session -> session.set("deviceId", UUID.randomUUID().toString()))
+                .during(during).on(round)
+                .exec(session -> phase != null ? phase.end(session) : session);
+    }
+
+    /** Counts {@code reports} submitted in a measured phase. */
+    private static Function<Session, Session> submitted(Phase phase, int reports) {
+        return session -> {
+            if (phase != null) {
+                phase.submitted.addAndGet(reports);
+            }
+            return session;
+        };
     }
 
     /** The device's next push: the next {@code pushReports} days' reports, each created and then submitted. */
@@ -220,9 +232,9 @@ public class DurableSubmissionsSimulation extends Simulation {
                 %s  CPU                    %s
                 """, clients, duration.toSeconds(), warmUp.toSeconds(),
                 figure(rest, "first create to last submit", "one request each", raw),
-                rest.tally.describe("create report", "submit"), cpu.between(rest.cpuAtStart, rest.cpuAtEnd),
+                rest.tally.describe("create report", "submit"), rest.cpuUse(),
                 figure(sync, "first push to last", pushReports + " reports a push", raw),
-                sync.tally.describe("sync push"), cpu.between(sync.cpuAtStart, sync.cpuAtEnd)));
+                sync.tally.describe("sync push"), sync.cpuUse()));
     }
 
     private static String figure(Phase phase, String span, String requests, Integer raw) {

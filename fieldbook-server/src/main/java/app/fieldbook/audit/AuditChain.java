@@ -5,6 +5,7 @@ import app.fieldbook.RecurringJobs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -317,19 +318,18 @@ class AuditChain {
     /**
      * Takes out of the queue those of the given queued events that are linked by now, in the linker's
      * transaction; events not linked (forged ones, or those another node is linking) stay. Each is found by the
-     * queue's key, so that the cost follows the batch and not the chain's length. On PostgreSQL through the
-     * procedure {@code audit_dequeue_linked}, which runs with its owner's rights (migrations V19 and V21): the
-     * application's role has no DELETE on the queue, so it cannot take out an event that waits to be linked. On
-     * H2, which has no roles to keep apart, the same rows are deleted with plain SQL.
+     * queue's primary key, its event's id, so that the cost follows the batch and not the chain's length, and no
+     * queued time, however odd, is passed back to the database. On PostgreSQL through the procedure
+     * {@code audit_dequeue_linked}, which runs with its owner's rights (migrations V19 and V21): the application's
+     * role has no DELETE on the queue, so it cannot take out an event that waits to be linked. On H2, which has no
+     * roles to keep apart, the same rows are deleted with plain SQL.
      */
     private void dequeueLinked(List<Queued> queued) {
+        UUID[] ids = queued.stream().map(Queued::eventId).toArray(UUID[]::new);
         if (postgres()) {
-            String[] times = queued.stream().map(entry -> entry.occurredAt().toString()).toArray(String[]::new);
-            String[] ids = queued.stream().map(entry -> entry.eventId().toString()).toArray(String[]::new);
-            batches.getJdbcOperations().execute((ConnectionCallback<Void>) connection -> {
-                try (PreparedStatement call = connection.prepareStatement("CALL audit_dequeue_linked(?, ?)")) {
-                    call.setArray(1, connection.createArrayOf("timestamptz", times));
-                    call.setArray(2, connection.createArrayOf("uuid", ids));
+            batches.getJdbcOperations().execute((ConnectionCallback<Void>) (Connection connection) -> {
+                try (PreparedStatement call = connection.prepareStatement("CALL audit_dequeue_linked(?)")) {
+                    call.setArray(1, connection.createArrayOf("uuid", ids));
                     call.execute();
                 }
                 return null;
@@ -337,10 +337,10 @@ class AuditChain {
         } else {
             batches.batchUpdate("""
                     DELETE FROM audit_unlinked u
-                     WHERE u.occurred_at = :occurredAt AND u.event_id = :eventId
+                     WHERE u.event_id = :eventId
                        AND EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = u.event_id)""",
-                    queued.stream().map(entry -> new MapSqlParameterSource().addValue("occurredAt", entry.occurredAt())
-                            .addValue("eventId", entry.eventId())).toArray(SqlParameterSource[]::new));
+                    queued.stream().map(entry -> new MapSqlParameterSource("eventId", entry.eventId()))
+                            .toArray(SqlParameterSource[]::new));
         }
     }
 

@@ -144,7 +144,7 @@ class AuditPrivilegesTest {
                         VALUES (2147483647, '%s', 'p', 'h', CURRENT_TIMESTAMP)""".formatted(LINKED));
                 refused(application, "DELETE FROM audit_unlinked WHERE event_id = '" + WAITING + "'");
 
-                allowed(application, "CALL audit_dequeue_linked(ARRAY[CURRENT_TIMESTAMP, CURRENT_TIMESTAMP], ARRAY['"
+                allowed(application, "CALL audit_dequeue_linked(ARRAY['"
                         + WAITING + "', '" + LINKED + "']::uuid[])");
 
                 assertThat(queued(application)).as("the queue after the procedure").containsExactly(WAITING);

@@ -20,6 +20,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -339,6 +341,41 @@ class AuditTamperingTest {
                     + " WHERE e.action = 'REPORT_APPROVED' AND NOT EXISTS (SELECT 1 FROM audit_chain c"
                     + " WHERE c.event_id = u.event_id)").query(Long.class).single())
                     .as("the forged events, still queued and not linked").isGreaterThanOrEqualTo(501);
+        } finally {
+            for (UUID id : forged) {
+                db.sql("DELETE FROM audit_unlinked WHERE event_id = ?").param(id).update();
+                db.sql("DELETE FROM audit_events WHERE id = ?").param(id).update();
+            }
+        }
+    }
+
+    @Test
+    void aQueueRowWrittenAtAnOddTimeHoldsUpNoEventQueuedBeforeIt() {
+        // the application's role may insert into the queue: rows at times past year 9999 (and, on PostgreSQL, at
+        // infinity) are read last, in the same batch as the honest event below
+        List<UUID> forged = new ArrayList<>();
+        UUID farFuture = forge();
+        forged.add(farFuture);
+        db.sql("INSERT INTO audit_unlinked (event_id, occurred_at) VALUES (?, ?)")
+                .params(farFuture, OffsetDateTime.of(10000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)).update();
+        if (TestDatabase.isPostgres()) {
+            UUID infinite = forge();
+            forged.add(infinite);
+            db.sql("INSERT INTO audit_unlinked (event_id, occurred_at) VALUES (?, 'infinity')").param(infinite).update();
+        }
+        String report = draft(worker, site, DAY.plusDays(DAYS.incrementAndGet()));
+        try {
+            JsonNode verification = verification();
+
+            assertThat(verification.path("problem").asString()).as(verification.toString()).contains("forged");
+            assertThat(db.sql("""
+                    SELECT COUNT(*) FROM audit_chain c JOIN audit_events e ON e.id = c.event_id
+                     WHERE e.entity_id = ?""").param(report).query(Long.class).single())
+                    .as("the honest event queued before them, linked").isOne();
+            assertThat(db.sql("""
+                    SELECT COUNT(*) FROM audit_unlinked u JOIN audit_events e ON e.id = u.event_id
+                     WHERE e.entity_id = ?""").param(report).query(Long.class).single())
+                    .as("and out of the queue").isZero();
         } finally {
             for (UUID id : forged) {
                 db.sql("DELETE FROM audit_unlinked WHERE event_id = ?").param(id).update();
