@@ -4,8 +4,8 @@
 -- (158 ms a batch on 160,000 links, a third of PostgreSQL's processor). This one is given the ids of the events of
 -- the batch it linked. It first finds which of them are linked, each through audit_chain's unique event id (a
 -- nested loop over the ids: written as a join between the ids and the queue with an EXISTS on the chain, the
--- planner, which cannot know how many ids come, again hashed the whole chain), then deletes their queue rows by the
--- queue's primary key: a cost that follows the batch. No time is passed, so no queued time, however odd (a row
+-- planner, which cannot know how many ids come, again hashed the whole chain), then deletes their queue rows: a
+-- cost that follows the batch and the queue, never the chain. No time is passed, so no queued time, however odd (a row
 -- written at infinity by someone with the application's role), can make the call fail and stop the linking. It
 -- keeps V19's guarantee: a caller can take out only events already linked into the chain, never one still waiting,
 -- and only through the owner's rights.

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -169,7 +169,8 @@ class AuditChain {
                 forged += batch.forged().size();
             }
             reportForged(new Forged(firstForged, forged));
-        } catch (DataIntegrityViolationException e) {
+        } catch (DuplicateKeyException e) {
+            // only a link's position or event taken by another node's link; any other error fails the job's run
             log.debug("Another node linked audit events at the same time; retrying next round");
         }
         if (!heads.any()) {

@@ -148,6 +148,14 @@ class AuditPrivilegesTest {
                         + WAITING + "', '" + LINKED + "']::uuid[])");
 
                 assertThat(queued(application)).as("the queue after the procedure").containsExactly(WAITING);
+
+                // V19's form, which the nodes of the previous release call during a rolling upgrade
+                allowed(application, """
+                        INSERT INTO audit_unlinked (event_id, occurred_at)
+                        VALUES ('%s', CURRENT_TIMESTAMP)""".formatted(LINKED));
+                allowed(application, "CALL audit_dequeue_linked(CURRENT_TIMESTAMP + INTERVAL '1 minute')");
+
+                assertThat(queued(application)).as("the queue after V19's form").containsExactly(WAITING);
             } finally {
                 application.rollback();
             }
