@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -176,7 +175,7 @@ class DailyReports {
     Listed list(Filter filter, Actor actor, int page, int size, long sortedApartUpTo) {
         OptionalLong kept = counts.kept(actor, filter);
         RecentReportCounts.Generations before = counts.generations(filter);
-        Function<JdbcClient, Listed> read = jdbc -> {
+        LagTolerantReads.Read<Listed> listed = lagTolerant.readSaying(jdbc -> {
             long total = kept.isPresent() ? kept.getAsLong() : count(jdbc, filter, actor);
             long offset = (long) page * size;
             // a kept total may be behind another server's changes: the page past it is still read
@@ -184,11 +183,7 @@ class DailyReports {
                     : filter.siteId() == null && total <= sortedApartUpTo ? sortedApart(jdbc, filter, actor, offset, size)
                     : page(jdbc, filter, actor, offset, size);
             return new Listed(rows, total);
-        };
-        // one site's reports are read through its index whichever site it is, newest first: a plan kept is as good
-        // as one made for the call; the list of several sites needs the plan made for its sites (sortedApart)
-        LagTolerantReads.Read<Listed> listed = filter.siteId() != null && filter.from() == null && filter.to() == null
-                ? lagTolerant.readPlannedOnceSaying(read) : lagTolerant.readSaying(read);
+        });
         // counted inside a transaction, the total may hold its own writes, which a rollback takes back unannounced
         if (kept.isEmpty() && !TransactionSynchronizationManager.isActualTransactionActive()) {
             counts.keep(actor, filter, before,
