@@ -1,0 +1,139 @@
+package app.fieldbook.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import app.fieldbook.Fixtures;
+import app.fieldbook.Fixtures.Person;
+import app.fieldbook.FullStackTest;
+import app.fieldbook.TestDatabase;
+import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The page of one site's list is read through the unique index (site, date, author) backwards, with no sort, in the
+ * plan PostgreSQL makes without the values (the generic plan, which {@code LagTolerantReads.readPlannedOnceSaying}
+ * keeps): on a database of two uneven sites, a big one with years of reports and a small one whose few reports are
+ * all old, where walking the index of all reports by date, newest first, would read every report before the small
+ * site's. The statement examined is the one the list sent, as PostgreSQL prepared it (its text and parameter types
+ * from {@code pg_prepared_statements}); the reports and the statistics are rolled back afterwards. PostgreSQL only.
+ */
+@FullStackTest
+class ReportListPlanTest {
+
+    private static final String SITE_INDEX = "daily_reports_one_per_author_and_day";
+    private static final int BIG_SITE_DAYS = 4000;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DailyReports reports;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Test
+    void theGenericPlanOfOneSitesPageReadsTheSiteIndexWithoutSorting() {
+        assumeTrue(TestDatabase.isPostgres(), "H2 keeps no plans");
+        Fixtures world = new Fixtures(port);
+        UUID big = UUID.fromString(world.site());
+        UUID small = UUID.fromString(world.site());
+        Person worker = world.worker(big.toString(), small.toString());
+        Actor actor = new Actor(UUID.fromString(worker.id()), worker.login(), worker.login(), Role.WORKER);
+        DailyReports.Filter ofTheSmallSite = new DailyReports.Filter(small, null, null, null, null);
+
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        JsonNode plan = transaction.execute(status -> {
+            status.setRollbackOnly();
+            fileDaily(big, actor.id(), LocalDate.of(2015, 1, 1), BIG_SITE_DAYS);
+            fileDaily(small, actor.id(), LocalDate.of(2015, 1, 1), 5);
+            jdbc.sql("ANALYZE daily_reports").update();
+
+            // the statements other tests had prepared on this connection are let go (the driver prepares them again)
+            jdbc.sql("DEALLOCATE ALL").update();
+            // five uses and the driver prepares the statement on the server, under a name, on this connection
+            List<DailyReport> page = List.of();
+            for (int i = 0; i < 6; i++) {
+                page = reports.list(ofTheSmallSite, actor, 0, 50).page();
+            }
+            assertThat(page).extracting(DailyReport::date).containsExactly(LocalDate.of(2015, 1, 5),
+                    LocalDate.of(2015, 1, 4), LocalDate.of(2015, 1, 3), LocalDate.of(2015, 1, 2),
+                    LocalDate.of(2015, 1, 1));
+            return genericPlanOfThePageSent(small);
+        });
+
+        JsonNode read = plan.path("Plan");
+        assertThat(read.path("Node Type").asText()).isEqualTo("Limit");
+        read = outer(read);
+        // the scope's condition on the site, evaluated once (an init plan of the limit), sits above the scan
+        while (read.path("Node Type").asText().equals("Result")) {
+            read = outer(read);
+        }
+        assertThat(read.path("Node Type").asText()).as("under the limit: %s", plan).isEqualTo("Index Scan");
+        assertThat(read.path("Relation Name").asText()).isEqualTo("daily_reports");
+        assertThat(read.path("Index Name").asText()).isEqualTo(SITE_INDEX);
+        assertThat(read.path("Scan Direction").asText()).isEqualTo("Backward");
+    }
+
+    /** One report a day at the site for {@code days} days from {@code first}. */
+    private void fileDaily(UUID site, UUID author, LocalDate first, int days) {
+        jdbc.sql("""
+                INSERT INTO daily_reports (id, site_id, report_date, author_id, status, work_performed, version,
+                                           created_at, updated_at)
+                SELECT gen_random_uuid(), :site, CAST(:first AS DATE) + g, :author, 'APPROVED', 'Work', 1,
+                       CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+                  FROM generate_series(0, :last) g""")
+                .param("site", site).param("first", first).param("author", author).param("last", days - 1)
+                .update();
+    }
+
+    /** The plan made without values for the list's page as the driver prepared it on this connection. */
+    private JsonNode genericPlanOfThePageSent(UUID site) {
+        Map<String, Object> sent = jdbc.sql("""
+                SELECT statement, CAST(parameter_types AS TEXT) AS types FROM pg_prepared_statements
+                 WHERE statement LIKE '%FROM daily_reports r%' AND statement LIKE '%LIMIT%'""")
+                .query().singleRow();
+        String statement = (String) sent.get("statement");
+        List<String> types = List.of(((String) sent.get("types")).replaceAll("[{}]", "").split(","));
+        List<String> values = new ArrayList<>();
+        for (String type : types) {
+            values.add(switch (type) {
+                case "uuid" -> "'" + site + "'";
+                case "integer", "bigint" -> "50";
+                default -> throw new IllegalStateException("A parameter of type " + type + " in " + statement);
+            });
+        }
+        jdbc.sql("PREPARE examined (" + String.join(", ", types) + ") AS " + statement).update();
+        jdbc.sql("SET LOCAL plan_cache_mode = force_generic_plan").update();
+        String explained = jdbc.sql("EXPLAIN (FORMAT JSON) EXECUTE examined ("
+                + String.join(", ", values) + ")").query(String.class).single();
+        jdbc.sql("DEALLOCATE examined").update();
+        return JsonMapper.builder().build().readTree(explained).get(0);
+    }
+
+    private static JsonNode outer(JsonNode node) {
+        for (JsonNode child : node.path("Plans")) {
+            if (child.path("Parent Relationship").asText().equals("Outer")) {
+                return child;
+            }
+        }
+        throw new IllegalStateException("No outer plan under " + node);
+    }
+}
