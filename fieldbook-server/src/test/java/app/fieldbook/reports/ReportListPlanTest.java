@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * keeps): on a database of two uneven sites, a big one with years of reports and a small one whose few reports are
  * all old, where walking the index of all reports by date, newest first, would read every report before the small
  * site's. The statement examined is the one the list sent, as PostgreSQL prepared it (its text and parameter types
- * from {@code pg_prepared_statements}); the reports and the statistics are rolled back afterwards. PostgreSQL only.
+ * from {@code pg_prepared_statements}); the reports are rolled back afterwards (the counts ANALYZE wrote to
+ * {@code pg_class} stay until the next analysis). And the list of one site does run with its plans kept. PostgreSQL
+ * only.
  */
 @FullStackTest
 class ReportListPlanTest {
@@ -90,6 +92,33 @@ class ReportListPlanTest {
         assertThat(read.path("Relation Name").asText()).isEqualTo("daily_reports");
         assertThat(read.path("Index Name").asText()).isEqualTo(SITE_INDEX);
         assertThat(read.path("Scan Direction").asText()).isEqualTo("Backward");
+    }
+
+    /**
+     * The list of one site without a range of dates runs with its plans kept: PostgreSQL plans its page once, for
+     * any site, and never with the call's values (a list of several sites would make custom plans, five at least).
+     */
+    @Test
+    void theListOfOneSiteRunsWithItsPlansKept() {
+        assumeTrue(TestDatabase.isPostgres(), "H2 keeps no plans");
+        Fixtures world = new Fixtures(port);
+        UUID site = UUID.fromString(world.site());
+        Person worker = world.worker(site.toString());
+        Actor actor = new Actor(UUID.fromString(worker.id()), worker.login(), worker.login(), Role.WORKER);
+        fileDaily(site, actor.id(), LocalDate.of(2024, 3, 1), 3);
+        // a thread borrows first the connection it gave back last: the lists and the look-ups share one connection
+        jdbc.sql("DEALLOCATE ALL").update();
+        for (int i = 0; i < 10; i++) {
+            assertThat(reports.list(new DailyReports.Filter(site, null, null, null, null), actor, 0, 50).page())
+                    .hasSize(3);
+        }
+
+        Map<String, Object> plans = jdbc.sql("""
+                SELECT generic_plans, custom_plans FROM pg_prepared_statements
+                 WHERE statement LIKE '%FROM daily_reports r%' AND statement LIKE '%LIMIT%'""")
+                .query().singleRow();
+        assertThat(((Number) plans.get("generic_plans")).longValue()).isPositive();
+        assertThat(((Number) plans.get("custom_plans")).longValue()).isZero();
     }
 
     /** One report a day at the site for {@code days} days from {@code first}. */
