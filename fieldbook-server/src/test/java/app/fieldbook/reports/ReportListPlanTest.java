@@ -11,6 +11,7 @@ import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.Role;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,8 +58,7 @@ class ReportListPlanTest {
         Fixtures world = new Fixtures(port);
         UUID big = UUID.fromString(world.site());
         UUID small = UUID.fromString(world.site());
-        Person worker = world.worker(big.toString(), small.toString());
-        Actor actor = new Actor(UUID.fromString(worker.id()), worker.login(), worker.login(), Role.WORKER);
+        Actor actor = workerOn(world, big, small);
         DailyReports.Filter ofTheSmallSite = new DailyReports.Filter(small, null, null, null, null);
 
         TransactionTemplate transaction = new TransactionTemplate(transactions);
@@ -103,8 +103,7 @@ class ReportListPlanTest {
         assumeTrue(TestDatabase.isPostgres(), "H2 keeps no plans");
         Fixtures world = new Fixtures(port);
         UUID site = UUID.fromString(world.site());
-        Person worker = world.worker(site.toString());
-        Actor actor = new Actor(UUID.fromString(worker.id()), worker.login(), worker.login(), Role.WORKER);
+        Actor actor = workerOn(world, site);
         fileDaily(site, actor.id(), LocalDate.of(2024, 3, 1), 3);
         // a thread borrows first the connection it gave back last: the lists and the look-ups share one connection
         jdbc.sql("DEALLOCATE ALL").update();
@@ -119,6 +118,12 @@ class ReportListPlanTest {
                 .query().singleRow();
         assertThat(((Number) plans.get("generic_plans")).longValue()).isPositive();
         assertThat(((Number) plans.get("custom_plans")).longValue()).isZero();
+    }
+
+    /** A new field worker on the sites, as the server sees them. */
+    private static Actor workerOn(Fixtures world, UUID... sites) {
+        Person worker = world.worker(Arrays.stream(sites).map(UUID::toString).toArray(String[]::new));
+        return new Actor(UUID.fromString(worker.id()), worker.login(), worker.login(), Role.WORKER);
     }
 
     /** One report a day at the site for {@code days} days from {@code first}. */
