@@ -333,16 +333,11 @@ class AttachingPhotos {
         Path staged = Files.createTempFile(incoming, "upload-", ".part");
         long limit = settings.maxPhotoSize().toBytes();
         MessageDigest digest = sha256();
-        long total = 0;
+        long total;
         try (InputStream in = content; OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), digest)) {
-            byte[] buffer = new byte[128 * 1024];
-            int read;
-            while ((read = in.read(buffer)) != -1) {
-                total += read;
-                if (total > limit) {
-                    throw tooLarge();
-                }
-                out.write(buffer, 0, read);
+            total = PartialUploads.copyAtMost(in, out, limit, () -> { });
+            if (total > limit) {
+                throw tooLarge();
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(staged);

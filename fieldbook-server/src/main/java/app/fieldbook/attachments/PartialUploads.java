@@ -43,20 +43,50 @@ interface PartialUploads {
     Map<UUID, Instant> lastGrown() throws IOException;
 
     /**
+     * How many bytes a copy gathers before it writes: the network hands the body over in pieces of a few
+     * kilobytes, and every write of a piece into a new file costs a system call and the zeroing of the rest of
+     * the block it ends in (which the next piece then overwrites). Gathered, the writes are whole blocks.
+     */
+    int GATHERED = 256 * 1024;
+
+    /**
      * Copies at most {@code limit} bytes and answers how many were copied, or {@code limit + 1} (or more) when
-     * the input had more. {@code progress} is told before each write, and may stop the copy by throwing.
+     * the input had more. The bytes are written {@linkplain #GATHERED gathered}. {@code progress} is told as each
+     * piece arrives, so before each write too, and may stop the copy by throwing: what was gathered is then not
+     * written. When reading fails (the client went away), what was gathered is written before the failure is
+     * thrown, so that all that arrived is kept.
      */
     static long copyAtMost(InputStream in, OutputStream out, long limit, Progress progress) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[GATHERED];
         long total = 0;
-        int read;
-        while (total <= limit && (read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total + 1))) > 0) {
-            if (total + read > limit) {
-                return total + read;
+        boolean ended = false;
+        while (!ended && total <= limit) {
+            int wanted = (int) Math.min(buffer.length, limit - total + 1);
+            int gathered = 0;
+            int read = 0;
+            while (gathered < wanted) {
+                try {
+                    read = in.read(buffer, gathered, wanted - gathered);
+                } catch (IOException readFailed) {
+                    if (gathered > 0 && total + gathered <= limit) {
+                        out.write(buffer, 0, gathered);
+                    }
+                    throw readFailed;
+                }
+                if (read <= 0) {
+                    break;
+                }
+                gathered += read;
+                progress.made();
             }
-            progress.made();
-            out.write(buffer, 0, read);
-            total += read;
+            ended = read <= 0;
+            if (total + gathered > limit) {
+                return total + gathered;
+            }
+            if (gathered > 0) {
+                out.write(buffer, 0, gathered);
+                total += gathered;
+            }
         }
         return total;
     }

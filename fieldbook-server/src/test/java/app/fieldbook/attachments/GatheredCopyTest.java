@@ -1,0 +1,136 @@
+package app.fieldbook.attachments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PartialUploads#copyAtMost}, through which every upload's bytes reach a file: a body that arrives in the
+ * network's small pieces is written in {@linkplain PartialUploads#GATHERED gathered} writes, every one but the last
+ * a whole multiple of a disk block; the limit holds; and what arrived before the client went away is written.
+ */
+class GatheredCopyTest {
+
+    private static final int PIECE = 7_919;
+
+    @Test
+    void aBodyInSmallPiecesIsWrittenGathered() throws IOException {
+        byte[] body = bytes(1_500_000);
+        Writes out = new Writes();
+
+        long copied = PartialUploads.copyAtMost(new Pieces(body, body.length), out, body.length, () -> { });
+
+        assertThat(copied).isEqualTo(body.length);
+        assertThat(out.toByteArray()).isEqualTo(body);
+        assertThat(out.sizes).hasSize((body.length + PartialUploads.GATHERED - 1) / PartialUploads.GATHERED);
+        assertThat(out.sizes.subList(0, out.sizes.size() - 1)).allMatch(size -> size == PartialUploads.GATHERED);
+        assertThat(PartialUploads.GATHERED % 4096).isZero();
+    }
+
+    @Test
+    void aBodyPastTheLimitIsToldAndNotWrittenPastIt() throws IOException {
+        byte[] body = bytes(600_000);
+        Writes out = new Writes();
+
+        long copied = PartialUploads.copyAtMost(new Pieces(body, body.length), out, 500_000, () -> { });
+
+        assertThat(copied).isGreaterThan(500_000);
+        assertThat(out.size()).isLessThanOrEqualTo(500_000);
+        assertThat(out.toByteArray()).isEqualTo(Arrays.copyOf(body, out.size()));
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsCopiedWhole() throws IOException {
+        byte[] body = bytes(PartialUploads.GATHERED * 2);
+        Writes out = new Writes();
+
+        assertThat(PartialUploads.copyAtMost(new Pieces(body, body.length), out, body.length, () -> { }))
+                .isEqualTo(body.length);
+        assertThat(out.toByteArray()).isEqualTo(body);
+    }
+
+    @Test
+    void whatArrivedBeforeTheClientWentAwayIsWritten() {
+        byte[] body = bytes(400_000);
+        int arrived = 300_001;
+        Writes out = new Writes();
+
+        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, arrived), out, body.length, () -> { }))
+                .isInstanceOf(IOException.class).hasMessage("client went away");
+        assertThat(out.toByteArray()).isEqualTo(Arrays.copyOf(body, arrived));
+    }
+
+    @Test
+    void progressIsToldAsEachPieceArrivesAndMayStopTheCopy() {
+        byte[] body = bytes(PartialUploads.GATHERED * 3);
+        Writes out = new Writes();
+        int stopAt = PartialUploads.GATHERED / PIECE + 5;
+        int[] told = {0};
+
+        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, body.length), out, body.length, () -> {
+            if (++told[0] == stopAt) {
+                throw new IOException("lease lost");
+            }
+        })).hasMessage("lease lost");
+        assertThat(out.toByteArray()).as("the first gathering, not what was gathered when the lease was lost")
+                .isEqualTo(Arrays.copyOf(body, PartialUploads.GATHERED));
+    }
+
+    private static byte[] bytes(int length) {
+        byte[] bytes = new byte[length];
+        new Random(length).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** A body as the network hands it over: in pieces of a few kilobytes, failing after {@code arrives} bytes. */
+    private static final class Pieces extends InputStream {
+
+        private final byte[] body;
+        private final int arrives;
+        private int at;
+
+        Pieces(byte[] body, int arrives) {
+            this.body = body;
+            this.arrives = arrives;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("read in pieces");
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            if (at == body.length) {
+                return -1;
+            }
+            if (at == arrives) {
+                throw new IOException("client went away");
+            }
+            int piece = Math.min(Math.min(length, PIECE), arrives - at);
+            System.arraycopy(body, at, into, offset, piece);
+            at += piece;
+            return piece;
+        }
+    }
+
+    /** Keeps what is written and the size of every write. */
+    private static final class Writes extends ByteArrayOutputStream {
+
+        private final List<Integer> sizes = new ArrayList<>();
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            sizes.add(length);
+            super.write(bytes, offset, length);
+        }
+    }
+}
