@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link PartialUploads#copyAtMost}, through which every upload's bytes reach a file: a body that arrives in the
  * network's small pieces is written in {@linkplain PartialUploads#GATHERED gathered} writes, every one but the last
- * a whole multiple of a disk block; the limit holds; and what arrived before the client went away is written.
+ * a whole multiple of a disk block; the limit holds; what arrived before the client went away is written; and
+ * once the photo's lease is lost (told by progress, which may learn it only after a long wait for a read) nothing
+ * more is written.
  */
 class GatheredCopyTest {
 
@@ -84,6 +86,39 @@ class GatheredCopyTest {
                 .isEqualTo(Arrays.copyOf(body, PartialUploads.GATHERED));
     }
 
+    @Test
+    void aLeaseLostWhileTheLastReadWaitedWritesNothingMore() {
+        byte[] body = bytes(100_000);
+        boolean[] lost = {false};
+        Writes out = new Writes();
+
+        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, body.length, () -> lost[0] = true), out,
+                body.length, leaseUnless(lost))).hasMessage("lease lost");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void aLeaseLostWhileTheFailingReadWaitedKeepsNothingOfWhatWasGathered() {
+        byte[] body = bytes(100_000);
+        boolean[] lost = {false};
+        Writes out = new Writes();
+
+        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, 50_000, () -> lost[0] = true), out,
+                body.length, leaseUnless(lost)))
+                .hasMessage("client went away")
+                .satisfies(failure -> assertThat(failure.getSuppressed()).singleElement()
+                        .satisfies(notKept -> assertThat(notKept).hasMessage("lease lost")));
+        assertThat(out.size()).isZero();
+    }
+
+    private static PartialUploads.Progress leaseUnless(boolean[] lost) {
+        return () -> {
+            if (lost[0]) {
+                throw new IOException("lease lost");
+            }
+        };
+    }
+
     private static byte[] bytes(int length) {
         byte[] bytes = new byte[length];
         new Random(length).nextBytes(bytes);
@@ -95,11 +130,17 @@ class GatheredCopyTest {
 
         private final byte[] body;
         private final int arrives;
+        private final Runnable whileTheLastReadWaits;
         private int at;
 
         Pieces(byte[] body, int arrives) {
+            this(body, arrives, () -> { });
+        }
+
+        Pieces(byte[] body, int arrives, Runnable whileTheLastReadWaits) {
             this.body = body;
             this.arrives = arrives;
+            this.whileTheLastReadWaits = whileTheLastReadWaits;
         }
 
         @Override
@@ -110,9 +151,11 @@ class GatheredCopyTest {
         @Override
         public int read(byte[] into, int offset, int length) throws IOException {
             if (at == body.length) {
+                whileTheLastReadWaits.run();
                 return -1;
             }
             if (at == arrives) {
+                whileTheLastReadWaits.run();
                 throw new IOException("client went away");
             }
             int piece = Math.min(Math.min(length, PIECE), arrives - at);

@@ -40,6 +40,9 @@ class SyncUploadTest {
     @Autowired
     org.springframework.core.env.Environment environment;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     Fixtures world;
     String site;
     Person worker;
@@ -291,7 +294,8 @@ class SyncUploadTest {
 
     /**
      * Starts the phone's upload of the whole photo on a connection of its own, sends only its first
-     * {@code part} bytes, and waits until the server has them.
+     * {@code part} bytes, and waits until the server receives them (holds the photo's lease; it writes them
+     * once it has gathered more, or when the connection ends).
      */
     private void sendFirstPart(java.net.Socket device, UUID photo, byte[] content, int part) throws Exception {
         var out = device.getOutputStream();
@@ -302,9 +306,15 @@ class SyncUploadTest {
                 + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.write(content, 0, part);
         out.flush();
-        for (int i = 0; i < 200 && offsetOf(photo) < part; i++) {
+        for (int i = 0; i < 200 && leasesOf(photo) == 0; i++) {
             Thread.sleep(50);
         }
+        assertThat(leasesOf(photo)).as("the server receives the first part").isOne();
+    }
+
+    private int leasesOf(UUID photo) {
+        return jdbc.sql("SELECT COUNT(*) FROM upload_leases WHERE photo_id = ?").param(photo).query(Integer.class)
+                .single();
     }
 
     private long offsetOf(UUID photo) {
