@@ -64,8 +64,8 @@ interface PartialUploads {
         while (!ended && total <= limit) {
             int wanted = (int) Math.min(buffer.length, limit - total + 1);
             int gathered = 0;
-            int read = 0;
             while (gathered < wanted) {
+                int read;
                 try {
                     read = in.read(buffer, gathered, wanted - gathered);
                 } catch (IOException readFailed) {
@@ -78,7 +78,8 @@ interface PartialUploads {
                 gathered += read;
                 progress.made();
             }
-            ended = read <= 0;
+            // only the end of the body leaves a gathering short
+            ended = gathered < wanted;
             if (total + gathered > limit) {
                 return total + gathered;
             }
