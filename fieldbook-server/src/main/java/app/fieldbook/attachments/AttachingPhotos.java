@@ -335,7 +335,7 @@ class AttachingPhotos {
         MessageDigest digest = sha256();
         long total;
         try (InputStream in = content; OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), digest)) {
-            total = PartialUploads.copyAtMost(in, out, limit, () -> { });
+            total = GatheredCopy.copyAtMost(in, out, limit, () -> { });
             if (total > limit) {
                 throw tooLarge();
             }

@@ -57,7 +57,7 @@ class BucketPartialUploads implements PartialUploads {
         try {
             long written;
             try (OutputStream out = Files.newOutputStream(chunk, StandardOpenOption.WRITE)) {
-                written = PartialUploads.copyAtMost(body, out, room, progress);
+                written = GatheredCopy.copyAtMost(body, out, room, progress);
             } catch (IOException clientGone) {
                 // what arrived before the client went away is kept: the device resumes from there
                 if (Files.size(chunk) > 0) {

@@ -56,7 +56,7 @@ class DiskPartialUploads implements PartialUploads {
                 StandardOpenOption.APPEND); OutputStream out = Channels.newOutputStream(channel)) {
             long written;
             try {
-                written = PartialUploads.copyAtMost(body, out, room, progress);
+                written = GatheredCopy.copyAtMost(body, out, room, progress);
             } finally {
                 // what arrived before the client went away is kept: the device resumes from there
                 channel.force(true);

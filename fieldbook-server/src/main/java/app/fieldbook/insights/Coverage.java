@@ -26,11 +26,4 @@ record Coverage(UUID siteId, UUID portfolioId) {
                 .filter("s.id IN (SELECT ps.site_id FROM portfolio_sites ps WHERE ps.portfolio_id = :portfolioId)",
                         portfolioId);
     }
-
-    /** The reports in {@code daily_reports r} of the covered sites the person may see. */
-    ScopedQuery ofReports(Actor actor) {
-        return ScopedQuery.ofSite(actor, "r.site_id", siteId)
-                .filter("r.site_id IN (SELECT ps.site_id FROM portfolio_sites ps WHERE ps.portfolio_id = :portfolioId)",
-                        portfolioId);
-    }
 }

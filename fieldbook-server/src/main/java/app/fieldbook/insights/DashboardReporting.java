@@ -10,6 +10,7 @@ import app.fieldbook.insights.Dashboard.SiteRow;
 import app.fieldbook.insights.ReportFigures.CoveredSite;
 import app.fieldbook.insights.ReportFigures.CrewDay;
 import app.fieldbook.insights.ReportFigures.DayCount;
+import app.fieldbook.sites.SitesSeen;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -58,11 +59,11 @@ class DashboardReporting {
         LocalDate first = month.atDay(1);
         LocalDate last = month.atEndOfMonth();
         return reads.readSnapshot(jdbc -> {
-            List<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
-            Map<UUID, List<DayCount>> days = figures.days(jdbc, coverage, first, last, actor).stream()
+            SitesSeen<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
+            Map<UUID, List<DayCount>> days = figures.days(jdbc, covered, first, last).stream()
                     .collect(Collectors.groupingBy(DayCount::siteId));
-            List<CrewDay> crew = figures.crewDays(jdbc, coverage, first, last, actor);
-            List<SiteRow> rows = covered.stream()
+            List<CrewDay> crew = figures.crewDays(jdbc, covered, first, last);
+            List<SiteRow> rows = covered.rows().stream()
                     .map(site -> row(month, site, days.getOrDefault(site.id(), List.of())))
                     .toList();
             List<CrewDay> all = crew.stream().map(day -> new CrewDay(day.date(), null, null, day.rows(), day.hours(),

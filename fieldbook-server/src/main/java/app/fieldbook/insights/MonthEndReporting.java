@@ -13,6 +13,7 @@ import app.fieldbook.insights.ReportFigures.CrewSum;
 import app.fieldbook.insights.ReportFigures.DayCount;
 import app.fieldbook.insights.ReportFigures.PhotoCount;
 import app.fieldbook.insights.ReportFigures.Remarked;
+import app.fieldbook.sites.SitesSeen;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -64,14 +65,14 @@ class MonthEndReporting {
     MonthEnd monthEnd(YearMonth month, Coverage coverage, Actor actor) {
         String portfolioName = check.requireVisible(coverage, actor, "month-end");
         return recent.of(actor, coverage, month, () -> reads.readSnapshotSaying(jdbc -> {
-            List<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
-            Map<UUID, List<DayCount>> days = figures.days(jdbc, coverage, month, actor).stream()
+            SitesSeen<CoveredSite> covered = figures.sites(jdbc, coverage, actor);
+            Map<UUID, List<DayCount>> days = figures.days(jdbc, covered, month).stream()
                     .collect(Collectors.groupingBy(DayCount::siteId));
-            Map<UUID, PhotoCount> photos = figures.photos(jdbc, coverage, month, actor).stream()
+            Map<UUID, PhotoCount> photos = figures.photos(jdbc, covered, month).stream()
                     .collect(Collectors.toMap(PhotoCount::siteId, Function.identity()));
-            List<CrewSum> crew = figures.crew(jdbc, coverage, month, actor);
-            List<Remarked> remarked = figures.remarked(jdbc, coverage, month, actor);
-            return monthEnd(month, coverage, portfolioName, covered, days, photos, crew, remarked);
+            List<CrewSum> crew = figures.crew(jdbc, covered, month);
+            List<Remarked> remarked = figures.remarked(jdbc, covered, month);
+            return monthEnd(month, coverage, portfolioName, covered.rows(), days, photos, crew, remarked);
         }));
     }
 

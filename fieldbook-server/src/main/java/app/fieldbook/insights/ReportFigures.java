@@ -3,6 +3,7 @@ package app.fieldbook.insights;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.sites.ScopedQuery;
+import app.fieldbook.sites.SitesSeen;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -19,9 +20,10 @@ import org.springframework.stereotype.Repository;
  * The figures of the daily reports, summed up by the database: each query groups the reports of a range of days
  * (a month and the month before it for the month-end, in one pass over both; a month for the dashboards) and
  * answers a row per group, never a row per report (but the listed delays and incidents, which are the text of
- * reports). Every query is scoped by {@link Coverage}, that is by {@link ScopedQuery}. Reads the tables of the
- * reports ({@code daily_reports}, {@code report_crew}), of the photos ({@code photos}) and of the sites
- * ({@code sites}, {@code portfolio_sites}); writes none. Each query runs on the client it is given: the month-end and
+ * reports). Every query is scoped by {@link Coverage}, that is by {@link ScopedQuery}: the covered sites are read
+ * first ({@link #sites}), and the other queries of the same snapshot are scoped to those sites ({@link SitesSeen}).
+ * Reads the tables of the reports ({@code daily_reports}, {@code report_crew}), of the photos ({@code photos}) and
+ * of the sites ({@code sites}, {@code portfolio_sites}); writes none. Each query runs on the client it is given: the month-end and
  * the dashboards read through {@link app.fieldbook.LagTolerantReads}, from a replica when one may be used.
  *
  * <p>A text tells of a delay or an incident when it says something happened: the field is optional free text,
@@ -104,23 +106,25 @@ class ReportFigures {
             rs.getObject("site_id", UUID.class), rs.getString("code"), rs.getObject("report_date", LocalDate.class),
             rs.getString("delays"), rs.getString("safety_incidents"));
 
-    /** The covered sites the person may see, by code. */
-    List<CoveredSite> sites(JdbcClient jdbc, Coverage coverage, Actor actor) {
+    /**
+     * The covered sites the person may see, by code: the sites every other figure is read for, in the same
+     * snapshot ({@link SitesSeen#scope}).
+     */
+    SitesSeen<CoveredSite> sites(JdbcClient jdbc, Coverage coverage, Actor actor) {
         return coverage.ofSites(actor)
-                .statement(jdbc, """
+                .readSites(jdbc, """
                         SELECT s.id, s.code, s.name, s.timezone FROM sites s""", """
-                         ORDER BY s.code""")
-                .query(SITE).list();
+                         ORDER BY s.code""", SITE, CoveredSite::id);
     }
 
     /** The reports of each covered site, day and status, in every status, in the month and the one before. */
-    List<DayCount> days(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
-        return days(jdbc, coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor);
+    List<DayCount> days(JdbcClient jdbc, SitesSeen<?> covered, YearMonth month) {
+        return days(jdbc, covered, month.minusMonths(1).atDay(1), month.atEndOfMonth());
     }
 
     /** The reports of each covered site, day and status, in every status, dated {@code from} to {@code to}. */
-    List<DayCount> days(JdbcClient jdbc, Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
-        return between(coverage.ofReports(actor), from, to)
+    List<DayCount> days(JdbcClient jdbc, SitesSeen<?> covered, LocalDate from, LocalDate to) {
+        return between(covered.scope("r.site_id"), from, to)
                 .statement(jdbc, """
                         SELECT r.site_id, r.report_date, r.status, COUNT(*) AS reports,
                                SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS delays,
@@ -136,11 +140,11 @@ class ReportFigures {
      * the one before (grouped by name regardless of case and spaces by {@link CrewNames}): the crews by day of
      * {@link #crewDays} added up by month.
      */
-    List<CrewSum> crew(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
+    List<CrewSum> crew(JdbcClient jdbc, SitesSeen<?> covered, YearMonth month) {
         record Spelled(String trade, String company) {
         }
         Map<Spelled, CrewSum> sums = new LinkedHashMap<>();
-        for (CrewDay day : crewDays(jdbc, coverage, month.minusMonths(1).atDay(1), month.atEndOfMonth(), actor)) {
+        for (CrewDay day : crewDays(jdbc, covered, month.minusMonths(1).atDay(1), month.atEndOfMonth())) {
             boolean thisMonth = YearMonth.from(day.date()).equals(month);
             CrewSum sum = new CrewSum(day.trade(), day.company(), day.rows(),
                     thisMonth ? day.hours() : BigDecimal.ZERO, thisMonth ? day.headcount() : 0,
@@ -160,8 +164,8 @@ class ReportFigures {
      * on the date as well, PostgreSQL takes the two for independent, expects a handful of rows and sorts them
      * on disk instead of hashing the groups (docs/performance.md).
      */
-    List<CrewDay> crewDays(JdbcClient jdbc, Coverage coverage, LocalDate from, LocalDate to, Actor actor) {
-        return between(filed(coverage.ofReports(actor)), from, to)
+    List<CrewDay> crewDays(JdbcClient jdbc, SitesSeen<?> covered, LocalDate from, LocalDate to) {
+        return between(filed(covered.scope("r.site_id")), from, to)
                 .where("c.report_date >= :crewFromDate", from)
                 .where("c.report_date <= :crewToDate", to)
                 .statement(jdbc, """
@@ -173,8 +177,8 @@ class ReportFigures {
     }
 
     /** The stored photos of filed reports, by site, in both months. */
-    List<PhotoCount> photos(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
-        return inBothMonths(filed(coverage.ofReports(actor)), month)
+    List<PhotoCount> photos(JdbcClient jdbc, SitesSeen<?> covered, YearMonth month) {
+        return inBothMonths(filed(covered.scope("r.site_id")), month)
                 .where("p.state = 'STORED'")
                 .statement(jdbc, """
                         SELECT r.site_id,
@@ -187,8 +191,8 @@ class ReportFigures {
     }
 
     /** The filed reports of the month that tell of a delay or a safety incident, by date and site code. */
-    List<Remarked> remarked(JdbcClient jdbc, Coverage coverage, YearMonth month, Actor actor) {
-        return filed(coverage.ofReports(actor))
+    List<Remarked> remarked(JdbcClient jdbc, SitesSeen<?> covered, YearMonth month) {
+        return filed(covered.scope("r.site_id"))
                 .where("r.report_date >= :monthStart", month.atDay(1))
                 .where("r.report_date <= :monthEnd", month.atEndOfMonth())
                 .where("(" + TELLS_OF_DELAY + " OR " + TELLS_OF_INCIDENT + ")")

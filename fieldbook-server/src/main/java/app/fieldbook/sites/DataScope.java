@@ -17,6 +17,12 @@ public final class DataScope {
     private static final Pattern PARAMETER = Pattern.compile("[a-zA-Z][a-zA-Z0-9]*");
     private static final String USER_PARAMETER = "scopeUserId";
 
+    /** The predicate of a person who sees every site. */
+    static final String EVERY_SITE = "1 = 1";
+
+    /** The predicate that holds for no row. */
+    static final String NO_SITE = "1 = 0";
+
     private final Actor actor;
 
     private DataScope(Actor actor) {
@@ -47,7 +53,7 @@ public final class DataScope {
             throw new IllegalArgumentException("Not a column reference: " + siteColumn);
         }
         if (seesEverySite()) {
-            return "1 = 1";
+            return EVERY_SITE;
         }
         return "EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :" + USER_PARAMETER
                 + " AND sa.site_id = " + siteColumn + ")";
@@ -75,6 +81,38 @@ public final class DataScope {
         }
         return "EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :" + USER_PARAMETER
                 + " AND sa.site_id = :" + siteParameter + ") AND " + ofTheSite;
+    }
+
+    /**
+     * A SQL boolean expression that holds for the rows whose site is one of the ids bound to the named parameter
+     * {@code sitesParameter}, a list of sites a scoped read found the person to see ({@link SitesSeen}).
+     *
+     * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
+     * @param sitesParameter the name of the parameter that holds the ids; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference or the parameter not a name
+     */
+    static String oneOfPredicate(String siteColumn, String sitesParameter) {
+        if (!COLUMN.matcher(siteColumn).matches()) {
+            throw new IllegalArgumentException("Not a column reference: " + siteColumn);
+        }
+        if (!PARAMETER.matcher(sitesParameter).matches()) {
+            throw new IllegalArgumentException("Not a parameter name: " + sitesParameter);
+        }
+        return siteColumn + " IN (:" + sitesParameter + ")";
+    }
+
+    /**
+     * A SQL boolean expression that holds for the rows whose site is one of the {@code sites s} that {@code
+     * sitesWhere} (a scoped read's conditions on {@code s.id}, {@link ScopedQuery#where()}) lets through.
+     *
+     * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference
+     */
+    static String oneOfSitesPredicate(String siteColumn, String sitesWhere) {
+        if (!COLUMN.matcher(siteColumn).matches()) {
+            throw new IllegalArgumentException("Not a column reference: " + siteColumn);
+        }
+        return siteColumn + " IN (SELECT s.id FROM sites s WHERE " + sitesWhere + ")";
     }
 
     /** The named parameters the predicate uses. */

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -38,10 +40,13 @@ public final class ScopedQuery {
 
     private final List<String> conditions;
     private final Map<String, Object> parameters;
+    /** Whether the query is of every site: a person who sees every site, and no condition added. */
+    private final boolean everySite;
 
-    private ScopedQuery(List<String> conditions, Map<String, Object> parameters) {
+    ScopedQuery(List<String> conditions, Map<String, Object> parameters, boolean everySite) {
         this.conditions = conditions;
         this.parameters = parameters;
+        this.everySite = everySite;
     }
 
     /**
@@ -52,7 +57,8 @@ public final class ScopedQuery {
      */
     public static ScopedQuery of(Actor actor, String siteColumn) {
         DataScope scope = DataScope.of(actor);
-        return new ScopedQuery(List.of(scope.sitePredicate(siteColumn)), Map.copyOf(scope.parameters()));
+        return new ScopedQuery(List.of(scope.sitePredicate(siteColumn)), Map.copyOf(scope.parameters()),
+                scope.seesEverySite());
     }
 
     /**
@@ -72,7 +78,8 @@ public final class ScopedQuery {
         DataScope scope = DataScope.of(actor);
         Map<String, Object> parameters = new HashMap<>(scope.parameters());
         parameters.put(SITE_PARAMETER, siteId);
-        return new ScopedQuery(List.of(scope.oneSitePredicate(siteColumn, SITE_PARAMETER)), Map.copyOf(parameters));
+        return new ScopedQuery(List.of(scope.oneSitePredicate(siteColumn, SITE_PARAMETER)), Map.copyOf(parameters),
+                false);
     }
 
     /**
@@ -119,6 +126,11 @@ public final class ScopedQuery {
         return String.join("\n   AND ", conditions);
     }
 
+    /** Whether this is a query of every site: a person who sees every site, and no condition added. */
+    boolean seesEverySite() {
+        return everySite;
+    }
+
     /** The named parameters of {@link #where()}. */
     public Map<String, Object> parameters() {
         return parameters;
@@ -140,6 +152,17 @@ public final class ScopedQuery {
         return jdbc.sql(sql(select, rest)).params(parameters);
     }
 
+    /**
+     * Reads sites through this query, a query of {@code sites s} made with the column {@code s.id}: the statement
+     * {@code select WHERE conditions rest}, each row one site, whose id {@code siteId} tells. What it answers scopes
+     * further reads of the same snapshot ({@link SitesSeen#scope}) without the scope's condition.
+     */
+    public <T> SitesSeen<T> readSites(JdbcClient jdbc, String select, String rest, RowMapper<T> row,
+            Function<T, UUID> siteId) {
+        List<T> rows = statement(jdbc, select, rest).query(row).list();
+        return new SitesSeen<>(rows, rows.stream().map(siteId).toList(), this);
+    }
+
     /** The text of {@link #statement(JdbcClient, String, String)}. */
     String sql(String select, String rest) {
         return select.strip() + "\n WHERE " + where() + (rest.isBlank() ? "" : "\n" + rest.strip());
@@ -150,7 +173,7 @@ public final class ScopedQuery {
         moreConditions.add(condition.strip());
         Map<String, Object> moreParameters = new HashMap<>(parameters);
         moreParameters.putAll(more);
-        return new ScopedQuery(List.copyOf(moreConditions), Map.copyOf(moreParameters));
+        return new ScopedQuery(List.copyOf(moreConditions), Map.copyOf(moreParameters), false);
     }
 
     private static Set<String> parametersOf(String condition) {

@@ -13,8 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PartialUploads#copyAtMost}, through which every upload's bytes reach a file: a body that arrives in the
- * network's small pieces is written in {@linkplain PartialUploads#GATHERED gathered} writes, every one but the last
+ * {@link GatheredCopy#copyAtMost}, through which every upload's bytes reach a file: a body that arrives in the
+ * network's small pieces is written in {@linkplain GatheredCopy#GATHERED gathered} writes, every one but the last
  * a whole multiple of a disk block; the limit holds; what arrived before the client went away is written; and
  * once the photo's lease is lost (told by progress, which may learn it only after a long wait for a read) nothing
  * more is written.
@@ -28,13 +28,13 @@ class GatheredCopyTest {
         byte[] body = bytes(1_500_000);
         Writes out = new Writes();
 
-        long copied = PartialUploads.copyAtMost(new Pieces(body, body.length), out, body.length, () -> { });
+        long copied = GatheredCopy.copyAtMost(new Pieces(body, body.length), out, body.length, () -> { });
 
         assertThat(copied).isEqualTo(body.length);
         assertThat(out.toByteArray()).isEqualTo(body);
-        assertThat(out.sizes).hasSize((body.length + PartialUploads.GATHERED - 1) / PartialUploads.GATHERED);
-        assertThat(out.sizes.subList(0, out.sizes.size() - 1)).allMatch(size -> size == PartialUploads.GATHERED);
-        assertThat(PartialUploads.GATHERED % 4096).isZero();
+        assertThat(out.sizes).hasSize((body.length + GatheredCopy.GATHERED - 1) / GatheredCopy.GATHERED);
+        assertThat(out.sizes.subList(0, out.sizes.size() - 1)).allMatch(size -> size == GatheredCopy.GATHERED);
+        assertThat(GatheredCopy.GATHERED % 4096).isZero();
     }
 
     @Test
@@ -42,7 +42,7 @@ class GatheredCopyTest {
         byte[] body = bytes(600_000);
         Writes out = new Writes();
 
-        long copied = PartialUploads.copyAtMost(new Pieces(body, body.length), out, 500_000, () -> { });
+        long copied = GatheredCopy.copyAtMost(new Pieces(body, body.length), out, 500_000, () -> { });
 
         assertThat(copied).isGreaterThan(500_000);
         assertThat(out.size()).isLessThanOrEqualTo(500_000);
@@ -51,10 +51,10 @@ class GatheredCopyTest {
 
     @Test
     void aBodyOfExactlyTheLimitIsCopiedWhole() throws IOException {
-        byte[] body = bytes(PartialUploads.GATHERED * 2);
+        byte[] body = bytes(GatheredCopy.GATHERED * 2);
         Writes out = new Writes();
 
-        assertThat(PartialUploads.copyAtMost(new Pieces(body, body.length), out, body.length, () -> { }))
+        assertThat(GatheredCopy.copyAtMost(new Pieces(body, body.length), out, body.length, () -> { }))
                 .isEqualTo(body.length);
         assertThat(out.toByteArray()).isEqualTo(body);
     }
@@ -65,25 +65,25 @@ class GatheredCopyTest {
         int arrived = 300_001;
         Writes out = new Writes();
 
-        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, arrived), out, body.length, () -> { }))
+        assertThatThrownBy(() -> GatheredCopy.copyAtMost(new Pieces(body, arrived), out, body.length, () -> { }))
                 .isInstanceOf(IOException.class).hasMessage("client went away");
         assertThat(out.toByteArray()).isEqualTo(Arrays.copyOf(body, arrived));
     }
 
     @Test
     void progressIsToldAsEachPieceArrivesAndMayStopTheCopy() {
-        byte[] body = bytes(PartialUploads.GATHERED * 3);
+        byte[] body = bytes(GatheredCopy.GATHERED * 3);
         Writes out = new Writes();
-        int stopAt = PartialUploads.GATHERED / PIECE + 5;
+        int stopAt = GatheredCopy.GATHERED / PIECE + 5;
         int[] told = {0};
 
-        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, body.length), out, body.length, () -> {
+        assertThatThrownBy(() -> GatheredCopy.copyAtMost(new Pieces(body, body.length), out, body.length, () -> {
             if (++told[0] == stopAt) {
                 throw new IOException("lease lost");
             }
         })).hasMessage("lease lost");
         assertThat(out.toByteArray()).as("the first gathering, not what was gathered when the lease was lost")
-                .isEqualTo(Arrays.copyOf(body, PartialUploads.GATHERED));
+                .isEqualTo(Arrays.copyOf(body, GatheredCopy.GATHERED));
     }
 
     @Test
@@ -92,7 +92,7 @@ class GatheredCopyTest {
         boolean[] lost = {false};
         Writes out = new Writes();
 
-        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, body.length, () -> lost[0] = true), out,
+        assertThatThrownBy(() -> GatheredCopy.copyAtMost(new Pieces(body, body.length, () -> lost[0] = true), out,
                 body.length, leaseUnless(lost))).hasMessage("lease lost");
         assertThat(out.size()).isZero();
     }
@@ -103,7 +103,7 @@ class GatheredCopyTest {
         boolean[] lost = {false};
         Writes out = new Writes();
 
-        assertThatThrownBy(() -> PartialUploads.copyAtMost(new Pieces(body, 50_000, () -> lost[0] = true), out,
+        assertThatThrownBy(() -> GatheredCopy.copyAtMost(new Pieces(body, 50_000, () -> lost[0] = true), out,
                 body.length, leaseUnless(lost)))
                 .hasMessage("client went away")
                 .satisfies(failure -> assertThat(failure.getSuppressed()).singleElement()

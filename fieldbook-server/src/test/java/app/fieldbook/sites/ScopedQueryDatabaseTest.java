@@ -1,6 +1,8 @@
 package app.fieldbook.sites;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.entry;
 
 import app.fieldbook.Fixtures;
 import app.fieldbook.Fixtures.Person;
@@ -100,5 +102,45 @@ class ScopedQueryDatabaseTest {
             assertThat(sitesOf(ScopedQuery.of(executive, "s.id").filter("s.code = :code", hostile))).isEmpty();
         }
         assertThat(sitesOf(ScopedQuery.of(executive, "s.id"))).containsExactly(north, south);
+    }
+
+    @Test
+    void sitesSeenScopeLaterReadsToTheSitesTheirReadLetThrough() {
+        Actor worker = actor(world.worker(north.toString()), Role.WORKER);
+        Actor manager = actor(world.manager(world.portfolio(south.toString())), Role.MANAGER);
+        Actor executive = actor(world.executive(), Role.EXECUTIVE);
+        Actor unassigned = actor(world.worker(), Role.WORKER);
+        String southCode = jdbc.sql("""
+                SELECT code FROM sites WHERE id = :id""").param("id", south).query(String.class).single();
+
+        for (ScopedQuery read : List.of(ScopedQuery.of(worker, "s.id"), ScopedQuery.of(manager, "s.id"),
+                ScopedQuery.of(executive, "s.id"), ScopedQuery.of(unassigned, "s.id"),
+                ScopedQuery.ofSite(manager, "s.id", north), ScopedQuery.ofSite(executive, "s.id", south),
+                ScopedQuery.of(executive, "s.id").filter("s.code = :code", southCode))) {
+            SitesSeen<UUID> seen = read.readSites(jdbc, """
+                    SELECT s.id FROM sites s""", "", (rs, n) -> rs.getObject("id", UUID.class), id -> id);
+            assertThat(seen.rows()).as(read.where()).containsAll(sitesOf(read));
+            assertThat(sitesOf(seen.scope("s.id"))).as(read.where()).isEqualTo(sitesOf(read));
+            assertThat(sitesOf(seen.scope("s.id", 0))).as("named by the read's conditions: " + read.where())
+                    .isEqualTo(sitesOf(read));
+        }
+    }
+
+    @Test
+    void sitesSeenAreNamedByIdOnlyWhereTheScopeIsAView() {
+        Actor manager = actor(world.manager(world.portfolio(south.toString())), Role.MANAGER);
+        Actor executive = actor(world.executive(), Role.EXECUTIVE);
+        SitesSeen<UUID> managers = ScopedQuery.of(manager, "s.id").readSites(jdbc, """
+                SELECT s.id FROM sites s""", "", (rs, n) -> rs.getObject("id", UUID.class), id -> id);
+        SitesSeen<UUID> executives = ScopedQuery.of(executive, "s.id").readSites(jdbc, """
+                SELECT s.id FROM sites s""", "", (rs, n) -> rs.getObject("id", UUID.class), id -> id);
+
+        assertThat(managers.scope("r.site_id").where()).isEqualTo("r.site_id IN (:sitesSeen)");
+        assertThat(managers.scope("r.site_id").parameters()).containsExactly(entry("sitesSeen", List.of(south)));
+        assertThat(managers.scope("r.site_id", 0).where()).contains("site_access");
+        assertThat(executives.scope("r.site_id").where()).isEqualTo("1 = 1");
+        assertThat(executives.scope("r.site_id").parameters()).isEmpty();
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> managers.scope("r.site_id) OR (1 = 1"));
     }
 }
