@@ -23,8 +23,9 @@ import org.springframework.stereotype.Repository;
  * reports). Every query is scoped by {@link Coverage}, that is by {@link ScopedQuery}: the covered sites are read
  * first ({@link #sites}), and the other queries of the same snapshot are scoped to those sites ({@link SitesSeen}).
  * Reads the tables of the reports ({@code daily_reports}, {@code report_crew}), of the photos ({@code photos}) and
- * of the sites ({@code sites}, {@code portfolio_sites}); writes none. Each query runs on the client it is given: the month-end and
- * the dashboards read through {@link app.fieldbook.LagTolerantReads}, from a replica when one may be used.
+ * of the sites ({@code sites}, {@code portfolio_sites}); writes none. Each query runs on the client it is given:
+ * the month-end and the dashboards read through {@link app.fieldbook.LagTolerantReads}, from a replica when one may
+ * be used.
  *
  * <p>A text tells of a delay or an incident when it says something happened: the field is optional free text,
  * left empty (null) when nothing happened, and an answer that says so in words ({@link #NOTHING_TOLD}: "None",
@@ -114,7 +115,7 @@ class ReportFigures {
         return coverage.ofSites(actor)
                 .readSites(jdbc, """
                         SELECT s.id, s.code, s.name, s.timezone FROM sites s""", """
-                         ORDER BY s.code""", SITE, CoveredSite::id);
+                         ORDER BY s.code""", SITE);
     }
 
     /** The reports of each covered site, day and status, in every status, in the month and the one before. */

@@ -85,7 +85,7 @@ public final class DataScope {
 
     /**
      * A SQL boolean expression that holds for the rows whose site is one of the ids bound to the named parameter
-     * {@code sitesParameter}, a list of sites a scoped read found the person to see ({@link SitesSeen}).
+     * {@code sitesParameter}, an array of sites a scoped read found the person to see ({@link SitesSeen}).
      *
      * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
      * @param sitesParameter the name of the parameter that holds the ids; a code constant, never input
@@ -98,21 +98,7 @@ public final class DataScope {
         if (!PARAMETER.matcher(sitesParameter).matches()) {
             throw new IllegalArgumentException("Not a parameter name: " + sitesParameter);
         }
-        return siteColumn + " IN (:" + sitesParameter + ")";
-    }
-
-    /**
-     * A SQL boolean expression that holds for the rows whose site is one of the {@code sites s} that {@code
-     * sitesWhere} (a scoped read's conditions on {@code s.id}, {@link ScopedQuery#where()}) lets through.
-     *
-     * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
-     * @throws IllegalArgumentException if the column is not a plain column reference
-     */
-    static String oneOfSitesPredicate(String siteColumn, String sitesWhere) {
-        if (!COLUMN.matcher(siteColumn).matches()) {
-            throw new IllegalArgumentException("Not a column reference: " + siteColumn);
-        }
-        return siteColumn + " IN (SELECT s.id FROM sites s WHERE " + sitesWhere + ")";
+        return siteColumn + " = ANY (:" + sitesParameter + ")";
     }
 
     /** The named parameters the predicate uses. */

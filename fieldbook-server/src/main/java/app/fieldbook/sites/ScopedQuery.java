@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,12 +37,20 @@ public final class ScopedQuery {
     private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z][a-zA-Z0-9]*)\\b");
     private static final String SITE_PARAMETER = "siteId";
 
+    /** The column a read of sites scopes ({@link #readSites}). */
+    private static final String SITES_READ_COLUMN = "s.id";
+    /** What may follow a read of sites: an order by columns. */
+    private static final Pattern SITES_READ_ORDER = Pattern.compile(
+            "ORDER BY s\\.[a-z_]+( (ASC|DESC))?(, s\\.[a-z_]+( (ASC|DESC))?)*");
+
+    private final String siteColumn;
     private final List<String> conditions;
     private final Map<String, Object> parameters;
     /** Whether the query is of every site: a person who sees every site, and no condition added. */
     private final boolean everySite;
 
-    ScopedQuery(List<String> conditions, Map<String, Object> parameters, boolean everySite) {
+    ScopedQuery(String siteColumn, List<String> conditions, Map<String, Object> parameters, boolean everySite) {
+        this.siteColumn = siteColumn;
         this.conditions = conditions;
         this.parameters = parameters;
         this.everySite = everySite;
@@ -57,7 +64,7 @@ public final class ScopedQuery {
      */
     public static ScopedQuery of(Actor actor, String siteColumn) {
         DataScope scope = DataScope.of(actor);
-        return new ScopedQuery(List.of(scope.sitePredicate(siteColumn)), Map.copyOf(scope.parameters()),
+        return new ScopedQuery(siteColumn, List.of(scope.sitePredicate(siteColumn)), Map.copyOf(scope.parameters()),
                 scope.seesEverySite());
     }
 
@@ -78,8 +85,8 @@ public final class ScopedQuery {
         DataScope scope = DataScope.of(actor);
         Map<String, Object> parameters = new HashMap<>(scope.parameters());
         parameters.put(SITE_PARAMETER, siteId);
-        return new ScopedQuery(List.of(scope.oneSitePredicate(siteColumn, SITE_PARAMETER)), Map.copyOf(parameters),
-                false);
+        return new ScopedQuery(siteColumn, List.of(scope.oneSitePredicate(siteColumn, SITE_PARAMETER)),
+                Map.copyOf(parameters), false);
     }
 
     /**
@@ -126,11 +133,6 @@ public final class ScopedQuery {
         return String.join("\n   AND ", conditions);
     }
 
-    /** Whether this is a query of every site: a person who sees every site, and no condition added. */
-    boolean seesEverySite() {
-        return everySite;
-    }
-
     /** The named parameters of {@link #where()}. */
     public Map<String, Object> parameters() {
         return parameters;
@@ -154,13 +156,32 @@ public final class ScopedQuery {
 
     /**
      * Reads sites through this query, a query of {@code sites s} made with the column {@code s.id}: the statement
-     * {@code select WHERE conditions rest}, each row one site, whose id {@code siteId} tells. What it answers scopes
-     * further reads of the same snapshot ({@link SitesSeen#scope}) without the scope's condition.
+     * {@code select WHERE conditions order}, where {@code select} reads {@code FROM sites s} alone and names the
+     * column {@code id}, and {@code order} is empty or an {@code ORDER BY} of columns of {@code s}. What it answers
+     * scopes further reads of the same snapshot by the sites' ids ({@link SitesSeen#scope}).
+     *
+     * @throws IllegalStateException if this query is not one of {@code s.id}
+     * @throws IllegalArgumentException if {@code select} reads more than {@code sites s} or {@code order} is more
+     *     than an order
      */
-    public <T> SitesSeen<T> readSites(JdbcClient jdbc, String select, String rest, RowMapper<T> row,
-            Function<T, UUID> siteId) {
-        List<T> rows = statement(jdbc, select, rest).query(row).list();
-        return new SitesSeen<>(rows, rows.stream().map(siteId).toList(), this);
+    public <T> SitesSeen<T> readSites(JdbcClient jdbc, String select, String order, RowMapper<T> row) {
+        if (!SITES_READ_COLUMN.equals(siteColumn)) {
+            throw new IllegalStateException("Sites are read through a query of " + SITES_READ_COLUMN + ", not "
+                    + siteColumn);
+        }
+        if (!select.strip().endsWith(" FROM sites s")) {
+            throw new IllegalArgumentException("A read of sites reads FROM sites s alone: " + select);
+        }
+        if (!order.isBlank() && !SITES_READ_ORDER.matcher(order.strip()).matches()) {
+            throw new IllegalArgumentException("Only an order may follow a read of sites: " + order);
+        }
+        record Seen<T>(UUID id, T row) {
+        }
+        List<Seen<T>> seen = statement(jdbc, select, order)
+                .query((rs, n) -> new Seen<>(rs.getObject("id", UUID.class), row.mapRow(rs, n)))
+                .list();
+        return new SitesSeen<>(seen.stream().map(Seen::row).toList(), seen.stream().map(Seen::id).toList(),
+                everySite);
     }
 
     /** The text of {@link #statement(JdbcClient, String, String)}. */
@@ -173,7 +194,7 @@ public final class ScopedQuery {
         moreConditions.add(condition.strip());
         Map<String, Object> moreParameters = new HashMap<>(parameters);
         moreParameters.putAll(more);
-        return new ScopedQuery(List.copyOf(moreConditions), Map.copyOf(moreParameters), false);
+        return new ScopedQuery(siteColumn, List.copyOf(moreConditions), Map.copyOf(moreParameters), false);
     }
 
     private static Set<String> parametersOf(String condition) {
