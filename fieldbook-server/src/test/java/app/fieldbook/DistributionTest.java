@@ -73,6 +73,17 @@ class DistributionTest {
     }
 
     @Test
+    void withoutAHeapNamedTheLauncherFixesItAtThreeQuartersOfTheMemoryFromTheStart() throws Exception {
+        Path javaHome = fakeJava("25");
+        Path jar = Files.writeString(directory.resolve("fieldbook-server.jar"), "a jar");
+        Outcome outcome = launch(Map.of("JAVA_HOME", javaHome.toString(), "FIELDBOOK_JAR", jar.toString()),
+                "--env-file", "/dev/null");
+        assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+        assertThat(outcome.output()).contains("launched -XX:InitialRAMPercentage=75 -XX:MaxRAMPercentage=75 "
+                + "-XX:+ExitOnOutOfMemoryError -jar " + jar + "\n");
+    }
+
+    @Test
     void theUnitIsOneSystemdAccepts() throws Exception {
         assumeTrue(Files.isExecutable(SYSTEMD_ANALYZE), "systemd-analyze is not installed");
         Path unit = directory.resolve("fieldbook.service");
