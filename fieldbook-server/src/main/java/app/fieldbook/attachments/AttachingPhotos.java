@@ -36,7 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Attaching photos to reports and reading them back. An upload is streamed once to a staging file in the
- * store's directory while its SHA-256 and size are computed, inspected ({@link #inspect}: its type by its
+ * store's directory while its SHA-256 and size are computed (around the page cache where the file system allows
+ * it, {@link UncachedFiles}), inspected ({@link #inspect}: its type by its
  * leading bytes, its container from first byte to last, the pixel size it declares), stored (one fsync,
  * then a rename), and only then recorded in one transaction with its audit event; the answer is sent after
  * that commit. A refused upload is deleted and never becomes visible in the store. Nothing decodes the
@@ -101,12 +102,17 @@ class AttachingPhotos {
      */
     private Kept keep(InputStream content) throws IOException {
         Staged staged = stage(content);
+        boolean stored = false;
         try {
             PhotoType type = inspect(staged.file());
+            // the store takes the file (moves or discards it)
             store.put(staged.sha256(), staged.file());
+            stored = true;
             return new Kept(staged.sha256(), type, staged.size(), thumbnailOf(staged.sha256(), type));
         } finally {
-            Files.deleteIfExists(staged.file());
+            if (!stored) {
+                Files.deleteIfExists(staged.file());
+            }
         }
     }
 
@@ -329,12 +335,15 @@ class AttachingPhotos {
      */
     private Staged stage(InputStream content) throws IOException {
         Path incoming = settings.incoming();
-        Files.createDirectories(incoming);
+        if (!Files.isDirectory(incoming)) {
+            Files.createDirectories(incoming);
+        }
         Path staged = Files.createTempFile(incoming, "upload-", ".part");
         long limit = settings.maxPhotoSize().toBytes();
         MessageDigest digest = sha256();
         long total;
-        try (InputStream in = content; OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), digest)) {
+        try (InputStream in = content;
+                OutputStream out = new DigestOutputStream(UncachedFiles.writer(staged, 0), digest)) {
             total = GatheredCopy.copyAtMost(in, out, limit, () -> { });
             if (total > limit) {
                 throw tooLarge();
@@ -360,7 +369,7 @@ class AttachingPhotos {
     private PhotoType inspect(Path staged) throws IOException {
         byte[] head = new byte[PhotoType.HEAD_LENGTH];
         int length;
-        try (InputStream in = Files.newInputStream(staged)) {
+        try (InputStream in = UncachedFiles.reader(staged)) {
             length = in.readNBytes(head, 0, head.length);
         }
         PhotoType type = PhotoType.detect(head, length).orElseThrow(() -> new RejectedRequest(
@@ -415,7 +424,7 @@ class AttachingPhotos {
 
     private static String sha256Of(Path file) throws IOException {
         MessageDigest digest = sha256();
-        try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+        try (InputStream in = new java.security.DigestInputStream(UncachedFiles.reader(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());

@@ -3,7 +3,6 @@ package app.fieldbook.attachments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,7 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Partial uploads of the disk store: a file per photo ({@code <photo id>.part}) in
- * {@code fieldbook.attachments.upload-directory}, each chunk forced to disk before it is acknowledged. Several
+ * {@code fieldbook.attachments.upload-directory}, each chunk written around the page cache where it can
+ * ({@link UncachedFiles}) and forced to disk before it is acknowledged. Several
  * nodes share the directory (a network file system mounted at the same place), as they share the photo directory.
  */
 @Component
@@ -52,10 +52,9 @@ class DiskPartialUploads implements PartialUploads {
         boolean existed = Files.exists(partial);
         FileTime modified = existed ? Files.getLastModifiedTime(partial) : null;
         boolean tooLong;
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); OutputStream out = Channels.newOutputStream(channel)) {
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long written;
-            try {
+            try (OutputStream out = UncachedFiles.writer(partial, have)) {
                 written = GatheredCopy.copyAtMost(body, out, room, progress);
             } finally {
                 // what arrived before the client went away is kept: the device resumes from there

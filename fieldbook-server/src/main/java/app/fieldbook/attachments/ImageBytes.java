@@ -2,6 +2,9 @@ package app.fieldbook.attachments;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,10 @@ import java.util.zip.Checksum;
  */
 final class ImageBytes implements AutoCloseable {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private final InputStream in;
     private final long length;
     private final byte[] buffer = new byte[64 * 1024];
@@ -22,7 +29,7 @@ final class ImageBytes implements AutoCloseable {
 
     ImageBytes(Path file) throws IOException {
         this.length = Files.size(file);
-        this.in = Files.newInputStream(file);
+        this.in = UncachedFiles.reader(file);
     }
 
     long position() {
@@ -47,15 +54,27 @@ final class ImageBytes implements AutoCloseable {
 
     /**
      * Reads up to and including the next byte {@code value}, looking at the buffer as a whole rather than
-     * byte by byte (a JPEG's entropy-coded data, most of the file, is read this way).
+     * byte by byte (a JPEG's entropy-coded data, most of the file, is read this way): eight bytes at a time, as
+     * one number in which a byte equal to {@code value} becomes a zero byte, found by its borrow.
      */
     void skipPast(int value) throws IOException, MalformedImage {
         byte wanted = (byte) value;
+        long everyByte = ONES * (value & 0xFF);
         while (true) {
             if (next == limit && !fill(1)) {
                 throw new MalformedImage("the file ends at byte " + position + ", in the middle of the image");
             }
             int at = next;
+            while (at + Long.BYTES <= limit) {
+                long word = (long) LONGS.get(buffer, at) ^ everyByte;
+                // the lowest byte flagged is the first zero byte (a flag above it may be a borrow's)
+                long zero = (word - ONES) & ~word & HIGH_BITS;
+                if (zero != 0) {
+                    at += Long.numberOfTrailingZeros(zero) >>> 3;
+                    break;
+                }
+                at += Long.BYTES;
+            }
             while (at < limit && buffer[at] != wanted) {
                 at++;
             }
