@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An upload's bytes written and read again around the operating system's page cache (direct I/O), where the file
@@ -35,11 +37,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class UncachedFiles {
 
-    /** How much one direct write or read moves; the size of an upload's gathered writes. */
-    private static final int SPAN = GatheredCopy.GATHERED;
+    private static final Logger log = LoggerFactory.getLogger(UncachedFiles.class);
 
     /** The largest block size served directly; a file system with larger blocks goes through the page cache. */
     private static final int LARGEST_BLOCK = 64 * 1024;
+
+    /**
+     * How much one direct write or read moves: exactly an upload's gathered write, a whole number of the largest
+     * blocks. So a writer started at a block's start writes each whole gathering before {@code write} returns and
+     * holds back only the last, short one until it is closed: nothing an upload handed over before its photo's
+     * lease was lost is written after it ({@link GatheredCopy#copyAtMost}).
+     */
+    private static final int SPAN = GatheredCopy.GATHERED;
+
+    static {
+        if (SPAN % LARGEST_BLOCK != 0) {
+            throw new ExceptionInInitializerError("an upload's gathering must be a whole number of the largest blocks");
+        }
+    }
 
     /** Buffers kept for reuse: an upload's turn takes one, so a few dozen cover the uploads taken at once. */
     private static final BlockingQueue<ByteBuffer> BUFFERS = new ArrayBlockingQueue<>(64);
@@ -50,25 +65,34 @@ final class UncachedFiles {
     private static final int REFUSED = 0;
 
     /**
-     * A stream that writes into {@code file} (created if missing) from byte {@code at} on, directly where it can;
-     * the bytes are on the disk's way once it is closed, and durable once the file is forced.
+     * A stream that writes into {@code file} (created if missing) from byte {@code at} on, directly where it can.
+     * Directly, each whole {@link GatheredCopy#GATHERED} handed over is written before {@code write} returns, and
+     * what is left (less than that) when it is closed; {@code flush} does nothing. The bytes are durable once the
+     * file is forced.
      */
     static OutputStream writer(Path file, long at) throws IOException {
-        int block = blockOf(file);
-        if (block != REFUSED && at % block == 0) {
-            return new DirectWriter(file, openDirect(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE), block,
-                    at);
+        FileChannel cached = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+        try {
+            int block = blockOf(file);
+            FileChannel direct = block != REFUSED && at % block == 0
+                    ? openDirect(file, StandardOpenOption.WRITE) : null;
+            if (direct != null) {
+                return new DirectWriter(direct, cached, block, at);
+            }
+            cached.position(at);
+            return Channels.newOutputStream(cached);
+        } catch (IOException | RuntimeException failed) {
+            cached.close();
+            throw failed;
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-        channel.position(at);
-        return Channels.newOutputStream(channel);
     }
 
     /** A stream of the whole of {@code file}, read directly where it can. */
     static InputStream reader(Path file) throws IOException {
         int block = blockOf(file);
-        if (block != REFUSED) {
-            return new DirectReader(file, openDirect(file, StandardOpenOption.READ), block);
+        FileChannel direct = block != REFUSED ? openDirect(file, StandardOpenOption.READ) : null;
+        if (direct != null) {
+            return new DirectReader(file, direct, block);
         }
         return Files.newInputStream(file);
     }
@@ -94,28 +118,44 @@ final class UncachedFiles {
         }
         long size = Files.getFileStore(directory).getBlockSize();
         int block = size > 0 && size <= LARGEST_BLOCK && Long.bitCount(size) == 1 ? (int) size : REFUSED;
+        String refusal = "its block size is " + size + " bytes";
         if (block != REFUSED) {
             Path probe = Files.createTempFile(directory, "direct-", ".probe");
             ByteBuffer raw = buffer();
-            try (FileChannel channel = openDirect(probe, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    ExtendedOpenOption.DIRECT)) {
                 ByteBuffer one = aligned(raw, block).limit(block);
+                one.put(new byte[block]).flip();
                 channel.write(one, 0);
                 channel.read(one.clear().limit(block), 0);
             } catch (UnsupportedOperationException | IOException refused) {
                 block = REFUSED;
+                refusal = refused.toString();
             } finally {
                 giveBack(raw);
                 Files.deleteIfExists(probe);
             }
         }
-        BLOCKS.put(directory, block);
+        if (BLOCKS.putIfAbsent(directory, block) == null) {
+            if (block == REFUSED) {
+                log.info("Uploads in {} go through the page cache: no direct I/O there ({})", directory, refusal);
+            } else {
+                log.info("Uploads in {} are written and read directly, in blocks of {} bytes", directory, block);
+            }
+        }
         return block;
     }
 
-    private static FileChannel openDirect(Path file, OpenOption... options) throws IOException {
+    /** The file opened for direct I/O, or null if this one file refuses it (then it goes through the page cache). */
+    private static FileChannel openDirect(Path file, OpenOption... options) {
         Set<OpenOption> direct = new HashSet<>(Set.of(options));
         direct.add(ExtendedOpenOption.DIRECT);
-        return FileChannel.open(file, direct);
+        try {
+            return FileChannel.open(file, direct);
+        } catch (IOException | UnsupportedOperationException refused) {
+            // the plain open that follows fails the same way if the file itself is the trouble
+            return null;
+        }
     }
 
     private static ByteBuffer buffer() {
@@ -137,17 +177,18 @@ final class UncachedFiles {
     /** Whole blocks written directly from an aligned buffer; the last part of a block through the page cache. */
     private static final class DirectWriter extends OutputStream {
 
-        private final Path file;
         private final FileChannel channel;
+        private final FileChannel cached;
         private final int block;
         private final ByteBuffer raw;
         private final ByteBuffer buffer;
         private long position;
+        private boolean failed;
         private boolean closed;
 
-        DirectWriter(Path file, FileChannel channel, int block, long at) {
-            this.file = file;
+        DirectWriter(FileChannel channel, FileChannel cached, int block, long at) {
             this.channel = channel;
+            this.cached = cached;
             this.block = block;
             this.raw = buffer();
             this.buffer = aligned(raw, block);
@@ -162,8 +203,8 @@ final class UncachedFiles {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             Objects.checkFromIndexSize(offset, length, bytes.length);
-            if (closed) {
-                throw new IOException("closed");
+            if (closed || failed) {
+                throw new IOException(closed ? "closed" : "an earlier write failed");
             }
             int at = offset;
             int left = length;
@@ -186,10 +227,17 @@ final class UncachedFiles {
             }
             int end = buffer.position();
             buffer.flip().limit(whole);
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
+            try {
+                while (buffer.hasRemaining()) {
+                    position += channel.write(buffer, position);
+                }
+            } catch (IOException | RuntimeException writeFailed) {
+                // what was written stays; nothing more is, not even the rest of this buffer at a later offset
+                failed = true;
+                throw writeFailed;
             }
-            buffer.limit(end).compact();
+            // compact() opens the buffer to its whole capacity, past a gathering: hold it to one again
+            buffer.limit(end).compact().limit(SPAN);
         }
 
         @Override
@@ -198,14 +246,12 @@ final class UncachedFiles {
                 return;
             }
             closed = true;
-            try (channel) {
-                writeWholeBlocks();
-                if (buffer.position() > 0) {
+            try (channel; cached) {
+                if (!failed) {
+                    writeWholeBlocks();
                     buffer.flip();
-                    try (FileChannel cached = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                        while (buffer.hasRemaining()) {
-                            position += cached.write(buffer, position);
-                        }
+                    while (buffer.hasRemaining()) {
+                        position += cached.write(buffer, position);
                     }
                 }
             } finally {

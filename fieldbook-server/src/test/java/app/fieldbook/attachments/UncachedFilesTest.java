@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link UncachedFiles}: what is written directly reads back byte for byte, whatever the sizes of the writes and
  * reads and however the length ends against the disk's blocks, with no padding left in the file; appends at a
- * block's start and inside a block alike; and where the file system takes no direct I/O the same streams work
- * through the page cache.
+ * block's start and inside a block alike; a whole gathering is written before {@code write} returns; and a file
+ * system in memory works, whether it takes direct I/O or not.
  */
 class UncachedFilesTest {
 
@@ -95,7 +95,25 @@ class UncachedFilesTest {
     }
 
     @Test
-    void aFileSystemWithoutDirectIoGoesThroughThePageCache() throws IOException {
+    void aWholeGatheringIsInTheFileBeforeWriteReturns() throws IOException {
+        // what an upload handed over before its photo's lease was lost must not be written after it
+        byte[] gathering = bytes(GatheredCopy.GATHERED);
+        byte[] last = bytes(1_000);
+        Path file = directory.resolve("gathered");
+
+        try (OutputStream out = UncachedFiles.writer(file, 0)) {
+            out.write(gathering);
+            out.write(gathering);
+            assertThat(Files.size(file)).isEqualTo(2L * GatheredCopy.GATHERED);
+            out.write(last);
+        }
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(concat(gathering, gathering, last));
+    }
+
+    @Test
+    void aFileSystemInMemoryWorksEitherWay() throws IOException {
+        // tmpfs takes direct I/O from Linux 6.6 on and refuses it before: the streams work through either
         Path memory = Path.of("/dev/shm");
         assumeThat(Files.isDirectory(memory) && Files.isWritable(memory)).isTrue();
         Path file = Files.createTempFile(memory, "uncached-", ".test");
