@@ -4,6 +4,8 @@ import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.doIfEqualsOrElse;
+import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.exitBlockOnFail;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -28,15 +30,23 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The 4:30 PM rush (issue 9): {@code rush.users} field workers submit the day's report with
- * {@code rush.photos} photos at once. Each virtual user is one worker's phone: it finds its newest report,
+ * {@code rush.photos} photos at once, after a warm-up that is not counted (a few phones submitting through the rush's
+ * own requests for {@code rush.warmup-seconds}, a manager probing, then their thumbnails waited for: the rush meets
+ * a server that has been running, whose JIT has seen every kind of request the rush sends; a warm-up of other
+ * requests left more of the JIT's code to be thrown away and compiled again inside the rush, docs/performance.md).
+ * Each virtual user is one worker's phone:
+ * it finds its newest report,
  * waits until every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
  * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. The phones are signed in before
  * the simulation begins ({@link SignedInPhones}), as real phones signed in long before the rush. Through the REST API (the
@@ -50,6 +60,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RushSimulation extends Simulation {
 
     private static final Duration THUMBNAIL_WAIT = Duration.ofMinutes(10);
+    private static final int WARM_UP_PHONES = 4;
+    private static final Duration WARM_UP_THUMBNAIL_WAIT = Duration.ofMinutes(5);
+    private static final String WARM_UP = " (warm-up)";
     /** The header naming the device that sends an upload: the one that announced the photo in its push. */
     private static final String DEVICE_ID = "Fieldbook-Device-Id";
 
@@ -59,7 +72,7 @@ public class RushSimulation extends Simulation {
     private final RushPhotos photos = RushPhotos.generate(Math.max(1, Math.min(8, settings.rushPhotos() * 2)));
     private final RushTally tally = new RushTally(settings, new CpuUse(settings.serverPid(), settings.database()));
     private final AtomicLong photoSequence = new AtomicLong();
-    private final String warmUp = new RushWarmUp(settings, photos, photoSequence).run(world);
+    private final WarmUpTally warmUp = new WarmUpTally();
     private static final int SIGN_IN_PARALLEL = 2;
     private static final int READY_TRIES = 10;
     private static final Duration OPENING_SPACING = Duration.ofMillis(5);
@@ -80,18 +93,72 @@ public class RushSimulation extends Simulation {
         Duration openingApps = Collections.max(List.of(OPENING_SPACING.multipliedBy(workers.size()), Duration.ofSeconds(1)));
         List<PopulationBuilder> populations = new ArrayList<>();
         if (viaRest > 0) {
-            populations.add(phones("rush through the REST API", workers.subList(0, viaRest), restSubmission())
+            populations.add(phones("rush through the REST API", workers.subList(0, viaRest), restSubmission(""))
                     .injectOpen(rampUsers(viaRest).during(openingApps)));
         }
         if (viaRest < workers.size()) {
-            populations.add(phones("rush through sync", workers.subList(viaRest, workers.size()), syncSubmission())
+            populations.add(phones("rush through sync", workers.subList(viaRest, workers.size()), syncSubmission(""))
                     .injectOpen(rampUsers(workers.size() - viaRest).during(openingApps)));
         }
         populations.add(probe().injectOpen(atOnceUsers(1)));
         String managerToken = (String) new SignedInPhones(settings, world.password())
                 .signIn(List.of(Map.of("login", World.MANAGER)), 1).getFirst().get("token");
         outsideProbe = OutsideProbe.start(settings.baseUrl(), managerToken, Duration.ofMinutes(30));
-        setUp(populations).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
+        List<PopulationBuilder> all = settings.rushWarmUp().isZero() ? populations
+                : List.of(warmingUp(workers, managerToken).injectOpen(atOnceUsers(Math.min(WARM_UP_PHONES, workers.size()) + 1))
+                        .andThen(populations));
+        setUp(all).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
+    }
+
+    /**
+     * The warm-up: the first few phones submit through the rush's own chains for {@code rush.warmup-seconds} (through
+     * sync every other one when the rush uses sync), each round after looking up its newest report as a rush phone
+     * does, while the manager asks for what the probe asks for; then each phone waits until its photos have
+     * thumbnails (at most a few minutes), so that their work does not fall into the rush.
+     */
+    private ScenarioBuilder warmingUp(List<Map<String, Object>> workers, String managerToken) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (int i = 0; i < Math.min(WARM_UP_PHONES, workers.size()); i++) {
+            Map<String, Object> phone = new LinkedHashMap<>(workers.get(i));
+            phone.put("warmUpVia", !settings.rushVia().equals("rest") && i % 2 == 1 ? "sync" : "rest");
+            records.add(phone);
+        }
+        records.add(Map.of("warmUpVia", "probe", "token", managerToken));
+        Duration length = settings.rushWarmUp();
+        return scenario("warm-up")
+                .feed(listFeeder(records).queue())
+                .exec(session -> {
+                    warmUp.began();
+                    return session.set("warmUp", true).set("sent", List.of());
+                })
+                .doIfEqualsOrElse("#{warmUpVia}", "probe").then(
+                        during(length).on(probing(WARM_UP)))
+                .orElse(
+                        during(length).on(
+                                exec(newestOwnReport(WARM_UP))
+                                .exec(this::prepared)
+                                .exitBlockOnFail().on(doIfEqualsOrElse("#{warmUpVia}", "sync")
+                                        .then(syncSubmission(WARM_UP)).orElse(restSubmission(WARM_UP)))
+                                .exec(session -> {
+                                    warmUp.round(session.isFailed());
+                                    return session.markAsSucceeded();
+                                }))
+                        .exec(session -> {
+                            warmUp.phoneDone();
+                            return session.set("thumbnailsUntil", System.nanoTime() + WARM_UP_THUMBNAIL_WAIT.toNanos());
+                        })
+                        .foreach("#{sent}", "sentPhoto").on(
+                                exec(session -> session.set("thumbnail", false))
+                                .asLongAs(session -> !session.getBoolean("thumbnail")
+                                        && System.nanoTime() < session.getLong("thumbnailsUntil")).on(
+                                        exec(http("thumbnail made?" + WARM_UP).get("/api/v1/photos/#{sentPhoto}")
+                                                .header("Authorization", "Bearer #{token}")
+                                                .check(status().is(200), jsonPath("$.thumbnail").ofBoolean().saveAs("thumbnail")))
+                                        .doIf(session -> !session.getBoolean("thumbnail")).then(pause(Duration.ofMillis(250)))))
+                        .exec(session -> {
+                            warmUp.thumbnailsWaited(session.getList("sent").isEmpty() || session.getBoolean("thumbnail"));
+                            return session;
+                        }));
     }
 
     /** Phones (signed in before) that look up their newest report, wait for each other, and then submit at once. */
@@ -102,11 +169,7 @@ public class RushSimulation extends Simulation {
                 .tryMax(READY_TRIES, "readyTry").on(
                         pause(session -> session.getInt("readyTry") == 0 ? Duration.ZERO
                                 : Duration.ofMillis(2000 + ThreadLocalRandom.current().nextInt(2000)))
-                        .exec(http("newest own report").get("/api/v1/reports")
-                                .header("Authorization", "Bearer #{token}")
-                                .queryParam("siteId", "#{pushSiteId}").queryParam("authorId", "#{userId}")
-                                .queryParam("size", "1")
-                                .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate"))))
+                        .exec(newestOwnReport("")))
                 .doIf(Session::isFailed).then(exec(session -> {
                     tally.notReady();
                     return session;
@@ -134,9 +197,19 @@ public class RushSimulation extends Simulation {
                 });
     }
 
+    /** The phone's newest report, whose date the next one follows. */
+    private static HttpRequestActionBuilder newestOwnReport(String suffix) {
+        return http("newest own report" + suffix).get("/api/v1/reports")
+                .header("Authorization", "Bearer #{token}")
+                .queryParam("siteId", "#{pushSiteId}").queryParam("authorId", "#{userId}")
+                .queryParam("size", "1")
+                .check(status().is(200), jsonPath("$.items[0].date").optional().saveAs("newestDate"));
+    }
+
     /** The phone's report id and date and its photos (hashed here, before the rush, not during it). */
     private Session prepared(Session session) {
         String newest = session.contains("newestDate") ? session.getString("newestDate") : null;
+        session = session.remove("newestDate");
         LocalDate date = newest == null ? LocalDate.of(1900, 1, 1) : LocalDate.parse(newest).plusDays(1);
         List<RushPhotos.Photo> own = new ArrayList<>();
         for (int i = 0; i < settings.rushPhotos(); i++) {
@@ -146,18 +219,18 @@ public class RushSimulation extends Simulation {
     }
 
     /** Create the report (every section), upload the photos as request bodies, submit. */
-    private ChainBuilder restSubmission() {
-        return exec(http("create report").post("/api/v1/reports")
+    private ChainBuilder restSubmission(String suffix) {
+        return exec(http("create report" + suffix).post("/api/v1/reports")
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody(session -> ReportJson.complete(session.getString("reportId"),
                                 session.getString("pushSiteId"), session.getString("date"))))
                         .check(status().saveAs("httpStatus"), status().is(201)))
                 .repeat(settings.rushPhotos(), "photoIndex").on(
-                        exec(restUpload().check(status().saveAs("httpStatus"), status().is(201),
+                        exec(restUpload(suffix).check(status().saveAs("httpStatus"), status().is(201),
                                         responseTimeInMillis().saveAs("photoLatency"),
                                         jsonPath("$.sha256").is(session -> photo(session).sha256())))
                         .exec(session -> photoAcknowledged(session)))
-                .exec(http("submit").post("/api/v1/reports/#{reportId}/submit")
+                .exec(http("submit" + suffix).post("/api/v1/reports/#{reportId}/submit")
                         .header("Authorization", "Bearer #{token}")
                         .check(status().saveAs("httpStatus"), status().is(200),
                                 jsonPath("$.status").is("SUBMITTED")));
@@ -167,8 +240,8 @@ public class RushSimulation extends Simulation {
      * The photo as the request body, an array made for the request (a stream cost the generator more, see
      * docs/performance.md); or, with {@code rush.multipart}, as a browser's form.
      */
-    private HttpRequestActionBuilder restUpload() {
-        HttpRequestActionBuilder upload = http("photo upload").post(session -> "/api/v1/reports/"
+    private HttpRequestActionBuilder restUpload(String suffix) {
+        HttpRequestActionBuilder upload = http("photo upload" + suffix).post(session -> "/api/v1/reports/"
                         + session.getString("reportId") + "/photos?id=" + photo(session).id() + "&caption=Photo%20"
                         + (session.getInt("photoIndex") + 1) + "&latitude=53.55&longitude=9.99")
                 .header("Authorization", "Bearer #{token}");
@@ -185,7 +258,7 @@ public class RushSimulation extends Simulation {
      * One push with the report (every section), the photo announcements and the submission, as a phone's
      * outbox holds them; then each photo's resumable upload in one chunk.
      */
-    private ChainBuilder syncSubmission() {
+    private ChainBuilder syncSubmission(String suffix) {
         return exec(session -> {
                     UUID reportId = UUID.fromString(session.getString("reportId"));
                     List<Operation> operations = new ArrayList<>();
@@ -202,15 +275,15 @@ public class RushSimulation extends Simulation {
                     return session.set("body", SyncRequests.push(deviceId, operations)).set("deviceId", deviceId.toString())
                             .set("operations", operations.size());
                 })
-                .exec(Api.push("sync push").check(status().saveAs("httpStatus")))
+                .exec(Api.push("sync push" + suffix).check(status().saveAs("httpStatus")))
                 .repeat(settings.rushPhotos(), "photoIndex").on(
-                        exec(http("upload start").post("/api/v1/sync/uploads")
+                        exec(http("upload start" + suffix).post("/api/v1/sync/uploads")
                                 .header("Authorization", "Bearer #{token}")
                                 .header(DEVICE_ID, "#{deviceId}")
                                 .body(StringBody(session -> "{\"photoId\":\"" + photo(session).id() + "\",\"sha256\":\""
                                         + photo(session).sha256() + "\",\"size\":" + photo(session).size() + "}"))
                                 .check(status().saveAs("httpStatus"), status().is(200), jsonPath("$.offset").is("0")))
-                        .exec(http("photo upload").patch(session -> "/api/v1/sync/uploads/" + photo(session).id())
+                        .exec(http("photo upload" + suffix).patch(session -> "/api/v1/sync/uploads/" + photo(session).id())
                                 .header("Authorization", "Bearer #{token}")
                                 .header("Content-Type", "application/offset+octet-stream")
                                 .header("Upload-Offset", "0")
@@ -227,21 +300,26 @@ public class RushSimulation extends Simulation {
         return scenario("probe")
                 .exec(session -> session.set("login", World.MANAGER))
                 .exec(Api.signIn(world.password()))
-                .asLongAs(session -> !tally.finished()).on(
-                        exec(http("health").get("/actuator/health")
-                                .check(status().is(200), responseTimeInMillis().saveAs("probeLatency")))
-                        .exec(session -> {
-                            tally.probed("health", session.getLong("probeLatency"));
-                            return session;
-                        })
-                        .exec(http("report list").get("/api/v1/reports?size=20")
-                                .header("Authorization", "Bearer #{token}")
-                                .check(status().is(200), responseTimeInMillis().saveAs("probeLatency")))
-                        .exec(session -> {
-                            tally.probed("report list", session.getLong("probeLatency"));
-                            return session;
-                        })
-                        .pause(Duration.ofMillis(250)));
+                .asLongAs(session -> !tally.finished()).on(probing(""));
+    }
+
+    /** Health and a report list, then a quarter of a second's pause; counted unless the session is the warm-up's. */
+    private ChainBuilder probing(String suffix) {
+        return exec(http("health" + suffix).get("/actuator/health")
+                        .check(status().is(200), responseTimeInMillis().saveAs("probeLatency")))
+                .exec(session -> probed(session, "health"))
+                .exec(http("report list" + suffix).get("/api/v1/reports?size=20")
+                        .header("Authorization", "Bearer #{token}")
+                        .check(status().is(200), responseTimeInMillis().saveAs("probeLatency")))
+                .exec(session -> probed(session, "report list"))
+                .pause(Duration.ofMillis(250));
+    }
+
+    private Session probed(Session session, String what) {
+        if (!session.contains("warmUp") && session.contains("probeLatency")) {
+            tally.probed(what, session.getLong("probeLatency"));
+        }
+        return session.remove("probeLatency");
     }
 
     private static RushPhotos.Photo photo(Session session) {
@@ -250,6 +328,12 @@ public class RushSimulation extends Simulation {
     }
 
     private Session photoAcknowledged(Session session) {
+        if (session.contains("warmUp")) {
+            List<String> sent = new ArrayList<>(session.getList("sent"));
+            sent.add(photo(session).id().toString());
+            warmUp.photoSent();
+            return session.set("sent", sent);
+        }
         tally.photoUploaded(photo(session).size(), session.getLong("photoLatency"));
         return session;
     }
@@ -257,7 +341,61 @@ public class RushSimulation extends Simulation {
     @Override
     public void after() {
         outsideProbe.close();
-        Summary.publish(settings, "rush", tally.summary(machine, warmUp, photos.averageSize(),
+        Summary.publish(settings, "rush", tally.summary(machine, warmUp.describe(settings.rushWarmUp()), photos.averageSize(),
                 new RushCheck(settings).verify(tally.acknowledged(), THUMBNAIL_WAIT), outsideProbe));
+    }
+
+    /** What the warm-up did, for the summary's line about it. */
+    private static final class WarmUpTally {
+
+        private final AtomicLong began = new AtomicLong();
+        private final AtomicLong submitted = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong photos = new AtomicLong();
+        private final AtomicLong lastSubmitted = new AtomicLong();
+        private final AtomicLong lastWaited = new AtomicLong();
+        private final AtomicInteger phones = new AtomicInteger();
+        private final AtomicInteger withoutThumbnails = new AtomicInteger();
+
+        void began() {
+            began.compareAndSet(0, System.nanoTime());
+        }
+
+        /** A phone's round: a submission, or one that {@code failed} somewhere (then the phone goes on). */
+        void round(boolean failedRound) {
+            (failedRound ? failed : submitted).incrementAndGet();
+        }
+
+        void photoSent() {
+            photos.incrementAndGet();
+        }
+
+        /** A phone's rounds are over. */
+        void phoneDone() {
+            phones.incrementAndGet();
+            lastSubmitted.accumulateAndGet(System.nanoTime(), Math::max);
+        }
+
+        /** A phone has waited for its photos' thumbnails; {@code made} whether they all exist. */
+        void thumbnailsWaited(boolean made) {
+            if (!made) {
+                withoutThumbnails.incrementAndGet();
+            }
+            lastWaited.accumulateAndGet(System.nanoTime(), Math::max);
+        }
+
+        String describe(Duration length) {
+            if (length.isZero()) {
+                return "none";
+            }
+            return String.format(Locale.ROOT, "%d submissions with %d photos by %d phones in %.0f s before the rush, the"
+                    + " rush's own requests (not counted)%s; %s", submitted.get(), photos.get(), phones.get(),
+                    (lastSubmitted.get() - began.get()) / 1e9, failed.get() == 0 ? "" : ", " + failed.get() + " failed",
+                    withoutThumbnails.get() == 0
+                            ? String.format(Locale.ROOT, "its thumbnails made %.0f s after it",
+                                    (lastWaited.get() - lastSubmitted.get()) / 1e9)
+                            : "the thumbnails of " + withoutThumbnails.get() + " phones not all made within "
+                                    + WARM_UP_THUMBNAIL_WAIT.toMinutes() + " minutes");
+        }
     }
 }

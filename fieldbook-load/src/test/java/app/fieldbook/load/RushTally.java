@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** What the rush's phones and probe saw: timings, failures, and what the server acknowledged. */
 final class RushTally {
 
-    private static final Duration READY_WAIT = Duration.ofMinutes(3);
+    private static final Duration READY_WAIT = Duration.ofMinutes(4);
     private static final Duration PROBE_LIMIT = Duration.ofMinutes(25);
 
     /** A submission the server acknowledged completely: the report and its photos. */
@@ -28,6 +28,7 @@ final class RushTally {
     private final LoadSettings settings;
     private final CpuUse cpu;
     private final long created = System.nanoTime();
+    private final AtomicLong firstReady = new AtomicLong();
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
@@ -51,19 +52,22 @@ final class RushTally {
 
     /** A phone that found its newest report: ready to submit with the others. */
     void ready() {
+        firstReady.compareAndSet(0, System.nanoTime());
         ready.incrementAndGet();
     }
 
     /** A phone that still could not read its newest report after its tries: it never submits, and counts as failed. */
     void notReady() {
+        firstReady.compareAndSet(0, System.nanoTime());
         failures.computeIfAbsent("not ready (newest report not read)", key -> new AtomicInteger()).incrementAndGet();
         ready.incrementAndGet();
     }
 
-    /** Whether every phone is ready (or those that are not have had four minutes). */
+    /** Whether every phone is ready (or those that are not have had four minutes since the first one was). */
     boolean allReady() {
-        return ready.get() >= settings.rushUsers() || System.nanoTime() - created > READY_WAIT.toNanos()
-                + Duration.ofMinutes(1).toNanos();
+        long since = firstReady.get();
+        return ready.get() >= settings.rushUsers()
+                || since != 0 && System.nanoTime() - since > READY_WAIT.toNanos();
     }
 
     void started() {
