@@ -45,9 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * own requests for {@code rush.warmup-seconds}, a manager probing, then their thumbnails waited for: the rush meets
  * a server that has been running, whose JIT has seen every kind of request the rush sends; a warm-up of other
  * requests left more of the JIT's code to be thrown away and compiled again inside the rush, docs/performance.md).
- * Each virtual user is one worker's phone:
- * it finds its newest report,
- * waits until every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
+ * Each virtual user is one worker's phone: it finds its newest report, waits until every phone has, then creates a report with every section filled, uploads its photos (real 12-megapixel
  * JPEGs of about 1.5 MB, each distinct, see {@link RushPhotos}) and submits. The phones are signed in before
  * the simulation begins ({@link SignedInPhones}), as real phones signed in long before the rush. Through the REST API (the
  * photo as the request body, or as a multipart form with {@code rush.multipart}), through sync (one push with the report, the photo announcements and the
@@ -103,24 +101,31 @@ public class RushSimulation extends Simulation {
         populations.add(probe().injectOpen(atOnceUsers(1)));
         String managerToken = (String) new SignedInPhones(settings, world.password())
                 .signIn(List.of(Map.of("login", World.MANAGER)), 1).getFirst().get("token");
-        outsideProbe = OutsideProbe.start(settings.baseUrl(), managerToken, Duration.ofMinutes(30));
+        // the rush's half hour at most, after the warm-up and its wait for thumbnails
+        Duration longest = Duration.ofMinutes(30).plus(settings.rushWarmUp()).plus(WARM_UP_THUMBNAIL_WAIT);
+        outsideProbe = OutsideProbe.start(settings.baseUrl(), managerToken, longest);
         List<PopulationBuilder> all = settings.rushWarmUp().isZero() ? populations
                 : List.of(warmingUp(workers, managerToken).injectOpen(atOnceUsers(Math.min(WARM_UP_PHONES, workers.size()) + 1))
                         .andThen(populations));
-        setUp(all).protocols(Api.protocol(settings)).maxDuration(Duration.ofMinutes(30));
+        setUp(all).protocols(Api.protocol(settings)).maxDuration(longest);
     }
 
     /**
-     * The warm-up: the first few phones submit through the rush's own chains for {@code rush.warmup-seconds} (through
-     * sync every other one when the rush uses sync), each round after looking up its newest report as a rush phone
-     * does, while the manager asks for what the probe asks for; then each phone waits until its photos have
-     * thumbnails (at most a few minutes), so that their work does not fall into the rush.
+     * The warm-up: the first few phones submit through the rush's own chains for {@code rush.warmup-seconds} (the way
+     * the rush sends, every other phone through sync when it sends both ways), each round after looking up its newest
+     * report as a rush phone does and each round finished when the time is up, while the manager asks for what the
+     * probe asks for; then each phone waits until its photos have thumbnails (at most a few minutes), so that their
+     * work does not fall into the rush.
      */
     private ScenarioBuilder warmingUp(List<Map<String, Object>> workers, String managerToken) {
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < Math.min(WARM_UP_PHONES, workers.size()); i++) {
             Map<String, Object> phone = new LinkedHashMap<>(workers.get(i));
-            phone.put("warmUpVia", !settings.rushVia().equals("rest") && i % 2 == 1 ? "sync" : "rest");
+            phone.put("warmUpVia", switch (settings.rushVia()) {
+                case "rest" -> "rest";
+                case "sync" -> "sync";
+                default -> i % 2 == 1 ? "sync" : "rest";
+            });
             records.add(phone);
         }
         records.add(Map.of("warmUpVia", "probe", "token", managerToken));
@@ -132,12 +137,13 @@ public class RushSimulation extends Simulation {
                     return session.set("warmUp", true).set("sent", List.of());
                 })
                 .doIfEqualsOrElse("#{warmUpVia}", "probe").then(
-                        during(length).on(probing(WARM_UP)))
+                        during(length, false).on(probing(WARM_UP)))
                 .orElse(
-                        during(length).on(
-                                exec(newestOwnReport(WARM_UP))
-                                .exec(this::prepared)
-                                .exitBlockOnFail().on(doIfEqualsOrElse("#{warmUpVia}", "sync")
+                        during(length, false).on(
+                                exitBlockOnFail().on(
+                                        exec(newestOwnReport(WARM_UP))
+                                        .exec(this::prepared)
+                                        .doIfEqualsOrElse("#{warmUpVia}", "sync")
                                         .then(syncSubmission(WARM_UP)).orElse(restSubmission(WARM_UP)))
                                 .exec(session -> {
                                     warmUp.round(session.isFailed());
