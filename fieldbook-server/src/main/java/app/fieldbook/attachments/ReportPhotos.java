@@ -3,7 +3,9 @@ package app.fieldbook.attachments;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,6 +17,9 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class ReportPhotos {
+
+    /** Due rows read for each entry {@link #dueThumbnails} may return, so that photos sharing content still fill it. */
+    private static final int DUE_ROWS_PER_ENTRY = 4;
 
     private final JdbcClient jdbc;
 
@@ -76,20 +81,33 @@ class ReportPhotos {
 
     /**
      * Stored photos whose thumbnails are due and that no node has claimed (or whose claim lapsed before
-     * {@code now}), the oldest first, one entry per content.
+     * {@code now}), the oldest first, one entry per content: at most {@code limit}, fewer when the oldest due
+     * photos share their content. Only the oldest {@value #DUE_ROWS_PER_ENTRY} times {@code limit} due rows are
+     * read, in the order of the index on {@code (thumbnail_due, created_at)}: the cost of a call does not grow
+     * with the backlog (grouping every due row by its content did, so that working off a rush's backlog took
+     * time in the square of its size).
      */
     List<DueThumbnail> dueThumbnails(int limit, OffsetDateTime now) {
-        return jdbc.sql("""
-                SELECT sha256, content_type, MIN(created_at) AS since FROM photos
+        List<DueThumbnail> rows = jdbc.sql("""
+                SELECT sha256, content_type, created_at FROM photos
                  WHERE thumbnail_due AND state = 'STORED'
                    AND (thumbnail_claimed_until IS NULL OR thumbnail_claimed_until < :now)
-                 GROUP BY sha256, content_type
-                 ORDER BY since
-                 LIMIT :limit""")
-                .param("limit", limit).param("now", now)
+                 ORDER BY created_at
+                 LIMIT :rows""")
+                .param("rows", limit * DUE_ROWS_PER_ENTRY).param("now", now)
                 .query((rs, n) -> new DueThumbnail(rs.getString("sha256"),
-                        PhotoType.ofMediaType(rs.getString("content_type")), rs.getObject("since", OffsetDateTime.class)))
+                        PhotoType.ofMediaType(rs.getString("content_type")),
+                        rs.getObject("created_at", OffsetDateTime.class)))
                 .list();
+        // the first row of a content is its oldest: the one its entry keeps
+        Map<String, DueThumbnail> entries = new LinkedHashMap<>();
+        for (DueThumbnail row : rows) {
+            if (entries.size() == limit) {
+                break;
+            }
+            entries.putIfAbsent(row.sha256(), row);
+        }
+        return List.copyOf(entries.values());
     }
 
     /** The photos with this content whose thumbnails are due: their ids and their reports' ids. */

@@ -99,6 +99,54 @@ class ThumbnailClaimsTest {
     }
 
     /**
+     * The job's work list: the oldest due content first, each content once (since its oldest photo), neither a
+     * photo still pending nor one whose claim holds. The photos are dated 1990 and claimed until 2200 by "another
+     * node", so that no node's sweep takes them and they are the oldest due at the {@code now} asked about.
+     */
+    @Test
+    void theDueListHasTheOldestContentFirstAndEachContentOnce() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(UUID.fromString(expect(worker.api().upload("/api/v1/reports/" + report + "/photos",
+                    Images.png(40 + i, 30), "p" + i + ".png", Map.of()), 201).id()));
+        }
+        List<String> originals = ids.stream().map(id -> jdbc.sql("SELECT sha256 FROM photos WHERE id = ?").param(id)
+                .query(String.class).single()).toList();
+        String x = fakeSha256();
+        String y = fakeSha256();
+        String z = fakeSha256();
+        OffsetDateTime claimedByAnother = OffsetDateTime.parse("2200-01-01T00:00:00Z");
+        String[] contents = {y, x, y, z, fakeSha256(), fakeSha256()};
+        String[] states = {"STORED", "STORED", "STORED", "STORED", "PENDING", "STORED"};
+        try {
+            for (int i = 0; i < ids.size(); i++) {
+                jdbc.sql("UPDATE photos SET sha256 = ?, state = ?, thumbnail_due = TRUE, thumbnail_claimed_until = ?, "
+                                + "created_at = ? WHERE id = ?")
+                        .params(contents[i], states[i], i == 5 ? claimedByAnother.plusYears(50) : claimedByAnother,
+                                OffsetDateTime.parse("1990-01-0" + (i + 1) + "T08:00:00Z"), ids.get(i))
+                        .update();
+            }
+            OffsetDateTime now = claimedByAnother.plusYears(1);
+
+            assertThat(photos.dueThumbnails(2, now)).extracting(ReportPhotos.DueThumbnail::sha256).containsExactly(y, x);
+            List<ReportPhotos.DueThumbnail> three = photos.dueThumbnails(3, now);
+            assertThat(three).extracting(ReportPhotos.DueThumbnail::sha256).containsExactly(y, x, z);
+            assertThat(three.getFirst().since()).as("since the content's oldest photo")
+                    .isAtSameInstantAs(OffsetDateTime.parse("1990-01-01T08:00:00Z"));
+            assertThat(three.getFirst().type()).isEqualTo(PhotoType.PNG);
+        } finally {
+            for (int i = 0; i < ids.size(); i++) {
+                jdbc.sql("UPDATE photos SET sha256 = ?, state = 'STORED', thumbnail_due = FALSE, "
+                        + "thumbnail_claimed_until = NULL WHERE id = ?").params(originals.get(i), ids.get(i)).update();
+            }
+        }
+    }
+
+    private static String fakeSha256() {
+        return HexFormat.of().formatHex(UUID.randomUUID().toString().repeat(2).getBytes(), 0, 32);
+    }
+
+    /**
      * On H2 only: on PostgreSQL the run's other application contexts share the database but not the photo
      * directory, so one of them would take the lapsed claim and settle the photo without a thumbnail.
      */
