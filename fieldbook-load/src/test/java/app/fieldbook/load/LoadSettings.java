@@ -31,12 +31,14 @@ import java.time.Duration;
  * @param rushMultipart whether REST uploads are multipart forms (as a browser sends them, and as the
  *     server before issue 9 took them) instead of the photo as the request body
  * @param rushWarmUp how long a few phones submit reports with photos before the rush, not counted
+ * @param rushSpread over how long the phones start their submissions once all are ready: none (all at once, the
+ *     issue's rush) or each at a random moment within it (a rush as it comes from people rather than at one instant)
  * @param diskDirectory where the raw disk bandwidth is measured: on the server's photo file system
  */
 record LoadSettings(String url, String adminLogin, String adminPassword, String password, int devices, int pushBatch,
         Duration pushWarmUp, Duration pushWindow, int downloadReports, int seedBatch, int pullLimit, int downloads,
         Path results, long serverPid, String database, int rushUsers, String rushVia, int rushPhotos,
-        boolean rushMultipart, Duration rushWarmUp, Path diskDirectory) {
+        boolean rushMultipart, Duration rushWarmUp, Duration rushSpread, Path diskDirectory) {
 
     static LoadSettings fromSystemProperties() {
         LoadSettings settings = new LoadSettings(
@@ -60,6 +62,7 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
                 number("fieldbook.load.rush.photos", 3),
                 Boolean.parseBoolean(text("fieldbook.load.rush.multipart", "false")),
                 Duration.ofSeconds(number("fieldbook.load.rush.warmup-seconds", 20)),
+                Duration.ofSeconds(number("fieldbook.load.rush.spread-seconds", 0)),
                 Path.of(text("fieldbook.load.disk-directory", System.getProperty("java.io.tmpdir"))));
         if (!settings.url.matches("https?://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/?")) {
             throw new IllegalArgumentException("fieldbook.url must be a loopback address, not " + settings.url);
@@ -67,8 +70,10 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
         if (settings.pushBatch < 2 || settings.pushBatch > 500 || settings.seedBatch < 1 || settings.seedBatch > 500) {
             throw new IllegalArgumentException("a push carries 2 to 500 operations (1 to 500 while seeding)");
         }
-        if (!settings.rushVia.matches("rest|sync|both") || settings.rushUsers < 1 || settings.rushPhotos < 0) {
-            throw new IllegalArgumentException("fieldbook.load.rush.via is rest, sync or both; rush users at least 1");
+        if (!settings.rushVia.matches("rest|sync|both") || settings.rushUsers < 1 || settings.rushPhotos < 0
+                || settings.rushSpread.isNegative()) {
+            throw new IllegalArgumentException("fieldbook.load.rush.via is rest, sync or both; rush users at least 1, "
+                    + "photos and spread at least 0");
         }
         if (settings.downloadReports % settings.devices != 0) {
             throw new IllegalArgumentException("fieldbook.load.download.reports must be a multiple of the devices");

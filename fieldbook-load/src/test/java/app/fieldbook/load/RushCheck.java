@@ -1,13 +1,15 @@
 package app.fieldbook.load;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
+import static io.gatling.javaapi.core.CoreDsl.bodyBytes;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -15,129 +17,136 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * After the rush: every acknowledged report must be in the database, submitted, with its photos, and every
- * acknowledged photo in the store with the right SHA-256 (its content downloaded and hashed again). Then
- * the thumbnails of the rush's photos are waited for, at most {@code thumbnailWait}.
+ * After the rush, as Gatling's own requests (so that anything wrong is a failed request, which the rush's
+ * assertions refuse): every acknowledged report must be readable and submitted, every acknowledged photo recorded
+ * with its SHA-256 and size and no longer pending, and its content, downloaded, must hash to that SHA-256. Then
+ * each photo's thumbnail is waited for, at most {@code thumbnailWait} from the check's start; a photo still without
+ * one then is asked for once more with a check that fails.
  */
 final class RushCheck {
 
-    private static final int THREADS = 4;
+    /** The virtual users reading back, each taking the next acknowledged submission. */
+    static final int CHECKERS = 4;
+    private static final Duration THUMBNAIL_POLL = Duration.ofSeconds(2);
 
-    private final LoadSettings settings;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final ObjectMapper json = new ObjectMapper();
-
-    RushCheck(LoadSettings settings) {
-        this.settings = settings;
+    /** A photo read back, whose thumbnail is waited for with its phone's token. */
+    private record Checked(String token, String photoId) {
     }
 
-    String verify(List<RushTally.Acknowledged> acknowledged, Duration thumbnailWait) {
-        Queue<String> lost = new ConcurrentLinkedQueue<>();
-        AtomicInteger photos = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<?>> checks = new ArrayList<>();
-            for (RushTally.Acknowledged submission : acknowledged) {
-                checks.add(threads.submit(() -> check(submission, lost, photos)));
-            }
-            for (Future<?> check : checks) {
-                check.get();
-            }
-            String thumbnails = awaitThumbnails(acknowledged, thumbnailWait);
-            return String.format(Locale.ROOT, """
-                      checked afterwards      %d reports and %d photos read back, content hashed again: %d lost%s
-                      thumbnails              %s
-                    """, acknowledged.size(), photos.get(), lost.size(),
-                    lost.isEmpty() ? "" : " (first: " + lost.peek() + ")", thumbnails);
-        } catch (Exception e) {
-            return "  checked afterwards      check failed: " + e + "\n";
-        } finally {
-            threads.shutdownNow();
+    private final RushTally tally;
+    private final Duration thumbnailWait;
+    private final AtomicLong began = new AtomicLong();
+    private final AtomicLong lastThumbnail = new AtomicLong();
+    private final AtomicInteger reports = new AtomicInteger();
+    private final AtomicInteger photos = new AtomicInteger();
+    private final AtomicInteger thumbnails = new AtomicInteger();
+    private final AtomicInteger withoutThumbnail = new AtomicInteger();
+    private final Queue<String> lost = new ConcurrentLinkedQueue<>();
+
+    RushCheck(RushTally tally, Duration thumbnailWait) {
+        this.tally = tally;
+        this.thumbnailWait = thumbnailWait;
+    }
+
+    /** The read-back, then the wait for thumbnails; for {@link #CHECKERS} users injected at once. */
+    ScenarioBuilder scenario() {
+        return io.gatling.javaapi.core.CoreDsl.scenario("check after the rush")
+                .exec(session -> {
+                    began.compareAndSet(0, System.nanoTime());
+                    return next(session.set("checked", List.of()));
+                })
+                .asLongAs(session -> session.contains("reportId")).on(
+                        exec(http("read back report").get("/api/v1/reports/#{reportId}")
+                                .header("Authorization", "Bearer #{token}")
+                                .check(status().is(200), jsonPath("$.status").is("SUBMITTED")))
+                        .exec(session -> counted(session, reports, "report " + session.getString("reportId")))
+                        .foreach("#{photos}", "photo").on(
+                                exec(http("read back photo").get(session -> "/api/v1/photos/" + photo(session).id())
+                                        .header("Authorization", "Bearer #{token}")
+                                        .check(status().is(200), jsonPath("$.sha256").is(session -> photo(session).sha256()),
+                                                jsonPath("$.sizeBytes").ofLong().is(session -> photo(session).size()),
+                                                jsonPath("$.pending").ofBoolean().is(false)))
+                                .exec(http("photo content").get(session -> "/api/v1/photos/" + photo(session).id() + "/content")
+                                        .header("Authorization", "Bearer #{token}")
+                                        .check(status().is(200), bodyBytes().transform(RushCheck::sha256)
+                                                .is(session -> photo(session).sha256())))
+                                .exec(session -> {
+                                    List<Checked> checked = new ArrayList<>(session.getList("checked"));
+                                    checked.add(new Checked(session.getString("token"), photo(session).id().toString()));
+                                    return counted(session.set("checked", checked), photos, "photo " + photo(session).id());
+                                }))
+                        .exec(this::next))
+                .foreach("#{checked}", "waited").on(
+                        exec(session -> {
+                            Checked waited = session.get("waited");
+                            return session.set("token", waited.token()).set("photoId", waited.photoId())
+                                    .set("thumbnail", false);
+                        })
+                        .asLongAs(session -> !session.getBoolean("thumbnail") && !pastWait()).on(
+                                exec(thumbnailMade("thumbnail made?").check(status().is(200),
+                                        jsonPath("$.thumbnail").ofBoolean().saveAs("thumbnail")))
+                                .doIf(session -> !session.getBoolean("thumbnail")).then(pause(THUMBNAIL_POLL)))
+                        .doIfOrElse(session -> session.getBoolean("thumbnail")).then(exec(session -> {
+                            thumbnails.incrementAndGet();
+                            lastThumbnail.accumulateAndGet(System.nanoTime(), Math::max);
+                            return session;
+                        })).orElse(exec(session -> {
+                            withoutThumbnail.incrementAndGet();
+                            return session;
+                        }).exec(thumbnailMade("thumbnail made in time").check(jsonPath("$.thumbnail").is("true")))));
+    }
+
+    /** The summary's lines: what was read back, what was lost, and when the thumbnails were all made. */
+    String describe() {
+        long start = began.get();
+        String thumbnailLine = withoutThumbnail.get() == 0
+                ? String.format(Locale.ROOT, "all %d made, %.0f s after the check began", thumbnails.get(),
+                        start == 0 || lastThumbnail.get() == 0 ? 0 : (lastThumbnail.get() - start) / 1e9)
+                : String.format(Locale.ROOT, "%d of %d still missing after %d s", withoutThumbnail.get(),
+                        thumbnails.get() + withoutThumbnail.get(), thumbnailWait.toSeconds());
+        return String.format(Locale.ROOT, """
+                  checked afterwards      %d reports and %d photos read back, content hashed again: %d lost%s
+                  thumbnails              %s
+                """, reports.get(), photos.get(), lost.size(), lost.isEmpty() ? "" : " (first: " + lost.peek() + ")",
+                thumbnailLine);
+    }
+
+    /** The next acknowledged submission into the session, or none left. */
+    private Session next(Session session) {
+        RushTally.Acknowledged submission = tally.nextToCheck();
+        if (submission == null) {
+            return session.remove("reportId");
         }
+        return session.set("token", submission.token()).set("reportId", submission.reportId().toString())
+                .set("photos", submission.photos());
     }
 
-    private void check(RushTally.Acknowledged submission, Queue<String> lost, AtomicInteger photos) {
-        try {
-            JsonNode report = getJson(submission.token(), "/api/v1/reports/" + submission.reportId());
-            if (report == null || !"SUBMITTED".equals(report.path("status").asString())) {
-                lost.add("report " + submission.reportId() + (report == null ? " missing" : " is "
-                        + report.path("status").asString()));
-            }
-            for (RushPhotos.Photo photo : submission.photos()) {
-                photos.incrementAndGet();
-                JsonNode recorded = getJson(submission.token(), "/api/v1/photos/" + photo.id());
-                if (recorded == null || !photo.sha256().equals(recorded.path("sha256").asString())
-                        || recorded.path("pending").asBoolean() || recorded.path("sizeBytes").asLong() != photo.size()) {
-                    lost.add("photo " + photo.id() + " recorded as " + recorded);
-                    continue;
-                }
-                String stored = sha256Of(submission.token(), "/api/v1/photos/" + photo.id() + "/content");
-                if (!photo.sha256().equals(stored)) {
-                    lost.add("photo " + photo.id() + " stored with SHA-256 " + stored);
-                }
-            }
-        } catch (IOException e) {
-            lost.add("report " + submission.reportId() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Counts what was read back; what failed is lost, and the session goes on to the next. */
+    private Session counted(Session session, AtomicInteger count, String what) {
+        count.incrementAndGet();
+        if (session.isFailed()) {
+            lost.add(what);
         }
+        return session.markAsSucceeded();
     }
 
-    /** How long after the check the rush's thumbnails all existed, or how many were still missing. */
-    private String awaitThumbnails(List<RushTally.Acknowledged> acknowledged, Duration wait) throws Exception {
-        List<String[]> missing = new ArrayList<>();
-        for (RushTally.Acknowledged submission : acknowledged) {
-            for (RushPhotos.Photo photo : submission.photos()) {
-                missing.add(new String[] {submission.token(), photo.id().toString()});
-            }
-        }
-        int total = missing.size();
-        long started = System.nanoTime();
-        while (!missing.isEmpty() && System.nanoTime() - started < wait.toNanos()) {
-            List<String[]> still = new ArrayList<>();
-            for (String[] photo : missing) {
-                JsonNode recorded = getJson(photo[0], "/api/v1/photos/" + photo[1]);
-                if (recorded == null || !recorded.path("thumbnail").asBoolean()) {
-                    still.add(photo);
-                }
-            }
-            missing = still;
-            if (!missing.isEmpty()) {
-                Thread.sleep(2_000);
-            }
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return missing.isEmpty()
-                ? String.format(Locale.ROOT, "all %d made, %.0f s after the check began", total, seconds)
-                : String.format(Locale.ROOT, "%d of %d still missing after %.0f s", missing.size(), total, seconds);
+    private boolean pastWait() {
+        return System.nanoTime() - began.get() > thumbnailWait.toNanos();
     }
 
-    private JsonNode getJson(String token, String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(request(token, path), HttpResponse.BodyHandlers.ofByteArray());
-        return response.statusCode() == 200 ? json.readTree(response.body()) : null;
+    private static HttpRequestActionBuilder thumbnailMade(String name) {
+        return http(name).get("/api/v1/photos/#{photoId}").header("Authorization", "Bearer #{token}");
     }
 
-    private String sha256Of(String token, String path) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(request(token, path), HttpResponse.BodyHandlers.ofInputStream());
-        MessageDigest digest = RushPhotos.sha256();
-        try (InputStream content = new DigestInputStream(response.body(), digest)) {
-            content.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return response.statusCode() == 200 ? HexFormat.of().formatHex(digest.digest()) : "HTTP " + response.statusCode();
+    private static RushPhotos.Photo photo(Session session) {
+        return session.get("photo");
     }
 
-    private HttpRequest request(String token, String path) {
-        return HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token)
-                .GET().build();
+    private static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(RushPhotos.sha256().digest(content));
     }
 }

@@ -4,10 +4,12 @@ import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.doIfEqualsOrElse;
 import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.exitBlockOnFail;
+import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.pause;
@@ -20,6 +22,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import app.fieldbook.protocol.Operation;
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
@@ -52,12 +55,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * submission, then a resumable upload per photo), or half each way ({@code rush.via}). Meanwhile a probe
  * asks for {@code /actuator/health} and a report list, from a JVM of its own ({@link OutsideProbe}) and from
  * inside Gatling. Afterwards every acknowledged report and photo is
- * read back (status, SHA-256, and the stored content hashed again), and the thumbnails are waited for.
- * Any answer but the expected one counts as an error, 503 with Retry-After included.
+ * read back (status, SHA-256, and the stored content hashed again), and the thumbnails are waited for, as Gatling's
+ * own requests ({@link RushCheck}). Any answer but the expected one counts as an error, 503 with Retry-After
+ * included; Gatling's assertions ({@link RushLimits}) refuse any error and the latencies past the issues' figures.
+ * With {@code rush.spread-seconds} the phones start within that time of each other instead of at once.
  */
 public class RushSimulation extends Simulation {
 
     private static final Duration THUMBNAIL_WAIT = Duration.ofMinutes(10);
+    /** Gatling's group of a phone's whole submission: its requests' names are under it, and its time is the whole's. */
+    private static final String SUBMISSION = "submission";
     private static final int WARM_UP_PHONES = 4;
     private static final Duration WARM_UP_THUMBNAIL_WAIT = Duration.ofMinutes(5);
     private static final String WARM_UP = " (warm-up)";
@@ -69,6 +76,8 @@ public class RushSimulation extends Simulation {
     private final World world = World.prepare(settings, settings.rushUsers());
     private final RushPhotos photos = RushPhotos.generate(Math.max(1, Math.min(8, settings.rushPhotos() * 2)));
     private final RushTally tally = new RushTally(settings, new CpuUse(settings.serverPid(), settings.database()));
+    private final RushLimits limits = RushLimits.fromSystemProperties(settings.rushUsers());
+    private final RushCheck check = new RushCheck(tally, THUMBNAIL_WAIT);
     private final AtomicLong photoSequence = new AtomicLong();
     private final WarmUpTally warmUp = new WarmUpTally();
     private static final int SIGN_IN_PARALLEL = 2;
@@ -98,16 +107,52 @@ public class RushSimulation extends Simulation {
             populations.add(phones("rush through sync", workers.subList(viaRest, workers.size()), syncSubmission(""))
                     .injectOpen(rampUsers(workers.size() - viaRest).during(openingApps)));
         }
-        populations.add(probe().injectOpen(atOnceUsers(1)));
+        // the probe ends when the last phone has; then every acknowledged submission is read back
+        populations.add(probe().injectOpen(atOnceUsers(1))
+                .andThen(check.scenario().injectOpen(atOnceUsers(RushCheck.CHECKERS))));
         String managerToken = (String) new SignedInPhones(settings, world.password())
                 .signIn(List.of(Map.of("login", World.MANAGER)), 1).getFirst().get("token");
-        // the rush's half hour at most, after the warm-up and its wait for thumbnails
-        Duration longest = Duration.ofMinutes(30).plus(settings.rushWarmUp()).plus(WARM_UP_THUMBNAIL_WAIT);
+        // the rush's half hour at most, after the warm-up and its wait for thumbnails, then the check's reads and its
+        // wait for the rush's thumbnails
+        Duration longest = Duration.ofMinutes(30).plus(settings.rushWarmUp()).plus(WARM_UP_THUMBNAIL_WAIT)
+                .plus(settings.rushSpread()).plusMinutes(5).plus(THUMBNAIL_WAIT);
         outsideProbe = OutsideProbe.start(settings.baseUrl(), managerToken, longest);
         List<PopulationBuilder> all = settings.rushWarmUp().isZero() ? populations
                 : List.of(warmingUp(workers, managerToken).injectOpen(atOnceUsers(Math.min(WARM_UP_PHONES, workers.size()) + 1))
                         .andThen(populations));
-        setUp(all).protocols(Api.protocol(settings)).maxDuration(longest);
+        setUp(all).protocols(Api.protocol(settings)).maxDuration(longest).assertions(assertions(viaRest, workers.size()));
+    }
+
+    /**
+     * The error rate of every request (the warm-up's, the probe's and the check's included: a photo the check finds
+     * missing is a failed request), and within the phones' submissions the percentiles of {@link RushLimits}.
+     */
+    private List<Assertion> assertions(int viaRest, int phones) {
+        List<Assertion> assertions = new ArrayList<>();
+        assertions.add(global().failedRequests().percent().lte(limits.maxErrorPercent()));
+        if (settings.rushPhotos() > 0) {
+            bound(assertions, details(SUBMISSION, "photo upload"), 95.0, limits.photoP95Millis());
+            bound(assertions, details(SUBMISSION, "photo upload"), 99.0, limits.photoP99Millis());
+        }
+        List<String> reportRequests = new ArrayList<>();
+        if (viaRest > 0) {
+            reportRequests.addAll(List.of("create report", "submit"));
+        }
+        if (viaRest < phones) {
+            reportRequests.add("sync push");
+        }
+        for (String request : reportRequests) {
+            bound(assertions, details(SUBMISSION, request), 99.0, limits.reportP99Millis());
+        }
+        bound(assertions, details(SUBMISSION), 99.0, limits.submissionP99Millis());
+        return assertions;
+    }
+
+    private static void bound(List<Assertion> assertions, Assertion.WithPath path,
+            double percentile, int millis) {
+        if (millis > 0) {
+            assertions.add(path.responseTime().percentile(percentile).lte(millis));
+        }
     }
 
     /**
@@ -187,11 +232,13 @@ public class RushSimulation extends Simulation {
                     return prepared;
                 })
                 .asLongAs(session -> !tally.allReady()).on(pause(Duration.ofMillis(50)))
+                .doIf(session -> settings.rushSpread().isPositive()).then(pause(session ->
+                        Duration.ofMillis(ThreadLocalRandom.current().nextLong(settings.rushSpread().toMillis() + 1))))
                 .exec(session -> {
                     tally.started();
                     return session.set("started", System.nanoTime());
                 })
-                .exitBlockOnFail().on(submission)
+                .group(SUBMISSION).on(exitBlockOnFail().on(submission))
                 .exec(session -> {
                     if (session.isFailed()) {
                         tally.failed(session.contains("httpStatus") ? session.getString("httpStatus") : "no answer");
@@ -348,7 +395,7 @@ public class RushSimulation extends Simulation {
     public void after() {
         outsideProbe.close();
         Summary.publish(settings, "rush", tally.summary(machine, warmUp.describe(settings.rushWarmUp()), photos.averageSize(),
-                new RushCheck(settings).verify(tally.acknowledged(), THUMBNAIL_WAIT), outsideProbe));
+                check.describe(), outsideProbe));
     }
 
     /** What the warm-up did, for the summary's line about it. */

@@ -112,8 +112,9 @@ final class RushTally {
                 || System.nanoTime() - created > PROBE_LIMIT.toNanos();
     }
 
-    List<Acknowledged> acknowledged() {
-        return List.copyOf(acknowledged);
+    /** The next acknowledged submission for the check after the rush, or null when every one has been taken. */
+    Acknowledged nextToCheck() {
+        return acknowledged.poll();
     }
 
     /**
