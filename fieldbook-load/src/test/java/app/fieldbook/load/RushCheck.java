@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.bodyBytes;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -41,6 +42,7 @@ final class RushCheck {
     private final Duration thumbnailWait;
     private final AtomicLong began = new AtomicLong();
     private final AtomicLong lastThumbnail = new AtomicLong();
+    private final AtomicLong waitedUntil = new AtomicLong();
     private final AtomicInteger reports = new AtomicInteger();
     private final AtomicInteger photos = new AtomicInteger();
     private final AtomicInteger thumbnails = new AtomicInteger();
@@ -53,8 +55,10 @@ final class RushCheck {
     }
 
     /** The read-back, then the wait for thumbnails; for {@link #CHECKERS} users injected at once. */
-    ScenarioBuilder scenario() {
-        return io.gatling.javaapi.core.CoreDsl.scenario("check after the rush")
+    ScenarioBuilder checking() {
+        return scenario("check after the rush")
+                // it follows the probe, which ends with the phones; this only matters if the probe gave up first
+                .asLongAs(session -> !tally.finished()).on(pause(Duration.ofSeconds(1)))
                 .exec(session -> {
                     began.compareAndSet(0, System.nanoTime());
                     return next(session.set("checked", List.of()));
@@ -75,9 +79,14 @@ final class RushCheck {
                                         .check(status().is(200), bodyBytes().transform(RushCheck::sha256)
                                                 .is(session -> photo(session).sha256())))
                                 .exec(session -> {
-                                    List<Checked> checked = new ArrayList<>(session.getList("checked"));
-                                    checked.add(new Checked(session.getString("token"), photo(session).id().toString()));
-                                    return counted(session.set("checked", checked), photos, "photo " + photo(session).id());
+                                    Session read = session;
+                                    if (!session.isFailed()) {
+                                        // a photo not read back is lost already: its thumbnail is not waited for
+                                        List<Checked> checked = new ArrayList<>(session.getList("checked"));
+                                        checked.add(new Checked(session.getString("token"), photo(session).id().toString()));
+                                        read = session.set("checked", checked);
+                                    }
+                                    return counted(read, photos, "photo " + photo(session).id());
                                 }))
                         .exec(this::next))
                 .foreach("#{checked}", "waited").on(
@@ -86,32 +95,48 @@ final class RushCheck {
                             return session.set("token", waited.token()).set("photoId", waited.photoId())
                                     .set("thumbnail", false);
                         })
-                        .asLongAs(session -> !session.getBoolean("thumbnail") && !pastWait()).on(
+                        // a poll answered other than 200 is a failed request, and the wait for this photo ends
+                        .asLongAs(session -> !session.getBoolean("thumbnail") && !session.isFailed() && !pastWait()).on(
                                 exec(thumbnailMade("thumbnail made?").check(status().is(200),
                                         jsonPath("$.thumbnail").ofBoolean().saveAs("thumbnail")))
-                                .doIf(session -> !session.getBoolean("thumbnail")).then(pause(THUMBNAIL_POLL)))
-                        .doIfOrElse(session -> session.getBoolean("thumbnail")).then(exec(session -> {
-                            thumbnails.incrementAndGet();
-                            lastThumbnail.accumulateAndGet(System.nanoTime(), Math::max);
-                            return session;
-                        })).orElse(exec(session -> {
-                            withoutThumbnail.incrementAndGet();
-                            return session;
-                        }).exec(thumbnailMade("thumbnail made in time").check(jsonPath("$.thumbnail").is("true")))));
+                                .doIf(session -> !session.getBoolean("thumbnail") && !session.isFailed())
+                                .then(pause(THUMBNAIL_POLL)))
+                        // past the wait, one more look, which fails unless the thumbnail exists by now
+                        .doIf(session -> !session.getBoolean("thumbnail") && !session.isFailed()).then(
+                                exec(thumbnailMade("thumbnail made in time").check(status().is(200),
+                                        jsonPath("$.thumbnail").ofBoolean().saveAs("thumbnail"),
+                                        jsonPath("$.thumbnail").is("true"))))
+                        .exec(session -> {
+                            if (session.getBoolean("thumbnail")) {
+                                thumbnails.incrementAndGet();
+                                lastThumbnail.accumulateAndGet(System.nanoTime(), Math::max);
+                            } else {
+                                withoutThumbnail.incrementAndGet();
+                                waitedUntil.accumulateAndGet(System.nanoTime(), Math::max);
+                            }
+                            return session.markAsSucceeded();
+                        }));
     }
 
-    /** The summary's lines: what was read back, what was lost, and when the thumbnails were all made. */
-    String describe() {
-        long start = began.get();
+    /**
+     * The summary's lines: what was read back, what was lost, and when the thumbnails were all made; of the
+     * {@code acknowledged} submissions, any the check never took (it began before they were acknowledged) is named.
+     */
+    String describe(int acknowledged) {
+        long rushEnded = tally.endedAt();
         String thumbnailLine = withoutThumbnail.get() == 0
-                ? String.format(Locale.ROOT, "all %d made, %.0f s after the check began", thumbnails.get(),
-                        start == 0 || lastThumbnail.get() == 0 ? 0 : (lastThumbnail.get() - start) / 1e9)
-                : String.format(Locale.ROOT, "%d of %d still missing after %d s", withoutThumbnail.get(),
-                        thumbnails.get() + withoutThumbnail.get(), thumbnailWait.toSeconds());
+                ? String.format(Locale.ROOT, "all %d made, seen %.0f s after the rush ended (the check began %.0f s"
+                        + " after it)", thumbnails.get(), seconds(rushEnded, lastThumbnail.get()),
+                        seconds(rushEnded, began.get()))
+                : String.format(Locale.ROOT, "%d of %d still missing %.0f s after the rush ended (the check waited %d s"
+                        + " from its start)", withoutThumbnail.get(), thumbnails.get() + withoutThumbnail.get(),
+                        seconds(rushEnded, waitedUntil.get()), thumbnailWait.toSeconds());
         return String.format(Locale.ROOT, """
-                  checked afterwards      %d reports and %d photos read back, content hashed again: %d lost%s
+                  checked afterwards      %d reports and %d photos read back, content hashed again: %d lost%s%s
                   thumbnails              %s
                 """, reports.get(), photos.get(), lost.size(), lost.isEmpty() ? "" : " (first: " + lost.peek() + ")",
+                reports.get() == acknowledged ? ""
+                        : "; " + (acknowledged - reports.get()) + " acknowledged submissions NOT CHECKED",
                 thumbnailLine);
     }
 
@@ -132,6 +157,10 @@ final class RushCheck {
             lost.add(what);
         }
         return session.markAsSucceeded();
+    }
+
+    private static double seconds(long from, long to) {
+        return from == 0 || to == 0 ? 0 : Math.max(0, to - from) / 1e9;
     }
 
     private boolean pastWait() {

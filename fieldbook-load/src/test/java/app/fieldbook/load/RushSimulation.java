@@ -109,7 +109,7 @@ public class RushSimulation extends Simulation {
         }
         // the probe ends when the last phone has; then every acknowledged submission is read back
         populations.add(probe().injectOpen(atOnceUsers(1))
-                .andThen(check.scenario().injectOpen(atOnceUsers(RushCheck.CHECKERS))));
+                .andThen(check.checking().injectOpen(atOnceUsers(RushCheck.CHECKERS))));
         String managerToken = (String) new SignedInPhones(settings, world.password())
                 .signIn(List.of(Map.of("login", World.MANAGER)), 1).getFirst().get("token");
         // the rush's half hour at most, after the warm-up and its wait for thumbnails, then the check's reads and its
@@ -395,7 +395,7 @@ public class RushSimulation extends Simulation {
     public void after() {
         outsideProbe.close();
         Summary.publish(settings, "rush", tally.summary(machine, warmUp.describe(settings.rushWarmUp()), photos.averageSize(),
-                check.describe(), outsideProbe));
+                check.describe(tally.acknowledgedCount()), outsideProbe));
     }
 
     /** What the warm-up did, for the summary's line about it. */

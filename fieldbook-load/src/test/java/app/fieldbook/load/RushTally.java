@@ -29,8 +29,9 @@ final class RushTally {
     private final CpuUse cpu;
     private final long created = System.nanoTime();
     private final AtomicLong firstReady = new AtomicLong();
+    /** Phones that are ready, or gave up trying: every phone is one or the other in the end. */
     private final AtomicInteger ready = new AtomicInteger();
-    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger notReady = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong firstStart = new AtomicLong();
     private final AtomicLong lastEnd = new AtomicLong();
@@ -60,6 +61,7 @@ final class RushTally {
     void notReady() {
         firstReady.compareAndSet(0, System.nanoTime());
         failures.computeIfAbsent("not ready (newest report not read)", key -> new AtomicInteger()).incrementAndGet();
+        notReady.incrementAndGet();
         ready.incrementAndGet();
     }
 
@@ -75,7 +77,6 @@ final class RushTally {
             firstStartMillis.set(System.currentTimeMillis());
             cpuAtStart.set(cpu.sample());
         }
-        started.incrementAndGet();
     }
 
     void submitted(String token, UUID reportId, List<RushPhotos.Photo> photos, long nanos) {
@@ -92,7 +93,7 @@ final class RushTally {
     private void ended() {
         lastEnd.set(System.nanoTime());
         lastEndMillis.set(System.currentTimeMillis());
-        if (done.incrementAndGet() >= started.get() && allReady()) {
+        if (done.incrementAndGet() >= ready.get() - notReady.get() && allReady()) {
             cpuAtEnd.set(cpu.sample());
         }
     }
@@ -106,10 +107,23 @@ final class RushTally {
         probes.computeIfAbsent(what, key -> Collections.synchronizedList(new ArrayList<>())).add(latencyMillis);
     }
 
-    /** Whether every phone that started has finished (the probe stops then). */
+    /**
+     * Whether every phone that got ready has ended its submission (the probe stops then, and the check after the
+     * rush begins); not merely those that started, which with a spread are not all of them yet.
+     */
     boolean finished() {
-        return (allReady() && started.get() > 0 && done.get() >= started.get())
+        return (allReady() && done.get() >= ready.get() - notReady.get())
                 || System.nanoTime() - created > PROBE_LIMIT.toNanos();
+    }
+
+    /** When the last submission ended ({@link System#nanoTime}), 0 before any has. */
+    long endedAt() {
+        return lastEnd.get();
+    }
+
+    /** How many submissions the server acknowledged. */
+    int acknowledgedCount() {
+        return submissions.size();
     }
 
     /** The next acknowledged submission for the check after the rush, or null when every one has been taken. */

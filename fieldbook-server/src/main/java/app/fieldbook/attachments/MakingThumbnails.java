@@ -177,10 +177,18 @@ class MakingThumbnails implements SmartLifecycle {
         OffsetDateTime now = OffsetDateTime.now(clock);
         for (ReportPhotos.DueThumbnail due : dues) {
             if (inHand.add(due.sha256())) {
-                if (photos.claimThumbnail(due.sha256(), now, now.plus(CLAIM))) {
-                    return Optional.of(due);
+                boolean claimed = false;
+                try {
+                    claimed = photos.claimThumbnail(due.sha256(), now, now.plus(CLAIM));
+                    if (claimed) {
+                        return Optional.of(due);
+                    }
+                } finally {
+                    // not claimed, or the claim threw (the database busy): this node must not keep it out of reach
+                    if (!claimed) {
+                        inHand.remove(due.sha256());
+                    }
                 }
-                inHand.remove(due.sha256());
             }
         }
         return Optional.empty();
