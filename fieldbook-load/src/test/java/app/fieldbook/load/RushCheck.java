@@ -43,6 +43,7 @@ final class RushCheck {
     private final AtomicLong began = new AtomicLong();
     private final AtomicLong lastThumbnail = new AtomicLong();
     private final AtomicLong waitedUntil = new AtomicLong();
+    private final AtomicInteger pollFailed = new AtomicInteger();
     private final AtomicInteger reports = new AtomicInteger();
     private final AtomicInteger photos = new AtomicInteger();
     private final AtomicInteger thumbnails = new AtomicInteger();
@@ -57,8 +58,6 @@ final class RushCheck {
     /** The read-back, then the wait for thumbnails; for {@link #CHECKERS} users injected at once. */
     ScenarioBuilder checking() {
         return scenario("check after the rush")
-                // it follows the probe, which ends with the phones; this only matters if the probe gave up first
-                .asLongAs(session -> !tally.finished()).on(pause(Duration.ofSeconds(1)))
                 .exec(session -> {
                     began.compareAndSet(0, System.nanoTime());
                     return next(session.set("checked", List.of()));
@@ -110,6 +109,8 @@ final class RushCheck {
                             if (session.getBoolean("thumbnail")) {
                                 thumbnails.incrementAndGet();
                                 lastThumbnail.accumulateAndGet(System.nanoTime(), Math::max);
+                            } else if (session.isFailed()) {
+                                pollFailed.incrementAndGet();
                             } else {
                                 withoutThumbnail.incrementAndGet();
                                 waitedUntil.accumulateAndGet(System.nanoTime(), Math::max);
@@ -120,23 +121,28 @@ final class RushCheck {
 
     /**
      * The summary's lines: what was read back, what was lost, and when the thumbnails were all made; of the
-     * {@code acknowledged} submissions, any the check never took (it began before they were acknowledged) is named.
+     * {@code acknowledged} submissions, any the check never took (acknowledged after the check began, which only
+     * the tally's last resort allows, {@link RushTally#finished}) is counted as lost.
      */
     String describe(int acknowledged) {
         long rushEnded = tally.endedAt();
-        String thumbnailLine = withoutThumbnail.get() == 0
+        int waitedFor = thumbnails.get() + withoutThumbnail.get() + pollFailed.get();
+        String thumbnailLine = withoutThumbnail.get() == 0 && pollFailed.get() == 0
                 ? String.format(Locale.ROOT, "all %d made, seen %.0f s after the rush ended (the check began %.0f s"
                         + " after it)", thumbnails.get(), seconds(rushEnded, lastThumbnail.get()),
                         seconds(rushEnded, began.get()))
-                : String.format(Locale.ROOT, "%d of %d still missing %.0f s after the rush ended (the check waited %d s"
-                        + " from its start)", withoutThumbnail.get(), thumbnails.get() + withoutThumbnail.get(),
-                        seconds(rushEnded, waitedUntil.get()), thumbnailWait.toSeconds());
+                : String.format(Locale.ROOT, "%d of %d made%s%s", thumbnails.get(), waitedFor,
+                        withoutThumbnail.get() == 0 ? "" : String.format(Locale.ROOT, "; %d still missing %.0f s after"
+                                + " the rush ended (each waited for until %d s after the check began)",
+                                withoutThumbnail.get(), seconds(rushEnded, waitedUntil.get()), thumbnailWait.toSeconds()),
+                        pollFailed.get() == 0 ? "" : "; " + pollFailed.get() + " not known (the photo's read failed)");
         return String.format(Locale.ROOT, """
                   checked afterwards      %d reports and %d photos read back, content hashed again: %d lost%s%s
                   thumbnails              %s
-                """, reports.get(), photos.get(), lost.size(), lost.isEmpty() ? "" : " (first: " + lost.peek() + ")",
-                reports.get() == acknowledged ? ""
-                        : "; " + (acknowledged - reports.get()) + " acknowledged submissions NOT CHECKED",
+                """, reports.get(), photos.get(), lost.size() + Math.max(0, acknowledged - reports.get()),
+                lost.isEmpty() ? "" : " (first: " + lost.peek() + ")",
+                reports.get() >= acknowledged ? ""
+                        : "; " + (acknowledged - reports.get()) + " acknowledged submissions never read back",
                 thumbnailLine);
     }
 

@@ -27,11 +27,11 @@ final class RushTally {
 
     private final LoadSettings settings;
     private final CpuUse cpu;
-    private final long created = System.nanoTime();
     private final AtomicLong firstReady = new AtomicLong();
-    /** Phones that are ready, or gave up trying: every phone is one or the other in the end. */
-    private final AtomicInteger ready = new AtomicInteger();
-    private final AtomicInteger notReady = new AtomicInteger();
+    /** Phones that are ready or gave up trying (each phone ends as one or the other, its tries being bounded). */
+    private final AtomicInteger settled = new AtomicInteger();
+    /** Phones that are ready: each submits once. */
+    private final AtomicInteger submitting = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicLong firstStart = new AtomicLong();
     private final AtomicLong lastEnd = new AtomicLong();
@@ -54,21 +54,21 @@ final class RushTally {
     /** A phone that found its newest report: ready to submit with the others. */
     void ready() {
         firstReady.compareAndSet(0, System.nanoTime());
-        ready.incrementAndGet();
+        submitting.incrementAndGet();
+        settled.incrementAndGet();
     }
 
     /** A phone that still could not read its newest report after its tries: it never submits, and counts as failed. */
     void notReady() {
         firstReady.compareAndSet(0, System.nanoTime());
         failures.computeIfAbsent("not ready (newest report not read)", key -> new AtomicInteger()).incrementAndGet();
-        notReady.incrementAndGet();
-        ready.incrementAndGet();
+        settled.incrementAndGet();
     }
 
     /** Whether every phone is ready (or those that are not have had four minutes since the first one was). */
     boolean allReady() {
         long since = firstReady.get();
-        return ready.get() >= settings.rushUsers()
+        return settled.get() >= settings.rushUsers()
                 || since != 0 && System.nanoTime() - since > READY_WAIT.toNanos();
     }
 
@@ -93,7 +93,8 @@ final class RushTally {
     private void ended() {
         lastEnd.set(System.nanoTime());
         lastEndMillis.set(System.currentTimeMillis());
-        if (done.incrementAndGet() >= ready.get() - notReady.get() && allReady()) {
+        done.incrementAndGet();
+        if (finished()) {
             cpuAtEnd.set(cpu.sample());
         }
     }
@@ -108,12 +109,19 @@ final class RushTally {
     }
 
     /**
-     * Whether every phone that got ready has ended its submission (the probe stops then, and the check after the
-     * rush begins); not merely those that started, which with a spread are not all of them yet.
+     * Whether every phone has settled (ready, or given up) and every ready one has ended its submission: the probe
+     * stops then, and the check after the rush begins. Not merely the phones that started (with a spread the rest
+     * have not yet), nor those ready when the others stopped waiting for the slow ones (a slow phone may still get
+     * ready and submit). Once true it stays true. As a last resort, true {@link #PROBE_LIMIT} after the first phone
+     * was ready plus the spread, should a phone hang.
      */
     boolean finished() {
-        return (allReady() && done.get() >= ready.get() - notReady.get())
-                || System.nanoTime() - created > PROBE_LIMIT.toNanos();
+        // settled first: a phone counts as submitting before it counts as settled
+        if (settled.get() >= settings.rushUsers() && done.get() >= submitting.get()) {
+            return true;
+        }
+        long since = firstReady.get();
+        return since != 0 && System.nanoTime() - since > PROBE_LIMIT.plus(settings.rushSpread()).toNanos();
     }
 
     /** When the last submission ended ({@link System#nanoTime}), 0 before any has. */
