@@ -86,12 +86,14 @@ record LoadSettings(String url, String adminLogin, String adminPassword, String 
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static String text(String name, String fallback) {
+    /** A system property, or {@code fallback} when it is unset or blank. */
+    static String text(String name, String fallback) {
         String value = System.getProperty(name);
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    private static int number(String name, int fallback) {
+    /** A system property as a number, or {@code fallback} when it is unset or blank. */
+    static int number(String name, int fallback) {
         return Integer.parseInt(text(name, Integer.toString(fallback)));
     }
 }

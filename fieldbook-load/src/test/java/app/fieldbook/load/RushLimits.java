@@ -21,24 +21,15 @@ record RushLimits(int photoP95Millis, int photoP99Millis, int reportP99Millis, i
 
     static RushLimits fromSystemProperties(int phones) {
         RushLimits limits = new RushLimits(
-                number("fieldbook.load.rush.photo-p95-ms", 3000),
-                number("fieldbook.load.rush.photo-p99-ms", 3000),
-                number("fieldbook.load.rush.report-p99-ms", 1000),
-                number("fieldbook.load.rush.submission-p99-ms", phones <= SMALL_RUSH ? 1000 : 0),
-                Double.parseDouble(text("fieldbook.load.rush.max-error-percent", "0")));
+                LoadSettings.number("fieldbook.load.rush.photo-p95-ms", 3000),
+                LoadSettings.number("fieldbook.load.rush.photo-p99-ms", 3000),
+                LoadSettings.number("fieldbook.load.rush.report-p99-ms", 1000),
+                LoadSettings.number("fieldbook.load.rush.submission-p99-ms", phones <= SMALL_RUSH ? 1000 : 0),
+                Double.parseDouble(LoadSettings.text("fieldbook.load.rush.max-error-percent", "0")));
         if (limits.photoP95Millis < 0 || limits.photoP99Millis < 0 || limits.reportP99Millis < 0
                 || limits.submissionP99Millis < 0 || limits.maxErrorPercent < 0) {
             throw new IllegalArgumentException("fieldbook.load.rush: bounds are 0 (not asserted) or more");
         }
         return limits;
-    }
-
-    private static String text(String name, String fallback) {
-        String value = System.getProperty(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
-
-    private static int number(String name, int fallback) {
-        return Integer.parseInt(text(name, Integer.toString(fallback)));
     }
 }
