@@ -1,5 +1,8 @@
 package app.fieldbook.load;
 
+import static app.fieldbook.load.LoadSettings.number;
+import static app.fieldbook.load.LoadSettings.text;
+
 import java.time.Duration;
 
 /**
@@ -67,14 +70,5 @@ record PeakSettings(int sites, int managers, int portfolioSites, int authorsPerS
     /** The working days (Monday to Friday) the reports span. */
     int workingDays() {
         return (reports + sites * authorsPerSite - 1) / (sites * authorsPerSite);
-    }
-
-    private static String text(String name, String fallback) {
-        String value = System.getProperty(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
-
-    private static int number(String name, int fallback) {
-        return Integer.parseInt(text(name, Integer.toString(fallback)));
     }
 }

@@ -74,6 +74,18 @@ final class SyncRequests {
         return new Operation(operationId, SyncProtocol.REPORT, reportId, OperationKind.CREATE, 0, changes, now());
     }
 
+    /**
+     * {@link #createComplete}'s report created already submitted: one operation, applied in one transaction (the
+     * protocol takes a create whose status is submitted).
+     */
+    static Operation createSubmitted(UUID operationId, UUID reportId, UUID siteId, LocalDate date, int variant) {
+        Operation create = createComplete(operationId, reportId, siteId, date, variant);
+        Map<String, FieldChange> changes = new LinkedHashMap<>(create.changes());
+        changes.put(ReportField.STATUS.wireName(), created(ReportStatus.SUBMITTED));
+        return new Operation(operationId, SyncProtocol.REPORT, reportId, OperationKind.CREATE, 0, changes,
+                create.madeAt());
+    }
+
     /** The announcement of a photo of a report: its SHA-256 and size, before its content is uploaded. */
     static Operation announcePhoto(UUID operationId, UUID photoId, UUID reportId, String sha256, long size, int index) {
         Map<String, FieldChange> changes = new LinkedHashMap<>();
