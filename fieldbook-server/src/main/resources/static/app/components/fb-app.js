@@ -246,7 +246,7 @@ class FbApp extends LitElement {
             ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
           <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
             ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
-          ${link('#/audit', 'audit', t('nav.audit'))}
+          ${role !== 'WORKER' ? link('#/audit', 'audit', t('nav.audit')) : ''}
           <a href="#/help" aria-current=${this.route.name === 'help' ? 'page' : 'false'}>${t('nav.help')}</a>
           ${link('#/security', 'security', t('nav.security'))}
           <button type="button" class="link" @click=${() => this.signOut()}>${t('nav.signOut')}</button>
@@ -319,7 +319,8 @@ class FbApp extends LitElement {
   screen() {
     const r = this.route;
     const me = this.account;
-    if (r.name === 'audit') {
+    if (r.name === 'audit' && me.role !== 'WORKER') {
+      // the audit trail is for managers, executives and administrators (the server refuses a field worker)
       return html`<fb-audit .account=${me}></fb-audit>`;
     }
     if (r.name === 'security') {

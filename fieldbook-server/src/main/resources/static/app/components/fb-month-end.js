@@ -129,7 +129,7 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.daysMissing'), data: m.sites.map((site) => site.daysMissing), backgroundColor: MISSING },
           ],
         },
-        options: chartOptions(true, m.sites.length, 0.3),
+        options: chartOptions(true, ratioFor(days, m.sites.length, 28)),
       }));
     }
     const hours = this.querySelector('#hours-chart');
@@ -144,7 +144,7 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.previousMonth'), data: trades.map((trade) => Number(trade.hours.previous)), backgroundColor: PREVIOUS },
           ],
         },
-        options: chartOptions(false, trades.length, 0.45),
+        options: chartOptions(false, ratioFor(hours, trades.length, 44)),
       }));
     }
   }
@@ -242,15 +242,24 @@ class FbMonthEnd extends OnlineScreen {
   }
 }
 
-/** Horizontal bars; the chart grows taller with its number of bars (its width over height, for Chart.js). */
-function chartOptions(stacked, bars, perBar) {
+/** Horizontal bars, as tall as {@link ratioFor} makes them. */
+function chartOptions(stacked, aspectRatio) {
   return {
     indexAxis: 'y',
-    aspectRatio: Math.max(0.4, 8 / (1 + perBar * bars)),
+    aspectRatio,
     animation: false,
     scales: { x: { stacked, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked } },
     plugins: { legend: { position: 'bottom' } },
   };
+}
+
+/**
+ * The width over height that makes a chart as tall as its bars need at the width it has: each bar (or group of
+ * bars) gets {@code perBar} pixels, the axis and the legend their room. A ratio from the number of bars alone made
+ * a phone's chart flat (70 px for two sites).
+ */
+function ratioFor(canvas, bars, perBar) {
+  return Math.max(0.3, canvas.parentElement.clientWidth / (90 + bars * perBar));
 }
 
 function compared(figure) {

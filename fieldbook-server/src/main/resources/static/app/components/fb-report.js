@@ -1,4 +1,4 @@
-import { html, svg } from 'lit';
+import { html, nothing, svg } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
@@ -35,6 +35,8 @@ class FbReport extends Screen {
     content: { state: true },
     saveState: { state: true },
     message: { state: true },
+    checked: { state: true },
+    raw: { state: true },
     copiedFrom: { state: true },
     names: { state: true },
     waiting: { state: true },
@@ -74,7 +76,7 @@ class FbReport extends Screen {
       // start afresh, as when the screen opens, so that nothing of the previous report is shown or saved.
       Object.assign(this, {
         record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
-        message: null, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null,
+        message: null, sentKey: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null,
         edits: 0, pending: 0, lastRev: 0,
       });
       this.load();
@@ -145,6 +147,11 @@ class FbReport extends Screen {
       return;
     }
     Object.assign(this, { queue, photos, record, site, waiting });
+    if (!waiting && this.sentKey && this.message === t(`${this.sentKey}.waiting`)) {
+      // the submission or decision this screen said would go with the next sync has gone: say so, not "waiting"
+      this.message = t(`${this.sentKey}.sent`);
+      this.sentKey = null;
+    }
     // What was typed meanwhile wins over what this load read: a read made while a save of this screen
     // was under way, or older than the last save it completed, is not shown over the form.
     if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
@@ -222,6 +229,30 @@ class FbReport extends Screen {
     }
   }
 
+  /**
+   * Whether what is typed in a number field (kept in {@code raw} under {@code key}) cannot be saved: not a number,
+   * a fraction where a whole number is asked, or a crew row's number left empty. The field then keeps its last
+   * saved value, and says so.
+   */
+  unreadable(key) {
+    const typed = this.raw[key];
+    if (typed === undefined) {
+      return false;
+    }
+    const crew = key.startsWith('crew.');
+    const value = parseNumber(typed, NUMBER_DECIMALS[crew ? key.split('.')[2] : key]);
+    return value === undefined || (crew && value === null);
+  }
+
+  unreadableNote(key, id) {
+    if (!this.unreadable(key)) {
+      return '';
+    }
+    const whole = key.endsWith('.headcount');
+    return html`<p class="error-text" id=${id} data-testid="unreadable-number">${t(whole
+      ? 'report.number.unreadableWhole' : 'report.number.unreadable')}</p>`;
+  }
+
   crewChange(index, field, value) {
     const crew = this.content.crew.map((row, i) => (i === index ? { ...row, [field]: value } : row));
     this.change('crew', crew);
@@ -261,6 +292,9 @@ class FbReport extends Screen {
     const problem = problemOf(this.content);
     if (problem) {
       this.message = t('report.invalid', { detail: t(problem) });
+      this.checked = true;
+      await this.updateComplete;
+      this.querySelector('[aria-invalid="true"]')?.focus();
       return;
     }
     try {
@@ -270,6 +304,8 @@ class FbReport extends Screen {
       const id = this.draft?.id ?? this.record.id;
       await store.submitReport(id, this.account);
       this.message = t('report.submitted.waiting');
+      this.sentKey = 'report.submitted';
+      this.load(); // the sync may have sent it already
       if (this.draft) {
         history.replaceState(null, '', '#/reports/' + id);
       }
@@ -388,6 +424,8 @@ class FbReport extends Screen {
     try {
       await store.decide(this.record.id, status, comment);
       this.message = t('report.decided.waiting');
+      this.sentKey = 'report.decided';
+      this.load(); // the sync may have sent it already
     } catch (failure) {
       this.message = failure.message;
     }
@@ -415,7 +453,8 @@ class FbReport extends Screen {
       ${this.message ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
       ${editable ? html`<div class="savebar">
           <span class="save-state" role="status" data-testid="save-state">${this.saveState === 'saving' ? t('report.saving')
-            : this.saveState === 'failed' ? '' : this.record ? t('report.saved') : ''}</span>
+            : this.saveState === 'failed' ? '' : Object.keys(this.raw).some((key) => this.unreadable(key))
+              ? t('report.savedButNumber') : this.record ? t('report.saved') : ''}</span>
           <button class="primary" type="button" data-testid="submit" @click=${() => this.submit()}>${t('report.submit')}</button>
         </div>` : ''}`;
   }
@@ -444,8 +483,11 @@ class FbReport extends Screen {
                 @input=${(e) => this.text('weather.conditions', e)}></div>
             <div><label for="temperature">${t('report.weather.temperature')}</label>
               <input id="temperature" name="temperature" inputmode="decimal" autocomplete="off"
+                aria-invalid=${this.unreadable('weather.temperatureCelsius') ? 'true' : 'false'}
+                aria-describedby=${this.unreadable('weather.temperatureCelsius') ? 'temperature-error' : nothing}
                 .value=${live(this.raw['weather.temperatureCelsius'] ?? numberText(c['weather.temperatureCelsius']))}
-                @input=${(e) => this.number('weather.temperatureCelsius', e, 1)}></div>
+                @input=${(e) => this.number('weather.temperatureCelsius', e, 1)}>
+              ${this.unreadableNote('weather.temperatureCelsius', 'temperature-error')}</div>
           </div>
         </fieldset>
         <fieldset>
@@ -472,7 +514,11 @@ class FbReport extends Screen {
         <div class="pair">
           <div><label for="trade-${i}">${t('report.crew.trade')}</label>
             <input id="trade-${i}" name="trade" .value=${live(row.trade ?? '')} required
-              @input=${(e) => this.crewChange(i, 'trade', e.target.value)}></div>
+              aria-invalid=${this.checked && !row.trade?.trim() ? 'true' : 'false'}
+              aria-describedby=${this.checked && !row.trade?.trim() ? `trade-${i}-error` : nothing}
+              @input=${(e) => this.crewChange(i, 'trade', e.target.value)}>
+            ${this.checked && !row.trade?.trim() ? html`<p class="error-text" id="trade-${i}-error"
+              data-testid="trade-missing">${t('report.crew.tradeMissingHere')}</p>` : ''}</div>
           <div><label for="company-${i}">${t('report.crew.company')}</label>
             <input id="company-${i}" name="company" .value=${live(row.company ?? '')}
               @input=${(e) => this.crewChange(i, 'company', e.target.value.trim() === '' ? null : e.target.value)}></div>
@@ -482,14 +528,20 @@ class FbReport extends Screen {
             <div class="stepper">
               <button type="button" aria-label=${t('report.crew.less')} @click=${() => this.step(i, -1)}>−</button>
               <input id="headcount-${i}" name="headcount" inputmode="numeric" pattern="[0-9]*" autocomplete="off"
+                aria-invalid=${this.unreadable(headcountKey) ? 'true' : 'false'}
+                aria-describedby=${this.unreadable(headcountKey) ? `headcount-${i}-error` : nothing}
                 .value=${live(this.raw[headcountKey] ?? String(row.headcount ?? 0))}
                 @input=${(e) => this.crewNumber(i, 'headcount', e, 0)}>
               <button type="button" aria-label=${t('report.crew.more')} @click=${() => this.step(i, 1)}>+</button>
-            </div></div>
+            </div>
+            ${this.unreadableNote(headcountKey, `headcount-${i}-error`)}</div>
           <div><label for="hours-${i}">${t('report.crew.hours')}</label>
             <input id="hours-${i}" name="hours" class="big" inputmode="decimal" autocomplete="off"
+              aria-invalid=${this.unreadable(hoursKey) ? 'true' : 'false'}
+              aria-describedby=${this.unreadable(hoursKey) ? `hours-${i}-error` : nothing}
               .value=${live(this.raw[hoursKey] ?? numberText(row.hours))}
-              @input=${(e) => this.crewNumber(i, 'hours', e, 2)}></div>
+              @input=${(e) => this.crewNumber(i, 'hours', e, 2)}>
+            ${this.unreadableNote(hoursKey, `hours-${i}-error`)}</div>
         </div>
         <button type="button" class="link danger" @click=${() => this.removeRow(i)}>${t('report.crew.remove', { number: n })}</button>
       </li>`;
@@ -503,12 +555,12 @@ class FbReport extends Screen {
         <p>${c['weather.conditions'] ?? '—'}${c['weather.temperatureCelsius'] !== null ? html`, ${numberText(c['weather.temperatureCelsius'])} °C` : ''}</p>
         <h2>${t('report.crew')}</h2>
         ${c.crew.length === 0 ? html`<p>—</p>` : html`
-          <table>
+          <div class="crew-view"><table>
             <thead><tr><th scope="col">${t('report.crew.trade')}</th><th scope="col">${t('report.crew.company')}</th>
               <th scope="col" class="num">${t('report.crew.headcount')}</th><th scope="col" class="num">${t('report.crew.hours')}</th></tr></thead>
             <tbody>${c.crew.map((row) => html`<tr><td>${row.trade}</td><td>${row.company ?? ''}</td>
               <td class="num">${row.headcount}</td><td class="num">${numberText(row.hours)}</td></tr>`)}</tbody>
-          </table>`}
+          </table></div>`}
         ${SECTIONS.map(([name, label]) => html`<h2>${t(label)}</h2><p class="prose">${c[name] ?? '—'}</p>`)}
       </section>
       ${this.photoSection(false)}`;
@@ -547,6 +599,9 @@ function pick(fields) {
 }
 
 /** A typed number: null when empty, undefined while it is not a number yet (e.g. "-"). */
+/** The decimals each number field takes: a crew row's by its field's name, the others by their own. */
+const NUMBER_DECIMALS = { 'weather.temperatureCelsius': 1, headcount: 0, hours: 2 };
+
 function parseNumber(typed, decimals) {
   const text = typed.trim().replace(',', '.');
   if (text === '') {

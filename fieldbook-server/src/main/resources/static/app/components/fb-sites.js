@@ -46,12 +46,20 @@ class FbSites extends Screen {
             ${report ? html`<p>${statusBadge(report.fields.status, waiting)}</p>` : ''}
             <div class="actions">
               ${worker ? html`<a class="button primary" href="#/sites/${site.id}/today">
-                ${report ? t('sites.todayStarted') : t('sites.today')}</a>` : ''}
+                ${t(TODAY_ACTION[report?.fields.status] ?? 'sites.today')}</a>` : ''}
               <a class="button" href="#/sites/${site.id}">${t('sites.past')}</a>
             </div>
           </li>`)}
       </ul>`;
   }
 }
+
+/** What the main button of a site says, by the status of today's report (none: start it). */
+const TODAY_ACTION = {
+  DRAFT: 'sites.todayStarted',
+  RETURNED: 'sites.todayReturned',
+  SUBMITTED: 'sites.todayOpen',
+  APPROVED: 'sites.todayOpen',
+};
 
 customElements.define('fb-sites', FbSites);

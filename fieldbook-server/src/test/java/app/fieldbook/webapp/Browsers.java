@@ -229,8 +229,39 @@ public final class Browsers implements AutoCloseable {
      * (named by {@code shot}), and writes the page's screenshot to docs/screenshots/{@code shot}.png, of the
      * viewport or of the {@code fullPage}.
      */
+    /**
+     * How far the page reaches past the screen's right edge, and the outermost element that does, or null when
+     * it fits: a page that scrolls sideways on a phone (a table or form wider than the screen) is a defect; a wide
+     * table belongs in a box that scrolls on its own.
+     */
+    private static final String WIDER_THAN_THE_SCREEN = """
+            () => {
+              const root = document.documentElement;
+              const over = root.scrollWidth - root.clientWidth;
+              if (over <= 0) {
+                return null;
+              }
+              const clipped = (element) => {
+                for (let up = element.parentElement; up && up !== root; up = up.parentElement) {
+                  if (getComputedStyle(up).overflowX !== 'visible') {
+                    return true;
+                  }
+                }
+                return false;
+              };
+              const outermost = [...document.body.querySelectorAll('*')].find((element) =>
+                element.getBoundingClientRect().right > root.clientWidth + 1 && !clipped(element));
+              const name = outermost ? outermost.tagName.toLowerCase() + (outermost.id ? '#' + outermost.id : '')
+                + (outermost.className && typeof outermost.className === 'string' ? '.' + outermost.className.trim().split(/\s+/).join('.') : '') : 'unknown';
+              return over + ' px (' + name + ')';
+            }""";
+
     public static void check(Page page, String shot, List<String> problems, boolean fullPage) throws IOException {
         page.waitForLoadState();
+        Object wider = page.evaluate(WIDER_THAN_THE_SCREEN);
+        if (wider != null) {
+            problems.add(shot + ": the page scrolls sideways, wider than the screen by " + wider);
+        }
         for (Rule violation : new AxeBuilder(page).analyze().getViolations()) {
             if ("serious".equals(violation.getImpact()) || "critical".equals(violation.getImpact())) {
                 problems.add(shot + ": " + violation.getId() + " " + violation.getHelp() + " "

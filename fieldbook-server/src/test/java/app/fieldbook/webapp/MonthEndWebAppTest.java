@@ -113,9 +113,28 @@ class MonthEndWebAppTest {
             Browsers.check(page, Browsers.shot("month-end", Browsers.DESKTOP), problems, true);
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);
+            page.locator("nav a[href='#/month-end']").click();
+            page.locator("#month-end-month").fill("2025-11");
+            page.locator("#month-end-scope").selectOption("portfolio:" + portfolio);
+            page.locator("form.month-end-choice button[type=submit]").click();
+            assertThat(page.getByTestId("trades-table").locator("tbody tr")).hasCount(3);
+            // as tall as their bars need on a narrow screen too (a height from the width drew them 70 px flat)
+            page.waitForFunction("() => document.querySelector('#hours-chart')?.style.height");
+            assertThat(page.locator("#days-chart").boundingBox().height).isGreaterThanOrEqualTo(140);
+            assertThat(page.locator("#hours-chart").boundingBox().height).isGreaterThanOrEqualTo(200);
+            page.locator("#days-chart").scrollIntoViewIfNeeded();
+            Browsers.check(page, Browsers.shot("month-end", Browsers.PHONE), problems, false);
+        }
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), worker.login(), Fixtures.PASSWORD);
             assertThat(page.locator("nav a[href='#/outbox']")).isVisible();
             assertThat(page.locator("nav a[href='#/month-end']")).hasCount(0);
+            // nor an audit trail, which the server keeps from field workers
+            assertThat(page.locator("nav a[href='#/audit']")).hasCount(0);
+            page.navigate(base() + "/#/audit");
+            assertThat(page.locator("fb-sites")).isVisible();
+            assertThat(page.locator("fb-audit")).hasCount(0);
         }
         assertThat(problems).isEmpty();
     }

@@ -177,8 +177,10 @@ class WebAppTest {
             page.navigate(base() + "/#/reports/" + report);
             page.locator("#return-comment").fill("Add the crane hours, please.");
             page.getByText("Return with comment").click();
-            assertThat(page.locator("main")).containsText("Your decision goes to the server with the next sync.");
             assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            // once sent, the screen no longer says that the decision waits for the next sync
+            assertThat(page.locator("main")).containsText("Your decision is on the server.");
+            assertThat(page.locator("main")).not().containsText("with the next sync");
         }
         JsonNode returned = as("walter").get("/api/v1/reports/" + report).body();
         assertThat(returned.path("status").asString()).isEqualTo("RETURNED");
@@ -552,6 +554,37 @@ class WebAppTest {
             page.reload();
             assertThat(page.locator("#notes")).hasValue("Every keystroke is kept on the phone.");
             assertThat(page.getByTestId("waiting")).containsText("on this device");
+        }
+    }
+
+    @Test
+    void aNumberThatCannotBeReadAndACrewRowWithoutATradeAreMarkedWhereTheyAre() throws Exception {
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            site(page, "N-02").getByText("Today’s report").click();
+            page.locator("#temperature").fill("12.5");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            page.locator("#temperature").fill("hot");
+            assertThat(page.locator("#temperature")).hasAttribute("aria-invalid", "true");
+            assertThat(page.locator("#temperature-error")).containsText("Not a number, so not saved");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device, but for the number marked");
+            page.locator("#temperature").fill("13");
+            assertThat(page.locator("#temperature")).hasAttribute("aria-invalid", "false");
+            assertThat(page.getByTestId("unreadable-number")).hasCount(0);
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+
+            int rows = page.locator("li.crew-row").count();
+            page.getByText("+ Add a crew row").click();
+            page.getByTestId("submit").click();
+            assertThat(page.locator("main")).containsText("Fix this before submitting: Each crew row needs a trade.");
+            Locator trade = page.locator("#trade-" + rows);
+            assertThat(trade).hasAttribute("aria-invalid", "true");
+            assertThat(trade).isFocused();
+            assertThat(page.getByTestId("trade-missing")).hasCount(1);
+            trade.fill("Scaffolding");
+            assertThat(trade).hasAttribute("aria-invalid", "false");
+            assertThat(page.getByTestId("trade-missing")).hasCount(0);
         }
     }
 
