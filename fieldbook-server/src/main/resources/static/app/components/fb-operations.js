@@ -88,7 +88,7 @@ class FbOperations extends OnlineScreen {
         <h2 id="health-heading">${t('operations.syncHealth')}</h2>
         <p class="muted">${readAt ? t('operations.readAt', { time: formatMoment(readAt) }) : t('operations.notYetRead')}</p>
         ${sites.length === 0 ? html`<p>${t('operations.noDevices')}</p>` : html`
-          <div class="grid-scroll" tabindex="0" role="region" aria-label=${t('operations.syncHealth')}>
+          <div class="grid-scroll" tabindex="0" role="region" aria-label=${t('operations.syncHealthTable')}>
             <table class="audit operations" data-testid="site-health">
               <thead><tr>
                 <th scope="col">${t('operations.site')}</th><th scope="col">${t('operations.devices')}</th>

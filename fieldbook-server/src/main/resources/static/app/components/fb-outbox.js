@@ -13,6 +13,7 @@ class FbOutbox extends Screen {
     reports: { state: true },
     sites: { state: true },
     syncing: { state: true },
+    offlineNote: { state: true },
     storage: { state: true },
   };
 
@@ -33,6 +34,11 @@ class FbOutbox extends Screen {
   }
 
   async syncNow() {
+    // offline, a sync cannot start: say so rather than nothing (the changes go by themselves once online)
+    this.offlineNote = !navigator.onLine;
+    if (this.offlineNote) {
+      return;
+    }
     this.syncing = true;
     try {
       await this.engine.syncNow({ retry: true });
@@ -66,6 +72,8 @@ class FbOutbox extends Screen {
       <p class="lead">${t('outbox.lead')}</p>
       <button class="primary" type="button" data-testid="sync-now" ?disabled=${this.syncing}
         @click=${() => this.syncNow()}>⟳ ${this.syncing ? t('banner.syncing') : t('outbox.syncNow')}</button>
+      ${this.offlineNote && !navigator.onLine
+        ? html`<p class="notice" role="status" data-testid="sync-offline">${t('outbox.offline')}</p>` : ''}
       ${this.entries.length === 0 && this.uploads.length === 0
         ? html`<p class="empty" data-testid="outbox-empty">${t('outbox.empty')}</p>` : ''}
       ${this.uploads.length === 0 ? '' : html`

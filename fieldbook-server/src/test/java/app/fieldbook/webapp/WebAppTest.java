@@ -1238,6 +1238,8 @@ class WebAppTest {
                 page.navigate(base() + "/#/outbox");
                 assertThat(page.getByTestId("outbox")).isVisible();
                 check(page, "outbox", size, problems);
+                page.getByTestId("sync-now").click();
+                assertThat(page.getByTestId("sync-offline")).containsText("No connection");
             }
             String submitted = reportIn("walter", "SUBMITTED");
             try (BrowserContext browser = browsers.open(browsers.newProfile(), size.getValue())) {
