@@ -181,6 +181,8 @@ const en = {
   'report.commentNeeded': 'Write what must be fixed before returning the report.',
   'report.decided.waiting': 'Your decision goes to the server with the next sync.',
   'report.decided.sent': 'Your decision is on the server.',
+  'report.notTaken': 'The server did not take this change: the Outbox says why.',
+  'report.numberToFix': 'A number marked could not be read.',
 
   'status.DRAFT': 'Draft',
   'status.SUBMITTED': 'Submitted',

@@ -161,7 +161,8 @@ public class DurableSubmissionsSimulation extends Simulation {
      * Each worker's device, from their newest report of the 20th century on, pushes {@code pushReports} reports
      * at a time for {@code during}, as a device that was offline sends its outbox (the web app sends up to 100
      * operations a push): for each report a create with every section filled and then its submission, two
-     * operations, each applied in a transaction of its own with its audit event and committed before the answer.
+     * operations, each applied in a transaction of its own with its audit event and committed before the answer
+     * (or, with {@code submissions.push-submitted}, one operation creating it submitted).
      */
     private ScenarioBuilder pushing(String name, List<Map<String, Object>> signedIn, Duration during,
             String suffix, Phase phase) {

@@ -120,6 +120,7 @@ class FbMonthEnd extends OnlineScreen {
     }
     const days = this.querySelector('#days-chart');
     if (days && m.sites.length) {
+      sizeFor(days, m.sites.length, 28);
       this.charts.push(new Chart(days, {
         type: 'bar',
         data: {
@@ -129,12 +130,13 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.daysMissing'), data: m.sites.map((site) => site.daysMissing), backgroundColor: MISSING },
           ],
         },
-        options: chartOptions(true, ratioFor(days, m.sites.length, 28)),
+        options: chartOptions(true),
       }));
     }
     const hours = this.querySelector('#hours-chart');
     if (hours && m.byTrade.length) {
       const trades = [...m.byTrade].sort((a, b) => Number(b.hours.value) - Number(a.hours.value)).slice(0, 12);
+      sizeFor(hours, trades.length, 44);
       this.charts.push(new Chart(hours, {
         type: 'bar',
         data: {
@@ -144,7 +146,7 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.previousMonth'), data: trades.map((trade) => Number(trade.hours.previous)), backgroundColor: PREVIOUS },
           ],
         },
-        options: chartOptions(false, ratioFor(hours, trades.length, 44)),
+        options: chartOptions(false),
       }));
     }
   }
@@ -242,11 +244,11 @@ class FbMonthEnd extends OnlineScreen {
   }
 }
 
-/** Horizontal bars, as tall as {@link ratioFor} makes them. */
-function chartOptions(stacked, aspectRatio) {
+/** Horizontal bars filling their box, whose height {@link sizeFor} sets. */
+function chartOptions(stacked) {
   return {
     indexAxis: 'y',
-    aspectRatio,
+    maintainAspectRatio: false,
     animation: false,
     scales: { x: { stacked, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked } },
     plugins: { legend: { position: 'bottom' } },
@@ -254,12 +256,12 @@ function chartOptions(stacked, aspectRatio) {
 }
 
 /**
- * The width over height that makes a chart as tall as its bars need at the width it has: each bar (or group of
- * bars) gets {@code perBar} pixels, the axis and the legend their room. A ratio from the number of bars alone made
- * a phone's chart flat (70 px for two sites).
+ * Makes a chart's box as tall as its bars need, at any width and after any resize: each bar (or group of bars)
+ * gets {@code perBar} pixels, the axis and the legend their room. A height taken from the width made a phone's
+ * chart flat (70 px for two sites). Set through the CSSOM, which the content security policy allows.
  */
-function ratioFor(canvas, bars, perBar) {
-  return Math.max(0.3, canvas.parentElement.clientWidth / (90 + bars * perBar));
+function sizeFor(canvas, bars, perBar) {
+  canvas.parentElement.style.height = `${90 + bars * perBar}px`;
 }
 
 function compared(figure) {

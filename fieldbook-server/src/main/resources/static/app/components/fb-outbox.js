@@ -18,6 +18,7 @@ class FbOutbox extends Screen {
   };
 
   async load() {
+    this.offlineNote = this.offlineNote && !navigator.onLine;
     const entries = await store.outbox();
     const waitingIds = new Set(entries.map((entry) => entry.entityId));
     const uploads = (await store.photosWaiting()).filter((photo) => !waitingIds.has(photo.id));

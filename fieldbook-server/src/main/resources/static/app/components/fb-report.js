@@ -76,7 +76,7 @@ class FbReport extends Screen {
       // start afresh, as when the screen opens, so that nothing of the previous report is shown or saved.
       Object.assign(this, {
         record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
-        message: null, sentKey: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null,
+        message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null,
         edits: 0, pending: 0, lastRev: 0,
       });
       this.load();
@@ -147,16 +147,19 @@ class FbReport extends Screen {
       return;
     }
     Object.assign(this, { queue, photos, record, site, waiting });
-    if (!waiting && this.sentKey && this.message === t(`${this.sentKey}.waiting`)) {
-      // the submission or decision this screen said would go with the next sync has gone: say so, not "waiting"
-      this.message = t(`${this.sentKey}.sent`);
-      this.sentKey = null;
+    const sent = this.sent;
+    if (!waiting && sent && this.message === t(`${sent.key}.waiting`)) {
+      // the submission or decision this screen said would go with the next sync has been answered: say how (the
+      // server's copy moves on to the status sent only when it took it; a refusal is kept in the Outbox)
+      this.message = t(record.base?.status === sent.status ? `${sent.key}.sent` : 'report.notTaken');
+      this.sent = null;
     }
     // What was typed meanwhile wins over what this load read: a read made while a save of this screen
     // was under way, or older than the last save it completed, is not shown over the form.
     if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
       this.content = pick(record.fields);
-      this.raw = {};
+      // a number typed that could not be read was never saved: it stays in its field, marked, over the record
+      this.raw = Object.fromEntries(Object.entries(this.raw).filter(([key]) => this.unreadable(key)));
     }
     if (!this.loaded) {
       this.loaded = true;
@@ -275,6 +278,7 @@ class FbReport extends Screen {
   }
 
   addRow() {
+    this.checked = false; // a new row is not marked before the next Submit
     this.change('crew', [...this.content.crew, { trade: '', company: null, headcount: 1, hours: 8 }]);
     this.updateComplete.then(() => {
       const inputs = this.querySelectorAll('input[name="trade"]');
@@ -288,13 +292,15 @@ class FbReport extends Screen {
   }
 
   async submit() {
+    const shown = this.shown;
     await this.chain;
-    const problem = problemOf(this.content);
+    const unreadable = Object.keys(this.raw).find((key) => this.unreadable(key));
+    const problem = unreadable ? 'report.numberToFix' : problemOf(this.content);
     if (problem) {
       this.message = t('report.invalid', { detail: t(problem) });
       this.checked = true;
       await this.updateComplete;
-      this.querySelector('[aria-invalid="true"]')?.focus();
+      this.querySelector(`#${unreadable ? fieldOfRaw(unreadable) : fieldOfProblem(problem, this.content)}`)?.focus();
       return;
     }
     try {
@@ -303,9 +309,13 @@ class FbReport extends Screen {
       }
       const id = this.draft?.id ?? this.record.id;
       await store.submitReport(id, this.account);
+      if (this.shown !== shown) {
+        return;
+      }
       this.message = t('report.submitted.waiting');
-      this.sentKey = 'report.submitted';
-      this.load(); // the sync may have sent it already
+      this.sent = { key: 'report.submitted', status: 'SUBMITTED' };
+      this.checked = false;
+      this.load().catch(() => {}); // the sync may have answered it already
       if (this.draft) {
         history.replaceState(null, '', '#/reports/' + id);
       }
@@ -421,11 +431,15 @@ class FbReport extends Screen {
       this.message = t('report.commentNeeded');
       return;
     }
+    const shown = this.shown;
     try {
       await store.decide(this.record.id, status, comment);
+      if (this.shown !== shown) {
+        return;
+      }
       this.message = t('report.decided.waiting');
-      this.sentKey = 'report.decided';
-      this.load(); // the sync may have sent it already
+      this.sent = { key: 'report.decided', status };
+      this.load().catch(() => {}); // the sync may have answered it already
     } catch (failure) {
       this.message = failure.message;
     }
@@ -453,8 +467,8 @@ class FbReport extends Screen {
       ${this.message ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
       ${editable ? html`<div class="savebar">
           <span class="save-state" role="status" data-testid="save-state">${this.saveState === 'saving' ? t('report.saving')
-            : this.saveState === 'failed' ? '' : Object.keys(this.raw).some((key) => this.unreadable(key))
-              ? t('report.savedButNumber') : this.record ? t('report.saved') : ''}</span>
+            : this.saveState === 'failed' || !this.record ? ''
+              : Object.keys(this.raw).some((key) => this.unreadable(key)) ? t('report.savedButNumber') : t('report.saved')}</span>
           <button class="primary" type="button" data-testid="submit" @click=${() => this.submit()}>${t('report.submit')}</button>
         </div>` : ''}`;
   }
@@ -598,10 +612,35 @@ function pick(fields) {
   return content;
 }
 
-/** A typed number: null when empty, undefined while it is not a number yet (e.g. "-"). */
 /** The decimals each number field takes: a crew row's by its field's name, the others by their own. */
 const NUMBER_DECIMALS = { 'weather.temperatureCelsius': 1, headcount: 0, hours: 2 };
 
+/** The input of a number kept in {@code raw} under {@code key}. */
+function fieldOfRaw(key) {
+  if (!key.startsWith('crew.')) {
+    return 'temperature';
+  }
+  const [, index, field] = key.split('.');
+  return `${field}-${index}`;
+}
+
+/** The input to fix for a problem of {@link problemOf}: the temperature, or the first crew row it concerns. */
+function fieldOfProblem(problem, content) {
+  const rows = content.crew || [];
+  const row = (bad) => Math.max(0, rows.findIndex(bad));
+  switch (problem) {
+    case 'report.crew.tradeMissing':
+      return `trade-${row((r) => !r.trade || !r.trade.trim())}`;
+    case 'report.headcountInvalid':
+      return `headcount-${row((r) => !Number.isInteger(r.headcount) || r.headcount < 0 || r.headcount > 10000)}`;
+    case 'report.hoursInvalid':
+      return `hours-${row((r) => typeof r.hours !== 'number' || r.hours < 0 || r.hours >= 1e6)}`;
+    default:
+      return 'temperature';
+  }
+}
+
+/** A typed number: null when empty, undefined while it is not a number yet (e.g. "-"). */
 function parseNumber(typed, decimals) {
   const text = typed.trim().replace(',', '.');
   if (text === '') {

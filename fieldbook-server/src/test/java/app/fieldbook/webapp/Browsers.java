@@ -225,11 +225,6 @@ public final class Browsers implements AutoCloseable {
     }
 
     /**
-     * Runs axe's accessibility rules on the page, adding each serious or critical finding to {@code problems}
-     * (named by {@code shot}), and writes the page's screenshot to docs/screenshots/{@code shot}.png, of the
-     * viewport or of the {@code fullPage}.
-     */
-    /**
      * How far the page reaches past the screen's right edge, and the outermost element that does, or null when
      * it fits: a page that scrolls sideways on a phone (a table or form wider than the screen) is a defect; a wide
      * table belongs in a box that scrolls on its own.
@@ -241,9 +236,13 @@ public final class Browsers implements AutoCloseable {
               if (over <= 0) {
                 return null;
               }
+              // clipped by a box that scrolls or hides: an absolute element only by its containing block or above
               const clipped = (element) => {
+                let escaping = getComputedStyle(element).position === 'absolute';
                 for (let up = element.parentElement; up && up !== root; up = up.parentElement) {
-                  if (getComputedStyle(up).overflowX !== 'visible') {
+                  const style = getComputedStyle(up);
+                  escaping = escaping && style.position === 'static';
+                  if (!escaping && style.overflowX !== 'visible') {
                     return true;
                   }
                 }
@@ -256,6 +255,11 @@ public final class Browsers implements AutoCloseable {
               return over + ' px (' + name + ')';
             }""";
 
+    /**
+     * Adds to {@code problems} (named by {@code shot}) a page that scrolls sideways and each serious or critical
+     * finding of axe's accessibility rules, and writes the page's screenshot to docs/screenshots/{@code shot}.png,
+     * of the viewport or of the {@code fullPage}.
+     */
     public static void check(Page page, String shot, List<String> problems, boolean fullPage) throws IOException {
         page.waitForLoadState();
         Object wider = page.evaluate(WIDER_THAN_THE_SCREEN);

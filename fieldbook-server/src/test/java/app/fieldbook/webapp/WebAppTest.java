@@ -569,6 +569,10 @@ class WebAppTest {
             assertThat(page.locator("#temperature")).hasAttribute("aria-invalid", "true");
             assertThat(page.locator("#temperature-error")).containsText("Not a number, so not saved");
             assertThat(page.getByTestId("save-state")).hasText("Saved on this device, but for the number marked");
+            page.getByTestId("submit").click();
+            assertThat(page.locator("main")).containsText("Fix this before submitting: A number marked could not be read.");
+            assertThat(page.locator("#temperature")).isFocused();
+            assertThat(page.locator("#temperature")).hasValue("hot");
             page.locator("#temperature").fill("13");
             assertThat(page.locator("#temperature")).hasAttribute("aria-invalid", "false");
             assertThat(page.getByTestId("unreadable-number")).hasCount(0);
