@@ -69,13 +69,29 @@ public final class DataScope {
      * @throws IllegalArgumentException if the column is not a plain column reference or the parameter not a name
      */
     public String oneSitePredicate(String siteColumn, String siteParameter) {
+        return oneSitePredicate(siteColumn, siteParameter, false);
+    }
+
+    /**
+     * {@link #oneSitePredicate(String, String)} with the site written as the range from the site to the site
+     * ({@code siteColumn >= :siteParameter AND siteColumn <= :siteParameter}): the same rows, but the database does
+     * not take the column for a constant, so an order that begins with it can come only from an index that does
+     * (see {@link ScopedQuery#ofSiteAsRange}).
+     */
+    public String oneSiteRangePredicate(String siteColumn, String siteParameter) {
+        return oneSitePredicate(siteColumn, siteParameter, true);
+    }
+
+    private String oneSitePredicate(String siteColumn, String siteParameter, boolean asRange) {
         if (!COLUMN.matcher(siteColumn).matches()) {
             throw new IllegalArgumentException("Not a column reference: " + siteColumn);
         }
         if (!PARAMETER.matcher(siteParameter).matches()) {
             throw new IllegalArgumentException("Not a parameter name: " + siteParameter);
         }
-        String ofTheSite = siteColumn + " = :" + siteParameter;
+        String ofTheSite = asRange
+                ? siteColumn + " >= :" + siteParameter + " AND " + siteColumn + " <= :" + siteParameter
+                : siteColumn + " = :" + siteParameter;
         if (seesEverySite()) {
             return ofTheSite;
         }

@@ -97,6 +97,22 @@ class ScopedQueryDatabaseTest {
     }
 
     @Test
+    void oneSiteAsARangeIsTheSameSiteToTheSamePeople() {
+        Actor worker = actor(world.worker(north.toString()), Role.WORKER);
+        Actor manager = actor(world.manager(world.portfolio(south.toString())), Role.MANAGER);
+        Actor executive = actor(world.executive(), Role.EXECUTIVE);
+
+        for (Actor person : List.of(worker, manager, executive)) {
+            for (UUID site : List.of(north, south)) {
+                assertThat(sitesOf(ScopedQuery.ofSiteAsRange(person, "s.id", site)))
+                        .as("%s asking for %s", person.role(), site)
+                        .isEqualTo(sitesOf(ScopedQuery.ofSite(person, "s.id", site)));
+            }
+        }
+        assertThat(sitesOf(ScopedQuery.ofSiteAsRange(executive, "s.id", south))).containsExactly(south);
+    }
+
+    @Test
     void aHostileFilterValueIsOnlyComparedNeverRun() {
         Actor executive = actor(world.executive(), Role.EXECUTIVE);
         for (String hostile : List.of("x' OR '1' = '1", "x'); DELETE FROM sites; --", ":scopeUserId")) {

@@ -77,6 +77,24 @@ class ScopedQueryTest {
     }
 
     @Test
+    void oneSiteAsARangeIsCheckedOnceAgainstTheScopeAndNamedAsTheRangeOfItself() {
+        Actor manager = person(Role.MANAGER);
+        UUID site = UUID.randomUUID();
+
+        ScopedQuery query = ScopedQuery.ofSiteAsRange(manager, "r.site_id", site);
+        assertThat(query.where()).isEqualTo("""
+                EXISTS (SELECT 1 FROM site_access sa WHERE sa.user_id = :scopeUserId AND sa.site_id = :siteId) \
+                AND r.site_id >= :siteId AND r.site_id <= :siteId""");
+        assertThat(query.parameters()).isEqualTo(Map.of("scopeUserId", manager.id(), "siteId", site));
+        assertThat(ScopedQuery.ofSiteAsRange(person(Role.EXECUTIVE), "r.site_id", site).where())
+                .isEqualTo("r.site_id >= :siteId AND r.site_id <= :siteId");
+        assertThatThrownBy(() -> ScopedQuery.ofSiteAsRange(manager, "r.site_id", null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ScopedQuery.ofSiteAsRange(manager, "r.site_id; DROP TABLE sites", site))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aFilterWithoutAValueIsLeftOut() {
         ScopedQuery query = ScopedQuery.of(person(Role.EXECUTIVE), "e.site_id")
                 .filter("e.entity_type = :entityType", null)
