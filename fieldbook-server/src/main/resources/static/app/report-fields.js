@@ -78,20 +78,31 @@ export function changed(from, to) {
  * as a message key, or null when it is fine. Such content stays on the device until it is fixed.
  */
 export function problemOf(fields) {
+  return problemAt(fields)?.key ?? null;
+}
+
+/**
+ * The first content the server would refuse, and where it is: the message key of {@link problemOf}, the field
+ * ('weather.temperatureCelsius', or a crew row's 'trade', 'headcount' or 'hours') and, for a crew row, its index.
+ * Null when there is none.
+ */
+export function problemAt(fields) {
   const temperature = fields['weather.temperatureCelsius'];
   if (temperature !== null && temperature !== undefined
     && (typeof temperature !== 'number' || temperature < -90 || temperature > 70 || !hasDecimals(temperature, 1))) {
-    return 'report.temperatureRange';
+    return { key: 'report.temperatureRange', field: 'weather.temperatureCelsius' };
   }
-  for (const row of fields.crew || []) {
-    if (!row.trade || !row.trade.trim()) {
-      return 'report.crew.tradeMissing';
+  const crew = fields.crew || [];
+  for (let row = 0; row < crew.length; row++) {
+    const { trade, headcount, hours } = crew[row];
+    if (!trade || !trade.trim()) {
+      return { key: 'report.crew.tradeMissing', field: 'trade', row };
     }
-    if (!Number.isInteger(row.headcount) || row.headcount < 0 || row.headcount > 10000) {
-      return 'report.headcountInvalid';
+    if (!Number.isInteger(headcount) || headcount < 0 || headcount > 10000) {
+      return { key: 'report.headcountInvalid', field: 'headcount', row };
     }
-    if (typeof row.hours !== 'number' || row.hours < 0 || row.hours >= 1e6 || !hasDecimals(row.hours, 2)) {
-      return 'report.hoursInvalid';
+    if (typeof hours !== 'number' || hours < 0 || hours >= 1e6 || !hasDecimals(hours, 2)) {
+      return { key: 'report.hoursInvalid', field: 'hours', row };
     }
   }
   return null;

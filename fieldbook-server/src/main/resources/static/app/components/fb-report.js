@@ -2,7 +2,7 @@ import { html, nothing, svg } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
-import { CONTENT, emptyContent, problemOf, todayIn, uuid } from '../report-fields.js';
+import { CONTENT, emptyContent, problemAt, todayIn, uuid } from '../report-fields.js';
 import { prepare } from '../photos.js';
 import './fb-photo-viewer.js';
 import { Screen, focusHeading } from './screen.js';
@@ -247,9 +247,13 @@ class FbReport extends Screen {
     return value === undefined || (crew && value === null);
   }
 
-  unreadableNote(key, id) {
+  /**
+   * The note under a number's input: that it cannot be read, or the problem the last Submit found in it
+   * ({@code problem}, a message key, or null).
+   */
+  numberNote(key, id, problem) {
     if (!this.unreadable(key)) {
-      return '';
+      return problem ? html`<p class="error-text" id=${id} data-testid="problem-here">${t(problem)}</p>` : '';
     }
     const whole = key.endsWith('.headcount');
     return html`<p class="error-text" id=${id} data-testid="unreadable-number">${t(whole
@@ -295,12 +299,12 @@ class FbReport extends Screen {
     const shown = this.shown;
     await this.chain;
     const unreadable = Object.keys(this.raw).find((key) => this.unreadable(key));
-    const problem = unreadable ? 'report.numberToFix' : problemOf(this.content);
-    if (problem) {
-      this.message = t('report.invalid', { detail: t(problem) });
+    const located = unreadable ? null : problemAt(this.content);
+    if (unreadable || located) {
+      this.message = t('report.invalid', { detail: t(unreadable ? 'report.numberToFix' : located.key) });
       this.checked = true;
       await this.updateComplete;
-      this.querySelector(`#${unreadable ? fieldOfRaw(unreadable) : fieldOfProblem(problem, this.content)}`)?.focus();
+      this.querySelector(`#${unreadable ? fieldOfRaw(unreadable) : inputOf(located)}`)?.focus();
       return;
     }
     try {
@@ -487,6 +491,9 @@ class FbReport extends Screen {
 
   form() {
     const c = this.content;
+    // once Submit found a problem, the field it is in stays marked until it is fixed (then the next one, if any)
+    const located = this.checked ? problemAt(c) : null;
+    const temperatureProblem = problemIn(located, 'weather.temperatureCelsius');
     return html`
       <form class="report" @submit=${(e) => e.preventDefault()}>
         <fieldset>
@@ -497,18 +504,19 @@ class FbReport extends Screen {
                 @input=${(e) => this.text('weather.conditions', e)}></div>
             <div><label for="temperature">${t('report.weather.temperature')}</label>
               <input id="temperature" name="temperature" inputmode="decimal" autocomplete="off"
-                aria-invalid=${this.unreadable('weather.temperatureCelsius') ? 'true' : 'false'}
-                aria-describedby=${this.unreadable('weather.temperatureCelsius') ? 'temperature-error' : nothing}
+                aria-invalid=${this.unreadable('weather.temperatureCelsius') || temperatureProblem ? 'true' : 'false'}
+                aria-describedby=${this.unreadable('weather.temperatureCelsius') || temperatureProblem
+                  ? 'temperature-error' : nothing}
                 .value=${live(this.raw['weather.temperatureCelsius'] ?? numberText(c['weather.temperatureCelsius']))}
                 @input=${(e) => this.number('weather.temperatureCelsius', e, 1)}>
-              ${this.unreadableNote('weather.temperatureCelsius', 'temperature-error')}</div>
+              ${this.numberNote('weather.temperatureCelsius', 'temperature-error', temperatureProblem)}</div>
           </div>
         </fieldset>
         <fieldset>
           <legend>${t('report.crew')}</legend>
           ${this.copiedFrom && !this.record ? html`<p class="muted">${t('report.crew.copied', { date: formatDay(this.copiedFrom) })}</p>` : ''}
           ${c.crew.length === 0 ? html`<p class="muted">${t('report.crew.none')}</p>` : ''}
-          <ol class="crew">${c.crew.map((row, i) => this.crewRow(row, i))}</ol>
+          <ol class="crew">${c.crew.map((row, i) => this.crewRow(row, i, located))}</ol>
           <button type="button" @click=${() => this.addRow()}>+ ${t('report.crew.add')}</button>
         </fieldset>
         ${this.photoSection(true)}
@@ -519,10 +527,12 @@ class FbReport extends Screen {
       </form>`;
   }
 
-  crewRow(row, i) {
+  crewRow(row, i, located) {
     const n = i + 1;
     const headcountKey = `crew.${i}.headcount`;
     const hoursKey = `crew.${i}.hours`;
+    const headcountProblem = problemIn(located, 'headcount', i);
+    const hoursProblem = problemIn(located, 'hours', i);
     return html`
       <li class="crew-row" aria-label=${t('report.crew.row', { number: n })}>
         <div class="pair">
@@ -542,20 +552,20 @@ class FbReport extends Screen {
             <div class="stepper">
               <button type="button" aria-label=${t('report.crew.less')} @click=${() => this.step(i, -1)}>−</button>
               <input id="headcount-${i}" name="headcount" inputmode="numeric" pattern="[0-9]*" autocomplete="off"
-                aria-invalid=${this.unreadable(headcountKey) ? 'true' : 'false'}
-                aria-describedby=${this.unreadable(headcountKey) ? `headcount-${i}-error` : nothing}
+                aria-invalid=${this.unreadable(headcountKey) || headcountProblem ? 'true' : 'false'}
+                aria-describedby=${this.unreadable(headcountKey) || headcountProblem ? `headcount-${i}-error` : nothing}
                 .value=${live(this.raw[headcountKey] ?? String(row.headcount ?? 0))}
                 @input=${(e) => this.crewNumber(i, 'headcount', e, 0)}>
               <button type="button" aria-label=${t('report.crew.more')} @click=${() => this.step(i, 1)}>+</button>
             </div>
-            ${this.unreadableNote(headcountKey, `headcount-${i}-error`)}</div>
+            ${this.numberNote(headcountKey, `headcount-${i}-error`, headcountProblem)}</div>
           <div><label for="hours-${i}">${t('report.crew.hours')}</label>
             <input id="hours-${i}" name="hours" class="big" inputmode="decimal" autocomplete="off"
-              aria-invalid=${this.unreadable(hoursKey) ? 'true' : 'false'}
-              aria-describedby=${this.unreadable(hoursKey) ? `hours-${i}-error` : nothing}
+              aria-invalid=${this.unreadable(hoursKey) || hoursProblem ? 'true' : 'false'}
+              aria-describedby=${this.unreadable(hoursKey) || hoursProblem ? `hours-${i}-error` : nothing}
               .value=${live(this.raw[hoursKey] ?? numberText(row.hours))}
               @input=${(e) => this.crewNumber(i, 'hours', e, 2)}>
-            ${this.unreadableNote(hoursKey, `hours-${i}-error`)}</div>
+            ${this.numberNote(hoursKey, `hours-${i}-error`, hoursProblem)}</div>
         </div>
         <button type="button" class="link danger" @click=${() => this.removeRow(i)}>${t('report.crew.remove', { number: n })}</button>
       </li>`;
@@ -624,20 +634,14 @@ function fieldOfRaw(key) {
   return `${field}-${index}`;
 }
 
-/** The input to fix for a problem of {@link problemOf}: the temperature, or the first crew row it concerns. */
-function fieldOfProblem(problem, content) {
-  const rows = content.crew || [];
-  const row = (bad) => Math.max(0, rows.findIndex(bad));
-  switch (problem) {
-    case 'report.crew.tradeMissing':
-      return `trade-${row((r) => !r.trade || !r.trade.trim())}`;
-    case 'report.headcountInvalid':
-      return `headcount-${row((r) => !Number.isInteger(r.headcount) || r.headcount < 0 || r.headcount > 10000)}`;
-    case 'report.hoursInvalid':
-      return `hours-${row((r) => typeof r.hours !== 'number' || r.hours < 0 || r.hours >= 1e6)}`;
-    default:
-      return 'temperature';
-  }
+/** The input to fix for a problem of {@link problemAt}: the temperature, or the crew row's field it is in. */
+function inputOf(problem) {
+  return problem.field === 'weather.temperatureCelsius' ? 'temperature' : `${problem.field}-${problem.row}`;
+}
+
+/** The message key of {@code problem} if it is in this field (and crew row), null otherwise. */
+function problemIn(problem, field, row) {
+  return problem && problem.field === field && problem.row === row ? problem.key : null;
 }
 
 /** A typed number: null when empty, undefined while it is not a number yet (e.g. "-"). */
