@@ -78,34 +78,33 @@ export function changed(from, to) {
  * as a message key, or null when it is fine. Such content stays on the device until it is fixed.
  */
 export function problemOf(fields) {
-  return problemAt(fields)?.key ?? null;
+  return problemsAt(fields)[0]?.key ?? null;
 }
 
 /**
- * The first content the server would refuse, and where it is: the message key of {@link problemOf}, the field
- * ('weather.temperatureCelsius', or a crew row's 'trade', 'headcount' or 'hours') and, for a crew row, its index.
- * Null when there is none.
+ * Every content the server would refuse, in the order of the form, and where each is: the message key of
+ * {@link problemOf}, the field ('weather.temperatureCelsius', or a crew row's 'trade', 'headcount' or 'hours') and,
+ * for a crew row, its index. Empty when there is none.
  */
-export function problemAt(fields) {
+export function problemsAt(fields) {
+  const problems = [];
   const temperature = fields['weather.temperatureCelsius'];
   if (temperature !== null && temperature !== undefined
     && (typeof temperature !== 'number' || temperature < -90 || temperature > 70 || !hasDecimals(temperature, 1))) {
-    return { key: 'report.temperatureRange', field: 'weather.temperatureCelsius' };
+    problems.push({ key: 'report.temperatureRange', field: 'weather.temperatureCelsius' });
   }
-  const crew = fields.crew || [];
-  for (let row = 0; row < crew.length; row++) {
-    const { trade, headcount, hours } = crew[row];
+  (fields.crew || []).forEach(({ trade, headcount, hours }, row) => {
     if (!trade || !trade.trim()) {
-      return { key: 'report.crew.tradeMissing', field: 'trade', row };
+      problems.push({ key: 'report.crew.tradeMissing', field: 'trade', row });
     }
     if (!Number.isInteger(headcount) || headcount < 0 || headcount > 10000) {
-      return { key: 'report.headcountInvalid', field: 'headcount', row };
+      problems.push({ key: 'report.headcountInvalid', field: 'headcount', row });
     }
     if (typeof hours !== 'number' || hours < 0 || hours >= 1e6 || !hasDecimals(hours, 2)) {
-      return { key: 'report.hoursInvalid', field: 'hours', row };
+      problems.push({ key: 'report.hoursInvalid', field: 'hours', row });
     }
-  }
-  return null;
+  });
+  return problems;
 }
 
 function hasDecimals(number, most) {

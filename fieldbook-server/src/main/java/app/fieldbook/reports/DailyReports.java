@@ -237,9 +237,9 @@ class DailyReports {
 
     /**
      * The page of one site's reports of every day, the site named as a range and the order the site index's, so that
-     * no plan can walk another index instead (ScopedQuery#ofSiteAsRange): on many sites of even size whose reports lie
-     * in the table by date, PostgreSQL took the walk of the date index for cheaper, reading every site's reports of
-     * the page's days, and for a site with few old reports every report (docs/performance.md).
+     * no plan can walk another index instead ({@link ScopedQuery#ofSiteAsRange}): on a few dozen sites of even size
+     * whose reports lie in the table by date, PostgreSQL took the walk of the date index for cheaper, reading every
+     * site's reports of the page's days, and for a site with few old reports every report (docs/performance.md).
      */
     private List<DailyReport> sitePage(JdbcClient jdbc, Filter filter, Actor actor, long offset, int size) {
         return withCrew(jdbc, filtered(ScopedQuery.ofSiteAsRange(actor, "r.site_id", filter.siteId()), filter)

@@ -77,8 +77,12 @@ public final class DataScope {
      * ({@code siteColumn >= :siteParameter AND siteColumn <= :siteParameter}): the same rows, but the database does
      * not take the column for a constant, so an order that begins with it can come only from an index that does
      * (see {@link ScopedQuery#ofSiteAsRange}).
+     *
+     * @param siteColumn the (optionally qualified) column that holds the site id; a code constant, never input
+     * @param siteParameter the name of the parameter that holds the site id; a code constant, never input
+     * @throws IllegalArgumentException if the column is not a plain column reference or the parameter not a name
      */
-    public String oneSiteRangePredicate(String siteColumn, String siteParameter) {
+    String oneSiteRangePredicate(String siteColumn, String siteParameter) {
         return oneSitePredicate(siteColumn, siteParameter, true);
     }
 

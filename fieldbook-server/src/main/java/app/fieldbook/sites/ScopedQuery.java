@@ -93,11 +93,12 @@ public final class ScopedQuery {
      * constant, so an order that begins with {@code siteColumn} can come only from an index that begins with it.
      * For a read of one site in such an index's order whose plan must not depend on the site: with the site as a
      * constant, PostgreSQL is free to walk another index in a near order (by date, say) and skip the rows of the
-     * other sites, which on many sites of even size it estimates cheaper, and which for a site with few rows reads
-     * the whole index (the report list's page, docs/performance.md).
+     * other sites, which on a few dozen sites of even size it estimates cheaper, and which for a site with few rows
+     * reads the whole index (the report list's page, docs/performance.md).
      *
      * @param siteColumn the (optionally qualified) column holding the site id; a code constant, never input
      * @throws IllegalArgumentException if the column is not a plain column reference
+     * @throws NullPointerException if no site is given ({@link #ofSite} takes none for the whole scope)
      */
     public static ScopedQuery ofSiteAsRange(Actor actor, String siteColumn, UUID siteId) {
         DataScope scope = DataScope.of(actor);

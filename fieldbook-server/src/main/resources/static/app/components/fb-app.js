@@ -53,6 +53,29 @@ class FbApp extends LitElement {
     return this;
   }
 
+  /**
+   * On a phone the navigation is one row that scrolls sideways: it is marked with what lies beyond its edges, which
+   * the style fades, and the current screen's link is brought into view when the screen changes.
+   */
+  updated() {
+    const nav = this.querySelector('header nav');
+    if (!nav) {
+      return;
+    }
+    if (nav !== this.watchedNav) {
+      this.watchedNav = nav;
+      nav.addEventListener('scroll', () => markScrolledOff(nav), { passive: true });
+      this.navResized?.disconnect();
+      this.navResized = new ResizeObserver(() => markScrolledOff(nav));
+      this.navResized.observe(nav);
+    }
+    if (this.route?.name !== this.navShown) {
+      this.navShown = this.route?.name;
+      bringIntoRow(nav, nav.querySelector('[aria-current="page"]'));
+    }
+    markScrolledOff(nav);
+  }
+
   async connectedCallback() {
     super.connectedCallback();
     addEventListener('hashchange', () => {
@@ -354,7 +377,7 @@ class FbApp extends LitElement {
       case 'conflicts':
         return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
       default:
-        return html`<fb-first-run></fb-first-run>${this.home(me)}`;
+        return html`<fb-first-run .account=${me}></fb-first-run>${this.home(me)}`;
     }
   }
 
@@ -390,6 +413,36 @@ class FbApp extends LitElement {
       default:
         return html`<fb-sites .account=${me}></fb-sites>`;
     }
+  }
+}
+
+/** Marks a row that scrolls sideways with what is scrolled off it: data-more holds "start", "end", both or nothing. */
+function markScrolledOff(row) {
+  const more = [];
+  if (row.scrollLeft > 1) {
+    more.push('start');
+  }
+  if (row.scrollLeft + row.clientWidth < row.scrollWidth - 1) {
+    more.push('end');
+  }
+  const value = more.join(' ');
+  if ((row.dataset.more ?? '') !== value) {
+    row.dataset.more = value;
+  }
+}
+
+/** Scrolls the row sideways (only) so that the item is in it whole, with a little room for the fade. */
+function bringIntoRow(row, item) {
+  if (!item || row.scrollWidth <= row.clientWidth) {
+    return;
+  }
+  const edges = row.getBoundingClientRect();
+  const box = item.getBoundingClientRect();
+  const room = 48;
+  if (box.right > edges.right - room) {
+    row.scrollLeft += box.right - edges.right + room;
+  } else if (box.left < edges.left + room) {
+    row.scrollLeft -= edges.left - box.left + room;
   }
 }
 

@@ -3,7 +3,10 @@ import { t } from '../messages.js';
 import * as store from '../store.js';
 import { Screen, focusHeading } from './screen.js';
 
-const STEPS = { WORKER: 4, MANAGER: 4, EXECUTIVE: 3, ADMINISTRATOR: 4 };
+const STEPS = { WORKER: 4, MANAGER: 5, EXECUTIVE: 4, ADMINISTRATOR: 4 };
+
+/** The first-run note's lead, by role: what the guide shows that person. */
+const LEADS = { MANAGER: 'guide.leadManager', EXECUTIVE: 'guide.leadExecutive', ADMINISTRATOR: 'guide.leadAdministrator' };
 
 /** The short guide for the person's role, so that a new site can start without a classroom. */
 class FbHelp extends Screen {
@@ -45,7 +48,7 @@ class FbFirstRun extends Screen {
     return html`
       <aside class="first-run" aria-labelledby="first-run-title">
         <h2 id="first-run-title">${t('guide.title')}</h2>
-        <p>${t(this.account?.role === 'ADMINISTRATOR' ? 'guide.leadAdministrator' : 'guide.lead')}</p>
+        <p>${t(LEADS[this.account?.role] ?? 'guide.lead')}</p>
         <div class="actions">
           <a class="button primary" href="#/help">${t('guide.open')}</a>
           <button type="button" @click=${() => store.setMeta('guideSeen', true)}>${t('guide.dismiss')}</button>

@@ -2,7 +2,7 @@ import { html, nothing, svg } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
-import { CONTENT, emptyContent, problemAt, todayIn, uuid } from '../report-fields.js';
+import { CONTENT, emptyContent, problemsAt, todayIn, uuid } from '../report-fields.js';
 import { prepare } from '../photos.js';
 import './fb-photo-viewer.js';
 import { Screen, focusHeading } from './screen.js';
@@ -299,7 +299,7 @@ class FbReport extends Screen {
     const shown = this.shown;
     await this.chain;
     const unreadable = Object.keys(this.raw).find((key) => this.unreadable(key));
-    const located = unreadable ? null : problemAt(this.content);
+    const located = unreadable ? null : problemsAt(this.content)[0];
     if (unreadable || located) {
       this.message = t('report.invalid', { detail: t(unreadable ? 'report.numberToFix' : located.key) });
       this.checked = true;
@@ -491,8 +491,8 @@ class FbReport extends Screen {
 
   form() {
     const c = this.content;
-    // once Submit found a problem, the field it is in stays marked until it is fixed (then the next one, if any)
-    const located = this.checked ? problemAt(c) : null;
+    // once Submit found a problem, every field with one is marked until it is fixed
+    const located = this.checked ? problemsAt(c) : [];
     const temperatureProblem = problemIn(located, 'weather.temperatureCelsius');
     return html`
       <form class="report" @submit=${(e) => e.preventDefault()}>
@@ -634,14 +634,14 @@ function fieldOfRaw(key) {
   return `${field}-${index}`;
 }
 
-/** The input to fix for a problem of {@link problemAt}: the temperature, or the crew row's field it is in. */
+/** The input to fix for a problem of {@link problemsAt}: the temperature, or the crew row's field it is in. */
 function inputOf(problem) {
   return problem.field === 'weather.temperatureCelsius' ? 'temperature' : `${problem.field}-${problem.row}`;
 }
 
-/** The message key of {@code problem} if it is in this field (and crew row), null otherwise. */
-function problemIn(problem, field, row) {
-  return problem && problem.field === field && problem.row === row ? problem.key : null;
+/** The message key of the problem among {@code problems} in this field (and crew row), null if none is. */
+function problemIn(problems, field, row) {
+  return problems.find((problem) => problem.field === field && problem.row === row)?.key ?? null;
 }
 
 /** A typed number: null when empty, undefined while it is not a number yet (e.g. "-"). */
