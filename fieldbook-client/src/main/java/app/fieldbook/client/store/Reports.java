@@ -22,10 +22,14 @@ public final class Reports {
         return store.inTransaction(() -> store.queryOne("SELECT * FROM report WHERE id = ?", this::read, id));
     }
 
-    /** Every report, newest day first. */
+    /**
+     * Every report in the order of the server's list: newest day first, then by site and by author, both descending
+     * (the ids' text, lower-case hexadecimal, sorts as PostgreSQL sorts the ids' bytes); a report without an author
+     * last in its day and site, then by id.
+     */
     public List<StoredReport> all() {
         return store.inTransaction(() -> store.query(
-                "SELECT * FROM report ORDER BY report_date DESC, site_id, id", this::read));
+                "SELECT * FROM report ORDER BY report_date DESC, site_id DESC, author_id DESC, id", this::read));
     }
 
     public List<StoredReport> ofSite(UUID siteId) {

@@ -11,8 +11,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,6 +72,35 @@ class LocalStoreTest {
 
         assertThatThrownBy(() -> LocalStore.open(file, json)).isInstanceOf(StoreFailed.class)
                 .hasMessageContaining("newer Fieldbook client");
+    }
+
+    @Test
+    void reportsAreListedInTheServersOrder() {
+        try (LocalStore store = LocalStore.open(directory.resolve("client.db"), json)) {
+            LocalDate day = LocalDate.of(2026, 11, 30);
+            List<UUID> sites = Stream.generate(UUID::randomUUID).limit(2).toList();
+            List<UUID> authors = Stream.generate(UUID::randomUUID).limit(2).toList();
+            List<StoredReport> saved = new ArrayList<>();
+            for (LocalDate date : List.of(day.minusDays(1), day)) {
+                for (UUID site : sites) {
+                    for (UUID author : authors) {
+                        saved.add(new StoredReport(UUID.randomUUID(), site, date, author, json.createObjectNode(), null,
+                                0, null, false, OffsetDateTime.now()));
+                    }
+                }
+            }
+            saved.forEach(store.reports()::save);
+
+            // the server's list: report_date DESC, site_id DESC, author_id DESC, ids compared as PostgreSQL's uuid
+            // compares them (byte by byte, which is the order of their lower-case text, unlike UUID.compareTo)
+            List<StoredReport> expected = saved.stream()
+                    .sorted(Comparator.comparing(StoredReport::date)
+                            .thenComparing(report -> report.siteId().toString())
+                            .thenComparing(report -> report.authorId().toString()).reversed())
+                    .toList();
+            assertThat(store.reports().all()).extracting(StoredReport::id)
+                    .containsExactlyElementsOf(expected.stream().map(StoredReport::id).toList());
+        }
     }
 
     @Test
