@@ -166,7 +166,7 @@ const en = {
   'report.notes': 'Notes',
   'report.submit': 'Submit report',
   'report.submitted.waiting': 'Submitted on this device. It goes to the server with the next sync.',
-  'report.submitted.sent': 'Submitted: the report is on the server, waiting for review.',
+  'report.submitted.sent': 'Submitted: the report is on the server.',
   'report.invalid': 'Fix this before submitting: {detail}',
   'report.temperatureRange': 'The temperature must be between -90 and 70 °C, with at most one decimal.',
   'report.hoursInvalid': 'Hours must be a number from 0, with at most 2 decimals.',

@@ -623,6 +623,35 @@ class WebAppTest {
     }
 
     @Test
+    void aSubmissionThatArrivesAfterTheReportWasApprovedElsewhereClaimsNoReview() throws Exception {
+        Api walter = as("walter");
+        Api maria = as("maria");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-01"), "date", "2024-09-16",
+                "content", Map.of("workPerformed", "Formwork for the ramp.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            assertThat(page.locator("#workPerformed")).hasValue("Formwork for the ramp.");
+            browser.setOffline(true);
+            page.getByTestId("submit").click();
+            assertThat(page.locator("main")).containsText("It goes to the server with the next sync.");
+
+            // meanwhile the report is submitted from elsewhere and approved: the server takes this submission as one
+            // it has had, and the screen says that the report is on the server, and no more (it said "waiting for
+            // review" above the report's approval)
+            assertThat(walter.post("/api/v1/reports/" + id + "/submit").status()).isEqualTo(200);
+            assertThat(maria.post("/api/v1/reports/" + id + "/approve").status()).isEqualTo(200);
+            browser.setOffline(false);
+            assertThat(page.locator("main")).containsText("Submitted: the report is on the server.",
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            assertThat(page.locator("main")).containsText("Approved");
+            assertThat(page.locator("main")).not().containsText("waiting for review");
+        }
+    }
+
+    @Test
     void twoTabsEditingTheSameReportOfflineSendEveryChangeOnce() throws Exception {
         String south = siteId("S-01");
         String today = LocalDate.now(ZoneId.of("Europe/Vienna")).toString();
