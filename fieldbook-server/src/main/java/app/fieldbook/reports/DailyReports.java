@@ -208,9 +208,9 @@ class DailyReports {
             long offset = (long) page * size;
             // a kept total may be behind another server's changes: the page past it is still read
             List<DailyReport> rows = kept.isEmpty() && offset >= total ? List.of()
-                    : wholeSite ? sitePage(jdbc, filter, actor, offset, size)
+                    : wholeSite ? page(jdbc, sitePage(filter, actor), ONE_SITE_NEWEST_FIRST, offset, size)
                     : filter.siteId() == null && total <= sortedApartUpTo ? sortedApart(jdbc, filter, actor, offset, size)
-                    : page(jdbc, filter, actor, offset, size);
+                    : page(jdbc, query(filter, actor), NEWEST_FIRST, offset, size);
             return new Listed(rows, total);
         };
         LagTolerantReads.Read<Listed> listed = wholeSite
@@ -227,26 +227,24 @@ class DailyReports {
     record Listed(List<DailyReport> page, long total) {
     }
 
-    private List<DailyReport> page(JdbcClient jdbc, Filter filter, Actor actor, long offset, int size) {
-        return withCrew(jdbc, query(filter, actor)
+    /** A page of the reports {@code matching} finds, in the order (with its limit and offset) given. */
+    private List<DailyReport> page(JdbcClient jdbc, ScopedQuery matching, String order, long offset, int size) {
+        return withCrew(jdbc, matching
                 .statement(jdbc, SELECTED + """
-                         FROM daily_reports r""", NEWEST_FIRST)
+                         FROM daily_reports r""", order)
                 .param("limit", size).param("offset", offset)
                 .query(this::header).list());
     }
 
     /**
-     * The page of one site's reports of every day, the site named as a range and the order the site index's, so that
-     * no plan can walk another index instead ({@link ScopedQuery#ofSiteAsRange}): on a few dozen sites of even size
-     * whose reports lie in the table by date, PostgreSQL took the walk of the date index for cheaper, reading every
-     * site's reports of the page's days, and for a site with few old reports every report (docs/performance.md).
+     * The reports of one site's page of every day, the site named as a range, to be read in the site index's order
+     * ({@link #ONE_SITE_NEWEST_FIRST}), so that no plan can walk another index instead
+     * ({@link ScopedQuery#ofSiteAsRange}): on a few dozen sites of even size whose reports lie in the table by date,
+     * PostgreSQL took the walk of the date index for cheaper, reading every site's reports of the page's days, and
+     * for a site with few old reports every report (docs/performance.md).
      */
-    private List<DailyReport> sitePage(JdbcClient jdbc, Filter filter, Actor actor, long offset, int size) {
-        return withCrew(jdbc, filtered(ScopedQuery.ofSiteAsRange(actor, "r.site_id", filter.siteId()), filter)
-                .statement(jdbc, SELECTED + """
-                         FROM daily_reports r""", ONE_SITE_NEWEST_FIRST)
-                .param("limit", size).param("offset", offset)
-                .query(this::header).list());
+    private static ScopedQuery sitePage(Filter filter, Actor actor) {
+        return filtered(ScopedQuery.ofSiteAsRange(actor, "r.site_id", filter.siteId()), filter);
     }
 
     /**
