@@ -43,11 +43,12 @@ class SqlFromConstantsTest {
     /**
      * Values chosen among literals by code, never taken from input: file name to the names that hold them.
      * {@code Portfolios} picks its condition by the person's role; {@code Devices} writes the time of a push or
-     * of a pull.
+     * of a pull; {@code DailyReports} reads a page in one of its two list orders.
      */
     private static final Map<String, Set<String>> CHOSEN = Map.of(
             "Portfolios.java", Set.of("where"),
-            "Devices.java", Set.of("stamp"));
+            "Devices.java", Set.of("stamp"),
+            "DailyReports.java", Set.of("order"));
 
     private static final Pattern SITE_PREDICATE = Pattern.compile("\\w+\\.sitePredicate\\(\"[\\w.]+\"\\)");
     private static final Pattern FORMATTED = Pattern.compile("(?s)(.*)\\.formatted\\((.*)\\)");
@@ -97,7 +98,7 @@ class SqlFromConstantsTest {
                 .containsExactlyInAnyOrder("InsertsAtCommit.java:sql", "InsertsAtCommit.java:batch",
                         "ScopedQuery.java:sql(select, rest)");
         assertThat(chosenSeen).as("the values chosen among literals named here are still used")
-                .containsExactlyInAnyOrder("where", "stamp");
+                .containsExactlyInAnyOrder("where", "stamp", "order");
     }
 
     @Test
