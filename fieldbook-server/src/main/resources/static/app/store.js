@@ -334,12 +334,7 @@ export async function removePhoto(photoId, me) {
   const tx = database.transaction(['reports', 'outbox', 'photos'], 'readwrite');
   const photos = tx.objectStore('photos');
   const queue = tx.objectStore('outbox');
-  const photo = await photos.get(photoId);
-  const record = photo && await tx.objectStore('reports').get(photo.reportId);
-  if (!photo || !record || !editableBy(record, me)) {
-    tx.abort();
-    throw new Error('This report can no longer be changed.');
-  }
+  const photo = await editablePhotoIn(tx, photoId, me);
   const entries = await queue.index('entity').getAll(photoId);
   if (entries.some((waiting) => waiting.kind === 'CREATE' && !waiting.sent)) {
     for (const waiting of entries) {
@@ -352,6 +347,51 @@ export async function removePhoto(photoId, me) {
   }
   await tx.done;
   changedHere();
+}
+
+/**
+ * Writes the caption of a photo of the author's report while it may still be changed (blank clears it): into
+ * the photo's announcement or caption change not sent yet, or as a change of its own after what was sent. The
+ * caption the server has is kept beside ({@code serverCaption}) and shows again if the server refuses the change.
+ */
+export async function recaptionPhoto(photoId, caption, me) {
+  const database = await db();
+  const tx = database.transaction(['reports', 'outbox', 'photos'], 'readwrite');
+  const photos = tx.objectStore('photos');
+  const queue = tx.objectStore('outbox');
+  const photo = await editablePhotoIn(tx, photoId, me);
+  if (photo.removed) {
+    tx.abort();
+    throw new Error('This photo is being removed.');
+  }
+  const written = caption?.trim() || null;
+  const unsent = (await queue.index('entity').getAll(photoId))
+    .find((waiting) => !waiting.sent && (waiting.kind === 'CREATE' || waiting.kind === 'UPDATE'));
+  if (unsent) {
+    await queue.put({ ...unsent, changes: { ...unsent.changes, caption: written } });
+  } else {
+    await queue.add({ ...entry(photoId, 'UPDATE', { caption: written }, new Date().toISOString(), PHOTO), reportId: photo.reportId });
+  }
+  await photos.put({ ...photo, caption: written });
+  await tx.done;
+  changedHere();
+}
+
+/** The photo, in {@code tx}, if its report may still be changed by {@code me}; else the transaction is aborted. */
+async function editablePhotoIn(tx, photoId, me) {
+  const photo = await tx.objectStore('photos').get(photoId);
+  const record = photo && await tx.objectStore('reports').get(photo.reportId);
+  if (!photo || !record || !editableBy(record, me)) {
+    tx.abort();
+    throw new Error('This report can no longer be changed.');
+  }
+  return photo;
+}
+
+/** The ids of the photos whose announcement waits in the outbox: their content goes only once it is answered. */
+export async function photosAnnouncing() {
+  return new Set((await outbox()).filter((waiting) => waiting.entity === PHOTO && waiting.kind === 'CREATE')
+    .map((waiting) => waiting.entityId));
 }
 
 /**
@@ -473,7 +513,7 @@ export async function somethingToSend() {
   if ((await sendable(Infinity, new Set())).length) {
     return true;
   }
-  const announcing = await waitingEntityIds();
+  const announcing = await photosAnnouncing();
   const now = Date.now();
   return (await photosWaiting()).some((photo) => !photo.refused && !(photo.nextAttemptAt > now)
     && !announcing.has(photo.id));
@@ -662,7 +702,10 @@ async function acceptedIn(tx, waiting, result) {
     }
     if (photo) {
       await photos.delete(photo.id);
-      await photos.put({ ...photo, id: result.entityId || photo.id, version: Math.max(photo.version || 0, result.entityVersion || 0) });
+      await photos.put({
+        ...photo, id: result.entityId || photo.id, version: Math.max(photo.version || 0, result.entityVersion || 0),
+        serverCaption: waiting.changes.caption ?? null,
+      });
     }
     return;
   }
@@ -751,6 +794,12 @@ async function rejectedIn(tx, waiting, status, problemType, detail) {
     if (photo && waiting.kind === 'DELETE') {
       // The removal was refused: the photo stays on the report, and shows again.
       await tx.objectStore('photos').put({ ...photo, removed: false });
+    } else if (photo && waiting.kind === 'UPDATE') {
+      // The caption was refused: the server's shows again, unless a later caption waits to be sent.
+      const later = (await tx.objectStore('outbox').index('entity').getAll(photo.id)).some((other) => other.kind === 'UPDATE');
+      if (!later) {
+        await tx.objectStore('photos').put({ ...photo, caption: photo.serverCaption ?? null });
+      }
     } else if (photo) {
       await tx.objectStore('photos').put({ ...photo, refused: detail });
     }
@@ -885,10 +934,14 @@ export async function pulled(page) {
   }
   for (const incoming of page.photos || []) {
     const local = await tx.objectStore('photos').get(incoming.id);
+    // A caption written here and not answered yet stays shown; the server's waits beside it.
+    const captionWaits = local && (await queue.index('entity').getAll(incoming.id))
+      .some((waiting) => waiting.kind === 'UPDATE' || (waiting.kind === 'CREATE' && !waiting.sent));
     await tx.objectStore('photos').put({
       ...(local || { blob: null, thumb: null, offset: 0, receipt: null, lastError: null }),
       id: incoming.id, reportId: incoming.reportId, sha256: incoming.sha256, size: incoming.sizeBytes,
-      caption: incoming.caption, takenAt: incoming.takenAt, version: incoming.version,
+      caption: captionWaits ? local.caption : incoming.caption, serverCaption: incoming.caption,
+      takenAt: incoming.takenAt, version: incoming.version,
       pending: incoming.pending, serverThumbnail: incoming.thumbnail,
     });
   }

@@ -237,7 +237,7 @@ export class SyncEngine extends EventTarget {
    * offset the server has; a photo's blob is deleted only once the server's receipt is recorded.
    */
   async #upload() {
-    const waiting = await store.waitingEntityIds();
+    const waiting = await store.photosAnnouncing();
     for (const photo of await store.photosWaiting()) {
       if (!waiting.has(photo.id) && !photo.refused) {
         await this.#uploadOne(photo);

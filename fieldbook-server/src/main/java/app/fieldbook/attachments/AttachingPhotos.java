@@ -3,6 +3,7 @@ package app.fieldbook.attachments;
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
+import app.fieldbook.attachments.PhotoEvent.PhotoRecaptioned;
 import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
 import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.reports.ReportEvent.ReportDeleted;
@@ -21,6 +22,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -130,6 +132,7 @@ class AttachingPhotos {
         if (size < 1) {
             throw invalidPhoto("size must be at least 1 byte, not " + size);
         }
+        requireCaptionFits(details.caption());
         Reports.Reference report = requireEditable(reportId, actor);
         Optional<ReportPhoto> existing = photos.findById(photoId);
         if (existing.isPresent()) {
@@ -144,7 +147,7 @@ class AttachingPhotos {
         }
         ReportPhoto photo = new ReportPhoto(photoId, reportId, sha256, null, size, details.caption(), details.takenAt(),
                 details.latitude(), details.longitude(), false, false, actor.id(), deviceId,
-                ReportPhoto.ANNOUNCED_VERSION, OffsetDateTime.now(clock), true);
+                ReportPhoto.ANNOUNCED_VERSION, OffsetDateTime.now(clock), true, null);
         photos.insert(photo);
         events.publishEvent(new PhotoAttached(actor, photo.id(), reportId, report.siteId(), photo.auditedFields()));
         return photo;
@@ -262,11 +265,42 @@ class AttachingPhotos {
         return Optional.of(store.open(ReportPhoto.thumbnailKey(photo.sha256())));
     }
 
+    /**
+     * Writes the caption of a photo of the author's editable report (a blank one clears it), if {@code version} is
+     * one the change may be based on ({@link ReportPhoto#changeableFrom}); the same caption again changes nothing.
+     * Pending or stored, the photo keeps its content.
+     *
+     * @throws RejectedRequest 422 {@code invalid-photo} for a caption over {@value ReportPhoto#MAX_CAPTION}
+     *     characters, 404 outside the person's scope, 403 unless they wrote the report, 409 unless it is editable,
+     *     409 {@code stale-version} for a version the photo has moved on from
+     */
+    ReportPhoto recaption(UUID photoId, String caption, long version, Actor actor) {
+        String written = caption == null || caption.isBlank() ? null : caption.strip();
+        requireCaptionFits(written);
+        return transactions.execute(status -> {
+            ReportPhoto photo = readable(photoId, actor);
+            Reports.Reference report = requireEditable(photo.reportId(), actor);
+            if (!photo.changeableFrom(version)) {
+                throw RejectedRequest.staleVersion("Photo", version, photo.version());
+            }
+            if (Objects.equals(written, photo.caption())) {
+                return photo;
+            }
+            if (!photos.recaption(photoId, written, photo.version())) {
+                throw RejectedRequest.staleVersion("Photo", version, photo.version() + 1);
+            }
+            ReportPhoto recaptioned = photo.recaptioned(written);
+            events.publishEvent(new PhotoRecaptioned(actor, photoId, photo.reportId(), report.siteId(),
+                    photo.auditedFields(), recaptioned.auditedFields()));
+            return recaptioned;
+        });
+    }
+
     void remove(UUID photoId, long version, Actor actor) {
         transactions.executeWithoutResult(status -> {
             ReportPhoto photo = readable(photoId, actor);
             Reports.Reference report = requireEditable(photo.reportId(), actor);
-            if (!photo.removableFrom(version)) {
+            if (!photo.changeableFrom(version)) {
                 throw RejectedRequest.staleVersion("Photo", version, photo.version());
             }
             if (!photos.delete(photoId, photo.version())) {
@@ -293,6 +327,7 @@ class AttachingPhotos {
 
     private Attached record(UUID reportId, Details details, Actor actor, String sha256, PhotoType type, long size,
             Thumbnail thumbnail) {
+        requireCaptionFits(details.caption());
         Reports.Reference report = requireEditable(reportId, actor);
         if (details.id() != null) {
             Optional<ReportPhoto> existing = photos.findById(details.id());
@@ -306,7 +341,7 @@ class AttachingPhotos {
         }
         ReportPhoto photo = new ReportPhoto(details.id() == null ? UUID.randomUUID() : details.id(), reportId, sha256,
                 type, size, details.caption(), details.takenAt(), details.latitude(), details.longitude(),
-                thumbnail.made(), thumbnail.due(), actor.id(), null, 1, OffsetDateTime.now(clock), false);
+                thumbnail.made(), thumbnail.due(), actor.id(), null, 1, OffsetDateTime.now(clock), false, null);
         photos.insert(photo);
         events.publishEvent(new PhotoAttached(actor, photo.id(), reportId, report.siteId(), photo.auditedFields()));
         return new Attached(photo, true);
@@ -316,11 +351,11 @@ class AttachingPhotos {
         Reports.Reference report = reports.readable(reportId, actor);
         if (!actor.id().equals(report.authorId())) {
             throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-author", "Only the author may change photos",
-                    "Only the author of a daily report may attach or remove its photos.");
+                    "Only the author of a daily report may attach, caption or remove its photos.");
         }
         if (!report.editableByCaller()) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "report-status", "Report is not editable",
-                    "Photos can be attached to or removed from a draft or returned report only.");
+                    "Photos can be attached, captioned or removed on a draft or returned report only.");
         }
         return report;
     }
@@ -402,6 +437,13 @@ class AttachingPhotos {
         }
         boolean made = store.contains(ReportPhoto.thumbnailKey(sha256));
         return new Thumbnail(made, !made);
+    }
+
+    private static void requireCaptionFits(String caption) {
+        if (caption != null && caption.length() > ReportPhoto.MAX_CAPTION) {
+            throw invalidPhoto("A caption may have at most " + ReportPhoto.MAX_CAPTION + " characters; this one has "
+                    + caption.length() + ".");
+        }
     }
 
     private static RejectedRequest notUploader(String detail) {

@@ -4,8 +4,10 @@ import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.RecordsRead;
 import app.fieldbook.protocol.Photo;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,8 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -133,6 +137,17 @@ class PhotoController {
                         : "No thumbnail can be made of this " + photo.type().mediaType + " photo."));
         read(actor, RecordsRead.Access.PREVIEWED, readable);
         return image(thumbnail, MediaType.IMAGE_JPEG, -1, photo.id() + "-thumbnail.jpg", photo.sha256() + "-thumb");
+    }
+
+    /** What a change of a photo's details says: its caption (empty or absent clears it), and the version changed. */
+    record PhotoChange(@Size(max = ReportPhoto.MAX_CAPTION) String caption, @NotNull Long version) {
+    }
+
+    /** Writes a photo's caption; the photo's content and the rest of its details stay. */
+    @PutMapping("/api/v1/photos/{id}/caption")
+    @PreAuthorize("hasRole('WORKER')")
+    Photo recaption(@PathVariable UUID id, @Valid @RequestBody PhotoChange body, @AuthenticationPrincipal Actor actor) {
+        return attaching.recaption(id, body.caption(), body.version(), actor).toWire();
     }
 
     @DeleteMapping("/api/v1/photos/{id}")

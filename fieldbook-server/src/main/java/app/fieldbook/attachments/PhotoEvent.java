@@ -39,6 +39,11 @@ public sealed interface PhotoEvent {
             Map<String, Object> after) implements PhotoEvent {
     }
 
+    /** The author wrote, changed or cleared a photo's caption. */
+    record PhotoRecaptioned(Actor actor, UUID photoId, UUID reportId, UUID siteId, Map<String, Object> before,
+            Map<String, Object> after) implements PhotoEvent {
+    }
+
     /** The author removed a photo, or deleted the draft it was attached to. */
     record PhotoRemoved(Actor actor, UUID photoId, UUID reportId, UUID siteId, Map<String, Object> before)
             implements PhotoEvent {

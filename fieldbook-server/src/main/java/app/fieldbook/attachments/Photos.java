@@ -69,6 +69,16 @@ public class Photos {
         return attaching.visible(ids, actor).stream().map(ReportPhoto::toWire).toList();
     }
 
+    /**
+     * Writes the caption of a photo of the caller's editable report (blank clears it), based on {@code version}.
+     *
+     * @throws app.fieldbook.RejectedRequest as {@link AttachingPhotos#recaption} says: 422 for a caption too long,
+     *     404, 403, 409 (the report not editable, or the version stale)
+     */
+    public Photo recaption(UUID photoId, String caption, long version, Actor actor) {
+        return attaching.recaption(photoId, caption, version, actor).toWire();
+    }
+
     /** Removes a photo of the caller's editable report. */
     public void remove(UUID photoId, long version, Actor actor) {
         attaching.remove(photoId, version, actor);

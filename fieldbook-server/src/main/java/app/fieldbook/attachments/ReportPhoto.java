@@ -12,7 +12,9 @@ import java.util.UUID;
  * its {@code type} is known only once the content arrived. {@code announcedByDevice} is the device that
  * announced it by sync (null for a photo uploaded whole): only that device of the uploader sends its content.
  * A stored photo whose thumbnail can be made but has not been made yet is {@code thumbnailDue}:
- * {@link MakingThumbnails} makes it after the upload was answered.
+ * {@link MakingThumbnails} makes it after the upload was answered. {@code storedVersion} is the version the
+ * arrival of an announced photo's content made (null for a photo uploaded whole or still pending, and for one
+ * stored before it was recorded: that arrival made version 2 then).
  */
 record ReportPhoto(
         UUID id,
@@ -30,21 +32,35 @@ record ReportPhoto(
         UUID announcedByDevice,
         long version,
         OffsetDateTime createdAt,
-        boolean pending) {
+        boolean pending,
+        Long storedVersion) {
 
-    /** The version of a photo as announced; storing its content makes the next one, and nothing else changes it. */
+    /** The version of a photo as announced; its caption's changes and its content's arrival make the next ones. */
     static final long ANNOUNCED_VERSION = 1;
 
+    /** The longest caption, in characters (the column's size). */
+    static final int MAX_CAPTION = 500;
+
     /**
-     * Whether a removal based on {@code version} may remove this photo: the version is its current one, or the
-     * photo was announced and {@code version} is the announced one while the only change since is the content's
-     * arrival. A device that removes a photo it announced may not have heard that the content arrived (the
-     * upload's receipt was lost, or the removal was sent before the receipt came): that change is not one the
-     * person removing it could have missed, and refusing the removal would bring the photo back.
+     * Whether a change based on {@code version} (a new caption, the removal) may change this photo: the version
+     * is its current one, or the last change of an announced photo was its content's arrival and {@code version}
+     * is the one before it. A device that changes a photo it announced may not have heard that the content
+     * arrived (the upload's receipt was lost, or the change was sent before the receipt came): that change is not
+     * one the person could have missed, and refusing theirs would bring back what they removed or wrote over.
      */
-    boolean removableFrom(long version) {
-        return version == this.version || announcedByDevice != null && !pending
-                && version == ANNOUNCED_VERSION && this.version == ANNOUNCED_VERSION + 1;
+    boolean changeableFrom(long version) {
+        if (version == this.version) {
+            return true;
+        }
+        long arrival = storedVersion != null ? storedVersion : ANNOUNCED_VERSION + 1;
+        return announcedByDevice != null && !pending && this.version == arrival && version == arrival - 1;
+    }
+
+    /** This photo with another caption, at the next version. */
+    ReportPhoto recaptioned(String newCaption) {
+        return new ReportPhoto(id, reportId, sha256, type, sizeBytes, newCaption, takenAt, latitude, longitude,
+                hasThumbnail, thumbnailDue, uploadedBy, announcedByDevice, version + 1, createdAt, pending,
+                storedVersion);
     }
 
     static String thumbnailKey(String sha256) {

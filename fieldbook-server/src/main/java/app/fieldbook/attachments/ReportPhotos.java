@@ -64,11 +64,14 @@ class ReportPhotos {
                 .update();
     }
 
-    /** Marks a pending photo as stored, with the type its content turned out to have. */
+    /**
+     * Marks a pending photo as stored, with the type its content turned out to have, at the next version, which it
+     * keeps as the one its content's arrival made ({@link ReportPhoto#changeableFrom}).
+     */
     boolean markStored(UUID id, PhotoType type, boolean hasThumbnail, boolean thumbnailDue) {
         return jdbc.sql("""
                 UPDATE photos SET state = 'STORED', content_type = :contentType, has_thumbnail = :hasThumbnail,
-                       thumbnail_due = :thumbnailDue, version = version + 1
+                       thumbnail_due = :thumbnailDue, version = version + 1, stored_version = version + 1
                  WHERE id = :id AND state = 'PENDING'""")
                 .param("contentType", type.mediaType).param("hasThumbnail", hasThumbnail)
                 .param("thumbnailDue", thumbnailDue).param("id", id)
@@ -150,6 +153,14 @@ class ReportPhotos {
                 .param("ids", List.copyOf(ids)).query(this::row).list();
     }
 
+    /** Writes a photo's caption and its next version, if the version is still the one read. */
+    boolean recaption(UUID id, String caption, long expectedVersion) {
+        return jdbc.sql("""
+                UPDATE photos SET caption = :caption, version = version + 1
+                 WHERE id = :id AND version = :expectedVersion""")
+                .param("caption", caption).param("id", id).param("expectedVersion", expectedVersion).update() == 1;
+    }
+
     boolean delete(UUID id, long expectedVersion) {
         return jdbc.sql("""
                 DELETE FROM photos WHERE id = :id AND version = :expectedVersion""")
@@ -179,6 +190,7 @@ class ReportPhotos {
                 rs.getObject("announced_by_device", UUID.class),
                 rs.getLong("version"),
                 rs.getObject("created_at", OffsetDateTime.class),
-                "PENDING".equals(rs.getString("state")));
+                "PENDING".equals(rs.getString("state")),
+                rs.getObject("stored_version", Long.class));
     }
 }

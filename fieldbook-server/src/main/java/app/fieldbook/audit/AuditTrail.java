@@ -3,6 +3,7 @@ package app.fieldbook.audit;
 import app.fieldbook.AppendedIds;
 import app.fieldbook.attachments.PhotoEvent;
 import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
+import app.fieldbook.attachments.PhotoEvent.PhotoRecaptioned;
 import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
 import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.identity.AccessDenied;
@@ -146,6 +147,7 @@ class AuditTrail {
         String action = switch (event) {
             case PhotoAttached attached -> "PHOTO_CREATED";
             case PhotoStored stored -> "PHOTO_STORED";
+            case PhotoRecaptioned recaptioned -> "PHOTO_UPDATED";
             case PhotoRemoved removed -> "PHOTO_DELETED";
         };
         record(event.actor(), null, action, "Photo", event.photoId(), event.siteId(), event.before(), event.after());

@@ -52,7 +52,8 @@ class FbOutbox extends Screen {
   describe(entry) {
     if (entry.entity === 'Photo') {
       const { where, report } = this.describe({ entityId: entry.changes?.reportId ?? entry.reportId, changes: {}, kind: 'UPDATE' });
-      return { what: entry.kind === 'DELETE' ? t('outbox.photoRemoval') : t('outbox.photo'), where, report };
+      const what = { DELETE: 'outbox.photoRemoval', UPDATE: 'outbox.photoCaption' }[entry.kind] ?? 'outbox.photo';
+      return { what: t(what), where, report };
     }
     const report = this.reports.get(entry.entityId);
     const siteId = report?.siteId ?? entry.changes?.siteId;

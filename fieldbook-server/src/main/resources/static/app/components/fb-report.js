@@ -44,6 +44,7 @@ class FbReport extends Screen {
     photos: { state: true },
     preparing: { state: true },
     removing: { state: true },
+    captioning: { state: true },
   };
 
   constructor() {
@@ -76,7 +77,7 @@ class FbReport extends Screen {
       // start afresh, as when the screen opens, so that nothing of the previous report is shown or saved.
       Object.assign(this, {
         record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
-        message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null,
+        message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null, captioning: null,
         edits: 0, pending: 0, lastRev: 0,
       });
       this.load();
@@ -340,6 +341,32 @@ class FbReport extends Screen {
     this.removing = null;
   }
 
+  /** Opens the caption's field of one photo, focused, in place of its buttons. */
+  editCaption(photo) {
+    this.removing = null;
+    this.captioning = photo.id;
+    this.updateComplete.then(() => this.querySelector('#caption-edit')?.focus());
+  }
+
+  /** Keeps the caption typed for the photo: on the device at once, on the server with the next sync. */
+  async saveCaption(event, photo) {
+    event.preventDefault();
+    const caption = this.querySelector('#caption-edit')?.value ?? '';
+    try {
+      await store.recaptionPhoto(photo.id, caption, this.account);
+      this.message = caption.trim() ? t('report.photos.captionSaved') : t('report.photos.captionCleared');
+    } catch (failure) {
+      this.message = failure.message;
+    }
+    this.captioning = null;
+  }
+
+  /** Closes the caption's field unchanged and gives the focus back to its button. */
+  cancelCaption(photo) {
+    this.captioning = null;
+    this.updateComplete.then(() => this.querySelector(`[data-caption-of="${photo.id}"]`)?.focus());
+  }
+
   async addPhotos(event) {
     const files = [...event.target.files];
     event.target.value = '';
@@ -389,6 +416,37 @@ class FbReport extends Screen {
     return photo.pending ? t('report.photos.onDevice') : t('report.photos.onServer');
   }
 
+  /** What the author can do with one photo of an editable report: its caption, its removal (confirmed). */
+  photoActions(photo, i) {
+    const name = photo.caption || t('report.photos.alt', { number: i + 1 });
+    if (this.captioning === photo.id) {
+      return html`
+        <form class="caption-edit" @submit=${(e) => this.saveCaption(e, photo)}
+          @keydown=${(e) => { if (e.key === 'Escape') { e.preventDefault(); this.cancelCaption(photo); } }}>
+          <label for="caption-edit">${t('report.photos.captionOf', { name: t('report.photos.alt', { number: i + 1 }) })}</label>
+          <input id="caption-edit" maxlength="500" autocomplete="off" .value=${photo.caption || ''}>
+          <span class="photo-actions">
+            <button type="submit" class="link">${t('report.photos.captionSave')}</button>
+            <button type="button" class="link" @click=${() => this.cancelCaption(photo)}>${t('report.photos.captionCancel')}</button>
+          </span>
+        </form>`;
+    }
+    if (this.removing === photo.id) {
+      return html`
+        <span class="confirm-remove">${t('report.photos.removeConfirm')}
+          <button type="button" class="link danger" @click=${() => this.removePhoto(photo)}>${t('report.photos.removeYes')}</button>
+          <button type="button" class="link" @click=${() => { this.removing = null; }}>${t('report.photos.removeNo')}</button></span>`;
+    }
+    return html`
+      <span class="photo-actions">
+        <button type="button" class="link" data-caption-of=${photo.id} @click=${() => this.editCaption(photo)}
+          aria-label=${t(photo.caption ? 'report.photos.captionEditOne' : 'report.photos.captionAddOne', { name })}>
+          ${t(photo.caption ? 'report.photos.captionEdit' : 'report.photos.captionAdd')}</button>
+        <button type="button" class="link danger" @click=${() => { this.captioning = null; this.removing = photo.id; }}
+          aria-label=${t('report.photos.removeOne', { name })}>${t('report.photos.remove')}</button>
+      </span>`;
+  }
+
   photoSection(editable) {
     if (!editable && this.photos.length === 0) {
       return '';
@@ -400,20 +458,15 @@ class FbReport extends Screen {
         <ul class="photo-list" data-testid="photos">
           ${this.photos.map((photo, i) => {
             const source = this.thumbnailOf(photo);
-            return html`<li>
+            return html`<li class=${this.captioning === photo.id && editable ? 'captioning' : ''}>
               <figure>
                 <button type="button" class="photo-open" @click=${(e) => this.querySelector('fb-photo-viewer').open(i, e.currentTarget)}>
                 ${source ? html`<img src=${source} alt=${photo.caption || t('report.photos.alt', { number: i + 1 })}>`
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
                 <span class="visually-hidden">${t('viewer.open')}</span></button>
-                <figcaption>${photo.caption ? html`<span>${photo.caption}</span>` : ''}
+                <figcaption>${photo.caption && this.captioning !== photo.id ? html`<span class="caption-text">${photo.caption}</span>` : ''}
                   <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span>
-                  ${editable ? (this.removing === photo.id ? html`
-                    <span class="confirm-remove">${t('report.photos.removeConfirm')}
-                      <button type="button" class="link danger" @click=${() => this.removePhoto(photo)}>${t('report.photos.removeYes')}</button>
-                      <button type="button" class="link" @click=${() => { this.removing = null; }}>${t('report.photos.removeNo')}</button></span>`
-                    : html`<button type="button" class="link danger" @click=${() => { this.removing = photo.id; }}
-                      aria-label=${t('report.photos.removeOne', { name: photo.caption || t('report.photos.alt', { number: i + 1 }) })}>${t('report.photos.remove')}</button>`) : ''}
+                  ${editable ? this.photoActions(photo, i) : ''}
                   </figcaption>
               </figure></li>`;
           })}

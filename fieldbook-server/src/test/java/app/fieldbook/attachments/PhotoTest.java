@@ -206,6 +206,45 @@ class PhotoTest {
     }
 
     @Test
+    void aCaptionIsWrittenLaterByTheAuthorWhileTheReportIsEditableAndAudited() {
+        String photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(8, 8), "a.png",
+                Map.of()), 201).id();
+        String path = "/api/v1/photos/" + photo + "/caption";
+
+        Api.Answer captioned = expect(worker.api().put(path, Map.of("caption", "  North wall, formwork  ",
+                "version", 1)), 200);
+        assertThat(captioned.body().path("caption").asString()).isEqualTo("North wall, formwork");
+        assertThat(captioned.version()).isEqualTo(2);
+        // the same caption again is no change
+        assertThat(expect(worker.api().put(path, Map.of("caption", "North wall, formwork", "version", 2)), 200)
+                .version()).isEqualTo(2);
+
+        // refused, each changes nothing: a stale version, too long, someone else, a missing version
+        assertThat(worker.api().put(path, Map.of("caption", "Older", "version", 1)).problemType())
+                .endsWith("stale-version");
+        Api.Answer tooLong = worker.api().put(path, Map.of("caption", "x".repeat(501), "version", 2));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(manager.api().put(path, Map.of("caption", "Mine", "version", 2)).status()).isEqualTo(403);
+        assertThat(worker.api().put(path, Map.of("caption", "No version")).status()).isEqualTo(400);
+        assertThat(manager.api().get("/api/v1/photos/" + photo).body().path("caption").asString())
+                .isEqualTo("North wall, formwork");
+
+        // blank clears it
+        Api.Answer cleared = expect(worker.api().put(path, Map.of("caption", " ", "version", 2)), 200);
+        assertThat(cleared.body().path("caption").isNull()).isTrue();
+        assertThat(cleared.version()).isEqualTo(3);
+        var events = world.admin().get("/api/v1/audit/events?entityType=Photo&entityId=" + photo).body().path("items");
+        assertThat(events.valueStream().map(e -> e.path("action").asString()))
+                .containsExactlyInAnyOrder("PHOTO_CREATED", "PHOTO_UPDATED", "PHOTO_UPDATED");
+
+        // once submitted, the photos are the report's as sent
+        expect(worker.api().post("/api/v1/reports/" + report + "/submit"), 200);
+        assertThat(worker.api().put(path, Map.of("caption", "After", "version", 3)).status()).isEqualTo(409);
+        assertThat(jdbc.sql("SELECT caption FROM photos WHERE id = ?").param(UUID.fromString(photo))
+                .query(String.class).optional()).isEmpty();
+    }
+
+    @Test
     void removingAPhotoAndDeletingADraftAreAudited() {
         String photo = expect(worker.api().upload("/api/v1/reports/" + report + "/photos", Images.png(8, 8), "a.png",
                 Map.of()), 201).id();

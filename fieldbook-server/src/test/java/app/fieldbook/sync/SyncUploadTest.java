@@ -130,6 +130,67 @@ class SyncUploadTest {
         assertThat(manager.api().get("/api/v1/photos/" + another).status()).isEqualTo(200);
     }
 
+    @Test
+    void aCaptionWrittenBeforeTheContentArrivedIsKeptAndAChangeBasedOnItAppliesAfterTheArrival() throws Exception {
+        byte[] jpeg = app.fieldbook.Images.jpeg(64, 48);
+        UUID photo = announcePhoto(jpeg, DAY.plusDays(16));
+        JsonNode captioned = phone.push(recaption(photo, 1, "Crane base"));
+        assertThat(captioned.path("outcome").asString()).isEqualTo("APPLIED");
+        assertThat(captioned.path("entityVersion").asLong()).isEqualTo(2);
+
+        expect(startUpload(phone, photo, jpeg), 200);
+        assertThat(expect(chunk(photo, 0, jpeg), 200).body().path("receipt").path("version").asLong()).isEqualTo(3);
+        assertThat(manager.api().get("/api/v1/photos/" + photo).body().path("caption").asString())
+                .isEqualTo("Crane base");
+
+        // the phone had not heard of the arrival: its change based on the caption's version applies
+        assertThat(phone.push(recaption(photo, 2, "Crane base, east")).path("outcome").asString()).isEqualTo("APPLIED");
+        // a change based on a version another change moved on from does not
+        JsonNode stale = tablet.push(recaption(photo, 3, "Crane"));
+        assertThat(stale.path("outcome").asString()).isEqualTo("REJECTED");
+        assertThat(stale.path("problemType").asString()).endsWith("stale-version");
+        assertThat(phone.push(removal(photo, 3)).path("outcome").asString()).isEqualTo("REJECTED");
+
+        JsonNode pulled = tablet.pullAll().path("photos").valueStream()
+                .filter(p -> p.path("id").asString().equals(photo.toString())).findFirst().orElseThrow();
+        assertThat(pulled.path("caption").asString()).isEqualTo("Crane base, east");
+        assertThat(pulled.path("version").asLong()).isEqualTo(4);
+        assertThat(phone.push(removal(photo, 4)).path("outcome").asString()).isEqualTo("APPLIED");
+    }
+
+    @Test
+    void anUpdateOfAPhotoChangesItsCaptionAloneAndACaptionHasAtMostFiveHundredCharacters() throws Exception {
+        byte[] jpeg = app.fieldbook.Images.jpeg(64, 48);
+        UUID photo = announcePhoto(jpeg, DAY.plusDays(17));
+        Map<String, Object> other = phone.operation(photo.toString(), "UPDATE", 1, Map.of("sha256", edit(null,
+                "0".repeat(64))));
+        other.put("entity", "Photo");
+        JsonNode refused = phone.push(other);
+        assertThat(refused.path("status").asInt()).isEqualTo(422);
+        assertThat(refused.path("detail").asString()).contains("caption alone");
+
+        JsonNode tooLong = phone.push(recaption(photo, 1, "x".repeat(501)));
+        assertThat(tooLong.path("status").asInt()).isEqualTo(422);
+        assertThat(tooLong.path("detail").asString()).contains("500 characters");
+
+        String report = phone.push(phone.create(UUID.randomUUID(), DAY.plusDays(18), "x")).path("entityId").asString();
+        Map<String, Object> announce = phone.operation(UUID.randomUUID().toString(), "CREATE", 0, Map.of(
+                "reportId", edit(null, report), "sha256", edit(null, sha256(jpeg)), "size", edit(null, jpeg.length),
+                "caption", edit(null, "y".repeat(501))));
+        announce.put("entity", "Photo");
+        assertThat(phone.push(announce).path("status").asInt()).isEqualTo(422);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM photos WHERE report_id = ?").param(UUID.fromString(report))
+                .query(Long.class).single()).isZero();
+        assertThat(manager.api().get("/api/v1/photos/" + photo).body().path("version").asLong()).isEqualTo(1);
+    }
+
+    private Map<String, Object> recaption(UUID photo, long base, String caption) {
+        Map<String, Object> update = phone.operation(photo.toString(), "UPDATE", base, Map.of("caption",
+                edit(null, caption)));
+        update.put("entity", "Photo");
+        return update;
+    }
+
     private Map<String, Object> removal(UUID photo, long base) {
         Map<String, Object> removal = phone.operation(photo.toString(), "DELETE", base, Map.of());
         removal.put("entity", "Photo");

@@ -961,6 +961,58 @@ class WebAppTest {
     }
 
     @Test
+    void aCaptionIsAddedToAPhotoLaterAndOneTheServerRefusesGivesWayToTheServersCaption() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-04",
+                "content", Map.of("workPerformed", "Gate posts set.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        var synced = new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            Locator photos = page.getByTestId("photos");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("post.jpg", "image/jpeg", jpeg(800, 600, Color.GREEN))});
+            assertThat(photos.getByText("On the server")).hasCount(1,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
+
+            // added later, on the photo itself
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Add a caption to Photo 1")).click();
+            assertThat(page.locator("#caption-edit")).isFocused();
+            page.locator("#caption-edit").fill("Gate post, north");
+            List<String> problems = new ArrayList<>();
+            Browsers.check(page, "report-caption-phone", problems, false);
+            assertThat(problems).isEmpty();
+            page.locator("form.caption-edit").getByText("Save", new Locator.GetByTextOptions().setExact(true)).click();
+            assertThat(photos.locator("figcaption")).containsText("Gate post, north");
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced", synced);
+            JsonNode photo = walter.get("/api/v1/reports/" + id + "/photos").body().get(0);
+            assertThat(photo.path("caption").asString()).isEqualTo("Gate post, north");
+
+            // changed offline while the same person changed it elsewhere: the device's change is refused as
+            // stale, and the server's caption shows
+            browser.setOffline(true);
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Edit the caption of Gate post, north")).click();
+            page.locator("#caption-edit").fill("Gate post, north side");
+            page.locator("#caption-edit").press("Enter");
+            assertThat(photos.locator("figcaption")).containsText("Gate post, north side");
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+            assertThat(walter.put("/api/v1/photos/" + photo.path("id").asString() + "/caption",
+                    Map.of("caption", "Gate post N1", "version", photo.path("version").asLong())).status()).isEqualTo(200);
+            browser.setOffline(false);
+            assertThat(photos.locator("figcaption")).containsText("Gate post N1",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            page.navigate(base() + "/#/outbox");
+            assertThat(page.locator("main")).containsText("Photo caption");
+        }
+        assertThat(walter.get("/api/v1/reports/" + id + "/photos").body().get(0).path("caption").asString())
+                .isEqualTo("Gate post N1");
+    }
+
+    @Test
     void aPhotoWhoseUploadFailedIsSentAgainByItselfAfterAShortWait() throws Exception {
         Api walter = as("walter");
         Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-02",

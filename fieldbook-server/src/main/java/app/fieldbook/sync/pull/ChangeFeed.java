@@ -5,6 +5,7 @@ import app.fieldbook.BackgroundJobs;
 import app.fieldbook.InsertsAtCommit;
 import app.fieldbook.attachments.PhotoEvent;
 import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
+import app.fieldbook.attachments.PhotoEvent.PhotoRecaptioned;
 import app.fieldbook.attachments.PhotoEvent.PhotoRemoved;
 import app.fieldbook.attachments.PhotoEvent.PhotoStored;
 import app.fieldbook.attachments.ThumbnailMade;
@@ -95,6 +96,7 @@ public class ChangeFeed {
             case PhotoRemoved gone -> true;
             case PhotoAttached attached -> false;
             case PhotoStored stored -> false;
+            case PhotoRecaptioned recaptioned -> false;
         };
         record(SyncProtocol.PHOTO, event.photoId(), event.siteId(), deleted);
     }
