@@ -224,6 +224,7 @@ const en = {
 
   'conflicts.title': 'Conflicts',
   'conflicts.lead': 'The same field was changed in two places. The report kept the server’s value; choose which one stays, or type a new one.',
+  'conflicts.leadExecutive': 'The same field was changed in two places. The report kept the server’s value until its author or a manager of its site chooses which one stays.',
   'conflicts.none': 'No conflicts. Nothing needs your decision.',
   'conflicts.field': '{field} of the report of {site} · {date}',
   'conflicts.locked': 'changed after the report was submitted or approved',

@@ -207,6 +207,11 @@ class AuthorizationMatrixTest {
                     c -> c.get(c.path(c.world.photo))),
             row("GET", "/api/v1/photos/{id}/thumbnail", "401 200 404 200 404 200 403 401 401 401",
                     c -> c.get(c.path(c.world.photo))),
+            row("PUT", "/api/v1/photos/{id}/caption", "401 200 404 403 403 403 403 401 401 401",
+                    c -> {
+                        Versioned photo = c.world.photoOnDraft();
+                        return c.put(c.path(photo.id()), Map.of("caption", "North gate", "version", photo.version()));
+                    }),
             row("DELETE", "/api/v1/photos/{id}", "401 204 404 403 403 403 403 401 401 401",
                     c -> {
                         Versioned photo = c.world.photoOnDraft();

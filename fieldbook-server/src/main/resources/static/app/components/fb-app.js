@@ -375,7 +375,7 @@ class FbApp extends LitElement {
         return me.role === 'MANAGER' || me.role === 'EXECUTIVE'
           ? html`<fb-month-end .account=${me}></fb-month-end>` : this.home(me);
       case 'conflicts':
-        return html`<fb-conflicts .engine=${this.engine}></fb-conflicts>`;
+        return html`<fb-conflicts .engine=${this.engine} .account=${this.account}></fb-conflicts>`;
       default:
         return html`<fb-first-run .account=${me}></fb-first-run>${this.home(me)}`;
     }

@@ -8,11 +8,13 @@ const TEXT_FIELDS = new Set(['weather.conditions', 'workPerformed', 'delays', 's
 
 /**
  * The conflicts inbox: each field changed in two places, both values side by side with who and when;
- * keep the server's, take the device's, or type a new value (docs/sync-protocol.md, "Conflicts").
+ * keep the server's, take the device's, or type a new value (docs/sync-protocol.md, "Conflicts"). An executive
+ * sees them without the choices: the report's author or a manager of its site decides.
  */
 class FbConflicts extends Screen {
   static properties = {
     engine: { attribute: false },
+    account: { attribute: false },
     conflicts: { state: true },
     message: { state: true },
   };
@@ -49,10 +51,15 @@ class FbConflicts extends Screen {
     }
     return html`
       <h1 tabindex="-1">${t('conflicts.title')}</h1>
-      <p class="lead">${t('conflicts.lead')}</p>
+      <p class="lead">${t(this.decides() ? 'conflicts.lead' : 'conflicts.leadExecutive')}</p>
       ${this.message ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
       ${this.conflicts.length === 0 ? html`<p class="empty" data-testid="no-conflicts">${t('conflicts.none')}</p>` : ''}
       <ul class="rows" data-testid="conflicts">${this.conflicts.map((conflict) => this.conflict(conflict))}</ul>`;
+  }
+
+  /** Whether this person chooses which value stays (everyone who sees a conflict but an executive). */
+  decides() {
+    return this.account?.role !== 'EXECUTIVE';
   }
 
   conflict(conflict) {
@@ -72,16 +79,16 @@ class FbConflicts extends Screen {
             <h3>${t('conflicts.server')}</h3>
             <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.serverChangedBy) ?? '', time: formatMoment(conflict.serverChangedAt) })}</p>
             <p class="value" data-testid="server-value">${shown(conflict.serverValue)}</p>
-            <button type="button" @click=${() => this.resolve(conflict, 'SERVER')}>${t('conflicts.keepServer')}</button>
+            ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'SERVER')}>${t('conflicts.keepServer')}</button>` : ''}
           </section>
           <section class="side">
             <h3>${t('conflicts.device')}</h3>
             <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.clientChangedBy) ?? '', time: formatMoment(conflict.clientChangedAt) })}</p>
             <p class="value" data-testid="device-value">${shown(conflict.clientValue)}</p>
-            <button type="button" @click=${() => this.resolve(conflict, 'CLIENT')}>${t('conflicts.takeDevice')}</button>
+            ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'CLIENT')}>${t('conflicts.takeDevice')}</button>` : ''}
           </section>
         </div>
-        ${TEXT_FIELDS.has(field) && !reason ? html`
+        ${TEXT_FIELDS.has(field) && !reason && this.decides() ? html`
           <label for=${inputId}>${t('conflicts.newValue')}</label>
           <textarea id=${inputId} rows="2"></textarea>
           <button type="button" @click=${() => this.resolve(conflict, 'VALUE', this.querySelector('#' + CSS.escape(inputId)).value)}>

@@ -102,8 +102,15 @@ class SyncPushTest {
         assertThat(conflict.path("clientValue").asString()).isEqualTo("Formwork, rebar, pour");
         assertThat(conflict.path("clientChangedBy").asString()).isEqualTo(worker.id());
 
-        expect(worker.api().post("/api/v1/sync/conflicts/" + conflict.path("id").asString() + "/resolution",
-                Map.of("choice", "CLIENT")), 200);
+        // an executive sees it, and leaves the decision to the author or the site's manager
+        String resolution = "/api/v1/sync/conflicts/" + conflict.path("id").asString() + "/resolution";
+        Fixtures.Person executive = world.executive();
+        assertThat(executive.api().get("/api/v1/sync/conflicts").body().valueStream()
+                .map(c -> c.path("id").asString())).contains(conflict.path("id").asString());
+        assertThat(executive.api().post(resolution, Map.of("choice", "SERVER")).problemType()).endsWith("/not-resolver");
+        assertThat(openConflictFields(report)).containsExactly("workPerformed");
+
+        expect(worker.api().post(resolution, Map.of("choice", "CLIENT")), 200);
         JsonNode onPhone = phone.pullAll();
         JsonNode onTablet = tablet.pullAll();
         assertThat(reportIn(onPhone, report).path("content")).isEqualTo(reportIn(onTablet, report).path("content"));

@@ -721,6 +721,16 @@ class WebAppTest {
             List<String> problems = new ArrayList<>();
             check(page, "conflicts", Map.entry("desktop", Browsers.DESKTOP), problems);
             assertThat(problems).isEmpty();
+            try (BrowserContext executives = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+                Page exec = signIn(executives, "exec");
+                exec.navigate(base() + "/#/conflicts");
+                Locator seen = exec.getByTestId("conflicts").locator("li")
+                        .filter(new Locator.FilterOptions().setHasText("Crane inspection passed."));
+                assertThat(seen.getByTestId("server-value")).hasText("Crane inspection moved to Monday.",
+                        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+                assertThat(seen.locator("button, textarea")).hasCount(0);
+                assertThat(exec.locator("fb-conflicts .lead")).containsText("its author or a manager of its site");
+            }
             conflict.getByText("Take the device’s").click();
             assertThat(conflict).hasCount(0);
             page.navigate(base() + "/#/reports/" + id);

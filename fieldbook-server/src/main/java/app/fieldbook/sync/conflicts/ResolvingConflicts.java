@@ -2,6 +2,7 @@ package app.fieldbook.sync.conflicts;
 
 import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
+import app.fieldbook.identity.Role;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
 import app.fieldbook.protocol.ConflictState;
@@ -49,6 +50,11 @@ public class ResolvingConflicts {
     public Conflict resolve(UUID conflictId, ConflictResolution resolution, Actor actor) {
         Conflicts.Row conflict = conflicts.findVisible(conflictId, actor)
                 .orElseThrow(() -> RejectedRequest.notFound("Conflict", conflictId));
+        if (actor.role() == Role.EXECUTIVE) {
+            throw new RejectedRequest(HttpStatus.FORBIDDEN, "not-resolver", "Executives do not resolve conflicts",
+                    "An executive sees the conflicts of every site; the report's author or a manager of its site "
+                            + "decides which value stays.");
+        }
         if (conflict.state() == ConflictState.RESOLVED) {
             throw new RejectedRequest(HttpStatus.CONFLICT, "conflict-resolved", "Already resolved",
                     "This conflict was resolved already.");
