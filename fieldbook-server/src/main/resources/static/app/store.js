@@ -365,14 +365,19 @@ export async function recaptionPhoto(photoId, caption, me) {
     throw new Error('This photo is being removed.');
   }
   const written = caption?.trim() || null;
-  const unsent = (await queue.index('entity').getAll(photoId))
-    .find((waiting) => !waiting.sent && (waiting.kind === 'CREATE' || waiting.kind === 'UPDATE'));
+  if (written === (photo.caption ?? null)) {
+    return; // the same caption again: nothing to send
+  }
+  const entries = await queue.index('entity').getAll(photoId);
+  const unsent = entries.find((waiting) => !waiting.sent && (waiting.kind === 'CREATE' || waiting.kind === 'UPDATE'));
   if (unsent) {
     await queue.put({ ...unsent, changes: { ...unsent.changes, caption: written } });
   } else {
     await queue.add({ ...entry(photoId, 'UPDATE', { caption: written }, new Date().toISOString(), PHOTO), reportId: photo.reportId });
   }
-  await photos.put({ ...photo, caption: written });
+  // With nothing of the photo waiting, the caption shown is the server's: what a refusal shows again.
+  const serverCaption = entries.length === 0 ? (photo.caption ?? null) : photo.serverCaption;
+  await photos.put({ ...photo, caption: written, serverCaption });
   await tx.done;
   changedHere();
 }
@@ -439,8 +444,13 @@ export async function uploaded(photoId, receipt) {
     photo.offset = receipt.size;
     photo.pending = false;
     photo.lastError = null;
-    // Storing the content made a new version of the photo: a removal sent before the next pull needs it.
-    photo.version = Math.max(photo.version || 0, receipt.version || 0);
+    // Storing the content made a new version of the photo, which a change sent before the next pull may be
+    // based on; a receipt of a version further on (another device changed the caption meanwhile) is not taken:
+    // a change based on it would write over what this device has not seen. (The server takes a change based on
+    // the version before the content's arrival as well: docs/sync-protocol.md, "Photos".)
+    if (receipt.version === (photo.version || 0) + 1) {
+      photo.version = receipt.version;
+    }
     await tx.store.put(photo);
   }
   await tx.done;
@@ -791,15 +801,18 @@ async function rejectedIn(tx, waiting, status, problemType, detail) {
   if (waiting.entity === PHOTO) {
     // The device keeps the picture: the person can still save it elsewhere.
     const photo = await tx.objectStore('photos').get(waiting.entityId);
+    const later = photo && (await tx.objectStore('outbox').index('entity').getAll(photo.id)).length > 0;
+    // The server's caption and the version pulled meanwhile show again, unless a later change of the photo waits
+    // to be sent (based, like this one, on what the device had seen: it goes as it is).
+    const server = photo && !later ? {
+      caption: 'serverCaption' in photo ? photo.serverCaption : photo.caption,
+      version: Math.max(photo.version || 0, photo.serverVersion || 0),
+    } : {};
     if (photo && waiting.kind === 'DELETE') {
       // The removal was refused: the photo stays on the report, and shows again.
-      await tx.objectStore('photos').put({ ...photo, removed: false });
+      await tx.objectStore('photos').put({ ...photo, ...server, removed: false });
     } else if (photo && waiting.kind === 'UPDATE') {
-      // The caption was refused: the server's shows again, unless a later caption waits to be sent.
-      const later = (await tx.objectStore('outbox').index('entity').getAll(photo.id)).some((other) => other.kind === 'UPDATE');
-      if (!later) {
-        await tx.objectStore('photos').put({ ...photo, caption: photo.serverCaption ?? null });
-      }
+      await tx.objectStore('photos').put({ ...photo, ...server });
     } else if (photo) {
       await tx.objectStore('photos').put({ ...photo, refused: detail });
     }
@@ -934,14 +947,16 @@ export async function pulled(page) {
   }
   for (const incoming of page.photos || []) {
     const local = await tx.objectStore('photos').get(incoming.id);
-    // A caption written here and not answered yet stays shown; the server's waits beside it.
-    const captionWaits = local && (await queue.index('entity').getAll(incoming.id))
-      .some((waiting) => waiting.kind === 'UPDATE' || (waiting.kind === 'CREATE' && !waiting.sent));
+    // A change of the photo made here and not answered yet stays shown, with the version it is based on, so that
+    // the server refuses it if the photo changed elsewhere since; the server's caption and version wait beside.
+    const changeWaits = local && (await queue.index('entity').getAll(incoming.id))
+      .some((waiting) => waiting.kind !== 'CREATE' || !waiting.sent);
     await tx.objectStore('photos').put({
       ...(local || { blob: null, thumb: null, offset: 0, receipt: null, lastError: null }),
       id: incoming.id, reportId: incoming.reportId, sha256: incoming.sha256, size: incoming.sizeBytes,
-      caption: captionWaits ? local.caption : incoming.caption, serverCaption: incoming.caption,
-      takenAt: incoming.takenAt, version: incoming.version,
+      caption: changeWaits ? local.caption : incoming.caption, serverCaption: incoming.caption,
+      takenAt: incoming.takenAt, version: changeWaits ? local.version : incoming.version,
+      serverVersion: incoming.version,
       pending: incoming.pending, serverThumbnail: incoming.thumbnail,
     });
   }

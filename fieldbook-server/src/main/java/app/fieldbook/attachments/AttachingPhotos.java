@@ -278,21 +278,27 @@ class AttachingPhotos {
         String written = caption == null || caption.isBlank() ? null : caption.strip();
         requireCaptionFits(written);
         return transactions.execute(status -> {
-            ReportPhoto photo = readable(photoId, actor);
-            Reports.Reference report = requireEditable(photo.reportId(), actor);
-            if (!photo.changeableFrom(version)) {
-                throw RejectedRequest.staleVersion("Photo", version, photo.version());
+            // a second read when the photo changed between the first and the write: its content's arrival, which
+            // the version may still be based on, can come in between
+            for (int attempt = 1; ; attempt++) {
+                ReportPhoto photo = readable(photoId, actor);
+                Reports.Reference report = requireEditable(photo.reportId(), actor);
+                if (!photo.changeableFrom(version)) {
+                    throw RejectedRequest.staleVersion("Photo", version, photo.version());
+                }
+                if (Objects.equals(written, photo.caption())) {
+                    return photo;
+                }
+                if (photos.recaption(photoId, written, photo.version())) {
+                    ReportPhoto recaptioned = photo.recaptioned(written);
+                    events.publishEvent(new PhotoRecaptioned(actor, photoId, photo.reportId(), report.siteId(),
+                            photo.auditedFields(), recaptioned.auditedFields()));
+                    return recaptioned;
+                }
+                if (attempt == 2) {
+                    throw RejectedRequest.staleVersion("Photo", version, photo.version() + 1);
+                }
             }
-            if (Objects.equals(written, photo.caption())) {
-                return photo;
-            }
-            if (!photos.recaption(photoId, written, photo.version())) {
-                throw RejectedRequest.staleVersion("Photo", version, photo.version() + 1);
-            }
-            ReportPhoto recaptioned = photo.recaptioned(written);
-            events.publishEvent(new PhotoRecaptioned(actor, photoId, photo.reportId(), report.siteId(),
-                    photo.auditedFields(), recaptioned.auditedFields()));
-            return recaptioned;
         });
     }
 

@@ -139,8 +139,11 @@ class PhotoController {
         return image(thumbnail, MediaType.IMAGE_JPEG, -1, photo.id() + "-thumbnail.jpg", photo.sha256() + "-thumb");
     }
 
-    /** What a change of a photo's details says: its caption (empty or absent clears it), and the version changed. */
-    record PhotoChange(@Size(max = ReportPhoto.MAX_CAPTION) String caption, @NotNull Long version) {
+    /**
+     * What a change of a photo's details says: its caption (empty or absent clears it; its length is checked once
+     * stripped, as on every path), and the version changed.
+     */
+    record PhotoChange(String caption, @NotNull Long version) {
     }
 
     /** Writes a photo's caption; the photo's content and the rest of its details stay. */

@@ -1,5 +1,6 @@
 import { html, nothing, svg } from 'lit';
 import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
 import { CONTENT, emptyContent, problemsAt, todayIn, uuid } from '../report-fields.js';
@@ -45,6 +46,7 @@ class FbReport extends Screen {
     preparing: { state: true },
     removing: { state: true },
     captioning: { state: true },
+    captionDraft: { state: true },
   };
 
   constructor() {
@@ -159,8 +161,12 @@ class FbReport extends Screen {
     // was under way, or older than the last save it completed, is not shown over the form.
     if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
       this.content = pick(record.fields);
-      // a number typed that could not be read was never saved: it stays in its field, marked, over the record
-      this.raw = Object.fromEntries(Object.entries(this.raw).filter(([key]) => this.unreadable(key)));
+      // a number typed that could not be read was never saved: it stays in its field, marked, over the record,
+      // unless its crew row is gone (removed on another device): nothing would show it, and Submit would ask
+      // for a fix nobody can make
+      const rows = this.content.crew?.length ?? 0;
+      this.raw = Object.fromEntries(Object.entries(this.raw).filter(([key]) => this.unreadable(key)
+        && !(key.startsWith('crew.') && Number(key.split('.')[1]) >= rows)));
     }
     if (!this.loaded) {
       this.loaded = true;
@@ -345,25 +351,30 @@ class FbReport extends Screen {
   editCaption(photo) {
     this.removing = null;
     this.captioning = photo.id;
+    // what is typed is kept here, so that a sync that brings the photo again does not write over it
+    this.captionDraft = photo.caption || '';
     this.updateComplete.then(() => this.querySelector('#caption-edit')?.focus());
   }
 
   /** Keeps the caption typed for the photo: on the device at once, on the server with the next sync. */
   async saveCaption(event, photo) {
     event.preventDefault();
-    const caption = this.querySelector('#caption-edit')?.value ?? '';
+    const caption = this.captionDraft ?? '';
     try {
-      await store.recaptionPhoto(photo.id, caption, this.account);
-      this.message = caption.trim() ? t('report.photos.captionSaved') : t('report.photos.captionCleared');
+      if (caption.trim() !== (photo.caption || '')) {
+        await store.recaptionPhoto(photo.id, caption, this.account);
+        this.message = caption.trim() ? t('report.photos.captionSaved') : t('report.photos.captionCleared');
+      }
     } catch (failure) {
       this.message = failure.message;
     }
-    this.captioning = null;
+    this.closeCaption(photo);
   }
 
-  /** Closes the caption's field unchanged and gives the focus back to its button. */
-  cancelCaption(photo) {
+  /** Closes the caption's field and gives the focus back to its button. */
+  closeCaption(photo) {
     this.captioning = null;
+    this.captionDraft = null;
     this.updateComplete.then(() => this.querySelector(`[data-caption-of="${photo.id}"]`)?.focus());
   }
 
@@ -422,12 +433,13 @@ class FbReport extends Screen {
     if (this.captioning === photo.id) {
       return html`
         <form class="caption-edit" @submit=${(e) => this.saveCaption(e, photo)}
-          @keydown=${(e) => { if (e.key === 'Escape') { e.preventDefault(); this.cancelCaption(photo); } }}>
+          @keydown=${(e) => { if (e.key === 'Escape') { e.preventDefault(); this.closeCaption(photo); } }}>
           <label for="caption-edit">${t('report.photos.captionOf', { name: t('report.photos.alt', { number: i + 1 }) })}</label>
-          <input id="caption-edit" maxlength="500" autocomplete="off" .value=${photo.caption || ''}>
+          <input id="caption-edit" maxlength="500" autocomplete="off" .value=${live(this.captionDraft ?? '')}
+            @input=${(e) => { this.captionDraft = e.target.value; }}>
           <span class="photo-actions">
             <button type="submit" class="link">${t('report.photos.captionSave')}</button>
-            <button type="button" class="link" @click=${() => this.cancelCaption(photo)}>${t('report.photos.captionCancel')}</button>
+            <button type="button" class="link" @click=${() => this.closeCaption(photo)}>${t('report.photos.captionCancel')}</button>
           </span>
         </form>`;
     }
@@ -456,7 +468,7 @@ class FbReport extends Screen {
         <legend>${t('report.photos')}</legend>
         ${this.photos.length === 0 ? html`<p class="muted">${t('report.photos.none')}</p>` : ''}
         <ul class="photo-list" data-testid="photos">
-          ${this.photos.map((photo, i) => {
+          ${repeat(this.photos, (photo) => photo.id, (photo, i) => {
             const source = this.thumbnailOf(photo);
             return html`<li class=${this.captioning === photo.id && editable ? 'captioning' : ''}>
               <figure>

@@ -545,6 +545,35 @@ class WebAppTest {
     }
 
     @Test
+    void aNumberThatCouldNotBeReadInACrewRowRemovedOnAnotherDeviceDoesNotHoldUpTheSubmission() throws Exception {
+        Api walter = as("walter");
+        List<Map<String, Object>> crew = List.of(
+                Map.of("trade", "Carpentry", "headcount", 2, "hours", 16),
+                Map.of("trade", "Painting", "headcount", 1, "hours", 8));
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-05",
+                "content", Map.of("workPerformed", "Fence painted.", "crew", crew)));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            page.locator("#hours-1").fill("lots");
+            assertThat(page.getByTestId("unreadable-number")).hasCount(1);
+
+            // the same person took the second row out on their laptop; this phone hears of it with its next sync
+            assertThat(walter.put("/api/v1/reports/" + id, Map.of("version", created.version(), "content",
+                    Map.of("workPerformed", "Fence painted.", "crew", crew.subList(0, 1)))).status()).isEqualTo(200);
+            page.evaluate("dispatchEvent(new Event('online'))");
+            assertThat(page.locator("li.crew-row")).hasCount(1);
+            assertThat(page.getByTestId("unreadable-number")).hasCount(0);
+            page.getByTestId("submit").click();
+            assertThat(page.locator("main")).containsText("Submitted: the report is on the server.",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        }
+        assertThat(walter.get("/api/v1/reports/" + id).body().path("status").asString()).isEqualTo("SUBMITTED");
+    }
+
+    @Test
     void whatWasSavedOfflineIsThereAfterAnImmediateReload() throws Exception {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
@@ -1013,13 +1042,43 @@ class WebAppTest {
             assertThat(walter.put("/api/v1/photos/" + photo.path("id").asString() + "/caption",
                     Map.of("caption", "Gate post N1", "version", photo.path("version").asLong())).status()).isEqualTo(200);
             browser.setOffline(false);
-            assertThat(photos.locator("figcaption")).containsText("Gate post N1",
-                    new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced", synced);
+            assertThat(photos.locator("figcaption")).containsText("Gate post N1");
+            assertThat(photos.getByText("Gate post, north side")).hasCount(0);
+
+            // a caption given to a photo whose announcement was not sent yet goes with the announcement
+            browser.setOffline(true);
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("rail.jpg", "image/jpeg", jpeg(800, 600, Color.BLUE))});
+            assertThat(photos.locator("li")).hasCount(2);
+            photos.locator("li").filter(new Locator.FilterOptions().setHasNotText("Gate post"))
+                    .getByText("Add caption").click();
+            page.locator("#caption-edit").fill("Handrail");
+            page.locator("#caption-edit").press("Enter");
+            assertThat(page.getByTestId("waiting")).containsText("1 change on this device");
+            browser.setOffline(false);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced", synced);
+            assertThat(walter.get("/api/v1/reports/" + id + "/photos").body().valueStream()
+                    .map(p -> p.path("caption").asString())).containsExactlyInAnyOrder("Gate post N1", "Handrail");
+
+            // changed offline while the report was submitted elsewhere: the server's caption shows again
+            browser.setOffline(true);
+            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Edit the caption of Gate post N1")).click();
+            page.locator("#caption-edit").fill("Gate post N1, rusted");
+            page.locator("#caption-edit").press("Enter");
+            assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Edit the caption of Gate post N1, rusted"))).isFocused();
+            assertThat(walter.post("/api/v1/reports/" + id + "/submit").status()).isEqualTo(200);
+            browser.setOffline(false);
+            assertThat(photos.getByText("Gate post N1, rusted")).hasCount(0,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
+            assertThat(photos.getByText("Gate post N1", new Locator.GetByTextOptions().setExact(true))).hasCount(1);
             page.navigate(base() + "/#/outbox");
             assertThat(page.locator("main")).containsText("Photo caption");
         }
-        assertThat(walter.get("/api/v1/reports/" + id + "/photos").body().get(0).path("caption").asString())
-                .isEqualTo("Gate post N1");
+        assertThat(walter.get("/api/v1/reports/" + id + "/photos").body().valueStream()
+                .map(p -> p.path("caption").asString())).containsExactlyInAnyOrder("Gate post N1", "Handrail");
     }
 
     @Test
