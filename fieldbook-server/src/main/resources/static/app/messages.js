@@ -179,6 +179,9 @@ const en = {
   'report.return': 'Return with comment',
   'report.returnComment': 'What must be fixed?',
   'report.commentNeeded': 'Write what must be fixed before returning the report.',
+  'report.history.submitted': 'Submitted {time}',
+  'report.history.APPROVED': 'Approved by {name}, {time}',
+  'report.history.RETURNED': 'Returned by {name}, {time}',
   'report.decided.waiting': 'Your decision goes to the server with the next sync.',
   'report.decided.sent': 'Your decision is on the server.',
   'report.notTaken': 'The server did not take this change: the Outbox says why.',
@@ -604,14 +607,28 @@ export function formatDay(isoDate) {
     .format(new Date(Date.UTC(year, month - 1, day)));
 }
 
-/** A moment as a time of day in the browser's locale (and its date when not today). */
-export function formatMoment(iso) {
+/**
+ * A moment as a time of day in the browser's locale (and its date when not today): in {@code timeZone} when
+ * given (a site's, for what happened at a site), named when that zone's clock differs from the browser's.
+ */
+export function formatMoment(iso, timeZone) {
   if (!iso) {
     return '';
   }
   const moment = new Date(iso);
-  const today = new Date().toDateString() === moment.toDateString();
-  return new Intl.DateTimeFormat(navigator.language || 'en', today
+  const zone = timeZone || undefined;
+  const clock = (when, inZone) => new Intl.DateTimeFormat('en-CA', {
+    timeZone: inZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(when);
+  const day = (when) => clock(when, zone).slice(0, 10);
+  const options = day(new Date()) === day(moment)
     ? { hour: '2-digit', minute: '2-digit' }
-    : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(moment);
+    : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  if (zone) {
+    options.timeZone = zone;
+    if (clock(moment, zone) !== clock(moment, undefined)) {
+      options.timeZoneName = 'short';
+    }
+  }
+  return new Intl.DateTimeFormat(navigator.language || 'en', options).format(moment);
 }

@@ -77,13 +77,13 @@ class FbConflicts extends Screen {
         <div class="sides">
           <section class="side">
             <h3>${t('conflicts.server')}</h3>
-            <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.serverChangedBy) ?? '', time: formatMoment(conflict.serverChangedAt) })}</p>
+            <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.serverChangedBy) ?? '', time: formatMoment(conflict.serverChangedAt, site?.timezone) })}</p>
             <p class="value" data-testid="server-value">${shown(conflict.serverValue)}</p>
             ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'SERVER')}>${t('conflicts.keepServer')}</button>` : ''}
           </section>
           <section class="side">
             <h3>${t('conflicts.device')}</h3>
-            <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.clientChangedBy) ?? '', time: formatMoment(conflict.clientChangedAt) })}</p>
+            <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.clientChangedBy) ?? '', time: formatMoment(conflict.clientChangedAt, site?.timezone) })}</p>
             <p class="value" data-testid="device-value">${shown(conflict.clientValue)}</p>
             ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'CLIENT')}>${t('conflicts.takeDevice')}</button>` : ''}
           </section>

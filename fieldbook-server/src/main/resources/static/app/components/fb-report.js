@@ -1,7 +1,7 @@
 import { html, nothing, svg } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { t, formatDay } from '../messages.js';
+import { t, formatDay, formatMoment } from '../messages.js';
 import * as store from '../store.js';
 import { CONTENT, emptyContent, problemsAt, todayIn, uuid } from '../report-fields.js';
 import { prepare } from '../photos.js';
@@ -530,6 +530,7 @@ class FbReport extends Screen {
       <h1 tabindex="-1">${t('report.title')}</h1>
       <p class="subtitle">${t('report.siteDate', { site: this.site ? `${this.site.code} ${this.site.name}` : '', date: formatDay(date) })}</p>
       <p>${statusBadge(status, this.waiting)} ${author ? html`<span class="muted">${t('report.author', { name: author })}</span>` : ''}</p>
+      ${this.history()}
       ${this.returned()}
       ${this.review()}
       ${editable ? this.form() : this.view()}
@@ -540,6 +541,23 @@ class FbReport extends Screen {
               : Object.keys(this.raw).some((key) => this.unreadable(key)) ? t('report.savedButNumber') : t('report.saved')}</span>
           <button class="primary" type="button" data-testid="submit" @click=${() => this.submit()}>${t('report.submit')}</button>
         </div>` : ''}`;
+  }
+
+  /**
+   * When the server has the report submitted and, once approved or returned, by whom and when: at the site's time
+   * (docs/web-app.md), whoever reads it where.
+   */
+  history() {
+    const record = this.record;
+    const status = record?.fields.status;
+    const server = record?.server;
+    if (!server?.submittedAt || status === 'DRAFT' || this.waiting) {
+      return '';
+    }
+    const zone = this.site?.timezone;
+    const decided = (status === 'APPROVED' || status === 'RETURNED') && server.decidedAt;
+    return html`<p class="muted" data-testid="history">${t('report.history.submitted', { time: formatMoment(server.submittedAt, zone) })}${decided
+      ? html` · ${t(`report.history.${status}`, { name: this.names.get(server.decidedBy) ?? '', time: formatMoment(server.decidedAt, zone) })}` : ''}</p>`;
   }
 
   returned() {

@@ -772,6 +772,12 @@ class WebAppTest {
         }
     }
 
+    /** How the web app shows a moment at a site of {@code timeZone}, in the browser under test. */
+    private static String formatted(Page page, String moment, String timeZone) {
+        return (String) page.evaluate("async ([moment, zone]) => (await import('/app/messages.js')).formatMoment(moment, zone)",
+                List.of(moment, timeZone));
+    }
+
     @Test
     void aReportApprovedWhileTheAnswerToTheDevicesEditWasLostEndsApprovedOnTheDevice() throws Exception {
         Api walter = as("walter");
@@ -833,6 +839,13 @@ class WebAppTest {
             page.navigate(base() + "/#/reports/" + id);
             assertThat(page.locator("main")).containsText("Approved");
             assertThat(page.locator("main")).containsText("Footings inspected by the engineer.");
+            // when it was submitted and approved, at the site's time (named when the browser's clock differs)
+            String approvedAt = formatted(page, server.path("decidedAt").asString(), "Europe/Berlin");
+            assertThat(page.getByTestId("history")).containsText("Submitted ");
+            assertThat(page.getByTestId("history")).containsText("Approved by Maria Manager, " + approvedAt);
+            assertThat(approvedAt).doesNotContain("CET").doesNotContain("GMT");
+            assertThat(formatted(page, "2026-12-01T15:32:00Z", "America/Chicago")).isEqualTo("1 Dec, 09:32 GMT-6");
+            assertThat(formatted(page, "2026-12-01T15:32:00Z", "Europe/Berlin")).isEqualTo("1 Dec, 16:32");
             assertThat(page.locator("#notes")).hasCount(0);
         }
     }
