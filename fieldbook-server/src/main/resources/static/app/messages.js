@@ -121,6 +121,8 @@ const en = {
 
   'report.title': 'Daily report',
   'report.notFound': 'There is no such report on this device.',
+  'report.gone': 'This report was deleted on the server, so it is no longer on this device.',
+  'report.goneConflicts': 'What was sent for it after that is under Conflicts.',
   'report.back': 'Back',
   'report.siteDate': '{site} · {date}',
   'report.author': 'Written by {name}',

@@ -78,13 +78,13 @@ class FbConflicts extends Screen {
           <section class="side">
             <h3>${t('conflicts.server')}</h3>
             <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.serverChangedBy) ?? '', time: formatMoment(conflict.serverChangedAt, site?.timezone) })}</p>
-            <p class="value" data-testid="server-value">${shown(conflict.serverValue)}</p>
+            <p class="value" data-testid="server-value">${marked(conflict.serverValue, conflict.clientValue)}</p>
             ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'SERVER')}>${t('conflicts.keepServer')}</button>` : ''}
           </section>
           <section class="side">
             <h3>${t('conflicts.device')}</h3>
             <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.clientChangedBy) ?? '', time: formatMoment(conflict.clientChangedAt, site?.timezone) })}</p>
-            <p class="value" data-testid="device-value">${shown(conflict.clientValue)}</p>
+            <p class="value" data-testid="device-value">${marked(conflict.clientValue, conflict.serverValue)}</p>
             ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'CLIENT')}>${t('conflicts.takeDevice')}</button>` : ''}
           </section>
         </div>
@@ -95,6 +95,47 @@ class FbConflicts extends Screen {
             ${t('conflicts.useNew')}</button>` : ''}
       </li>`;
   }
+}
+
+/** The most words (with the spaces between them) compared at once: beyond, the values are shown unmarked. */
+const MOST_WORDS_COMPARED = 600;
+
+/**
+ * A value as {@link shown}, its words that the other side does not have marked, as in a diff: the words of both
+ * texts outside a longest sequence they have in common. A value that is no text, or too long, or one compared with
+ * nothing is left unmarked.
+ */
+function marked(value, other) {
+  const text = shown(value);
+  if (typeof value !== 'string' || typeof other !== 'string' || !value || !other) {
+    return text; // against nothing, all of it differs: no marks needed
+  }
+  const words = text.match(/\s+|\S+/g) ?? [];
+  const others = other.match(/\s+|\S+/g) ?? [];
+  if (words.length > MOST_WORDS_COMPARED || others.length > MOST_WORDS_COMPARED) {
+    return text;
+  }
+  // common[i][j]: the length of the longest common sequence of words[i..] and others[j..]
+  const common = Array.from({ length: words.length + 1 }, () => new Array(others.length + 1).fill(0));
+  for (let i = words.length - 1; i >= 0; i--) {
+    for (let j = others.length - 1; j >= 0; j--) {
+      common[i][j] = words[i] === others[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  const parts = [];
+  for (let i = 0, j = 0; i < words.length;) {
+    if (j < others.length && words[i] === others[j]) {
+      parts.push(words[i]);
+      i++;
+      j++;
+    } else if (j < others.length && common[i][j + 1] >= common[i + 1][j]) {
+      j++;
+    } else {
+      parts.push(/^\s+$/.test(words[i]) ? words[i] : html`<mark>${words[i]}</mark>`);
+      i++;
+    }
+  }
+  return parts;
 }
 
 /** A field's value as text: crew rows one per line, empty values said so. */

@@ -47,6 +47,7 @@ class FbReport extends Screen {
     removing: { state: true },
     captioning: { state: true },
     captionDraft: { state: true },
+    gone: { state: true },
   };
 
   constructor() {
@@ -79,7 +80,7 @@ class FbReport extends Screen {
       // start afresh, as when the screen opens, so that nothing of the previous report is shown or saved.
       Object.assign(this, {
         record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
-        message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null, captioning: null,
+        message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null, captioning: null, gone: null,
         edits: 0, pending: 0, lastRev: 0,
       });
       this.load();
@@ -136,6 +137,13 @@ class FbReport extends Screen {
       return;
     }
     if (!record) {
+      // shown until now, gone from the device: deleted on the server (where an edit sent after that is a conflict)
+      const wasShown = this.record?.id === id;
+      const conflicts = wasShown ? (await store.openConflicts()).filter((conflict) => conflict.entityId === id) : [];
+      if (!current()) {
+        return;
+      }
+      this.gone = wasShown ? { conflicts: conflicts.length } : this.gone;
       this.record = undefined;
       this.loaded = true;
       return;
@@ -517,6 +525,11 @@ class FbReport extends Screen {
   render() {
     if (!this.loaded) {
       return html`<p>${t('app.loading')}</p>`;
+    }
+    if (this.gone && !this.record && !this.draft) {
+      return html`<h1 tabindex="-1">${t('report.title')}</h1>
+        <p class="notice" role="alert" data-testid="report-gone">${t('report.gone')}
+          ${this.gone.conflicts ? html`<a href="#/conflicts">${t('report.goneConflicts')}</a>` : ''}</p>`;
     }
     if (!this.content || (!this.record && !this.draft)) {
       return html`<h1 tabindex="-1">${t('report.title')}</h1><p class="empty" data-testid="not-found">${t('report.notFound')}</p>`;

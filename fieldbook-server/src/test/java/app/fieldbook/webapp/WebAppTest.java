@@ -574,6 +574,33 @@ class WebAppTest {
     }
 
     @Test
+    void aReportDeletedElsewhereWhileItsSubmissionWaitedSaysSoAndWhereTheSubmissionWent() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-06",
+                "content", Map.of("workPerformed", "Gravel spread.")));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.id();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            assertThat(page.locator("#notes")).isVisible();
+            browser.setOffline(true);
+            page.getByTestId("submit").click();
+            assertThat(page.locator("main")).containsText("Submitted on this device");
+            // meanwhile the same person deleted the draft on their laptop
+            assertThat(walter.delete("/api/v1/reports/" + id + "?version=" + created.version()).status()).isEqualTo(204);
+            browser.setOffline(false);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            // the screen says what became of the report it showed, and where the submission went
+            assertThat(page.getByTestId("report-gone")).containsText("This report was deleted on the server");
+            page.getByText("What was sent for it after that is under Conflicts.").click();
+            assertThat(page.getByTestId("conflicts").locator("li")
+                    .filter(new Locator.FilterOptions().setHasText("changed after the report was deleted"))).hasCount(1);
+        }
+    }
+
+    @Test
     void whatWasSavedOfflineIsThereAfterAnImmediateReload() throws Exception {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
@@ -747,6 +774,10 @@ class WebAppTest {
             assertThat(conflict).hasCount(1);
             assertThat(conflict.getByTestId("server-value")).hasText("Crane inspection moved to Monday.");
             assertThat(conflict.getByTestId("device-value")).hasText("Crane inspection passed.");
+            // as in a diff: the words one side has and the other has not are marked
+            assertThat(conflict.getByTestId("server-value").locator("mark")).hasText(
+                    new String[] {"moved", "to", "Monday."});
+            assertThat(conflict.getByTestId("device-value").locator("mark")).hasText(new String[] {"passed."});
             List<String> problems = new ArrayList<>();
             check(page, "conflicts", Map.entry("desktop", Browsers.DESKTOP), problems);
             assertThat(problems).isEmpty();
