@@ -550,9 +550,8 @@ class WebAppTest {
         List<Map<String, Object>> crew = List.of(
                 Map.of("trade", "Carpentry", "headcount", 2, "hours", 16),
                 Map.of("trade", "Painting", "headcount", 1, "hours", 8));
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-05",
-                "content", Map.of("workPerformed", "Fence painted.", "crew", crew)));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-02", "2024-07-05",
+                Map.of("workPerformed", "Fence painted.", "crew", crew));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
@@ -576,9 +575,7 @@ class WebAppTest {
     @Test
     void aReportDeletedElsewhereWhileItsSubmissionWaitedSaysSoAndWhereTheSubmissionWent() throws Exception {
         Api walter = as("walter");
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-06",
-                "content", Map.of("workPerformed", "Gravel spread.")));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-02", "2024-07-06", Map.of("workPerformed", "Gravel spread."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
@@ -682,9 +679,7 @@ class WebAppTest {
     void aSubmissionThatArrivesAfterTheReportWasApprovedElsewhereClaimsNoReview() throws Exception {
         Api walter = as("walter");
         Api maria = as("maria");
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-01"), "date", "2024-09-16",
-                "content", Map.of("workPerformed", "Formwork for the ramp.")));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-01", "2024-09-16", Map.of("workPerformed", "Formwork for the ramp."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
@@ -803,6 +798,14 @@ class WebAppTest {
         }
     }
 
+    /** A draft of the person's at the demo site with {@code code}, of {@code date}, with {@code content}. */
+    private Api.Answer draft(Api person, String code, String date, Map<String, ?> content) {
+        Api.Answer created = person.post("/api/v1/reports", Map.of("siteId", siteId(code), "date", date,
+                "content", content));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created;
+    }
+
     /** How the web app shows a moment at a site of {@code timeZone}, in the browser under test. */
     private static String formatted(Page page, String moment, String timeZone) {
         return (String) page.evaluate("async ([moment, zone]) => (await import('/app/messages.js')).formatMoment(moment, zone)",
@@ -813,9 +816,8 @@ class WebAppTest {
     void aReportApprovedWhileTheAnswerToTheDevicesEditWasLostEndsApprovedOnTheDevice() throws Exception {
         Api walter = as("walter");
         Api maria = as("maria");
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-01"), "date", "2024-03-11",
-                "content", Map.of("workPerformed", "Poured the footings of the north wall.")));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-01", "2024-03-11",
+                Map.of("workPerformed", "Poured the footings of the north wall."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "walter");
@@ -995,9 +997,7 @@ class WebAppTest {
     @Test
     void aPhotoRemovedFromADraftGoesFromTheServerAndOneNeverSentNeverGetsThere() throws Exception {
         Api walter = as("walter");
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-01",
-                "content", Map.of("workPerformed", "New fence along the yard.")));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-02", "2024-07-01", Map.of("workPerformed", "New fence along the yard."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "walter");
@@ -1046,9 +1046,7 @@ class WebAppTest {
     @Test
     void aCaptionIsAddedToAPhotoLaterAndOneTheServerRefusesGivesWayToTheServersCaption() throws Exception {
         Api walter = as("walter");
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-04",
-                "content", Map.of("workPerformed", "Gate posts set.")));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-02", "2024-07-04", Map.of("workPerformed", "Gate posts set."));
         String id = created.id();
         var synced = new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000);
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
@@ -1128,9 +1126,7 @@ class WebAppTest {
     @Test
     void aPhotoWhoseUploadFailedIsSentAgainByItselfAfterAShortWait() throws Exception {
         Api walter = as("walter");
-        Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", siteId("N-02"), "date", "2024-07-02",
-                "content", Map.of("workPerformed", "Gravel for the yard.")));
-        assertThat(created.status()).isEqualTo(201);
+        Api.Answer created = draft(walter, "N-02", "2024-07-02", Map.of("workPerformed", "Gravel for the yard."));
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "walter");
             java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
