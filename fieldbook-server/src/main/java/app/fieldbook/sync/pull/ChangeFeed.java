@@ -3,6 +3,7 @@ package app.fieldbook.sync.pull;
 import app.fieldbook.AppendedIds;
 import app.fieldbook.BackgroundJobs;
 import app.fieldbook.InsertsAtCommit;
+import app.fieldbook.PerTransaction;
 import app.fieldbook.attachments.PhotoEvent;
 import app.fieldbook.attachments.PhotoEvent.PhotoAttached;
 import app.fieldbook.attachments.PhotoEvent.PhotoRecaptioned;
@@ -23,7 +24,9 @@ import app.fieldbook.reports.ReportEvent.ReportSubmitted;
 import app.fieldbook.sites.DataScope;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
@@ -34,6 +37,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -117,15 +121,38 @@ public class ChangeFeed {
 
     /**
      * Queues the change for the sequencer, and a deletion also as a tombstone; both are written when the
-     * transaction commits.
+     * transaction commits. A change the transaction recorded last for the same record already (a report created
+     * and edited, or edited and submitted, by one operation) adds nothing: a pull reads the record as it is then,
+     * so one row of the feed tells every device of both.
      */
     public void record(String entity, UUID entityId, UUID siteId, boolean deleted) {
+        Change change = new Change(entity, entityId, siteId, deleted);
+        boolean told = PerTransaction.state(Recorded.class, recorded -> recorded.owner() == this, Recorded::new)
+                .map(recorded -> change.equals(recorded.last.put(entityId, change)))
+                .orElse(false);
+        if (told) {
+            return;
+        }
         OffsetDateTime now = OffsetDateTime.now(clock);
         inserts.add("INSERT INTO sync_changes (id, entity, entity_id, site_id, deleted, recorded_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", AppendedIds.next(), entity, entityId, siteId, deleted, now);
         if (deleted) {
             inserts.add("INSERT INTO sync_tombstones (id, entity_id, entity, site_id, deleted_at) "
                     + "VALUES (?, ?, ?, ?, ?)", AppendedIds.next(), entityId, entity, siteId, now);
+        }
+    }
+
+    /** A change as the feed records it. */
+    private record Change(String entity, UUID entityId, UUID siteId, boolean deleted) {
+    }
+
+    /** The change this transaction recorded last for each record. */
+    private final class Recorded implements TransactionSynchronization {
+
+        private final Map<UUID, Change> last = new HashMap<>();
+
+        ChangeFeed owner() {
+            return ChangeFeed.this;
         }
     }
 
