@@ -121,8 +121,11 @@ const en = {
 
   'report.title': 'Daily report',
   'report.notFound': 'There is no such report on this device.',
-  'report.gone': 'This report was deleted on the server, so it is no longer on this device.',
+  'report.gone.deleted': 'This report was deleted on the server, so it is no longer on this device.',
+  'report.gone.access': 'This report’s site is no longer yours, so the report is no longer on this device.',
+  'report.gone.refused': 'The server did not take this report, so it is no longer on this device.',
   'report.goneConflicts': 'What was sent for it after that is under Conflicts.',
+  'report.goneOutbox': 'The Outbox says why.',
   'report.back': 'Back',
   'report.siteDate': '{site} · {date}',
   'report.author': 'Written by {name}',
@@ -184,6 +187,8 @@ const en = {
   'report.history.submitted': 'Submitted {time}',
   'report.history.APPROVED': 'Approved by {name}, {time}',
   'report.history.RETURNED': 'Returned by {name}, {time}',
+  'report.history.APPROVED.noName': 'Approved {time}',
+  'report.history.RETURNED.noName': 'Returned {time}',
   'report.decided.waiting': 'Your decision goes to the server with the next sync.',
   'report.decided.sent': 'Your decision is on the server.',
   'report.notTaken': 'The server did not take this change: the Outbox says why.',
@@ -611,26 +616,42 @@ export function formatDay(isoDate) {
 
 /**
  * A moment as a time of day in the browser's locale (and its date when not today): in {@code timeZone} when
- * given (a site's, for what happened at a site), named when that zone's clock differs from the browser's.
+ * given (a site's, for what happened at a site), named, with its date, when that zone's clock differs from the
+ * browser's. A zone the browser does not know (a server may hold one such as "UTC+01:00") is left for the
+ * browser's own.
  */
 export function formatMoment(iso, timeZone) {
   if (!iso) {
     return '';
   }
   const moment = new Date(iso);
-  const zone = timeZone || undefined;
+  const zone = knownZone(timeZone);
   const clock = (when, inZone) => new Intl.DateTimeFormat('en-CA', {
     timeZone: inZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).format(when);
-  const day = (when) => clock(when, zone).slice(0, 10);
-  const options = day(new Date()) === day(moment)
+  const named = zone !== undefined && clock(moment, zone) !== clock(moment, undefined);
+  const today = !named && clock(new Date(), zone).slice(0, 10) === clock(moment, zone).slice(0, 10);
+  const options = today
     ? { hour: '2-digit', minute: '2-digit' }
     : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
   if (zone) {
     options.timeZone = zone;
-    if (clock(moment, zone) !== clock(moment, undefined)) {
-      options.timeZoneName = 'short';
-    }
+  }
+  if (named) {
+    options.timeZoneName = 'short';
   }
   return new Intl.DateTimeFormat(navigator.language || 'en', options).format(moment);
+}
+
+/** The zone if this browser can show times in it, else undefined (the browser's own). */
+function knownZone(timeZone) {
+  if (!timeZone) {
+    return undefined;
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone }).format(0);
+    return timeZone;
+  } catch (unknown) {
+    return undefined;
+  }
 }

@@ -70,6 +70,7 @@ class FbConflicts extends Screen {
       field: t('field.' + field), site: site?.code ?? '', date: report ? formatDay(report.date) : '',
     });
     const inputId = `value-${conflict.id}`;
+    const sides = marked(conflict.serverValue, conflict.clientValue);
     return html`
       <li class="entry conflict">
         <h2>${report ? html`<a href="#/reports/${report.id}">${heading}</a>` : heading}</h2>
@@ -78,13 +79,13 @@ class FbConflicts extends Screen {
           <section class="side">
             <h3>${t('conflicts.server')}</h3>
             <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.serverChangedBy) ?? '', time: formatMoment(conflict.serverChangedAt, site?.timezone) })}</p>
-            <p class="value" data-testid="server-value">${marked(conflict.serverValue, conflict.clientValue)}</p>
+            <p class="value" data-testid="server-value">${sides[0]}</p>
             ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'SERVER')}>${t('conflicts.keepServer')}</button>` : ''}
           </section>
           <section class="side">
             <h3>${t('conflicts.device')}</h3>
             <p class="muted">${t('conflicts.by', { name: this.names.get(conflict.clientChangedBy) ?? '', time: formatMoment(conflict.clientChangedAt, site?.timezone) })}</p>
-            <p class="value" data-testid="device-value">${marked(conflict.clientValue, conflict.serverValue)}</p>
+            <p class="value" data-testid="device-value">${sides[1]}</p>
             ${this.decides() ? html`<button type="button" @click=${() => this.resolve(conflict, 'CLIENT')}>${t('conflicts.takeDevice')}</button>` : ''}
           </section>
         </div>
@@ -97,45 +98,64 @@ class FbConflicts extends Screen {
   }
 }
 
-/** The most words (with the spaces between them) compared at once: beyond, the values are shown unmarked. */
-const MOST_WORDS_COMPARED = 600;
+/** The most words a side compared: beyond, the values are shown unmarked. */
+const MOST_WORDS_COMPARED = 400;
+
+/** The marked sides of the values compared lately, by the values: a sync loads the inbox again and again. */
+const compared = new Map();
 
 /**
- * A value as {@link shown}, its words that the other side does not have marked, as in a diff: the words of both
- * texts outside a longest sequence they have in common. A value that is no text, or too long, or one compared with
- * nothing is left unmarked.
+ * The two values as {@link shown}, each with the words the other side has not marked, as in a diff: one longest
+ * sequence of words both have in common is found, and the words of either side outside it are marked (spaces are
+ * kept as they were, and never matched on their own). Values that are no text, or empty, or too long are left
+ * unmarked.
  */
-function marked(value, other) {
-  const text = shown(value);
-  if (typeof value !== 'string' || typeof other !== 'string' || !value || !other) {
-    return text; // against nothing, all of it differs: no marks needed
+function marked(server, device) {
+  if (typeof server !== 'string' || typeof device !== 'string' || !server || !device) {
+    return [shown(server), shown(device)];
   }
-  const words = text.match(/\s+|\S+/g) ?? [];
-  const others = other.match(/\s+|\S+/g) ?? [];
-  if (words.length > MOST_WORDS_COMPARED || others.length > MOST_WORDS_COMPARED) {
-    return text;
+  const key = server + '\u0000' + device;
+  if (!compared.has(key)) {
+    if (compared.size > 200) {
+      compared.clear();
+    }
+    compared.set(key, markedTexts(server, device));
   }
-  // common[i][j]: the length of the longest common sequence of words[i..] and others[j..]
-  const common = Array.from({ length: words.length + 1 }, () => new Array(others.length + 1).fill(0));
-  for (let i = words.length - 1; i >= 0; i--) {
-    for (let j = others.length - 1; j >= 0; j--) {
-      common[i][j] = words[i] === others[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+  return compared.get(key);
+}
+
+function markedTexts(server, device) {
+  const one = server.match(/\S+/g) ?? [];
+  const other = device.match(/\S+/g) ?? [];
+  if (one.length > MOST_WORDS_COMPARED || other.length > MOST_WORDS_COMPARED) {
+    return [server, device];
+  }
+  // common[i][j]: the length of the longest sequence of words one[i..] and other[j..] have in common
+  const common = Array.from({ length: one.length + 1 }, () => new Uint16Array(other.length + 1));
+  for (let i = one.length - 1; i >= 0; i--) {
+    for (let j = other.length - 1; j >= 0; j--) {
+      common[i][j] = one[i] === other[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
     }
   }
-  const parts = [];
-  for (let i = 0, j = 0; i < words.length;) {
-    if (j < others.length && words[i] === others[j]) {
-      parts.push(words[i]);
+  const kept = [new Set(), new Set()];
+  for (let i = 0, j = 0; i < one.length && j < other.length;) {
+    if (one[i] === other[j]) {
+      kept[0].add(i++);
+      kept[1].add(j++);
+    } else if (common[i + 1][j] >= common[i][j + 1]) {
       i++;
-      j++;
-    } else if (j < others.length && common[i][j + 1] >= common[i + 1][j]) {
-      j++;
     } else {
-      parts.push(/^\s+$/.test(words[i]) ? words[i] : html`<mark>${words[i]}</mark>`);
-      i++;
+      j++;
     }
   }
-  return parts;
+  return [withMarks(server, kept[0]), withMarks(device, kept[1])];
+}
+
+/** The text, its words (by their place among the words) outside {@code kept} marked. */
+function withMarks(text, kept) {
+  let word = 0;
+  return (text.match(/\s+|\S+/g) ?? []).map((part) => (/^\s/.test(part) ? part
+    : kept.has(word++) ? part : html`<mark>${part}</mark>`));
 }
 
 /** A field's value as text: crew rows one per line, empty values said so. */

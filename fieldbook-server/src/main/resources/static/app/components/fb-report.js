@@ -137,17 +137,25 @@ class FbReport extends Screen {
       return;
     }
     if (!record) {
-      // shown until now, gone from the device: deleted on the server (where an edit sent after that is a conflict)
-      const wasShown = this.record?.id === id;
-      const conflicts = wasShown ? (await store.openConflicts()).filter((conflict) => conflict.entityId === id) : [];
+      const shownBefore = this.record?.id === id ? this.record : this.gone?.record;
+      const gone = shownBefore ? await this.whyGone(shownBefore) : null;
       if (!current()) {
         return;
       }
-      this.gone = wasShown ? { conflicts: conflicts.length } : this.gone;
+      if (gone?.mergedInto) {
+        // the server had this person's report of the site and day already: the device's went into it
+        history.replaceState(null, '', '#/reports/' + gone.mergedInto);
+        this.reportId = gone.mergedInto;
+        this.shown = this.routeKey();
+        this.gone = null;
+        return this.load();
+      }
+      this.gone = gone;
       this.record = undefined;
       this.loaded = true;
       return;
     }
+    this.gone = null;
     const queue = me.role === 'MANAGER' ? (await store.allReports())
       .filter((r) => r.fields.status === 'SUBMITTED' || r.id === record.id)
       .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id)).map((r) => r.id) : [];
@@ -168,18 +176,38 @@ class FbReport extends Screen {
     // What was typed meanwhile wins over what this load read: a read made while a save of this screen
     // was under way, or older than the last save it completed, is not shown over the form.
     if (this.pending === 0 && this.edits === editsBefore && (record.rev ?? 0) >= this.lastRev) {
+      // a crew changed elsewhere (a row removed on another device) may have moved the rows: what was typed in one
+      // of them is not carried to another row, nor kept for a row gone, which nothing would show
+      const crewChanged = JSON.stringify(record.fields.crew ?? []) !== JSON.stringify(this.content?.crew ?? []);
       this.content = pick(record.fields);
-      // a number typed that could not be read was never saved: it stays in its field, marked, over the record,
-      // unless its crew row is gone (removed on another device): nothing would show it, and Submit would ask
-      // for a fix nobody can make
-      const rows = this.content.crew?.length ?? 0;
+      // a number typed that could not be read was never saved: it stays in its field, marked, over the record
       this.raw = Object.fromEntries(Object.entries(this.raw).filter(([key]) => this.unreadable(key)
-        && !(key.startsWith('crew.') && Number(key.split('.')[1]) >= rows)));
+        && !(crewChanged && key.startsWith('crew.'))));
     }
     if (!this.loaded) {
       this.loaded = true;
       focusHeading(this);
     }
+  }
+
+  /**
+   * Why a report this screen showed is no longer on the device: merged into the report the server had of the same
+   * site, day and person (its id), its site no longer the person's, its creation refused (the Outbox says why),
+   * or else deleted on the server, with how many conflicts hold what was sent for it after.
+   */
+  async whyGone(shownBefore) {
+    const merged = await store.reportOf(shownBefore.siteId, shownBefore.date, shownBefore.authorId);
+    if (merged && merged.id !== shownBefore.id) {
+      return { mergedInto: merged.id };
+    }
+    if (!(await store.site(shownBefore.siteId))) {
+      return { record: shownBefore, reason: 'access' };
+    }
+    if ((await store.rejected()).some((refused) => refused.entityId === shownBefore.id && refused.kind === 'CREATE')) {
+      return { record: shownBefore, reason: 'refused' };
+    }
+    const conflicts = (await store.openConflicts()).filter((conflict) => conflict.entityId === shownBefore.id);
+    return { record: shownBefore, reason: 'deleted', conflicts: conflicts.length };
   }
 
   /** An empty report with the crew of the last report of the site (the person's own first). */
@@ -528,8 +556,9 @@ class FbReport extends Screen {
     }
     if (this.gone && !this.record && !this.draft) {
       return html`<h1 tabindex="-1">${t('report.title')}</h1>
-        <p class="notice" role="alert" data-testid="report-gone">${t('report.gone')}
-          ${this.gone.conflicts ? html`<a href="#/conflicts">${t('report.goneConflicts')}</a>` : ''}</p>`;
+        <p class="notice" role="alert" data-testid="report-gone">${t('report.gone.' + this.gone.reason)}
+          ${this.gone.conflicts ? html`<a href="#/conflicts">${t('report.goneConflicts')}</a>` : ''}
+          ${this.gone.reason === 'refused' ? html`<a href="#/outbox">${t('report.goneOutbox')}</a>` : ''}</p>`;
     }
     if (!this.content || (!this.record && !this.draft)) {
       return html`<h1 tabindex="-1">${t('report.title')}</h1><p class="empty" data-testid="not-found">${t('report.notFound')}</p>`;
@@ -569,8 +598,9 @@ class FbReport extends Screen {
     }
     const zone = this.site?.timezone;
     const decided = (status === 'APPROVED' || status === 'RETURNED') && server.decidedAt;
+    const by = this.names.get(server.decidedBy);
     return html`<p class="muted" data-testid="history">${t('report.history.submitted', { time: formatMoment(server.submittedAt, zone) })}${decided
-      ? html` · ${t(`report.history.${status}`, { name: this.names.get(server.decidedBy) ?? '', time: formatMoment(server.decidedAt, zone) })}` : ''}</p>`;
+      ? html` · ${t(`report.history.${status}${by ? '' : '.noName'}`, { name: by, time: formatMoment(server.decidedAt, zone) })}` : ''}</p>`;
   }
 
   returned() {

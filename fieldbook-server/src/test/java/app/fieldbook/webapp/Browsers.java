@@ -83,13 +83,18 @@ public final class Browsers implements AutoCloseable {
 
     /** Opens Chromium on {@code profile} with one page of the given size. */
     public BrowserContext open(Path profile, ViewportSize size) {
+        return open(profile, size, "Europe/Berlin");
+    }
+
+    /** {@link #open(Path, ViewportSize)} with the browser's clock in {@code timeZone}. */
+    public BrowserContext open(Path profile, ViewportSize size, String timeZone) {
         BrowserContext context = playwright.chromium().launchPersistentContext(profile,
                 new BrowserType.LaunchPersistentContextOptions()
                         .setExecutablePath(CHROMIUM)
                         .setHeadless(true)
                         .setViewportSize(size)
                         .setLocale("en-GB")
-                        .setTimezoneId("Europe/Berlin")
+                        .setTimezoneId(timeZone)
                         .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
                                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                                 "--no-first-run")));

@@ -879,6 +879,17 @@ class WebAppTest {
             assertThat(approvedAt).doesNotContain("CET").doesNotContain("GMT");
             assertThat(formatted(page, "2026-12-01T15:32:00Z", "America/Chicago")).isEqualTo("1 Dec, 09:32 GMT-6");
             assertThat(formatted(page, "2026-12-01T15:32:00Z", "Europe/Berlin")).isEqualTo("1 Dec, 16:32");
+            assertThat(formatted(page, "2026-12-01T15:32:00Z", "UTC+01:00")).as("a zone the browser does not know")
+                    .isEqualTo("1 Dec, 16:32");
+        }
+        // read in another time zone, the times are still the site's, and say so
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP, "America/New_York")) {
+            Page page = signIn(browser, "walter");
+            page.navigate(base() + "/#/reports/" + id);
+            String approvedAt = formatted(page, walter.get("/api/v1/reports/" + id).body().path("decidedAt").asString(),
+                    "Europe/Berlin");
+            assertThat(approvedAt).matches(".+ (CET|CEST|GMT\\+[12])");
+            assertThat(page.getByTestId("history")).containsText("Approved by Maria Manager, " + approvedAt);
             assertThat(page.locator("#notes")).hasCount(0);
         }
     }
@@ -1103,6 +1114,40 @@ class WebAppTest {
             assertThat(walter.get("/api/v1/reports/" + id + "/photos").body().valueStream()
                     .map(p -> p.path("caption").asString())).containsExactlyInAnyOrder("Gate post N1", "Handrail");
 
+            // a change held back, not sent yet (behind a change of its report that the server would refuse), while a
+            // pull brings the photo changed elsewhere keeps the version it was based on: the server refuses it rather
+            // than writing over the other change
+            java.util.concurrent.atomic.AtomicInteger pulls = new java.util.concurrent.atomic.AtomicInteger();
+            browser.onResponse(response -> {
+                if (response.url().endsWith("/api/v1/sync/pull")) {
+                    pulls.incrementAndGet();
+                }
+            });
+            page.locator("#temperature").fill("12.55");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            photos.locator("li").filter(new Locator.FilterOptions().setHasText("Handrail"))
+                    .getByText("Edit caption").click();
+            page.locator("#caption-edit").fill("Handrail, east");
+            page.locator("#caption-edit").press("Enter");
+            JsonNode rail = walter.get("/api/v1/reports/" + id + "/photos").body().valueStream()
+                    .filter(p -> p.path("caption").asString().equals("Handrail")).findFirst().orElseThrow();
+            assertThat(walter.put("/api/v1/photos/" + rail.path("id").asString() + "/caption", Map.of(
+                    "caption", "Handrail, painted", "version", rail.path("version").asLong())).status()).isEqualTo(200);
+            int pulledBefore = pulls.get();
+            for (int tries = 0; pulls.get() == pulledBefore && tries < 60; tries++) {
+                page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))");
+                page.waitForTimeout(500);
+            }
+            assertThat(pulls.get()).as("pulls while the change waits").isGreaterThan(pulledBefore);
+            assertThat(photos.getByText("Handrail, east")).hasCount(1);
+            assertThat(page.getByTestId("waiting")).containsText("2 changes on this device");
+            page.locator("#temperature").fill("12.5");
+            page.evaluate("dispatchEvent(new Event('online'))");
+            assertThat(photos.getByText("Handrail, painted")).hasCount(1,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
+            assertThat(walter.get("/api/v1/photos/" + rail.path("id").asString()).body().path("caption").asString())
+                    .isEqualTo("Handrail, painted");
+
             // changed offline while the report was submitted elsewhere: the server's caption shows again
             browser.setOffline(true);
             page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
@@ -1120,7 +1165,7 @@ class WebAppTest {
             assertThat(page.locator("main")).containsText("Photo caption");
         }
         assertThat(walter.get("/api/v1/reports/" + id + "/photos").body().valueStream()
-                .map(p -> p.path("caption").asString())).containsExactlyInAnyOrder("Gate post N1", "Handrail");
+                .map(p -> p.path("caption").asString())).containsExactlyInAnyOrder("Gate post N1", "Handrail, painted");
     }
 
     @Test

@@ -146,7 +146,11 @@ public class ChangeFeed {
     private record Change(String entity, UUID entityId, UUID siteId, boolean deleted) {
     }
 
-    /** The change this transaction recorded last for each record. */
+    /**
+     * The change this transaction recorded last for each record. A repeat keeps the first row's place in the feed,
+     * which is right while no transaction inside this one ({@code REQUIRES_NEW}) records another change of the same
+     * record in between: none does (only the audit trail starts such transactions).
+     */
     private final class Recorded implements TransactionSynchronization {
 
         private final Map<UUID, Change> last = new HashMap<>();

@@ -191,6 +191,9 @@ public class PullingChanges {
             if (report.updatedBy() != null) {
                 ids.add(report.updatedBy());
             }
+            if (report.decidedBy() != null) {
+                ids.add(report.decidedBy()); // who approved or returned it, which the report says
+            }
         }
         for (Conflict conflict : conflicted) {
             ids.add(conflict.clientChangedBy());
