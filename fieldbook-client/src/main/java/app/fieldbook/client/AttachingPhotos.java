@@ -3,6 +3,7 @@ package app.fieldbook.client;
 import app.fieldbook.client.replica.Replica;
 import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
+import app.fieldbook.client.store.OutboxEntry;
 import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.client.store.StoredUpload;
 import app.fieldbook.protocol.OperationKind;
@@ -23,6 +24,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,6 +36,10 @@ import tools.jackson.databind.node.ObjectNode;
  * recorded in one transaction; the person's original file is never touched.
  */
 final class AttachingPhotos {
+
+    /** The longest caption the server takes, in characters. */
+    static final int MAX_CAPTION = 500;
+    private static final String CAPTION = "caption";
 
     private final LocalStore store;
     private final EditingReports reports;
@@ -107,6 +114,51 @@ final class AttachingPhotos {
             deleteQuietly(copy);
             throw e;
         }
+    }
+
+    /**
+     * Writes the caption of a photo of the person's editable report (blank clears it) on the device, to go with
+     * the next push: into the photo's announcement or caption change not sent yet, or as a change of its own. The
+     * photo as the server has it is kept beside while the change waits, and shows again if the server refuses it.
+     *
+     * @throws ChangeRefused no such photo on the device, its report cannot be changed, or the caption is longer than
+     *     {@value #MAX_CAPTION} characters
+     */
+    Photo recaption(UUID photoId, String caption) {
+        String written = caption == null || caption.isBlank() ? null : caption.strip();
+        if (written != null && written.length() > MAX_CAPTION) {
+            throw new ChangeRefused("A caption may have at most " + MAX_CAPTION + " characters; this one has "
+                    + written.length() + ".");
+        }
+        return store.inTransaction(() -> {
+            StoredPhoto stored = store.photos().find(photoId)
+                    .orElseThrow(() -> new ChangeRefused("No photo " + photoId + " on this device."));
+            Photo photo = stored.photo();
+            reports.editable(photo.reportId());
+            if (Objects.equals(written, photo.caption())) {
+                return photo;
+            }
+            List<OutboxEntry> waiting = store.outbox().of(photoId);
+            Optional<OutboxEntry> unsent = waiting.stream()
+                    .filter(entry -> !entry.sent() && entry.kind() != OperationKind.DELETE).findFirst();
+            if (unsent.isPresent()) {
+                ObjectNode changes = unsent.get().changes().deepCopy();
+                changes.set(CAPTION, values.node(written));
+                store.outbox().replaceChanges(unsent.get().seq(), changes);
+            } else {
+                ObjectNode changes = store.json().createObjectNode();
+                changes.set(CAPTION, values.node(written));
+                store.outbox().append(UUID.randomUUID(), SyncProtocol.PHOTO, photoId, OperationKind.UPDATE, changes,
+                        photo.reportId(), OffsetDateTime.now(clock));
+            }
+            Photo recaptioned = new Photo(photo.id(), photo.reportId(), photo.sha256(), photo.contentType(),
+                    photo.sizeBytes(), written, photo.takenAt(), photo.latitude(), photo.longitude(), photo.thumbnail(),
+                    photo.version(), photo.createdAt(), photo.pending());
+            // with nothing of the photo waiting, the photo shown is the server's: what a refusal shows again
+            Photo server = waiting.isEmpty() ? photo : stored.serverCopy();
+            store.photos().save(new StoredPhoto(recaptioned, server, stored.receipt()));
+            return recaptioned;
+        });
     }
 
     /** Copies {@code from} to {@code to}, forced to disk, and returns the SHA-256 of the bytes (hex, lower case). */

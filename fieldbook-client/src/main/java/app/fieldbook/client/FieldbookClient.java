@@ -5,6 +5,7 @@ import app.fieldbook.client.http.SyncApi;
 import app.fieldbook.client.replica.Replica;
 import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
+import app.fieldbook.client.store.StoredPhoto;
 import app.fieldbook.client.sync.SyncRequests;
 import app.fieldbook.client.sync.Syncing;
 import app.fieldbook.client.sync.pull.Pulling;
@@ -12,6 +13,7 @@ import app.fieldbook.client.sync.push.Pushing;
 import app.fieldbook.client.sync.upload.UploadingPhotos;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
+import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.ReportContent;
 import app.fieldbook.protocol.SiteReference;
 import java.net.URI;
@@ -250,6 +252,23 @@ public final class FieldbookClient implements AutoCloseable {
      */
     public PhotoUpload attachPhoto(UUID reportId, Path file, PhotoDetails details) {
         return records.upload(attaching.attach(reportId, file, details));
+    }
+
+    /** The photos on this device (attached here, or pulled with their reports), as the device shows them. */
+    public List<Photo> photos() {
+        return store.photos().all().stream().map(StoredPhoto::photo).toList();
+    }
+
+    /**
+     * Writes, changes or clears (blank) the caption of a photo of a draft or returned report of the person's: on
+     * the device at once, on the server with the next push. A change the server refuses (the photo changed
+     * elsewhere meanwhile, or the report was submitted) gives way to the server's caption and is kept among the
+     * rejected changes.
+     *
+     * @throws ChangeRefused no such photo on the device, its report cannot be changed, or the caption is too long
+     */
+    public Photo captionPhoto(UUID photoId, String caption) {
+        return attaching.recaption(photoId, caption);
     }
 
     /** Photos attached on this device: waiting, uploaded, or refused. */

@@ -147,6 +147,51 @@ class ClientSyncTest {
     }
 
     @Test
+    void aCaptionIsWrittenLaterOnEitherDeviceAndOneBasedOnWhatTheDeviceHadNotSeenGivesWay() throws Exception {
+        LocalReport report = phone.createReport(UUID.fromString(site), DAY.plusDays(3), content("Gate", null, null));
+        Path file = Files.write(stores.resolve("gate.jpg"), Images.jpeg(400, 300));
+        UUID photo = phone.attachPhoto(report.id(), file, PhotoDetails.none()).photoId();
+        // written before the announcement was sent: it goes with the announcement
+        phone.captionPhoto(photo, "Gate post");
+        assertThat(phone.state().outboxDepth()).as("the report's creation, the photo's announcement with the caption")
+                .isEqualTo(2);
+        complete(phone.sync());
+        assertThat(captionOnServer(photo)).isEqualTo("Gate post");
+
+        // written later on the tablet, and pulled by the phone
+        complete(tablet.sync());
+        tablet.captionPhoto(photo, "  Gate post, north  ");
+        complete(tablet.sync());
+        assertThat(captionOnServer(photo)).isEqualTo("Gate post, north");
+        complete(phone.sync());
+        assertThat(phone.photos()).filteredOn(p -> p.id().equals(photo)).singleElement()
+                .satisfies(p -> assertThat(p.caption()).isEqualTo("Gate post, north"));
+
+        // both change it before hearing of the other: the second to arrive is refused, and shows the server's
+        phone.captionPhoto(photo, "Gate post N1");
+        tablet.captionPhoto(photo, "Gate post, rusted");
+        complete(phone.sync());
+        complete(tablet.sync());
+        assertThat(captionOnServer(photo)).isEqualTo("Gate post N1");
+        assertThat(tablet.photos()).filteredOn(p -> p.id().equals(photo)).singleElement()
+                .satisfies(p -> assertThat(p.caption()).isEqualTo("Gate post N1"));
+        assertThat(tablet.rejectedChanges()).anySatisfy(rejected -> {
+            assertThat(rejected.entityId()).isEqualTo(photo);
+            assertThat(rejected.changes()).containsEntry("caption", "Gate post, rusted");
+        });
+
+        assertThatThrownBy(() -> phone.captionPhoto(photo, "x".repeat(501)))
+                .isInstanceOf(app.fieldbook.client.ChangeRefused.class);
+        phone.submitReport(report.id());
+        assertThatThrownBy(() -> phone.captionPhoto(photo, "After"))
+                .isInstanceOf(app.fieldbook.client.ChangeRefused.class);
+    }
+
+    private String captionOnServer(UUID photo) {
+        return jdbc.sql("SELECT caption FROM photos WHERE id = ?").param(photo).query(String.class).single();
+    }
+
+    @Test
     void aDeviceOfflineKeepsEverythingAndSendsItWhenTheNetworkIsBack() throws Exception {
         try (FaultyProxy network = new FaultyProxy(port, FaultyProxy.Faults.none(), 1)) {
             FieldbookClient basement = FieldbookClient.builder(stores.resolve("basement").resolve("client.db"))

@@ -3,6 +3,7 @@ package app.fieldbook.client.cli;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.PhotoDetails;
 import app.fieldbook.client.PhotoUpload;
+import app.fieldbook.protocol.Photo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "photo", description = "Attach photos to reports and see their uploads.",
-        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.ListUploads.class, PhotoCommand.Discard.class})
+        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.Caption.class, PhotoCommand.ListUploads.class,
+                PhotoCommand.Discard.class})
 final class PhotoCommand extends CommandGroup {
 
     @Command(name = "add", description = "Attach a photo to a draft or returned report; it uploads with the next sync.")
@@ -61,6 +63,28 @@ final class PhotoCommand extends CommandGroup {
             ShortIds ids = ShortIds.known(client);
             invocation.out().println("Attached photo " + ids.of(upload.photoId()) + " ("
                     + upload.size() + " bytes) to report " + ids.of(report) + "; it uploads with the next sync.");
+            return 0;
+        }
+    }
+
+    @Command(name = "caption", description = "Write, change or clear (an empty TEXT) the caption of a photo of a draft "
+            + "or returned report; it goes to the server with the next sync.")
+    static final class Caption extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "PHOTO_ID", description = "The photo's id (or its first characters).")
+        private String photoId;
+
+        @Parameters(index = "1", paramLabel = "TEXT", description = "The caption; \"\" clears it.")
+        private String caption;
+
+        @Override
+        int run(FieldbookClient client) {
+            List<UUID> photos = client.photos().stream().map(Photo::id).toList();
+            UUID id = ShortIds.resolve(invocation.commandLine(), photoId, photos, "photo");
+            Photo photo = client.captionPhoto(id, caption);
+            String shown = ShortIds.known(client).of(id);
+            invocation.out().println(photo.caption() == null ? "Cleared the caption of photo " + shown + "."
+                    : "Captioned photo " + shown + " \"" + photo.caption() + "\"; it goes with the next sync.");
             return 0;
         }
     }

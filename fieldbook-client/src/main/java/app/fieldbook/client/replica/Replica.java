@@ -142,17 +142,19 @@ public final class Replica {
     }
 
     /**
-     * Records that the server holds the photo's content, and the photo's version that storing it made (a
-     * removal sent before the next pull has it as its base).
+     * Records that the server holds the photo's content, and the photo's version that storing it made (a change
+     * sent before the next pull may have it as its base). A receipt of a version further on (the caption changed
+     * on another device meanwhile) is not taken: a change based on it would write over what this device has not
+     * seen, and the server takes a change based on the version before the content's arrival as well.
      */
     public void uploaded(UUID photoId, PhotoReceipt receipt) {
         store.uploads().uploaded(photoId, receipt);
         store.photos().find(photoId).ifPresent(stored -> {
             Photo photo = stored.photo();
+            long version = receipt.version() == photo.version() + 1 ? receipt.version() : photo.version();
             store.photos().save(new StoredPhoto(new Photo(photo.id(), photo.reportId(), receipt.sha256(),
                     receipt.contentType(), receipt.size(), photo.caption(), photo.takenAt(), photo.latitude(),
-                    photo.longitude(), photo.thumbnail(), Math.max(photo.version(), receipt.version()),
-                    photo.createdAt(), false),
+                    photo.longitude(), photo.thumbnail(), version, photo.createdAt(), false),
                     stored.serverCopy(), receipt));
         });
     }

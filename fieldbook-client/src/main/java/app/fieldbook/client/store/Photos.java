@@ -21,6 +21,11 @@ public final class Photos {
         return store.inTransaction(() -> store.queryOne("SELECT * FROM photo WHERE id = ?", this::read, id));
     }
 
+    /** Every photo on the device, those of a report together. */
+    public List<StoredPhoto> all() {
+        return store.inTransaction(() -> store.query("SELECT * FROM photo ORDER BY report_id, id", this::read));
+    }
+
     public List<StoredPhoto> ofReport(UUID reportId) {
         return store.inTransaction(() -> store.query("SELECT * FROM photo WHERE report_id = ? ORDER BY id", this::read,
                 reportId));

@@ -126,6 +126,25 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void aPhotosCaptionIsWrittenLaterAndGoesWithItsAnnouncement() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-03");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        String photoId = out.split(" ")[2];
+
+        assertThat(fieldbook("photo", "caption", photoId, "Deck 5, east")).isZero();
+        assertThat(out).contains("Captioned photo " + photoId + " \"Deck 5, east\"; it goes with the next sync.");
+        assertThat(fieldbook("photo", "caption", photoId, "x".repeat(501))).isNotZero();
+        assertThat(err).contains("at most 500 characters");
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(server.pushedOperations()).filteredOn(operation -> operation.get("entity").asString().equals("Photo"))
+                .singleElement().satisfies(announcement ->
+                        assertThat(announcement.get("changes").get("caption").get("value").asString())
+                                .isEqualTo("Deck 5, east"));
+    }
+
+    @Test
     void aRefusedPhotoIsShownUntilItsCopyIsDiscarded() throws Exception {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");

@@ -124,6 +124,11 @@ final class RecordingAnswers {
                     }
                     store.uploads().fail(entry.entityId(), "Refused by the server: " + detail);
                     store.photos().remove(entry.entityId());
+                } else if (!store.outbox().hasPending(entry.entityId())) {
+                    // a refused caption (or removal): the photo as the server has it shows again
+                    store.photos().find(entry.entityId()).filter(stored -> stored.serverCopy() != null)
+                            .ifPresent(stored -> store.photos().save(new StoredPhoto(
+                                    withPending(stored.serverCopy(), stored.photo().pending()), null, stored.receipt())));
                 }
             }
             default -> {
