@@ -53,9 +53,9 @@ class ChangeFeedTest {
 
         assertThat(deletedFlags(edited)).containsExactly(false, false);
         assertThat(deletedFlags(other)).containsExactly(false);
-        // (the rows of one transaction are ordered by their ids, random within a millisecond: AppendedIds)
-        assertThat(deletedFlags(deletedBetween)).as("a change after another change of the record is kept")
-                .containsExactlyInAnyOrder(false, true, false);
+        // the rows of one transaction keep the order they were written in (AppendedIds)
+        assertThat(deletedFlags(deletedBetween)).as("the deletion stays between, and the record is not left deleted")
+                .containsExactly(false, true, false);
     }
 
     /** Whether each row of the feed of this record, in its order, tells of a deletion. */
