@@ -554,8 +554,7 @@ class WebAppTest {
                 Map.of("workPerformed", "Fence painted.", "crew", crew));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
-            Page page = signIn(browser, "walter");
-            page.navigate(base() + "/#/reports/" + id);
+            Page page = openReport(browser, "walter", id);
             page.locator("#hours-1").fill("lots");
             assertThat(page.getByTestId("unreadable-number")).hasCount(1);
 
@@ -578,8 +577,7 @@ class WebAppTest {
         Api.Answer created = draft(walter, "N-02", "2024-07-06", Map.of("workPerformed", "Gravel spread."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
-            Page page = signIn(browser, "walter");
-            page.navigate(base() + "/#/reports/" + id);
+            Page page = openReport(browser, "walter", id);
             assertThat(page.locator("#notes")).isVisible();
             browser.setOffline(true);
             page.getByTestId("submit").click();
@@ -682,8 +680,7 @@ class WebAppTest {
         Api.Answer created = draft(walter, "N-01", "2024-09-16", Map.of("workPerformed", "Formwork for the ramp."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
-            Page page = signIn(browser, "walter");
-            page.navigate(base() + "/#/reports/" + id);
+            Page page = openReport(browser, "walter", id);
             assertThat(page.locator("#workPerformed")).hasValue("Formwork for the ramp.");
             browser.setOffline(true);
             page.getByTestId("submit").click();
@@ -798,6 +795,13 @@ class WebAppTest {
         }
     }
 
+    /** Signs the person in and opens the report with {@code id}. */
+    private Page openReport(BrowserContext browser, String login, String id) {
+        Page page = signIn(browser, login);
+        page.navigate(base() + "/#/reports/" + id);
+        return page;
+    }
+
     /** A draft of the person's at the demo site with {@code code}, of {@code date}, with {@code content}. */
     private Api.Answer draft(Api person, String code, String date, Map<String, ?> content) {
         Api.Answer created = person.post("/api/v1/reports", Map.of("siteId", siteId(code), "date", date,
@@ -884,8 +888,7 @@ class WebAppTest {
         }
         // read in another time zone, the times are still the site's, and say so
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP, "America/New_York")) {
-            Page page = signIn(browser, "walter");
-            page.navigate(base() + "/#/reports/" + id);
+            Page page = openReport(browser, "walter", id);
             String approvedAt = formatted(page, walter.get("/api/v1/reports/" + id).body().path("decidedAt").asString(),
                     "Europe/Berlin");
             assertThat(approvedAt).matches(".+ (CET|CEST|GMT\\+[12])");
@@ -1011,8 +1014,7 @@ class WebAppTest {
         Api.Answer created = draft(walter, "N-02", "2024-07-01", Map.of("workPerformed", "New fence along the yard."));
         String id = created.id();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
-            Page page = signIn(browser, "walter");
-            page.navigate(base() + "/#/reports/" + id);
+            Page page = openReport(browser, "walter", id);
             Locator photos = page.getByTestId("photos");
             page.locator("#photo-caption").fill("Gate");
             page.locator("#photo-input").setInputFiles(new FilePayload[] {
@@ -1061,8 +1063,7 @@ class WebAppTest {
         String id = created.id();
         var synced = new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000);
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
-            Page page = signIn(browser, "walter");
-            page.navigate(base() + "/#/reports/" + id);
+            Page page = openReport(browser, "walter", id);
             Locator photos = page.getByTestId("photos");
             page.locator("#photo-input").setInputFiles(new FilePayload[] {
                     new FilePayload("post.jpg", "image/jpeg", jpeg(800, 600, Color.GREEN))});
