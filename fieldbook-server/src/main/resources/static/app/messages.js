@@ -231,6 +231,8 @@ const en = {
   'outbox.madeAt': 'made {time}',
   'outbox.rejected': 'Refused by the server',
   'outbox.rejectedLead': 'These changes were refused for good and are kept here so nothing disappears without a trace.',
+  'outbox.sent': 'What was sent',
+  'outbox.sentCrew': '{headcount} people, {hours} person-hours',
 
   'conflicts.title': 'Conflicts',
   'conflicts.lead': 'The same field was changed in two places. The report kept the server’s value; choose which one stays, or type a new one.',

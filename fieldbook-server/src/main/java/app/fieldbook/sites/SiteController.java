@@ -13,7 +13,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -45,17 +44,14 @@ class SiteController {
             @DecimalMin("-90.0") @DecimalMax("90.0") Double latitude,
             @DecimalMin("-180.0") @DecimalMax("180.0") Double longitude) {
 
+        /**
+         * A region's id of the tz database, such as Europe/Berlin: its clocks change with the seasons as the
+         * site's do. A fixed offset ({@code +01:00}, {@code UTC+01:00}) would put a site's days an hour off for half
+         * the year, and browsers do not know it by that name.
+         */
         @AssertTrue(message = "must be a time zone id such as Europe/Berlin")
         boolean isTimezoneKnown() {
-            if (timezone == null) {
-                return true;
-            }
-            try {
-                ZoneId.of(timezone);
-                return true;
-            } catch (DateTimeException e) {
-                return false;
-            }
+            return timezone == null || ZoneId.getAvailableZoneIds().contains(timezone);
         }
 
         @AssertTrue(message = "latitude and longitude go together")

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { t, formatDay, formatMoment } from '../messages.js';
 import * as store from '../store.js';
+import { CONTENT } from '../report-fields.js';
 import { Screen, focusHeading } from './screen.js';
 
 /** Every change waiting on this device, with its state and last error, and "Sync now". */
@@ -114,9 +115,33 @@ class FbOutbox extends Screen {
         <ul class="rows">
           ${this.refused.map((entry) => html`<li class="entry">
             <p><strong>${this.describe(entry).what}</strong> ${this.describe(entry).where}</p>
-            <p class="error-text">${entry.status} ${entry.detail ?? ''}</p></li>`)}
+            <p class="error-text">${entry.detail ?? ''} (${entry.status})</p>
+            ${sent(entry)}</li>`)}
         </ul>` : ''}`;
   }
+}
+
+/**
+ * What a refused change of a report held, field by field, folded away: the words someone wrote are not lost with
+ * the change (they can be copied into another report).
+ */
+function sent(entry) {
+  const fields = entry.entity === 'Photo' ? [] : CONTENT.filter((field) => {
+    const value = entry.changes?.[field];
+    return value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0);
+  });
+  if (fields.length === 0) {
+    return '';
+  }
+  return html`<details data-testid="refused-content">
+    <summary>${t('outbox.sent')}</summary>
+    <dl class="sent">
+      ${fields.map((field) => html`<dt>${t('field.' + field)}</dt>
+        <dd>${field === 'crew' ? entry.changes.crew.map((row) => html`<span class="crew-line">${[row.trade, row.company,
+          t('outbox.sentCrew', { headcount: row.headcount ?? '', hours: row.hours ?? '' })].filter(Boolean).join(' · ')}</span>`)
+          : String(entry.changes[field])}</dd>`)}
+    </dl>
+  </details>`;
 }
 
 function megabytes(bytes) {

@@ -143,16 +143,22 @@ class FbReport extends Screen {
         return;
       }
       if (gone?.mergedInto) {
-        // the server had this person's report of the site and day already: the device's went into it
+        // the server had this person's report of the site and day already: the device's went into it (a new
+        // report of today's screen as well: from here on the screen shows that report, not the day's draft)
         history.replaceState(null, '', '#/reports/' + gone.mergedInto);
-        this.reportId = gone.mergedInto;
+        Object.assign(this, {
+          reportId: gone.mergedInto, today: false, draft: undefined, record: undefined, gone: null, edits: 0, pending: 0,
+          lastRev: 0,
+        });
         this.shown = this.routeKey();
-        this.gone = null;
         return this.load();
       }
-      this.gone = gone;
-      this.record = undefined;
-      this.loaded = true;
+      // a new report of today's screen is gone as well: the screen says why rather than start the day's draft again
+      Object.assign(this, { gone, record: undefined, loaded: true });
+      if (gone && this.draft) {
+        Object.assign(this, { reportId: id, today: false, draft: undefined });
+        this.shown = this.routeKey();
+      }
       return;
     }
     this.gone = null;

@@ -596,6 +596,109 @@ class WebAppTest {
     }
 
     @Test
+    void aReportWhoseSiteIsNoLongerThePersonsLeavesTheDeviceAndTheScreenSaysWhy() throws Exception {
+        Api walter = as("walter");
+        String site = newSiteOfWalters();
+        try {
+            Api.Answer created = walter.post("/api/v1/reports", Map.of("siteId", site, "date", "2024-07-08",
+                    "content", Map.of("workPerformed", "Fence posts set.")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+                Page page = openReport(browser, "walter", created.id());
+                assertThat(page.locator("#workPerformed")).hasValue("Fence posts set.");
+                // the administrator takes the site from walter while the report is open
+                assignWalter(siteId("N-01"), siteId("N-02"));
+                page.evaluate("dispatchEvent(new Event('online'))");
+                assertThat(page.getByTestId("report-gone")).containsText("This report’s site is no longer yours",
+                        new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+                assertThat(page.locator("#workPerformed")).hasCount(0);
+            }
+        } finally {
+            assignWalter(siteId("N-01"), siteId("N-02"));
+        }
+    }
+
+    @Test
+    void aNewReportTheServerRefusesLeavesTheDeviceAndTheOutboxSaysWhy() throws Exception {
+        String site = newSiteOfWalters();
+        String id;
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/sites/" + site + "/today");
+            page.locator("#workPerformed").fill("Trench dug, written offline.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            id = (String) page.evaluate("async (site) => (await (await import('/app/store.js')).allReports())"
+                    + ".find((report) => report.siteId === site).id", site);
+            // meanwhile another person's report took the id the phone chose (ids are random: a collision is rare,
+            // and the server must refuse the create rather than write over that report)
+            Api.Answer taken = as("wendy").post("/api/v1/reports", Map.of("id", id, "siteId", siteId("S-01"),
+                    "date", "2024-07-09", "content", Map.of("workPerformed", "Wendy's report.")));
+            assertThat(taken.status()).as(taken.toString()).isEqualTo(201);
+            browser.setOffline(false);
+            assertThat(page.getByTestId("report-gone")).containsText("The server did not take this report",
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            page.getByText("The Outbox says why.").click();
+            assertThat(page.locator("main")).containsText("A different report already has the id " + id);
+            // what was written is not lost with the refusal
+            page.getByTestId("refused-content").getByText("What was sent").click();
+            assertThat(page.getByTestId("refused-content")).containsText("Trench dug, written offline.");
+        } finally {
+            assignWalter(siteId("N-01"), siteId("N-02"));
+        }
+        assertThat(as("wendy").get("/api/v1/reports/" + id).body().path("content").path("workPerformed").asString())
+                .isEqualTo("Wendy's report.");
+    }
+
+    @Test
+    void aNewReportWrittenOfflineForADayTheServerHasAReportOfOpensTheServersReport() throws Exception {
+        String site = newSiteOfWalters();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/sites/" + site + "/today");
+            page.locator("#notes").fill("Delivery of rebar at noon, written on the phone.");
+            assertThat(page.getByTestId("save-state")).hasText("Saved on this device");
+            String phones = (String) page.evaluate("async (site) => (await (await import('/app/store.js')).allReports())"
+                    + ".find((report) => report.siteId === site).id", site);
+            // meanwhile walter filed the day's report on his laptop
+            String today = LocalDate.now(ZoneId.of("Europe/Berlin")).toString();
+            Api.Answer laptops = as("walter").post("/api/v1/reports", Map.of("siteId", site, "date", today,
+                    "content", Map.of("workPerformed", "Rebar cages tied, written on the laptop.")));
+            assertThat(laptops.status()).as(laptops.toString()).isEqualTo(201);
+            browser.setOffline(false);
+            // the phone's report went into the server's: the screen opens that one, with what both wrote
+            assertThat(page).hasURL(Pattern.compile(".*#/reports/" + laptops.id()),
+                    new com.microsoft.playwright.assertions.PageAssertions.HasURLOptions().setTimeout(30_000));
+            assertThat(page.locator("#workPerformed")).hasValue("Rebar cages tied, written on the laptop.");
+            assertThat(page.locator("#notes")).hasValue("Delivery of rebar at noon, written on the phone.");
+            assertThat(page.getByTestId("report-gone")).hasCount(0);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            assertThat(phones).isNotEqualTo(laptops.id());
+            JsonNode report = as("walter").get("/api/v1/reports/" + laptops.id()).body();
+            assertThat(report.path("content").path("notes").asString())
+                    .isEqualTo("Delivery of rebar at noon, written on the phone.");
+        } finally {
+            assignWalter(siteId("N-01"), siteId("N-02"));
+        }
+    }
+
+    /** A new site (Europe/Berlin) assigned to walter beside N-01 and N-02: none of his reports are of it yet. */
+    private String newSiteOfWalters() {
+        Api.Answer site = as("admin").post("/api/v1/sites", Map.of("code", "T-" + (System.nanoTime() % 1_000_000),
+                "name", "Test yard", "timezone", "Europe/Berlin", "address", "Testweg 1, Hamburg"));
+        assertThat(site.status()).as(site.toString()).isEqualTo(201);
+        assignWalter(siteId("N-01"), siteId("N-02"), site.id());
+        return site.id();
+    }
+
+    private void assignWalter(String... siteIds) {
+        String walter = as("walter").get("/api/v1/auth/me").body().path("id").asString();
+        Api.Answer assigned = as("admin").put("/api/v1/users/" + walter + "/sites", Map.of("siteIds", List.of(siteIds)));
+        assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
+    }
+
+    @Test
     void whatWasSavedOfflineIsThereAfterAnImmediateReload() throws Exception {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
