@@ -21,6 +21,22 @@ function csrfToken() {
   return match ? decodeURIComponent(match[1]) : null;
 }
 
+let fetchingToken = null;
+
+/**
+ * The CSRF token for a write. The server keeps the XSRF-TOKEN cookie as long as the session and sets it on any
+ * answer to a request without one; when it is missing (the first write after the browser was opened again,
+ * before the server has answered anything), one request asks for it, however many writes wait.
+ */
+async function tokenForWrite() {
+  if (!csrfToken()) {
+    fetchingToken ??= fetch('/api/v1/auth/me', { credentials: 'same-origin' }).catch(() => null)
+      .finally(() => { fetchingToken = null; });
+    await fetchingToken;
+  }
+  return csrfToken();
+}
+
 /** Sends a request; answers the parsed JSON body (null for none), throws Unreachable or Refused. */
 export async function request(method, path, body, extraHeaders = {}) {
   const headers = { Accept: 'application/json', ...extraHeaders };
@@ -28,11 +44,7 @@ export async function request(method, path, body, extraHeaders = {}) {
     headers['Content-Type'] = 'application/json';
   }
   if (!SAFE.has(method)) {
-    if (!csrfToken()) {
-      // Any answer of the server sets the XSRF-TOKEN cookie.
-      await fetch('/api/v1/auth/me', { credentials: 'same-origin' }).catch(() => null);
-    }
-    const token = csrfToken();
+    const token = await tokenForWrite();
     if (token) {
       headers['X-XSRF-TOKEN'] = token;
     }
@@ -65,7 +77,7 @@ export async function request(method, path, body, extraHeaders = {}) {
 
 /** Appends bytes to a resumable photo upload at {@code offset} (docs/sync-protocol.md, "Photos"). */
 export async function append(path, bytes, offset, extraHeaders = {}) {
-  const token = csrfToken();
+  const token = await tokenForWrite();
   const headers = {
     Accept: 'application/json', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset),
     ...extraHeaders,

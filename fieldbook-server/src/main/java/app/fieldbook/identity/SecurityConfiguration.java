@@ -2,10 +2,12 @@ package app.fieldbook.identity;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -35,8 +37,10 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
+import org.springframework.security.web.csrf.DefaultCsrfToken;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.StringUtils;
@@ -100,7 +104,7 @@ class SecurityConfiguration {
                 && CredentialFilter.carriesSessionCookie(request);
         http
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                .csrf(csrf -> csrf.csrfTokenRepository(new SessionCsrfTokens(settings.sessionLifetime()))
                         .csrfTokenRequestHandler(new CookieRequestsCsrfTokens())
                         .requireCsrfProtectionMatcher(cookieAuthenticatedWrite))
                 .formLogin(form -> form.disable())
@@ -260,6 +264,63 @@ class SecurityConfiguration {
             return StringUtils.hasText(request.getHeader(token.getHeaderName()))
                     ? plain.resolveCsrfTokenValue(request, token)
                     : masked.resolveCsrfTokenValue(request, token);
+        }
+    }
+
+    /**
+     * The XSRF-TOKEN cookie, kept as long as a session: the session cookie outlives the browser, and a token cookie
+     * that ended with the browser was missing each time the browser was opened again. A request with a session
+     * cookie and no token cookie is given a token derived from its session, so that the answers to requests sent at
+     * the same time (the app's first write fetching a token, the browser checking the Service Worker) all set the
+     * same one: a random token each replaced the other, and a write could go out with a token its cookie no longer
+     * held. Only who holds the session's secret, which no other site can read, can derive its token; requests
+     * without a session get a random one. The check stays Spring Security's: the header must equal the cookie (or,
+     * without one, the session's token).
+     */
+    private static final class SessionCsrfTokens implements CsrfTokenRepository {
+
+        private final CookieCsrfTokenRepository cookies = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        /** The same cookie without the lifetime, which would keep a removed one (Max-Age 0) alive. */
+        private final CookieCsrfTokenRepository removal = CookieCsrfTokenRepository.withHttpOnlyFalse();
+
+        SessionCsrfTokens(Duration lifetime) {
+            cookies.setCookieCustomizer(cookie -> cookie.maxAge(lifetime));
+        }
+
+        @Override
+        public CsrfToken generateToken(HttpServletRequest request) {
+            CsrfToken random = cookies.generateToken(request);
+            String session = sessionSecret(request);
+            return session == null ? random
+                    : new DefaultCsrfToken(random.getHeaderName(), random.getParameterName(),
+                            Secrets.hash("csrf-token:" + session));
+        }
+
+        @Override
+        public void saveToken(CsrfToken token, HttpServletRequest request, HttpServletResponse response) {
+            (token == null ? removal : cookies).saveToken(token, request, response);
+        }
+
+        @Override
+        public CsrfToken loadToken(HttpServletRequest request) {
+            return cookies.loadToken(request);
+        }
+
+        /** The session cookie's value, the {@code __Host-} one first; null without one. */
+        private static String sessionSecret(HttpServletRequest request) {
+            String plain = null;
+            for (Cookie cookie : request.getCookies() == null ? new Cookie[0] : request.getCookies()) {
+                if (cookie.getValue().isBlank()) {
+                    continue;
+                }
+                if (CredentialFilter.SECURE_SESSION_COOKIE.equals(cookie.getName())) {
+                    return cookie.getValue();
+                }
+                if (CredentialFilter.SESSION_COOKIE.equals(cookie.getName())) {
+                    plain = cookie.getValue();
+                }
+            }
+            return plain;
         }
     }
 

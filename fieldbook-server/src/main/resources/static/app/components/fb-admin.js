@@ -1,10 +1,172 @@
-import { html } from 'lit';
-import { request } from '../api.js';
+import { html, nothing } from 'lit';
+import { request, Refused } from '../api.js';
 import { t } from '../messages.js';
 import { OnlineScreen, everything, formValues, checked } from './online-screen.js';
 import { focusHeading } from './screen.js';
 
 const ROLES = ['WORKER', 'MANAGER', 'EXECUTIVE', 'ADMINISTRATOR'];
+
+/*
+ * The fields of each form that the server's refusal may name (its errors: [{field, message}]): the input's id,
+ * the key of the field's name, and for a number the rule to show when it is out of range.
+ */
+const ACCOUNT_FIELDS = {
+  login: { id: 'user-login', name: 'users.login' },
+  name: { id: 'user-name', name: 'users.name' },
+  email: { id: 'user-email', name: 'users.email' },
+  role: { id: 'user-role', name: 'users.role' },
+  password: { id: 'user-password', name: 'users.password' },
+};
+const PASSWORD_FIELDS = { password: { id: 'new-password', name: 'users.password' } };
+const LATITUDE = { id: 'site-latitude', name: 'adminSites.latitudeName', rule: 'adminSites.rule.latitude' };
+const LONGITUDE = { id: 'site-longitude', name: 'adminSites.longitudeName', rule: 'adminSites.rule.longitude' };
+const SITE_FIELDS = {
+  code: { id: 'site-code', name: 'adminSites.code' },
+  name: { id: 'site-name', name: 'adminSites.name' },
+  timezone: { id: 'site-timezone', name: 'adminSites.timezone' },
+  timezoneKnown: { id: 'site-timezone', name: 'adminSites.timezone' },
+  address: { id: 'site-address', name: 'adminSites.address' },
+  latitude: LATITUDE,
+  longitude: LONGITUDE,
+  locationComplete: LATITUDE,
+};
+const PORTFOLIO_FIELDS = { name: { id: 'portfolio-name', name: 'portfolios.name' } };
+
+/** Refusals that are about one field's value though they carry no field error: problem type → field, rule. */
+const TAKEN = { 'login-taken': ['login', 'users.rule.loginTaken'], 'site-code-taken': ['code', 'adminSites.rule.codeTaken'] };
+
+/** The server's field messages (Bean Validation's and the password policy's) in the person's words. */
+const RULES = [
+  [/^must not be (blank|null|empty)$/, 'admin.rule.missing'],
+  [/^size must be between \d+ and (?<max>\d+)$/, 'admin.rule.tooLong'],
+  [/^must be a well-formed email address$/, 'admin.rule.email'],
+  [/^has the wrong type or format$/, 'admin.rule.unreadable'],
+  [/^letters, digits and \. _ @ - only$/, 'users.rule.login'],
+  [/^must have at least (?<min>\d+) and at most (?<max>\d+) characters$/, 'users.rule.passwordLength'],
+  [/^must have at least (?<min>\d+) characters$/, 'users.rule.passwordShort'],
+  [/^must not contain the login$/, 'users.rule.passwordLogin'],
+  [/^must not contain the person's name$/, 'users.rule.passwordName'],
+  [/^is on a list of common or breached passwords/, 'users.rule.passwordCommon'],
+  [/^upper-case letters, digits and - only$/, 'adminSites.rule.code'],
+  [/^must be a time zone id/, 'adminSites.rule.timezone'],
+  [/^latitude and longitude go together$/, 'adminSites.rule.pair'],
+];
+
+/** What to say next to {@code field} for the server's {@code message}: a rule of the catalogue, or the message itself. */
+function plainRule(message, field) {
+  const text = String(message ?? '');
+  if (field.rule && /^(must be (greater|less) than|has the wrong type)/.test(text)) {
+    return t(field.rule);
+  }
+  for (const [pattern, key] of RULES) {
+    const match = text.match(pattern);
+    if (match) {
+      return t(key, match.groups ?? {});
+    }
+  }
+  return text;
+}
+
+/** A field's note: the field's name, and the text shown under it. */
+function noteOn(field, rule) {
+  return { name: t(field.name), text: t('admin.fieldProblem', { field: t(field.name), rule }) };
+}
+
+/**
+ * The notes a refusal puts next to the fields of a form ({input id: note}), and the field errors it named that
+ * are not in the form (said above it, as before).
+ */
+function fieldNotes(failure, fields) {
+  const notes = {};
+  const elsewhere = [];
+  if (!(failure instanceof Refused)) {
+    return { notes, elsewhere };
+  }
+  const problem = failure.problem || {};
+  const [takenField, takenRule] = TAKEN[(problem.type || '').split('/').pop()] ?? [];
+  if (fields[takenField]) {
+    notes[fields[takenField].id] = noteOn(fields[takenField], t(takenRule));
+  }
+  for (const error of problem.errors || []) {
+    const field = fields[error.field];
+    if (!field) {
+      elsewhere.push(t('online.field', { field: error.field, message: error.message }));
+    } else if (!notes[field.id]) {
+      notes[field.id] = noteOn(field, plainRule(error.message, field));
+    }
+  }
+  return { notes, elsewhere };
+}
+
+/**
+ * A coordinate as typed, in degrees: a comma may be the decimal separator (38,71); null when empty, NaN when it
+ * is not a number from -{@code limit} to {@code limit}.
+ */
+function coordinate(text, limit) {
+  if (text === null) {
+    return null;
+  }
+  const normal = text.replace('\u2212', '-').replace(',', '.');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(normal)) {
+    return NaN;
+  }
+  const degrees = Number(normal);
+  return Math.abs(degrees) <= limit ? degrees : NaN;
+}
+
+/**
+ * An administrator's screen with forms: a refusal that names fields puts its note under each of them (the
+ * field marked invalid and described by it), says which above the form, keeps what was typed, and moves the
+ * focus to the first.
+ */
+class AdminForm extends OnlineScreen {
+  static properties = { ...OnlineScreen.properties, notes: { state: true } };
+
+  /** Sends the request of {@code form} as {@link OnlineScreen#attempt} does; a refusal naming its {@code fields} marks them. */
+  async send(form, fields, action, done) {
+    this.notes = {};
+    let refusal = null;
+    const answer = await this.attempt(() => action().catch((failure) => {
+      refusal = failure;
+      throw failure;
+    }), done);
+    if (answer === null) {
+      const { notes, elsewhere } = fieldNotes(refusal, fields);
+      if (Object.keys(notes).length > 0) {
+        await this.mark(form, notes, elsewhere);
+      }
+    }
+    return answer;
+  }
+
+  /** Shows {@code notes} ({input id: note}) under their fields and focuses the first of them in {@code form}. */
+  async mark(form, notes, elsewhere = []) {
+    const marked = [...form.elements].filter((element) => notes[element.id]);
+    const names = marked.map((element) => notes[element.id].name);
+    this.notes = notes;
+    this.message = null;
+    this.error = [t('admin.notSaved', { count: names.length, fields: new Intl.ListFormat(navigator.language || 'en')
+      .format(names) }), ...elsewhere].join(' ');
+    await this.updateComplete;
+    marked[0]?.focus();
+  }
+
+  /** Whether the field {@code id} has a note: its aria-invalid. */
+  invalid(id) {
+    return this.notes?.[id] ? 'true' : nothing;
+  }
+
+  /** The field's aria-describedby: its note (when it has one) and its {@code hints}. */
+  describedBy(id, ...hints) {
+    const ids = [...(this.notes?.[id] ? [`${id}-note`] : []), ...hints];
+    return ids.length > 0 ? ids.join(' ') : nothing;
+  }
+
+  /** The note under the field {@code id}, if a refusal left one. */
+  note(id) {
+    return this.notes?.[id] ? html`<p class="error-text" id="${id}-note" data-testid="field-note">${this.notes[id].text}</p>` : '';
+  }
+}
 
 function activeBadge(active) {
   return active ? html`<span class="badge badge-approved">✓ ${t('admin.active')}</span>`
@@ -48,9 +210,9 @@ class FbUsers extends OnlineScreen {
 }
 
 /** One person: their account, a new password, and the sites (field worker) or portfolios (manager) they have. */
-class FbUser extends OnlineScreen {
+class FbUser extends AdminForm {
   static properties = {
-    ...OnlineScreen.properties,
+    ...AdminForm.properties,
     userId: { attribute: false },
     user: { state: true },
     assignments: { state: true },
@@ -89,6 +251,7 @@ class FbUser extends OnlineScreen {
     if (changed.has('userId') && changed.get('userId') !== undefined) {
       const note = this.message;
       this.user = null;
+      this.notes = {};
       await this.load();
       this.message = note;
       focusHeading(this);
@@ -97,9 +260,10 @@ class FbUser extends OnlineScreen {
 
   async saveAccount(event) {
     event.preventDefault();
-    const values = formValues(event.target);
+    const form = event.target;
+    const values = formValues(form);
     if (this.userId === 'new') {
-      const created = await this.attempt(() => request('POST', '/api/v1/users', {
+      const created = await this.send(form, ACCOUNT_FIELDS, () => request('POST', '/api/v1/users', {
         login: values.login, name: values.name, email: values.email, role: values.role, password: values.password,
       }), t('users.created'));
       if (created) {
@@ -107,9 +271,9 @@ class FbUser extends OnlineScreen {
       }
       return;
     }
-    const saved = await this.attempt(() => request('PUT', `/api/v1/users/${this.user.id}`, {
+    const saved = await this.send(form, ACCOUNT_FIELDS, () => request('PUT', `/api/v1/users/${this.user.id}`, {
       version: this.user.version, name: values.name, email: values.email, role: values.role,
-      active: event.target.querySelector('#user-active').checked,
+      active: form.querySelector('#user-active').checked,
     }), t('admin.saved'));
     if (saved) {
       this.user = saved;
@@ -120,7 +284,7 @@ class FbUser extends OnlineScreen {
   async setPassword(event) {
     event.preventDefault();
     const form = event.target;
-    const done = await this.attempt(() => request('PUT', `/api/v1/users/${this.user.id}/password`,
+    const done = await this.send(form, PASSWORD_FIELDS, () => request('PUT', `/api/v1/users/${this.user.id}/password`,
       { password: formValues(form).password }), t('users.passwordSet'));
     if (done) {
       form.reset();
@@ -172,22 +336,32 @@ class FbUser extends OnlineScreen {
         <h2>${t('users.account')}</h2>
         ${creating ? html`
           <label for="user-login">${t('users.login')}</label>
-          <input id="user-login" name="login" required autocomplete="off" autocapitalize="none" spellcheck="false">`
+          <input id="user-login" name="login" required autocomplete="off" autocapitalize="none" spellcheck="false"
+            aria-invalid=${this.invalid('user-login')} aria-describedby=${this.describedBy('user-login', 'user-login-rule')}>
+          ${this.note('user-login')}
+          <p class="muted" id="user-login-rule">${t('users.loginRule')}</p>`
           : html`<p>${t('users.loginIs', { login: user.login })}</p>`}
         <div class="pair">
           <div><label for="user-name">${t('users.name')}</label>
-            <input id="user-name" name="name" required .value=${user.name ?? ''} autocomplete="off"></div>
+            <input id="user-name" name="name" required .value=${user.name ?? ''} autocomplete="off"
+              aria-invalid=${this.invalid('user-name')} aria-describedby=${this.describedBy('user-name')}>
+            ${this.note('user-name')}</div>
           <div><label for="user-email">${t('users.email')}</label>
-            <input id="user-email" name="email" type="email" required .value=${user.email ?? ''} autocomplete="off"></div>
+            <input id="user-email" name="email" type="email" required .value=${user.email ?? ''} autocomplete="off"
+              aria-invalid=${this.invalid('user-email')} aria-describedby=${this.describedBy('user-email')}>
+            ${this.note('user-email')}</div>
         </div>
         <label for="user-role">${t('users.role')}</label>
-        <select id="user-role" name="role">
+        <select id="user-role" name="role" aria-invalid=${this.invalid('user-role')} aria-describedby=${this.describedBy('user-role')}>
           ${ROLES.map((role) => html`<option value=${role} ?selected=${(user.role ?? 'WORKER') === role}>${t(`role.${role}`)}</option>`)}
         </select>
+        ${this.note('user-role')}
         ${creating ? html`
           <label for="user-password">${t('users.password')}</label>
-          <input id="user-password" name="password" type="password" required minlength="12" autocomplete="new-password">
-          <p class="muted">${t('users.passwordRule')}</p>` : html`
+          <input id="user-password" name="password" type="password" required minlength="12" autocomplete="new-password"
+            aria-invalid=${this.invalid('user-password')} aria-describedby=${this.describedBy('user-password', 'user-password-rule')}>
+          ${this.note('user-password')}
+          <p class="muted" id="user-password-rule">${t('users.passwordRule')}</p>` : html`
           <label class="check"><input id="user-active" type="checkbox" ?checked=${user.active}> ${t('users.mayUse')}</label>`}
         <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${creating ? t('users.create') : t('admin.save')}</button></div>
       </form>
@@ -196,8 +370,10 @@ class FbUser extends OnlineScreen {
         <form class="section" @submit=${(e) => this.setPassword(e)}>
           <h2>${t('users.newPassword')}</h2>
           <label for="new-password">${t('users.password')}</label>
-          <input id="new-password" name="password" type="password" required minlength="12" autocomplete="new-password">
-          <p class="muted">${t('users.passwordRule')} ${t('users.passwordEnds')}</p>
+          <input id="new-password" name="password" type="password" required minlength="12" autocomplete="new-password"
+            aria-invalid=${this.invalid('new-password')} aria-describedby=${this.describedBy('new-password', 'new-password-rule')}>
+          ${this.note('new-password')}
+          <p class="muted" id="new-password-rule">${t('users.passwordRule')} ${t('users.passwordEnds')}</p>
           ${user.passwordChangeRequired ? html`<p data-testid="password-change-pending">${t('users.passwordPending')}</p>` : ''}
           <div class="actions"><button type="submit" ?disabled=${this.busy}>${t('users.setPassword')}</button></div>
         </form>
@@ -296,8 +472,8 @@ class FbAdminSites extends OnlineScreen {
 }
 
 /** One site's details: code, name, time zone, address and position. */
-class FbAdminSite extends OnlineScreen {
-  static properties = { ...OnlineScreen.properties, siteId: { attribute: false }, site: { state: true } };
+class FbAdminSite extends AdminForm {
+  static properties = { ...AdminForm.properties, siteId: { attribute: false }, site: { state: true } };
 
   connectedCallback() {
     super.connectedCallback();
@@ -320,28 +496,48 @@ class FbAdminSite extends OnlineScreen {
   async updated(changed) {
     if (changed.has('siteId') && changed.get('siteId') !== undefined) {
       const note = this.message;
+      this.notes = {};
       await this.load();
       this.message = note;
       focusHeading(this);
     }
   }
 
+  /**
+   * Sends the site's fields; a position that is not two numbers in range (a comma may be the decimal separator)
+   * is not sent but marked, with what is expected.
+   */
   async save(event) {
     event.preventDefault();
-    const values = formValues(event.target);
+    const form = event.target;
+    const values = formValues(form);
+    const latitude = coordinate(values.latitude, 90);
+    const longitude = coordinate(values.longitude, 180);
+    const notes = {};
+    for (const [degrees, field] of [[latitude, LATITUDE], [longitude, LONGITUDE]]) {
+      if (Number.isNaN(degrees)) {
+        notes[field.id] = noteOn(field, t(field.rule));
+      }
+    }
+    if (Object.keys(notes).length === 0 && (latitude === null) !== (longitude === null)) {
+      const missing = latitude === null ? LATITUDE : LONGITUDE;
+      notes[missing.id] = noteOn(missing, t('adminSites.rule.pair'));
+    }
+    if (Object.keys(notes).length > 0) {
+      await this.mark(form, notes);
+      return;
+    }
     const body = {
-      code: values.code, name: values.name, timezone: values.timezone, address: values.address,
-      latitude: values.latitude === null ? null : Number(values.latitude),
-      longitude: values.longitude === null ? null : Number(values.longitude),
+      code: values.code, name: values.name, timezone: values.timezone, address: values.address, latitude, longitude,
     };
     if (this.siteId === 'new') {
-      const created = await this.attempt(() => request('POST', '/api/v1/sites', body), t('adminSites.created'));
+      const created = await this.send(form, SITE_FIELDS, () => request('POST', '/api/v1/sites', body), t('adminSites.created'));
       if (created) {
         location.hash = `#/admin/sites/${created.id}`;
       }
       return;
     }
-    const saved = await this.attempt(() => request('PUT', `/api/v1/sites/${this.site.id}`,
+    const saved = await this.send(form, SITE_FIELDS, () => request('PUT', `/api/v1/sites/${this.site.id}`,
       { ...body, version: this.site.version }), t('admin.saved'));
     if (saved) {
       this.site = saved;
@@ -363,31 +559,43 @@ class FbAdminSite extends OnlineScreen {
         <div class="pair">
           <div><label for="site-code">${t('adminSites.code')}</label>
             <input id="site-code" name="code" required .value=${site.code ?? ''} autocapitalize="characters" autocomplete="off"
-              aria-describedby="site-code-rule">
+              aria-invalid=${this.invalid('site-code')} aria-describedby=${this.describedBy('site-code', 'site-code-rule')}>
+            ${this.note('site-code')}
             <p class="muted" id="site-code-rule">${t('adminSites.codeRule')}</p></div>
           <div><label for="site-name">${t('adminSites.name')}</label>
-            <input id="site-name" name="name" required .value=${site.name ?? ''} autocomplete="off"></div>
+            <input id="site-name" name="name" required .value=${site.name ?? ''} autocomplete="off"
+              aria-invalid=${this.invalid('site-name')} aria-describedby=${this.describedBy('site-name')}>
+            ${this.note('site-name')}</div>
         </div>
         <label for="site-timezone">${t('adminSites.timezone')}</label>
-        <input id="site-timezone" name="timezone" required list="time-zones" .value=${site.timezone ?? 'Europe/Berlin'} autocomplete="off">
+        <input id="site-timezone" name="timezone" required list="time-zones" .value=${site.timezone ?? 'Europe/Berlin'} autocomplete="off"
+          aria-invalid=${this.invalid('site-timezone')} aria-describedby=${this.describedBy('site-timezone')}>
+        ${this.note('site-timezone')}
         <datalist id="time-zones">${zones.map((zone) => html`<option value=${zone}></option>`)}</datalist>
         <label for="site-address">${t('adminSites.address')}</label>
-        <textarea id="site-address" name="address" required .value=${site.address ?? ''}></textarea>
+        <textarea id="site-address" name="address" required .value=${site.address ?? ''}
+          aria-invalid=${this.invalid('site-address')} aria-describedby=${this.describedBy('site-address')}></textarea>
+        ${this.note('site-address')}
         <div class="pair">
           <div><label for="site-latitude">${t('adminSites.latitude')}</label>
-            <input id="site-latitude" name="latitude" inputmode="decimal" .value=${site.latitude ?? ''} autocomplete="off"></div>
+            <input id="site-latitude" name="latitude" inputmode="decimal" .value=${site.latitude ?? ''} autocomplete="off"
+              aria-invalid=${this.invalid('site-latitude')} aria-describedby=${this.describedBy('site-latitude', 'site-position-rule')}>
+            ${this.note('site-latitude')}</div>
           <div><label for="site-longitude">${t('adminSites.longitude')}</label>
-            <input id="site-longitude" name="longitude" inputmode="decimal" .value=${site.longitude ?? ''} autocomplete="off"></div>
+            <input id="site-longitude" name="longitude" inputmode="decimal" .value=${site.longitude ?? ''} autocomplete="off"
+              aria-invalid=${this.invalid('site-longitude')} aria-describedby=${this.describedBy('site-longitude', 'site-position-rule')}>
+            ${this.note('site-longitude')}</div>
         </div>
+        <p class="muted" id="site-position-rule">${t('adminSites.positionRule')}</p>
         <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${creating ? t('adminSites.create') : t('admin.save')}</button></div>
       </form>`;
   }
 }
 
 /** The portfolios (groups of sites that managers answer for), and one portfolio's name and sites. */
-class FbPortfolios extends OnlineScreen {
+class FbPortfolios extends AdminForm {
   static properties = {
-    ...OnlineScreen.properties,
+    ...AdminForm.properties,
     portfolioId: { attribute: false },
     portfolios: { state: true },
     sites: { state: true },
@@ -414,15 +622,18 @@ class FbPortfolios extends OnlineScreen {
     if (changed.has('portfolioId') && changed.get('portfolioId') !== undefined) {
       this.error = null;
       this.message = null;
+      this.notes = {};
       focusHeading(this);
     }
   }
 
   async save(event, portfolio) {
     event.preventDefault();
-    const body = { name: formValues(event.target).name, siteIds: checked(event.target, 'site') };
+    const form = event.target;
+    const body = { name: formValues(form).name, siteIds: checked(form, 'site') };
     if (!portfolio) {
-      const created = await this.attempt(() => request('POST', '/api/v1/portfolios', body), t('portfolios.created'));
+      const created = await this.send(form, PORTFOLIO_FIELDS, () => request('POST', '/api/v1/portfolios', body),
+        t('portfolios.created'));
       if (created) {
         await this.load();
         this.message = t('portfolios.created');
@@ -430,7 +641,7 @@ class FbPortfolios extends OnlineScreen {
       }
       return;
     }
-    const saved = await this.attempt(() => request('PUT', `/api/v1/portfolios/${portfolio.id}`,
+    const saved = await this.send(form, PORTFOLIO_FIELDS, () => request('PUT', `/api/v1/portfolios/${portfolio.id}`,
       { ...body, version: portfolio.version }), t('admin.saved'));
     if (saved) {
       this.portfolios = this.portfolios.map((p) => (p.id === saved.id ? saved : p));
@@ -472,7 +683,9 @@ class FbPortfolios extends OnlineScreen {
       ${this.feedback()}
       <form class="section" @submit=${(e) => this.save(e, portfolio)} data-testid="portfolio-form">
         <label for="portfolio-name">${t('portfolios.name')}</label>
-        <input id="portfolio-name" name="name" required .value=${portfolio?.name ?? ''} autocomplete="off">
+        <input id="portfolio-name" name="name" required .value=${portfolio?.name ?? ''} autocomplete="off"
+          aria-invalid=${this.invalid('portfolio-name')} aria-describedby=${this.describedBy('portfolio-name')}>
+        ${this.note('portfolio-name')}
         <fieldset class="choices"><legend>${t('portfolios.sites')}</legend>
           ${this.sites.map((site) => html`
             <label class="check"><input type="checkbox" name="site" value=${site.id} ?checked=${mine.has(site.id)}>

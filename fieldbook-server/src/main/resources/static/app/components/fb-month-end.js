@@ -3,6 +3,7 @@ import { request } from '../api.js';
 import { t, formatDay } from '../messages.js';
 import { OnlineScreen, everything } from './online-screen.js';
 import { focusHeading } from './screen.js';
+import { todayIn } from '../report-fields.js';
 
 let charting;
 
@@ -171,6 +172,19 @@ class FbMonthEnd extends OnlineScreen {
       ${this.monthEnd ? this.report(this.monthEnd) : this.busy ? html`<p>${t('app.loading')}</p>` : ''}`;
   }
 
+  /**
+   * What the figures compare: a month still under way counts its days up to today only (the days missing too),
+   * set against the whole of the month before, which the lead says so that a smaller figure is not read as a better
+   * one.
+   */
+  comparison(m) {
+    const today = todayIn(undefined);
+    const months = { month: monthName(m.month), previous: monthName(m.previousMonth) };
+    return today.startsWith(m.month + '-')
+      ? t('monthEnd.comparedSoFar', { ...months, today: formatDay(today) })
+      : t('monthEnd.compared', months);
+  }
+
   report(m) {
     const query = this.query();
     return html`
@@ -178,8 +192,7 @@ class FbMonthEnd extends OnlineScreen {
         <a class="button" href="/api/v1/insights/month-end.csv?${query}" download data-testid="export-csv">${t('monthEnd.csv')}</a>
         <a class="button" href="/api/v1/insights/month-end.pdf?${query}" download data-testid="export-pdf">${t('monthEnd.pdf')}</a>
       </p>
-      <p class="muted">${t('monthEnd.compared', { month: monthName(m.month), previous: monthName(m.previousMonth) })}
-        ${t('monthEnd.filed')}</p>
+      <p class="muted">${this.comparison(m)} ${t('monthEnd.filed')}</p>
       <h2>${t('monthEnd.totals')}</h2>
       <div class="table-scroll" tabindex="0" role="region" aria-label=${t('monthEnd.totals')}>
       <table data-testid="month-end-totals">

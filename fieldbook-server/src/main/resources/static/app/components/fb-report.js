@@ -48,6 +48,9 @@ class FbReport extends Screen {
     captioning: { state: true },
     captionDraft: { state: true },
     gone: { state: true },
+    decided: { state: true },
+    commentNeeded: { state: true },
+    removedRow: { state: true },
   };
 
   constructor() {
@@ -81,7 +84,7 @@ class FbReport extends Screen {
       Object.assign(this, {
         record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
         message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null, captioning: null, gone: null,
-        edits: 0, pending: 0, lastRev: 0,
+        decided: null, commentNeeded: false, removedRow: null, edits: 0, pending: 0, lastRev: 0,
       });
       this.load();
     }
@@ -339,9 +342,21 @@ class FbReport extends Screen {
     });
   }
 
+  /** Takes a crew row out at one tap, which Undo puts back where it was (a gloved thumb misses). */
   removeRow(index) {
     this.raw = {};
+    this.removedRow = { row: this.content.crew[index], index, number: index + 1 };
     this.change('crew', this.content.crew.filter((row, i) => i !== index));
+    this.updateComplete.then(() => this.querySelector('[data-testid="undo-remove-row"]')?.focus());
+  }
+
+  undoRemoveRow() {
+    const { row, index } = this.removedRow;
+    this.removedRow = null;
+    const crew = [...this.content.crew];
+    crew.splice(Math.min(index, crew.length), 0, row);
+    this.change('crew', crew);
+    this.updateComplete.then(() => this.querySelector(`#trade-${Math.min(index, crew.length - 1)}`)?.focus());
   }
 
   async submit() {
@@ -537,11 +552,15 @@ class FbReport extends Screen {
   }
 
   async decide(status) {
-    const comment = this.querySelector('#return-comment')?.value.trim() || '';
+    const field = this.querySelector('#return-comment');
+    const comment = field?.value.trim() || '';
     if (status === 'RETURNED' && !comment) {
-      this.message = t('report.commentNeeded');
+      // said where the comment goes, not below the report
+      this.commentNeeded = true;
+      field?.focus();
       return;
     }
+    this.commentNeeded = false;
     const shown = this.shown;
     try {
       await store.decide(this.record.id, status, comment);
@@ -550,7 +569,13 @@ class FbReport extends Screen {
       }
       this.message = t('report.decided.waiting');
       this.sent = { key: 'report.decided', status };
-      this.load().catch(() => {}); // the sync may have answered it already
+      this.decided = status;
+      await this.load().catch(() => {}); // the sync may have answered it already
+      // on to the next report of the queue, from the keyboard as well
+      if (this.shown === shown) {
+        await this.updateComplete;
+        this.querySelector('[data-testid="after-decision"] a')?.focus();
+      }
     } catch (failure) {
       this.message = failure.message;
     }
@@ -574,7 +599,7 @@ class FbReport extends Screen {
     const editable = this.editable;
     const author = this.record ? this.names.get(this.record.authorId) : this.account.name;
     return html`
-      <p><a href=${this.site ? `#/sites/${this.site.id}` : '#/'}>← ${t('report.back')}</a></p>
+      <p class="back"><a href=${this.site ? `#/sites/${this.site.id}` : '#/'}>← ${t('report.back')}</a></p>
       <h1 tabindex="-1">${t('report.title')}</h1>
       <p class="subtitle">${t('report.siteDate', { site: this.site ? `${this.site.code} ${this.site.name}` : '', date: formatDay(date) })}</p>
       <p>${statusBadge(status, this.waiting)} ${author ? html`<span class="muted">${t('report.author', { name: author })}</span>` : ''}</p>
@@ -582,7 +607,7 @@ class FbReport extends Screen {
       ${this.returned()}
       ${this.review()}
       ${editable ? this.form() : this.view()}
-      ${this.message ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
+      ${this.message && !this.decided ? html`<p class="notice" role="alert">${this.message}</p>` : ''}
       ${editable ? html`<div class="savebar">
           <span class="save-state" role="status" data-testid="save-state">${this.saveState === 'saving' ? t('report.saving')
             : this.saveState === 'failed' || !this.record ? ''
@@ -611,6 +636,13 @@ class FbReport extends Screen {
 
   returned() {
     const record = this.record;
+    if (record?.fields.status === 'SUBMITTED' && record.fields.returnComment) {
+      // submitted again after a return: what was asked for stays in view, so that the fix can be checked against it
+      return html`<section class="returned before" aria-labelledby="returned-heading">
+        <h2 id="returned-heading">${t('report.returnedBefore')}</h2>
+        <p class="comment" data-testid="return-comment">${record.fields.returnComment}</p>
+      </section>`;
+    }
     if (!record || record.fields.status !== 'RETURNED' || !record.fields.returnComment) {
       return '';
     }
@@ -649,6 +681,9 @@ class FbReport extends Screen {
           ${this.copiedFrom && !this.record ? html`<p class="muted">${t('report.crew.copied', { date: formatDay(this.copiedFrom) })}</p>` : ''}
           ${c.crew.length === 0 ? html`<p class="muted">${t('report.crew.none')}</p>` : ''}
           <ol class="crew">${c.crew.map((row, i) => this.crewRow(row, i, located))}</ol>
+          ${this.removedRow ? html`<p class="notice" role="status">${t('report.crew.removed', {
+            number: this.removedRow.number, trade: this.removedRow.row.trade || '—' })}
+            <button type="button" data-testid="undo-remove-row" @click=${() => this.undoRemoveRow()}>${t('report.crew.undo')}</button></p>` : ''}
           <button type="button" @click=${() => this.addRow()}>+ ${t('report.crew.add')}</button>
         </fieldset>
         ${this.photoSection(true)}
@@ -714,8 +749,9 @@ class FbReport extends Screen {
           <div class="crew-view"><table>
             <thead><tr><th scope="col">${t('report.crew.trade')}</th><th scope="col">${t('report.crew.company')}</th>
               <th scope="col" class="num">${t('report.crew.headcount')}</th><th scope="col" class="num">${t('report.crew.hours')}</th></tr></thead>
-            <tbody>${c.crew.map((row) => html`<tr><td>${row.trade}</td><td>${row.company ?? ''}</td>
-              <td class="num">${row.headcount}</td><td class="num">${numberText(row.hours)}</td></tr>`)}</tbody>
+            <tbody>${c.crew.map((row) => html`<tr><td class="trade">${row.trade}</td><td class="company">${row.company ?? ''}</td>
+              <td class="num">${row.headcount}<span class="unit"> ${t('report.crew.people')}</span></td>
+              <td class="num">${numberText(row.hours)}<span class="unit"> ${t('report.crew.personHours')}</span></td></tr>`)}</tbody>
           </table></div>`}
         ${SECTIONS.map(([name, label]) => html`<h2>${t(label)}</h2><p class="prose">${c[name] ?? '—'}</p>`)}
       </section>
@@ -723,14 +759,15 @@ class FbReport extends Screen {
   }
 
   review() {
+    if (this.decided && this.account.role === 'MANAGER') {
+      return this.afterDecision();
+    }
     // nobody decides on a report they wrote, whatever their role is now (the server refuses it: own-report)
     if (this.account.role !== 'MANAGER' || this.record?.fields.status !== 'SUBMITTED'
         || this.record.authorId === this.account.id) {
       return '';
     }
-    const at = this.queue.indexOf(this.record.id);
-    const previous = at > 0 ? this.queue[at - 1] : null;
-    const next = at >= 0 && at < this.queue.length - 1 ? this.queue[at + 1] : null;
+    const { previous, next } = this.neighbours();
     return html`
       <section class="decide" aria-labelledby="decide-heading">
         <h2 id="decide-heading">${t('report.decide.title')}</h2>
@@ -740,9 +777,35 @@ class FbReport extends Screen {
         </nav>
         <button class="primary" type="button" @click=${() => this.decide('APPROVED')}>✓ ${t('report.approve')}</button>
         <label for="return-comment">${t('report.returnComment')}</label>
-        <textarea id="return-comment" rows="3"></textarea>
+        <textarea id="return-comment" rows="3" aria-invalid=${this.commentNeeded ? 'true' : 'false'}
+          aria-describedby=${this.commentNeeded ? 'return-comment-needed' : nothing}
+          @input=${() => { this.commentNeeded = false; }}></textarea>
+        ${this.commentNeeded ? html`<p class="error-text" id="return-comment-needed" role="alert">${t('report.commentNeeded')}</p>` : ''}
         <button type="button" @click=${() => this.decide('RETURNED')}>↩ ${t('report.return')}</button>
       </section>`;
+  }
+
+  /** Once this manager has decided here: what became of the decision, and the way on through the queue. */
+  afterDecision() {
+    const { next } = this.neighbours();
+    return html`
+      <section class="decide" aria-labelledby="decide-heading" data-testid="after-decision">
+        <h2 id="decide-heading">${t(this.decided === 'APPROVED' ? 'report.decided.approved' : 'report.decided.returned')}</h2>
+        ${this.message ? html`<p role="status">${this.message}</p>` : ''}
+        <nav class="queue-nav" aria-label=${t('review.title')}>
+          ${next ? html`<a class="button primary" href="#/reports/${next}">${t('review.next')} →</a>`
+            : html`<a class="button" href="#/review">${t('review.backToQueue')}</a>`}
+        </nav>
+      </section>`;
+  }
+
+  /** The reports before and after this one in the queue of submitted reports (null at either end). */
+  neighbours() {
+    const at = this.queue.indexOf(this.record?.id);
+    return {
+      previous: at > 0 ? this.queue[at - 1] : null,
+      next: at >= 0 && at < this.queue.length - 1 ? this.queue[at + 1] : null,
+    };
   }
 }
 

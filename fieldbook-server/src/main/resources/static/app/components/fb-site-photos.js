@@ -65,7 +65,7 @@ class FbSitePhotos extends Screen {
       days.at(-1).items.push({ photo, index });
     });
     return html`
-      <p><a href="#/sites/${this.site.id}">← ${t('past.title', { site: `${this.site.code} ${this.site.name}` })}</a></p>
+      <p class="back"><a href="#/sites/${this.site.id}">← ${t('past.title', { site: `${this.site.code} ${this.site.name}` })}</a></p>
       <h1 tabindex="-1">${t('gallery.title')}: ${this.site.code} ${this.site.name}</h1>
       ${this.photos.length === 0 ? html`<p class="empty">${t('gallery.none')}</p>` : ''}
       ${days.map((day) => html`

@@ -36,7 +36,7 @@ class FbSiteReports extends Screen {
       return html`<h1 tabindex="-1">${t('report.title')}</h1><p class="empty">${t('report.notFound')}</p>`;
     }
     return html`
-      <p><a href="#/">← ${t('report.back')}</a></p>
+      <p class="back"><a href="#/">← ${t('report.back')}</a></p>
       <h1 tabindex="-1">${t('past.title', { site: this.site.code + ' ' + this.site.name })}</h1>
       <div class="actions"><a class="button" href="#/sites/${this.site.id}/photos">${t('gallery.open')}</a></div>
       ${this.reports.length === 0 ? html`<p class="empty">${t('past.none')}</p>` : ''}

@@ -70,6 +70,50 @@ class SigningInTest {
     }
 
     @Test
+    void answersToASessionsRequestsSentTogetherWithoutTheTokenCookieAllSetTheSameTokenForAsLongAsTheSession()
+            throws Exception {
+        Person worker = world.worker(site);
+        HttpResponse<String> signIn = new Browser().send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + worker.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null);
+        String session = signIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("FIELDBOOK_SESSION=")).findFirst().orElseThrow().split(";")[0];
+        // the browser opened again: the session cookie is kept, and the app's first write and the Service
+        // Worker's check go out together, before either is answered
+        HttpClient http = HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> together = new java.util.ArrayList<>();
+        for (String path : List.of("/api/v1/auth/me", "/sw.js", "/api/v1/auth/me", "/")) {
+            together.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<String> tokenCookies = together.stream().map(java.util.concurrent.CompletableFuture::join)
+                .map(answer -> answer.headers().allValues("Set-Cookie").stream()
+                        .filter(c -> c.startsWith("XSRF-TOKEN=")).findFirst().orElseThrow())
+                .toList();
+        assertThat(tokenCookies.stream().map(c -> c.split(";")[0]).distinct()).hasSize(1);
+        assertThat(tokenCookies.getFirst()).contains("Max-Age=" + Duration.ofHours(12).toSeconds());
+
+        String token = tokenCookies.getFirst().split(";")[0].substring("XSRF-TOKEN=".length());
+        HttpResponse<String> write = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/reports"))
+                .header("Cookie", session + "; XSRF-TOKEN=" + token).header("X-XSRF-TOKEN", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"siteId\":\"" + site + "\",\"date\":\"2026-07-03\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(write.statusCode()).isEqualTo(201);
+        HttpResponse<String> other = new Browser().send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + worker.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null);
+        String otherSession = other.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("FIELDBOOK_SESSION=")).findFirst().orElseThrow().split(";")[0];
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/reports"))
+                .header("Cookie", otherSession).header("X-XSRF-TOKEN", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"siteId\":\"" + site + "\",\"date\":\"2026-07-04\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).as("one session's token is not another's").isEqualTo(403);
+    }
+
+    @Test
     void aBearerTokenRequestNeedsNoCsrfTokenAndIsGivenNone() throws Exception {
         Person worker = world.worker(site);
         HttpClient http = HttpClient.newHttpClient();

@@ -88,6 +88,7 @@ class MonthEndWebAppTest {
             Locator totals = page.getByTestId("month-end-totals");
             assertThat(totals.locator("tr", new Locator.LocatorOptions().setHasText("Hours")))
                     .containsText("112.25");
+            assertThat(page.locator("fb-month-end")).containsText("November 2025, compared with October 2025.");
             assertThat(totals.locator("tr", new Locator.LocatorOptions().setHasText("Delays")))
                     .hasText(Pattern.compile("Delays\\s*1\\s*0\\s*\\+1"));
             assertThat(page.getByTestId("month-end-sites").locator("tbody tr")).hasCount(2);
@@ -125,6 +126,11 @@ class MonthEndWebAppTest {
             assertThat(page.locator("#hours-chart").boundingBox().height).isGreaterThanOrEqualTo(200);
             page.locator("#days-chart").scrollIntoViewIfNeeded();
             Browsers.check(page, Browsers.shot("month-end", Browsers.PHONE), problems, false);
+            // a month under way counts its days up to today: the lead says so
+            page.locator("#month-end-month").fill(java.time.YearMonth.now(java.time.ZoneId.of("Europe/Berlin")).toString());
+            page.locator("form.month-end-choice button[type=submit]").click();
+            assertThat(page.locator("fb-month-end")).containsText("so far (up to today, ");
+            assertThat(page.locator("fb-month-end")).containsText("days missing count the days up to today");
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), worker.login(), Fixtures.PASSWORD);

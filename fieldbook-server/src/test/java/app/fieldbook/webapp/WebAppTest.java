@@ -177,12 +177,24 @@ class WebAppTest {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "maria");
             page.navigate(base() + "/#/reports/" + report);
+            // without a comment, the screen says so where the comment goes and puts the cursor there
+            page.getByText("Return with comment").click();
+            assertThat(page.locator("#return-comment-needed")).hasText("Write what must be fixed before returning the report.");
+            assertThat(page.locator("#return-comment")).isFocused();
+            assertThat(page.locator("#return-comment")).hasAttribute("aria-invalid", "true");
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            assertThat(as("walter").get("/api/v1/reports/" + report).body().path("status").asString()).isEqualTo("SUBMITTED");
             page.locator("#return-comment").fill("Add the crane hours, please.");
+            assertThat(page.locator("#return-comment-needed")).hasCount(0);
             page.getByText("Return with comment").click();
             assertThat(page.getByTestId("waiting")).hasText("All changes synced");
-            // once sent, the screen no longer says that the decision waits for the next sync
-            assertThat(page.locator("main")).containsText("Your decision is on the server.");
+            // once sent, the screen no longer says that the decision waits for the next sync, and leads on
+            Locator after = page.getByTestId("after-decision");
+            assertThat(after.getByRole(com.microsoft.playwright.options.AriaRole.HEADING)).hasText("Returned with your comment");
+            assertThat(after).containsText("Your decision is on the server.");
             assertThat(page.locator("main")).not().containsText("with the next sync");
+            assertThat(after.locator("a")).isFocused();
+            assertThat(after.locator("a")).hasText(Pattern.compile("Next in queue →|Back to the review queue"));
         }
         JsonNode returned = as("walter").get("/api/v1/reports/" + report).body();
         assertThat(returned.path("status").asString()).isEqualTo("RETURNED");
@@ -193,6 +205,15 @@ class WebAppTest {
             assertThat(page.getByTestId("return-comment")).hasText("Add the crane hours, please.");
             assertThat(page.locator("main")).containsText("Returned by Maria Manager");
             assertThat(page.locator("#workPerformed")).isEditable();
+        }
+        // submitted again, the report keeps in view what the manager asked for
+        assertThat(as("walter").post("/api/v1/reports/" + report + "/submit").status()).isEqualTo(200);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = signIn(browser, "maria");
+            page.navigate(base() + "/#/reports/" + report);
+            assertThat(page.locator("section.returned")).containsText("Submitted again after it was returned with this comment");
+            assertThat(page.getByTestId("return-comment")).hasText("Add the crane hours, please.");
+            assertThat(page.getByText("Return with comment")).isVisible();
         }
     }
 
@@ -699,6 +720,103 @@ class WebAppTest {
     }
 
     @Test
+    void aWorkersEarlierReportsThatWaitForThemAreOnTheStartScreen() throws Exception {
+        Api walter = as("walter");
+        String site = newSiteOfWalters();
+        try {
+            String today = LocalDate.now(ZoneId.of("Europe/Berlin")).toString();
+            String yesterday = LocalDate.now(ZoneId.of("Europe/Berlin")).minusDays(1).toString();
+            String returned = walter.post("/api/v1/reports", Map.of("siteId", site, "date", "2024-03-04",
+                    "content", Map.of("workPerformed", "Drains laid."))).id();
+            assertThat(walter.post("/api/v1/reports/" + returned + "/submit").status()).isEqualTo(200);
+            assertThat(as("maria").get("/api/v1/reports/" + returned).status()).as("maria's portfolio has not the site")
+                    .isEqualTo(404);
+            Api admin = as("admin");
+            String maria = as("maria").get("/api/v1/auth/me").body().path("id").asString();
+            Api.Answer portfolio = admin.post("/api/v1/portfolios", Map.of("name", "Test yard " + site.substring(0, 8),
+                    "siteIds", List.of(site)));
+            List<String> marias = new ArrayList<>();
+            admin.get("/api/v1/users/" + maria + "/assignments").body().path("portfolioIds")
+                    .forEach(id -> marias.add(id.asString()));
+            List<String> withTheYard = new ArrayList<>(marias);
+            withTheYard.add(portfolio.id());
+            assertThat(admin.put("/api/v1/users/" + maria + "/portfolios", Map.of("portfolioIds", withTheYard)).status())
+                    .isEqualTo(200);
+            try {
+                assertThat(as("maria").post("/api/v1/reports/" + returned + "/return",
+                        Map.of("comment", "The drains' depth is missing.")).status()).isEqualTo(200);
+            } finally {
+                admin.put("/api/v1/users/" + maria + "/portfolios", Map.of("portfolioIds", marias));
+            }
+            walter.post("/api/v1/reports", Map.of("siteId", site, "date", "2024-03-05",
+                    "content", Map.of("workPerformed", "Left as a draft.")));
+            walter.post("/api/v1/reports", Map.of("siteId", site, "date", yesterday,
+                    "content", Map.of("workPerformed", "Yesterday's, not submitted.")));
+            walter.post("/api/v1/reports", Map.of("siteId", site, "date", today,
+                    "content", Map.of("workPerformed", "Today's, under way.")));
+            try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+                Page page = signIn(browser, "walter");
+                Locator waiting = page.getByTestId("attention");
+                assertThat(waiting.getByRole(com.microsoft.playwright.options.AriaRole.HEADING)).hasText("Waiting for you");
+                Locator rows = waiting.locator("a.row");
+                assertThat(rows.filter(new Locator.FilterOptions().setHasText("Mon, 4 Mar 2024")))
+                        .containsText("Fix it and submit it again");
+                assertThat(rows.filter(new Locator.FilterOptions().setHasText("Tue, 5 Mar 2024")))
+                        .containsText("Not submitted yet");
+                String code = admin.get("/api/v1/sites/" + site).body().path("code").asString();
+                Locator ofTheYard = rows.filter(new Locator.FilterOptions().setHasText(code));
+                assertThat(ofTheYard.filter(new Locator.FilterOptions().setHasText(formatDayOf(page, yesterday))))
+                        .containsText("Not submitted yet");
+                // today's report is the site's button, not waiting
+                assertThat(ofTheYard.filter(new Locator.FilterOptions().setHasText(formatDayOf(page, today)))).hasCount(0);
+                assertThat(ofTheYard).hasCount(3);
+                rows.filter(new Locator.FilterOptions().setHasText("Mon, 4 Mar 2024")).click();
+                assertThat(page.getByTestId("return-comment")).hasText("The drains' depth is missing.");
+                assertThat(page.locator("#workPerformed")).isEditable();
+            }
+        } finally {
+            assignWalter(siteId("N-01"), siteId("N-02"));
+        }
+    }
+
+    /** How the web app writes a day, in the browser under test. */
+    private static String formatDayOf(Page page, String date) {
+        return (String) page.evaluate("async (date) => (await import('/app/messages.js')).formatDay(date)", date);
+    }
+
+    @Test
+    void aCrewRowRemovedByMistakeComesBackWithUndo() throws Exception {
+        Api walter = as("walter");
+        List<Map<String, Object>> crew = List.of(
+                Map.of("trade", "Masonry", "company", "Stein KG", "headcount", 3, "hours", 24),
+                Map.of("trade", "Roofing", "company", "Dach GmbH", "headcount", 2, "hours", 16));
+        Api.Answer created = draft(walter, "N-02", "2024-07-11", Map.of("workPerformed", "Walls to the first floor.",
+                "crew", crew));
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = openReport(browser, "walter", created.id());
+            assertThat(page.locator("li.crew-row")).hasCount(2);
+            page.getByText("Remove crew row 1").click();
+            assertThat(page.locator("li.crew-row")).hasCount(1);
+            assertThat(page.locator("#trade-0")).hasValue("Roofing");
+            assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.STATUS)
+                    .filter(new Locator.FilterOptions().setHasText("removed"))).containsText("Crew row 1 (Masonry) removed.");
+            assertThat(page.getByTestId("undo-remove-row")).isFocused();
+            page.keyboard().press("Enter");
+            assertThat(page.locator("li.crew-row")).hasCount(2);
+            assertThat(page.locator("#trade-0")).hasValue("Masonry");
+            assertThat(page.locator("#company-0")).hasValue("Stein KG");
+            assertThat(page.locator("#trade-1")).hasValue("Roofing");
+            assertThat(page.getByTestId("undo-remove-row")).hasCount(0);
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced",
+                    new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        }
+        JsonNode stored = walter.get("/api/v1/reports/" + created.id()).body().path("content").path("crew");
+        assertThat(stored.size()).isEqualTo(2);
+        assertThat(stored.get(0).path("trade").asString()).isEqualTo("Masonry");
+        assertThat(stored.get(1).path("trade").asString()).isEqualTo("Roofing");
+    }
+
+    @Test
     void whatWasSavedOfflineIsThereAfterAnImmediateReload() throws Exception {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = signIn(browser, "walter");
@@ -1013,7 +1131,7 @@ class WebAppTest {
             page.locator("#site-timezone").fill("Europe/Berlin");
             page.locator("#site-address").fill("Ostkai 4, Hamburg");
             page.getByText("Create site").click();
-            assertThat(page.getByTestId("error")).containsText("code");
+            assertThat(page.locator("#site-code-note")).hasText("Code: use upper-case letters, digits and - only, for example N-03.");
             assertThat(as("admin").get("/api/v1/sites").body().path("total").asInt()).isEqualTo(sitesBefore);
             page.locator("#site-code").fill("E-01");
             page.getByText("Create site").click();
@@ -1035,7 +1153,7 @@ class WebAppTest {
             int usersBefore = as("admin").get("/api/v1/users").body().path("total").asInt();
             page.locator("#user-password").fill("edgar-at-the-east-depot");
             page.getByText("Create user").click();
-            assertThat(page.getByTestId("error")).containsText("password: must not contain the login");
+            assertThat(page.locator("#user-password-note")).hasText("Password: it must not contain the login.");
             assertThat(as("admin").get("/api/v1/users").body().path("total").asInt()).isEqualTo(usersBefore);
             page.locator("#user-password").fill("a long first password");
             page.getByText("Create user").click();
