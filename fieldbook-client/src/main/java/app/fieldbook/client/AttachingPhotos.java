@@ -135,6 +135,9 @@ final class AttachingPhotos {
                     .orElseThrow(() -> new ChangeRefused("No photo " + photoId + " on this device."));
             Photo photo = stored.photo();
             reports.editable(photo.reportId());
+            if (beingRemoved(photoId)) {
+                throw new ChangeRefused("Photo " + photoId + " is being removed.");
+            }
             if (Objects.equals(written, photo.caption())) {
                 return photo;
             }
@@ -159,6 +162,46 @@ final class AttachingPhotos {
             store.photos().save(new StoredPhoto(recaptioned, server, stored.receipt()));
             return recaptioned;
         });
+    }
+
+    /**
+     * Takes a photo off the person's draft or returned report. One the server has not been told of yet is forgotten
+     * at once with the device's copy; one it has goes with the next push (a Photo DELETE based on the version the
+     * device has), hidden meanwhile, and shows again if the server refuses it (the report was submitted elsewhere).
+     *
+     * @return false when no such photo is on the device
+     * @throws ChangeRefused the photo's report cannot be changed
+     */
+    boolean remove(UUID photoId) {
+        return store.inTransaction(() -> {
+            Optional<StoredPhoto> found = store.photos().find(photoId);
+            if (found.isEmpty()) {
+                return false;
+            }
+            StoredPhoto stored = found.get();
+            reports.editable(stored.photo().reportId());
+            List<OutboxEntry> waiting = store.outbox().of(photoId);
+            if (waiting.stream().anyMatch(entry -> entry.kind() == OperationKind.DELETE)) {
+                return true;
+            }
+            if (waiting.stream().anyMatch(entry -> entry.kind() == OperationKind.CREATE && !entry.sent())) {
+                waiting.forEach(entry -> store.outbox().remove(entry.seq()));
+                replica.removePhoto(photoId, false, null);
+                return true;
+            }
+            store.outbox().append(UUID.randomUUID(), SyncProtocol.PHOTO, photoId, OperationKind.DELETE,
+                    store.json().createObjectNode(), stored.photo().reportId(), OffsetDateTime.now(clock));
+            if (waiting.isEmpty()) {
+                // the photo as the server has it, to show again if the removal is refused
+                store.photos().save(new StoredPhoto(stored.photo(), stored.photo(), stored.receipt()));
+            }
+            return true;
+        });
+    }
+
+    /** Whether the photo waits to be removed from the server (by the person, or withdrawn after a refusal). */
+    boolean beingRemoved(UUID photoId) {
+        return store.outbox().of(photoId).stream().anyMatch(entry -> entry.kind() == OperationKind.DELETE);
     }
 
     /** Copies {@code from} to {@code to}, forced to disk, and returns the SHA-256 of the bytes (hex, lower case). */

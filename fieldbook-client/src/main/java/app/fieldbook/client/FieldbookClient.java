@@ -254,9 +254,26 @@ public final class FieldbookClient implements AutoCloseable {
         return records.upload(attaching.attach(reportId, file, details));
     }
 
-    /** The photos on this device (attached here, or pulled with their reports), as the device shows them. */
+    /**
+     * The photos on this device (attached here, or pulled with their reports), as the device shows them: without
+     * those waiting to be removed from the server.
+     */
     public List<Photo> photos() {
-        return store.photos().all().stream().map(StoredPhoto::photo).toList();
+        return store.photos().all().stream().map(StoredPhoto::photo)
+                .filter(photo -> !attaching.beingRemoved(photo.id())).toList();
+    }
+
+    /**
+     * Takes a photo off a draft or returned report of the person's: at once on the device, from the server with the
+     * next push (a photo the server was not told of yet is simply forgotten, with the device's copy). A removal the
+     * server refuses (the report was submitted elsewhere meanwhile) brings the photo back and is kept among the
+     * rejected changes.
+     *
+     * @return false when no such photo is on the device
+     * @throws ChangeRefused the photo's report cannot be changed
+     */
+    public boolean removePhoto(UUID photoId) {
+        return attaching.remove(photoId);
     }
 
     /**

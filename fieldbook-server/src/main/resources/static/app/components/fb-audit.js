@@ -154,6 +154,8 @@ class FbAudit extends OnlineScreen {
 
   render() {
     const codes = new Map(this.sites.map((site) => [site.id, site.code]));
+    // the sites and people the screen knows, by their ids: named where the trail holds an id
+    const names = new Map([...codes, ...this.people.map((person) => [person.id, person.login ?? person.name])]);
     const pages = Math.max(1, Math.ceil((this.total ?? 0) / PAGE));
     const reads = this.log === 'reads';
     return html`
@@ -211,10 +213,11 @@ class FbAudit extends OnlineScreen {
               ${this.events.map((event) => html`<tr>
                 <td class="when">${formatMoment(event.occurredAt)}</td>
                 <td>${event.actorLogin ?? '—'}</td>
-                <td><code>${event.action}</code></td>
-                <td>${entityName(event.entityType)}${event.entityId ? html` <span class="muted id">${event.entityId.slice(0, 8)}</span>` : ''}</td>
+                <td title=${event.action}>${actionName(event.action)}</td>
+                <td>${entityName(event.entityType)}${event.entityId ? html` <span class="muted id">${names.get(event.entityId)
+                  ?? event.entityId.slice(0, 8)}</span>` : ''}</td>
                 <td>${event.siteId ? codes.get(event.siteId) ?? '' : ''}</td>
-                <td class="changes">${reads ? idsText(event.ids) : changesText(event.changes)}</td>
+                <td class="changes">${reads ? idsText(event.ids) : changesText(event.changes, names)}</td>
               </tr>`)}
             </tbody>
           </table>
@@ -244,27 +247,100 @@ function entityName(type) {
   return name === `entity.${type}` ? (type ?? '') : name;
 }
 
+/** An action in words (the code stays in the CSV and the cell's title); an action the catalogue lacks as its code. */
+function actionName(action) {
+  const name = t(`audit.actions.${action}`);
+  return name === `audit.actions.${action}` ? (action ?? '') : name;
+}
+
+/** The most characters a value shows before it is cut (…). */
+const SHORT = 60;
+
 /**
  * The changes of an event in a few words: each field as before → after (the trail records each changed
- * field as {before, after}), or its value.
+ * field as {before, after}), or its value. Ids the screen knows are named ({@code names}: a site's code, a
+ * person's login); of a list changed in some rows, only those rows show (crew row 2: … → …); of a long text,
+ * the part that differs.
  */
-function changesText(changes) {
+function changesText(changes, names = new Map()) {
   if (!changes || typeof changes !== 'object') {
     return '';
   }
+  const named = (value) => (typeof value === 'string' && names.has(value) ? names.get(value)
+    : Array.isArray(value) ? value.map(named) : value);
+  const text = (value) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value
+    : Array.isArray(value) && value.every((item) => typeof item === 'string') ? value.join(', ')
+      : value && typeof value === 'object' ? Object.values(value).filter((item) => item !== null && item !== '').join(' ')
+        : JSON.stringify(value));
   const short = (value) => {
-    const text = value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    const written = text(named(value));
+    return written.length > SHORT ? `${written.slice(0, SHORT - 3)}…` : written;
   };
   const parts = Object.entries(changes).map(([name, value]) => {
     const pair = value && typeof value === 'object' && !Array.isArray(value) && ('before' in value || 'after' in value);
     if (!pair) {
       return `${name}: ${short(value)}`;
     }
-    return value.before === null || value.before === undefined
-      ? `${name}: ${short(value.after)}` : `${name}: ${short(value.before)} → ${short(value.after)}`;
+    const { before, after } = value;
+    if (before === null || before === undefined) {
+      return `${name}: ${short(after)}`;
+    }
+    if (Array.isArray(before) && Array.isArray(after)) {
+      return [...before, ...after].every((item) => typeof item === 'string' && ID.test(item))
+        ? idsChanged(name, before, after, named) : rowsChanged(name, before, after, short);
+    }
+    if (typeof before === 'string' && typeof after === 'string' && (before.length > SHORT || after.length > SHORT)) {
+      const [from, to] = differingParts(before, after);
+      return `${name}: ${from} → ${to}`;
+    }
+    return `${name}: ${short(before)} → ${short(after)}`;
   });
   return parts.slice(0, 6).join('; ') + (parts.length > 6 ? ' …' : '');
+}
+
+/** A record's id (a UUID). */
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A set of ids changed (a person's sites): those added and those taken away, named where the screen knows them. */
+function idsChanged(name, before, after, named) {
+  const added = after.filter((id) => !before.includes(id)).map(named);
+  const removed = before.filter((id) => !after.includes(id)).map(named);
+  const shown = (ids) => ids.map((id) => (ID.test(id) ? id.slice(0, 8) : id)).join(', ');
+  return `${name}: ${[added.length ? `+ ${shown(added)}` : '', removed.length ? `− ${shown(removed)}` : '']
+    .filter(Boolean).join(' ') || t('audit.reordered')}`;
+}
+
+/** The rows of a list (a crew) that differ between {@code before} and {@code after}, numbered from 1. */
+function rowsChanged(name, before, after, short) {
+  const rows = [];
+  for (let i = 0; i < Math.max(before.length, after.length); i++) {
+    if (JSON.stringify(before[i] ?? null) !== JSON.stringify(after[i] ?? null)) {
+      rows.push(`${name} ${i + 1}: ${before[i] === undefined ? '—' : short(before[i])} → ${after[i] === undefined
+        ? '—' : short(after[i])}`);
+    }
+  }
+  return rows.length ? rows.join('; ') : `${name}: ${t('audit.reordered')}`;
+}
+
+/** Of two long texts, the part where they differ, with a few characters around it and … where cut. */
+function differingParts(before, after) {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) {
+    start++;
+  }
+  let end = 0;
+  while (end < before.length - start && end < after.length - start
+    && before[before.length - 1 - end] === after[after.length - 1 - end]) {
+    end++;
+  }
+  const from = Math.max(0, start - 15);
+  const cut = (value) => {
+    const stop = Math.min(value.length, value.length - end + 15);
+    const middle = value.slice(from, stop);
+    const shown = middle.length > SHORT ? `${middle.slice(0, SHORT - 3)}…` : middle;
+    return `${from > 0 ? '…' : ''}${shown}${stop < value.length && middle.length <= SHORT ? '…' : ''}`;
+  };
+  return [cut(before), cut(after)];
 }
 
 /** The records a read gave, in a few words: how many, and the start of each id. */

@@ -25,7 +25,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,48 @@ class ClientSyncTest {
         phone.submitReport(report.id());
         assertThatThrownBy(() -> phone.captionPhoto(photo, "After"))
                 .isInstanceOf(app.fieldbook.client.ChangeRefused.class);
+    }
+
+    @Test
+    void aPhotoRemovedOnTheDeviceLeavesTheServerAndARemovalTheServerRefusesBringsItBack() throws Exception {
+        LocalReport report = phone.createReport(UUID.fromString(site), DAY.plusDays(4), content("Fence", null, null));
+        Path file = Files.write(stores.resolve("fence.jpg"), Images.jpeg(400, 300));
+        // taken and removed before any sync: the server never hears of it, and the device's copy is gone
+        UUID never = phone.attachPhoto(report.id(), file, PhotoDetails.none()).photoId();
+        assertThat(phone.removePhoto(never)).isTrue();
+        assertThat(phone.photos()).extracting(p -> p.id()).doesNotContain(never);
+        assertThat(phone.photoUploads()).extracting(PhotoUpload::photoId).doesNotContain(never);
+        assertThat(phone.state().outboxDepth()).as("the report's creation only").isOne();
+
+        UUID kept = phone.attachPhoto(report.id(), file, PhotoDetails.none()).photoId();
+        UUID removed = phone.attachPhoto(report.id(), file, PhotoDetails.none()).photoId();
+        complete(phone.sync());
+        assertThat(photoStates(report.id())).containsOnlyKeys(kept, removed);
+        assertThat(phone.removePhoto(removed)).isTrue();
+        assertThat(phone.photos()).extracting(p -> p.id()).contains(kept).doesNotContain(removed);
+        assertThatThrownBy(() -> phone.captionPhoto(removed, "Too late"))
+                .isInstanceOf(app.fieldbook.client.ChangeRefused.class);
+        complete(phone.sync());
+        assertThat(photoStates(report.id())).containsOnlyKeys(kept);
+        assertThat(phone.photos()).extracting(p -> p.id()).contains(kept).doesNotContain(removed);
+
+        // removed on the phone while the report was submitted on the tablet: the server refuses, the photo is back
+        complete(tablet.sync());
+        phone.removePhoto(kept);
+        tablet.submitReport(report.id());
+        complete(tablet.sync());
+        complete(phone.sync());
+        assertThat(photoStates(report.id())).containsOnlyKeys(kept);
+        assertThat(phone.photos()).extracting(p -> p.id()).contains(kept);
+        assertThat(phone.rejectedChanges()).anySatisfy(rejected -> assertThat(rejected.entityId()).isEqualTo(kept));
+        assertThatThrownBy(() -> phone.removePhoto(kept)).isInstanceOf(app.fieldbook.client.ChangeRefused.class);
+        assertThat(phone.removePhoto(UUID.randomUUID())).isFalse();
+    }
+
+    private Map<UUID, String> photoStates(UUID report) {
+        return jdbc.sql("SELECT id, state FROM photos WHERE report_id = ?").param(report)
+                .query((rows, n) -> Map.entry(rows.getObject("id", UUID.class), rows.getString("state"))).list()
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private String captionOnServer(UUID photo) {

@@ -11,12 +11,8 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.ViewportSize;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
@@ -30,34 +26,11 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles({"test", "demo"})
-class AdministrationWebAppTest {
+class AdministrationWebAppTest extends BrowserTest {
 
     private static final String PASSWORD = "fieldbook-demo";
+
     private static final ViewportSize LAPTOP = new ViewportSize(1366, 768);
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
-    }
-
     private Api as(String login) {
         return Api.anonymous(port).signIn(login, PASSWORD);
     }

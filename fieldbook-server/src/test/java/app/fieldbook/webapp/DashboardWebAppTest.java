@@ -16,12 +16,8 @@ import com.microsoft.playwright.Route;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -33,27 +29,7 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 // like the other browser tests, on H2 only (no tag "database")
-class DashboardWebAppTest {
-
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
+class DashboardWebAppTest extends BrowserTest {
 
     @Test
     void onlineTheDashboardShowsTheServersFiguresAndOfflineTheDevicesOwn() throws Exception {
@@ -114,9 +90,5 @@ class DashboardWebAppTest {
             assertThat(page.getByTestId("dashboard-source")).hasAttribute("data-source", "server");
             assertThat(page.getByTestId("status-grid").locator("tbody tr")).hasCount(sites);
         }
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
     }
 }

@@ -17,12 +17,8 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -35,27 +31,7 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 // like the other browser tests, on H2 only (no tag "database")
-class MonthEndWebAppTest {
-
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
+class MonthEndWebAppTest extends BrowserTest {
 
     @Test
     void aManagerClosesTheMonthOfTheirPortfolioWithChartsTablesAndExports() throws Exception {
@@ -143,9 +119,5 @@ class MonthEndWebAppTest {
             assertThat(page.locator("fb-audit")).hasCount(0);
         }
         assertThat(problems).isEmpty();
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
     }
 }

@@ -18,13 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
@@ -41,30 +37,10 @@ import tools.jackson.databind.JsonNode;
         properties = {"fieldbook.jobs.polling-interval=500ms", "fieldbook.alerts.enabled=true"})
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
-class OperationsWebAppTest {
-
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
+class OperationsWebAppTest extends BrowserTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
 
     @Test
     void anAdministratorSeesTheAlertsAndTheSyncHealthOfEachSite() throws Exception {

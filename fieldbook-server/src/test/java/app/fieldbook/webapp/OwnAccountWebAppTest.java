@@ -12,13 +12,9 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
@@ -33,34 +29,10 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
 // like the other browser tests, on H2 only (no tag "database")
-class OwnAccountWebAppTest {
-
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
+class OwnAccountWebAppTest extends BrowserTest {
 
     @Autowired
     ApplicationContext context;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
-    }
 
     @Test
     void aNewcomerChoosesTheirOwnPasswordFirstThenEndsTheirOtherSessionsAndAnAdministratorResetsALostFactor()

@@ -15,13 +15,9 @@ import com.microsoft.playwright.options.AriaRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
@@ -36,36 +32,12 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles("test")
-class PasskeyBrowserTest {
-
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
+class PasskeyBrowserTest extends BrowserTest {
 
     @Autowired
     JdbcClient jdbc;
 
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
-
     /** localhost, not 127.0.0.1: a relying party id must be a domain, and localhost is a secure context. */
-    private String base() {
-        return "http://localhost:" + port;
-    }
-
     @Test
     void aPasskeyAddedOnTheHelpScreenSignsInAFreshBrowserWithoutAPasswordUntilItIsRemoved() throws Exception {
         Fixtures world = new Fixtures(port);

@@ -8,13 +8,9 @@ import com.microsoft.playwright.Page;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
@@ -27,35 +23,12 @@ import org.springframework.test.context.ContextConfiguration;
         properties = "fieldbook.audit.read-access=true")
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles({"test", "demo"})
-class ReopeningTheAppTest {
+class ReopeningTheAppTest extends BrowserTest {
 
     private static final String PASSWORD = "fieldbook-demo";
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     JdbcClient jdbc;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
-    }
 
     @Test
     void aManagerReopeningTheBrowserSendsNoWriteWithoutAValidCsrfToken() throws Exception {

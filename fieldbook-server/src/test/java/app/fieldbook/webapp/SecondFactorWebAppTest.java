@@ -15,13 +15,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
@@ -40,34 +36,10 @@ import org.springframework.test.context.TestPropertySource;
 // the application context of SecondFactorTest (the same configuration), not one of its own; like the other
 // browser tests, this one runs on H2 only (no tag "database")
 @TestPropertySource(properties = "fieldbook.identity.second-factor.required-for=MANAGER,EXECUTIVE,ADMINISTRATOR")
-class SecondFactorWebAppTest {
-
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
+class SecondFactorWebAppTest extends BrowserTest {
 
     @Autowired
     ApplicationContext context;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
-    }
 
     @Test
     void aManagerIsTakenToEnrolmentThenSignsInWithTheAppsCodeOrARecoveryCode() throws Exception {

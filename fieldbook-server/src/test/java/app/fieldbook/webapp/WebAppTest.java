@@ -30,13 +30,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
@@ -50,35 +46,12 @@ import tools.jackson.databind.JsonNode;
         properties = "fieldbook.audit.read-access=true")
 @ContextConfiguration(initializers = TestDatabase.class)
 @ActiveProfiles({"test", "demo"})
-class WebAppTest {
+class WebAppTest extends BrowserTest {
 
     private static final String PASSWORD = "fieldbook-demo";
-    private static Browsers browsers;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     JdbcClient jdbc;
-
-    @BeforeAll
-    static void startBrowsers() {
-        browsers = Browsers.shared();
-    }
-
-    @AfterAll
-    static void removeProfiles() throws Exception {
-        browsers.removeProfiles();
-    }
-
-    @AfterEach
-    void pagesRanWithoutErrorsOrPolicyViolations() {
-        assertThat(browsers.takePageErrors()).isEmpty();
-    }
-
-    private String base() {
-        return "http://localhost:" + port;
-    }
 
     private Api as(String login) {
         return Api.anonymous(port).signIn(login, PASSWORD);
@@ -1179,8 +1152,9 @@ class WebAppTest {
             page.getByText("Show events").click();
             assertThat(page.getByTestId("audit-count")).hasText(
                     as("admin").get("/api/v1/audit/events?entityType=Site").body().path("total").asInt() + " events");
-            assertThat(page.getByTestId("audit-events")).containsText("SITE_CREATED");
-            assertThat(page.getByTestId("audit-events")).not().containsText("USER_CREATED");
+            assertThat(page.getByTestId("audit-events")).containsText("Site created");
+            assertThat(page.getByTestId("audit-events").locator("td[title='SITE_CREATED']").first()).hasText("Site created");
+            assertThat(page.getByTestId("audit-events")).not().containsText("Person added");
             com.microsoft.playwright.Download download = page.waitForDownload(() -> page.getByTestId("export").click());
             String csv = Files.readString(download.path());
             assertThat(csv.lines().findFirst().orElseThrow()).startsWith("occurredAt,actorLogin,actorId,action,entityType");
@@ -1196,10 +1170,26 @@ class WebAppTest {
             page.getByText("Show events").click();
             assertThat(page.getByTestId("audit-count")).hasText(as("admin").get("/api/v1/audit/reads?entityId="
                     + walterReport).body().path("total").asInt() + " reads");
-            assertThat(page.getByTestId("audit-events")).containsText("LISTED");
+            assertThat(page.getByTestId("audit-events")).containsText("Listed");
             assertThat(page.getByTestId("audit-events")).containsText("walter");
             page.getByTestId("audit-log").getByText("Changes").check();
-            assertThat(page.getByTestId("audit-events")).not().containsText("LISTED");
+            assertThat(page.getByTestId("audit-events")).not().containsText("Listed");
+
+            // a change of one crew row shows that row only, as words, not a list cut off at the same place
+            Api walter = as("walter");
+            List<Map<String, Object>> crew = new ArrayList<>(List.of(
+                    Map.of("trade", "Concrete", "company", "Beton Nord GmbH", "headcount", 6, "hours", 48),
+                    Map.of("trade", "Electrical", "company", "Volt & Co", "headcount", 2, "hours", 16)));
+            Api.Answer drafted = draft(walter, "N-01", "2024-08-01", Map.of("workPerformed", "Deck poured.", "crew", crew));
+            crew.set(1, Map.of("trade", "Electrical", "company", "Volt & Co", "headcount", 3, "hours", 24));
+            assertThat(walter.put("/api/v1/reports/" + drafted.id(), Map.of("version", drafted.version(), "content",
+                    Map.of("workPerformed", "Deck poured.", "crew", crew))).status()).isEqualTo(200);
+            page.locator("#audit-entity").fill(drafted.id());
+            page.getByText("Show events").click();
+            Locator updated = page.getByTestId("audit-events").locator("tr", new Locator.LocatorOptions()
+                    .setHasText("Report changed"));
+            assertThat(updated).containsText("crew 2: Electrical (Volt & Co): 2 people, 16 h → Electrical (Volt & Co): 3 people, 24 h");
+            assertThat(updated).not().containsText("crew 1:");
 
             UUID forged = UUID.randomUUID();
             jdbc.sql("""

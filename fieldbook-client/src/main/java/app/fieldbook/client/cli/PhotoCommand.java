@@ -18,8 +18,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "photo", description = "Attach photos to reports and see their uploads.",
-        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.Caption.class, PhotoCommand.ListUploads.class,
-                PhotoCommand.Discard.class})
+        synopsisSubcommandLabel = "COMMAND", subcommands = {PhotoCommand.Add.class, PhotoCommand.Caption.class, PhotoCommand.Remove.class,
+                PhotoCommand.ListUploads.class, PhotoCommand.Discard.class})
 final class PhotoCommand extends CommandGroup {
 
     @Command(name = "add", description = "Attach a photo to a draft or returned report; it uploads with the next sync.")
@@ -85,6 +85,24 @@ final class PhotoCommand extends CommandGroup {
             String shown = ShortIds.known(client).of(id);
             invocation.out().println(photo.caption() == null ? "Cleared the caption of photo " + shown + "."
                     : "Captioned photo " + shown + " \"" + photo.caption() + "\"; it goes with the next sync.");
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Take a photo off a draft or returned report; it leaves the server with "
+            + "the next sync.")
+    static final class Remove extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "PHOTO_ID", description = "The photo's id (or its first characters).")
+        private String photoId;
+
+        @Override
+        int run(FieldbookClient client) {
+            List<UUID> photos = client.photos().stream().map(Photo::id).toList();
+            UUID id = ShortIds.resolve(invocation.commandLine(), photoId, photos, "photo");
+            String shown = ShortIds.known(client).of(id);
+            client.removePhoto(id);
+            invocation.out().println("Removed photo " + shown + "; the server hears of it with the next sync.");
             return 0;
         }
     }

@@ -145,6 +145,23 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void aPhotoRemovedBeforeItWasAnnouncedNeverReachesTheServer() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-04");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        fieldbook("photo", "add", id, Files.write(directory.resolve("blurred.jpg"), new byte[4096]).toString());
+        String photoId = out.split(" ")[2];
+
+        assertThat(fieldbook("photo", "remove", photoId)).isZero();
+        assertThat(out).contains("Removed photo " + photoId + "; the server hears of it with the next sync.");
+        assertThat(fieldbook("photo", "list")).isZero();
+        assertThat(out).contains("No photos attached on this device.");
+        assertThat(fieldbook("photo", "remove", photoId)).isNotZero();
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(server.pushedOperations()).noneMatch(operation -> operation.get("entity").asString().equals("Photo"));
+    }
+
+    @Test
     void aRefusedPhotoIsShownUntilItsCopyIsDiscarded() throws Exception {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");

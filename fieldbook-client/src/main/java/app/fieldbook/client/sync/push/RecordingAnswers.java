@@ -1,5 +1,6 @@
 package app.fieldbook.client.sync.push;
 
+import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.client.replica.Replica;
 import app.fieldbook.client.replica.ReportFieldValues;
 import app.fieldbook.client.store.LocalStore;
@@ -77,7 +78,11 @@ final class RecordingAnswers {
     private void photoAccepted(OutboxEntry entry, OperationResult result) {
         UUID id = entry.entityId();
         if (entry.kind() == OperationKind.DELETE) {
-            replica.removePhoto(id, true, "The photo was withdrawn from the server.");
+            // the withdrawal of a photo whose content the server refused keeps the device's copy (the person may
+            // save it elsewhere); a photo the person removed goes with its copy
+            boolean refusedCopy = store.uploads().find(id)
+                    .filter(upload -> upload.state() == PhotoUpload.State.FAILED).isPresent();
+            replica.removePhoto(id, refusedCopy, "The photo was withdrawn from the server.");
             return;
         }
         if (entry.kind() == OperationKind.CREATE && result.entityId() != null && !result.entityId().equals(id)) {
