@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.ZoneId;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -34,6 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/sites")
 class SiteController {
 
+    /** The universal time's names, which a site may take though they have a fixed offset. */
+    private static final Set<String> UNIVERSAL = Set.of("UTC", "Etc/UTC");
+
     record SiteInput(
             UUID id,
             Long version,
@@ -45,13 +49,16 @@ class SiteController {
             @DecimalMin("-180.0") @DecimalMax("180.0") Double longitude) {
 
         /**
-         * A region's id of the tz database, such as Europe/Berlin: its clocks change with the seasons as the
-         * site's do. A fixed offset ({@code +01:00}, {@code UTC+01:00}) would put a site's days an hour off for half
-         * the year, and browsers do not know it by that name.
+         * A place's name in the tz database, such as Europe/Berlin (or UTC): its clocks change with the seasons as
+         * the site's do. A fixed offset ({@code +01:00}, {@code UTC+01:00}, {@code Etc/GMT-1}, {@code EST}) would
+         * put a site's days an hour off for half the year, and browsers know most of them by no such name.
          */
         @AssertTrue(message = "must be a time zone id such as Europe/Berlin")
         boolean isTimezoneKnown() {
-            return timezone == null || ZoneId.getAvailableZoneIds().contains(timezone);
+            if (timezone == null || UNIVERSAL.contains(timezone)) {
+                return true;
+            }
+            return ZoneId.getAvailableZoneIds().contains(timezone) && !ZoneId.of(timezone).getRules().isFixedOffset();
         }
 
         @AssertTrue(message = "latitude and longitude go together")

@@ -81,13 +81,19 @@ class FbReport extends Screen {
       && this.shown !== this.routeKey()) {
       // Another report in the same screen (e.g. the next one in the review queue, or an address typed):
       // start afresh, as when the screen opens, so that nothing of the previous report is shown or saved.
-      Object.assign(this, {
-        record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
-        message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {}, removing: null, captioning: null, gone: null,
-        decided: null, commentNeeded: false, removedRow: null, edits: 0, pending: 0, lastRev: 0,
-      });
+      this.startAfresh();
       this.load();
     }
+  }
+
+  /** Forgets all the screen held of the report it showed, as when it opens. */
+  startAfresh() {
+    Object.assign(this, {
+      record: undefined, draft: undefined, content: undefined, site: undefined, loaded: false, saveState: undefined,
+      message: null, sent: null, checked: false, copiedFrom: undefined, waiting: false, photos: [], queue: [], raw: {},
+      removing: null, captioning: null, gone: null, decided: null, commentNeeded: false, removedRow: null, edits: 0,
+      pending: 0, lastRev: 0,
+    });
   }
 
   async load() {
@@ -149,10 +155,8 @@ class FbReport extends Screen {
         // the server had this person's report of the site and day already: the device's went into it (a new
         // report of today's screen as well: from here on the screen shows that report, not the day's draft)
         history.replaceState(null, '', '#/reports/' + gone.mergedInto);
-        Object.assign(this, {
-          reportId: gone.mergedInto, today: false, draft: undefined, record: undefined, gone: null, edits: 0, pending: 0,
-          lastRev: 0,
-        });
+        this.startAfresh();
+        Object.assign(this, { reportId: gone.mergedInto, today: false });
         this.shown = this.routeKey();
         return this.load();
       }
@@ -179,7 +183,11 @@ class FbReport extends Screen {
     if (!waiting && sent && this.message === t(`${sent.key}.waiting`)) {
       // the submission or decision this screen said would go with the next sync has been answered: say how (the
       // server's copy moves on to the status sent only when it took it; a refusal is kept in the Outbox)
-      this.message = t(record.base?.status === sent.status ? `${sent.key}.sent` : 'report.notTaken');
+      const taken = record.base?.status === sent.status;
+      this.message = t(taken ? `${sent.key}.sent` : 'report.notTaken');
+      if (!taken) {
+        this.decided = null; // the review panel shows the report as the server has it, the refusal below it
+      }
       this.sent = null;
     }
     // What was typed meanwhile wins over what this load read: a read made while a save of this screen
@@ -750,7 +758,7 @@ class FbReport extends Screen {
             <thead><tr><th scope="col">${t('report.crew.trade')}</th><th scope="col">${t('report.crew.company')}</th>
               <th scope="col" class="num">${t('report.crew.headcount')}</th><th scope="col" class="num">${t('report.crew.hours')}</th></tr></thead>
             <tbody>${c.crew.map((row) => html`<tr><td class="trade">${row.trade}</td><td class="company">${row.company ?? ''}</td>
-              <td class="num">${row.headcount}<span class="unit"> ${t('report.crew.people')}</span></td>
+              <td class="num">${row.headcount}<span class="unit"> ${t(row.headcount === 1 ? 'report.crew.person' : 'report.crew.people')}</span></td>
               <td class="num">${numberText(row.hours)}<span class="unit"> ${t('report.crew.personHours')}</span></td></tr>`)}</tbody>
           </table></div>`}
         ${SECTIONS.map(([name, label]) => html`<h2>${t(label)}</h2><p class="prose">${c[name] ?? '—'}</p>`)}

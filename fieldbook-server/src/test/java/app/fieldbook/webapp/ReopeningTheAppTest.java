@@ -44,12 +44,13 @@ class ReopeningTheAppTest extends BrowserTest {
                 assertThat(browser.cookies(base()).stream().map(cookie -> cookie.name))
                         .as("reopening %d: the cookies the browser kept", round)
                         .contains("FIELDBOOK_SESSION", "XSRF-TOKEN");
-                Page page = Browsers.page(browser);
-                page.onResponse(response -> {
+                // on the context, before any page: a tab the profile brings back is heard from its first request
+                browser.onResponse(response -> {
                     if (response.status() == 403) {
                         refused.add(round + ": " + response.request().method() + " " + response.url());
                     }
                 });
+                Page page = Browsers.page(browser);
                 page.waitForResponse(response -> response.url().endsWith("/api/v1/sync/pull"),
                         () -> page.navigate(base() + "/"));
             }

@@ -89,8 +89,8 @@ final class PhotoCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "remove", description = "Take a photo off a draft or returned report; it leaves the server with "
-            + "the next sync.")
+    @Command(name = "remove", description = "Take a photo off a draft or returned report; one the server has leaves it "
+            + "with the next sync.")
     static final class Remove extends ClientCommand {
 
         @Parameters(index = "0", paramLabel = "PHOTO_ID", description = "The photo's id (or its first characters).")
@@ -102,7 +102,7 @@ final class PhotoCommand extends CommandGroup {
             UUID id = ShortIds.resolve(invocation.commandLine(), photoId, photos, "photo");
             String shown = ShortIds.known(client).of(id);
             client.removePhoto(id);
-            invocation.out().println("Removed photo " + shown + "; the server hears of it with the next sync.");
+            invocation.out().println("Removed photo " + shown + ".");
             return 0;
         }
     }

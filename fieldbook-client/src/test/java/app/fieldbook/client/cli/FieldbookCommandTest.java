@@ -153,7 +153,7 @@ class FieldbookCommandTest {
         String photoId = out.split(" ")[2];
 
         assertThat(fieldbook("photo", "remove", photoId)).isZero();
-        assertThat(out).contains("Removed photo " + photoId + "; the server hears of it with the next sync.");
+        assertThat(out).contains("Removed photo " + photoId + ".");
         assertThat(fieldbook("photo", "list")).isZero();
         assertThat(out).contains("No photos attached on this device.");
         assertThat(fieldbook("photo", "remove", photoId)).isNotZero();

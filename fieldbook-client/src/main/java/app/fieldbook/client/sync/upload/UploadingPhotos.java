@@ -67,8 +67,15 @@ public final class UploadingPhotos {
 
     public void uploadAll(SyncTally tally, SyncProgress progress) {
         for (StoredUpload upload : store.uploads().due(clock.instant())) {
-            upload(upload, tally, progress);
+            // a photo removed meanwhile waits for its removal to be answered, not for its content
+            if (!removing(upload.photoId())) {
+                upload(upload, tally, progress);
+            }
         }
+    }
+
+    private boolean removing(UUID photoId) {
+        return store.outbox().of(photoId).stream().anyMatch(entry -> entry.kind() == OperationKind.DELETE);
     }
 
     private void upload(StoredUpload upload, SyncTally tally, SyncProgress progress) {
@@ -181,7 +188,8 @@ public final class UploadingPhotos {
     private PhotoUpload.State refuse(StoredUpload upload, String reason, SyncTally tally) {
         store.inTransaction(() -> {
             store.uploads().fail(upload.photoId(), reason);
-            store.photos().find(upload.photoId()).filter(stored -> stored.photo().version() > 0).ifPresent(stored -> {
+            store.photos().find(upload.photoId()).filter(stored -> stored.photo().version() > 0)
+                    .filter(stored -> !removing(upload.photoId())).ifPresent(stored -> {
                 store.outbox().append(UUID.randomUUID(), SyncProtocol.PHOTO, upload.photoId(), OperationKind.DELETE,
                         store.json().createObjectNode(), upload.reportId(), OffsetDateTime.now(clock));
             });
