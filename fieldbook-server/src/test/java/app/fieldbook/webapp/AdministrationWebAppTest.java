@@ -251,14 +251,4 @@ class AdministrationWebAppTest extends BrowserTest {
         page.locator("#site-timezone").fill("Europe/Lisbon");
         page.locator("#site-address").fill("Cais do Sodré, Lisboa");
     }
-
-    private Page signInAsAdministrator(BrowserContext browser) {
-        Page page = Browsers.page(browser);
-        page.navigate(base() + "/");
-        page.locator("#login").fill("admin");
-        page.locator("#password").fill(PASSWORD);
-        page.locator("form").getByText("Sign in").click();
-        assertThat(page.getByTestId("users")).isVisible();
-        return page;
-    }
 }

@@ -1,7 +1,10 @@
 package app.fieldbook.webapp;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,5 +39,16 @@ abstract class BrowserTest {
 
     String base() {
         return "http://localhost:" + port;
+    }
+
+    /** Signs in through the app's form as the demo data's administrator, whose screens need no sync. */
+    Page signInAsAdministrator(BrowserContext browser) {
+        Page page = Browsers.page(browser);
+        page.navigate(base() + "/");
+        page.locator("#login").fill("admin");
+        page.locator("#password").fill("fieldbook-demo");
+        page.locator("form").getByText("Sign in").click();
+        assertThat(page.getByTestId("users")).isVisible();
+        return page;
     }
 }

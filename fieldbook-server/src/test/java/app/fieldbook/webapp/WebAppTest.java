@@ -1208,17 +1208,6 @@ class WebAppTest extends BrowserTest {
         }
     }
 
-    /** Signs in through the app's form as the administrator, whose screens need no sync. */
-    private Page signInAsAdministrator(BrowserContext browser) {
-        Page page = Browsers.page(browser);
-        page.navigate(base() + "/");
-        page.locator("#login").fill("admin");
-        page.locator("#password").fill(PASSWORD);
-        page.locator("form").getByText("Sign in").click();
-        assertThat(page.getByTestId("users")).isVisible();
-        return page;
-    }
-
     @Test
     void aPhotoRemovedFromADraftGoesFromTheServerAndOneNeverSentNeverGetsThere() throws Exception {
         Api walter = as("walter");
