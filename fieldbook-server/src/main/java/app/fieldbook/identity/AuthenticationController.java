@@ -15,7 +15,6 @@ import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -135,8 +134,8 @@ class AuthenticationController {
             HttpServletResponse response) {
         return switch (outcome) {
             case SigningIn.Granted granted -> {
-                response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie(granted.secret(),
-                        Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), request).toString());
+                SessionCookie.open(response, granted.secret(),
+                        Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), settings, request);
                 yield ResponseEntity.ok(new SessionOpened(granted.actor(), granted.expiresAt(),
                         secondFactors.enrolmentRequired(granted.actor()), granted.recoveryCodesLeft(),
                         granted.passwordChangeRequired()));
@@ -167,12 +166,7 @@ class AuthenticationController {
                 && current.kind() == Credentials.Kind.SESSION) {
             signingIn.signOut(current.credentialId(), current.getPrincipal(), "session");
         }
-        response.addHeader(HttpHeaders.SET_COOKIE, sessionCookie("", Duration.ZERO, request).toString());
-        if (settings.secureCookies() || request.isSecure()) {
-            // a plain cookie from before TLS (or before the prefix) goes too
-            response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(CredentialFilter.SESSION_COOKIE, "")
-                    .httpOnly(true).secure(true).sameSite("Lax").path("/").maxAge(Duration.ZERO).build().toString());
-        }
+        SessionCookie.close(response, settings, request);
         return ResponseEntity.noContent().build();
     }
 
@@ -216,10 +210,6 @@ class AuthenticationController {
     @GetMapping("/me")
     Actor me(@AuthenticationPrincipal Actor actor) {
         return actor;
-    }
-
-    private ResponseCookie sessionCookie(String value, Duration maxAge, HttpServletRequest request) {
-        return SessionCookie.of(value, maxAge, settings, request);
     }
 
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {

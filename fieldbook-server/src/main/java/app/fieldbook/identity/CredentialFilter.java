@@ -106,7 +106,8 @@ final class CredentialFilter extends OncePerRequestFilter {
         return false;
     }
 
-    private static Optional<String> sessionCookie(HttpServletRequest request, String name) {
+    /** The value of the cookie {@code name}, when the request has one that is not blank. */
+    static Optional<String> sessionCookie(HttpServletRequest request, String name) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -112,8 +111,8 @@ class PasskeyController {
         SigningIn.Outcome outcome = signingIn.openSession(assertion, relyingParty.of(request));
         return switch (outcome) {
             case SigningIn.Granted granted -> {
-                response.addHeader(HttpHeaders.SET_COOKIE, SessionCookie.of(granted.secret(),
-                        Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), settings, request).toString());
+                SessionCookie.open(response, granted.secret(),
+                        Duration.between(OffsetDateTime.now(clock), granted.expiresAt()), settings, request);
                 yield ResponseEntity.ok(new AuthenticationController.SessionOpened(granted.actor(), granted.expiresAt(),
                         secondFactors.enrolmentRequired(granted.actor()), null, granted.passwordChangeRequired()));
             }

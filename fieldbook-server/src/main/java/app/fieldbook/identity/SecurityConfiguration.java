@@ -2,7 +2,6 @@ package app.fieldbook.identity;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -104,7 +103,7 @@ class SecurityConfiguration {
                 && CredentialFilter.carriesSessionCookie(request);
         http
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.csrfTokenRepository(new SessionCsrfTokens(settings.sessionLifetime()))
+                .csrf(csrf -> csrf.csrfTokenRepository(new SessionCsrfTokens(settings))
                         .csrfTokenRequestHandler(new CookieRequestsCsrfTokens())
                         .requireCsrfProtectionMatcher(cookieAuthenticatedWrite))
                 .formLogin(form -> form.disable())
@@ -283,8 +282,11 @@ class SecurityConfiguration {
         /** The same cookie without the lifetime, which would keep a removed one (Max-Age 0) alive. */
         private final CookieCsrfTokenRepository removal = CookieCsrfTokenRepository.withHttpOnlyFalse();
 
-        SessionCsrfTokens(Duration lifetime) {
-            cookies.setCookieCustomizer(cookie -> cookie.maxAge(lifetime));
+        private final IdentitySettings settings;
+
+        SessionCsrfTokens(IdentitySettings settings) {
+            this.settings = settings;
+            cookies.setCookieCustomizer(cookie -> cookie.maxAge(settings.sessionLifetime()));
         }
 
         @Override
@@ -293,7 +295,7 @@ class SecurityConfiguration {
             String session = sessionSecret(request);
             return session == null ? random
                     : new DefaultCsrfToken(random.getHeaderName(), random.getParameterName(),
-                            Secrets.hash("csrf-token:" + session));
+                            SessionCookie.csrfTokenOf(session));
         }
 
         @Override
@@ -306,21 +308,11 @@ class SecurityConfiguration {
             return cookies.loadToken(request);
         }
 
-        /** The session cookie's value, the {@code __Host-} one first; null without one. */
-        private static String sessionSecret(HttpServletRequest request) {
-            String plain = null;
-            for (Cookie cookie : request.getCookies() == null ? new Cookie[0] : request.getCookies()) {
-                if (cookie.getValue().isBlank()) {
-                    continue;
-                }
-                if (CredentialFilter.SECURE_SESSION_COOKIE.equals(cookie.getName())) {
-                    return cookie.getValue();
-                }
-                if (CredentialFilter.SESSION_COOKIE.equals(cookie.getName())) {
-                    plain = cookie.getValue();
-                }
-            }
-            return plain;
+        /** The value of the session cookie the server reads (over TLS the {@code __Host-} one only); null without. */
+        private String sessionSecret(HttpServletRequest request) {
+            boolean secure = settings.secureCookies() || request.isSecure();
+            return CredentialFilter.sessionCookie(request,
+                    secure ? CredentialFilter.SECURE_SESSION_COOKIE : CredentialFilter.SESSION_COOKIE).orElse(null);
         }
     }
 

@@ -159,6 +159,29 @@ class SigningInTest {
     }
 
     @Test
+    void onASharedDeviceTheNextPersonsSessionHasATokenOfItsOwnAndThePreviousOneIsRefused() throws Exception {
+        Person first = world.worker(site);
+        Person next = world.worker(site);
+        Browser tablet = new Browser();
+        tablet.send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + first.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null);
+        String firstToken = tablet.cookie("XSRF-TOKEN");
+        assertThat(firstToken).as("the token comes with the session").isNotNull();
+        assertThat(tablet.send("DELETE", "/api/v1/auth/session", null, firstToken).statusCode()).isEqualTo(204);
+        assertThat(tablet.cookie("XSRF-TOKEN")).as("signing out removes the token").isNull();
+
+        tablet.send("POST", "/api/v1/auth/session",
+                "{\"login\":\"" + next.login() + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}", null);
+        String nextToken = tablet.cookie("XSRF-TOKEN");
+
+        assertThat(nextToken).isNotNull().isNotEqualTo(firstToken);
+        String report = "{\"siteId\":\"" + site + "\",\"date\":\"2026-07-05\"}";
+        assertThat(tablet.send("POST", "/api/v1/reports", report, firstToken).statusCode())
+                .as("a write with the token the previous person knew").isEqualTo(403);
+        assertThat(tablet.send("POST", "/api/v1/reports", report, nextToken).statusCode()).isEqualTo(201);
+    }
+
+    @Test
     void aWebSessionUnusedForLongerThanTheIdleTimeoutEndsAndTheRefusalIsAudited() throws Exception {
         Person worker = world.worker(site);
         String used = signInBrowser(worker);

@@ -8,6 +8,7 @@ import app.fieldbook.protocol.FieldChange;
 import app.fieldbook.protocol.Operation;
 import app.fieldbook.protocol.OperationKind;
 import app.fieldbook.protocol.SyncProtocol;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +33,32 @@ final class FrozenOperations {
         this.json = json;
     }
 
-    /** The operations of the batch as sent: frozen bodies for those sent before, new ones frozen now. */
-    ArrayNode prepared(List<OutboxEntry> batch) {
+    /**
+     * The operations of the batch as sent: frozen bodies for those sent before, new ones frozen now. A change
+     * taken out of the outbox since the batch was listed (its draft deleted, its photo removed by another thread
+     * of the app) is left out, and so is its entry.
+     */
+    Prepared prepared(List<OutboxEntry> batch) {
         return store.inTransaction(() -> {
             ArrayNode operations = json.createArrayNode();
+            List<OutboxEntry> entries = new ArrayList<>(batch.size());
             for (OutboxEntry listed : batch) {
-                OutboxEntry entry = store.outbox().find(listed.operationId()).orElseThrow();
+                Optional<OutboxEntry> found = store.outbox().find(listed.operationId());
+                if (found.isEmpty()) {
+                    continue;
+                }
+                OutboxEntry entry = found.get();
                 String body = entry.sent() ? entry.sentJson() : json.writeValueAsString(operation(entry));
                 store.outbox().sending(entry.seq(), body);
                 operations.add(json.readTree(body));
+                entries.add(entry);
             }
-            return operations;
+            return new Prepared(List.copyOf(entries), operations);
         });
+    }
+
+    /** The entries still in the outbox when the batch was prepared, and their operations in the same order. */
+    record Prepared(List<OutboxEntry> entries, ArrayNode operations) {
     }
 
     /**

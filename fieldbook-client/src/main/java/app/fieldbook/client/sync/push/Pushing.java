@@ -79,9 +79,14 @@ public final class Pushing {
         }
     }
 
-    private void send(List<OutboxEntry> batch, SyncTally tally, Set<Long> postponed) {
+    private void send(List<OutboxEntry> listed, SyncTally tally, Set<Long> postponed) {
+        FrozenOperations.Prepared prepared = operations.prepared(listed);
+        List<OutboxEntry> batch = prepared.entries();
+        if (batch.isEmpty()) {
+            return;
+        }
         ObjectNode request = envelope.get();
-        request.set("operations", operations.prepared(batch));
+        request.set("operations", prepared.operations());
         PushResponse response;
         try {
             response = retrying.call(() -> api.push(request));
