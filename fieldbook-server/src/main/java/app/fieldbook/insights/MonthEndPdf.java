@@ -30,7 +30,9 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -41,7 +43,8 @@ import java.util.UUID;
 
 /**
  * A month-end as a PDF document for printing and filing, written with OpenPDF (ADR 0024): a cover with the month,
- * the month it is compared with and the scope; then the totals, each site's figures, the crews by trade and by
+ * the month it is compared with (and, for a month under way, the day it counts up to), the scope and four figures at a
+ * glance; then the totals, each site's figures, the crews by trade and by
  * company, with their charts ({@link MonthEndCharts}) drawn in as vector graphics; then the delays and safety incidents listed;
  * "Page n of m" at the foot of every page. What people wrote (site names, trades, the texts of delays) is set
  * as text, never interpreted, in DejaVu Sans where the system has it (so that any script shows; Helvetica
@@ -78,7 +81,9 @@ final class MonthEndPdf {
     private static final Color HEADER = new Color(0xe8, 0xee, 0xf5);
     private static final Color MUTED = new Color(0x55, 0x5f, 0x6b);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
-    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'",
+    private static final DateTimeFormatter MONTH_NAME = DateTimeFormatter.ofPattern("MMMM", Locale.ENGLISH);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm",
             Locale.ENGLISH);
 
     private final MonthEnd monthEnd;
@@ -136,17 +141,70 @@ final class MonthEndPdf {
 
     private void cover() {
         YearMonth month = YearMonth.parse(monthEnd.month());
-        add(spaced(new Paragraph("Fieldbook", font(BOLD, 14, MUTED)), 120, 6));
+        YearMonth previous = YearMonth.parse(monthEnd.previousMonth());
+        add(spaced(new Paragraph("Fieldbook", font(BOLD, 14, MUTED)), 100, 6));
         add(spaced(new Paragraph("Month-end report", font(BOLD, 30, Color.BLACK)), 0, 24));
         add(spaced(new Paragraph(MONTH.format(month), font(BOLD, 22, Color.BLACK)), 0, 8));
         add(spaced(new Paragraph(scope(monthEnd), font(REGULAR, 14, Color.BLACK)), 0, 8));
-        add(spaced(new Paragraph("Compared with " + MONTH.format(YearMonth.parse(monthEnd.previousMonth())),
-                font(REGULAR, 11, MUTED)), 0, 40));
+        LocalDate upTo = upTo(month);
+        add(spaced(new Paragraph(upTo == null ? "Compared with " + MONTH.format(previous)
+                : MONTH.format(month) + " so far (up to " + DAY.format(upTo) + "), compared with the whole of "
+                        + MONTH.format(previous) + ": days missing count the days up to then.",
+                font(REGULAR, 11, MUTED)), 0, 28));
+        atAGlance();
         add(spaced(new Paragraph("The figures count filed reports (submitted or approved); the reports by status count "
                 + "every report. A day is reported at a site when a filed report of the site is dated that day.",
-                font(REGULAR, 10, MUTED)), 0, 6));
-        add(new Paragraph("Generated " + GENERATED.format(generated.atOffset(ZoneOffset.UTC)),
-                font(REGULAR, 10, MUTED)));
+                font(REGULAR, 10, MUTED)), 28, 6));
+        add(new Paragraph("Generated " + generated(), font(REGULAR, 10, MUTED)));
+    }
+
+    /** Four figures a manager looks at first, each with the previous month's and the change, in large type. */
+    private void atAGlance() {
+        Totals totals = monthEnd.totals();
+        String previous = MONTH_NAME.format(YearMonth.parse(monthEnd.previousMonth()));
+        PdfPTable table = new PdfPTable(4);
+        table.setWidthPercentage(100);
+        glance(table, "Reports filed", totals.reportsFiled(), previous);
+        glance(table, "Days missing", totals.daysMissing(), previous);
+        glance(table, "Hours", totals.hours(), previous);
+        glance(table, "Safety incidents", totals.safetyIncidents(), previous);
+        add(table);
+    }
+
+    private static void glance(PdfPTable table, String figure, Compared compared, String previousMonth) {
+        Paragraph content = new Paragraph();
+        content.add(new Phrase(plain(compared.value()) + "\n", font(BOLD, 24, Color.BLACK)));
+        content.add(new Phrase(figure + "\n", font(BOLD, 10, Color.BLACK)));
+        String change = compared.change().signum() > 0 ? "+" + plain(compared.change()) : plain(compared.change());
+        content.add(new Phrase(change + " on " + previousMonth + " (" + plain(compared.previous()) + ")",
+                font(REGULAR, 8, MUTED)));
+        PdfPCell cell = new PdfPCell();
+        cell.addElement(content);
+        cell.setBackgroundColor(HEADER);
+        cell.setBorderColor(Color.WHITE);
+        cell.setBorderWidth(3);
+        cell.setPadding(8);
+        cell.setPaddingTop(4);
+        table.addCell(cell);
+    }
+
+    /**
+     * The last day counted when the month is still under way at some covered site (the latest such day in the sites'
+     * time zones); null when the month is over at every site, or no site is covered.
+     */
+    private LocalDate upTo(YearMonth month) {
+        int elapsed = monthEnd.sites().stream().mapToInt(SiteMonth::daysElapsed).max().orElse(month.lengthOfMonth());
+        return elapsed >= month.lengthOfMonth() || elapsed < 1 ? null : month.atDay(elapsed);
+    }
+
+    /**
+     * When the document was made, in the covered sites' time zone when they share one (what the people of those sites
+     * read on their clocks), in UTC otherwise.
+     */
+    private String generated() {
+        List<String> zones = monthEnd.sites().stream().map(SiteMonth::timezone).distinct().toList();
+        ZoneId zone = zones.size() == 1 ? ZoneId.of(zones.getFirst()) : ZoneOffset.UTC;
+        return GENERATED.format(generated.atZone(zone)) + (zone.equals(ZoneOffset.UTC) ? " UTC" : " (" + zone.getId() + ")");
     }
 
     private void totals() {

@@ -14,7 +14,13 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +30,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -94,6 +101,16 @@ class MonthEndPdfTest {
             String cover = text(pdf, 1, 1);
             assertThat(cover).contains(squeezed("Month-end report"), squeezed("November 2025"),
                     squeezed("Compared with October 2025"), squeezed("Portfolio " + portfolioName + " (2 sites)"));
+            JsonNode glance = json.path("totals");
+            assertThat(cover).as("four figures at a glance, with the change on the previous month").contains(
+                    squeezed(decimal(glance.path("reportsFiled").path("value")) + " "
+                            + decimal(glance.path("daysMissing").path("value")) + " 56.5 "
+                            + decimal(glance.path("safetyIncidents").path("value"))
+                            + " Reports filed Days missing Hours Safety incidents +"
+                            + decimal(glance.path("reportsFiled").path("change")) + " on October ("
+                            + decimal(glance.path("reportsFiled").path("previous")) + ")"));
+            assertThat(cover).as("both sites keep Berlin's time").containsPattern("Generated\\d+[A-Za-z]+\\d{4},"
+                    + "\\d{2}:\\d{2}\\(Europe/Berlin\\)");
             for (int page = 1; page <= pages; page++) {
                 assertThat(text(pdf, page, page)).as("page " + page).contains(squeezed("Page " + page + " of " + pages));
             }
@@ -131,6 +148,29 @@ class MonthEndPdfTest {
             assertThat(all).as("the charts' titles, set as text").contains(
                     squeezed("Days reported and missing, by site"), squeezed("Hours by trade"),
                     squeezed("Hours by company"));
+        }
+    }
+
+    @Test
+    void aMonthUnderWaySaysTheDayItCountsUpTo() throws IOException {
+        ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Europe/Berlin"));
+        Assumptions.assumeTrue(now.toLocalDate().equals(now.plusMinutes(2).toLocalDate()), "not at midnight in Berlin");
+        LocalDate today = now.toLocalDate();
+        YearMonth month = YearMonth.from(today);
+        Api.Answer answer = expect(manager.api().get("/api/v1/insights/month-end.pdf?month=" + month
+                + "&portfolioId=" + portfolio), 200);
+
+        try (PDDocument pdf = Loader.loadPDF(answer.raw().body())) {
+            DateTimeFormatter monthName = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
+            String cover = text(pdf, 1, 1);
+            if (today.getDayOfMonth() == month.lengthOfMonth()) {
+                assertThat(cover).as("the month's last day: the whole month").doesNotContain("sofar")
+                        .contains(squeezed("Compared with " + month.minusMonths(1).format(monthName)));
+            } else {
+                assertThat(cover).contains(squeezed(month.format(monthName) + " so far (up to "
+                        + today.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH))
+                        + "), compared with the whole of " + month.minusMonths(1).format(monthName)));
+            }
         }
     }
 
