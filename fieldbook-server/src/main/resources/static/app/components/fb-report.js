@@ -352,7 +352,7 @@ class FbReport extends Screen {
 
   /** Takes a crew row out at one tap, which Undo puts back where it was (a gloved thumb misses). */
   removeRow(index) {
-    this.raw = {};
+    this.raw = shiftedCrewKeys(this.raw, index, -1);
     this.removedRow = { row: this.content.crew[index], index, number: index + 1 };
     this.change('crew', this.content.crew.filter((row, i) => i !== index));
     this.updateComplete.then(() => this.querySelector('[data-testid="undo-remove-row"]')?.focus());
@@ -363,6 +363,7 @@ class FbReport extends Screen {
     this.removedRow = null;
     const crew = [...this.content.crew];
     crew.splice(Math.min(index, crew.length), 0, row);
+    this.raw = shiftedCrewKeys(this.raw, Math.min(index, crew.length - 1), +1);
     this.change('crew', crew);
     this.updateComplete.then(() => this.querySelector(`#trade-${Math.min(index, crew.length - 1)}`)?.focus());
   }
@@ -827,6 +828,27 @@ function pick(fields) {
 
 /** The decimals each number field takes: a crew row's by its field's name, the others by their own. */
 const NUMBER_DECIMALS = { 'weather.temperatureCelsius': 1, headcount: 0, hours: 2 };
+
+/**
+ * What is typed in the crew's number fields ({@code crew.<row>.<field>} keys of {@code raw}) kept with its row when a
+ * row is taken out at {@code index} ({@code by} -1: that row's typing goes, the rows below move up) or put back there
+ * (+1: the rows from there move down); other keys stay.
+ */
+function shiftedCrewKeys(raw, index, by) {
+  const shifted = {};
+  for (const [key, typed] of Object.entries(raw)) {
+    const crewKey = /^crew\.(\d+)\.(\w+)$/.exec(key);
+    const row = crewKey ? Number(crewKey[1]) : -1;
+    if (!crewKey || row < index) {
+      shifted[key] = typed;
+    } else if (by < 0 && row === index) {
+      continue;
+    } else {
+      shifted[`crew.${row + by}.${crewKey[2]}`] = typed;
+    }
+  }
+  return shifted;
+}
 
 /** The input of a number kept in {@code raw} under {@code key}. */
 function fieldOfRaw(key) {

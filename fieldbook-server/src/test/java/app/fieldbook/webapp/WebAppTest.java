@@ -768,9 +768,12 @@ class WebAppTest extends BrowserTest {
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = openReport(browser, "walter", created.id());
             assertThat(page.locator("li.crew-row")).hasCount(2);
+            // half typed in the row that stays: it moves up with its row, and back down with Undo
+            page.locator("#hours-1").fill("16,x");
             page.getByText("Remove crew row 1").click();
             assertThat(page.locator("li.crew-row")).hasCount(1);
             assertThat(page.locator("#trade-0")).hasValue("Roofing");
+            assertThat(page.locator("#hours-0")).hasValue("16,x");
             assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.STATUS)
                     .filter(new Locator.FilterOptions().setHasText("removed"))).containsText("Crew row 1 (Masonry) removed.");
             assertThat(page.getByTestId("undo-remove-row")).isFocused();
@@ -779,6 +782,9 @@ class WebAppTest extends BrowserTest {
             assertThat(page.locator("#trade-0")).hasValue("Masonry");
             assertThat(page.locator("#company-0")).hasValue("Stein KG");
             assertThat(page.locator("#trade-1")).hasValue("Roofing");
+            assertThat(page.locator("#hours-0")).hasValue("24");
+            assertThat(page.locator("#hours-1")).hasValue("16,x");
+            page.locator("#hours-1").fill("17,5");
             assertThat(page.getByTestId("undo-remove-row")).hasCount(0);
             assertThat(page.getByTestId("waiting")).hasText("All changes synced",
                     new LocatorAssertions.HasTextOptions().setTimeout(30_000));
@@ -787,6 +793,8 @@ class WebAppTest extends BrowserTest {
         assertThat(stored.size()).isEqualTo(2);
         assertThat(stored.get(0).path("trade").asString()).isEqualTo("Masonry");
         assertThat(stored.get(1).path("trade").asString()).isEqualTo("Roofing");
+        assertThat(stored.get(0).path("hours").decimalValue()).isEqualByComparingTo("24");
+        assertThat(stored.get(1).path("hours").decimalValue()).isEqualByComparingTo("17.5");
     }
 
     @Test
