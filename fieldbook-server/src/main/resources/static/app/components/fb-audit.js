@@ -39,6 +39,7 @@ class FbAudit extends OnlineScreen {
     this.page = 0;
     this.people = [];
     this.sites = [];
+    this.portfolios = [];
   }
 
   connectedCallback() {
@@ -49,12 +50,15 @@ class FbAudit extends OnlineScreen {
   async start() {
     const administrator = this.account?.role === 'ADMINISTRATOR';
     try {
-      const [people, sites] = await Promise.all([
+      const [people, sites, portfolios] = await Promise.all([
         administrator ? everything('/api/v1/users') : store.people().then((names) => [...names].map(([id, name]) => ({ id, name }))),
         everything('/api/v1/sites'),
+        // only to name the portfolios the trail holds ids of: without them the ids show
+        request('GET', '/api/v1/portfolios').catch(() => []),
       ]);
       this.people = people.sort((a, b) => a.name.localeCompare(b.name));
       this.sites = sites.sort((a, b) => a.code.localeCompare(b.code));
+      this.portfolios = Array.isArray(portfolios) ? portfolios : [];
     } catch (failure) {
       // The filters then offer what the device knows; the events' own request says what went wrong.
       this.sites = await store.sites();
@@ -154,8 +158,9 @@ class FbAudit extends OnlineScreen {
 
   render() {
     const codes = new Map(this.sites.map((site) => [site.id, site.code]));
-    // the sites and people the screen knows, by their ids: named where the trail holds an id
-    const names = new Map([...codes, ...this.people.map((person) => [person.id, person.login ?? person.name])]);
+    // the sites, portfolios and people the screen knows, by their ids: named where the trail holds an id
+    const names = new Map([...codes, ...this.portfolios.map((portfolio) => [portfolio.id, portfolio.name]),
+      ...this.people.map((person) => [person.id, person.login ?? person.name])]);
     const pages = Math.max(1, Math.ceil((this.total ?? 0) / PAGE));
     const reads = this.log === 'reads';
     return html`
@@ -310,16 +315,49 @@ function idsChanged(name, before, after, named) {
     .filter(Boolean).join(' ') || t('audit.reordered')}`;
 }
 
-/** The rows of a list (a crew) that differ between {@code before} and {@code after}, numbered from 1. */
+/**
+ * The rows of a list (a crew) that differ between {@code before} and {@code after}: the rows both keep are matched
+ * (a longest common subsequence), so a row taken out or put in shows as itself, not as every row below it changed.
+ * A row taken out is numbered as it was, one put in or changed as it is now, from 1.
+ */
 function rowsChanged(name, before, after, short) {
-  const rows = [];
-  for (let i = 0; i < Math.max(before.length, after.length); i++) {
-    if (JSON.stringify(before[i] ?? null) !== JSON.stringify(after[i] ?? null)) {
-      rows.push(`${name} ${i + 1}: ${before[i] === undefined ? '—' : short(before[i])} → ${after[i] === undefined
-        ? '—' : short(after[i])}`);
+  const from = before.map((row) => JSON.stringify(row ?? null));
+  const to = after.map((row) => JSON.stringify(row ?? null));
+  const kept = Array.from({ length: from.length + 1 }, () => new Array(to.length + 1).fill(0));
+  for (let i = from.length - 1; i >= 0; i--) {
+    for (let j = to.length - 1; j >= 0; j--) {
+      kept[i][j] = from[i] === to[j] ? kept[i + 1][j + 1] + 1 : Math.max(kept[i + 1][j], kept[i][j + 1]);
     }
   }
-  return rows.length ? rows.join('; ') : `${name}: ${t('audit.reordered')}`;
+  const rows = [];
+  let takenOut = [];
+  let putIn = [];
+  const settle = () => {
+    // a row taken out where one is put in is that row changed
+    for (let k = 0; k < Math.max(takenOut.length, putIn.length); k++) {
+      const out = takenOut[k];
+      const into = putIn[k];
+      rows.push(`${name} ${(into ?? out).at + 1}: ${out ? short(before[out.at]) : '—'} → ${into ? short(after[into.at]) : '—'}`);
+    }
+    takenOut = [];
+    putIn = [];
+  };
+  let i = 0;
+  let j = 0;
+  while (i < from.length || j < to.length) {
+    if (i < from.length && j < to.length && from[i] === to[j]) {
+      settle();
+      i++;
+      j++;
+    } else if (j >= to.length || (i < from.length && kept[i + 1][j] >= kept[i][j + 1])) {
+      takenOut.push({ at: i++ });
+    } else {
+      putIn.push({ at: j++ });
+    }
+  }
+  settle();
+  const reordered = rows.length && [...from].sort().join() === [...to].sort().join();
+  return rows.length && !reordered ? rows.join('; ') : `${name}: ${t('audit.reordered')}`;
 }
 
 /** Of two long texts, the part where they differ, with a few characters around it and … where cut. */

@@ -1198,6 +1198,23 @@ class WebAppTest extends BrowserTest {
                     .setHasText("Report changed"));
             assertThat(updated).containsText("crew 2: Electrical (Volt & Co): 2 people, 16 h → Electrical (Volt & Co): 3 people, 24 h");
             assertThat(updated).not().containsText("crew 1:");
+            // a row taken out is that row, not every row below it changed
+            crew.removeFirst();
+            assertThat(walter.put("/api/v1/reports/" + drafted.id(), Map.of("version", drafted.version() + 1,
+                    "content", Map.of("workPerformed", "Deck poured.", "crew", crew))).status()).isEqualTo(200);
+            page.getByText("Show events").click();
+            Locator takenOut = page.getByTestId("audit-events").locator("tr", new Locator.LocatorOptions()
+                    .setHasText("→ —"));
+            assertThat(takenOut).containsText("crew 1: Concrete (Beton Nord GmbH): 6 people, 48 h → —");
+            assertThat(takenOut).not().containsText("crew 2:");
+
+            // the portfolio a manager was given is named
+            page.locator("#audit-type").selectOption("");
+            page.locator("#audit-entity").fill(jdbc.sql("SELECT id FROM users WHERE login = 'edgar'")
+                    .query(UUID.class).single().toString());
+            page.getByText("Show events").click();
+            assertThat(page.getByTestId("audit-events").locator("tr", new Locator.LocatorOptions()
+                    .setHasText("Assignments changed"))).containsText("portfolioIds: + East");
 
             UUID forged = UUID.randomUUID();
             jdbc.sql("""
