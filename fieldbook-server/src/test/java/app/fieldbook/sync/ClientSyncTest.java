@@ -14,6 +14,7 @@ import app.fieldbook.client.PhotoDetails;
 import app.fieldbook.client.PhotoUpload;
 import app.fieldbook.client.ServerRefused;
 import app.fieldbook.client.SignInRefused;
+import app.fieldbook.client.SyncProgress;
 import app.fieldbook.client.SyncSummary;
 import app.fieldbook.protocol.Conflict;
 import app.fieldbook.protocol.ConflictResolution;
@@ -223,6 +224,44 @@ class ClientSyncTest {
         assertThat(phone.rejectedChanges()).anySatisfy(rejected -> assertThat(rejected.entityId()).isEqualTo(kept));
         assertThatThrownBy(() -> phone.removePhoto(kept)).isInstanceOf(app.fieldbook.client.ChangeRefused.class);
         assertThat(phone.removePhoto(UUID.randomUUID())).isFalse();
+    }
+
+    @Test
+    void aPhotoAnnouncedButNotYetUploadedWhenRemovedLeavesTheServerWithoutItsBytesBeingSent() throws Exception {
+        try (FaultyProxy network = new FaultyProxy(port, FaultyProxy.Faults.none(), 2)) {
+            FieldbookClient basement = FieldbookClient.builder(stores.resolve("basement").resolve("client.db"))
+                    .server(URI.create("http://127.0.0.1:" + network.port())).open();
+            try {
+                basement.signIn(worker.login(), Fixtures.PASSWORD.toCharArray());
+                LocalReport report = basement.createReport(UUID.fromString(site), DAY.plusDays(5),
+                        content("Trench", null, null));
+                Path file = Files.write(stores.resolve("trench.jpg"), Images.jpeg(800, 600));
+                UUID photo = basement.attachPhoto(report.id(), file, PhotoDetails.none()).photoId();
+                // the announcement goes with the push; the network is lost as the bytes start to go
+                SyncSummary cut = basement.sync(new SyncProgress() {
+                    @Override
+                    public void uploadStarted(UUID photoId, long uploaded, long size) {
+                        network.offline(true);
+                    }
+                });
+                assertThat(cut.photosUploaded()).isZero();
+                assertThat(photoStates(report.id())).as("announced, its bytes not there").containsOnlyKeys(photo)
+                        .doesNotContainValue("STORED");
+                assertThat(basement.photoUploads()).extracting(PhotoUpload::photoId).contains(photo);
+
+                assertThat(basement.removePhoto(photo)).isTrue();
+                network.offline(false);
+                SyncSummary after = complete(basement.sync());
+
+                assertThat(after.photosUploaded()).as("nothing of the removed photo is uploaded").isZero();
+                assertThat(photoStates(report.id())).isEmpty();
+                assertThat(basement.photos()).extracting(p -> p.id()).doesNotContain(photo);
+                assertThat(basement.photoUploads()).extracting(PhotoUpload::photoId).doesNotContain(photo);
+                assertThat(basement.state().outboxDepth()).isZero();
+            } finally {
+                basement.close();
+            }
+        }
     }
 
     private Map<UUID, String> photoStates(UUID report) {
