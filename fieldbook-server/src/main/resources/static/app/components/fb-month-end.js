@@ -3,7 +3,6 @@ import { request } from '../api.js';
 import { t, formatDay } from '../messages.js';
 import { OnlineScreen, everything } from './online-screen.js';
 import { focusHeading } from './screen.js';
-import { todayIn } from '../report-fields.js';
 
 let charting;
 
@@ -178,10 +177,13 @@ class FbMonthEnd extends OnlineScreen {
    * one.
    */
   comparison(m) {
-    const today = todayIn(undefined);
     const months = { month: monthName(m.month), previous: monthName(m.previousMonth) };
-    return today.startsWith(m.month + '-')
-      ? t('monthEnd.comparedSoFar', { ...months, today: formatDay(today) })
+    // the day counted up to is the sites' today (the server counts in each site's time zone), not this browser's
+    const [year, month] = m.month.split('-').map(Number);
+    const length = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const elapsed = Math.max(0, ...m.sites.map((site) => site.daysElapsed ?? length));
+    return elapsed >= 1 && elapsed < length
+      ? t('monthEnd.comparedSoFar', { ...months, today: formatDay(`${m.month}-${String(elapsed).padStart(2, '0')}`) })
       : t('monthEnd.compared', months);
   }
 

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
@@ -102,11 +103,28 @@ class MonthEndWebAppTest extends BrowserTest {
             assertThat(page.locator("#hours-chart").boundingBox().height).isGreaterThanOrEqualTo(200);
             page.locator("#days-chart").scrollIntoViewIfNeeded();
             Browsers.check(page, Browsers.shot("month-end", Browsers.PHONE), problems, false);
-            // a month under way counts its days up to today: the lead says so
-            page.locator("#month-end-month").fill(java.time.YearMonth.now(java.time.ZoneId.of("Europe/Berlin")).toString());
+        }
+        // a month under way counts its days up to the sites' today: the lead says so, whatever day it is where the
+        // manager is (a zone where it is another day than in Berlin now)
+        java.time.ZonedDateTime berlin = java.time.ZonedDateTime.now(java.time.ZoneId.of("Europe/Berlin"));
+        String away = berlin.getHour() >= 11 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE, away)) {
+            Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);
+            page.locator("nav a[href='#/month-end']").click();
+            java.time.YearMonth month = java.time.YearMonth.from(berlin);
+            page.locator("#month-end-month").fill(month.toString());
+            page.locator("#month-end-scope").selectOption("portfolio:" + portfolio);
             page.locator("form.month-end-choice button[type=submit]").click();
-            assertThat(page.locator("fb-month-end")).containsText("so far (up to today, ");
-            assertThat(page.locator("fb-month-end")).containsText("days missing count the days up to today");
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin"));
+            Assumptions.assumeTrue(today.equals(berlin.toLocalDate()), "not at midnight in Berlin");
+            if (today.getDayOfMonth() < month.lengthOfMonth()) {
+                String day = (String) page.evaluate("async (date) => (await import('/app/messages.js')).formatDay(date)",
+                        today.toString());
+                assertThat(page.locator("fb-month-end")).containsText("so far (up to today, " + day + ")");
+                assertThat(page.locator("fb-month-end")).containsText("days missing count the days up to today");
+            } else {
+                assertThat(page.locator("fb-month-end")).not().containsText("so far");
+            }
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), worker.login(), Fixtures.PASSWORD);
