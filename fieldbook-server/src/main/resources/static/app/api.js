@@ -37,29 +37,38 @@ async function tokenForWrite() {
   return csrfToken();
 }
 
+/**
+ * The response to a request made by {@code send} with the CSRF token of a write ({@code write}) or none. A write
+ * refused for its token (403 csrf-token: a sign-in, here or in another tab, set a new token while it was on its way)
+ * goes once more with the token as it is now; any other answer is kept. Throws Unreachable when no answer came.
+ */
+async function sent(write, send) {
+  try {
+    let response = await send(write ? await tokenForWrite() : null);
+    if (write && response.status === 403) {
+      const problem = await response.clone().json().catch(() => null);
+      if (String(problem?.type || '').endsWith('/csrf-token')) {
+        response = await send(await tokenForWrite());
+      }
+    }
+    return response;
+  } catch (failure) {
+    throw new Unreachable(failure.message);
+  }
+}
+
 /** Sends a request; answers the parsed JSON body (null for none), throws Unreachable or Refused. */
 export async function request(method, path, body, extraHeaders = {}) {
   const headers = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }
-  if (!SAFE.has(method)) {
-    const token = await tokenForWrite();
-    if (token) {
-      headers['X-XSRF-TOKEN'] = token;
-    }
-  }
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (failure) {
-    throw new Unreachable(failure.message);
-  }
+  const response = await sent(!SAFE.has(method), (token) => fetch(path, {
+    method,
+    headers: token ? { ...headers, 'X-XSRF-TOKEN': token } : headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }));
   let answer = null;
   try {
     const text = await response.text();
@@ -77,20 +86,14 @@ export async function request(method, path, body, extraHeaders = {}) {
 
 /** Appends bytes to a resumable photo upload at {@code offset} (docs/sync-protocol.md, "Photos"). */
 export async function append(path, bytes, offset, extraHeaders = {}) {
-  const token = await tokenForWrite();
   const headers = {
     Accept: 'application/json', 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset),
     ...extraHeaders,
   };
-  if (token) {
-    headers['X-XSRF-TOKEN'] = token;
-  }
-  let response;
-  try {
-    response = await fetch(path, { method: 'PATCH', headers, credentials: 'same-origin', body: bytes });
-  } catch (failure) {
-    throw new Unreachable(failure.message);
-  }
+  const response = await sent(true, (token) => fetch(path, {
+    method: 'PATCH', headers: token ? { ...headers, 'X-XSRF-TOKEN': token } : headers, credentials: 'same-origin',
+    body: bytes,
+  }));
   const text = await response.text().catch(() => '');
   let answer = null;
   try {

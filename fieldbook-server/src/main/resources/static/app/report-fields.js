@@ -27,6 +27,14 @@ export function todayIn(timezone) {
   }
 }
 
+/**
+ * The latest month that has begun anywhere (UTC+14 is the earliest clock): a site far east may be in it while this
+ * browser is not yet. No month after it has a report.
+ */
+export function latestMonth() {
+  return new Date(Date.now() + 14 * 3600 * 1000).toISOString().slice(0, 7);
+}
+
 export function emptyContent() {
   return {
     'weather.conditions': null, 'weather.temperatureCelsius': null, crew: [], workPerformed: null, delays: null,

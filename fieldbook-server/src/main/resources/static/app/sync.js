@@ -266,7 +266,7 @@ export class SyncEngine extends EventTarget {
           await store.uploadProgress(photo.id, 0, describe(failure));
           state = await request('GET', path, undefined, device);
         } else if (failure instanceof Refused && [403, 404, 413, 415, 422].includes(failure.status)
-            && !/\/(second-factor-enrolment-required|password-change-required)$/.test(String(failure.problem.type || ''))) {
+            && !/\/(second-factor-enrolment-required|password-change-required|csrf-token)$/.test(String(failure.problem.type || ''))) {
           // the server will never take this content: no more tries; the device keeps its copy
           await store.photoRefused(photo.id, describe(failure));
           return;

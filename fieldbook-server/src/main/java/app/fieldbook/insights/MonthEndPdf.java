@@ -30,7 +30,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -146,11 +145,19 @@ final class MonthEndPdf {
         add(spaced(new Paragraph("Month-end report", font(BOLD, 30, Color.BLACK)), 0, 24));
         add(spaced(new Paragraph(MONTH.format(month), font(BOLD, 22, Color.BLACK)), 0, 8));
         add(spaced(new Paragraph(scope(monthEnd), font(REGULAR, 14, Color.BLACK)), 0, 8));
-        LocalDate upTo = upTo(month);
-        add(spaced(new Paragraph(upTo == null ? "Compared with " + MONTH.format(previous)
-                : MONTH.format(month) + " so far (up to " + DAY.format(upTo) + "), compared with the whole of "
-                        + MONTH.format(previous) + ": days missing count the days up to then.",
-                font(REGULAR, 11, MUTED)), 0, 28));
+        // the days counted at the site furthest on (sites a time zone apart may be a day apart at a month's turn)
+        int elapsed = monthEnd.sites().stream().mapToInt(SiteMonth::daysElapsed).max().orElse(month.lengthOfMonth());
+        String compared;
+        if (elapsed == 0) {
+            compared = MONTH.format(month) + " has not begun yet at these sites.";
+        } else if (elapsed < month.lengthOfMonth()) {
+            compared = MONTH.format(month) + " so far (up to " + DAY.format(month.atDay(elapsed))
+                    + ", the sites\u2019 today), compared with the whole of " + MONTH.format(previous)
+                    + ": days missing count the days up to then.";
+        } else {
+            compared = "Compared with " + MONTH.format(previous);
+        }
+        add(spaced(new Paragraph(compared, font(REGULAR, 11, MUTED)), 0, 28));
         atAGlance();
         add(spaced(new Paragraph("The figures count filed reports (submitted or approved); the reports by status count "
                 + "every report. A day is reported at a site when a filed report of the site is dated that day.",
@@ -189,22 +196,14 @@ final class MonthEndPdf {
     }
 
     /**
-     * The last day counted when the month is still under way at some covered site (the latest such day in the sites'
-     * time zones); null when the month is over at every site, or no site is covered.
-     */
-    private LocalDate upTo(YearMonth month) {
-        int elapsed = monthEnd.sites().stream().mapToInt(SiteMonth::daysElapsed).max().orElse(month.lengthOfMonth());
-        return elapsed >= month.lengthOfMonth() || elapsed < 1 ? null : month.atDay(elapsed);
-    }
-
-    /**
      * When the document was made, in the covered sites' time zone when they share one (what the people of those sites
      * read on their clocks), in UTC otherwise.
      */
     private String generated() {
         List<String> zones = monthEnd.sites().stream().map(SiteMonth::timezone).distinct().toList();
         ZoneId zone = zones.size() == 1 ? ZoneId.of(zones.getFirst()) : ZoneOffset.UTC;
-        return GENERATED.format(generated.atZone(zone)) + (zone.equals(ZoneOffset.UTC) ? " UTC" : " (" + zone.getId() + ")");
+        String named = zone.normalized().equals(ZoneOffset.UTC) ? " UTC" : " (" + zone.getId() + ")";
+        return GENERATED.format(generated.atZone(zone)) + named;
     }
 
     private void totals() {

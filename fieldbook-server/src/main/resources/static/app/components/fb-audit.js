@@ -318,7 +318,8 @@ function idsChanged(name, before, after, named) {
 /**
  * The rows of a list (a crew) that differ between {@code before} and {@code after}: the rows both keep are matched
  * (a longest common subsequence), so a row taken out or put in shows as itself, not as every row below it changed.
- * A row taken out is numbered as it was, one put in or changed as it is now, from 1.
+ * Within a stretch that differs, a row put in is paired with one taken out that names the same trade (or else the same
+ * company) as that row changed; the rest are paired in order when as many were put in as taken out. A row taken out is numbered as it was, one put in or changed as it is now, from 1.
  */
 function rowsChanged(name, before, after, short) {
   const from = before.map((row) => JSON.stringify(row ?? null));
@@ -333,11 +334,28 @@ function rowsChanged(name, before, after, short) {
   let takenOut = [];
   let putIn = [];
   const settle = () => {
-    // a row taken out where one is put in is that row changed
-    for (let k = 0; k < Math.max(takenOut.length, putIn.length); k++) {
-      const out = takenOut[k];
-      const into = putIn[k];
-      rows.push(`${name} ${(into ?? out).at + 1}: ${out ? short(before[out.at]) : '—'} → ${into ? short(after[into.at]) : '—'}`);
+    // a row put in where one like it (the same trade, or else the same company) was taken out is that row changed;
+    // the others were taken out or put in
+    const unmatched = [...takenOut];
+    const changes = [];
+    for (const into of putIn) {
+      const out = unmatched.find((row) => alike(before[row.at], after[into.at], 'trade'))
+        ?? unmatched.find((row) => alike(before[row.at], after[into.at], 'company'));
+      if (out) {
+        unmatched.splice(unmatched.indexOf(out), 1);
+      }
+      changes.push({ out, into, at: into.at });
+    }
+    const alone = changes.filter((change) => !change.out);
+    if (alone.length === unmatched.length) {
+      // as many put in as taken out, none alike: each in its place was changed
+      alone.forEach((change, k) => { change.out = unmatched[k]; });
+    } else {
+      unmatched.forEach((out) => changes.push({ out, into: undefined, at: out.at }));
+    }
+    changes.sort((a, b) => a.at - b.at || (a.into ? 1 : 0) - (b.into ? 1 : 0));
+    for (const { out, into, at } of changes) {
+      rows.push(`${name} ${at + 1}: ${out ? short(before[out.at]) : '—'} → ${into ? short(after[into.at]) : '—'}`);
     }
     takenOut = [];
     putIn = [];
@@ -358,6 +376,22 @@ function rowsChanged(name, before, after, short) {
   settle();
   const reordered = rows.length && [...from].sort().join() === [...to].sort().join();
   return rows.length && !reordered ? rows.join('; ') : `${name}: ${t('audit.reordered')}`;
+}
+
+/** A crew row as the trail writes it: {@code trade (company): 3 people, 24 h}, the company left out when none. */
+const CREW_ROW = /^(.*?)(?: \((.*)\))?: [\d.]+ people, [\d.]+ h$/;
+
+/**
+ * Whether two rows name the same non-empty {@code field} ({@code trade} or {@code company}), whatever the case and
+ * spaces around it: rows as the trail writes them, or as objects.
+ */
+function alike(one, other, field) {
+  const value = (row) => {
+    const parsed = typeof row === 'string' ? CREW_ROW.exec(row) : null;
+    const named = parsed ? parsed[field === 'trade' ? 1 : 2] : row && typeof row === 'object' ? row[field] : null;
+    return typeof named === 'string' ? named.trim().toLowerCase() : '';
+  };
+  return value(one) !== '' && value(one) === value(other);
 }
 
 /** Of two long texts, the part where they differ, with a few characters around it and … where cut. */

@@ -2,7 +2,7 @@ import { html } from 'lit';
 import { request } from '../api.js';
 import { t, formatMoment } from '../messages.js';
 import * as store from '../store.js';
-import { todayIn } from '../report-fields.js';
+import { latestMonth, todayIn } from '../report-fields.js';
 import { Screen, focusHeading } from './screen.js';
 
 const SYMBOLS = { MISSING: '✗', DRAFT: '✎', SUBMITTED: '➜', RETURNED: '↩', APPROVED: '✓' };
@@ -26,7 +26,7 @@ class FbDashboard extends Screen {
 
   constructor() {
     super();
-    this.month = new Date().toISOString().slice(0, 7);
+    this.month = todayIn(undefined).slice(0, 7);
     this.asked = 0;
   }
 
@@ -40,6 +40,9 @@ class FbDashboard extends Screen {
   }
 
   shift(months) {
+    if (months > 0 && this.month >= latestMonth()) {
+      return; // no month after the latest begun: nothing is reported there yet
+    }
     const [year, month] = this.month.split('-').map(Number);
     const moved = new Date(Date.UTC(year, month - 1 + months, 1));
     this.month = moved.toISOString().slice(0, 7);
@@ -67,13 +70,16 @@ class FbDashboard extends Screen {
     const data = this.data;
     const dayNumbers = Array.from({ length: data.hours.length }, (_, i) => i + 1);
     const label = monthName(this.month);
+    // the latest month begun has no next one to show; the button stays (aria-disabled), so that focus stays on it
+    const current = this.month >= latestMonth();
     const number = new Intl.NumberFormat(navigator.language || 'en', { maximumFractionDigits: 1 });
     return html`
       <h1 tabindex="-1">${t('dashboard.title')}</h1>
       <div class="month">
         <button type="button" @click=${() => this.shift(-1)} aria-label=${t('dashboard.previous')}>←</button>
         <h2 class="month-name">${label}</h2>
-        <button type="button" @click=${() => this.shift(1)} aria-label=${t('dashboard.next')}>→</button>
+        <button type="button" @click=${() => this.shift(1)} aria-disabled=${current ? 'true' : 'false'}
+          aria-label=${t(current ? 'dashboard.noNext' : 'dashboard.next')}>→</button>
       </div>
       <p class="muted source" data-testid="dashboard-source" data-source=${data.source}>${data.source === 'server'
         ? t('dashboard.fromServer', { time: formatMoment(data.asOf) })

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { request } from '../api.js';
 import { t, formatDay } from '../messages.js';
+import { latestMonth, todayIn } from '../report-fields.js';
 import { OnlineScreen, everything } from './online-screen.js';
 import { focusHeading } from './screen.js';
 
@@ -40,14 +41,14 @@ class FbMonthEnd extends OnlineScreen {
 
   constructor() {
     super();
-    const last = new Date();
-    last.setUTCDate(1);
-    last.setUTCMonth(last.getUTCMonth() - 1);
-    this.month = last.toISOString().slice(0, 7);
+    // the month before this one, where the browser is
+    const [year, month] = todayIn(undefined).split('-').map(Number);
+    this.month = new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
     this.scope = '';
     this.portfolios = [];
     this.sites = [];
     this.charts = [];
+    this.asked = 0;
   }
 
   connectedCallback() {
@@ -89,14 +90,28 @@ class FbMonthEnd extends OnlineScreen {
   }
 
   async show() {
+    const asked = ++this.asked;
     const answer = await this.attempt(() => request('GET', `/api/v1/insights/month-end?${this.query()}`));
-    this.monthEnd = answer || null;
+    if (asked === this.asked) {
+      // only the last month asked for shows, whichever answer comes last
+      this.monthEnd = answer || null;
+    }
   }
 
+  /**
+   * Shows the month and sites chosen: at once when either is changed (so that the figures and the exports are always
+   * of what the form says), or with Show. A month left empty or after the latest begun is not asked for.
+   */
   async choose(event) {
     event.preventDefault();
-    const form = event.target;
-    this.month = form.elements.month.value || this.month;
+    const form = this.querySelector('form.month-end-choice');
+    if (!form.elements.month.value || !form.checkValidity()) {
+      if (event.type === 'submit') {
+        form.reportValidity();
+      }
+      return;
+    }
+    this.month = form.elements.month.value;
     this.scope = form.elements.scope.value;
     await this.show();
   }
@@ -154,9 +169,10 @@ class FbMonthEnd extends OnlineScreen {
   render() {
     return html`
       <h1 tabindex="-1">${t('monthEnd.title')}</h1>
-      <form class="month-end-choice" @submit=${(e) => this.choose(e)}>
+      <form class="month-end-choice" @submit=${(e) => this.choose(e)} @change=${(e) => this.choose(e)}>
         <div><label for="month-end-month">${t('monthEnd.month')}</label>
-          <input id="month-end-month" name="month" type="month" required min="1900-01" max="9999-12" .value=${this.month}></div>
+          <input id="month-end-month" name="month" type="month" required min="1900-01"
+            max=${latestMonth()} .value=${this.month}></div>
         <div><label for="month-end-scope">${t('monthEnd.scope')}</label>
           <select id="month-end-scope" name="scope" .value=${this.scope}>
             <option value="">${t('monthEnd.everything')}</option>
@@ -182,6 +198,9 @@ class FbMonthEnd extends OnlineScreen {
     const [year, month] = m.month.split('-').map(Number);
     const length = new Date(Date.UTC(year, month, 0)).getUTCDate();
     const elapsed = Math.max(0, ...m.sites.map((site) => site.daysElapsed ?? length));
+    if (m.sites.length && elapsed === 0) {
+      return t('monthEnd.notBegun', months);
+    }
     return elapsed >= 1 && elapsed < length
       ? t('monthEnd.comparedSoFar', { ...months, today: formatDay(`${m.month}-${String(elapsed).padStart(2, '0')}`) })
       : t('monthEnd.compared', months);
@@ -197,7 +216,7 @@ class FbMonthEnd extends OnlineScreen {
       <p class="muted">${this.comparison(m)} ${t('monthEnd.filed')}</p>
       <h2>${t('monthEnd.totals')}</h2>
       <div class="table-scroll" tabindex="0" role="region" aria-label=${t('monthEnd.totals')}>
-      <table data-testid="month-end-totals">
+      <table class="fits" data-testid="month-end-totals">
         <thead><tr><th scope="col">${t('monthEnd.figure')}</th><th scope="col" class="number">${t('monthEnd.thisMonth')}</th>
           <th scope="col" class="number">${t('monthEnd.previousMonth')}</th><th scope="col" class="number">${t('monthEnd.change')}</th></tr></thead>
         <tbody>${TOTALS.map((name) => html`<tr><th scope="row">${t('monthEnd.total.' + name)}</th>

@@ -8,6 +8,7 @@ import { prepare } from '../photos.js';
 import './fb-photo-viewer.js';
 import { Screen, focusHeading } from './screen.js';
 import { statusBadge } from './status-badge.js';
+import { thumbnail } from './thumbnail.js';
 
 const cameraIcon = html`<svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor"
   stroke-width="2" stroke-linejoin="round">${svg`<path d="M3 8h4l2-3h6l2 3h4v11H3z"/><circle cx="12" cy="13" r="4"/>`}</svg>`;
@@ -370,6 +371,8 @@ class FbReport extends Screen {
 
   async submit() {
     const shown = this.shown;
+    // a removal asked and not answered is not one: the question goes, the photo stays with the report
+    this.removing = null;
     await this.chain;
     const unreadable = Object.keys(this.raw).find((key) => this.unreadable(key));
     const located = unreadable ? null : problemsAt(this.content)[0];
@@ -404,6 +407,8 @@ class FbReport extends Screen {
   /** Downscales the chosen pictures and keeps each on the device with its creation in the outbox. */
   /** Removes a photo after the person confirmed it (a second tap). */
   async removePhoto(photo) {
+    const others = this.photos.filter((shown) => shown.id !== photo.id);
+    const next = others[Math.min(this.photos.findIndex((shown) => shown.id === photo.id), others.length - 1)];
     try {
       await store.removePhoto(photo.id, this.account);
       this.message = t('report.photos.removed');
@@ -411,6 +416,23 @@ class FbReport extends Screen {
       this.message = failure.message;
     }
     this.removing = null;
+    // focus goes to the photo now in its place (or the one before it), or to the way to add one: not to the page
+    await this.updateComplete;
+    (next ? this.querySelector(`button.photo-open[data-photo="${next.id}"]`) : this.querySelector('#photo-caption'))
+      ?.focus();
+  }
+
+  /** Asks whether to remove a photo, in place of its buttons, with the focus on the answer that removes it. */
+  askRemove(photo) {
+    this.captioning = null;
+    this.removing = photo.id;
+    this.updateComplete.then(() => this.querySelector('[data-remove-yes]')?.focus());
+  }
+
+  /** Keeps the photo after all, the focus back on its Remove button. */
+  keepPhoto(photo) {
+    this.removing = null;
+    this.updateComplete.then(() => this.querySelector(`[data-remove-of="${photo.id}"]`)?.focus());
   }
 
   /** Opens the caption's field of one photo, focused, in place of its buttons. */
@@ -511,16 +533,19 @@ class FbReport extends Screen {
     }
     if (this.removing === photo.id) {
       return html`
-        <span class="confirm-remove">${t('report.photos.removeConfirm')}
-          <button type="button" class="link danger" @click=${() => this.removePhoto(photo)}>${t('report.photos.removeYes')}</button>
-          <button type="button" class="link" @click=${() => { this.removing = null; }}>${t('report.photos.removeNo')}</button></span>`;
+        <span class="confirm-remove" role="group" aria-labelledby="remove-question"
+          @keydown=${(e) => { if (e.key === 'Escape') { e.preventDefault(); this.keepPhoto(photo); } }}>
+          <span id="remove-question">${t('report.photos.removeConfirm')}</span>
+          <button type="button" class="link danger" data-remove-yes @click=${() => this.removePhoto(photo)}
+            aria-describedby="remove-question">${t('report.photos.removeYes')}</button>
+          <button type="button" class="link" @click=${() => this.keepPhoto(photo)}>${t('report.photos.removeNo')}</button></span>`;
     }
     return html`
       <span class="photo-actions">
         <button type="button" class="link" data-caption-of=${photo.id} @click=${() => this.editCaption(photo)}
           aria-label=${t(photo.caption ? 'report.photos.captionEditOne' : 'report.photos.captionAddOne', { name })}>
           ${t(photo.caption ? 'report.photos.captionEdit' : 'report.photos.captionAdd')}</button>
-        <button type="button" class="link danger" @click=${() => { this.captioning = null; this.removing = photo.id; }}
+        <button type="button" class="link danger" data-remove-of=${photo.id} @click=${() => this.askRemove(photo)}
           aria-label=${t('report.photos.removeOne', { name })}>${t('report.photos.remove')}</button>
       </span>`;
   }
@@ -538,8 +563,9 @@ class FbReport extends Screen {
             const source = this.thumbnailOf(photo);
             return html`<li class=${this.captioning === photo.id && editable ? 'captioning' : ''}>
               <figure>
-                <button type="button" class="photo-open" @click=${(e) => this.querySelector('fb-photo-viewer').open(i, e.currentTarget)}>
-                ${source ? html`<img src=${source} alt=${photo.caption || t('report.photos.alt', { number: i + 1 })}>`
+                <button type="button" class="photo-open" data-photo=${photo.id}
+                  @click=${(e) => this.querySelector('fb-photo-viewer').open(i, e.currentTarget)}>
+                ${source ? thumbnail(source, photo.caption || t('report.photos.alt', { number: i + 1 }))
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
                 <span class="visually-hidden">${t('viewer.open')}</span></button>
                 <figcaption>${photo.caption && this.captioning !== photo.id ? html`<span class="caption-text">${photo.caption}</span>` : ''}

@@ -3,6 +3,7 @@ import { t, formatDay } from '../messages.js';
 import * as store from '../store.js';
 import './fb-photo-viewer.js';
 import { Screen, focusHeading } from './screen.js';
+import { thumbnail } from './thumbnail.js';
 
 /** Every photo of a site's reports on this device, by day, newest first; each opens large. */
 class FbSitePhotos extends Screen {
@@ -77,7 +78,7 @@ class FbSitePhotos extends Screen {
               const name = photo.caption || t('report.photos.alt', { number: index + 1 });
               return html`<li><figure>
                 <button type="button" class="photo-open" @click=${(e) => this.querySelector('fb-photo-viewer').open(index, e.currentTarget)}>
-                  ${source ? html`<img src=${source} alt=${name}>` : html`<div class="no-thumbnail" aria-hidden="true">▣</div>
+                  ${source ? thumbnail(source, name) : html`<div class="no-thumbnail" aria-hidden="true">▣</div>
                     <span class="visually-hidden">${name}</span>`}
                   <span class="visually-hidden">${t('viewer.open')}</span></button>
                 ${photo.caption ? html`<figcaption>${photo.caption}</figcaption>` : ''}

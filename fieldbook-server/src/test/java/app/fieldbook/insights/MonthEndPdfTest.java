@@ -169,7 +169,8 @@ class MonthEndPdfTest {
             } else {
                 assertThat(cover).contains(squeezed(month.format(monthName) + " so far (up to "
                         + today.format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH))
-                        + "), compared with the whole of " + month.minusMonths(1).format(monthName)));
+                        + ", the sites\u2019 today), compared with the whole of "
+                        + month.minusMonths(1).format(monthName)));
             }
         }
     }

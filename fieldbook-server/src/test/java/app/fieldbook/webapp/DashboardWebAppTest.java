@@ -13,7 +13,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,8 @@ class DashboardWebAppTest extends BrowserTest {
         String south = world.site();
         Person worker = world.worker(north, south);
         Person manager = world.manager(world.portfolio(north, south));
-        YearMonth month = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        // the browser's month (its clock is Berlin's)
+        YearMonth month = YearMonth.now(ZoneId.of("Europe/Berlin")).minusMonths(1);
         file(worker, north, month.atDay(3).toString(), List.of(crew("Carpentry", "Holz AG", 4, "32")), null, null);
         file(worker, south, month.atDay(3).toString(), List.of(crew("Electrical", "Strom GmbH", 2, "15.75")), null,
                 null);
@@ -52,7 +55,16 @@ class DashboardWebAppTest extends BrowserTest {
                     List.of(crew("Concrete", "Beton Nord", 3, "24")), null, null);
 
             page.navigate(base() + "/#/dashboard");
+            // no month after the latest that has begun anywhere (the last hours of a month, the next has begun at UTC+14)
+            Locator next = page.locator(".month button").last();
+            if (YearMonth.from(OffsetDateTime.now(ZoneOffset.UTC).plusHours(14)).equals(month.plusMonths(1))) {
+                assertThat(next).hasAttribute("aria-disabled", "true");
+                String current = page.locator(".month-name").textContent();
+                next.click(new Locator.ClickOptions().setForce(true));
+                assertThat(page.locator(".month-name")).hasText(current);
+            }
             page.getByLabel("Previous month").click();
+            assertThat(next).hasAttribute("aria-disabled", "false");
             Locator source = page.getByTestId("dashboard-source");
             assertThat(source).hasAttribute("data-source", "server");
             assertThat(source).containsText("Figures of the server as of");

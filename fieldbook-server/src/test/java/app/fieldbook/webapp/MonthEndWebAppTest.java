@@ -89,6 +89,17 @@ class MonthEndWebAppTest extends BrowserTest {
 
             page.locator("h1").scrollIntoViewIfNeeded();
             Browsers.check(page, Browsers.shot("month-end", Browsers.DESKTOP), problems, true);
+
+            // a month chosen shows at once, without Show: the exports are always of the month the form says
+            page.locator("#month-end-month").fill("2025-10");
+            assertThat(page.locator("fb-month-end")).containsText("October 2025, compared with September 2025.");
+            assertThat(page.getByTestId("export-csv")).hasAttribute("href", Pattern.compile("month=2025-10"));
+            // a month that has not begun anywhere is not asked for
+            page.locator("#month-end-month").fill(java.time.YearMonth.now(java.time.ZoneOffset.UTC).plusMonths(2)
+                    .toString());
+            page.locator("form.month-end-choice button[type=submit]").click();
+            assertThat(page.locator("#month-end-month:invalid")).hasCount(1);
+            assertThat(page.getByTestId("export-csv")).hasAttribute("href", Pattern.compile("month=2025-10"));
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);
@@ -101,13 +112,16 @@ class MonthEndWebAppTest extends BrowserTest {
             page.waitForFunction("() => document.querySelector('#hours-chart')?.style.height");
             assertThat(page.locator("#days-chart").boundingBox().height).isGreaterThanOrEqualTo(140);
             assertThat(page.locator("#hours-chart").boundingBox().height).isGreaterThanOrEqualTo(200);
+            // the totals' four columns fit the phone; the wider tables scroll sideways
+            assertThat((Boolean) page.locator("[data-testid=month-end-totals]").evaluate(
+                    "table => table.parentElement.scrollWidth <= table.parentElement.clientWidth")).isTrue();
             page.locator("#days-chart").scrollIntoViewIfNeeded();
             Browsers.check(page, Browsers.shot("month-end", Browsers.PHONE), problems, false);
         }
         // a month under way counts its days up to the sites' today: the lead says so, whatever day it is where the
         // manager is (a zone where it is another day than in Berlin now)
         java.time.ZonedDateTime berlin = java.time.ZonedDateTime.now(java.time.ZoneId.of("Europe/Berlin"));
-        String away = berlin.getHour() >= 11 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+        String away = berlin.getHour() >= 12 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE, away)) {
             Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);
             page.locator("nav a[href='#/month-end']").click();
@@ -120,9 +134,10 @@ class MonthEndWebAppTest extends BrowserTest {
             if (today.getDayOfMonth() < month.lengthOfMonth()) {
                 String day = (String) page.evaluate("async (date) => (await import('/app/messages.js')).formatDay(date)",
                         today.toString());
-                assertThat(page.locator("fb-month-end")).containsText("so far (up to today, " + day + ")");
-                assertThat(page.locator("fb-month-end")).containsText("days missing count the days up to today");
+                assertThat(page.locator("fb-month-end")).containsText("so far (up to " + day + ", the sites’ today)");
+                assertThat(page.locator("fb-month-end")).containsText("days missing count the days up to then");
             } else {
+                assertThat(page.locator("fb-month-end")).containsText("compared with");
                 assertThat(page.locator("fb-month-end")).not().containsText("so far");
             }
         }

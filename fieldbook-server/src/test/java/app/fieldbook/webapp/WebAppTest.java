@@ -752,6 +752,11 @@ class WebAppTest extends BrowserTest {
         }
     }
 
+    private long csrfRefusals() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'ACCESS_DENIED' AND changes LIKE ?")
+                .param("%CSRF%").query(Long.class).single();
+    }
+
     /** How the web app writes a day, in the browser under test. */
     private static String formatDayOf(Page page, String date) {
         return (String) page.evaluate("async (date) => (await import('/app/messages.js')).formatDay(date)", date);
@@ -1234,6 +1239,61 @@ class WebAppTest extends BrowserTest {
     }
 
     @Test
+    void aWriteRefusedForATokenChangedOnTheWayGoesOnceMoreWithTheTokenAsItIsNow() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = draft(walter, "N-02", "2024-06-04", Map.of("workPerformed", "Kerbs set."));
+        long refusedBefore = csrfRefusals();
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = openReport(browser, "walter", created.id());
+            // the first chunk of the upload goes out with a token the server no longer holds (a sign-in in another
+            // tab set a new one while it was on its way): refused 403 csrf-token
+            java.util.concurrent.atomic.AtomicInteger stale = new java.util.concurrent.atomic.AtomicInteger();
+            page.route("**/api/v1/**", route -> {
+                if (route.request().method().equals("PATCH") && stale.getAndIncrement() == 0) {
+                    Map<String, String> headers = new java.util.HashMap<>(route.request().headers());
+                    headers.put("x-xsrf-token", "a-token-of-before");
+                    route.resume(new com.microsoft.playwright.Route.ResumeOptions().setHeaders(headers));
+                } else {
+                    route.resume();
+                }
+            });
+            page.locator("#photo-caption").fill("Kerbs");
+            page.locator("#photo-input").setInputFiles(new FilePayload[] {
+                    new FilePayload("kerbs.jpg", "image/jpeg", jpeg(800, 600, Color.CYAN))});
+            Locator photos = page.getByTestId("photos");
+            assertThat(photos.getByText("On the server")).hasCount(1,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
+            assertThat(photos).not().containsText("refused");
+        }
+        assertThat(walter.get("/api/v1/reports/" + created.id() + "/photos").body().size()).isEqualTo(1);
+        assertThat(csrfRefusals()).as("the stale token was refused (and audited)").isGreaterThan(refusedBefore);
+    }
+
+    @Test
+    void offlineAPhotoThisDeviceNeverShowedSaysItShowsWhenOnlineInsteadOfABrokenImage() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = draft(walter, "N-02", "2024-06-03", Map.of("workPerformed", "Drains laid."));
+        Api.Answer uploaded = walter.postBytes("/api/v1/reports/" + created.id() + "/photos?caption=Drains",
+                jpeg(800, 600, Color.ORANGE), "image/jpeg");
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
+            Page page = signIn(browser, "walter");
+            assertThat(page.getByTestId("waiting")).hasText("All changes synced");
+            browser.setOffline(true);
+            page.navigate(base() + "/#/reports/" + created.id());
+            Locator photos = page.getByTestId("photos");
+            assertThat(photos.locator("li")).hasCount(1);
+            assertThat(photos.locator(".thumbnail-offline")).isVisible();
+            assertThat(photos.locator(".thumbnail-offline")).containsText("Shown when online");
+            assertThat(photos.locator("img")).isHidden();
+
+            browser.setOffline(false);
+            assertThat(photos.locator("img")).isVisible();
+            assertThat(photos.locator(".thumbnail-offline")).isHidden();
+        }
+    }
+
+    @Test
     void aPhotoRemovedFromADraftGoesFromTheServerAndOneNeverSentNeverGetsThere() throws Exception {
         Api walter = as("walter");
         Api.Answer created = draft(walter, "N-02", "2024-07-01", Map.of("workPerformed", "New fence along the yard."));
@@ -1251,10 +1311,18 @@ class WebAppTest extends BrowserTest {
             assertThat(photos.getByText("On the server")).hasCount(2,
                     new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
 
-            page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                    new Page.GetByRoleOptions().setName("Remove Fence")).click();
-            page.getByText("Yes, remove").click();
+            // with the keyboard: the question takes the focus, Escape keeps the photo, a second Enter removes it
+            Locator removeFence = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Remove Fence"));
+            removeFence.focus();
+            page.keyboard().press("Enter");
+            assertThat(page.getByText("Yes, remove")).isFocused();
+            page.keyboard().press("Escape");
+            assertThat(removeFence).isFocused();
+            page.keyboard().press("Enter");
+            page.keyboard().press("Enter");
             assertThat(photos.locator("li")).hasCount(1);
+            assertThat(photos.locator("button.photo-open").first()).isFocused();
             assertThat(page.getByTestId("waiting")).hasText("All changes synced",
                     new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
             JsonNode onServer = walter.get("/api/v1/reports/" + id + "/photos").body();
