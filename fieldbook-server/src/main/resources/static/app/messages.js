@@ -130,6 +130,7 @@ const en = {
   'report.goneConflicts': 'What was sent for it after that is under Conflicts.',
   'report.goneOutbox': 'The Outbox says why.',
   'report.back': 'Back',
+  'report.backToDashboard': 'Back to the dashboard',
   'report.siteDate': '{site} · {date}',
   'report.author': 'Written by {name}',
   'report.saved': 'Saved on this device',

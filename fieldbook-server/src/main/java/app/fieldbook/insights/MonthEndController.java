@@ -4,6 +4,7 @@ import app.fieldbook.RejectedRequest;
 import app.fieldbook.identity.Actor;
 import app.fieldbook.identity.RecordsRead;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
@@ -92,13 +93,20 @@ class MonthEndController {
     }
 
     /**
-     * {@code fieldbook-month-end-2026-11.csv} (or {@code .pdf}), with the site's code for one site; only
-     * letters, digits and {@code -} (a site's code is checked to be such, and anything else would be replaced).
+     * {@code fieldbook-month-end-2026-11.csv} (or {@code .pdf}), with the site's code for one site and the portfolio's
+     * name for a portfolio (so that the exports of two portfolios are two files); only letters, digits and {@code -}:
+     * accents are taken off a letter, anything else becomes {@code -}, and a portfolio's name is cut at 40.
      */
     static String fileName(MonthEnd monthEnd, String extension) {
-        String site = monthEnd.siteId() == null || monthEnd.sites().isEmpty() ? ""
-                : "-" + monthEnd.sites().getFirst().code();
-        return ("fieldbook-month-end-" + monthEnd.month() + site).replaceAll("[^A-Za-z0-9-]", "-") + "." + extension;
+        String scope = "";
+        if (monthEnd.siteId() != null && !monthEnd.sites().isEmpty()) {
+            scope = "-" + monthEnd.sites().getFirst().code();
+        } else if (monthEnd.portfolioId() != null && monthEnd.portfolioName() != null) {
+            String name = Normalizer.normalize(monthEnd.portfolioName(), Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                    .replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-+|-+$", "");
+            scope = name.isEmpty() ? "" : "-" + name.substring(0, Math.min(40, name.length())).replaceAll("-+$", "");
+        }
+        return ("fieldbook-month-end-" + monthEnd.month() + scope).replaceAll("[^A-Za-z0-9-]", "-") + "." + extension;
     }
 
     /** The month asked for, if it is one of the years 1900 to 9999 (else a 400 problem naming it). */

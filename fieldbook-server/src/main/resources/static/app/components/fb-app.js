@@ -78,8 +78,13 @@ class FbApp extends LitElement {
 
   async connectedCallback() {
     super.connectedCallback();
-    addEventListener('hashchange', () => {
+    addEventListener('hashchange', (event) => {
+      const before = parse(new URL(event.oldURL).hash);
       this.route = parse(location.hash);
+      // where a report was opened from, kept while one report leads to the next (the review queue's "Next")
+      if (!(before.name === 'report' && this.route.name === 'report')) {
+        this.cameFrom = before.name;
+      }
       this.notice = null;
     });
     this.engine.addEventListener('change', () => {
@@ -266,7 +271,7 @@ class FbApp extends LitElement {
           ${role === 'MANAGER' ? html`<a href="#/review" aria-current=${this.route.name === 'review' ? 'page' : 'false'}>${t('nav.review')}</a>` : ''}
           ${role === 'MANAGER' || role === 'EXECUTIVE' ? link('#/month-end', 'month-end', t('nav.monthEnd')) : ''}
           <a href="#/conflicts" aria-current=${this.route.name === 'conflicts' ? 'page' : 'false'}>${t('nav.conflicts')}${this.conflicts
-            ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
+            && role !== 'EXECUTIVE' ? html` <span class="count">${this.conflicts}</span>` : ''}</a>
           <a href="#/outbox" aria-current=${this.route.name === 'outbox' ? 'page' : 'false'}>${t('nav.outbox')}${this.sync.waiting
             ? html` <span class="count">${this.sync.waiting}</span>` : ''}</a>
           ${role !== 'WORKER' ? link('#/audit', 'audit', t('nav.audit')) : ''}
@@ -358,7 +363,7 @@ class FbApp extends LitElement {
       case 'today':
         return html`<fb-report .account=${me} .siteId=${r.siteId} .today=${true}></fb-report>`;
       case 'report':
-        return html`<fb-report .account=${me} .reportId=${r.reportId}></fb-report>`;
+        return html`<fb-report .account=${me} .reportId=${r.reportId} .cameFrom=${this.cameFrom}></fb-report>`;
       case 'site-photos':
         return html`<fb-site-photos .siteId=${r.siteId}></fb-site-photos>`;
       case 'site':

@@ -92,9 +92,10 @@ class FbMonthEnd extends OnlineScreen {
   async show() {
     const asked = ++this.asked;
     const answer = await this.attempt(() => request('GET', `/api/v1/insights/month-end?${this.query()}`));
-    if (asked === this.asked) {
-      // only the last month asked for shows, whichever answer comes last
-      this.monthEnd = answer || null;
+    if (asked === this.asked && answer) {
+      // only the last month asked for shows, whichever answer comes last; one that could not be had leaves the
+      // figures on screen as they were (the lead says of which month), with the reason above them
+      this.monthEnd = answer;
     }
   }
 
@@ -207,7 +208,9 @@ class FbMonthEnd extends OnlineScreen {
   }
 
   report(m) {
-    const query = this.query();
+    // the exports are of the figures shown
+    const query = new URLSearchParams({ month: m.month, ...(m.portfolioId ? { portfolioId: m.portfolioId } : {}),
+      ...(m.siteId ? { siteId: m.siteId } : {}) }).toString();
     return html`
       <p class="exports">
         <a class="button" href="/api/v1/insights/month-end.csv?${query}" download data-testid="export-csv">${t('monthEnd.csv')}</a>

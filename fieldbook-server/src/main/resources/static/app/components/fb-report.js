@@ -46,6 +46,8 @@ class FbReport extends Screen {
     photos: { state: true },
     preparing: { state: true },
     removing: { state: true },
+    /** The screen the report was opened from (a route's name), where "← Back" leads when it is a list of reports. */
+    cameFrom: { attribute: false },
     captioning: { state: true },
     captionDraft: { state: true },
     gone: { state: true },
@@ -634,7 +636,9 @@ class FbReport extends Screen {
     const editable = this.editable;
     const author = this.record ? this.names.get(this.record.authorId) : this.account.name;
     return html`
-      <p class="back"><a href=${this.site ? `#/sites/${this.site.id}` : '#/'}>← ${t('report.back')}</a></p>
+      <p class="back">${this.cameFrom === 'review' || this.cameFrom === 'dashboard'
+        ? html`<a href="#/${this.cameFrom}">← ${t(this.cameFrom === 'review' ? 'review.backToQueue' : 'report.backToDashboard')}</a>`
+        : html`<a href=${this.site ? `#/sites/${this.site.id}` : '#/'}>← ${t('report.back')}</a>`}</p>
       <h1 tabindex="-1">${t('report.title')}</h1>
       <p class="subtitle">${t('report.siteDate', { site: this.site ? `${this.site.code} ${this.site.name}` : '', date: formatDay(date) })}</p>
       <p>${statusBadge(status, this.waiting)} ${author ? html`<span class="muted">${t('report.author', { name: author })}</span>` : ''}</p>

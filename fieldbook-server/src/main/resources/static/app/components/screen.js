@@ -28,5 +28,18 @@ export class Screen extends LitElement {
 
 /** Moves the keyboard focus to the screen's heading after navigation, for keyboard and screen reader users. */
 export function focusHeading(element) {
-  requestAnimationFrame(() => element.querySelector('h1')?.focus());
+  // a screen that shows "Loading…" first gets its heading a little later: it is waited for (a few seconds at most),
+  // and then focused only if the focus is still nowhere (the person has not moved it meanwhile)
+  let frames = 0;
+  const attempt = () => {
+    const heading = element.isConnected ? element.querySelector('h1') : null;
+    if (heading) {
+      if (frames === 0 || !document.activeElement || document.activeElement === document.body) {
+        heading.focus();
+      }
+    } else if (element.isConnected && ++frames < 300) {
+      requestAnimationFrame(attempt);
+    }
+  };
+  requestAnimationFrame(attempt);
 }

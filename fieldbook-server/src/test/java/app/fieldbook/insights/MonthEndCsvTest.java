@@ -78,12 +78,19 @@ class MonthEndCsvTest {
     }
 
     @Test
-    void theFileNameIsMadeOfTheMonthAndTheSitesCodeOnly() {
+    void theFileNameIsMadeOfTheMonthAndTheSitesCodeOrThePortfoliosNameInLettersAndDigits() {
         MonthEnd ofSite = monthEnd();
         assertThat(MonthEndController.fileName(ofSite, "csv")).isEqualTo("fieldbook-month-end-2026-11--NORTH.csv");
         MonthEnd everything = new MonthEnd("2026-11", "2026-10", null, null, null, ofSite.filedStatuses(), ofSite.sites(),
                 ofSite.totals(), List.of(), List.of(), List.of(), List.of());
         assertThat(MonthEndController.fileName(everything, "csv")).isEqualTo("fieldbook-month-end-2026-11.csv");
+        MonthEnd portfolio = new MonthEnd("2026-11", "2026-10", null, UUID.randomUUID(), " Nord & Süd / Häfen ",
+                ofSite.filedStatuses(), ofSite.sites(), ofSite.totals(), List.of(), List.of(), List.of(), List.of());
+        assertThat(MonthEndController.fileName(portfolio, "pdf"))
+                .isEqualTo("fieldbook-month-end-2026-11-Nord-Sud-Hafen.pdf");
+        MonthEnd unnamed = new MonthEnd("2026-11", "2026-10", null, UUID.randomUUID(), "東京", ofSite.filedStatuses(),
+                ofSite.sites(), ofSite.totals(), List.of(), List.of(), List.of(), List.of());
+        assertThat(MonthEndController.fileName(unnamed, "csv")).isEqualTo("fieldbook-month-end-2026-11.csv");
     }
 
     private static MonthEnd monthEnd() {

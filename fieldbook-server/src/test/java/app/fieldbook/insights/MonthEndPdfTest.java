@@ -90,7 +90,7 @@ class MonthEndPdfTest {
         Api.Answer answer = expect(manager.api().get(path("month-end.pdf", "portfolioId=" + portfolio)), 200);
         assertThat(answer.contentType()).isEqualTo("application/pdf");
         assertThat(answer.raw().headers().firstValue("Content-Disposition").orElseThrow())
-                .isEqualTo("attachment; filename=\"fieldbook-month-end-2025-11.pdf\"");
+                .matches("attachment; filename=\"fieldbook-month-end-2025-11-Portfolio-[A-Za-z0-9-]+\\.pdf\"");
 
         Files.write(Path.of("target/month-end-test.pdf"), answer.raw().body());
         try (PDDocument pdf = Loader.loadPDF(answer.raw().body())) {

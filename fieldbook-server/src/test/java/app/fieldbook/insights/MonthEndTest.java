@@ -291,7 +291,7 @@ class MonthEndTest {
         Api.Answer answer = expect(manager.api().get(csv("portfolioId=" + portfolio)), 200);
         assertThat(answer.contentType()).isEqualToIgnoringCase("text/csv;charset=UTF-8");
         assertThat(answer.raw().headers().firstValue("Content-Disposition").orElseThrow())
-                .isEqualTo("attachment; filename=\"fieldbook-month-end-2025-11.csv\"");
+                .matches("attachment; filename=\"fieldbook-month-end-2025-11-Portfolio-[A-Za-z0-9-]+\\.csv\"");
         String text = new String(answer.raw().body(), StandardCharsets.UTF_8);
         assertThat(text).startsWith("\uFEFF" + MonthEndCsv.HEADER + "\r\n");
         CsvTable table = CsvTable.parse(text.substring(1));

@@ -55,6 +55,8 @@ class DashboardWebAppTest extends BrowserTest {
                     List.of(crew("Concrete", "Beton Nord", 3, "24")), null, null);
 
             page.navigate(base() + "/#/dashboard");
+            // the heading takes the focus once the figures are there (the screen shows "Loading…" first)
+            assertThat(page.locator("h1")).isFocused();
             // no month after the latest that has begun anywhere (the last hours of a month, the next has begun at UTC+14)
             Locator next = page.locator(".month button").last();
             if (YearMonth.from(OffsetDateTime.now(ZoneOffset.UTC).plusHours(14)).equals(month.plusMonths(1))) {

@@ -80,10 +80,10 @@ class MonthEndWebAppTest extends BrowserTest {
             }
 
             Download csv = page.waitForDownload(() -> page.getByTestId("export-csv").click());
-            assertThat(csv.suggestedFilename()).isEqualTo("fieldbook-month-end-2025-11.csv");
+            assertThat(csv.suggestedFilename()).matches("fieldbook-month-end-2025-11-Portfolio-[A-Za-z0-9-]+\\.csv");
             assertThat(Files.readString(csv.path())).contains("Crane late by two hours");
             Download pdf = page.waitForDownload(() -> page.getByTestId("export-pdf").click());
-            assertThat(pdf.suggestedFilename()).isEqualTo("fieldbook-month-end-2025-11.pdf");
+            assertThat(pdf.suggestedFilename()).matches("fieldbook-month-end-2025-11-Portfolio-[A-Za-z0-9-]+\\.pdf");
             assertThat(new String(Files.readAllBytes(pdf.path()), 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
                     .isEqualTo("%PDF-");
 
@@ -100,6 +100,14 @@ class MonthEndWebAppTest extends BrowserTest {
             page.locator("form.month-end-choice button[type=submit]").click();
             assertThat(page.locator("#month-end-month:invalid")).hasCount(1);
             assertThat(page.getByTestId("export-csv")).hasAttribute("href", Pattern.compile("month=2025-10"));
+            // offline, a month asked for cannot be had: the figures on screen stay, with the reason above them
+            browser.setOffline(true);
+            page.locator("#month-end-month").fill("2025-09");
+            assertThat(page.getByTestId("error")).containsText("No connection");
+            assertThat(page.locator("fb-month-end")).containsText("October 2025, compared with September 2025.");
+            assertThat(page.getByTestId("month-end-totals")).isVisible();
+            assertThat(page.getByTestId("export-csv")).hasAttribute("href", Pattern.compile("month=2025-10"));
+            browser.setOffline(false);
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);

@@ -149,7 +149,12 @@ class WebAppTest extends BrowserTest {
         String report = submitted.get(submitted.size() - 1).path("id").asString();
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
             Page page = signIn(browser, "maria");
+            page.navigate(base() + "/#/review");
+            assertThat(page.locator("h1")).isVisible();
             page.navigate(base() + "/#/reports/" + report);
+            // opened from the review queue, "Back" leads there
+            assertThat(page.locator("p.back a")).hasText("← Back to the review queue");
+            assertThat(page.locator("p.back a")).hasAttribute("href", "#/review");
             // without a comment, the screen says so where the comment goes and puts the cursor there
             page.getByText("Return with comment").click();
             assertThat(page.locator("#return-comment-needed")).hasText("Write what must be fixed before returning the report.");
