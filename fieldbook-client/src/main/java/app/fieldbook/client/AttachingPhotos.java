@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,6 +71,11 @@ final class AttachingPhotos {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ChangeRefused("No readable file " + file + ".");
         }
+        checked(details);
+        if (!looksLikeAPhoto(file)) {
+            throw new ChangeRefused("The file " + file + " is not a photo the server takes (JPEG, PNG, WebP, HEIC or "
+                    + "HEIF).");
+        }
         UUID photoId = UUID.randomUUID();
         Path copy = store.photoDirectory().resolve(photoId.toString());
         Path part = store.photoDirectory().resolve(photoId + ".part");
@@ -114,6 +120,50 @@ final class AttachingPhotos {
             deleteQuietly(copy);
             throw e;
         }
+    }
+
+    /**
+     * Refuses at once what the server would refuse with the photo's announcement, so that a person does not find the
+     * photo refused after the next sync and have to attach it again: a caption too long, a position off the globe.
+     */
+    private static void checked(PhotoDetails details) {
+        if (details == null) {
+            return;
+        }
+        String caption = details.caption() == null || details.caption().isBlank() ? null : details.caption().strip();
+        if (caption != null && caption.length() > MAX_CAPTION) {
+            throw new ChangeRefused("A caption may have at most " + MAX_CAPTION + " characters; this one has "
+                    + caption.length() + ".");
+        }
+        if (details.latitude() != null && !(Math.abs(details.latitude()) <= 90)) {
+            throw new ChangeRefused("A latitude is from -90 to 90 degrees; " + details.latitude() + " is not.");
+        }
+        if (details.longitude() != null && !(Math.abs(details.longitude()) <= 180)) {
+            throw new ChangeRefused("A longitude is from -180 to 180 degrees; " + details.longitude() + " is not.");
+        }
+    }
+
+    /**
+     * Whether the file begins as a photo of a type the server takes does: JPEG, PNG, WebP, or an ISO media file (HEIC,
+     * HEIF). The server checks the whole image when it arrives; this only spares a text file or a document a trip.
+     */
+    private static boolean looksLikeAPhoto(Path file) {
+        byte[] start = new byte[12];
+        int read;
+        try (InputStream in = Files.newInputStream(file)) {
+            read = in.readNBytes(start, 0, start.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (read == 0) {
+            return true; // an empty file is refused as empty when it is copied
+        }
+        String ascii = new String(start, 0, read, StandardCharsets.ISO_8859_1);
+        boolean jpeg = read >= 3 && (start[0] & 0xFF) == 0xFF && (start[1] & 0xFF) == 0xD8 && (start[2] & 0xFF) == 0xFF;
+        boolean png = ascii.startsWith("\u0089PNG\r\n\u001a\n");
+        boolean webp = read >= 12 && ascii.startsWith("RIFF") && ascii.startsWith("WEBP", 8);
+        boolean isoMedia = read >= 8 && ascii.startsWith("ftyp", 4);
+        return jpeg || png || webp || isoMedia;
     }
 
     /**

@@ -248,7 +248,8 @@ public final class FieldbookClient implements AutoCloseable {
      * Attaches a photo to a draft or returned report: the file is copied into the store and its SHA-256
      * computed; the photo's metadata goes with the next push and its content is uploaded after.
      *
-     * @throws ChangeRefused the report cannot be changed, or the file is missing, unreadable or empty
+     * @throws ChangeRefused the report cannot be changed, or the file is missing, unreadable, empty or does not begin as
+     *     a photo of a type the server takes; the caption is too long, or the position off the globe
      */
     public PhotoUpload attachPhoto(UUID reportId, Path file, PhotoDetails details) {
         return records.upload(attaching.attach(reportId, file, details));

@@ -169,7 +169,7 @@ class PullingChangesTest extends SignedInDeviceTest {
         client.sync();
         LocalReport waiting = client.createReport(HARBOUR.id(), DAY.plusDays(1), content("Unsent"));
         Path file = directory.resolve("crane.jpg");
-        Files.write(file, new byte[] {1, 2, 3});
+        Files.write(file, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});
         client.attachPhoto(waiting.id(), file, PhotoDetails.none());
         server.failingBatches(batch -> 500);
         server.page(new PullResponse("c-2", false, List.of(), List.of(), List.of(), List.of(),

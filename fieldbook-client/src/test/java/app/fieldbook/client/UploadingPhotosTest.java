@@ -43,6 +43,10 @@ class UploadingPhotosTest {
         report = client.createReport(NORTH.id(), LocalDate.of(2025, 6, 2), content("Poured deck 4"));
         bytes = new byte[3500];
         new Random(7).nextBytes(bytes);
+        // begins as a JPEG does, which is all the device checks
+        bytes[0] = (byte) 0xFF;
+        bytes[1] = (byte) 0xD8;
+        bytes[2] = (byte) 0xFF;
         file = directory.resolve("deck.jpg");
         Files.write(file, bytes);
     }

@@ -179,6 +179,15 @@ class SyncUploadTest {
                 "caption", edit(null, "y".repeat(501))));
         announce.put("entity", "Photo");
         assertThat(phone.push(announce).path("status").asInt()).isEqualTo(422);
+        for (Map.Entry<String, Double> offTheGlobe : Map.of("latitude", 200.0, "longitude", -180.5).entrySet()) {
+            Map<String, Object> placed = phone.operation(UUID.randomUUID().toString(), "CREATE", 0, Map.of(
+                    "reportId", edit(null, report), "sha256", edit(null, sha256(jpeg)), "size", edit(null, jpeg.length),
+                    offTheGlobe.getKey(), edit(null, offTheGlobe.getValue())));
+            placed.put("entity", "Photo");
+            JsonNode offGlobe = phone.push(placed);
+            assertThat(offGlobe.path("status").asInt()).as(offTheGlobe.getKey()).isEqualTo(422);
+            assertThat(offGlobe.path("detail").asString()).contains(offTheGlobe.getKey() + " must be from");
+        }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM photos WHERE report_id = ?").param(UUID.fromString(report))
                 .query(Long.class).single()).isZero();
         assertThat(manager.api().get("/api/v1/photos/" + photo).body().path("version").asLong()).isEqualTo(1);

@@ -21,12 +21,18 @@ final class ContentOptions {
     String weather;
 
     @Option(names = "--temperature", paramLabel = "CELSIUS", converter = Temperature.class,
-            description = "Temperature in degrees Celsius, e.g. 18.5.")
+            description = "Temperature in degrees Celsius, e.g. 18.5; \"\" clears it.")
     BigDecimal temperature;
 
     @Option(names = "--crew", paramLabel = "TRADE:COMPANY:HEADCOUNT:HOURS", converter = Crew.class,
-            description = "A crew row (repeat for more); replaces all rows. COMPANY may be empty.")
+            description = "A crew row (repeat for more); replaces all rows. COMPANY may be empty; --crew \"\" "
+                    + "takes every row out.")
     List<CrewRow> crew;
+
+    /** What {@code --temperature ""} reads as (compared by identity): clear the temperature. */
+    private static final BigDecimal NO_TEMPERATURE = new BigDecimal("0.0");
+    /** What {@code --crew ""} reads as (compared by identity): no crew rows. */
+    private static final CrewRow NO_CREW = new CrewRow("-", null, 0, BigDecimal.ZERO);
 
     @Option(names = "--delays", paramLabel = "TEXT", description = "Delays.")
     String delays;
@@ -44,8 +50,9 @@ final class ContentOptions {
     ReportContent over(ReportContent content) {
         Map<ReportField, Object> given = new EnumMap<>(ReportField.class);
         given.put(ReportField.WEATHER_CONDITIONS, weather);
-        given.put(ReportField.WEATHER_TEMPERATURE, temperature);
-        given.put(ReportField.CREW, crew);
+        given.put(ReportField.WEATHER_TEMPERATURE, temperature == NO_TEMPERATURE ? "" : temperature);
+        // the rows given replace every row: an empty one adds none
+        given.put(ReportField.CREW, crew == null ? null : crew.stream().filter(row -> row != NO_CREW).toList());
         given.put(ReportField.WORK_PERFORMED, work);
         given.put(ReportField.DELAYS, delays);
         given.put(ReportField.SAFETY_INCIDENTS, safety);
@@ -62,7 +69,8 @@ final class ContentOptions {
 
     static final class Temperature extends ParsedValue<BigDecimal> {
         Temperature() {
-            super(BigDecimal::new, "a temperature (a number such as 18.5)");
+            super(text -> text.isEmpty() ? NO_TEMPERATURE : new BigDecimal(text),
+                    "a temperature (a number such as 18.5, or \"\" to clear it)");
         }
     }
 
@@ -70,6 +78,9 @@ final class ContentOptions {
     static final class Crew implements ITypeConverter<CrewRow> {
         @Override
         public CrewRow convert(String value) {
+            if (value.isBlank()) {
+                return NO_CREW;
+            }
             String[] parts = value.split(":", -1);
             if (parts.length != 4 || parts[0].isBlank()) {
                 throw new TypeConversionException("'" + value + "' is not a crew row (TRADE:COMPANY:HEADCOUNT:HOURS)");

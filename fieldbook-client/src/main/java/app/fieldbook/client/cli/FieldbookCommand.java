@@ -1,6 +1,7 @@
 package app.fieldbook.client.cli;
 
 import app.fieldbook.client.FieldbookClient;
+import app.fieldbook.client.ChangeRefused;
 import app.fieldbook.client.FieldbookException;
 import app.fieldbook.client.NotSignedIn;
 import java.io.InputStream;
@@ -70,7 +71,9 @@ public final class FieldbookCommand extends CommandGroup {
             PrintWriter err = failed.getErr();
             err.println("fieldbook: " + message(failure));
             err.flush();
-            return failed.getCommandSpec().exitCodeOnExecutionException();
+            // a change the device refuses (a report no longer editable, a file that is not a photo) is bad input
+            return failure instanceof ChangeRefused ? failed.getCommandSpec().exitCodeOnInvalidInput()
+                    : failed.getCommandSpec().exitCodeOnExecutionException();
         });
         return commandLine;
     }

@@ -3,8 +3,13 @@ package app.fieldbook.client.cli;
 import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.LocalReport;
 import app.fieldbook.client.NotSignedIn;
+import app.fieldbook.client.PhotoUpload;
+import app.fieldbook.protocol.CrewRow;
+import app.fieldbook.protocol.Photo;
 import app.fieldbook.protocol.ReportContent;
+import app.fieldbook.protocol.ReportStatus;
 import app.fieldbook.protocol.SiteReference;
+import app.fieldbook.protocol.Weather;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,7 +24,7 @@ import picocli.CommandLine.ParameterException;
 
 @Command(name = "report", description = "Write, edit, submit and list daily reports (works offline).",
         synopsisSubcommandLabel = "COMMAND", subcommands = {ReportCommand.New.class, ReportCommand.Edit.class, ReportCommand.Submit.class,
-                ReportCommand.Delete.class, ReportCommand.ListReports.class})
+                ReportCommand.Delete.class, ReportCommand.ListReports.class, ReportCommand.Show.class})
 final class ReportCommand extends CommandGroup {
 
     static UUID reportId(CommandLine commandLine, FieldbookClient client, String typed) {
@@ -129,6 +134,75 @@ final class ReportCommand extends CommandGroup {
             client.deleteDraft(reportId);
             invocation.out().println("Deleted draft " + shown + ".");
             return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show one report as this device has it: every section, the comment a "
+            + "manager returned it with, its photos.")
+    static final class Show extends ClientCommand {
+
+        @Mixin
+        private ReportId report;
+
+        @Override
+        int run(FieldbookClient client) {
+            PrintWriter out = invocation.out();
+            LocalReport shown = client.report(report.in(client)).orElseThrow();
+            ShortIds ids = ShortIds.known(client);
+            String site = client.sites().stream().filter(known -> known.id().equals(shown.siteId()))
+                    .map(known -> known.code() + " " + known.name()).findFirst().orElse(ids.of(shown.siteId()));
+            out.println("Report " + ids.of(shown.id()) + "  " + shown.date() + "  " + site);
+            out.println("Status: " + shown.status() + (shown.synced() ? ", synced"
+                    : ", " + shown.waitingChanges() + " change(s) waiting for the next sync"));
+            if (shown.returnComment() != null && !shown.returnComment().isBlank()) {
+                out.println((shown.status() == ReportStatus.RETURNED ? "Returned with: " : "Was returned with: ")
+                        + shown.returnComment());
+            }
+            ReportContent content = shown.content();
+            Weather weather = content.weather();
+            String conditions = weather == null || weather.conditions() == null ? "" : weather.conditions();
+            String temperature = weather == null || weather.temperatureCelsius() == null ? ""
+                    : weather.temperatureCelsius().stripTrailingZeros().toPlainString() + " °C";
+            section(out, "Weather", String.join(", ", List.of(conditions, temperature).stream()
+                    .filter(part -> !part.isEmpty()).toList()));
+            List<CrewRow> crew = content.crew() == null ? List.of() : content.crew();
+            out.println("Crew:" + (crew.isEmpty() ? " —" : ""));
+            for (CrewRow row : crew) {
+                out.println("  " + row.trade() + (row.company() == null ? "" : " (" + row.company() + ")") + ": "
+                        + row.headcount() + (row.headcount() == 1 ? " person, " : " people, ")
+                        + row.hours().stripTrailingZeros().toPlainString() + " h");
+            }
+            section(out, "Work performed", content.workPerformed());
+            section(out, "Delays", content.delays());
+            section(out, "Safety incidents", content.safetyIncidents());
+            section(out, "Materials", content.materials());
+            section(out, "Notes", content.notes());
+            Map<UUID, PhotoUpload> uploads = client.photoUploads().stream()
+                    .collect(Collectors.toMap(PhotoUpload::photoId, upload -> upload, (one, other) -> one));
+            List<Photo> photos = client.photos().stream().filter(photo -> photo.reportId().equals(shown.id())).toList();
+            out.println("Photos:" + (photos.isEmpty() ? " —" : ""));
+            for (Photo photo : photos) {
+                PhotoUpload upload = uploads.get(photo.id());
+                String state = upload == null ? "on the server" : switch (upload.state()) {
+                    case WAITING -> "on this device, uploaded with the next sync";
+                    case UPLOADED -> "on the server";
+                    case FAILED -> "refused: " + upload.error();
+                };
+                out.println("  " + ids.of(photo.id()) + "  " + (photo.caption() == null ? "(no caption)" : photo.caption())
+                        + "  " + state);
+            }
+            return 0;
+        }
+
+        private static void section(PrintWriter out, String title, String text) {
+            if (text == null || text.isBlank()) {
+                out.println(title + ": —");
+            } else if (text.contains("\n")) {
+                out.println(title + ":");
+                text.lines().forEach(line -> out.println("  " + line));
+            } else {
+                out.println(title + ": " + text);
+            }
         }
     }
 

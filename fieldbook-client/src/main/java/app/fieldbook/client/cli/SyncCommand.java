@@ -10,11 +10,14 @@ import picocli.CommandLine.Command;
                 "0:Everything on the device reached the server and the device is up to date.",
                 "1:Failed: not signed in, client too old, or the server refused the sync.",
                 "2:Bad usage.",
-                "3:Incomplete: changes or photos still wait (server unreachable, busy, or failing); sync again later."})
+                "3:Incomplete: changes or photos still wait (server unreachable, busy, or failing); sync again later.",
+                "4:Nothing waits, but the server refused changes or photos for good: see 'fieldbook status'."})
 final class SyncCommand extends ClientCommand {
 
     /** The exit code of a sync that left changes or photos waiting, or stopped early: run it again later. */
     static final int INCOMPLETE = 3;
+    /** The exit code of a sync that left nothing waiting, but in which the server refused changes or photos for good. */
+    static final int REFUSED = 4;
 
     @Override
     int run(FieldbookClient client) {
@@ -27,7 +30,7 @@ final class SyncCommand extends ClientCommand {
                     + " change(s); see 'fieldbook status'.");
         }
         if (summary.complete()) {
-            return 0;
+            return summary.rejected() > 0 || summary.photosFailed() > 0 ? REFUSED : 0;
         }
         Backlog backlog = Backlog.of(client);
         if (summary.interruption() != SyncSummary.Interruption.NONE) {

@@ -75,6 +75,15 @@ class FieldbookCommandTest {
         return exit;
     }
 
+    /** Bytes that begin as a JPEG does, {@code size} of them (at least 3): the server's answers here are the test's. */
+    private static byte[] jpegBytes(int size) {
+        byte[] bytes = new byte[Math.max(3, size)];
+        bytes[0] = (byte) 0xFF;
+        bytes[1] = (byte) 0xD8;
+        bytes[2] = (byte) 0xFF;
+        return bytes;
+    }
+
     private void signedInWithSites() {
         assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", server.uri().toString(),
                 "--user", LoopbackServer.LOGIN, "--password-stdin")).isZero();
@@ -115,7 +124,7 @@ class FieldbookCommandTest {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
         String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
-        Path photo = Files.write(directory.resolve("deck.jpg"), new byte[4096]);
+        Path photo = Files.write(directory.resolve("deck.jpg"), jpegBytes(4096));
 
         assertThat(fieldbook("photo", "add", id, photo.toString(), "--caption", "Deck 4")).isZero();
         assertThat(out).contains("(4096 bytes) to report " + id.substring(0, 8));
@@ -130,7 +139,7 @@ class FieldbookCommandTest {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-03");
         String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
-        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), jpegBytes(4096)).toString());
         String photoId = out.split(" ")[2];
 
         assertThat(fieldbook("photo", "caption", photoId, "Deck 5, east")).isZero();
@@ -149,7 +158,7 @@ class FieldbookCommandTest {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-04");
         String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
-        fieldbook("photo", "add", id, Files.write(directory.resolve("blurred.jpg"), new byte[4096]).toString());
+        fieldbook("photo", "add", id, Files.write(directory.resolve("blurred.jpg"), jpegBytes(4096)).toString());
         String photoId = out.split(" ")[2];
 
         assertThat(fieldbook("photo", "remove", photoId)).isZero();
@@ -166,11 +175,11 @@ class FieldbookCommandTest {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
         String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
-        fieldbook("photo", "add", id, Files.write(directory.resolve("notes.txt"), new byte[] {1, 2}).toString());
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), jpegBytes(2)).toString());
         String photoId = out.split(" ")[2];
         server.failNext("/api/v1/sync/uploads/", LoopbackServer.Fault.problem(415, "unsupported-photo-type", java.util.Map.of()));
 
-        assertThat(fieldbook("sync")).isZero();
+        assertThat(fieldbook("sync")).as("nothing waits, but a photo was refused for good").isEqualTo(4);
         assertThat(err).contains("refused (see 'fieldbook photo list')");
         assertThat(fieldbook("status")).isZero();
         assertThat(out).contains("Photos waiting:  0 (1 refused, kept on this device)")
@@ -179,6 +188,67 @@ class FieldbookCommandTest {
         assertThat(fieldbook("photo", "discard", photoId)).isZero();
         assertThat(fieldbook("status")).isZero();
         assertThat(out).doesNotContain("Photo refused");
+    }
+
+    @Test
+    void aReturnedReportIsShownWithTheManagersCommentEverySectionAndItsPhotos() throws Exception {
+        signedInWithSites();
+        UUID id = UUID.randomUUID();
+        Report returned = new Report(id, TestDevices.NORTH.id(), LocalDate.of(2025, 6, 2), LoopbackServer.USER_ID,
+                ReportStatus.RETURNED, new app.fieldbook.protocol.ReportContent(
+                        new app.fieldbook.protocol.Weather("Sunny", new java.math.BigDecimal("18.5")),
+                        List.of(new app.fieldbook.protocol.CrewRow("Concrete", "Beton Nord", 6, new java.math.BigDecimal("48")),
+                                new app.fieldbook.protocol.CrewRow("Steel", null, 1, new java.math.BigDecimal("8.50"))),
+                        "Poured deck 4", null, "None", null, "Pump late,\nthen fixed"),
+                "Add the crane hours, please.", OffsetDateTime.parse("2025-06-02T15:00:00Z"),
+                OffsetDateTime.parse("2025-06-02T16:00:00Z"), UUID.randomUUID(), 3,
+                OffsetDateTime.parse("2025-06-02T08:00:00Z"), OffsetDateTime.parse("2025-06-02T16:00:00Z"),
+                UUID.randomUUID());
+        server.page(new PullResponse("c-2", false, List.of(returned), List.of(), List.of(), List.of(), List.of(),
+                List.of(TestDevices.NORTH, TestDevices.HARBOUR), List.of()));
+        assertThat(fieldbook("sync")).isZero();
+        assertThat(fieldbook("photo", "add", id.toString().substring(0, 8),
+                Files.write(directory.resolve("deck.jpg"), jpegBytes(64)).toString(), "--caption", "Deck 4")).isZero();
+
+        assertThat(fieldbook("report", "show", id.toString().substring(0, 8))).isZero();
+
+        assertThat(out).contains("2025-06-02  NORTH", "Status: RETURNED, synced",
+                "Returned with: Add the crane hours, please.", "Weather: Sunny, 18.5 °C",
+                "Crew:\n  Concrete (Beton Nord): 6 people, 48 h\n  Steel: 1 person, 8.5 h",
+                "Work performed: Poured deck 4", "Delays: —", "Safety incidents: None",
+                "Notes:\n  Pump late,\n  then fixed", "Deck 4  on this device, uploaded with the next sync");
+    }
+
+    @Test
+    void aFileThatIsNotAPhotoATooLongCaptionAndAPositionOffTheGlobeAreRefusedAtOnceAsBadInput() throws Exception {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+        Path text = Files.writeString(directory.resolve("notes.jpg"), "Not a photo at all");
+        Path photo = Files.write(directory.resolve("deck.jpg"), jpegBytes(64));
+
+        assertThat(fieldbook("photo", "add", id, text.toString())).isEqualTo(2);
+        assertThat(err).contains("is not a photo the server takes (JPEG, PNG, WebP, HEIC or HEIF)");
+        assertThat(fieldbook("photo", "add", id, photo.toString(), "--caption", "x".repeat(501))).isEqualTo(2);
+        assertThat(err).contains("A caption may have at most 500 characters; this one has 501.");
+        assertThat(fieldbook("photo", "add", id, photo.toString(), "--latitude", "200", "--longitude", "9")).isEqualTo(2);
+        assertThat(err).contains("A latitude is from -90 to 90 degrees");
+
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Changes waiting: 1,");
+    }
+
+    @Test
+    void aTemperatureAndTheCrewAreClearedWithAnEmptyValue() {
+        signedInWithSites();
+        fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02", "--temperature", "18",
+                "--crew", "Concrete:Beton Nord:6:48");
+        String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
+
+        assertThat(fieldbook("report", "edit", id, "--temperature", "", "--crew", "")).isZero();
+
+        assertThat(fieldbook("report", "show", id)).isZero();
+        assertThat(out).contains("Weather: —", "Crew: —");
     }
 
     @Test
@@ -468,7 +538,7 @@ class FieldbookCommandTest {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
         String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
-        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), jpegBytes(4096)).toString());
         server.stallUploads();
 
         assertThat(fieldbook("sync")).isEqualTo(3);
@@ -532,7 +602,7 @@ class FieldbookCommandTest {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02");
         String id = out.lines().filter(line -> line.startsWith("Full id: ")).findFirst().orElseThrow().substring(9);
-        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), new byte[4096]).toString());
+        fieldbook("photo", "add", id, Files.write(directory.resolve("deck.jpg"), jpegBytes(4096)).toString());
         for (int attempt = 0; attempt < Backoff.STANDARD.attemptsPerCall(); attempt++) {
             server.failNext("/api/v1/sync/uploads/", LoopbackServer.Fault.drop());
         }

@@ -23,7 +23,7 @@ class ParsedValueTest {
     void anUnreadableValueIsAUsageErrorSayingWhatWasExpected() {
         assertThatThrownBy(() -> new ContentOptions.Temperature().convert("warm"))
                 .isInstanceOf(TypeConversionException.class)
-                .hasMessage("'warm' is not a temperature (a number such as 18.5)");
+                .hasMessage("'warm' is not a temperature (a number such as 18.5, or \"\" to clear it)");
         assertThatThrownBy(() -> new PhotoCommand.OffsetTime().convert("2025-06-02T14:30"))
                 .isInstanceOf(TypeConversionException.class)
                 .hasMessage("'2025-06-02T14:30' is not a time with offset (2025-06-02T14:30:00+02:00)");

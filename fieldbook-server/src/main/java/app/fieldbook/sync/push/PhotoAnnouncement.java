@@ -18,8 +18,18 @@ record PhotoAnnouncement(UUID reportId, String sha256, long size, String caption
     /** @throws IllegalArgumentException naming the first field that is missing or has the wrong form */
     static PhotoAnnouncement of(Map<String, FieldChange> fields) {
         return new PhotoAnnouncement(reportIdOf(fields), text(fields, "sha256", true), sizeOf(fields),
-                text(fields, "caption", false), takenAtOf(fields), number(fields, "latitude"),
-                number(fields, "longitude"));
+                text(fields, "caption", false), takenAtOf(fields), degrees(fields, "latitude", 90),
+                degrees(fields, "longitude", 180));
+    }
+
+    /** A position's {@code field} in degrees, from {@code -limit} to {@code limit} (as the REST upload takes it). */
+    private static Double degrees(Map<String, FieldChange> fields, String field, int limit) {
+        Double degrees = number(fields, field);
+        if (degrees != null && !(Math.abs(degrees) <= limit)) {
+            throw new IllegalArgumentException(field + " must be from -" + limit + " to " + limit + " degrees, not "
+                    + degrees);
+        }
+        return degrees;
     }
 
     private static String text(Map<String, FieldChange> fields, String field, boolean required) {
