@@ -7,8 +7,9 @@ import { t } from '../messages.js';
  * type; it is asked for again when the network is back.
  */
 export function thumbnail(source, name) {
+  // the note does not repeat the name: the caption beside it says it (and a second copy of it is a second match)
   return html`<img src=${source} alt=${name} @error=${unavailable}><span class="thumbnail-offline">
-    <span aria-hidden="true">▣</span><span class="visually-hidden">${name}: </span>${t('photos.whenOnline')}</span>`;
+    <span aria-hidden="true">▣</span>${t('photos.whenOnline')}</span>`;
 }
 
 function unavailable(event) {
