@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -107,23 +110,49 @@ final class PhotoCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "list", description = "List the photos attached on this device and their uploads.")
+    @Command(name = "list", description = "List the photos on this device (attached here, or pulled with their "
+            + "reports): caption, report, and where the photo is.")
     static final class ListUploads extends ClientCommand {
 
         @Override
         int run(FieldbookClient client) {
             PrintWriter out = invocation.out();
-            List<PhotoUpload> uploads = client.photoUploads();
-            if (uploads.isEmpty()) {
-                out.println("No photos attached on this device.");
+            Map<UUID, PhotoUpload> uploads = client.photoUploads().stream()
+                    .collect(Collectors.toMap(PhotoUpload::photoId, upload -> upload, (one, other) -> one));
+            List<Photo> photos = client.photos();
+            Set<UUID> shown = photos.stream().map(Photo::id).collect(Collectors.toSet());
+            List<PhotoUpload> refusedOnly = uploads.values().stream()
+                    .filter(upload -> upload.state() == PhotoUpload.State.FAILED && !shown.contains(upload.photoId()))
+                    .toList();
+            if (photos.isEmpty() && refusedOnly.isEmpty()) {
+                out.println("No photos on this device.");
+                return 0;
             }
             ShortIds ids = ShortIds.known(client);
-            for (PhotoUpload upload : uploads) {
+            for (Photo photo : photos) {
+                out.println(ids.of(photo.id()) + "  report " + ids.of(photo.reportId()) + "  "
+                        + (photo.caption() == null ? "(no caption)" : photo.caption()) + "  "
+                        + where(uploads.get(photo.id())));
+            }
+            for (PhotoUpload upload : refusedOnly) {
                 out.println(ids.of(upload.photoId()) + "  report " + ids.of(upload.reportId()) + "  "
-                        + upload.state() + "  " + upload.uploaded() + "/" + upload.size() + " bytes"
-                        + (upload.error() == null ? "" : "  " + upload.error()));
+                        + where(upload));
             }
             return 0;
+        }
+
+        /** Where a photo is: on the server, on this device to be uploaded (how far), or refused (why). */
+        private static String where(PhotoUpload upload) {
+            if (upload == null) {
+                return "on the server";
+            }
+            return switch (upload.state()) {
+                case UPLOADED -> "on the server";
+                case WAITING -> "on this device, " + upload.uploaded() + "/" + upload.size()
+                        + " bytes uploaded; the rest goes with the next sync";
+                case FAILED -> "REFUSED: " + upload.error() + " (discard the device's copy with 'fieldbook photo "
+                        + "discard')";
+            };
         }
     }
 

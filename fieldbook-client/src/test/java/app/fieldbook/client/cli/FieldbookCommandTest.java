@@ -164,7 +164,7 @@ class FieldbookCommandTest {
         assertThat(fieldbook("photo", "remove", photoId)).isZero();
         assertThat(out).contains("Removed photo " + photoId + ".");
         assertThat(fieldbook("photo", "list")).isZero();
-        assertThat(out).contains("No photos attached on this device.");
+        assertThat(out).contains("No photos on this device.");
         assertThat(fieldbook("photo", "remove", photoId)).isNotZero();
         assertThat(fieldbook("sync")).isZero();
         assertThat(server.pushedOperations()).noneMatch(operation -> operation.get("entity").asString().equals("Photo"));
@@ -184,6 +184,8 @@ class FieldbookCommandTest {
         assertThat(fieldbook("status")).isZero();
         assertThat(out).contains("Photos waiting:  0 (1 refused, kept on this device)")
                 .contains("Photo refused:   " + photoId);
+        assertThat(fieldbook("photo", "list")).isZero();
+        assertThat(out).contains(photoId + "  report " + id.substring(0, 8)).contains("REFUSED: ");
 
         assertThat(fieldbook("photo", "discard", photoId)).isZero();
         assertThat(fieldbook("status")).isZero();
@@ -210,8 +212,10 @@ class FieldbookCommandTest {
         assertThat(fieldbook("photo", "add", id.toString().substring(0, 8),
                 Files.write(directory.resolve("deck.jpg"), jpegBytes(64)).toString(), "--caption", "Deck 4")).isZero();
 
-        assertThat(fieldbook("report", "show", id.toString().substring(0, 8))).isZero();
+        assertThat(fieldbook("photo", "list")).isZero();
+        assertThat(out).contains("  Deck 4  on this device, 0/64 bytes uploaded; the rest goes with the next sync");
 
+        assertThat(fieldbook("report", "show", id.toString().substring(0, 8))).isZero();
         assertThat(out).contains("2025-06-02  NORTH", "Status: RETURNED, synced",
                 "Returned with: Add the crane hours, please.", "Weather: Sunny, 18.5 °C",
                 "Crew:\n  Concrete (Beton Nord): 6 people, 48 h\n  Steel: 1 person, 8.5 h",
