@@ -620,6 +620,7 @@ const en = {
   'viewer.openReport': 'Open the report',
   'viewer.noImage': 'No picture of this photo on this device yet.',
   'photos.whenOnline': 'Shown when online',
+  'report.photos.notYetUploaded': 'Not uploaded by its author yet',
   'viewer.thumbnailOnly': 'The full photo needs the network; this is its thumbnail.',
   'guide.title': 'New to Fieldbook?',
   'guide.lead': 'A one-minute guide shows how to file and follow reports.',

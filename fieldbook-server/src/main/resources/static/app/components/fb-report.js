@@ -506,7 +506,14 @@ class FbReport extends Screen {
     return photo.serverThumbnail && !photo.pending ? `/api/v1/photos/${photo.id}/thumbnail` : null;
   }
 
+  /**
+   * Where a photo is, for its author (on this device, uploading, on the server, refused); for anyone else only that the
+   * author has not uploaded it yet (on the server is what they expect).
+   */
   photoState(photo) {
+    if (this.record && this.record.authorId !== this.account.id && !photo.blob) {
+      return photo.pending ? t('report.photos.notYetUploaded') : '';
+    }
     if (photo.refused) {
       return t('report.photos.refused', { detail: photo.refused });
     }
@@ -571,7 +578,7 @@ class FbReport extends Screen {
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
                 <span class="visually-hidden">${t('viewer.open')}</span></button>
                 <figcaption>${photo.caption && this.captioning !== photo.id ? html`<span class="caption-text">${photo.caption}</span>` : ''}
-                  <span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span>
+                  ${this.photoState(photo) ? html`<span class="photo-state ${photo.blob ? 'waiting' : 'done'}">${this.photoState(photo)}</span>` : ''}
                   ${editable ? this.photoActions(photo, i) : ''}
                   </figcaption>
               </figure></li>`;

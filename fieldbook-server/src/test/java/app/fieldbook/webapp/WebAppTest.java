@@ -1275,6 +1275,26 @@ class WebAppTest extends BrowserTest {
     }
 
     @Test
+    void aReviewerSeesAReportsPhotosWithoutTheAuthorsUploadStates() throws Exception {
+        Api walter = as("walter");
+        Api.Answer created = draft(walter, "N-02", "2024-06-05", Map.of("workPerformed", "Gravel spread."));
+        assertThat(walter.postBytes("/api/v1/reports/" + created.id() + "/photos?caption=Gravel",
+                jpeg(800, 600, Color.GRAY), "image/jpeg").status()).isEqualTo(201);
+        assertThat(walter.post("/api/v1/reports/" + created.id() + "/submit").status()).isEqualTo(200);
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = openReport(browser, "maria", created.id());
+            Locator photos = page.getByTestId("photos");
+            assertThat(photos.locator("li")).hasCount(1);
+            assertThat(photos).containsText("Gravel");
+            assertThat(photos.locator(".photo-state")).hasCount(0);
+        }
+        try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.DESKTOP)) {
+            Page page = openReport(browser, "walter", created.id());
+            assertThat(page.getByTestId("photos").getByText("On the server")).hasCount(1);
+        }
+    }
+
+    @Test
     void offlineAPhotoThisDeviceNeverShowedSaysItShowsWhenOnlineInsteadOfABrokenImage() throws Exception {
         Api walter = as("walter");
         Api.Answer created = draft(walter, "N-02", "2024-06-03", Map.of("workPerformed", "Drains laid."));
