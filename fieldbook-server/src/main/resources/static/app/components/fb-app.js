@@ -378,7 +378,7 @@ class FbApp extends LitElement {
         return html`<fb-dashboard .account=${me}></fb-dashboard>`;
       case 'month-end':
         return me.role === 'MANAGER' || me.role === 'EXECUTIVE'
-          ? html`<fb-month-end .account=${me}></fb-month-end>` : this.home(me);
+          ? html`<fb-month-end .account=${me} .chosen=${{ month: r.month, scope: r.scope }}></fb-month-end>` : this.home(me);
       case 'conflicts':
         return html`<fb-conflicts .engine=${this.engine} .account=${this.account}></fb-conflicts>`;
       default:
@@ -458,7 +458,13 @@ function skipToMain(event) {
 
 /** The screen of an address: #/, #/sites/{id}/today, #/sites/{id}, #/reports/{id}, #/outbox, #/review, #/month-end. */
 function parse(hash) {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [path, query] = hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'month-end') {
+    // the month and sites chosen, so that a reload or a bookmark shows them again
+    const chosen = new URLSearchParams(query ?? '');
+    return { name: 'month-end', month: chosen.get('month'), scope: chosen.get('scope') };
+  }
   if (parts[0] === 'sites' && parts[1] && parts[2] === 'today') {
     return { name: 'today', siteId: parts[1] };
   }

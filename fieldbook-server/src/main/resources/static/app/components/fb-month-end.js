@@ -62,7 +62,18 @@ class FbMonthEnd extends OnlineScreen {
     this.charts = [];
   }
 
+  /** The month and sites the address names (#/month-end?month=2025-11&scope=portfolio:…), taken at the start. */
+  set chosen(chosen) {
+    if (!this.started && /^\d{4}-\d{2}$/.test(chosen?.month ?? '')) {
+      this.month = chosen.month;
+    }
+    if (!this.started && typeof chosen?.scope === 'string') {
+      this.scope = chosen.scope;
+    }
+  }
+
   async start() {
+    this.started = true;
     const lists = await this.attempt(() => Promise.all([request('GET', '/api/v1/portfolios'), everything('/api/v1/sites')]));
     if (lists) {
       const [portfolios, sites] = lists;
@@ -91,11 +102,16 @@ class FbMonthEnd extends OnlineScreen {
 
   async show() {
     const asked = ++this.asked;
+    const chosen = new URLSearchParams({ month: this.month, ...(this.scope ? { scope: this.scope } : {}) });
     const answer = await this.attempt(() => request('GET', `/api/v1/insights/month-end?${this.query()}`));
     if (asked === this.asked && answer) {
       // only the last month asked for shows, whichever answer comes last; one that could not be had leaves the
       // figures on screen as they were (the lead says of which month), with the reason above them
       this.monthEnd = answer;
+      if (location.hash.startsWith('#/month-end')) {
+        // the address says what is shown (for a reload or a bookmark), without a new history entry for each choice
+        history.replaceState(history.state, '', `#/month-end?${chosen}`);
+      }
     }
   }
 

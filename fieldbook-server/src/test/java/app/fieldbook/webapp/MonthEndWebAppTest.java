@@ -108,6 +108,11 @@ class MonthEndWebAppTest extends BrowserTest {
             assertThat(page.getByTestId("month-end-totals")).isVisible();
             assertThat(page.getByTestId("export-csv")).hasAttribute("href", Pattern.compile("month=2025-10"));
             browser.setOffline(false);
+            // the address names what is shown: a reload (or a bookmark) shows it again
+            page.reload();
+            assertThat(page.locator("fb-month-end")).containsText("October 2025, compared with September 2025.");
+            assertThat(page.locator("#month-end-month")).hasValue("2025-10");
+            assertThat(page.locator("#month-end-scope")).hasValue("portfolio:" + portfolio);
         }
         try (BrowserContext browser = browsers.open(browsers.newProfile(), Browsers.PHONE)) {
             Page page = Browsers.signIn(browser, base(), manager.login(), Fixtures.PASSWORD);
