@@ -94,7 +94,13 @@ public final class FieldbookCommand extends CommandGroup {
     }
 
     Path storePath() {
-        return store != null ? store : Path.of(System.getProperty("user.home"), ".fieldbook", "client.db");
+        if (store != null) {
+            return store;
+        }
+        // $HOME as the shell has it (Java's user.home is the account's, whatever HOME says)
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".fieldbook",
+                "client.db");
     }
 
     InputStream stdin() {

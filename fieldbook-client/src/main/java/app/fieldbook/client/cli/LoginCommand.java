@@ -14,7 +14,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "login", description = "Sign in to a Fieldbook server and keep a token on this device.")
 final class LoginCommand extends ClientCommand {
 
-    @Option(names = "--server", paramLabel = "URL",
+    @Option(names = "--server", paramLabel = "URL", converter = ServerAddress.class,
             description = "The server's address, e.g. https://fieldbook.example.com (needed the first time).")
     private URI server;
 
@@ -104,5 +104,12 @@ final class LoginCommand extends ClientCommand {
             throw new ParameterException(invocation.commandLine(), "No code given");
         }
         return line.strip();
+    }
+
+    /** A server's address as typed; what is not one at all (no scheme, spaces) says what is expected. */
+    static final class ServerAddress extends ParsedValue<URI> {
+        ServerAddress() {
+            super(URI::new, "a server address (expected http://host or https://host, e.g. https://fieldbook.example.com)");
+        }
     }
 }

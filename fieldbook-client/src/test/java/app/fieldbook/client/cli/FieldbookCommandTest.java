@@ -494,6 +494,10 @@ class FieldbookCommandTest {
                 .isEqualTo(2);
 
         assertThat(err).contains("'ftp://files' is not a server address").hasLineCount(1);
+        assertThat(fieldbookReading("x\n", "login", "--server", "127.0.0.1:8080", "--user", "walter",
+                "--password-stdin")).isEqualTo(2);
+        assertThat(err).contains("'127.0.0.1:8080' is not a server address (expected http://host or https://host")
+                .doesNotContain("URISyntaxException").hasLineCount(1);
     }
 
     @Test
