@@ -3,6 +3,7 @@ package app.fieldbook.client.cli;
 import app.fieldbook.client.FieldbookClient;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.net.URI;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +40,11 @@ final class Invocation {
     /** Opens the client on the chosen store; {@code server} only when the command sets it (null: the store's). The caller closes it. */
     FieldbookClient open(URI server) {
         return root().open(server);
+    }
+
+    /** The chosen store's file (it may not exist yet). */
+    Path storePath() {
+        return root().storePath();
     }
 
     private FieldbookCommand root() {

@@ -5,8 +5,15 @@ import app.fieldbook.client.FieldbookClient;
 import app.fieldbook.client.PasswordChangeRequired;
 import app.fieldbook.client.SecondFactorRequired;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,6 +43,43 @@ final class LoginCommand extends ClientCommand {
                 || server != null && server.getHost() == null) {
             throw new ParameterException(invocation.commandLine(),
                     "'" + server + "' is not a server address (expected http://host or https://host)");
+        }
+        if (server != null && Files.exists(invocation.storePath())) {
+            Optional<URI> known;
+            try (FieldbookClient current = invocation.open(null)) {
+                known = current.server();
+            }
+            if (known.isPresent() && !address(known.get()).equals(address(server))) {
+                answersAsFieldbook(server, known.get());
+            }
+        }
+    }
+
+    private static String address(URI server) {
+        return server.toString().replaceFirst("/+$", "");
+    }
+
+    /**
+     * Before a device moves to another server (which forgets what it holds of the one it has): whether that server
+     * answers as Fieldbook does, so that a typo or a lost network leaves the device as it was.
+     */
+    private static void answersAsFieldbook(URI server, URI known) {
+        String stays = ", so this device stays with " + address(known) + " and keeps what it holds.";
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        try {
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(address(server) + "/api/v1/auth/me"))
+                    .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            if (!answer.headers().firstValue("Content-Type").orElse("").contains("json")) {
+                throw new UncheckedIOException(new IOException(address(server) + " does not answer as a Fieldbook "
+                        + "server (HTTP " + answer.statusCode() + ")" + stays));
+            }
+        } catch (IOException unreachable) {
+            throw new UncheckedIOException("The server " + address(server) + " cannot be reached" + stays
+                    + " Try again when online.", unreachable);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("Interrupted" + stays));
         }
     }
 
@@ -109,7 +153,7 @@ final class LoginCommand extends ClientCommand {
     /** A server's address as typed; what is not one at all (no scheme, spaces) says what is expected. */
     static final class ServerAddress extends ParsedValue<URI> {
         ServerAddress() {
-            super(URI::new, "a server address (expected http://host or https://host, e.g. https://fieldbook.example.com)");
+            super(URI::create, "a server address (expected http://host or https://host, e.g. https://fieldbook.example.com)");
         }
     }
 }

@@ -489,6 +489,20 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void aSignInToAnotherServerThatCannotBeReachedLeavesTheDeviceAsItWas() {
+        signedInWithSites();
+
+        assertThat(fieldbookReading(LoopbackServer.PASSWORD + "\n", "login", "--server", "http://127.0.0.1:9",
+                "--user", LoopbackServer.LOGIN, "--password-stdin")).isEqualTo(1);
+
+        assertThat(err).contains("The server http://127.0.0.1:9 cannot be reached, so this device stays with "
+                + server.uri().toString().replaceFirst("/+$", "")).hasLineCount(1);
+        assertThat(fieldbook("status")).isZero();
+        assertThat(out).contains("Signed in as: ").doesNotContain("nobody").contains("127.0.0.1:" + server.uri().getPort());
+        assertThat(fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-03")).as("its sites kept").isZero();
+    }
+
+    @Test
     void anAddressThatIsNotAServerIsAUsageError() {
         assertThat(fieldbookReading("x\n", "login", "--server", "ftp://files", "--user", "walter", "--password-stdin"))
                 .isEqualTo(2);
