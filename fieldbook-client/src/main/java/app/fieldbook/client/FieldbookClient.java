@@ -20,8 +20,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -177,6 +179,17 @@ public final class FieldbookClient implements AutoCloseable {
     /** The sites the signed-in person may see, as of the last sync. */
     public List<SiteReference> sites() {
         return store.sites().all();
+    }
+
+    /** Today at {@code site}: the date in its time zone (this device's, when the site names none it knows). */
+    public LocalDate todayAt(SiteReference site) {
+        ZoneId zone;
+        try {
+            zone = site.timezone() == null ? clock.getZone() : ZoneId.of(site.timezone());
+        } catch (DateTimeException unknown) {
+            zone = clock.getZone();
+        }
+        return LocalDate.now(clock.withZone(zone));
     }
 
     /** A known site by its id or its code (ignoring case). */

@@ -46,8 +46,8 @@ final class ReportCommand extends CommandGroup {
                 description = "The site's code or id (or its first characters).")
         private String site;
 
-        @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = IsoDate.class,
-                description = "The day the report is for.")
+        @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = IsoDate.class,
+                description = "The day the report is for (today at the site when not given).")
         private LocalDate date;
 
         @Mixin
@@ -59,7 +59,9 @@ final class ReportCommand extends CommandGroup {
                 throw new NotSignedIn("Not signed in on this device.");
             }
             UUID siteId = siteId(client);
-            LocalReport created = client.createReport(siteId, date, content.over(ReportContent.empty()));
+            LocalDate day = date != null ? date : client.sites().stream().filter(known -> known.id().equals(siteId))
+                    .findFirst().map(client::todayAt).orElseGet(LocalDate::now);
+            LocalReport created = client.createReport(siteId, day, content.over(ReportContent.empty()));
             invocation.out().println("Created draft " + describe(created, client)
                     + "\nFull id: " + created.id());
             return 0;

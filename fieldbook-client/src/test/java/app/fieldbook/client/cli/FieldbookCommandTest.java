@@ -243,6 +243,17 @@ class FieldbookCommandTest {
     }
 
     @Test
+    void aReportWithoutADateIsForTodayAtItsSite() {
+        signedInWithSites();
+
+        assertThat(fieldbook("report", "new", "--site", "NORTH", "--work", "Formwork")).isZero();
+
+        java.time.LocalDate today = java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of(
+                TestDevices.NORTH.timezone())));
+        assertThat(out).contains("Created draft ").contains("  " + today + "  NORTH");
+    }
+
+    @Test
     void aTemperatureAndTheCrewAreClearedWithAnEmptyValue() {
         signedInWithSites();
         fieldbook("report", "new", "--site", "NORTH", "--date", "2025-06-02", "--temperature", "18",
