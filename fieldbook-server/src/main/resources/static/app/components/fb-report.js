@@ -526,7 +526,9 @@ class FbReport extends Screen {
 
   /** What the author can do with one photo of an editable report: its caption, its removal (confirmed). */
   photoActions(photo, i) {
-    const name = photo.caption || t('report.photos.alt', { number: i + 1 });
+    // with its number, so that two photos of one caption have buttons of their own names
+    const numbered = t('report.photos.alt', { number: i + 1 });
+    const name = photo.caption ? `${photo.caption} (${numbered})` : numbered;
     if (this.captioning === photo.id) {
       return html`
         <form class="caption-edit" @submit=${(e) => this.saveCaption(e, photo)}
@@ -574,6 +576,7 @@ class FbReport extends Screen {
               <figure>
                 <button type="button" class="photo-open" data-photo=${photo.id}
                   @click=${(e) => this.querySelector('fb-photo-viewer').open(i, e.currentTarget)}>
+                <span class="photo-number" aria-hidden="true">${i + 1}</span>
                 ${source ? thumbnail(source, photo.caption || t('report.photos.alt', { number: i + 1 }))
                   : html`<div class="no-thumbnail" aria-hidden="true">▣</div>`}
                 <span class="visually-hidden">${t('viewer.open')}</span></button>

@@ -1336,9 +1336,11 @@ class WebAppTest extends BrowserTest {
             assertThat(photos.getByText("On the server")).hasCount(2,
                     new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(30_000));
 
+            // numbered as the viewer and a manager's comment count them, the buttons named with the number too
+            assertThat(photos.locator(".photo-number")).hasText(new String[] {"1", "2"});
             // with the keyboard: the question takes the focus, Escape keeps the photo, a second Enter removes it
             Locator removeFence = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                    new Page.GetByRoleOptions().setName("Remove Fence"));
+                    new Page.GetByRoleOptions().setName("Remove Fence (Photo 2)").setExact(true));
             removeFence.focus();
             page.keyboard().press("Enter");
             assertThat(page.getByText("Yes, remove")).isFocused();
