@@ -308,6 +308,8 @@ const en = {
   'monthEnd.show': 'Show',
   'monthEnd.csv': 'Export CSV',
   'monthEnd.pdf': 'Export PDF',
+  'monthEnd.axisDays': 'Days',
+  'monthEnd.axisHours': 'Hours',
   'monthEnd.compared': '{month}, compared with {previous}.',
   'monthEnd.comparedSoFar': '{month} so far (up to {today}, the sites’ today), compared with the whole of {previous}: days missing count the days up to then.',
   'monthEnd.notBegun': '{month} has not begun yet at these sites.',

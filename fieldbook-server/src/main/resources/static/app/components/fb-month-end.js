@@ -162,7 +162,7 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.daysMissing'), data: m.sites.map((site) => site.daysMissing), backgroundColor: MISSING },
           ],
         },
-        options: chartOptions(true),
+        options: chartOptions(true, t('monthEnd.axisDays')),
       }));
     }
     const hours = this.querySelector('#hours-chart');
@@ -178,7 +178,7 @@ class FbMonthEnd extends OnlineScreen {
             { label: t('monthEnd.previousMonth'), data: trades.map((trade) => Number(trade.hours.previous)), backgroundColor: PREVIOUS },
           ],
         },
-        options: chartOptions(false),
+        options: chartOptions(false, t('monthEnd.axisHours')),
       }));
     }
   }
@@ -298,13 +298,17 @@ class FbMonthEnd extends OnlineScreen {
 }
 
 /** Horizontal bars filling their box, whose height {@link sizeFor} sets. */
-function chartOptions(stacked) {
+/** A horizontal bar chart's options; {@code unit} names the values' axis (days, hours), as the PDF's charts do. */
+function chartOptions(stacked, unit) {
   return {
     indexAxis: 'y',
     maintainAspectRatio: false,
     animation: false,
-    scales: { x: { stacked, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked } },
-    plugins: { legend: { position: 'bottom' } },
+    scales: {
+      x: { stacked, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: unit, font: { size: 13 } } },
+      y: { stacked, ticks: { font: { size: 13 } } },
+    },
+    plugins: { legend: { position: 'bottom', labels: { font: { size: 13 } } } },
   };
 }
 
