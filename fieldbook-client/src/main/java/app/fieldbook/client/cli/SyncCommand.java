@@ -48,14 +48,19 @@ final class SyncCommand extends ClientCommand {
         return INCOMPLETE;
     }
 
+    private static String counted(int count, String thing) {
+        return count + " " + thing + (count == 1 ? "" : "s");
+    }
+
     static String describe(SyncSummary summary) {
         StringBuilder text = new StringBuilder();
         text.append("Sent: ").append(summary.applied()).append(" applied, ").append(summary.conflicted())
                 .append(" with conflicts, ").append(summary.rejected()).append(" refused; ")
                 .append(summary.waiting()).append(" waiting.\n");
-        text.append("Received: ").append(summary.reportsReceived()).append(" reports, ")
-                .append(summary.photosReceived()).append(" photos, ").append(summary.conflictsReceived())
-                .append(" conflicts; ").append(summary.removed()).append(" removed.\n");
+        text.append("Received: ").append(counted(summary.reportsReceived(), "report"))
+                .append(", ").append(counted(summary.photosReceived(), "photo")).append(", ")
+                .append(counted(summary.conflictsReceived(), "conflict")).append("; ").append(summary.removed())
+                .append(" removed.\n");
         text.append("Photos: ").append(summary.photosUploaded()).append(" uploaded, ")
                 .append(summary.photosFailed()).append(" refused, ").append(summary.photosWaiting())
                 .append(" waiting.");
