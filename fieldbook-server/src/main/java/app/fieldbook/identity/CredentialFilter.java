@@ -83,14 +83,16 @@ final class CredentialFilter extends OncePerRequestFilter {
         if (carriesBearerToken(request)) {
             return Optional.of(request.getHeader("Authorization").substring(7).trim()).filter(s -> !s.isEmpty());
         }
-        // over TLS only the __Host- cookie counts: a plain one could have been planted by a sibling subdomain
-        return secureCookies(request) ? sessionCookie(request, SECURE_SESSION_COOKIE)
-                : sessionCookie(request, SESSION_COOKIE);
+        return sessionSecret(request, settings);
     }
 
-    /** Whether the session cookie is the {@code __Host-} one: over TLS, or always where the settings say so. */
-    boolean secureCookies(HttpServletRequest request) {
-        return settings.secureCookies() || request.isSecure();
+    /**
+     * The value of the session cookie the server reads: over TLS (or where the settings say so) only the {@code __Host-}
+     * one counts, as a plain one could have been planted by a sibling subdomain.
+     */
+    static Optional<String> sessionSecret(HttpServletRequest request, IdentitySettings settings) {
+        return SessionCookie.secure(settings, request) ? sessionCookie(request, SECURE_SESSION_COOKIE)
+                : sessionCookie(request, SESSION_COOKIE);
     }
 
     /** Whether the request carries a session cookie, whatever its value (a write with one needs its CSRF token). */
@@ -107,7 +109,7 @@ final class CredentialFilter extends OncePerRequestFilter {
     }
 
     /** The value of the cookie {@code name}, when the request has one that is not blank. */
-    static Optional<String> sessionCookie(HttpServletRequest request, String name) {
+    private static Optional<String> sessionCookie(HttpServletRequest request, String name) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
             for (Cookie cookie : cookies) {

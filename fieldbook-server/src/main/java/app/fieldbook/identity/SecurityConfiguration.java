@@ -310,9 +310,7 @@ class SecurityConfiguration {
 
         /** The value of the session cookie the server reads (over TLS the {@code __Host-} one only); null without. */
         private String sessionSecret(HttpServletRequest request) {
-            boolean secure = settings.secureCookies() || request.isSecure();
-            return CredentialFilter.sessionCookie(request,
-                    secure ? CredentialFilter.SECURE_SESSION_COOKIE : CredentialFilter.SESSION_COOKIE).orElse(null);
+            return CredentialFilter.sessionSecret(request, settings).orElse(null);
         }
     }
 

@@ -21,6 +21,11 @@ final class SessionCookie {
     private SessionCookie() {
     }
 
+    /** Whether the session cookie is the {@code __Host-} one, Secure: over TLS, or always where the settings say so. */
+    static boolean secure(IdentitySettings settings, HttpServletRequest request) {
+        return settings.secureCookies() || request.isSecure();
+    }
+
     /** Sets both cookies for a session just opened with {@code secret}, for {@code lifetime}. */
     static void open(HttpServletResponse response, String secret, Duration lifetime, IdentitySettings settings,
             HttpServletRequest request) {
@@ -34,7 +39,7 @@ final class SessionCookie {
      */
     static void close(HttpServletResponse response, IdentitySettings settings, HttpServletRequest request) {
         response.addHeader(HttpHeaders.SET_COOKIE, of("", Duration.ZERO, settings, request).toString());
-        if (settings.secureCookies() || request.isSecure()) {
+        if (secure(settings, request)) {
             response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(CredentialFilter.SESSION_COOKIE, "")
                     .httpOnly(true).secure(true).sameSite("Lax").path("/").maxAge(Duration.ZERO).build().toString());
         }
@@ -43,7 +48,7 @@ final class SessionCookie {
 
     /** The session cookie carrying {@code value} for {@code maxAge}; an empty value and zero age remove it. */
     static ResponseCookie of(String value, Duration maxAge, IdentitySettings settings, HttpServletRequest request) {
-        boolean secure = settings.secureCookies() || request.isSecure();
+        boolean secure = secure(settings, request);
         String name = secure ? CredentialFilter.SECURE_SESSION_COOKIE : CredentialFilter.SESSION_COOKIE;
         return ResponseCookie.from(name, value)
                 .httpOnly(true)

@@ -70,6 +70,12 @@ final class PhotoCommand extends CommandGroup {
         }
     }
 
+    /** The photo on the device that {@code typed} (an id or its first characters) names; a usage error otherwise. */
+    static UUID photoId(Invocation invocation, FieldbookClient client, String typed) {
+        return ShortIds.resolve(invocation.commandLine(), typed, client.photos().stream().map(Photo::id).toList(),
+                "photo");
+    }
+
     @Command(name = "caption", description = "Write, change or clear (an empty TEXT) the caption of a photo of a draft "
             + "or returned report; it goes to the server with the next sync.")
     static final class Caption extends ClientCommand {
@@ -82,8 +88,7 @@ final class PhotoCommand extends CommandGroup {
 
         @Override
         int run(FieldbookClient client) {
-            List<UUID> photos = client.photos().stream().map(Photo::id).toList();
-            UUID id = ShortIds.resolve(invocation.commandLine(), photoId, photos, "photo");
+            UUID id = photoId(invocation, client, photoId);
             Photo photo = client.captionPhoto(id, caption);
             String shown = ShortIds.known(client).of(id);
             invocation.out().println(photo.caption() == null ? "Cleared the caption of photo " + shown + "."
@@ -101,8 +106,7 @@ final class PhotoCommand extends CommandGroup {
 
         @Override
         int run(FieldbookClient client) {
-            List<UUID> photos = client.photos().stream().map(Photo::id).toList();
-            UUID id = ShortIds.resolve(invocation.commandLine(), photoId, photos, "photo");
+            UUID id = photoId(invocation, client, photoId);
             String shown = ShortIds.known(client).of(id);
             client.removePhoto(id);
             invocation.out().println("Removed photo " + shown + ".");
